@@ -1,0 +1,100 @@
+"""Translations and locale formatting (Babel) for German and English.
+
+Texts live in ``planner/locales/*.yaml``: each file maps a key to ``{de: ..., en: ...}``; every
+area (common labels, screens, PDF, workbook) keeps its own file. Amounts are formatted the way
+the reader is used to: ``1.234.567 €`` in German, ``€1,234,567`` in English.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+Language = Literal["de", "en"]
+LANGUAGES: tuple[Language, ...] = ("de", "en")
+LOCALES: dict[str, str] = {"de": "de_DE", "en": "en_GB"}
+LOCALE_DIR = Path(__file__).resolve().parent / "locales"
+MISSING = "–"
+"""Shown for undefined figures (MODEL.md's null), such as a payback never reached."""
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    """All texts: ``{key: {language: text}}``, merged from every locale file."""
+    texts: dict[str, dict[str, str]] = {}
+    for file in sorted(LOCALE_DIR.glob("*.yaml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        for key, entry in data.items():
+            if key in texts:
+                raise ValueError(f"{file.name}: text key {key!r} is defined twice")
+            texts[key] = entry
+    return texts
+
+
+def t(key: str, language: str, **values: object) -> str:
+    """The text for ``key`` in ``language``, with ``{name}`` placeholders filled in."""
+    entry = catalog().get(key)
+    if entry is None:
+        raise KeyError(f"no text for {key!r}")
+    text = entry.get(language) or entry["en"]
+    return text.format(**values) if values else text
+
+
+def _locale(language: str) -> str:
+    return LOCALES.get(language, LOCALES["en"])
+
+
+def _defined(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def money(value: float | None, currency: str, language: str, digits: int = 0) -> str:
+    """An amount in the plan's currency: ``money(1234567, 'EUR', 'de') == '1.234.567 €'``."""
+    if not _defined(value):
+        return MISSING
+    assert value is not None
+    pattern = Locale.parse(_locale(language)).currency_formats["standard"].pattern
+    pattern = pattern.split(";")[0].replace(".00", "." + "0" * digits if digits else "")
+    return format_currency(
+        value, currency, format=pattern, locale=_locale(language), currency_digits=False
+    )
+
+
+def number(value: float | None, language: str, digits: int = 0) -> str:
+    """A plain number with grouping: ``number(1234.5, 'de', 1) == '1.234,5'``."""
+    if not _defined(value):
+        return MISSING
+    assert value is not None
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_locale(language))
+
+
+def percent(value: float | None, language: str, digits: int = 1) -> str:
+    """A fraction as a percentage: ``percent(0.25, 'de') == '25,0 %'``."""
+    if not _defined(value):
+        return MISSING
+    assert value is not None
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+    if language == "en":
+        pattern = pattern.replace(" %", "%")
+    return format_percent(value, format=pattern, locale=_locale(language))
+
+
+def month_label(date: str, language: str) -> str:
+    """A plan month ``YYYY-MM`` as the reader says it: ``Jan. 2027`` / ``Jan 2027``."""
+    from datetime import date as calendar_date
+
+    year, month = (int(part) for part in date.split("-"))
+    return format_date(calendar_date(year, month, 1), format="MMM yyyy", locale=_locale(language))
+
+
+def label(key: str, language: str) -> str:
+    """The human label of a plan path, monthly column or key figure (``label.<key>``)."""
+    return t(f"label.{key}", language)

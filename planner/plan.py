@@ -1,0 +1,589 @@
+"""The plan file of MODEL.md section 1: schema, validation, loading, scenarios, canonical form.
+
+Every entry point (CLI, app, upload, workbook import) goes through :func:`validate`, which
+either returns a complete :class:`Plan` or raises :class:`PlanError` carrying one
+:class:`Problem` per bad field; a plan is never half-loaded.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from babel.numbers import list_currencies
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+MAX_MONEY = 1e12
+"""Upper bound for amounts and costs (currency units): MODEL.md gives none, but beyond it
+float sums lose cents and a typo of a few extra zeros should be caught."""
+MAX_COUNT = 1e6
+"""Upper bound for unbounded counts such as deals per FTE and month."""
+MAX_FILE_BYTES = 5_000_000
+"""A plan file larger than this is refused before parsing."""
+
+MONTHLY_COLUMNS: tuple[str, ...] = (
+    "month",
+    "date",
+    "headcount",
+    "new_deals",
+    "customers",
+    "resale",
+    "sell_in",
+    "services_demand",
+    "services",
+    "backlog",
+    "managed",
+    "mdf",
+    "rebate",
+    "revenue",
+    "gross_profit",
+    "vendor_funds",
+    "staff_cost",
+    "opex",
+    "investment_gross",
+    "investment_vendor_funded",
+    "investment_net",
+    "ebitda",
+    "cash_flow",
+    "cumulative_cash",
+    "vendor_revenue",
+    "vendor_gross_profit",
+    "vendor_cost",
+    "vendor_cash_flow",
+    "vendor_cumulative_cash",
+)
+"""MODEL.md section 3, in order."""
+VALUE_COLUMNS: tuple[str, ...] = MONTHLY_COLUMNS[2:]
+"""The numeric monthly columns (those an actuals row may carry)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad field: its dotted path in the plan and what is wrong with it."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class PlanError(ValueError):
+    """A plan that cannot be accepted; ``problems`` lists every bad field."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+# --- field types -------------------------------------------------------------------------
+
+
+def fmt_value(value: Any) -> str:
+    """A value as it would be typed in the plan file: ``-2`` rather than ``-2.0``."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e15 else repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError(
+            "not_number", "{value} is not a number", {"value": fmt_value(value)}
+        )
+    try:
+        result = float(value)
+    except OverflowError:
+        raise PydanticCustomError("not_finite", "the number is too large") from None
+    if not math.isfinite(result):
+        raise PydanticCustomError(
+            "not_finite", "{value} is not a finite number", {"value": fmt_value(value)}
+        )
+    return result
+
+
+def _integer(value: Any) -> int:
+    number = _number(value)
+    if not number.is_integer():
+        raise PydanticCustomError(
+            "not_integer", "{value} is not a whole number", {"value": fmt_value(value)}
+        )
+    return int(number)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "not_text", "{value} is not text (put it in quotes)", {"value": fmt_value(value)}
+        )
+    if not value.strip():
+        raise PydanticCustomError("blank_text", "must not be empty")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise PydanticCustomError(
+            "not_bool", "{value} is not true or false", {"value": fmt_value(value)}
+        )
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Integer = Annotated[int, BeforeValidator(_integer)]
+Text = Annotated[str, BeforeValidator(_text), Field(max_length=200)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Share = Annotated[Number, Field(ge=0, le=1)]
+Money = Annotated[Number, Field(ge=0, le=MAX_MONEY)]
+Count = Annotated[Number, Field(ge=0, le=MAX_COUNT)]
+MonthNo = Annotated[Integer, Field(ge=1, le=120)]
+
+_CURRENCIES = frozenset(list_currencies())
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _currency(value: Any) -> str:
+    text = _text(value)
+    if text not in _CURRENCIES:
+        raise PydanticCustomError(
+            "currency", "{value} is not an ISO 4217 currency code", {"value": repr(text)}
+        )
+    return text
+
+
+def _year_month(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "year_month", "{value} is not a month as YYYY-MM", {"value": fmt_value(value)}
+        )
+    match = _YEAR_MONTH.match(value)
+    if not match or not 1900 <= int(match[1]) <= 2200 or not 1 <= int(match[2]) <= 12:
+        raise PydanticCustomError(
+            "year_month", "{value} is not a month as YYYY-MM", {"value": repr(value)}
+        )
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- the schema --------------------------------------------------------------------------
+
+
+class Partner(_Strict):
+    name: Text
+    kind: Literal["reseller", "msp", "si", "isv"]
+
+
+class Vendor(_Strict):
+    name: Text
+
+
+class Investment(_Strict):
+    """Partner spending due in ``month`` and, if ``every_months`` > 0, again every so often."""
+
+    name: Text
+    category: Literal["certification", "training", "demo", "marketing", "tooling", "other"]
+    amount: Money
+    month: MonthNo
+    every_months: Annotated[Integer, Field(ge=0, le=120)] = 0
+    vendor_share: Share = 0.0
+
+
+class Resource(_Strict):
+    """A role on the partner's team: ``fte`` people from ``start_month``, ramping up."""
+
+    role: Text
+    function: Literal["sales", "presales", "delivery", "support", "management"]
+    fte: Annotated[Number, Field(ge=0, le=1000)]
+    start_month: MonthNo
+    annual_cost: Money
+    ramp_months: Annotated[Integer, Field(ge=0, le=120)] = 0
+
+
+class Revenue(_Strict):
+    deals_per_sales_fte_month: Count
+    deal_size: Money
+    subscription: Flag
+    monthly_churn: Share
+    annual_price_uplift: Share
+    partner_margin: Annotated[Number, Field(ge=0, lt=1)]
+    services_per_deal: Money
+    delivery_capacity_per_fte_month: Money
+    managed_fee_per_customer_month: Money
+
+
+class RebateTier(_Strict):
+    threshold: Money
+    rate: Share
+
+
+class VendorProgramme(_Strict):
+    mdf_rate: Share
+    rebate_tiers: list[RebateTier] = []
+    gross_margin: Share
+    partner_manager_fte: Annotated[Number, Field(ge=0, le=1000)]
+    partner_manager_annual_cost: Money
+
+
+class Scenario(_Strict):
+    name: Text
+    set: dict[str, Any] = {}
+
+
+class Private(_Strict):
+    vendor: list[str] = []
+    partner: list[str] = []
+
+
+class Plan(_Strict):
+    """A validated plan (MODEL.md section 1). Immutable: edits make a new plan."""
+
+    version: Literal[1]
+    title: Text
+    partner: Partner
+    vendor: Vendor
+    currency: Annotated[str, BeforeValidator(_currency)] = "EUR"
+    language: Literal["de", "en"] = "de"
+    start: Annotated[str, BeforeValidator(_year_month)]
+    months: Annotated[Integer, Field(ge=12, le=120)]
+    discount_rate: Share
+    opex_per_month: Money
+    investments: list[Investment] = []
+    resources: list[Resource] = []
+    revenue: Revenue
+    vendor_programme: VendorProgramme
+    scenarios: list[Scenario] = []
+    actuals: list[dict[str, Any]] = []
+    private: Private | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """The plan as plain data (what the file holds), without defaults left implicit."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def scenario(self, name: str) -> Plan:
+        """This plan with the named scenario's values set (scenarios and actuals dropped)."""
+        for scenario in self.scenarios:
+            if scenario.name == name:
+                return apply_changes(self, scenario.set, context=f"scenarios.{name}")
+        known = ", ".join(s.name for s in self.scenarios) or "none"
+        raise PlanError([Problem("scenario", f"{name!r} is not in the plan (known: {known})")])
+
+    def actuals_by_month(self) -> dict[int, dict[str, float]]:
+        """Actual values per plan month: ``{month: {column: value}}``."""
+        return {int(row["month"]): {k: v for k, v in row.items() if k != "month"} for row in self.actuals}
+
+
+# --- validation --------------------------------------------------------------------------
+
+_SCENARIO_ROOTS = frozenset(Plan.model_fields) - {"version", "scenarios", "actuals", "private"}
+
+
+def _loc_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _problem_from_error(error: Mapping[str, Any]) -> Problem:
+    loc = tuple(error["loc"])
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "greater_than_equal":
+        message = f"{fmt_value(value)} is below {fmt_value(ctx['ge'])}"
+    elif kind == "greater_than":
+        message = f"{fmt_value(value)} must be above {fmt_value(ctx['gt'])}"
+    elif kind == "less_than_equal":
+        message = f"{fmt_value(value)} is above {fmt_value(ctx['le'])}"
+    elif kind == "less_than":
+        message = f"{fmt_value(value)} must be below {fmt_value(ctx['lt'])}"
+    elif kind == "missing":
+        message = "is required"
+    elif kind == "extra_forbidden":
+        message = "unknown key (check the spelling)"
+    elif kind == "literal_error":
+        message = f"{fmt_value(value)} is not one of {ctx.get('expected', '')}"
+    elif kind == "string_too_long":
+        message = f"is longer than {ctx['max_length']} characters"
+    elif kind in ("model_type", "dict_type"):
+        message = f"{fmt_value(value)} is not a mapping of keys to values"
+    elif kind == "list_type":
+        message = f"{fmt_value(value)} is not a list"
+    elif kind == "string_type":
+        message = f"{fmt_value(value)} is not text"
+    else:
+        message = error["msg"]
+    return Problem(_loc_path(loc), message)
+
+
+def validate(data: Any) -> Plan:
+    """Validate plain data (as read from YAML or JSON) into a :class:`Plan`.
+
+    >>> validate({"version": 1})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    planner.plan.PlanError: title: is required; ...
+    """
+    if not isinstance(data, Mapping):
+        raise PlanError([Problem("", "the plan must be a mapping of keys to values")])
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as error:
+        raise PlanError(_problem_from_error(e) for e in error.errors()) from None
+    problems = _cross_checks(plan)
+    if problems:
+        raise PlanError(problems)
+    if plan.actuals:
+        rows = [
+            {k: int(v) if k == "month" else float(v) for k, v in row.items()} for row in plan.actuals
+        ]
+        plan = plan.model_copy(update={"actuals": sorted(rows, key=lambda row: row["month"])})
+    return plan
+
+
+def _cross_checks(plan: Plan) -> list[Problem]:
+    """Rules that involve more than one field: months within the horizon, scenarios, actuals."""
+    n = plan.months
+    problems: list[Problem] = []
+    for i, item in enumerate(plan.investments):
+        if item.month > n:
+            problems.append(Problem(f"investments.{i}.month", f"{item.month} is above {n} (months)"))
+    for i, res in enumerate(plan.resources):
+        if res.start_month > n:
+            problems.append(
+                Problem(f"resources.{i}.start_month", f"{res.start_month} is above {n} (months)")
+            )
+        if res.ramp_months > n:
+            problems.append(
+                Problem(f"resources.{i}.ramp_months", f"{res.ramp_months} is above {n} (months)")
+            )
+    problems += _check_actuals(plan.actuals, n)
+    problems += _check_private(plan)
+    names: set[str] = set()
+    for i, scenario in enumerate(plan.scenarios):
+        if scenario.name in names:
+            problems.append(Problem(f"scenarios.{i}.name", f"{scenario.name!r} is used twice"))
+        names.add(scenario.name)
+        try:
+            apply_changes(plan, scenario.set, context=f"scenarios.{scenario.name}")
+        except PlanError as error:
+            problems += error.problems
+    return problems
+
+
+def _check_actuals(rows: list[dict[str, Any]], months: int) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    for i, row in enumerate(rows):
+        where = f"actuals.{i}"
+        if "month" not in row:
+            problems.append(Problem(f"{where}.month", "is required"))
+        for key, value in row.items():
+            if key != "month" and key not in VALUE_COLUMNS:
+                problems.append(Problem(f"{where}.{key}", "unknown key (not a monthly column)"))
+                continue
+            try:
+                number = _integer(value) if key == "month" else _number(value)
+            except PydanticCustomError as error:
+                problems.append(Problem(f"{where}.{key}", error.message()))
+                continue
+            if key == "month":
+                if not 1 <= number <= months:
+                    problems.append(Problem(f"{where}.month", f"{number} is not within 1 to {months}"))
+                elif number in seen:
+                    problems.append(Problem(f"{where}.month", f"{number} appears twice"))
+                seen.add(int(number))
+            elif abs(number) > MAX_MONEY * 1000:
+                problems.append(Problem(f"{where}.{key}", f"{fmt_value(value)} is too large"))
+    return problems
+
+
+def _check_private(plan: Plan) -> list[Problem]:
+    if plan.private is None:
+        return []
+    data = plan.to_data()
+    problems = []
+    for side in ("vendor", "partner"):
+        for i, path in enumerate(getattr(plan.private, side)):
+            if path.split(".")[0] not in _SCENARIO_ROOTS or not _has_path(data, path):
+                problems.append(Problem(f"private.{side}.{i}", f"{path!r} is not a plan path"))
+    return problems
+
+
+# --- paths and scenarios -----------------------------------------------------------------
+
+
+def _step(node: Any, part: str) -> tuple[bool, Any]:
+    if isinstance(node, dict):
+        return (part in node, node.get(part))
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return (True, node[int(part)])
+    return (False, None)
+
+
+def _has_path(data: Any, path: str) -> bool:
+    node = data
+    for part in path.split("."):
+        found, node = _step(node, part)
+        if not found:
+            return False
+    return True
+
+
+def get_value(plan: Plan, path: str) -> Any:
+    """The value at a dotted path (``resources.0.fte``); KeyError if there is none."""
+    node: Any = plan.to_data()
+    for part in path.split("."):
+        found, node = _step(node, part)
+        if not found:
+            raise KeyError(path)
+    return node
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> bool:
+    parts = path.split(".")
+    node: Any = data
+    for part in parts[:-1]:
+        found, node = _step(node, part)
+        if not found:
+            return False
+    last = parts[-1]
+    if isinstance(node, dict) and last in node:
+        node[last] = copy.deepcopy(value)
+        return True
+    if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+        node[int(last)] = copy.deepcopy(value)
+        return True
+    # An optional key that the file left out (a default) may still be set.
+    if isinstance(node, dict) and _is_optional_key(parts):
+        node[last] = copy.deepcopy(value)
+        return True
+    return False
+
+
+def _is_optional_key(parts: list[str]) -> bool:
+    model: Any = Plan
+    for part in parts:
+        if part.isdigit():
+            continue
+        fields = getattr(model, "model_fields", None)
+        if fields is None or part not in fields:
+            return False
+        annotation = fields[part].annotation
+        args = getattr(annotation, "__args__", ())
+        model = args[0] if args and isinstance(args[0], type) else annotation
+    return True
+
+
+def apply_changes(plan: Plan, changes: Mapping[str, Any], *, context: str = "") -> Plan:
+    """A new plan with values set by dotted path; its scenarios and actuals are dropped.
+
+    Errors name the context (such as ``scenarios.Konservativ``) and the path.
+    """
+    prefix = f"{context}: " if context else ""
+    data = plan.to_data()
+    data.pop("scenarios", None)
+    data.pop("actuals", None)
+    problems = []
+    for path, value in changes.items():
+        root = str(path).split(".")[0]
+        if root not in _SCENARIO_ROOTS or not _set_path(data, str(path), value):
+            problems.append(Problem(f"{prefix}{path}", "is not a plan path"))
+    if problems:
+        raise PlanError(problems)
+    try:
+        return validate(data)
+    except PlanError as error:
+        raise PlanError(Problem(f"{prefix}{p.path}", p.message) for p in error.problems) from None
+
+
+def with_values(plan: Plan, changes: Mapping[str, Any]) -> Plan:
+    """A new plan with values set by dotted path, keeping its scenarios and actuals."""
+    data = plan.to_data()
+    problems = []
+    for path, value in changes.items():
+        if not _set_path(data, path, value):
+            problems.append(Problem(path, "is not a plan path"))
+    if problems:
+        raise PlanError(problems)
+    return validate(data)
+
+
+# --- files and canonical form ------------------------------------------------------------
+
+
+def parse(text: str, *, name: str = "plan") -> Plan:
+    """Validate a plan from YAML or JSON text (JSON is YAML, but is read strictly as JSON)."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise PlanError([Problem("", f"{name} is empty")])
+    try:
+        if stripped.startswith("{"):
+            data = json.loads(text, parse_constant=_reject_constant)
+        else:
+            data = yaml.safe_load(text)
+    except (json.JSONDecodeError, ValueError) as error:
+        raise PlanError([Problem("", f"{name} is not valid JSON: {error}")]) from None
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise PlanError([Problem("", f"{name} is not valid YAML{line}")]) from None
+    return validate(data)
+
+
+def _reject_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not a finite number")
+
+
+def load(path: str | Path) -> Plan:
+    """Read and validate a plan file (YAML or JSON)."""
+    file = Path(path)
+    try:
+        if file.is_dir():
+            raise PlanError([Problem("", f"{file} is a directory, not a plan file")])
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise PlanError([Problem("", f"{file} is larger than {MAX_FILE_BYTES // 1_000_000} MB")])
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise PlanError([Problem("", f"{file} does not exist")]) from None
+    except OSError as error:
+        raise PlanError([Problem("", f"{file} cannot be read: {error.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PlanError([Problem("", f"{file} is not UTF-8 text")]) from None
+    return parse(text, name=str(file))
+
+
+def to_yaml(plan: Plan) -> str:
+    """The plan as YAML text, keys in schema order, Unicode kept."""
+    return yaml.safe_dump(plan.to_data(), sort_keys=False, allow_unicode=True, width=100)
+
+
+def save(plan: Plan, path: str | Path) -> None:
+    """Write the plan as YAML."""
+    Path(path).write_text(to_yaml(plan), encoding="utf-8")
+
+
+def canonical_json(plan: Plan) -> str:
+    """The plan's canonical JSON: sorted keys, no spaces, floats in shortest round-trip form.
+
+    Two files that mean the same plan (key order, ``42000`` vs ``42000.0``, defaults written
+    out or not) have the same canonical JSON.
+    """
+    return json.dumps(plan.to_data(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(plan: Plan) -> str:
+    """SHA-256 (hex) of the canonical JSON in UTF-8: the hash that sign-off records."""
+    return hashlib.sha256(canonical_json(plan).encode("utf-8")).hexdigest()
