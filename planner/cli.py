@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import importlib
+import json
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -31,7 +31,7 @@ class UsageError(Exception):
     """A bad command-line argument: reported as one line, exit status 2."""
 
 
-class BadPlan(Exception):
+class BadPlanError(Exception):
     """A plan file that failed to load: its problems, reported one per line."""
 
     def __init__(self, file: str, problems: Sequence[Problem]) -> None:
@@ -52,12 +52,12 @@ def template_names() -> list[str]:
 
 
 def load_plan(file: str, scenario: str | None = None) -> Plan:
-    """Load a plan file (and apply the named scenario); problems raise :class:`BadPlan`."""
+    """Load a plan file (and apply the named scenario); problems raise :class:`BadPlanError`."""
     try:
         plan = load(file)
         return plan.scenario(scenario) if scenario else plan
     except PlanError as error:
-        raise BadPlan(file, error.problems) from None
+        raise BadPlanError(file, error.problems) from None
 
 
 def _number(value: Any) -> str:
@@ -182,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except UsageError as error:
         sys.stderr.write(f"error: {error}\n")
-    except BadPlan as error:
+    except BadPlanError as error:
         _report(error.file, error.problems)
     except PlanError as error:  # a scenario or value named on the command line
         _report("", error.problems)

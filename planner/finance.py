@@ -85,7 +85,7 @@ def _irr_single_change(cf: Array) -> Array:
         u[active] = np.where(f == 0, ua, new)
         result[active[done]] = u[active[done]]
         active = active[~done]
-    return np.expm1(result)
+    return np.asarray(np.expm1(result))
 
 
 def irr_monthly(cash_flows: ArrayLike) -> Array:
@@ -160,7 +160,7 @@ def peak_funding(cumulative: ArrayLike) -> Array:
     >>> peak_funding([[-5, -8, 2], [1, 2, 3]]).tolist()
     [8.0, 0.0]
     """
-    return np.maximum(0.0, -_rows(cumulative).min(axis=1))
+    return np.asarray(np.maximum(0.0, -_rows(cumulative).min(axis=1)))
 
 
 def roi(cumulative: ArrayLike) -> Array:

@@ -65,7 +65,7 @@ PARTNER_FIGURES = (
     "gross_profit",
     "ebitda",
 )
-VENDOR_FIGURES = PARTNER_FIGURES[:7] + ("revenue", "gross_profit", "cost")
+VENDOR_FIGURES = (*PARTNER_FIGURES[:7], "revenue", "gross_profit", "cost")
 MONTH_FIGURES = frozenset({"payback_month", "break_even_month"})
 
 
@@ -115,7 +115,10 @@ class Batch:
         for path, names in LIST_FIELDS.items():
             lists[path] = {
                 name: np.array(
-                    [_column([getattr(item, name) for item in _items(p, path)], widths[path]) for p in plans]
+                    [
+                        _column([getattr(item, name) for item in _items(p, path)], widths[path])
+                        for p in plans
+                    ]
                 )
                 for name in names
             }
@@ -154,9 +157,13 @@ class Batch:
         head, _, tail = path.rpartition(".")
         list_path, _, index = head.rpartition(".")
         fields = self.lists.get(list_path)
-        if fields is not None and tail in fields and index.isdigit():
-            if int(index) < fields[tail].shape[1]:
-                return (list_path, tail, int(index))
+        if (
+            fields is not None
+            and tail in fields
+            and index.isdigit()
+            and int(index) < fields[tail].shape[1]
+        ):
+            return (list_path, tail, int(index))
         raise KeyError(f"{path} is not a numeric plan path")
 
     def has(self, path: str) -> bool:
@@ -240,9 +247,7 @@ def plan_year(months: int) -> NDArray[np.int64]:
 # --- section 2: the monthly arithmetic ---------------------------------------------------
 
 
-def _recurrence(
-    inflow: Array, keep: Array, actual: Array | None
-) -> Array:
+def _recurrence(inflow: Array, keep: Array, actual: Array | None) -> Array:
     """``level(t) = level(t-1) * keep + inflow(t)`` from 0, reset to ``actual(t)`` where given."""
     level = np.zeros(inflow.shape[0])
     out = np.empty_like(inflow)
@@ -333,7 +338,9 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     ramp_months = res["ramp_months"][:, :, None]
     started = t >= start
     active = np.where(started, fte, 0.0)
-    ramp = np.where(ramp_months == 0, 1.0, np.minimum(1.0, (t - start + 1) / np.maximum(ramp_months, 1)))
+    ramp = np.where(
+        ramp_months == 0, 1.0, np.minimum(1.0, (t - start + 1) / np.maximum(ramp_months, 1))
+    )
     productive = np.where(started, fte * ramp, 0.0)
     headcount = take("headcount", active.sum(axis=1))
     staff_cost = take("staff_cost", (active * res["annual_cost"][:, :, None] / 12).sum(axis=1))
@@ -377,7 +384,9 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
         "vendor_gross_profit", sell_in * s["vendor_programme.gross_margin"][:, None]
     )
     manager_cost = (
-        s["vendor_programme.partner_manager_fte"] * s["vendor_programme.partner_manager_annual_cost"] / 12
+        s["vendor_programme.partner_manager_fte"]
+        * s["vendor_programme.partner_manager_annual_cost"]
+        / 12
     )
     vendor_cost = take(
         "vendor_cost", mdf + rebate + investment_vendor_funded + manager_cost[:, None]
@@ -420,7 +429,11 @@ def key_figures(batch: Batch, columns: Mapping[str, Array]) -> dict[str, Any]:
         gross_profit=columns["vendor_gross_profit"].sum(axis=1),
         cost=columns["vendor_cost"].sum(axis=1),
     )
-    return {"partner": partner, "vendor": vendor, "mutual": (partner["npv"] > 0) & (vendor["npv"] > 0)}
+    return {
+        "partner": partner,
+        "vendor": vendor,
+        "mutual": (partner["npv"] > 0) & (vendor["npv"] > 0),
+    }
 
 
 # --- one plan ----------------------------------------------------------------------------
@@ -451,8 +464,10 @@ def figures_of(figures: Mapping[str, Any], row: int) -> dict[str, Any]:
         values = figures[side]
         out[side] = {
             name: (
-                None if np.isnan(values[name][row])
-                else int(values[name][row]) if name in MONTH_FIGURES
+                None
+                if np.isnan(values[name][row])
+                else int(values[name][row])
+                if name in MONTH_FIGURES
                 else float(values[name][row])
             )
             for name in names
@@ -496,7 +511,9 @@ def evaluate(plan: Plan, scenario: str | None = None) -> Outcome:
     chosen = plan.scenario(scenario) if scenario else plan
     batch = Batch.from_plans([chosen])
     columns = simulate(batch)
-    return Outcome(chosen, monthly_table(batch, columns), figures_of(key_figures(batch, columns), 0))
+    return Outcome(
+        chosen, monthly_table(batch, columns), figures_of(key_figures(batch, columns), 0)
+    )
 
 
 def evaluate_many(plans: Sequence[Plan]) -> list[Outcome]:

@@ -283,7 +283,10 @@ class Plan(_Strict):
 
     def actuals_by_month(self) -> dict[int, dict[str, float]]:
         """Actual values per plan month: ``{month: {column: value}}``."""
-        return {int(row["month"]): {k: v for k, v in row.items() if k != "month"} for row in self.actuals}
+        return {
+            int(row["month"]): {k: v for k, v in row.items() if k != "month"}
+            for row in self.actuals
+        }
 
 
 # --- validation --------------------------------------------------------------------------
@@ -345,7 +348,8 @@ def validate(data: Any) -> Plan:
         raise PlanError(problems)
     if plan.actuals:
         rows = [
-            {k: int(v) if k == "month" else float(v) for k, v in row.items()} for row in plan.actuals
+            {k: int(v) if k == "month" else float(v) for k, v in row.items()}
+            for row in plan.actuals
         ]
         plan = plan.model_copy(update={"actuals": sorted(rows, key=lambda row: row["month"])})
     return plan
@@ -357,7 +361,9 @@ def _cross_checks(plan: Plan) -> list[Problem]:
     problems: list[Problem] = []
     for i, item in enumerate(plan.investments):
         if item.month > n:
-            problems.append(Problem(f"investments.{i}.month", f"{item.month} is above {n} (months)"))
+            problems.append(
+                Problem(f"investments.{i}.month", f"{item.month} is above {n} (months)")
+            )
     for i, res in enumerate(plan.resources):
         if res.start_month > n:
             problems.append(
@@ -399,7 +405,9 @@ def _check_actuals(rows: list[dict[str, Any]], months: int) -> list[Problem]:
                 continue
             if key == "month":
                 if not 1 <= number <= months:
-                    problems.append(Problem(f"{where}.month", f"{number} is not within 1 to {months}"))
+                    problems.append(
+                        Problem(f"{where}.month", f"{number} is not within 1 to {months}")
+                    )
                 elif number in seen:
                     problems.append(Problem(f"{where}.month", f"{number} appears twice"))
                 seen.add(int(number))
@@ -552,7 +560,9 @@ def load(path: str | Path) -> Plan:
         if file.is_dir():
             raise PlanError([Problem("", f"{file} is a directory, not a plan file")])
         if file.stat().st_size > MAX_FILE_BYTES:
-            raise PlanError([Problem("", f"{file} is larger than {MAX_FILE_BYTES // 1_000_000} MB")])
+            raise PlanError(
+                [Problem("", f"{file} is larger than {MAX_FILE_BYTES // 1_000_000} MB")]
+            )
         raw = file.read_bytes()
     except FileNotFoundError:
         raise PlanError([Problem("", f"{file} does not exist")]) from None
