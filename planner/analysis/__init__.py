@@ -1,0 +1,17 @@
+"""Analyses of a plan for the live session and the onboarding review.
+
+One module per concern, all pure (no streamlit) and batched (one model call per analysis):
+:mod:`~planner.analysis.drivers` (the numeric drivers of a plan and their valid ranges),
+:mod:`~planner.analysis.scenarios`, :mod:`~planner.analysis.sensitivity` (tornado),
+:mod:`~planner.analysis.goalseek`, :mod:`~planner.analysis.montecarlo` and
+:mod:`~planner.analysis.actuals` (plan vs actuals, re-forecast).
+"""
+
+from __future__ import annotations
+
+
+class AnalysisError(ValueError):
+    """A request an analysis cannot answer (unknown driver or figure, bad range, bad file).
+
+    The message is one line naming the argument or field and what is allowed.
+    """

@@ -1,0 +1,215 @@
+"""The numeric drivers of a plan (the numbers an analysis may vary) and their valid ranges.
+
+A driver is a dotted plan path (``revenue.deal_size``, ``resources.0.start_month``) whose
+value is a number of the model. Its range is read from the pydantic schema in
+:mod:`planner.plan` (``Field(ge=..., le=..., lt=...)``, so ``MAX_MONEY`` and ``MAX_COUNT``
+apply) and narrowed by the plan's cross-checks (a start month or an investment month lies
+within the horizon, a ramp is at most the horizon). The horizon ``months`` itself and the
+``revenue.subscription`` flag are not drivers: a batch shares one horizon, and a flag is no
+quantity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import annotated_types
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from planner import model
+from planner.analysis import AnalysisError
+from planner.plan import Plan, Problem
+
+Array = NDArray[np.float64]
+
+WITHIN_HORIZON = frozenset({"start_month", "ramp_months", "month"})
+"""List-item fields that the plan's cross-checks keep at or below ``months``."""
+TORNADO_EXCLUDED = frozenset({"month", "every_months"})
+"""Investment timing fields: drivers for goal seek and Monte Carlo, but a +-20 % move of a
+month number says little, so the tornado leaves them out by default."""
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One numeric driver: its path, current value and valid range ``low..high`` (inclusive).
+
+    ``integer`` drivers (months, ramp and repeat lengths) take whole numbers only.
+    """
+
+    path: str
+    value: float
+    low: float
+    high: float
+    integer: bool
+
+    def clamp(self, values: ArrayLike) -> Array:
+        """Values made valid: rounded to whole numbers if ``integer``, then clipped to the range.
+
+        >>> Driver("resources.0.start_month", 3, 1, 36, True).clamp([0.4, 2.5, 7.6, 99]).tolist()
+        [1.0, 2.0, 8.0, 36.0]
+        """
+        array = np.asarray(values, dtype=np.float64)
+        if self.integer:
+            array = np.rint(array)
+        return np.clip(array, self.low, self.high)
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` is valid for this driver (in range, whole if ``integer``)."""
+        if not math.isfinite(value) or not self.low <= value <= self.high:
+            return False
+        return not self.integer or float(value).is_integer()
+
+    def describe_range(self) -> str:
+        """The range as a message puts it: ``0 to 1``."""
+        return f"{_fmt(self.low)} to {_fmt(self.high)}"
+
+
+def _fmt(value: float) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.17g}" if value > 0.999999 and value < 1 else f"{value:g}"
+
+
+@cache
+def _schema_bounds(path: str) -> tuple[float, float, bool] | None:
+    """``(low, high, integer)`` of a numeric plan path from the pydantic schema, or None."""
+    node: Any = Plan
+    info = None
+    for part in path.split("."):
+        if part.isdigit():
+            continue
+        fields = getattr(node, "model_fields", None)
+        if fields is None or part not in fields:
+            return None
+        info = fields[part]
+        annotation = info.annotation
+        args = getattr(annotation, "__args__", ())
+        node = args[0] if args and isinstance(args[0], type) else annotation
+    if info is None or node not in (int, float):
+        return None
+    low, high = -math.inf, math.inf
+    for bound in info.metadata:
+        if isinstance(bound, annotated_types.Ge):
+            low = float(bound.ge)  # type: ignore[arg-type]
+        elif isinstance(bound, annotated_types.Gt):
+            low = math.nextafter(float(bound.gt), math.inf)  # type: ignore[arg-type]
+        elif isinstance(bound, annotated_types.Le):
+            high = float(bound.le)  # type: ignore[arg-type]
+        elif isinstance(bound, annotated_types.Lt):
+            high = math.nextafter(float(bound.lt), -math.inf)  # type: ignore[arg-type]
+    return (low, high, node is int)
+
+
+def _paths(plan: Plan) -> list[str]:
+    """Every numeric driver path of the plan, in plan order."""
+    paths = [p for p in model.SCALAR_PATHS if p != "revenue.subscription"]
+    for list_path, names in model.LIST_FIELDS.items():
+        items = plan.vendor_programme.rebate_tiers if "." in list_path else getattr(plan, list_path)
+        count = len(items)
+        paths += [f"{list_path}.{i}.{name}" for i in range(count) for name in names]
+    return paths
+
+
+def _value(plan: Plan, path: str) -> float:
+    node: Any = plan
+    for part in path.split("."):
+        node = node[int(part)] if part.isdigit() else getattr(node, part)
+    return float(node)
+
+
+def _driver(plan: Plan, path: str) -> Driver | None:
+    bounds = _schema_bounds(path)
+    if bounds is None:
+        return None
+    low, high, integer = bounds
+    if path.rpartition(".")[2] in WITHIN_HORIZON and path.split(".")[0] != "revenue":
+        high = min(high, float(plan.months))
+    try:
+        value = _value(plan, path)
+    except (AttributeError, IndexError):
+        return None
+    return Driver(path, value, low, high, integer)
+
+
+def drivers(plan: Plan) -> list[Driver]:
+    """All numeric drivers of the plan with current values and valid ranges, in plan order."""
+    found = (_driver(plan, path) for path in _paths(plan))
+    return [d for d in found if d is not None]
+
+
+def tornado_drivers(plan: Plan) -> list[Driver]:
+    """The drivers a tornado moves by default: all but investment months and repeat periods."""
+    return [
+        d
+        for d in drivers(plan)
+        if not (d.path.startswith("investments.") and d.path.rpartition(".")[2] in TORNADO_EXCLUDED)
+    ]
+
+
+def driver(plan: Plan, path: str) -> Driver:
+    """The driver at ``path``; :class:`AnalysisError` naming it if it is none."""
+    if path in _paths(plan):
+        found = _driver(plan, path)
+        if found is not None:
+            return found
+    raise AnalysisError(
+        f"driver: {path!r} is not a numeric driver of this plan "
+        "(e.g. revenue.deal_size, discount_rate, resources.0.fte, investments.0.vendor_share)"
+    )
+
+
+def set_drivers(batch: model.Batch, values: dict[str, ArrayLike]) -> model.Batch:
+    """The batch with each driver path set to its values (shape ``(B,)`` or a scalar)."""
+    for path, column in values.items():
+        batch = batch.set(path, column)
+    return batch
+
+
+def as_plan_value(item: Driver, value: float) -> float | int:
+    """A driver value as the plan file holds it (``int`` for integer drivers)."""
+    return round(value) if item.integer else float(value)
+
+
+def uncertainty_problems(plan: Plan, entries: Sequence[Any]) -> list[Problem]:
+    """Cross-checks of the plan's ``uncertainty[]`` entries against the driver ranges.
+
+    Each path must be a numeric driver, appear once, and have ``low <= likely <= high``
+    within the driver's range (whole numbers for integer drivers).
+    """
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        where = f"uncertainty.{i}"
+        try:
+            item = driver(plan, entry.path)
+        except AnalysisError:
+            problems.append(Problem(f"{where}.path", f"{entry.path!r} is not a numeric driver"))
+            continue
+        if entry.path in seen:
+            problems.append(Problem(f"{where}.path", f"{entry.path!r} appears twice"))
+        seen.add(entry.path)
+        bounds = [("low", entry.low), ("likely", entry.likely), ("high", entry.high)]
+        for name, value in bounds:
+            if value is None:
+                continue
+            if not item.low <= value <= item.high:
+                message = f"{_fmt(value)} is not within {item.describe_range()}"
+                problems.append(Problem(f"{where}.{name}", message))
+            elif item.integer and not float(value).is_integer():
+                problems.append(Problem(f"{where}.{name}", f"{_fmt(value)} is not a whole number"))
+        if entry.distribution == "triangular" and entry.likely is None:
+            problems.append(Problem(f"{where}.likely", "is required for a triangular range"))
+        elif entry.distribution == "uniform" and entry.likely is not None:
+            problems.append(Problem(f"{where}.likely", "is only used by a triangular range"))
+        low, likely, high = _fmt(entry.low), entry.likely, _fmt(entry.high)
+        if entry.low > entry.high:
+            problems.append(Problem(f"{where}.low", f"{low} is above high {high}"))
+        elif likely is not None and not entry.low <= likely <= entry.high:
+            message = f"{_fmt(likely)} is not within low {low} to high {high}"
+            problems.append(Problem(f"{where}.likely", message))
+    return problems
