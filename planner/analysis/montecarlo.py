@@ -1,0 +1,161 @@
+"""Monte Carlo: draws of the uncertain drivers, all computed as batches of the model.
+
+The ranges come from the plan's optional ``uncertainty`` list (validated in
+:mod:`planner.plan`): ``{path, distribution: triangular, low, likely, high}`` or
+``{path, distribution: uniform, low, high}``. Draws come from a seeded
+:func:`numpy.random.default_rng` (same seed, same plan: same result), are rounded for integer
+drivers and kept within the driver's valid range, and are evaluated in chunks of
+``CHUNK`` plans so that 100,000 draws stay within memory. A zero-width range (low = high)
+reproduces the base plan exactly.
+
+Percentiles skip undefined values (reported as the ``defined`` share), except payback: a payback
+never reached counts as later than any month, so a percentile beyond the horizon is ``None``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from planner import model
+from planner.analysis import AnalysisError
+from planner.analysis.drivers import Array, driver
+from planner.plan import Plan, Uncertainty
+
+DEFAULT_DRAWS = 10_000
+MAX_DRAWS = 1_000_000
+CHUNK = 10_000
+"""Plans per model call: 10,000 plans of 36 months take about 100 MB of monthly columns."""
+BINS = 30
+RESULT_FIGURES: tuple[str, ...] = tuple(
+    f"{side}.{name}"
+    for side in ("partner", "vendor")
+    for name in ("npv", "irr", "payback_month", "peak_funding")
+)
+PERCENTILES = (10, 50, 90)
+
+
+def check_draws(draws: int) -> int:
+    """``draws`` if within 1 to 1,000,000, else :class:`AnalysisError`."""
+    if not 1 <= draws <= MAX_DRAWS:
+        raise AnalysisError(f"draws: {draws} is not within 1 to {MAX_DRAWS:,}")
+    return draws
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """Summary of the draws; ``samples`` keeps each figure per draw (for charts)."""
+
+    draws: int
+    seed: int | None
+    ranges: list[dict[str, Any]]
+    percentiles: dict[str, dict[str, float | None]]
+    probability_payback: float
+    """Share of draws in which the partner pays back within the horizon."""
+    probability_mutual: float
+    """Share of draws in which both sides' NPV is positive."""
+    histograms: dict[str, dict[str, list[float] | list[int]]]
+    samples: dict[str, Array] = field(repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "draws": self.draws,
+            "seed": self.seed,
+            "uncertainty": self.ranges,
+            "percentiles": self.percentiles,
+            "probability_payback": self.probability_payback,
+            "probability_mutual": self.probability_mutual,
+            "histograms": self.histograms,
+        }
+
+
+def draw_values(
+    plan: Plan, ranges: Sequence[Uncertainty], draws: int, rng: np.random.Generator
+) -> dict[str, Array]:
+    """The drawn value of every uncertain driver, shape ``(draws,)``, valid for the driver."""
+    values: dict[str, Array] = {}
+    for entry in ranges:
+        item = driver(plan, entry.path)
+        if entry.low == entry.high:
+            drawn = np.full(draws, entry.low)
+        elif entry.distribution == "uniform":
+            drawn = rng.uniform(entry.low, entry.high, draws)
+        else:
+            likely = entry.low if entry.likely is None else entry.likely
+            drawn = rng.triangular(entry.low, likely, entry.high, draws)
+        values[entry.path] = item.clamp(drawn)
+    return values
+
+
+def _percentile(values: Array, q: int, month: bool) -> float | None:
+    if month:  # never paid back counts as later than every month; a percentile is a month
+        later = np.where(np.isnan(values), np.inf, values)
+        result = float(np.percentile(later, q, method="inverted_cdf"))
+    else:
+        defined = values[np.isfinite(values)]
+        result = float(np.percentile(defined, q)) if defined.size else math.nan
+    return result if math.isfinite(result) else None
+
+
+def _histogram(values: Array, bins: int) -> dict[str, list[float] | list[int]]:
+    defined = values[np.isfinite(values)]
+    if defined.size == 0:
+        return {"edges": [], "counts": []}
+    counts, edges = np.histogram(defined, bins=bins)
+    return {"edges": edges.tolist(), "counts": counts.tolist()}
+
+
+def run(
+    plan: Plan,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = None,
+    ranges: Sequence[Uncertainty] | None = None,
+    chunk: int = CHUNK,
+    bins: int = BINS,
+) -> MonteCarlo:
+    """Draw ``draws`` plans from the ranges (default: the plan's ``uncertainty``) and summarise."""
+    check_draws(draws)
+    ranges = list(plan.uncertainty or []) if ranges is None else list(ranges)
+    if not ranges:
+        raise AnalysisError(
+            "uncertainty: the plan has no uncertain drivers (add an uncertainty list)"
+        )
+    rng = np.random.default_rng(seed)
+    drawn = draw_values(plan, ranges, draws, rng)
+    samples = {name: np.empty(draws) for name in RESULT_FIGURES}
+    mutual = np.empty(draws, dtype=bool)
+    base = model.Batch.from_plans([plan])
+    for start in range(0, draws, chunk):
+        stop = min(draws, start + chunk)
+        batch = base.repeat(stop - start)
+        for path, values in drawn.items():
+            batch = batch.set(path, values[start:stop])
+        figures = model.key_figures(batch, model.simulate(batch))
+        for name in RESULT_FIGURES:
+            side, _, figure = name.partition(".")
+            samples[name][start:stop] = figures[side][figure]
+        mutual[start:stop] = figures["mutual"]
+    percentiles = {
+        name: {
+            **{
+                f"p{q}": _percentile(values, q, name.endswith("payback_month")) for q in PERCENTILES
+            },
+            "defined": float(np.isfinite(values).mean()),
+        }
+        for name, values in samples.items()
+    }
+    samples["mutual"] = mutual.astype(np.float64)
+    return MonteCarlo(
+        draws=draws,
+        seed=seed,
+        ranges=[entry.model_dump(exclude_none=True) for entry in ranges],
+        percentiles=percentiles,
+        probability_payback=float(np.isfinite(samples["partner.payback_month"]).mean()),
+        probability_mutual=float(mutual.mean()),
+        histograms={name: _histogram(samples[name], bins) for name in RESULT_FIGURES},
+        samples=samples,
+    )
