@@ -1,0 +1,46 @@
+"""Persistence: plans, their versions, the hash-chained change log, notes, invites, presence.
+
+``Store()`` opens SQLite under ``PLANNER_DATA_DIR`` (default ``./data``) or the database in
+``PLANNER_DATABASE_URL`` (PostgreSQL with psycopg 3) and creates or upgrades its schema.
+"""
+
+from planner.store.core import (
+    SIDES,
+    ChainCheck,
+    Change,
+    Conflict,
+    Difference,
+    EditResult,
+    Note,
+    PlanInfo,
+    Side,
+    Snapshot,
+    Store,
+    UnknownPlanError,
+    diff_data,
+    lookup,
+    overlaps,
+    utc_now,
+)
+from planner.store.db import SCHEMA_VERSION, database_url
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SIDES",
+    "ChainCheck",
+    "Change",
+    "Conflict",
+    "Difference",
+    "EditResult",
+    "Note",
+    "PlanInfo",
+    "Side",
+    "Snapshot",
+    "Store",
+    "UnknownPlanError",
+    "database_url",
+    "diff_data",
+    "lookup",
+    "overlaps",
+    "utc_now",
+]

@@ -1,0 +1,761 @@
+"""Plans, their versions and the hash-chained change log.
+
+Every accepted edit makes a new plan version (the full validated plan, kept forever) and one
+change-log row per field path it changed. Each row's hash covers the previous row's hash and
+its own content, and the plan row keeps the newest hash, so :meth:`Store.verify_chain`
+detects a row that was altered, removed or added afterwards.
+
+Concurrency is optimistic per field: an edit names the version of the field it was based on
+(:meth:`Store.field_version`); if another edit changed that field (or a field containing it,
+or one inside it) since, the edit is not written and comes back as a :class:`Conflict`.
+Edits to different fields both land.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import Connection
+
+from planner import plan as plans_module
+from planner.plan import Plan, PlanError, Problem, content_hash, fmt_value, validate, with_values
+from planner.store import db
+from planner.store.db import changes, notes, plan_versions, plans
+
+Side = Literal["vendor", "partner"]
+SIDES: tuple[Side, ...] = ("vendor", "partner")
+Clock = Callable[[], datetime]
+GENESIS = "0" * 64
+"""The previous hash of a plan's first change-log row."""
+MAX_NOTE = 1000
+"""Longest note (characters)."""
+MAX_NAME = 200
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_stamp(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("the clock must return timezone-aware times")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_stamp(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Whether two field paths touch the same data: equal, or one contains the other.
+
+    ``""`` is the whole plan.
+
+    >>> overlaps("resources", "resources.0.fte"), overlaps("revenue.deal_size", "revenue.deal")
+    (True, False)
+    """
+    return a == b or not a or not b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def lookup(data: Any, path: str) -> Any:
+    """The value at a dotted path of plain data, ``None`` where there is none."""
+    node = data
+    for part in path.split(".") if path else []:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change-log row: ``path`` went from ``old`` to ``new`` in plan version ``version``."""
+
+    plan_id: str
+    seq: int
+    version: int
+    at: datetime
+    author: str
+    side: str
+    kind: str
+    """``create`` (the whole plan, path ``""``), ``edit`` or ``revert``."""
+    path: str
+    old: Any
+    new: Any
+    reverts: int | None
+    hash: str
+    masked: bool = False
+    """True when privacy removed values from ``old``/``new`` for the reader's side."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An edit that was not written because someone changed the field after its base."""
+
+    path: str
+    yours: Any
+    theirs: Any
+    author: str
+    side: str
+    version: int
+    """The field's version now: base a retry ("keep mine") on it."""
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.side}) changed {self.path} to {fmt_value(self.theirs)}"
+
+
+Status = Literal["accepted", "unchanged", "conflict", "invalid", "refused"]
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What happened to an edit; nothing was written unless ``status == "accepted"``."""
+
+    status: Status
+    version: int
+    """The plan version after the edit (the current one if nothing was written)."""
+    changes: tuple[Change, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("accepted", "unchanged")
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: str
+    title: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A plan at one version with the version at which each changed field last changed."""
+
+    plan_id: str
+    version: int
+    plan: Plan
+    field_versions: Mapping[str, int] = field(default_factory=dict)
+
+    def field_version(self, path: str) -> int:
+        """The version an edit of ``path`` is based on when made from this snapshot."""
+        return max(
+            (v for p, v in self.field_versions.items() if overlaps(p, path)), default=self.version
+        )
+
+
+@dataclass(frozen=True)
+class Difference:
+    path: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    plan_id: str
+    path: str
+    body: str
+    author: str
+    side: str
+    at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of :meth:`Store.verify_chain`: ``ok`` or the problems found."""
+
+    ok: bool
+    entries: int
+    problems: tuple[str, ...] = ()
+
+
+class UnknownPlanError(LookupError):
+    def __init__(self, plan_id: str) -> None:
+        super().__init__(f"there is no plan {plan_id!r}")
+        self.plan_id = plan_id
+
+
+# --- the store ---------------------------------------------------------------------------
+
+
+def entry_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the previous hash and the row's canonical content."""
+    payload = prev_hash + "\n" + _dump(dict(content))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _content(row: Mapping[Any, Any]) -> dict[str, Any]:
+    keys = ("plan_id", "seq", "version", "at", "author", "side", "kind", "path")
+    content = {key: row[key] for key in keys}
+    content.update(
+        old=row["old_value"], new=row["new_value"], reverts=row["reverts"], plan=row["plan_hash"]
+    )
+    return content
+
+
+def _change(row: Mapping[Any, Any]) -> Change:
+    return Change(
+        plan_id=row["plan_id"],
+        seq=row["seq"],
+        version=row["version"],
+        at=from_stamp(row["at"]),
+        author=row["author"],
+        side=row["side"],
+        kind=row["kind"],
+        path=row["path"],
+        old=json.loads(row["old_value"]),
+        new=json.loads(row["new_value"]),
+        reverts=row["reverts"],
+        hash=row["hash"],
+    )
+
+
+def _check_person(author: str, side: str) -> str | None:
+    if side not in SIDES:
+        return f"side {side!r} may not edit (allowed: vendor, partner)"
+    if not author.strip():
+        return "the author's name must not be empty"
+    if len(author) > MAX_NAME:
+        return f"the author's name is longer than {MAX_NAME} characters"
+    return None
+
+
+class Store:
+    """Plans, versions, change log and notes in one database.
+
+    ``Store()`` opens the database named by the environment (see :func:`db.database_url`) and
+    creates or upgrades its schema. ``clock`` returns timezone-aware times (tests pass a fake).
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        clock: Clock = utc_now,
+        engine: Engine | None = None,
+    ) -> None:
+        self.engine = engine if engine is not None else db.make_engine(url or db.database_url())
+        self.clock = clock
+        db.upgrade(self.engine)
+
+    def now(self) -> str:
+        return to_stamp(self.clock())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A read-then-write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
+        with (
+            self.engine.connect().execution_options(**db.write_options()) as conn,
+            conn.begin(),
+        ):
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # --- plans ---------------------------------------------------------------------------
+
+    def create_plan(
+        self, plan: Plan, *, author: str, side: Side = "vendor", plan_id: str | None = None
+    ) -> str:
+        """Store a new plan as version 1 (its first change-log row holds the whole plan)."""
+        problem = _check_person(author, side)
+        if problem:
+            raise ValueError(problem)
+        plan_id = plan_id or secrets.token_hex(8)
+        stamp = self.now()
+        data = plan.to_data()
+        with self.writing() as conn:
+            conn.execute(
+                plans.insert().values(
+                    id=plan_id,
+                    title=plan.title,
+                    created_at=stamp,
+                    updated_at=stamp,
+                    version=0,
+                    head_seq=0,
+                    head_hash=GENESIS,
+                )
+            )
+            self._write_version(
+                conn,
+                plan_id,
+                plan,
+                [("", None, data)],
+                base=(0, 0, GENESIS),
+                stamp=stamp,
+                author=author,
+                side=side,
+                kind="create",
+            )
+        return plan_id
+
+    def plans(self) -> list[PlanInfo]:
+        """All plans, most recently changed first."""
+        with self.reading() as conn:
+            rows = conn.execute(select(plans).order_by(plans.c.updated_at.desc())).mappings()
+            return [
+                PlanInfo(
+                    id=r["id"],
+                    title=r["title"],
+                    version=r["version"],
+                    created_at=from_stamp(r["created_at"]),
+                    updated_at=from_stamp(r["updated_at"]),
+                )
+                for r in rows
+            ]
+
+    def exists(self, plan_id: str) -> bool:
+        with self.reading() as conn:
+            return conn.execute(select(plans.c.id).where(plans.c.id == plan_id)).first() is not None
+
+    def version(self, plan_id: str) -> int:
+        """The plan's current version: cheap, for polling."""
+        with self.reading() as conn:
+            value = conn.execute(select(plans.c.version).where(plans.c.id == plan_id)).scalar()
+        if value is None:
+            raise UnknownPlanError(plan_id)
+        return int(value)
+
+    def plan_at(self, plan_id: str, version: int | None = None) -> Plan:
+        """The plan as it was at ``version`` (the current one by default)."""
+        with self.reading() as conn:
+            return self._plan_at(conn, plan_id, version)
+
+    def _plan_at(self, conn: Connection, plan_id: str, version: int | None) -> Plan:
+        if version is None:
+            version = conn.execute(select(plans.c.version).where(plans.c.id == plan_id)).scalar()
+            if version is None:
+                raise UnknownPlanError(plan_id)
+        content = conn.execute(
+            select(plan_versions.c.content).where(
+                plan_versions.c.plan_id == plan_id, plan_versions.c.version == version
+            )
+        ).scalar()
+        if content is None:
+            raise UnknownPlanError(f"{plan_id} version {version}")
+        return validate(json.loads(content))
+
+    def snapshot(self, plan_id: str) -> Snapshot:
+        """The current plan, its version and every changed field's version, read together."""
+        with self.reading() as conn:
+            version = conn.execute(select(plans.c.version).where(plans.c.id == plan_id)).scalar()
+            if version is None:
+                raise UnknownPlanError(plan_id)
+            plan = self._plan_at(conn, plan_id, version)
+            rows = conn.execute(
+                select(changes.c.path, func.max(changes.c.version))
+                .where(changes.c.plan_id == plan_id, changes.c.version <= version)
+                .group_by(changes.c.path)
+            ).all()
+        return Snapshot(plan_id, int(version), plan, {p: int(v) for p, v in rows})
+
+    def field_version(self, plan_id: str, path: str) -> int:
+        """The version at which ``path`` (or a field containing it, or inside it) last changed."""
+        return self.snapshot(plan_id).field_version(path)
+
+    # --- edits ---------------------------------------------------------------------------
+
+    def apply_edit(
+        self,
+        plan_id: str,
+        path: str,
+        new_value: Any,
+        base_version_of_field: int,
+        author: str,
+        side: str,
+    ) -> EditResult:
+        """Set one field, unless someone else changed it after ``base_version_of_field``."""
+        return self.apply_edits(
+            plan_id, {path: (new_value, base_version_of_field)}, author=author, side=side
+        )
+
+    def apply_edits(
+        self,
+        plan_id: str,
+        edits: Mapping[str, tuple[Any, int]],
+        *,
+        author: str,
+        side: str,
+        kind: str = "edit",
+        reverts: int | None = None,
+    ) -> EditResult:
+        """Set several fields at once (``{path: (value, base version)}``): all or nothing.
+
+        The result is ``accepted`` (one new plan version, one log row per changed path),
+        ``unchanged`` (every value was already so), ``conflict``, ``invalid`` (the plan would
+        not validate) or ``refused`` (this side may not edit these fields).
+        """
+        problem = _check_person(author, side)
+        with self.writing() as conn:
+            head = self._lock(conn, plan_id)
+            version = head[0]
+            if problem is None:
+                problem = self._refusal(conn, plan_id, version, edits, side)
+            if problem is not None:
+                return EditResult("refused", version, message=problem)
+            current = self._plan_at(conn, plan_id, version)
+            bad = [
+                Problem(p, f"base version {b} is not within 1 to {version}")
+                for p, (_, b) in edits.items()
+                if not 1 <= b <= version
+            ]
+            if bad:
+                return EditResult("invalid", version, problems=tuple(bad))
+            try:
+                updated = with_values(current, {p: v for p, (v, _) in edits.items()})
+            except PlanError as error:
+                return EditResult("invalid", version, problems=tuple(error.problems))
+            from planner import privacy
+
+            refusal = privacy.private_refusal(current, updated, side)
+            if refusal is not None:
+                return EditResult("refused", version, message=refusal)
+            before, after = current.to_data(), updated.to_data()
+            effective = {
+                p: (lookup(before, p), lookup(after, p))
+                for p in edits
+                if lookup(before, p) != lookup(after, p)
+            }
+            if not effective:
+                return EditResult("unchanged", version)
+            conflicts = self._conflicts(conn, plan_id, edits, effective, before)
+            if conflicts:
+                return EditResult("conflict", version, conflicts=tuple(conflicts))
+            written = self._write_version(
+                conn,
+                plan_id,
+                updated,
+                [(p, old, new) for p, (old, new) in effective.items()],
+                base=head,
+                stamp=self.now(),
+                author=author,
+                side=side,
+                kind=kind,
+                reverts=reverts,
+            )
+        return EditResult("accepted", version + 1, changes=tuple(written))
+
+    def _lock(self, conn: Connection, plan_id: str) -> tuple[int, int, str]:
+        query = select(plans.c.version, plans.c.head_seq, plans.c.head_hash).where(
+            plans.c.id == plan_id
+        )
+        if not db.is_sqlite(conn):
+            query = query.with_for_update()
+        row = conn.execute(query).first()
+        if row is None:
+            raise UnknownPlanError(plan_id)
+        return int(row[0]), int(row[1]), str(row[2])
+
+    def _refusal(
+        self,
+        conn: Connection,
+        plan_id: str,
+        version: int,
+        edits: Mapping[str, tuple[Any, int]],
+        side: str,
+    ) -> str | None:
+        from planner import privacy
+
+        current = self._plan_at(conn, plan_id, version)
+        for path in edits:
+            if not path:
+                return "the whole plan cannot be replaced by an edit"
+            if not privacy.may_edit(current, path, side):
+                return f"{path} is private to the other side"
+        return None
+
+    def _conflicts(
+        self,
+        conn: Connection,
+        plan_id: str,
+        edits: Mapping[str, tuple[Any, int]],
+        effective: Mapping[str, tuple[Any, Any]],
+        current: Any,
+    ) -> list[Conflict]:
+        oldest = min(base for _, base in edits.values())
+        rows = conn.execute(
+            select(changes.c.version, changes.c.path, changes.c.author, changes.c.side)
+            .where(changes.c.plan_id == plan_id, changes.c.version > oldest)
+            .order_by(changes.c.seq)
+        ).all()
+        found = []
+        for path, (value, base) in edits.items():
+            if path not in effective:
+                continue
+            later = [r for r in rows if r[0] > base and overlaps(r[1], path)]
+            if later:
+                last = later[-1]
+                found.append(
+                    Conflict(
+                        path=path,
+                        yours=value,
+                        theirs=lookup(current, path),
+                        author=last[2],
+                        side=last[3],
+                        version=int(last[0]),
+                    )
+                )
+        return found
+
+    def _write_version(
+        self,
+        conn: Connection,
+        plan_id: str,
+        plan: Plan,
+        rows: Sequence[tuple[str, Any, Any]],
+        *,
+        base: tuple[int, int, str],
+        stamp: str,
+        author: str,
+        side: str,
+        kind: str,
+        reverts: int | None = None,
+    ) -> list[Change]:
+        version, seq, prev = base[0] + 1, base[1], base[2]
+        plan_hash = content_hash(plan)
+        conn.execute(
+            plan_versions.insert().values(
+                plan_id=plan_id,
+                version=version,
+                created_at=stamp,
+                content=plans_module.canonical_json(plan),
+                content_hash=plan_hash,
+            )
+        )
+        written = []
+        for path, old, new in rows:
+            seq += 1
+            row: dict[str, Any] = {
+                "plan_id": plan_id,
+                "seq": seq,
+                "version": version,
+                "at": stamp,
+                "author": author,
+                "side": side,
+                "kind": kind,
+                "path": path,
+                "old_value": _dump(old),
+                "new_value": _dump(new),
+                "reverts": reverts,
+                "plan_hash": plan_hash,
+                "prev_hash": prev,
+            }
+            row["hash"] = prev = entry_hash(prev, _content(row))
+            conn.execute(changes.insert().values(**row))
+            written.append(_change(row))
+        conn.execute(
+            plans.update()
+            .where(plans.c.id == plan_id)
+            .values(
+                version=version, head_seq=seq, head_hash=prev, updated_at=stamp, title=plan.title
+            )
+        )
+        return written
+
+    def revert(
+        self, plan_id: str, seq: int, *, author: str, side: str, base: int | None = None
+    ) -> EditResult:
+        """Undo change ``seq`` as a new change: its field goes back to the old value.
+
+        Based on the reverted change's version unless ``base`` says otherwise, so a later
+        change of the same field comes back as a conflict rather than being overwritten.
+        """
+        with self.reading() as conn:
+            row = (
+                conn.execute(
+                    select(changes).where(changes.c.plan_id == plan_id, changes.c.seq == seq)
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise UnknownPlanError(f"{plan_id} change {seq}")
+        entry = _change(row)
+        if not entry.path:
+            return EditResult(
+                "refused", self.version(plan_id), message="a plan's creation cannot be reverted"
+            )
+        return self.apply_edits(
+            plan_id,
+            {entry.path: (entry.old, entry.version if base is None else base)},
+            author=author,
+            side=side,
+            kind="revert",
+            reverts=seq,
+        )
+
+    # --- reading the log -----------------------------------------------------------------
+
+    def log(self, plan_id: str, *, since_version: int = 0) -> list[Change]:
+        """Change-log rows after ``since_version``, oldest first."""
+        with self.reading() as conn:
+            rows = conn.execute(
+                select(changes)
+                .where(changes.c.plan_id == plan_id, changes.c.version > since_version)
+                .order_by(changes.c.seq)
+            ).mappings()
+            return [_change(r) for r in rows]
+
+    def diff(self, plan_id: str, version_a: int, version_b: int) -> list[Difference]:
+        """Every leaf path whose value differs between two versions."""
+        with self.reading() as conn:
+            a = self._plan_at(conn, plan_id, version_a).to_data()
+            b = self._plan_at(conn, plan_id, version_b).to_data()
+        return [Difference(p, x, y) for p, x, y in diff_data(a, b)]
+
+    def verify_chain(self, plan_id: str) -> ChainCheck:
+        """Recompute the plan's hash chain; any altered, removed or inserted row is a problem."""
+        with self.reading() as conn:
+            head = conn.execute(
+                select(plans.c.version, plans.c.head_seq, plans.c.head_hash).where(
+                    plans.c.id == plan_id
+                )
+            ).first()
+            if head is None:
+                raise UnknownPlanError(plan_id)
+            rows = list(
+                conn.execute(
+                    select(changes).where(changes.c.plan_id == plan_id).order_by(changes.c.seq)
+                ).mappings()
+            )
+            versions = dict(
+                conn.execute(
+                    select(plan_versions.c.version, plan_versions.c.content).where(
+                        plan_versions.c.plan_id == plan_id
+                    )
+                ).all()
+            )
+        problems: list[str] = []
+        prev, expected_seq, last_version = GENESIS, 1, 0
+        for row in rows:
+            seq = row["seq"]
+            if seq != expected_seq:
+                problems.append(f"change {expected_seq} is missing (next is {seq})")
+            if row["prev_hash"] != prev:
+                problems.append(f"change {seq} does not follow the change before it")
+            if entry_hash(row["prev_hash"], _content(row)) != row["hash"]:
+                problems.append(f"change {seq} was altered")
+            if not last_version <= row["version"] <= last_version + 1:
+                problems.append(f"change {seq} has version {row['version']} after {last_version}")
+            content = versions.get(row["version"])
+            if content is None:
+                problems.append(f"plan version {row['version']} is missing")
+            elif hashlib.sha256(content.encode("utf-8")).hexdigest() != row["plan_hash"]:
+                problems.append(f"plan version {row['version']} was altered")
+            prev, expected_seq, last_version = row["hash"], seq + 1, row["version"]
+        if head[1] != len(rows) or head[2] != prev:
+            problems.append(f"the log ends at change {expected_seq - 1}, the plan at {head[1]}")
+        if head[0] != last_version:
+            problems.append(f"the plan is at version {head[0]}, its log at {last_version}")
+        if set(versions) != set(range(1, head[0] + 1)):
+            problems.append("the stored plan versions do not match the log")
+        return ChainCheck(not problems, len(rows), tuple(dict.fromkeys(problems)))
+
+    # --- notes ---------------------------------------------------------------------------
+
+    def add_note(self, plan_id: str, path: str, body: str, *, author: str, side: str) -> Note:
+        """Attach a short rationale to an assumption path (either side)."""
+        problem = _check_person(author, side)
+        if problem:
+            raise ValueError(problem)
+        body = body.strip()
+        if not body:
+            raise ValueError("note: must not be empty")
+        if len(body) > MAX_NOTE:
+            raise ValueError(f"note: is longer than {MAX_NOTE} characters")
+        stamp = self.now()
+        with self.writing() as conn:
+            version = self._lock(conn, plan_id)[0]
+            current = self._plan_at(conn, plan_id, version)
+            try:
+                plans_module.get_value(current, path)
+            except KeyError:
+                raise ValueError(f"{path}: is not a plan path") from None
+            from planner import privacy
+
+            if not privacy.may_edit(current, path, side):
+                raise PermissionError(f"{path} is private to the other side")
+            result = conn.execute(
+                notes.insert().values(
+                    plan_id=plan_id,
+                    path=path,
+                    body=body,
+                    author=author,
+                    side=side,
+                    at=stamp,
+                    version=version,
+                )
+            )
+            note_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        return Note(note_id, plan_id, path, body, author, side, from_stamp(stamp), version)
+
+    def notes(self, plan_id: str, path: str | None = None) -> list[Note]:
+        """Notes of the plan (of one path if given), oldest first."""
+        query = select(notes).where(notes.c.plan_id == plan_id)
+        if path is not None:
+            query = query.where(notes.c.path == path)
+        with self.reading() as conn:
+            rows = conn.execute(query.order_by(notes.c.id)).mappings()
+            return [
+                Note(
+                    r["id"],
+                    r["plan_id"],
+                    r["path"],
+                    r["body"],
+                    r["author"],
+                    r["side"],
+                    from_stamp(r["at"]),
+                    r["version"],
+                )
+                for r in rows
+            ]
+
+
+def diff_data(a: Any, b: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """Leaf paths where two plain-data trees differ: ``(path, before, after)``.
+
+    >>> list(diff_data({"x": 1, "y": [1, 2]}, {"x": 1, "y": [1, 3, 4]}))
+    [('y.1', 2, 3), ('y.2', None, 4)]
+    """
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            yield from diff_data(a.get(key), b.get(key), f"{prefix}.{key}" if prefix else key)
+    elif isinstance(a, list) and isinstance(b, list):
+        for i in range(max(len(a), len(b))):
+            x = a[i] if i < len(a) else None
+            y = b[i] if i < len(b) else None
+            yield from diff_data(x, y, f"{prefix}.{i}" if prefix else str(i))
+    elif a != b:
+        yield (prefix, a, b)
