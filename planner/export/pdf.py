@@ -1,0 +1,1340 @@
+"""The business plan as a board-ready PDF (reportlab), in the plan's language.
+
+:func:`build_pdf` presents the model's numbers (:func:`planner.model.evaluate`), never computes
+its own: cover, executive summary with both sides' key figures and the verdict, assumptions,
+team and investment plan, yearly P&L and cash flow of both sides, charts, scenario comparison,
+sensitivity (when :mod:`planner.analysis` offers a tornado) and a sign-off page. Every page has
+a header (title, version) and a footer (page x of y, content hash).
+
+User text (plan title, party and role names, scenario names) is data: it is escaped before it
+goes into a Paragraph and characters the font cannot draw are replaced, so no name can inject
+markup or crash the export. The output is deterministic: the same arguments give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import io
+import math
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+from xml.sax.saxutils import escape
+
+from babel.dates import format_date
+from babel.numbers import get_currency_symbol
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from planner import i18n, model
+from planner.export import charts
+from planner.plan import Plan, content_hash, get_value
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+"""Debian's ``fonts-dejavu-core``: wide Unicode coverage; Helvetica (Latin-1) without it."""
+
+Side = Literal["partner", "vendor"]
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 20 * mm
+MARGIN_TOP = 24 * mm
+MARGIN_BOTTOM = 20 * mm
+BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+
+NAVY = colors.HexColor("#1F3A5F")
+INK = colors.HexColor("#1F2937")
+MUTED = colors.HexColor("#6B7280")
+RULE = colors.HexColor("#D1D5DB")
+SHADE = colors.HexColor("#F3F4F6")
+PARTNER_COLOR = colors.HexColor("#1F4E79")
+VENDOR_COLOR = colors.HexColor("#C8811A")
+MIX_COLORS = (colors.HexColor("#1F4E79"), colors.HexColor("#5B8DB8"), colors.HexColor("#A9C4DE"))
+GOOD = (colors.HexColor("#EEF5EF"), colors.HexColor("#3C7A4A"))
+WARN = (colors.HexColor("#FBF3E6"), colors.HexColor("#B7791F"))
+
+MONEY_FIGURES = frozenset(
+    {"npv", "peak_funding", "cumulative_cash", "revenue", "gross_profit", "ebitda", "cost"}
+)
+MAX_YEAR_COLUMNS = 5
+"""Yearly tables wider than this many value columns are split into several tables."""
+MAX_SCENARIO_COLUMNS = 4
+
+_MONEY_PATHS = frozenset(
+    {
+        "opex_per_month",
+        "revenue.deal_size",
+        "revenue.services_per_deal",
+        "revenue.delivery_capacity_per_fte_month",
+        "revenue.managed_fee_per_customer_month",
+        "vendor_programme.partner_manager_annual_cost",
+        "annual_cost",
+        "amount",
+        "threshold",
+    }
+)
+_SHARE_PATHS = frozenset(
+    {
+        "discount_rate",
+        "revenue.monthly_churn",
+        "revenue.annual_price_uplift",
+        "revenue.partner_margin",
+        "vendor_programme.mdf_rate",
+        "vendor_programme.gross_margin",
+        "vendor_share",
+        "rate",
+    }
+)
+_MONTH_PATHS = frozenset({"start_month", "month"})
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A person who signs for one side; unknown details print as blank lines to fill in."""
+
+    side: Side
+    name: str = ""
+    title: str = ""
+    date: datetime.date | None = None
+
+
+# --- fonts and safe text -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Fonts:
+    regular: str
+    bold: str
+    mono: str
+    covers: Callable[[str], bool]
+
+
+@cache
+def _fonts() -> _Fonts:
+    """DejaVu Sans when installed (registered once), else Helvetica limited to cp1252."""
+    try:
+        faces = {
+            "PlanSans": "DejaVuSans.ttf",
+            "PlanSans-Bold": "DejaVuSans-Bold.ttf",
+            "PlanSans-Oblique": "DejaVuSans-Oblique.ttf",
+            "PlanSans-BoldOblique": "DejaVuSans-BoldOblique.ttf",
+            "PlanMono": "DejaVuSansMono.ttf",
+        }
+        loaded = {name: TTFont(name, str(FONT_DIR / file)) for name, file in faces.items()}
+    except (OSError, TTFError):
+        return _Fonts("Helvetica", "Helvetica-Bold", "Courier", _in_cp1252)
+    for font in loaded.values():
+        pdfmetrics.registerFont(font)
+    pdfmetrics.registerFontFamily(
+        "PlanSans",
+        normal="PlanSans",
+        bold="PlanSans-Bold",
+        italic="PlanSans-Oblique",
+        boldItalic="PlanSans-BoldOblique",
+    )
+    glyphs = frozenset(loaded["PlanSans"].face.charToGlyph) & frozenset(
+        loaded["PlanSans-Bold"].face.charToGlyph
+    )
+    return _Fonts("PlanSans", "PlanSans-Bold", "PlanMono", lambda ch: ord(ch) in glyphs)
+
+
+def _in_cp1252(ch: str) -> bool:
+    try:
+        ch.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def clean(text: str) -> str:
+    """``text`` with what the font cannot draw replaced by ``?`` and control characters by spaces.
+
+    >>> clean("Müller\\n& Söhne\\ud800")
+    'Müller & Söhne?'
+    """
+    covers = _fonts().covers
+    out = []
+    for ch in str(text):
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            out.append(" ")
+        elif category == "Cs" or not covers(ch):
+            # Narrow no-break space (German number grouping in some locales) degrades to a space.
+            out.append("\u00a0" if ch == "\u202f" and covers("\u00a0") else "?")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _safe(text: object) -> str:
+    """User or formatted text made safe for a Paragraph: cleaned, then markup-escaped."""
+    return escape(clean(str(text)))
+
+
+def _meta(text: str) -> str:
+    """Text for PDF metadata: Unicode is fine there, but not lone surrogates or controls."""
+    return "".join(
+        " " if unicodedata.category(ch) == "Cc" else "?" if unicodedata.category(ch) == "Cs" else ch
+        for ch in text
+    )
+
+
+# --- page decorations (header, footer, page x of y) -------------------------------------
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+    """A canvas that holds pages back until the end so every footer knows the page count."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for state in self._held:
+                self.__dict__.update(state)
+                decorate(self, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+# --- the document ------------------------------------------------------------------------
+
+
+class _Writer:
+    """Builds the story of one plan's PDF: texts, formatting, tables and charts."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        outcomes: Sequence[model.Outcome],
+        chosen: int,
+        scenario: str | None,
+        language: str,
+        issued: datetime.date | None,
+        version: str | None,
+        signatories: Sequence[Signatory],
+    ) -> None:
+        self.source = plan
+        self.outcomes = outcomes
+        self.outcome = outcomes[chosen]
+        self.chosen = chosen
+        self.plan = self.outcome.plan
+        self.scenario = scenario
+        self.language = language
+        self.currency = self.plan.currency
+        self.issued = issued
+        self.hash = content_hash(plan)
+        self.version = version or self.t("pdf.version_draft", short=self.hash[:8])
+        self.signatories = signatories
+        self.fonts = _fonts()
+        self.dates: list[str] = self.outcome.monthly["date"].tolist()
+        self.styles = self._styles()
+
+    # texts ------------------------------------------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        """Plain text (for the canvas and metadata)."""
+        return i18n.t(key, self.language, **values)
+
+    def m(self, key: str, **values: object) -> str:
+        """Paragraph markup: the template escaped, every value cleaned and escaped."""
+        template = escape(i18n.t(key, self.language))
+        return template.format(**{k: _safe(v) for k, v in values.items()}) if values else template
+
+    def label(self, key: str) -> str:
+        return i18n.label(key, self.language)
+
+    def money(self, value: float | None) -> str:
+        return i18n.money(value, self.currency, self.language)
+
+    def month(self, month: int | None) -> str:
+        """A plan month as ``Monat 34 (Okt. 2029)``; ``–`` when undefined."""
+        if month is None:
+            return i18n.MISSING
+        if month == 0:
+            return self.t("pdf.figure.immediate")
+        return self.t("pdf.month_value", month=month, date=self.month_label(month))
+
+    def month_label(self, month: int) -> str:
+        return i18n.month_label(self.dates[month - 1], self.language)
+
+    def figure(self, name: str, value: Any) -> str:
+        if name in MONEY_FIGURES:
+            return self.money(value)
+        if name in model.MONTH_FIGURES:
+            return self.month(value)
+        return i18n.percent(value, self.language)
+
+    def _value(self, path: str, value: Any) -> str:
+        """A plan value as the reader expects it, by the kind of its field."""
+        field = path.split(".")[-1]
+        if isinstance(value, bool):
+            return self.t("pdf.assumptions.yes" if value else "pdf.assumptions.no")
+        if isinstance(value, str):
+            return value
+        if not isinstance(value, (int, float)):
+            text = str(value)
+            return text if len(text) <= 60 else text[:59] + "…"
+        if path in _MONEY_PATHS or field in _MONEY_PATHS:
+            return self.money(value)
+        if path in _SHARE_PATHS or field in _SHARE_PATHS:
+            return i18n.percent(value, self.language)
+        if field in _MONTH_PATHS:
+            return self.month(int(value)) if 1 <= value <= len(self.dates) else str(int(value))
+        digits = 0 if float(value).is_integer() else 1 if round(value, 1) == value else 2
+        return i18n.number(value, self.language, digits)
+
+    def value(self, path: str, value: Any) -> str:
+        """A plan value as the reader expects it; a number never wraps inside itself."""
+        text = self._value(path, value)
+        return text if isinstance(value, str) else text.replace(" ", "\u00a0")
+
+    # styles -----------------------------------------------------------------------------
+
+    def _styles(self) -> dict[str, ParagraphStyle]:
+        regular, bold = self.fonts.regular, self.fonts.bold
+        body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13.5, textColor=INK)
+        return {
+            "body": body,
+            "small": ParagraphStyle("small", body, fontSize=8, leading=10.5, textColor=MUTED),
+            "h1": ParagraphStyle(
+                "h1",
+                body,
+                fontName=bold,
+                fontSize=16,
+                leading=20,
+                textColor=NAVY,
+                spaceAfter=8,
+                keepWithNext=1,
+            ),
+            "h2": ParagraphStyle(
+                "h2",
+                body,
+                fontName=bold,
+                fontSize=10.5,
+                leading=14,
+                textColor=INK,
+                spaceBefore=10,
+                spaceAfter=4,
+                keepWithNext=1,
+            ),
+            "kicker": ParagraphStyle(
+                "kicker", body, fontName=bold, fontSize=10, leading=14, textColor=MUTED
+            ),
+            "title": ParagraphStyle(
+                "title", body, fontName=bold, fontSize=24, leading=30, textColor=NAVY
+            ),
+            "verdict": ParagraphStyle(
+                "verdict", body, fontName=bold, fontSize=13, leading=17, textColor=INK
+            ),
+            "cell": ParagraphStyle("cell", body, fontSize=8, leading=10),
+            "cell_bold": ParagraphStyle("cell_bold", body, fontName=bold, fontSize=8, leading=10),
+            "head": ParagraphStyle(
+                "head", body, fontName=bold, fontSize=8, leading=10, alignment=TA_LEFT
+            ),
+            "head_right": ParagraphStyle(
+                "head_right", body, fontName=bold, fontSize=8, leading=10, alignment=TA_RIGHT
+            ),
+            "mono": ParagraphStyle(
+                "mono", body, fontName=self.fonts.mono, fontSize=8.5, leading=12, textColor=INK
+            ),
+        }
+
+    def p(self, markup: str, style: str = "body") -> Paragraph:
+        return Paragraph(markup, self.styles[style])
+
+    # tables -----------------------------------------------------------------------------
+
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        *,
+        numeric_from: int = 1,
+        strong: Iterable[int] = (),
+        minor: Iterable[int] = (),
+    ) -> Table:
+        """A data table: header repeated on every page, rows never split, numbers right.
+
+        ``header`` and ``rows`` hold plain text (escaped here); ``strong`` and ``minor`` are
+        body row indexes shown as totals (bold, rule above) or as "of which" lines (muted).
+        """
+        head = [
+            self.p(_safe(text), "head" if i < numeric_from else "head_right")
+            for i, text in enumerate(header)
+        ]
+        body = [
+            [self.p(_safe(row[0]), "cell")] + [clean(cell) for cell in row[1:]]
+            if numeric_from > 0
+            else [clean(cell) for cell in row]
+            for row in rows
+        ]
+        body = [
+            [
+                self.p(_safe(cell), "cell") if 0 < i < numeric_from else cell
+                for i, cell in enumerate(row)
+            ]
+            for row in body
+        ]
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("LEADING", (0, 0), (-1, -1), 10),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ]
+        for index in strong:
+            row = index + 1
+            commands += [
+                ("FONTNAME", (0, row), (-1, row), self.fonts.bold),
+                ("LINEABOVE", (0, row), (-1, row), 0.6, INK),
+                ("BACKGROUND", (0, row), (-1, row), SHADE),
+            ]
+            body[index][0] = self.p(_safe(rows[index][0]), "cell_bold")
+        for index in minor:
+            row = index + 1
+            commands += [
+                ("TEXTCOLOR", (0, row), (-1, row), MUTED),
+                ("LEFTPADDING", (0, row), (0, row), 12),
+            ]
+        table = Table([head, *body], colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def pairs(self, rows: Sequence[tuple[str, str]], label_width: float = 95 * mm) -> Table:
+        """Label / value rows (assumptions)."""
+        return self.table(
+            [self.t("pdf.assumptions.assumption"), self.t("pdf.assumptions.value")],
+            rows,
+            [label_width, BODY_WIDTH * 0.75 - label_width],
+        )
+
+    # axis formatting ----------------------------------------------------------------------
+
+    def money_axis(self, values: Iterable[float]) -> tuple[str, charts.AxisFormat]:
+        """The unit caption and tick formatter for an amount axis (thousands or millions)."""
+        largest = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+        symbol = get_currency_symbol(self.currency, locale=i18n.LOCALES[self.language])
+        if largest >= 2e6:
+            scale, key = 1e6, "pdf.unit.million"
+        elif largest >= 2e3:
+            scale, key = 1e3, "pdf.unit.thousand"
+        else:
+            scale, key = 1.0, "pdf.unit.plain"
+
+        def fmt(value: float, step: float) -> str:
+            digits = max(0, min(2, -math.floor(math.log10(step / scale) + 1e-9)))
+            return clean(i18n.number(value / scale, self.language, digits))
+
+        return clean(self.t(key, symbol=symbol)), fmt
+
+    def count_axis(self, value: float, step: float) -> str:
+        digits = 0 if float(step).is_integer() else 1
+        return clean(i18n.number(value, self.language, digits))
+
+    def month_ticks(self) -> dict[int, str]:
+        """Tick labels at the start of each plan year (years only for long plans)."""
+        n = len(self.dates)
+        ticks = {}
+        for month in range(1, n + 1, 12):
+            text = self.dates[month - 1][:4] if n > 60 else self.month_label(month)
+            ticks[month] = clean(text)
+        return ticks
+
+    def chart_fonts(self) -> charts.Fonts:
+        return charts.Fonts(self.fonts.regular, self.fonts.bold)
+
+    # sections -----------------------------------------------------------------------------
+
+    def story(self) -> list[Flowable]:
+        story: list[Flowable] = []
+        for section in (
+            self.cover,
+            self.summary,
+            self.assumptions,
+            self.team,
+            self.partner_years,
+            self.vendor_years,
+            self.development,
+            self.scenarios,
+            self.sensitivity,
+            self.signoff,
+        ):
+            flowables = section()
+            if flowables:
+                if story:
+                    story.append(PageBreak())
+                story += flowables
+        return story
+
+    def cover(self) -> list[Flowable]:
+        plan = self.plan
+        rows = [
+            (
+                self.t("pdf.cover.partner"),
+                f"{plan.partner.name} ({i18n.t(f'kind.{plan.partner.kind}', self.language)})",
+            ),
+            (self.t("pdf.cover.vendor"), plan.vendor.name),
+            (
+                self.t("pdf.cover.period"),
+                self.t(
+                    "pdf.cover.period_value",
+                    first=self.month_label(1),
+                    last=self.month_label(len(self.dates)),
+                    months=len(self.dates),
+                ),
+            ),
+            (self.t("pdf.cover.scenario"), self.scenario or self.t("pdf.cover.base")),
+            (self.t("pdf.cover.currency"), plan.currency),
+        ]
+        if self.issued is not None:
+            rows.append((self.t("pdf.cover.date"), self.date(self.issued)))
+        rows.append((self.t("pdf.cover.version"), self.version))
+        details = Table(
+            [[self.p(_safe(k), "small"), self.p(_safe(v))] for k, v in rows],
+            colWidths=[45 * mm, BODY_WIDTH - 45 * mm],
+            hAlign="LEFT",
+        )
+        details.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ]
+            )
+        )
+        return [
+            Spacer(1, 45 * mm),
+            self.p(self.m("pdf.kicker").upper(), "kicker"),
+            Spacer(1, 4 * mm),
+            self.p(_safe(plan.title), "title"),
+            Spacer(1, 14 * mm),
+            details,
+            Spacer(1, 10 * mm),
+            self.p(self.m("pdf.cover.hash"), "small"),
+            self.p(_safe(self.hash), "mono"),
+            Spacer(1, 25 * mm),
+            self.p(self.m("pdf.cover.confidential"), "small"),
+        ]
+
+    def date(self, day: datetime.date) -> str:
+        return format_date(day, format="long", locale=i18n.LOCALES[self.language])
+
+    def verdict_key(self, kpis: Mapping[str, Any]) -> str:
+        partner = (kpis["partner"]["npv"] or 0.0) > 0
+        vendor = (kpis["vendor"]["npv"] or 0.0) > 0
+        if partner and vendor:
+            return "verdict.mutual"
+        return (
+            "verdict.partner_only"
+            if partner
+            else "verdict.vendor_only"
+            if vendor
+            else ("verdict.neither")
+        )
+
+    def side_sentence(self, side: Side) -> str:
+        figures = self.outcome.kpis[side]
+        who = self.t(f"pdf.summary.the_{side}")
+        payback = figures["payback_month"]
+        cumulative = self.money(figures["cumulative_cash"])
+        if payback == 0:
+            return self.m("pdf.summary.side_no_funding", side=who, cumulative=cumulative)
+        peak = self.money(figures["peak_funding"])
+        if payback is None:
+            return self.m("pdf.summary.side_no_payback", side=who, peak=peak, cumulative=cumulative)
+        return self.m(
+            "pdf.summary.side_funding",
+            side=who,
+            peak=peak,
+            month=payback,
+            date=self.month_label(payback),
+        )
+
+    def summary(self) -> list[Flowable]:
+        kpis = self.outcome.kpis
+        key = self.verdict_key(kpis)
+        background, bar = GOOD if key == "verdict.mutual" else WARN
+        box = Table(
+            [
+                [self.p(escape(i18n.t(key, self.language)), "verdict")],
+                [
+                    self.p(
+                        self.m(
+                            "pdf.summary.npv_line",
+                            rate=i18n.percent(self.plan.discount_rate, self.language),
+                            partner=self.money(kpis["partner"]["npv"]),
+                            vendor=self.money(kpis["vendor"]["npv"]),
+                        )
+                    )
+                ],
+            ],
+            colWidths=[BODY_WIDTH],
+        )
+        box.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), background),
+                    ("LINEBEFORE", (0, 0), (0, -1), 3, bar),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, 0), 8),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+                ]
+            )
+        )
+        names = (
+            "npv",
+            "irr",
+            "payback_month",
+            "break_even_month",
+            "peak_funding",
+            "cumulative_cash",
+            "roi",
+            "revenue",
+            "gross_profit",
+            "ebitda",
+            "cost",
+        )
+        rows = []
+        for name in names:
+            values = [
+                self.figure(name, kpis[side][name]) if name in kpis[side] else ""
+                for side in ("partner", "vendor")
+            ]
+            rows.append((self.label(name), *values))
+        header = [
+            self.t("pdf.summary.figure"),
+            f"{self.label('partner')}: {self.plan.partner.name}",
+            f"{self.label('vendor')}: {self.plan.vendor.name}",
+        ]
+        figures = self.table(header, rows, [62 * mm, 54 * mm, 54 * mm], strong=[0])
+        return [
+            self.p(self.m("pdf.summary.title"), "h1"),
+            self.p(
+                self.m(
+                    "pdf.summary.intro",
+                    partner=self.plan.partner.name,
+                    vendor=self.plan.vendor.name,
+                )
+            ),
+            Spacer(1, 5 * mm),
+            box,
+            Spacer(1, 3 * mm),
+            self.p(self.side_sentence("partner")),
+            Spacer(1, 1.5 * mm),
+            self.p(self.side_sentence("vendor")),
+            self.p(self.m("pdf.summary.figures"), "h2"),
+            figures,
+            Spacer(1, 4 * mm),
+            self.cumulative_chart(),
+        ]
+
+    def chart_block(self, title_key: str, drawing: Flowable, **values: object) -> Flowable:
+        return KeepTogether([self.p(self.m(title_key, **values), "h2"), drawing])
+
+    def cumulative_chart(self) -> Flowable:
+        monthly = self.outcome.monthly
+        partner = monthly["cumulative_cash"].tolist()
+        vendor = monthly["vendor_cumulative_cash"].tolist()
+        markers = []
+        for side, values, color in (
+            ("partner", partner, PARTNER_COLOR),
+            ("vendor", vendor, VENDOR_COLOR),
+        ):
+            month = self.outcome.kpis[side]["payback_month"]
+            if month:
+                markers.append(
+                    charts.Marker(
+                        month,
+                        values[month - 1],
+                        clean(self.t("pdf.chart.payback", side=self.label(side), month=month)),
+                        color,
+                    )
+                )
+        unit, fmt = self.money_axis(partner + vendor)
+        drawing = charts.line_chart(
+            [
+                charts.Series(clean(self.label("partner")), partner, PARTNER_COLOR),
+                charts.Series(clean(self.label("vendor")), vendor, VENDOR_COLOR),
+            ],
+            self.month_ticks(),
+            unit=unit,
+            fmt=fmt,
+            markers=markers,
+            width=BODY_WIDTH,
+            height=200,
+            fonts=self.chart_fonts(),
+        )
+        return self.chart_block("pdf.chart.cumulative", drawing)
+
+    def assumptions(self) -> list[Flowable]:
+        plan = self.plan
+
+        def rows(paths: Sequence[str]) -> list[tuple[str, str]]:
+            return [(self.label(path), self.value(path, get_value(plan, path))) for path in paths]
+
+        general = rows(("start", "months", "currency", "discount_rate", "opex_per_month"))
+        general[0] = (general[0][0], self.month_label(1))
+        revenue = rows([f"revenue.{name}" for name in type(plan.revenue).model_fields])
+        programme = rows(
+            [
+                f"vendor_programme.{name}"
+                for name in (
+                    "mdf_rate",
+                    "gross_margin",
+                    "partner_manager_fte",
+                    "partner_manager_annual_cost",
+                )
+            ]
+        )
+        flowables: list[Flowable] = [
+            self.p(self.m("pdf.assumptions.title"), "h1"),
+            self.p(self.m("pdf.assumptions.revenue"), "h2"),
+            self.pairs(revenue),
+            self.p(self.m("pdf.assumptions.programme"), "h2"),
+            self.pairs(programme),
+            self.p(self.m("pdf.assumptions.tiers"), "h2"),
+        ]
+        tiers = plan.vendor_programme.rebate_tiers
+        if tiers:
+            flowables.append(
+                self.table(
+                    [self.label("threshold"), self.label("rate")],
+                    [
+                        (self.money(tier.threshold), i18n.percent(tier.rate, self.language))
+                        for tier in tiers
+                    ],
+                    [60 * mm, 40 * mm],
+                    numeric_from=0,
+                )
+            )
+        else:
+            flowables.append(self.p(self.m("pdf.assumptions.no_tiers")))
+        flowables += [self.p(self.m("pdf.assumptions.general"), "h2"), self.pairs(general)]
+        return flowables
+
+    def team(self) -> list[Flowable]:
+        plan = self.plan
+        flowables: list[Flowable] = [
+            self.p(self.m("pdf.team.title"), "h1"),
+            self.p(self.m("pdf.team.team"), "h2"),
+        ]
+        if plan.resources:
+            rows = [
+                (
+                    item.role,
+                    self.t(f"function.{item.function}"),
+                    self.value("fte", item.fte),
+                    self.month_label(item.start_month),
+                    self.t("pdf.team.months_n", n=item.ramp_months),
+                    self.money(item.annual_cost),
+                )
+                for item in plan.resources
+            ]
+            header = [
+                self.label("role"),
+                self.label("function"),
+                self.label("fte"),
+                self.t("pdf.team.start"),
+                self.label("ramp_months"),
+                self.label("annual_cost"),
+            ]
+            flowables.append(
+                self.table(
+                    header,
+                    rows,
+                    [48 * mm, 26 * mm, 14 * mm, 22 * mm, 26 * mm, 34 * mm],
+                    numeric_from=2,
+                )
+            )
+        else:
+            flowables.append(self.p(self.m("pdf.team.none")))
+        flowables.append(self.p(self.m("pdf.invest.title"), "h2"))
+        if plan.investments:
+            rows = [
+                (
+                    item.name,
+                    self.t(f"category.{item.category}"),
+                    self.money(item.amount),
+                    self.month_label(item.month),
+                    self.t("pdf.invest.every", n=item.every_months)
+                    if item.every_months
+                    else self.t("pdf.invest.once"),
+                    i18n.percent(item.vendor_share, self.language, 0),
+                )
+                for item in plan.investments
+            ]
+            header = [
+                self.label("name"),
+                self.label("category"),
+                self.label("amount"),
+                self.t("pdf.invest.month"),
+                self.label("every_months"),
+                self.label("vendor_share"),
+            ]
+            flowables.append(
+                self.table(
+                    header,
+                    rows,
+                    [50 * mm, 28 * mm, 26 * mm, 20 * mm, 26 * mm, 20 * mm],
+                    numeric_from=2,
+                )
+            )
+            monthly = self.outcome.monthly
+            flowables += [
+                Spacer(1, 3 * mm),
+                self.p(
+                    self.m(
+                        "pdf.invest.totals",
+                        gross=self.money(float(monthly["investment_gross"].sum())),
+                        funded=self.money(float(monthly["investment_vendor_funded"].sum())),
+                        net=self.money(float(monthly["investment_net"].sum())),
+                    ),
+                    "small",
+                ),
+            ]
+        else:
+            flowables.append(self.p(self.m("pdf.invest.none")))
+        return flowables
+
+    # yearly tables ------------------------------------------------------------------------
+
+    def year_header(self, row: Mapping[str, Any]) -> str:
+        first, last = str(row["from"]), str(row["to"])
+        period = (
+            first[:4]
+            if first.endswith("-01") and row["months"] == 12
+            else (
+                f"{i18n.month_label(first, self.language)}–{i18n.month_label(last, self.language)}"
+            )
+        )
+        return f"{self.t('pdf.yearly.year', n=int(row['year']))}\n{period}"
+
+    def yearly(
+        self,
+        lines: Sequence[tuple[str, str, int]],
+        strong: Sequence[str] = (),
+        minor: Sequence[str] = (),
+    ) -> list[Flowable]:
+        """Yearly table(s) of monthly columns; ``lines`` are (column, kind, sign).
+
+        ``kind`` is ``money``, ``count`` or ``stock`` (a level: year-end value, no total);
+        ``sign`` -1 shows a cost with a minus sign.
+        """
+        monthly = self.outcome.monthly
+        records: list[dict[str, Any]] = [
+            {str(k): v for k, v in rec.items()} for rec in self.outcome.yearly.to_dict("records")
+        ]
+        totals = {column: float(monthly[column].sum()) for column, _, _ in lines}
+        # One column per plan year, then the total (flows summed; a level has no total).
+        columns: list[tuple[str, dict[str, Any], bool]] = [
+            (self.year_header(rec), rec, False) for rec in records
+        ]
+        columns.append((self.t("pdf.yearly.total"), totals, True))
+        chunks = max(1, math.ceil(len(columns) / MAX_YEAR_COLUMNS))
+        size = math.ceil(len(columns) / chunks)
+        flowables: list[Flowable] = []
+        for start in range(0, len(columns), size):
+            part = columns[start : start + size]
+            rows = []
+            for column, kind, sign in lines:
+                label = self.label(column)
+                if column in minor:
+                    label = self.t("pdf.yearly.of_which", label=label)
+                elif kind.startswith("stock"):
+                    label = self.t("pdf.yearly.end_of_year", label=label)
+                cells = [label]
+                for _, values, is_total in part:
+                    value = None if is_total and kind.startswith("stock") else float(values[column])
+                    if value is None:
+                        cells.append("")
+                    elif kind.endswith("count"):
+                        cells.append(i18n.number(value, self.language, 1))
+                    else:
+                        shown = sign * value
+                        cells.append(self.money(shown if shown != 0 else 0.0))
+                rows.append(cells)
+            value_width = min(30 * mm, (BODY_WIDTH - 58 * mm) / len(part))
+            header = ["", *(name for name, _, _ in part)]
+            table = self.table(
+                header,
+                rows,
+                [58 * mm] + [value_width] * len(part),
+                strong=[i for i, (c, _, _) in enumerate(lines) if c in strong],
+                minor=[i for i, (c, _, _) in enumerate(lines) if c in minor],
+            )
+            flowables += [table, Spacer(1, 3 * mm)]
+        return flowables
+
+    def partner_years(self) -> list[Flowable]:
+        pnl = [
+            ("resale", "money", 1),
+            ("services", "money", 1),
+            ("managed", "money", 1),
+            ("revenue", "money", 1),
+            ("sell_in", "money", -1),
+            ("gross_profit", "money", 1),
+            ("vendor_funds", "money", 1),
+            ("mdf", "money", 1),
+            ("rebate", "money", 1),
+            ("staff_cost", "money", -1),
+            ("opex", "money", -1),
+            ("investment_net", "money", -1),
+            ("ebitda", "money", 1),
+        ]
+        cash = [
+            ("cash_flow", "money", 1),
+            ("investment_gross", "money", -1),
+            ("investment_vendor_funded", "money", 1),
+            ("cumulative_cash", "stock", 1),
+            ("new_deals", "count", 1),
+            ("customers", "stock_count", 1),
+            ("headcount", "stock_count", 1),
+            ("backlog", "stock", 1),
+        ]
+        return [
+            self.p(self.m("pdf.yearly.partner_title"), "h1"),
+            self.p(self.m("pdf.yearly.pnl"), "h2"),
+            *self.yearly(
+                pnl, strong=("revenue", "gross_profit", "ebitda"), minor=("mdf", "rebate")
+            ),
+            self.p(self.m("pdf.yearly.cash"), "h2"),
+            *self.yearly(
+                cash, strong=("cash_flow", "cumulative_cash"), minor=("investment_vendor_funded",)
+            ),
+            self.p(self.m("pdf.yearly.note"), "small"),
+        ]
+
+    def vendor_years(self) -> list[Flowable]:
+        pnl = [
+            ("vendor_revenue", "money", 1),
+            ("vendor_gross_profit", "money", 1),
+            ("vendor_cost", "money", -1),
+            ("mdf", "money", -1),
+            ("rebate", "money", -1),
+            ("investment_vendor_funded", "money", -1),
+            ("vendor_cash_flow", "money", 1),
+        ]
+        cash = [("vendor_cash_flow", "money", 1), ("vendor_cumulative_cash", "stock", 1)]
+        return [
+            self.p(self.m("pdf.yearly.vendor_title"), "h1"),
+            self.p(self.m("pdf.yearly.pnl"), "h2"),
+            *self.yearly(
+                pnl,
+                strong=("vendor_gross_profit", "vendor_cash_flow"),
+                minor=("mdf", "rebate", "investment_vendor_funded"),
+            ),
+            self.p(self.m("pdf.yearly.cash"), "h2"),
+            *self.yearly(cash, strong=("vendor_cumulative_cash",)),
+            self.p(self.m("pdf.yearly.note"), "small"),
+        ]
+
+    def development(self) -> list[Flowable]:
+        yearly = self.outcome.yearly
+        layers = [
+            charts.Series(clean(self.label(column)), yearly[column].tolist(), color)
+            for column, color in zip(("resale", "services", "managed"), MIX_COLORS, strict=True)
+        ]
+        unit, fmt = self.money_axis(yearly["revenue"].tolist())
+        categories = [clean(self.t("pdf.yearly.year", n=int(y))) for y in yearly["year"]]
+        mix = charts.stacked_bars(
+            layers,
+            categories,
+            unit=unit,
+            fmt=fmt,
+            width=BODY_WIDTH,
+            height=220,
+            fonts=self.chart_fonts(),
+        )
+        headcount = charts.line_chart(
+            [
+                charts.Series(
+                    clean(self.label("headcount")),
+                    self.outcome.monthly["headcount"].tolist(),
+                    PARTNER_COLOR,
+                )
+            ],
+            self.month_ticks(),
+            unit=clean(self.t("label.fte")),
+            fmt=self.count_axis,
+            width=BODY_WIDTH,
+            height=170,
+            fonts=self.chart_fonts(),
+        )
+        return [
+            self.p(self.m("pdf.charts.title"), "h1"),
+            self.chart_block("pdf.chart.revenue_mix", mix),
+            Spacer(1, 6 * mm),
+            self.chart_block("pdf.chart.headcount", headcount),
+        ]
+
+    # scenarios and sensitivity --------------------------------------------------------------
+
+    def path_label(self, path: str) -> str:
+        """A scenario's dotted path in words: ``Account Executive: FTE``."""
+        parts = path.split(".")
+        items: dict[str, Sequence[Any]] = {
+            "resources": self.source.resources,
+            "investments": self.source.investments,
+        }
+        if len(parts) == 3 and parts[0] in items and parts[1].isdigit():
+            index = int(parts[1])
+            listed = items[parts[0]]
+            owner = (
+                getattr(listed[index], "role", None) or getattr(listed[index], "name", "")
+                if index < len(listed)
+                else f"#{index + 1}"
+            )
+            return f"{owner}: {self.label(parts[2]) if self.known(parts[2]) else parts[2]}"
+        if len(parts) == 4 and parts[1] == "rebate_tiers" and parts[2].isdigit():
+            return (
+                f"{self.label('vendor_programme.rebate_tiers')} {int(parts[2]) + 1}: "
+                f"{self.label(parts[3]) if self.known(parts[3]) else parts[3]}"
+            )
+        return self.label(path) if self.known(path) else path
+
+    def known(self, key: str) -> bool:
+        return f"label.{key}" in i18n.catalog()
+
+    def scenarios(self) -> list[Flowable]:
+        if not self.source.scenarios:
+            return []
+        names = [self.t("pdf.cover.base")] + [s.name for s in self.source.scenarios]
+        this = self.chosen
+        names[this] = f"{names[this]} {self.t('pdf.scenarios.this_document')}"
+        lines: list[tuple[str, str | None]] = [
+            (self.label("partner"), None),
+            *(
+                (f"partner.{f}", f)
+                for f in ("npv", "irr", "payback_month", "peak_funding", "cumulative_cash")
+            ),
+            (self.label("vendor"), None),
+            *((f"vendor.{f}", f) for f in ("npv", "irr", "payback_month", "cumulative_cash")),
+        ]
+        flowables: list[Flowable] = [
+            self.p(self.m("pdf.scenarios.title"), "h1"),
+            self.p(self.m("pdf.scenarios.intro")),
+            Spacer(1, 3 * mm),
+        ]
+        count = len(self.outcomes)
+        chunks = max(1, math.ceil(count / MAX_SCENARIO_COLUMNS))
+        size = math.ceil(count / chunks)
+        for start in range(0, count, size):
+            part = range(start, min(count, start + size))
+            rows: list[list[str]] = []
+            strong: list[int] = []
+            for key, figure in lines:
+                if figure is None:
+                    strong.append(len(rows))
+                    rows.append([key] + [""] * len(part))
+                    continue
+                side = key.split(".")[0]
+                rows.append(
+                    [self.label(figure)]
+                    + [self.figure(figure, self.outcomes[i].kpis[side][figure]) for i in part]
+                )
+            rows.append(
+                [self.t("pdf.scenarios.verdict")]
+                + [
+                    self.t(
+                        "pdf.scenarios.mutual_yes"
+                        if self.outcomes[i].mutual
+                        else "pdf.scenarios.mutual_no"
+                    )
+                    for i in part
+                ]
+            )
+            value_width = (BODY_WIDTH - 52 * mm) / len(part)
+            table = self.table(
+                ["", *(names[i] for i in part)],
+                rows,
+                [52 * mm] + [value_width] * len(part),
+                strong=strong,
+            )
+            flowables += [table, Spacer(1, 4 * mm)]
+        flowables.append(self.p(self.m("pdf.scenarios.changes"), "h2"))
+        for scenario, outcome in zip(self.source.scenarios, self.outcomes[1:], strict=True):
+            changes = "; ".join(
+                f"{_safe(self.path_label(path))} = "
+                f"{_safe(self.value(path, self.lookup(outcome.plan, path, value)))}"
+                for path, value in scenario.set.items()
+            )
+            flowables.append(self.p(f"<b>{_safe(scenario.name)}</b>: {changes or '–'}"))
+        return flowables
+
+    @staticmethod
+    def lookup(plan: Plan, path: str, default: Any) -> Any:
+        try:
+            return get_value(plan, path)
+        except KeyError:
+            return default
+
+    def sensitivity(self) -> list[Flowable]:
+        result = tornado_bars(self.plan, self.language)
+        if result is None:
+            return []
+        bars, step = result
+        unit, fmt = self.money_axis(v for b in bars for v in (b.low, b.high))
+        drawing = charts.tornado(
+            [charts.Bar(clean(b.label), b.low, b.high) for b in bars],
+            fmt=fmt,
+            unit=unit,
+            low_color=MIX_COLORS[1],
+            high_color=PARTNER_COLOR,
+            legend=(clean(self.t("pdf.chart.low")), clean(self.t("pdf.chart.high"))),
+            width=BODY_WIDTH,
+            fonts=self.chart_fonts(),
+        )
+        share = i18n.percent(step, self.language, 0)
+        return [
+            self.p(self.m("pdf.tornado.title"), "h1"),
+            self.p(self.m("pdf.tornado.intro", step=share)),
+            Spacer(1, 3 * mm),
+            KeepTogether([drawing]),
+        ]
+
+    # sign-off -------------------------------------------------------------------------------
+
+    def signoff(self) -> list[Flowable]:
+        people = {
+            side: [s for s in self.signatories if s.side == side] for side in ("partner", "vendor")
+        }
+        slots = max(2, *(len(v) for v in people.values()))
+        fields = ("name", "position", "date", "signature")
+        data: list[list[Any]] = [
+            [
+                self.p(f"<b>{self.m('pdf.cover.partner')}</b><br/>{_safe(self.plan.partner.name)}"),
+                "",
+                "",
+                self.p(f"<b>{self.m('pdf.cover.vendor')}</b><br/>{_safe(self.plan.vendor.name)}"),
+                "",
+            ]
+        ]
+        heights: list[float] = [0.0]
+        for slot in range(slots):
+            for field in fields:
+                row: list[Any] = []
+                for side in ("partner", "vendor"):
+                    person = people[side][slot] if slot < len(people[side]) else None
+                    text = ""
+                    if person is not None and field == "name":
+                        text = person.name
+                    elif person is not None and field == "position":
+                        text = person.title
+                    elif person is not None and field == "date" and person.date is not None:
+                        text = self.date(person.date)
+                    if row:
+                        row.append("")
+                    row += [self.p(self.m(f"pdf.signoff.{field}"), "small"), self.p(_safe(text))]
+                data.append(row)
+                heights.append(32.0 if field == "signature" else 20.0)
+            data.append([""] * 5)
+            heights.append(14.0)
+        gap, label = 10 * mm, 24 * mm
+        value = (BODY_WIDTH - gap) / 2 - label
+        table = Table(
+            data,
+            colWidths=[label, value, gap, label, value],
+            rowHeights=[h or None for h in heights],
+            hAlign="LEFT",
+        )
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 1), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, 0), 10),
+            ("SPAN", (0, 0), (1, 0)),
+            ("SPAN", (3, 0), (4, 0)),
+        ]
+        for index, height in enumerate(heights):
+            if height >= 20:
+                commands += [
+                    ("LINEBELOW", (1, index), (1, index), 0.5, INK),
+                    ("LINEBELOW", (4, index), (4, index), 0.5, INK),
+                ]
+        table.setStyle(TableStyle(commands))
+        return [
+            self.p(self.m("pdf.signoff.title"), "h1"),
+            self.p(
+                self.m(
+                    "pdf.signoff.statement",
+                    partner=self.plan.partner.name,
+                    vendor=self.plan.vendor.name,
+                )
+            ),
+            Spacer(1, 2 * mm),
+            self.p(_safe(self.hash), "mono"),
+            Spacer(1, 8 * mm),
+            KeepTogether([table]),
+        ]
+
+    # page decorations -----------------------------------------------------------------------
+
+    def decorate(self, canvas: Canvas, page: int, pages: int) -> None:
+        regular, size = self.fonts.regular, 7.5
+        top = PAGE_HEIGHT - 13 * mm
+        canvas.saveState()
+        canvas.setFont(regular, size)
+        canvas.setFillColor(MUTED)
+        version = clean(self.t("pdf.header_version", version=self.version))
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, version)
+        room = BODY_WIDTH - pdfmetrics.stringWidth(version, regular, size) - 10 * mm
+        canvas.drawString(MARGIN_X, top, _fit(clean(self.plan.title), regular, size, room))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, top - 2.5 * mm, PAGE_WIDTH - MARGIN_X, top - 2.5 * mm)
+        bottom = 11 * mm
+        canvas.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)
+        canvas.drawString(MARGIN_X, bottom, clean(self.t("pdf.hash_footer", hash=self.hash)))
+        canvas.drawRightString(
+            PAGE_WIDTH - MARGIN_X, bottom, clean(self.t("pdf.page_of", page=page, pages=pages))
+        )
+        canvas.restoreState()
+
+
+# --- sensitivity hook --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """One assumption's effect on the partner's NPV: change (currency) when low and when high."""
+
+    label: str
+    low: float
+    high: float
+
+
+def tornado_bars(plan: Plan, language: str) -> tuple[list[TornadoBar], float] | None:
+    """The sensitivity section's data, or None when no tornado analysis is available.
+
+    This is the one place that knows :mod:`planner.analysis`; the section is left out when the
+    module or its ``tornado`` function is missing.
+    """
+    try:
+        analysis = importlib.import_module("planner.analysis")
+    except ImportError:
+        return None
+    if getattr(analysis, "tornado", None) is None:
+        return None
+    return None
+
+
+# --- entry point -------------------------------------------------------------------------
+
+
+def build_pdf(
+    plan: Plan,
+    *,
+    scenario: str | None = None,
+    language: str | None = None,
+    issued: datetime.date | None = None,
+    version: str | None = None,
+    signatories: Sequence[Signatory] = (),
+) -> bytes:
+    """The business plan as PDF bytes (A4), deterministic for the same arguments.
+
+    ``scenario`` presents one of the plan's scenarios (the comparison still shows all);
+    ``language`` defaults to the plan's; ``issued`` is the document date (none printed when
+    omitted: this module reads no clock); ``version`` labels the plan version (default: a
+    draft label with the content hash); ``signatories`` fill the sign-off page's lines.
+    Raises :class:`planner.plan.PlanError` for an unknown scenario and ValueError for an
+    unknown language.
+    """
+    chosen_language = language or plan.language
+    if chosen_language not in i18n.LANGUAGES:
+        raise ValueError(f"language: {chosen_language!r} is not one of {', '.join(i18n.LANGUAGES)}")
+    variants = [plan] + [plan.scenario(s.name) for s in plan.scenarios]
+    if scenario is not None:
+        plan.scenario(scenario)  # raises a PlanError naming the known scenarios
+        chosen = 1 + [s.name for s in plan.scenarios].index(scenario)
+    else:
+        chosen = 0
+    outcomes = model.evaluate_many(variants)
+    writer = _Writer(
+        plan, outcomes, chosen, scenario, chosen_language, issued, version, signatories
+    )
+    title = plan.title if scenario is None else f"{plan.title} – {scenario}"
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=_meta(title),
+        author=_meta(f"{plan.partner.name}, {plan.vendor.name}"),
+        subject=_meta(writer.t("pdf.subject", partner=plan.partner.name, vendor=plan.vendor.name)),
+        keywords=_meta(writer.t("pdf.keywords", hash=writer.hash)),
+        creator="partner-planner",
+        producer="partner-planner (ReportLab)",
+        lang=chosen_language,
+        displayDocTitle=1,
+        invariant=1,
+    )
+    frame = Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        BODY_WIDTH,
+        PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    document.build(writer.story(), canvasmaker=_numbered_canvas(writer.decorate))
+    return buffer.getvalue()
+
+
+__all__ = ["Signatory", "TornadoBar", "build_pdf", "clean", "tornado_bars"]
