@@ -1,0 +1,321 @@
+"""Plan vs actuals: reading actuals (plan file, CSV, XLSX), the variance table, the re-forecast.
+
+Actuals are rows ``{month: 1..N, column: value, ...}`` for any numeric monthly column of
+MODEL.md section 3. A file names its columns by MODEL.md key (``revenue``) or by the German or
+English label (``Umsatz``, ``Revenue``); the month is given as ``month`` (plan month 1..N) or
+``date`` (``YYYY-MM``, calendar month). Empty cells are "not known".
+
+Re-forecast: every column value given as an actual replaces the model's value for that month,
+and whatever the model computes from it continues from the actual: customers, backlog and the
+cumulative cash of both sides are levels, so month t + 1 builds on the actual level of month t.
+Months and columns without actuals are computed by MODEL.md's formulas. With actuals for months
+1..k, months k+1..N are the model's forecast continued from the actual stocks of month k. With
+actuals equal to the plan, the re-forecast is the plan.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner import i18n, model
+from planner.analysis import AnalysisError
+from planner.plan import MAX_FILE_BYTES, VALUE_COLUMNS, Plan, PlanError, validate
+
+_MONTH_HEADERS = {"month", "monat"}
+_DATE_HEADERS = {"date", "datum"}
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
+
+
+def _normal(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def column_names() -> dict[str, str]:
+    """Every accepted header (normalised) -> MODEL.md column key."""
+    names: dict[str, str] = {}
+    for column in VALUE_COLUMNS:
+        names[_normal(column)] = column
+        for language in i18n.LANGUAGES:
+            names.setdefault(_normal(i18n.label(column, language)), column)
+    return names
+
+
+def _month_of_date(value: Any, plan: Plan, where: str) -> int:
+    if isinstance(value, datetime | date):
+        year, month = value.year, value.month
+    else:
+        match = _YEAR_MONTH.match(str(value).strip())
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise AnalysisError(f"{where}: {value!r} is not a month as YYYY-MM")
+        year, month = int(match[1]), int(match[2])
+    first_year, first_month = (int(part) for part in plan.start.split("-"))
+    return (year - first_year) * 12 + (month - first_month) + 1
+
+
+def _number(value: Any, where: str, decimal_comma: bool = False) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise AnalysisError(f"{where}: {value!r} is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        if decimal_comma:  # German spreadsheets: 1.234,5
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            number = float(text) if "_" not in text else math.nan
+            if math.isnan(number) and "nan" not in text.lower():
+                raise ValueError(text)
+        except ValueError:
+            raise AnalysisError(f"{where}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise AnalysisError(f"{where}: {value!r} is not a finite number")
+    return number
+
+
+def rows_from_table(
+    plan: Plan,
+    header: Sequence[Any],
+    records: Iterable[Sequence[Any]],
+    name: str,
+    decimal_comma: bool = False,
+) -> list[dict[str, Any]]:
+    """Actuals rows from a header and records (first record = file row 2); checked fully.
+
+    Errors name the file, row and column: ``actuals.csv row 4, revenue: 'abc' is not a number``.
+    """
+    known = column_names()
+    headers = [_normal(h) if h is not None else "" for h in header]
+    month_at = next((i for i, h in enumerate(headers) if h in _MONTH_HEADERS), None)
+    date_at = next((i for i, h in enumerate(headers) if h in _DATE_HEADERS), None)
+    if month_at is None and date_at is None:
+        raise AnalysisError(f"{name}: no 'month' or 'date' column (plan month or YYYY-MM)")
+    columns: dict[int, str] = {}
+    for i, h in enumerate(headers):
+        if i in (month_at, date_at) or not h:
+            continue
+        if h not in known:
+            raise AnalysisError(
+                f"{name}: column {header[i]!r} is not a monthly column "
+                "(use MODEL.md keys such as revenue, or their German or English labels)"
+            )
+        if known[h] in columns.values():
+            raise AnalysisError(f"{name}: column {known[h]!r} appears twice")
+        columns[i] = known[h]
+    rows: dict[int, dict[str, Any]] = {}
+    for number, record in enumerate(records, start=2):
+        cells = list(record) + [None] * (len(header) - len(record))
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        where = f"{name} row {number}"
+        if month_at is not None and _number(cells[month_at], f"{where}, month") is not None:
+            month_value = _number(cells[month_at], f"{where}, month")
+            assert month_value is not None
+            if not month_value.is_integer():
+                raise AnalysisError(f"{where}, month: {cells[month_at]!r} is not a whole number")
+            month = int(month_value)
+        elif date_at is not None and cells[date_at] not in (None, ""):
+            month = _month_of_date(cells[date_at], plan, f"{where}, date")
+        else:
+            raise AnalysisError(f"{where}: the month is missing")
+        if not 1 <= month <= plan.months:
+            raise AnalysisError(
+                f"{where}: month {month} is not within 1 to {plan.months} (the plan's horizon)"
+            )
+        if month in rows:
+            raise AnalysisError(f"{where}: month {month} appears twice")
+        row: dict[str, Any] = {"month": month}
+        for i, column in columns.items():
+            value = _number(cells[i], f"{where}, {column}", decimal_comma)
+            if value is not None:
+                row[column] = value
+        rows[month] = row
+    return [rows[m] for m in sorted(rows)]
+
+
+def read_actuals(plan: Plan, path: str | Path, sheet: str | None = None) -> list[dict[str, Any]]:
+    """Actuals from a CSV or XLSX file (first sheet unless ``sheet``), checked against the plan."""
+    file = Path(path)
+    name = file.name
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise AnalysisError(f"{name}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        if file.suffix.lower() in (".xlsx", ".xlsm"):
+            return _read_xlsx(plan, file, sheet)
+        text = file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise AnalysisError(f"{file}: does not exist") from None
+    except UnicodeDecodeError:
+        raise AnalysisError(f"{name}: is not UTF-8 text (CSV) or an .xlsx workbook") from None
+    except OSError as error:
+        raise AnalysisError(f"{file}: cannot be read ({error.strerror})") from None
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    records = list(csv.reader(io.StringIO(text), dialect))
+    if not records:
+        raise AnalysisError(f"{name}: is empty")
+    # A semicolon-separated file is what German spreadsheets write: decimal commas.
+    decimal_comma = getattr(dialect, "delimiter", ",") == ";"
+    return rows_from_table(plan, records[0], records[1:], name, decimal_comma)
+
+
+def _read_xlsx(plan: Plan, file: Path, sheet: str | None) -> list[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise AnalysisError(f"{file.name}: is not a readable .xlsx workbook ({error})") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            known = ", ".join(book.sheetnames)
+            raise AnalysisError(f"{file.name}: no sheet {sheet!r} (sheets: {known})")
+        rows = list((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True))
+    finally:
+        book.close()
+    if not rows:
+        raise AnalysisError(f"{file.name}: the sheet is empty")
+    return rows_from_table(plan, rows[0], rows[1:], file.name)
+
+
+def with_actuals(plan: Plan, rows: Sequence[dict[str, Any]]) -> Plan:
+    """The plan with its ``actuals[]`` replaced by ``rows`` (validated like any plan)."""
+    data = plan.to_data()
+    data["actuals"] = [dict(row) for row in rows]
+    try:
+        return validate(data)
+    except PlanError as error:
+        raise AnalysisError(str(error.problems[0])) from None
+
+
+def _arrays(plan: Plan, rows: Sequence[dict[str, Any]]) -> dict[str, model.Array]:
+    arrays: dict[str, model.Array] = {}
+    for row in rows:
+        for column, value in row.items():
+            if column != "month":
+                arrays.setdefault(column, np.full((1, plan.months), np.nan))[
+                    0, int(row["month"]) - 1
+                ] = value
+    return arrays
+
+
+def _compare(plan_value: float, actual: float) -> dict[str, float | None]:
+    difference = actual - plan_value
+    return {
+        "plan": plan_value,
+        "actual": actual,
+        "difference": difference,
+        "percent": difference / abs(plan_value) if plan_value != 0 else None,
+    }
+
+
+@dataclass(frozen=True)
+class Variance:
+    """Plan vs actuals: per month, cumulative and per plan year; and the re-forecast."""
+
+    monthly: pd.DataFrame
+    """month, date, column, plan, actual, difference, percent (difference / |plan|)."""
+    cumulative: pd.DataFrame
+    """Per column over the months with actuals: flows summed, stocks at the last such month."""
+    yearly: pd.DataFrame
+    """Per plan year and column, the same rule within the year."""
+    reforecast: model.Outcome
+    plan_figures: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        def plain(value: Any) -> Any:
+            value = value.item() if isinstance(value, np.generic) else value
+            return None if isinstance(value, float) and not math.isfinite(value) else value
+
+        def records(table: pd.DataFrame) -> list[dict[str, Any]]:
+            out = table.to_dict("records")
+            return [{str(k): plain(v) for k, v in row.items()} for row in out]
+
+        return {
+            "monthly": records(self.monthly),
+            "cumulative": records(self.cumulative),
+            "yearly": records(self.yearly),
+            "plan": self.plan_figures,
+            "reforecast": self.reforecast.kpis,
+        }
+
+
+def _summary(entries: list[dict[str, Any]], keys: dict[str, Any]) -> dict[str, Any]:
+    column = keys["column"]
+    if column in model.STOCK_COLUMNS:
+        last = entries[-1]
+        return {**keys, **_compare(last["plan"], last["actual"])}
+    return {
+        **keys,
+        **_compare(sum(e["plan"] for e in entries), sum(e["actual"] for e in entries)),
+    }
+
+
+def variance(plan: Plan, rows: Sequence[dict[str, Any]] | None = None) -> Variance:
+    """Variance of ``rows`` (default: the plan's own ``actuals[]``) against the plan.
+
+    The plan side is the plan computed without actuals; the re-forecast is the model with
+    the actuals (module docstring). Both are one batch of one plan.
+    """
+    rows = list(plan.actuals if rows is None else rows)
+    if not rows:
+        raise AnalysisError("actuals: the plan has none (add actuals[] or give --actuals FILE)")
+    base = plan.model_copy(update={"actuals": []})
+    batch = model.Batch.from_plans([base])
+    planned = model.simulate(batch)
+    arrays = _arrays(plan, rows)
+    forecast = model.simulate(batch, actuals=arrays)
+    dates = batch.dates()
+    entries: list[dict[str, Any]] = []
+    for row in rows:
+        month = int(row["month"])
+        for column in VALUE_COLUMNS:
+            if column in row:
+                value = float(row[column])
+                entries.append(
+                    {
+                        "month": month,
+                        "date": dates[month - 1],
+                        "column": column,
+                        **_compare(float(planned[column][0, month - 1]), value),
+                    }
+                )
+    monthly = pd.DataFrame(
+        entries,
+        columns=["month", "date", "column", "plan", "actual", "difference", "percent"],
+    )
+    cumulative, yearly = [], []
+    for column in VALUE_COLUMNS:
+        mine = [e for e in entries if e["column"] == column]
+        if not mine:
+            continue
+        cumulative.append(_summary(mine, {"column": column, "months": len(mine)}))
+        for year in sorted({(e["month"] - 1) // 12 + 1 for e in mine}):
+            in_year = [e for e in mine if (e["month"] - 1) // 12 + 1 == year]
+            yearly.append(_summary(in_year, {"year": year, "column": column}))
+    figures = model.key_figures(batch, forecast)
+    outcome = model.Outcome(
+        base, model.monthly_table(batch, forecast), model.figures_of(figures, 0)
+    )
+    plan_figures = model.figures_of(model.key_figures(batch, planned), 0)
+    return Variance(monthly, pd.DataFrame(cumulative), pd.DataFrame(yearly), outcome, plan_figures)
+
+
+def reforecast(plan: Plan, rows: Sequence[dict[str, Any]] | None = None) -> model.Outcome:
+    """The re-forecast alone (module docstring): the model run with the actuals."""
+    return variance(plan, rows).reforecast
