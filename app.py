@@ -1,10 +1,12 @@
-"""Streamlit entry point: page config and navigation only."""
+"""Streamlit entry point: page config and navigation only (pages live in planner/ui/pages)."""
 
 import streamlit as st
 
-from planner.model import evaluate
-from planner.plan import load
+from planner.ui import shell, state
+from planner.ui.text import tr
 
-st.set_page_config(page_title="Partner business plan", layout="wide")
-outcome = evaluate(load("templates/reseller.yaml"))
-st.json(outcome.kpis)
+state.init()
+st.set_page_config(page_title=tr("app.title"), page_icon=":material/handshake:", layout="wide")
+page = shell.navigation()
+shell.frame()
+page.run()

@@ -1,0 +1,9 @@
+"""placeholder"""
+
+import streamlit as st
+
+from planner.ui import widgets
+from planner.ui.text import tr
+
+st.title(tr("export.title"))
+widgets.coming("export")

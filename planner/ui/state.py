@@ -1,0 +1,109 @@
+"""Session-state keys of the app, as named constants, set up in one place.
+
+Pages never invent keys: they use these names, and :func:`init` gives every key its starting
+value on a session's first run (the example plan from the local plan folder, its language as
+the UI language).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from planner.i18n import LANGUAGES
+from planner.plan import Plan
+from planner.ui import library
+
+PLAN = "plan"
+"""The plan in force (a validated, immutable ``Plan``)."""
+PLAN_FILE = "plan_file"
+"""File name of the current plan in the local plan folder (``str``)."""
+PAST = "undo_stack"
+"""Plans before each accepted edit, oldest first (``list[Plan]``)."""
+FUTURE = "redo_stack"
+"""Plans undone, the next redo last (``list[Plan]``)."""
+REVISION = "revision"
+"""Counts accepted plan changes; widgets showing plan values resync when it moves (``int``)."""
+SYNCED = "synced_revision"
+"""The revision the field widgets were last filled from (``int``)."""
+ERRORS = "field_errors"
+"""Refused edits: widget key -> list of problem lines (``dict[str, list[str]]``)."""
+OUTCOME = "outcome_cache"
+"""``(revision, Outcome)`` of the plan in force, so a rerun without an edit computes nothing."""
+PREVIOUS = "previous_outcome_cache"
+"""``(revision, Outcome | None)`` of the plan before the last edit (the dashboard's deltas)."""
+LANGUAGE = "ui_language"
+"""UI language, a user setting (``de``/``en``); widget key of the language switch."""
+PRESENTER = "presenter_mode"
+"""Large type for a shared screen (``bool``); widget key of the toggle."""
+NOTICE = "notice"
+"""A one-shot message for the next run, as ``(text key, values)``."""
+UPLOAD_ERRORS = "upload_errors"
+"""Problems of the last uploaded plan file (``list[str]``)."""
+RESETS = "editor_resets"
+"""Counts discarded table edits: part of each table's widget key (``int``)."""
+UPLOADED = "uploaded_file_id"
+"""File id of the plan upload already handled, so a rerun does not open it twice (``str``)."""
+SCENARIO = "scenario_choice"
+"""Widget key: scenario chosen on the analyses page."""
+
+FIELD_PREFIX = "field:"
+"""Widget keys of single plan values are ``field:<plan path>``."""
+EDITOR_PREFIX = "editor:"
+"""Widget keys of editable tables are ``editor:<list path>:<revision>``."""
+
+UNDO_LIMIT = 100
+
+
+def field_key(path: str) -> str:
+    """Widget key of the input for a plan path (``field:revenue.deal_size``)."""
+    return FIELD_PREFIX + path
+
+
+def editor_key(name: str) -> str:
+    """Widget key of an editable table; a new key after every plan change resets its edits."""
+    ss = st.session_state
+    return f"{EDITOR_PREFIX}{name}:{ss[REVISION]}:{ss[RESETS]}"
+
+
+def init() -> None:
+    """Give every key its starting value; keys already set are left alone."""
+    ss = st.session_state
+    if PLAN not in ss:
+        name, plan = library.first_plan()
+        ss[PLAN] = plan
+        ss[PLAN_FILE] = name
+    defaults: dict[str, Any] = {
+        PAST: [],
+        FUTURE: [],
+        REVISION: 0,
+        SYNCED: 0,
+        RESETS: 0,
+        ERRORS: {},
+        UPLOAD_ERRORS: [],
+        PRESENTER: False,
+    }
+    for key, value in defaults.items():
+        if key not in ss:
+            ss[key] = value
+    if ss.get(LANGUAGE) not in LANGUAGES:
+        ss[LANGUAGE] = plan_in_force().language
+
+
+def plan_in_force() -> Plan:
+    """The current plan."""
+    plan: Plan = st.session_state[PLAN]
+    return plan
+
+
+def language() -> str:
+    """The UI language."""
+    value: str = st.session_state.get(LANGUAGE, "de")
+    return value
+
+
+def errors() -> dict[str, list[str]]:
+    """Refused edits by widget key."""
+    found: dict[str, list[str]] = st.session_state[ERRORS]
+    return found
