@@ -117,7 +117,7 @@ def irr_monthly(cash_flows: ArrayLike) -> Array:
 def irr_annual(cash_flows: ArrayLike) -> Array:
     """MODEL.md's ``irr``: the monthly IRR compounded to a year, ``(1 + x) ** 12 - 1``.
 
-    >>> round(float(irr_annual([-1000] + [0] * 10 + [1100])[0]), 9)
+    >>> round(float(irr_annual([-1000] + [0] * 11 + [1100])[0]), 9)
     0.1
     """
     monthly = irr_monthly(cash_flows)
@@ -166,10 +166,13 @@ def peak_funding(cumulative: ArrayLike) -> Array:
 def roi(cumulative: ArrayLike) -> Array:
     """``cum(N) / peak_funding``; nan when nothing had to be put in.
 
-    >>> roi([[-5, -8, 2], [1, 2, 3]]).tolist()
-    [0.25, nan]
+    A peak so small that the ratio overflows (float residue of a zero) also gives nan.
+
+    >>> roi([[-5, -8, 2], [1, 2, 3], [-1e-320, 5, 5]]).tolist()
+    [0.25, nan, nan]
     """
     cum = _rows(cumulative)
     peak = peak_funding(cum)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(peak > 0, cum[:, -1] / np.where(peak > 0, peak, 1.0), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.where(peak > 0, cum[:, -1] / np.where(peak > 0, peak, 1.0), np.nan)
+    return np.where(np.isfinite(ratio), ratio, np.nan)

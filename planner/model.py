@@ -465,7 +465,7 @@ def figures_of(figures: Mapping[str, Any], row: int) -> dict[str, Any]:
         out[side] = {
             name: (
                 None
-                if np.isnan(values[name][row])
+                if not np.isfinite(values[name][row])
                 else int(values[name][row])
                 if name in MONTH_FIGURES
                 else float(values[name][row])

@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +130,10 @@ def _text(value: Any) -> str:
         )
     if not value.strip():
         raise PydanticCustomError("blank_text", "must not be empty")
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
+        raise PydanticCustomError(
+            "control_text", "must not contain control characters or line breaks"
+        )
     return value
 
 
@@ -246,6 +251,18 @@ class Scenario(_Strict):
 class Private(_Strict):
     vendor: list[str] = []
     partner: list[str] = []
+    share_vendor_economics: Flag | None = None
+    """True: the partner may see the vendor's gross profit, cost, cash flow and return."""
+
+
+class Uncertainty(_Strict):
+    """A range for one numeric driver in the Monte Carlo analysis (README: uncertainty)."""
+
+    path: Annotated[str, BeforeValidator(_text)]
+    distribution: Literal["triangular", "uniform"]
+    low: Number
+    likely: Number | None = None
+    high: Number
 
 
 class Plan(_Strict):
@@ -268,6 +285,7 @@ class Plan(_Strict):
     scenarios: list[Scenario] = []
     actuals: list[dict[str, Any]] = []
     private: Private | None = None
+    uncertainty: list[Uncertainty] | None = None  # None: absent, so old files hash the same
 
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data (what the file holds), without defaults left implicit."""
@@ -291,7 +309,13 @@ class Plan(_Strict):
 
 # --- validation --------------------------------------------------------------------------
 
-_SCENARIO_ROOTS = frozenset(Plan.model_fields) - {"version", "scenarios", "actuals", "private"}
+_SCENARIO_ROOTS = frozenset(Plan.model_fields) - {
+    "version",
+    "scenarios",
+    "actuals",
+    "private",
+    "uncertainty",
+}
 
 
 def _loc_path(loc: tuple[int | str, ...]) -> str:
@@ -317,7 +341,7 @@ def _problem_from_error(error: Mapping[str, Any]) -> Problem:
         message = "unknown key (check the spelling)"
     elif kind == "literal_error":
         message = f"{fmt_value(value)} is not one of {ctx.get('expected', '')}"
-    elif kind == "string_too_long":
+    elif kind in ("string_too_long", "too_long"):
         message = f"is longer than {ctx['max_length']} characters"
     elif kind in ("model_type", "dict_type"):
         message = f"{fmt_value(value)} is not a mapping of keys to values"
@@ -375,6 +399,7 @@ def _cross_checks(plan: Plan) -> list[Problem]:
             )
     problems += _check_actuals(plan.actuals, n)
     problems += _check_private(plan)
+    problems += _check_uncertainty(plan)
     names: set[str] = set()
     for i, scenario in enumerate(plan.scenarios):
         if scenario.name in names:
@@ -414,6 +439,15 @@ def _check_actuals(rows: list[dict[str, Any]], months: int) -> list[Problem]:
             elif abs(number) > MAX_MONEY * 1000:
                 problems.append(Problem(f"{where}.{key}", f"{fmt_value(value)} is too large"))
     return problems
+
+
+def _check_uncertainty(plan: Plan) -> list[Problem]:
+    if not plan.uncertainty:
+        return []
+    # The driver ranges live with the analyses; imported here to keep plan.py free of them.
+    from planner.analysis.drivers import uncertainty_problems
+
+    return uncertainty_problems(plan, plan.uncertainty)
 
 
 def _check_private(plan: Plan) -> list[Problem]:
@@ -494,14 +528,15 @@ def _is_optional_key(parts: list[str]) -> bool:
 
 
 def apply_changes(plan: Plan, changes: Mapping[str, Any], *, context: str = "") -> Plan:
-    """A new plan with values set by dotted path; its scenarios and actuals are dropped.
+    """A new plan with values set by dotted path; its scenarios, actuals, uncertainty dropped.
 
     Errors name the context (such as ``scenarios.Konservativ``) and the path.
     """
-    prefix = f"{context}: " if context else ""
+    prefix = f"{context}." if context else ""
     data = plan.to_data()
     data.pop("scenarios", None)
     data.pop("actuals", None)
+    data.pop("uncertainty", None)  # checked once, on the plan that holds it
     problems = []
     for path, value in changes.items():
         root = str(path).split(".")[0]

@@ -1,0 +1,174 @@
+"""``python -m planner``: output formats, exit codes and messages (MODEL.md section 5)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from planner.cli import main
+from planner.model import evaluate
+from planner.plan import MONTHLY_COLUMNS, load, to_yaml
+from tests.factories import EXAMPLE, ROOT, make_plan, sales
+
+
+def run(capsys, *args):
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_kpis_json_is_one_object_per_plan_and_line(capsys, tmp_path):
+    other = write(tmp_path, "small.yaml", to_yaml(make_plan(resources=[sales()])))
+    status, out, err = run(capsys, "kpis", EXAMPLE, other, "--json")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert first["file"] == str(EXAMPLE)
+    assert first["scenario"] is None
+    assert set(first) == {"file", "scenario", "partner", "vendor", "mutual"}
+    assert list(first["partner"]) == [
+        "npv",
+        "irr",
+        "payback_month",
+        "break_even_month",
+        "peak_funding",
+        "cumulative_cash",
+        "roi",
+        "revenue",
+        "gross_profit",
+        "ebitda",
+    ]
+    assert list(first["vendor"])[-3:] == ["revenue", "gross_profit", "cost"]
+    # full precision: the JSON carries exactly the model's floats
+    assert first["partner"]["npv"] == evaluate(load(EXAMPLE)).kpis["partner"]["npv"]
+    # undefined figures are null: the small plan has no revenue, so no IRR and no payback
+    assert second["partner"]["irr"] is None
+    assert second["vendor"]["roi"] is None
+
+
+def test_kpis_of_a_scenario(capsys):
+    status, out, _ = run(capsys, "kpis", EXAMPLE, "--scenario", "Konservativ", "--json")
+    record = json.loads(out)
+    assert status == 0
+    assert record["scenario"] == "Konservativ"
+    expected = evaluate(load(EXAMPLE), "Konservativ").kpis
+    assert record["partner"] == expected["partner"]
+
+
+def test_kpis_table_for_people(capsys):
+    status, out, _ = run(capsys, "kpis", EXAMPLE)
+    assert status == 0
+    assert "npv" in out
+    assert "mutual" in out
+
+
+def test_monthly_csv_has_model_md_columns_in_full_precision(capsys):
+    status, out, _ = run(capsys, "monthly", EXAMPLE)
+    assert status == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == list(MONTHLY_COLUMNS)
+    assert len(rows) == 37
+    table = evaluate(load(EXAMPLE)).monthly
+    assert rows[1][:2] == ["1", "2027-01"]
+    for i, name in enumerate(MONTHLY_COLUMNS[2:], start=2):
+        assert float(rows[5][i]) == table[name].iloc[4]  # exact: no rounding
+
+
+def test_validate_reports_ok_and_every_problem(capsys, tmp_path):
+    bad = write(tmp_path, "bad.yaml", to_yaml(make_plan()).replace("months: 12", "months: 500"))
+    bad_text = bad.read_text().replace("discount_rate: 0.0", "discount_rate: -1")
+    bad.write_text(bad_text)
+    status, out, err = run(capsys, "validate", EXAMPLE, bad)
+    assert status == 2
+    assert f"{EXAMPLE}: ok (36 months, 2 scenarios)" in out
+    assert f"{bad}: months: 500 is above 120" in err.splitlines()
+    assert f"{bad}: discount_rate: -1 is below 0" in err.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "is empty"),
+        ("version: [1\n", "is not valid YAML"),
+        ("just text\n", "the plan must be a mapping"),
+        ('{"version": 1, "months": NaN}', "is not valid JSON"),
+    ],
+)
+def test_unreadable_files_exit_2_with_one_line(capsys, tmp_path, content, expected):
+    path = write(tmp_path, "plan.yaml", content)
+    status, out, err = run(capsys, "kpis", path)
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_wrong_types_nan_and_huge_numbers_name_the_field(capsys, tmp_path):
+    text = to_yaml(make_plan(resources=[sales()]))
+    text = text.replace("fte: 1.0", "fte: lots").replace(
+        "opex_per_month: 0.0", "opex_per_month: .nan"
+    )
+    text = text.replace("deal_size: 0.0", "deal_size: 1.0e+300")
+    status, _, err = run(capsys, "kpis", write(tmp_path, "p.yaml", text))
+    assert status == 2
+    assert "resources.0.fte: 'lots' is not a number" in err
+    assert "opex_per_month: nan is not a finite number" in err
+    assert "revenue.deal_size: 1e+300 is above 1000000000000" in err
+
+
+def test_directory_and_missing_file(capsys, tmp_path):
+    status, _, err = run(capsys, "kpis", tmp_path)
+    assert status == 2
+    assert "is a directory" in err
+    status, _, err = run(capsys, "monthly", tmp_path / "nope.yaml")
+    assert status == 2
+    assert "does not exist" in err
+
+
+def test_unknown_scenario_and_bad_arguments(capsys):
+    status, _, err = run(capsys, "kpis", EXAMPLE, "--scenario", "Nope")
+    assert status == 2
+    assert "scenario: 'Nope' is not in the plan (known: Konservativ, Ambitioniert)" in err
+    status, _, err = run(capsys, "frobnicate")
+    assert status == 2
+    assert "error:" in err
+
+
+def test_new_from_template_writes_a_valid_plan(capsys, tmp_path):
+    target = tmp_path / "mine.yaml"
+    status, _, err = run(capsys, "new", "--template", "reseller", target)
+    assert status == 0, err
+    assert load(target).partner.kind == "reseller"
+    status, _, err = run(capsys, "new", "--template", "reseller", target)
+    assert status == 2
+    assert "exists already" in err
+    status, _, err = run(capsys, "new", "--template", "wholesaler", tmp_path / "x.yaml")
+    assert status == 2
+    assert "'wholesaler' is not one of" in err
+
+
+def test_the_module_runs_as_a_program_without_traceback(tmp_path):
+    bad = write(tmp_path, "bad.yaml", "version: 1\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "planner", "kpis", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{bad}: title: is required" in result.stderr.splitlines()
