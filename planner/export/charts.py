@@ -22,6 +22,7 @@ INK = HexColor("#1F2937")
 MUTED = HexColor("#6B7280")
 GRID = HexColor("#E5E7EB")
 AXIS = HexColor("#9CA3AF")
+WHITE = HexColor("#FFFFFF")
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,8 @@ def line_chart(
         drawing.add(
             Line(x(month), frame.y0, x(month), frame.y0 - 3, strokeColor=AXIS, strokeWidth=0.6)
         )
+        # The first label starts at the axis rather than reaching into the value labels.
+        first = month == min(x_ticks)
         drawing.add(
             String(
                 x(month),
@@ -178,7 +181,7 @@ def line_chart(
                 fontName=fonts.regular,
                 fontSize=fonts.size,
                 fillColor=MUTED,
-                textAnchor="middle",
+                textAnchor="start" if first else "middle",
             )
         )
     for line in series:
@@ -203,6 +206,17 @@ def line_chart(
         drawing.add(Circle(mx, frame.y(marker.y), 2.6, fillColor=marker.color, strokeColor=None))
         label_width = stringWidth(marker.label, fonts.regular, fonts.size)
         anchor = "end" if mx + 4 + label_width > frame.x1 else "start"
+        left = mx - 4 - label_width if anchor == "end" else mx + 4
+        drawing.add(
+            Rect(
+                left - 1.5,
+                label_y - fonts.size - 2,
+                label_width + 3,
+                fonts.size + 3,
+                fillColor=WHITE,
+                strokeColor=None,
+            )
+        )
         drawing.add(
             String(
                 mx - 4 if anchor == "end" else mx + 4,

@@ -478,10 +478,11 @@ class _Writer:
         return clean(i18n.number(value, self.language, digits))
 
     def month_ticks(self) -> dict[int, str]:
-        """Tick labels at the start of each plan year (years only for long plans)."""
+        """Tick labels every quarter, half year or year (years only for long plans)."""
         n = len(self.dates)
+        every = 3 if n <= 24 else 6 if n <= 48 else 12
         ticks = {}
-        for month in range(1, n + 1, 12):
+        for month in range(1, n + 1, every):
             text = self.dates[month - 1][:4] if n > 60 else self.month_label(month)
             ticks[month] = clean(text)
         return ticks

@@ -1,0 +1,305 @@
+"""The business-plan PDF: what a reader finds in it, read back with pypdf."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from planner import i18n
+from planner.export import pdf
+from planner.export.charts import nice_ticks
+from planner.export.pdf import Signatory, build_pdf, clean
+from planner.model import evaluate
+from planner.plan import PlanError, content_hash, load, validate
+from tests.factories import EXAMPLE, investment, make_plan, plan_data, sales
+
+ISSUED = datetime.date(2027, 1, 15)
+
+
+def pages_of(document: bytes) -> list[str]:
+    """Text per page, with no-break spaces as spaces and runs of whitespace collapsed."""
+    reader = PdfReader(io.BytesIO(document))
+    return [_flat(page.extract_text()) for page in reader.pages]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def german(example):
+    return build_pdf(example, issued=ISSUED)
+
+
+@pytest.fixture(scope="module")
+def german_pages(german):
+    return pages_of(german)
+
+
+def test_german_example_shows_both_parties_and_the_models_key_figures(example, german_pages):
+    text = " ".join(german_pages)
+    assert "ACME IT GmbH" in text
+    assert "Nordwind Security AG" in text
+    kpis = evaluate(example).kpis
+    for side in ("partner", "vendor"):
+        for figure in ("npv", "peak_funding", "cumulative_cash", "revenue", "gross_profit"):
+            assert _flat(i18n.money(kpis[side][figure], "EUR", "de")) in text, (side, figure)
+        assert _flat(i18n.percent(kpis[side]["irr"], "de")) in text
+    assert _flat(i18n.money(kpis["partner"]["ebitda"], "EUR", "de")) in text
+    assert _flat(i18n.money(kpis["vendor"]["cost"], "EUR", "de")) in text
+    # German grouping and the sign after the amount, as the board reads it.
+    assert re.search(r"\d{1,3}\.\d{3}\.\d{3} €", text)
+    assert i18n.t("verdict.mutual", "de") in text
+    # Payback of the partner in month 34 = Oct 2029 (start Jan 2027 + 33 months).
+    assert "Monat 34 (Okt. 2029)" in text
+
+
+def test_every_page_says_page_x_of_y_and_carries_the_hash(example, german_pages):
+    count = len(german_pages)
+    digest = content_hash(example)
+    for number, text in enumerate(german_pages, start=1):
+        assert f"Seite {number} von {count}" in text
+        assert digest in text
+        assert "ACME IT x Nordwind Security" in text  # header: title
+        assert "Version" in text
+
+
+def test_example_is_a_board_sized_document(german_pages):
+    assert 8 <= len(german_pages) <= 12
+
+
+def test_sections_are_all_there(german_pages):
+    text = " ".join(german_pages)
+    for heading in (
+        "Zusammenfassung",
+        "Annahmen",
+        "Umsatztreiber",
+        "Teamplan des Partners",
+        "Investitionsplan des Partners",
+        "Partner: Ergebnis- und Cashflow-Plan",
+        "Hersteller: Ergebnis- und Cashflow-Plan",
+        "Kumulierter Cashflow beider Seiten",
+        "Umsatzmix des Partners pro Planjahr",
+        "Szenarienvergleich",
+        "Freigabe",
+    ):
+        assert heading in text, heading
+    assert "15. Januar 2027" in text  # the issued date on the cover
+
+
+def test_yearly_tables_show_the_models_yearly_numbers(example, german_pages):
+    yearly = evaluate(example).yearly
+    text = " ".join(german_pages)
+    for column in ("revenue", "gross_profit", "ebitda", "vendor_revenue", "vendor_cash_flow"):
+        for value in yearly[column]:
+            assert _flat(i18n.money(value, "EUR", "de")) in text, column
+    # Costs are shown with a minus sign: staff cost year 1 = 397,500 -> "-397.500 €".
+    assert "-397.500 €" in text
+
+
+def test_scenario_comparison_shows_each_scenarios_figures(example, german_pages):
+    text = " ".join(german_pages)
+    for name in ("Konservativ", "Ambitioniert"):
+        kpis = evaluate(example, name).kpis
+        assert _flat(i18n.money(kpis["partner"]["npv"], "EUR", "de")) in text
+        assert _flat(i18n.money(kpis["vendor"]["npv"], "EUR", "de")) in text
+    # The changed assumptions in words: 0.55 deals per sales FTE in the conservative case.
+    assert "Abschlüsse je Vertriebs-FTE und Monat = 0,55" in text
+
+
+def test_sign_off_page_has_the_full_hash_and_blank_lines(example, german_pages):
+    last = german_pages[-1]
+    assert "Freigabe" in last
+    assert content_hash(example) in last
+    assert last.count("Unterschrift") >= 4  # two blank signature blocks per side
+
+
+def test_signatories_are_printed_on_the_sign_off_page(example):
+    people = [
+        Signatory("partner", "Anna Berg", "CEO", datetime.date(2027, 2, 1)),
+        Signatory("vendor", "Jonas Wolf", "VP Channel"),
+    ]
+    last = pages_of(build_pdf(example, signatories=people))[-1]
+    assert "Anna Berg" in last
+    assert "CEO" in last
+    assert "1. Februar 2027" in last
+    assert "Jonas Wolf" in last
+    assert "VP Channel" in last
+
+
+def test_english_uses_english_texts_and_formats(example):
+    pages = pages_of(build_pdf(example, language="en"))
+    kpis = evaluate(example).kpis
+    text = " ".join(pages)
+    assert f"Page 1 of {len(pages)}" in pages[0]
+    assert "Executive summary" in text
+    assert i18n.t("verdict.mutual", "en") in text
+    assert _flat(i18n.money(kpis["partner"]["npv"], "EUR", "en")) in text
+    assert re.search(r"€\d{1,3},\d{3},\d{3}", text)
+
+
+def test_a_scenario_can_be_the_documents_subject(example):
+    pages = pages_of(build_pdf(example, scenario="Konservativ"))
+    kpis = evaluate(example, "Konservativ").kpis
+    summary = pages[1]
+    assert _flat(i18n.money(kpis["partner"]["npv"], "EUR", "de")) in summary
+    # The conservative case loses money for the partner: only the vendor gains.
+    assert i18n.t("verdict.vendor_only", "de") in summary
+    assert "Konservativ (dieses Dokument)" in " ".join(pages)
+
+
+def test_bad_scenario_and_language_are_refused_clearly(example):
+    with pytest.raises(PlanError, match="Optimistisch"):
+        build_pdf(example, scenario="Optimistisch")
+    with pytest.raises(ValueError, match="language: 'fr' is not one of de, en"):
+        build_pdf(example, language="fr")
+
+
+def test_same_plan_gives_the_same_bytes(example, german):
+    assert build_pdf(example, issued=ISSUED) == german
+
+
+def test_metadata_names_the_plan_the_parties_and_the_hash(example, german):
+    meta = PdfReader(io.BytesIO(german)).metadata
+    assert meta.title == example.title
+    assert "ACME IT GmbH" in meta.author
+    assert "Nordwind Security AG" in meta.author
+    assert "ACME IT GmbH" in meta.subject
+    assert content_hash(example) in meta["/Keywords"]
+
+
+HOSTILE = "<b>Müller & Söhne</b>"
+
+
+def hostile_plan():
+    return validate(
+        plan_data(
+            title='<font size="40">Plan</font> & <para> "quoted" 東京 🚀',
+            partner={"name": HOSTILE, "kind": "msp"},
+            vendor={"name": "שלום עולם – مرحبا – 北京 🙂"},
+            resources=[{**sales(cost=60_000), "role": "</para><br/>Sales & Co"}],
+            investments=[{**investment(5_000, 1), "name": "<img src='x'/> Demo"}],
+            revenue={"deals_per_sales_fte_month": 1, "deal_size": 12_000},
+            vendor_programme={"gross_margin": 0.5},
+            scenarios=[{"name": "<i>Worst</i> & best", "set": {"revenue.deal_size": 6_000}}],
+        )
+    )
+
+
+def test_hostile_names_print_literally():
+    plan = hostile_plan()
+    text = " ".join(pages_of(build_pdf(plan)))
+    assert HOSTILE in text
+    assert "</para><br/>Sales & Co" in text
+    assert "<img src='x'/> Demo" in text
+    assert "<i>Worst</i> & best" in text
+    # Hebrew prints (DejaVu covers it); drawn left to right, so pypdf may read it reversed.
+    assert "שלום" in text or "םולש" in text
+
+
+def test_characters_the_font_lacks_are_replaced_not_crashing():
+    text = " ".join(pages_of(build_pdf(hostile_plan())))
+    # DejaVu Sans has no CJK or emoji glyphs: each such character becomes one "?".
+    assert "東京" not in text
+    assert '"quoted" ?? ?' in text
+
+
+def test_without_dejavu_helvetica_is_used_and_unicode_replaced(monkeypatch, tmp_path):
+    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)
+    pdf._fonts.cache_clear()
+    try:
+        document = build_pdf(hostile_plan())
+        assert pdf._fonts().regular == "Helvetica"
+        text = " ".join(pages_of(document))
+        assert HOSTILE in text  # Latin-1 survives
+        assert "שלום" not in text
+    finally:
+        pdf._fonts.cache_clear()
+
+
+def test_plan_without_scenarios_investments_or_rebate_tiers():
+    # One sales FTE at 60,000 a year closing one 12,000 deal a month, partner margin 0,
+    # vendor margin 50 %, for 12 months:
+    #   customers(t) = t, resale(t) = 1,000 t, sell_in = resale (margin 0),
+    #   partner: gross profit 0, staff 5,000 a month -> cumulative cash -60,000;
+    #   vendor: gross profit 500 t -> sum 500 * 78 = 39,000.
+    plan = make_plan(
+        resources=[sales(cost=60_000)],
+        revenue={"deals_per_sales_fte_month": 1, "deal_size": 12_000},
+        vendor_programme={"gross_margin": 0.5},
+    )
+    pages = pages_of(build_pdf(plan))
+    text = " ".join(pages)
+    assert "Keine Rückvergütungsstaffel vereinbart." in text
+    assert "Keine Investitionen geplant." in text
+    assert "Szenarienvergleich" not in text
+    assert "-60.000 €" in text
+    assert "39.000 €" in text
+    assert i18n.t("verdict.vendor_only", "de") in text
+    assert 7 <= len(pages) <= 10
+
+
+def test_plan_with_nothing_at_all_still_renders():
+    pages = pages_of(build_pdf(make_plan(), language="en"))
+    text = " ".join(pages)
+    assert "No roles planned." in text
+    assert i18n.t("verdict.neither", "en") in text
+
+
+def test_long_plan_of_120_months_splits_yearly_tables(example):
+    plan = validate({**example.to_data(), "months": 120})
+    pages = pages_of(build_pdf(plan))
+    text = " ".join(pages)
+    assert "Jahr 10" in text
+    assert "Jan. 2027 – Dez. 2036 (120 Monate)" in text
+    final = evaluate(plan).kpis["partner"]["cumulative_cash"]
+    assert _flat(i18n.money(final, "EUR", "de")) in text
+    assert 8 <= len(pages) <= 16
+    for number, page in enumerate(pages, start=1):
+        assert f"Seite {number} von {len(pages)}" in page
+
+
+def test_a_team_table_over_several_pages_repeats_its_header():
+    roles = [{**sales(cost=50_000), "role": f"Rolle {i:02d}"} for i in range(90)]
+    pages = pages_of(build_pdf(make_plan(resources=roles)))
+    holding = [page for page in pages if "Rolle 45" in page or "Rolle 89" in page]
+    assert holding
+    for page in holding:
+        assert "Vollkosten p. a. je FTE" in page  # the header row, on every page of the table
+    # Rows never split: every role appears whole, exactly once.
+    text = " ".join(pages)
+    assert all(text.count(f"Rolle {i:02d} ") == 1 for i in range(90))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_clean_keeps_length_and_leaves_only_drawable_characters(text):
+    out = clean(text)
+    assert len(out) == len(text)
+    covers = pdf._fonts().covers
+    assert all(covers(ch) for ch in out)
+    # Every character is kept or replaced by "?" (undrawable) or a space (control character).
+    assert all(a == b or b in "? \u00a0" for a, b in zip(text, out, strict=True))
+
+
+@given(st.floats(-1e12, 1e12, allow_nan=False), st.floats(-1e12, 1e12, allow_nan=False))
+def test_axis_ticks_cover_the_values_and_zero(a, b):
+    low, high = min(a, b), max(a, b)
+    vmin, vmax, step = nice_ticks(low, high)
+    assert step > 0
+    assert vmin <= min(low, 0)
+    assert vmax >= max(high, 0)
+    ticks = (vmax - vmin) / step
+    assert ticks == pytest.approx(round(ticks))
+    assert ticks <= 10
