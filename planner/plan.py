@@ -8,6 +8,7 @@ either returns a complete :class:`Plan` or raises :class:`PlanError` carrying on
 from __future__ import annotations
 
 import copy
+import datetime
 import hashlib
 import json
 import math
@@ -265,6 +266,48 @@ class Uncertainty(_Strict):
     high: Number
 
 
+MAX_PEOPLE_TEXT = 500
+"""Longest list of participants of one side in the decision in principle (characters)."""
+MAX_DECISION_NOTE = 1000
+"""Longest note on the decision in principle (characters)."""
+
+
+def _iso_date(value: Any) -> str:
+    # YAML reads an unquoted 2026-11-20 as a date; JSON and the app give text.
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        value = value.isoformat()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is not None and 1900 <= day.year <= 2200:
+            return value
+    raise PydanticCustomError(
+        "iso_date", "{value} is not a date as YYYY-MM-DD", {"value": fmt_value(value)}
+    )
+
+
+def _note(value: Any) -> str:
+    text = _text(value)
+    if len(text) > MAX_DECISION_NOTE:
+        raise PydanticCustomError(
+            "note_length", "is longer than {most} characters", {"most": MAX_DECISION_NOTE}
+        )
+    return text
+
+
+class Decision(_Strict):
+    """The decision in principle (README: decision): the day both sides agreed to go ahead,
+    who of each side took part, and a short note. Optional; sign-off does not depend on it."""
+
+    date: Annotated[str, BeforeValidator(_iso_date)]
+    partner: Annotated[str, BeforeValidator(_text), Field(max_length=MAX_PEOPLE_TEXT)]
+    """Who of the partner took part, as one line (``Anna Berger (CEO), Jonas Weber (CFO)``)."""
+    vendor: Annotated[str, BeforeValidator(_text), Field(max_length=MAX_PEOPLE_TEXT)]
+    note: Annotated[str, BeforeValidator(_note)] | None = None
+
+
 class Plan(_Strict):
     """A validated plan (MODEL.md section 1). Immutable: edits make a new plan."""
 
@@ -286,6 +329,7 @@ class Plan(_Strict):
     actuals: list[dict[str, Any]] = []
     private: Private | None = None
     uncertainty: list[Uncertainty] | None = None  # None: absent, so old files hash the same
+    decision: Decision | None = None  # None: absent, so old files hash the same
 
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data (what the file holds), without defaults left implicit."""
@@ -315,6 +359,7 @@ _SCENARIO_ROOTS = frozenset(Plan.model_fields) - {
     "actuals",
     "private",
     "uncertainty",
+    "decision",
 }
 
 
