@@ -69,7 +69,8 @@ def test_driver_ranges_follow_the_schema_and_the_horizon() -> None:
     assert driver(plan, "investments.3.every_months").high == 120
     assert driver(plan, "vendor_programme.rebate_tiers.1.rate").high == 1
     paths = [d.path for d in drivers(plan)]
-    assert "revenue.subscription" not in paths and "months" not in paths
+    assert "revenue.subscription" not in paths
+    assert "months" not in paths
     assert len(paths) == 14 + 4 * 4 + 4 * 4 + 2 * 2
     assert "investments.0.month" not in [d.path for d in tornado_drivers(plan)]
 
@@ -151,7 +152,8 @@ def test_promote_scenario_keeps_old_base_on_request() -> None:
     assert promoted.resources[0].fte == 3
     assert [s.name for s in promoted.scenarios] == ["Konservativ", "Bisher"]
     back = promoted.scenario("Bisher")
-    assert back.revenue.deals_per_sales_fte_month == 0.8 and back.resources[0].fte == 2
+    assert back.revenue.deals_per_sales_fte_month == 0.8
+    assert back.resources[0].fte == 2
 
 
 # --- tornado -----------------------------------------------------------------------------
@@ -191,7 +193,8 @@ def test_tornado_undefined_payback_ranks_first() -> None:
     result = tornado(plan, "partner.payback_month", paths=["opex_per_month", "revenue.deal_size"])
     assert result.base == 12
     first = result.bars[0]
-    assert first.path == "revenue.deal_size" and first.changes_kind
+    assert first.path == "revenue.deal_size"
+    assert first.changes_kind
     assert (first.low_figure, first.high_figure) == (None, 8)
     assert first.impact == 4
 
@@ -240,7 +243,8 @@ def test_goal_seek_integer_driver() -> None:
     # start month s: 13 - s months of 500 gross profit, opex 3600: NPV >= 0 <=> s <= 5.8
     plan = _simple()
     result = goal_seek(plan, "resources.0.start_month", "partner.npv", 0, ">=")
-    assert result.value == 5 and isinstance(result.value, int)
+    assert result.value == 5
+    assert isinstance(result.value, int)
     assert _figure(with_values(plan, {result.path: 5}), "partner.npv") == pytest.approx(400)
     assert _figure(with_values(plan, {result.path: 6}), "partner.npv") < 0
 
@@ -248,7 +252,8 @@ def test_goal_seek_integer_driver() -> None:
 def test_goal_seek_unreachable_target_is_said_clearly() -> None:
     # margin m < 1: NPV = 12 * (1000 m - 300) < 8400, so 9000 cannot be reached
     result = goal_seek(_simple(), "revenue.partner_margin", "partner.npv", 9000)
-    assert result.status == "unreachable" and result.value is None
+    assert result.status == "unreachable"
+    assert result.value is None
     assert "cannot be reached" in result.message()
     assert result.figure_value == pytest.approx(12 * (1000 * math.nextafter(1, 0) - 300))
 

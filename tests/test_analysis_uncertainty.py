@@ -54,7 +54,8 @@ def test_zero_width_ranges_reproduce_the_base_plan_exactly() -> None:
     for name, percentiles in result.percentiles.items():
         side, _, figure = name.partition(".")
         assert percentiles["p10"] == percentiles["p50"] == percentiles["p90"] == kpis[side][figure]
-    assert result.probability_mutual == 1.0 and result.probability_payback == 1.0
+    assert result.probability_mutual == 1.0
+    assert result.probability_payback == 1.0
 
 
 def test_same_seed_same_result_and_chunks_do_not_matter() -> None:
@@ -67,7 +68,8 @@ def test_same_seed_same_result_and_chunks_do_not_matter() -> None:
         values = [percentiles[k] for k in ("p10", "p50", "p90") if percentiles[k] is not None]
         assert values == sorted(values)
     histogram = first.histograms["partner.npv"]
-    assert sum(histogram["counts"]) == 300 and len(histogram["edges"]) == montecarlo.BINS + 1
+    assert sum(histogram["counts"]) == 300
+    assert len(histogram["edges"]) == montecarlo.BINS + 1
 
 
 def test_draws_stay_in_range_and_integers_are_whole() -> None:
@@ -105,7 +107,7 @@ def test_uncertainty_is_validated_with_named_fields() -> None:
     assert "uncertainty.1.likely: 0.5 is not within low 0.1 to high 0.3" in messages
     assert any(m.startswith("uncertainty.2.high: 1 is not within 0 to 0.99") for m in messages)
     assert "uncertainty.3.low: 1.5 is not a whole number" in messages
-    with pytest.raises(PlanError, match="uncertainty.0.distribution: 'normal' is not one of"):
+    with pytest.raises(PlanError, match=r"uncertainty\.0\.distribution: .normal. is not one of"):
         _uncertain([{"path": "revenue.deal_size", "distribution": "normal", "low": 1, "high": 2}])
     # a plan without the key keeps its canonical form
     assert "uncertainty" not in load(EXAMPLE).to_data()
@@ -226,16 +228,20 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 def test_cli_analyses(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     example = str(EXAMPLE)
     status, out, _ = _run(capsys, "compare", example)
-    assert status == 0 and "Konservativ" in out and "partner.npv" in out
+    assert status == 0
+    assert "Konservativ" in out
+    assert "partner.npv" in out
     status, out, _ = _run(capsys, "compare", example, "--json")
     assert json.loads(out)["scenarios"]["Ambitioniert"]["partner"]["payback_month"] == 24
     status, out, _ = _run(capsys, "tornado", example, "--step", "10%", "--json")
-    assert status == 0 and json.loads(out)["step"] == 0.1
+    assert status == 0
+    assert json.loads(out)["step"] == 0.1
     status, out, _ = _run(
         capsys, "goalseek", example, "--driver", "revenue.deal_size",
         "--figure", "partner.npv", "--target", "0", "--json",
     )  # fmt: skip
-    assert status == 0 and json.loads(out)["value"] == pytest.approx(39590.58, rel=1e-6)
+    assert status == 0
+    assert json.loads(out)["value"] == pytest.approx(39590.58, rel=1e-6)
     plan_file = tmp_path / "plan.yaml"
     data = load(EXAMPLE).to_data()
     data["uncertainty"] = RANGES
@@ -244,15 +250,19 @@ def test_cli_analyses(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
         capsys, "simulate", str(plan_file), "--draws", "200", "--seed", "4", "--json"
     )
     again = _run(capsys, "simulate", str(plan_file), "--draws", "200", "--seed", "4", "--json")[1]
-    assert status == 0 and out == again and json.loads(out)["draws"] == 200
+    assert status == 0
+    assert out == again
+    assert json.loads(out)["draws"] == 200
     status, out, _ = _run(
         capsys, "simulate", str(plan_file), "--draws", "100", "--scenario", "Konservativ"
     )
-    assert status == 0 and "P50" in out
+    assert status == 0
+    assert "P50" in out
     actual_file = tmp_path / "ist.csv"
     actual_file.write_text("month,revenue\n1,1000\n2,5000\n", encoding="utf-8")
     status, out, _ = _run(capsys, "variance", example, "--actuals", str(actual_file))
-    assert status == 0 and "re-forecast" in out
+    assert status == 0
+    assert "re-forecast" in out
 
 
 @pytest.mark.parametrize(
@@ -281,4 +291,6 @@ def test_cli_bad_arguments_exit_2_with_one_line(
     status, _, err = _run(capsys, *argv)
     assert status == 2
     lines = [line for line in err.splitlines() if not line.startswith("usage:")]
-    assert len(lines) == 1 and message in lines[0] and "Traceback" not in err
+    assert len(lines) == 1
+    assert message in lines[0]
+    assert "Traceback" not in err
