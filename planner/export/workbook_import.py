@@ -1,0 +1,347 @@
+"""Import of an edited workbook: its ``Inputs`` sheet (plus scenario definitions and actuals)
+back into a validated :class:`~planner.plan.Plan`.
+
+Uploads are untrusted. :func:`check_upload` refuses, before any XML is parsed, files that are
+too large, not a zip, zip bombs, carry macros or external links, or declare XML entities;
+openpyxl then reads values only (cached results, no macros, no links). Every problem names the
+sheet and cell: ``Inputs!C12 (revenue.deal_size): -5 is below 0``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from planner.export.xlsx import (
+    ACTUALS,
+    DEFINITIONS_KEYS,
+    INPUT_PATH_COLUMN,
+    INPUT_VALUE_COLUMN,
+    INPUTS,
+    SCENARIOS,
+    unescape_text,
+)
+from planner.plan import Plan, PlanError, Problem, fmt_value, validate
+
+MAX_BYTES = 10_000_000
+"""A workbook larger than this (bytes, as uploaded) is refused."""
+MAX_UNCOMPRESSED = 50_000_000
+"""Refused when the zip's members add up to more than this (bytes, uncompressed)."""
+MAX_RATIO = 100
+"""Refused when the zip expands more than this many times (checked above 1 MB)."""
+MAX_MEMBERS = 10_000
+MAX_ROWS = 100_000
+"""Rows read per sheet at most; a plan has a few hundred."""
+
+_TEXT_FIELDS = frozenset(
+    {"title", "name", "kind", "currency", "language", "start", "role", "function", "category"}
+)
+_BOOL_FIELDS = frozenset({"subscription"})
+_PATH = re.compile(r"^[a-z_]+(\.([a-z_]+|\d{1,4}))*$")
+_TRUE = frozenset({"true", "wahr", "yes", "ja", "1"})
+_FALSE = frozenset({"false", "falsch", "no", "nein", "0"})
+
+
+def _refuse(message: str) -> PlanError:
+    return PlanError([Problem("workbook", message)])
+
+
+def check_upload(data: bytes) -> None:
+    """Refuse an untrusted upload that is no plain XLSX workbook, without parsing its XML."""
+    if len(data) > MAX_BYTES:
+        raise _refuse(f"is larger than {MAX_BYTES // 1_000_000} MB")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise _refuse("is an old .xls or a password-protected file; save it as .xlsx")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise _refuse("is not an XLSX workbook (not a zip archive)") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise _refuse(f"has more than {MAX_MEMBERS} parts")
+        names = {m.filename.lower() for m in members}
+        if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
+            raise _refuse("is not an XLSX workbook (no xl/workbook.xml)")
+        total = sum(m.file_size for m in members)
+        packed = sum(m.compress_size for m in members)
+        if total > MAX_UNCOMPRESSED:
+            raise _refuse(
+                f"expands to {total // 1_000_000} MB (more than {MAX_UNCOMPRESSED // 1_000_000} MB)"
+            )
+        for member in members:
+            big = member.file_size > 1_000_000
+            if big and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+                raise _refuse(f"{member.filename} expands more than {MAX_RATIO} times (zip bomb)")
+        if total > 1_000_000 and total > MAX_RATIO * max(packed, 1):
+            raise _refuse(f"expands more than {MAX_RATIO} times (zip bomb)")
+        if any(m.flag_bits & 0x1 for m in members):
+            raise _refuse("has encrypted parts")
+        if any(name.endswith("vbaproject.bin") for name in names):
+            raise _refuse("contains macros (vbaProject.bin); save it as .xlsx without macros")
+        if any(name.startswith("xl/externallinks/") for name in names):
+            raise _refuse("links to other files (external links); remove them and save again")
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                with archive.open(member) as part:
+                    head = part.read(65536)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise _refuse(f"{member.filename} declares XML entities (refused)")
+
+
+@dataclass
+class _Reader:
+    """Values read from the workbook, and where each came from (for messages)."""
+
+    cells: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, path: str) -> str:
+        cell = self.cells.get(path)
+        return f"{cell} ({path})" if cell else f"{INPUTS} ({path})"
+
+
+def _rows(sheet: Any, columns: int) -> Iterator[tuple[int, list[Any]]]:
+    for number, row in enumerate(sheet.iter_rows(max_col=columns, values_only=True), start=1):
+        if number > MAX_ROWS:
+            break
+        yield number, list(row) + [None] * (columns - len(row))
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        return unescape_text(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (datetime, date)):
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    return value
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str):
+        text = unescape_text(value).strip()
+        try:
+            return float(text) if text else None
+        except ValueError:
+            return text
+    return value
+
+
+def _input_value(path: str, value: Any) -> Any:
+    leaf = path.rsplit(".", 1)[-1]
+    if path.startswith("private.") or leaf in _TEXT_FIELDS:
+        return _text(value)
+    if leaf in _BOOL_FIELDS:
+        return _flag(value)
+    return _number(value)
+
+
+def _nest(values: Iterable[tuple[str, Any]], reader: _Reader) -> dict[str, Any]:
+    """Dotted paths to nested data; maps whose keys are 0..n-1 become lists."""
+    root: dict[str, Any] = {}
+    for path, value in values:
+        node = root
+        parts = path.split(".")
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                reader.problems.append(Problem(reader.where(path), "conflicts with another row"))
+                break
+            node = child
+        else:
+            if parts[-1] in node:
+                reader.problems.append(Problem(reader.where(path), "conflicts with another row"))
+            node[parts[-1]] = value
+    tree = _lists(root, "", reader)
+    return dict(tree)
+
+
+def _lists(node: Any, prefix: str, reader: _Reader) -> Any:
+    if not isinstance(node, dict):
+        return node
+    items = {k: _lists(v, f"{prefix}{k}.", reader) for k, v in node.items()}
+    if items and all(k.isdigit() for k in items):
+        indexes = sorted(int(k) for k in items)
+        if indexes != list(range(len(indexes))):
+            where = f"{INPUTS} ({prefix.rstrip('.')})"
+            numbers = ", ".join(str(i) for i in indexes)
+            reader.problems.append(
+                Problem(where, f"items are numbered {numbers}; they must run 0, 1, 2, ...")
+            )
+        return [items[str(i)] for i in indexes]
+    return items
+
+
+def _read_inputs(sheet: Any, reader: _Reader) -> dict[str, Any]:
+    values: list[tuple[str, Any]] = []
+    column = get_column_letter(INPUT_VALUE_COLUMN)
+    for number, row in _rows(sheet, INPUT_VALUE_COLUMN):
+        path, value = row[INPUT_PATH_COLUMN - 1], row[INPUT_VALUE_COLUMN - 1]
+        if not isinstance(path, str) or not _PATH.match(path.strip()):
+            continue
+        path = path.strip()
+        if path in reader.cells:
+            reader.problems.append(
+                Problem(
+                    f"{INPUTS}!{column}{number} ({path})",
+                    f"appears twice (also {reader.cells[path]})",
+                )
+            )
+            continue
+        reader.cells[path] = f"{INPUTS}!{column}{number}"
+        if value is None:
+            continue  # an empty cell: the key is left out (a default applies, or it is required)
+        values.append((path, _input_value(path, value)))
+    return _nest(values, reader)
+
+
+_CASTS: dict[str, type] = {"int": int, "float": float, "bool": bool}
+
+
+def _scenario_value(value: Any, kind: Any, where: str, reader: _Reader) -> Any:
+    if kind == "json" and isinstance(value, str):
+        try:
+            return json.loads(unescape_text(value))
+        except ValueError:
+            reader.problems.append(Problem(where, f"{fmt_value(value)} is not valid JSON"))
+            return None
+    if isinstance(value, str):
+        return unescape_text(value) if kind == "str" else _number(value)
+    if kind == "bool":
+        return _flag(value)
+    if kind == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _read_scenarios(sheet: Any, reader: _Reader) -> list[dict[str, Any]]:
+    scenarios: dict[str, dict[str, Any]] = {}
+    started = False
+    for number, row in _rows(sheet, len(DEFINITIONS_KEYS)):
+        if not started:
+            started = tuple(row) == DEFINITIONS_KEYS
+            continue
+        name, path, value, kind = row
+        if name is None or (isinstance(name, str) and not name.strip()):
+            continue
+        name = _text(name)
+        entries = scenarios.setdefault(name, {})
+        reader.cells.setdefault(f"scenario:{name}", f"{SCENARIOS}!A{number}")
+        if path is None:
+            continue
+        path = str(path).strip()
+        where = f"{SCENARIOS}!C{number}"
+        reader.cells[f"scenarios.{name}: {path}"] = where
+        if path in entries:
+            reader.problems.append(Problem(f"{where} ({name}: {path})", "appears twice"))
+        entries[path] = _scenario_value(value, kind, where, reader)
+    return [{"name": name, "set": entries} for name, entries in scenarios.items()]
+
+
+def _read_actuals(sheet: Any, reader: _Reader) -> list[dict[str, Any]]:
+    keys: list[Any] = []
+    actuals: list[dict[str, Any]] = []
+    for number, row in _rows(sheet, 64):
+        if number == 2:
+            keys = row
+            continue
+        if number < 3 or all(v is None for v in row):
+            continue
+        record: dict[str, Any] = {}
+        for index, (key, value) in enumerate(zip(keys, row, strict=False)):
+            if key is None or value is None:
+                continue
+            cell = f"{ACTUALS}!{get_column_letter(index + 1)}{number}"
+            reader.cells[f"actuals.{len(actuals)}.{key}"] = cell
+            record[str(key)] = _number(value)
+        actuals.append(record)
+    return actuals
+
+
+def _locate(problem: Problem, reader: _Reader) -> Problem:
+    path = problem.path
+    if path in reader.cells:
+        return Problem(f"{reader.cells[path]} ({path})", problem.message)
+    match = re.match(r"^scenarios\.(\d+)\.", path)
+    if match:
+        return Problem(f"{SCENARIOS} ({path})", problem.message)
+    if path.startswith("scenarios."):
+        name = path.split(":", 1)[0][len("scenarios.") :]
+        cell = reader.cells.get(f"scenario:{name}")
+        return Problem(f"{cell or SCENARIOS} ({path})", problem.message)
+    if path.startswith("actuals."):
+        return Problem(f"{ACTUALS} ({path})", problem.message)
+    if not path:
+        return problem
+    return Problem(f"{INPUTS} ({path})", problem.message)
+
+
+def read_workbook(data: bytes) -> Plan:
+    """The plan held by a workbook's ``Inputs`` (and ``Scenarios``, ``Actuals``) sheets.
+
+    Raises :class:`PlanError` for a refused upload or a plan that does not validate; each
+    problem names the sheet and cell.
+    """
+    check_upload(data)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
+        )
+    except Exception as error:  # openpyxl raises many kinds on malformed files
+        raise _refuse(f"cannot be read as XLSX ({type(error).__name__})") from None
+    reader = _Reader()
+    try:
+        if INPUTS not in book.sheetnames:
+            raise _refuse(f"has no sheet named {INPUTS!r} (was it exported by this product?)")
+        data_tree = _read_inputs(book[INPUTS], reader)
+        if SCENARIOS in book.sheetnames:
+            scenarios = _read_scenarios(book[SCENARIOS], reader)
+            if scenarios:
+                data_tree["scenarios"] = scenarios
+        if ACTUALS in book.sheetnames:
+            actuals = _read_actuals(book[ACTUALS], reader)
+            if actuals:
+                data_tree["actuals"] = actuals
+    except PlanError:
+        raise
+    except Exception as error:  # a malformed sheet surfaces while rows are read
+        raise _refuse(f"cannot be read as XLSX ({type(error).__name__})") from None
+    finally:
+        book.close()
+    if reader.problems:
+        raise PlanError(reader.problems)
+    try:
+        return validate(data_tree)
+    except PlanError as error:
+        raise PlanError(_locate(p, reader) for p in error.problems) from None
