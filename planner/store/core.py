@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ GENESIS = "0" * 64
 MAX_NOTE = 1000
 """Longest note (characters)."""
 MAX_NAME = 200
+PLAN_CACHE = 64
+"""Validated plan versions kept in memory per store."""
 
 
 def utc_now() -> datetime:
@@ -236,6 +239,17 @@ def _change(row: Mapping[Any, Any]) -> Change:
     )
 
 
+def _refusal(current: Plan, edits: Mapping[str, tuple[Any, int]], side: str) -> str | None:
+    from planner import privacy
+
+    for path in edits:
+        if not path:
+            return "the whole plan cannot be replaced by an edit"
+        if not privacy.may_edit(current, path, side):
+            return f"{path} is private to the other side"
+    return None
+
+
 def _check_person(author: str, side: str) -> str | None:
     if side not in SIDES:
         return f"side {side!r} may not edit (allowed: vendor, partner)"
@@ -250,7 +264,8 @@ class Store:
     """Plans, versions, change log and notes in one database.
 
     ``Store()`` opens the database named by the environment (see :func:`db.database_url`) and
-    creates or upgrades its schema. ``clock`` returns timezone-aware times (tests pass a fake).
+    creates or upgrades its schema (to ``schema``: an older one only to test upgrades).
+    ``clock`` returns timezone-aware times (tests pass a fake).
     """
 
     def __init__(
@@ -259,10 +274,13 @@ class Store:
         *,
         clock: Clock = utc_now,
         engine: Engine | None = None,
+        schema: int = db.SCHEMA_VERSION,
     ) -> None:
         self.engine = engine if engine is not None else db.make_engine(url or db.database_url())
         self.clock = clock
-        db.upgrade(self.engine)
+        # Stored versions never change, so each is validated once per process.
+        self._plans: OrderedDict[tuple[str, int], Plan] = OrderedDict()
+        db.upgrade(self.engine, schema)
 
     def now(self) -> str:
         return to_stamp(self.clock())
@@ -358,6 +376,10 @@ class Store:
             version = conn.execute(select(plans.c.version).where(plans.c.id == plan_id)).scalar()
             if version is None:
                 raise UnknownPlanError(plan_id)
+        key = (plan_id, int(version))
+        cached = self._plans.get(key)
+        if cached is not None:
+            return cached
         content = conn.execute(
             select(plan_versions.c.content).where(
                 plan_versions.c.plan_id == plan_id, plan_versions.c.version == version
@@ -365,7 +387,17 @@ class Store:
         ).scalar()
         if content is None:
             raise UnknownPlanError(f"{plan_id} version {version}")
-        return validate(json.loads(content))
+        plan = validate(json.loads(content))
+        self._remember(key, plan)
+        return plan
+
+    def _remember(self, key: tuple[str, int], plan: Plan) -> None:
+        self._plans[key] = plan
+        while len(self._plans) > PLAN_CACHE:
+            try:
+                self._plans.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                break
 
     def snapshot(self, plan_id: str) -> Snapshot:
         """The current plan, its version and every changed field's version, read together."""
@@ -421,11 +453,15 @@ class Store:
         with self.writing() as conn:
             head = self._lock(conn, plan_id)
             version = head[0]
+            current = self._plan_at(conn, plan_id, version)
             if problem is None:
-                problem = self._refusal(conn, plan_id, version, edits, side)
+                problem = _refusal(current, edits, side)
+            if problem is None:  # a version frozen for sign-off cannot change (planner/signoff)
+                from planner.signoff import frozen_refusal
+
+                problem = frozen_refusal(conn, plan_id)
             if problem is not None:
                 return EditResult("refused", version, message=problem)
-            current = self._plan_at(conn, plan_id, version)
             bad = [
                 Problem(p, f"base version {b} is not within 1 to {version}")
                 for p, (_, b) in edits.items()
@@ -478,24 +514,6 @@ class Store:
             raise UnknownPlanError(plan_id)
         return int(row[0]), int(row[1]), str(row[2])
 
-    def _refusal(
-        self,
-        conn: Connection,
-        plan_id: str,
-        version: int,
-        edits: Mapping[str, tuple[Any, int]],
-        side: str,
-    ) -> str | None:
-        from planner import privacy
-
-        current = self._plan_at(conn, plan_id, version)
-        for path in edits:
-            if not path:
-                return "the whole plan cannot be replaced by an edit"
-            if not privacy.may_edit(current, path, side):
-                return f"{path} is private to the other side"
-        return None
-
     def _conflicts(
         self,
         conn: Connection,
@@ -545,6 +563,7 @@ class Store:
     ) -> list[Change]:
         version, seq, prev = base[0] + 1, base[1], base[2]
         plan_hash = content_hash(plan)
+        self._remember((plan_id, version), plan)
         conn.execute(
             plan_versions.insert().values(
                 plan_id=plan_id,
@@ -555,6 +574,7 @@ class Store:
             )
         )
         written = []
+        records = []
         for path, old, new in rows:
             seq += 1
             row: dict[str, Any] = {
@@ -573,8 +593,9 @@ class Store:
                 "prev_hash": prev,
             }
             row["hash"] = prev = entry_hash(prev, _content(row))
-            conn.execute(changes.insert().values(**row))
+            records.append(row)
             written.append(_change(row))
+        conn.execute(changes.insert(), records)
         conn.execute(
             plans.update()
             .where(plans.c.id == plan_id)

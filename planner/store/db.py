@@ -23,6 +23,7 @@ from sqlalchemy import (
     Column,
     Engine,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -140,6 +141,41 @@ presence = Table(
     Column("last_seen", String(40), nullable=False),
 )
 
+# --- step 3: sign-off of frozen versions (planner/signoff.py) ----------------------------
+
+signoffs = Table(
+    "signoffs",
+    metadata,
+    Column("plan_id", String(32), ForeignKey("plans.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("frozen_at", String(40), nullable=False),
+    Column("frozen_by", String(200), nullable=False),
+    Column("frozen_side", String(20), nullable=False),
+    Column("signed_at", String(40), nullable=True),
+    Column("withdrawn_at", String(40), nullable=True),
+    Column("withdrawn_by", String(200), nullable=True),
+)
+Index("ix_signoffs_hash", signoffs.c.content_hash)
+
+signatures = Table(
+    "signatures",
+    metadata,
+    Column("plan_id", String(32), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("side", String(20), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("date", String(10), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("entered_by", String(200), nullable=False),
+    ForeignKeyConstraint(
+        ["plan_id", "version"], ["signoffs.plan_id", "signoffs.version"], name="fk_signature"
+    ),
+)
+
 
 def _create(*tables: Table) -> Callable[[Connection], None]:
     def step(conn: Connection) -> None:
@@ -154,6 +190,7 @@ def _create(*tables: Table) -> Callable[[Connection], None]:
 UPGRADES: tuple[Callable[[Connection], None], ...] = (
     _create(plans, plan_versions, changes),
     _create(notes, invites, presence),
+    _create(signoffs, signatures),
 )
 """Upgrade steps: ``UPGRADES[i]`` takes a database from schema version ``i`` to ``i + 1``."""
 SCHEMA_VERSION = len(UPGRADES)

@@ -1,0 +1,203 @@
+"""Party-private data: plan views, figures, tables, change log and notes per side."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner import privacy
+from planner.model import evaluate
+from planner.plan import validate
+from planner.store import Store, lookup
+from tests.store_support import PLAN_DATA, clock, database_url, example_plan, store
+
+__all__ = ["clock", "database_url", "store"]
+
+MARGIN = 0.8537  # an unmistakable vendor gross margin to search every output for
+
+
+def _secret_plan(**private: Any) -> Any:
+    data = json.loads(json.dumps(PLAN_DATA))
+    data["vendor_programme"]["gross_margin"] = MARGIN
+    data["scenarios"][0]["set"]["vendor_programme.gross_margin"] = MARGIN - 0.1
+    if private:
+        data["private"] = private
+    return validate(data)
+
+
+def test_without_a_private_block_the_vendor_keeps_margin_and_partner_manager_private() -> None:
+    plan = _secret_plan()
+    assert privacy.private_paths(plan) == {
+        "vendor": (
+            "vendor_programme.gross_margin",
+            "vendor_programme.partner_manager_fte",
+            "vendor_programme.partner_manager_annual_cost",
+        ),
+        "partner": (),
+    }
+    shown = privacy.view(plan, "partner")
+    assert shown.get("vendor_programme.gross_margin") is None
+    assert shown.get("vendor_programme.partner_manager_annual_cost") is None
+    assert shown.get("vendor_programme.mdf_rate") == 0.03
+    # a scenario that sets the margin shows that it does, not to what
+    assert shown.get("scenarios.0.set") == {
+        "revenue.deal_size": 30000,
+        "vendor_programme.gross_margin": None,
+    }
+    assert "scenarios.0.set.vendor_programme.gross_margin" in shown.hidden
+    assert not shown.economics
+    vendor = privacy.view(plan, "vendor")
+    assert vendor.data == plan.to_data()
+    assert vendor.hidden == ()
+
+
+def test_each_side_hides_its_own_list_and_a_viewer_sees_neither() -> None:
+    plan = _secret_plan(
+        vendor=["vendor_programme.gross_margin"], partner=["resources.0.annual_cost"]
+    )
+    assert privacy.view(plan, "vendor").get("resources.0.annual_cost") is None
+    assert privacy.view(plan, "vendor").get("vendor_programme.gross_margin") == MARGIN
+    assert privacy.view(plan, "partner").get("resources.0.annual_cost") == 115000
+    assert privacy.view(plan, "partner").get("vendor_programme.partner_manager_fte") == 0.3
+    viewer = privacy.view(plan, "viewer")
+    assert viewer.get("resources.0.annual_cost") is None
+    assert viewer.get("vendor_programme.gross_margin") is None
+
+
+def test_the_partner_never_finds_the_vendor_margin_anywhere(store: Store) -> None:
+    plan = _secret_plan()
+    plan_id = store.create_plan(plan, author="Vera", side="vendor")
+    store.apply_edit(plan_id, "vendor_programme.gross_margin", MARGIN + 0.01, 1, "Vera", "vendor")
+    store.apply_edit(plan_id, "vendor_programme.gross_margin", MARGIN, 2, "Vera", "vendor")
+    store.add_note(plan_id, "vendor_programme.gross_margin", "secret", author="Vera", side="vendor")
+    current = store.plan_at(plan_id)
+    outcome = evaluate(current)
+    figures = privacy.visible_figures(current, outcome.kpis, "partner")
+    table = privacy.visible_table(outcome.monthly, current, "partner")
+    log = privacy.visible_log(current, store.log(plan_id), "partner")
+    notes = privacy.visible_notes(current, store.notes(plan_id), "partner")
+    diff = privacy.visible_differences(current, store.diff(plan_id, 1, 2), "partner")
+    everything = json.dumps(
+        [privacy.view(current, "partner").data, figures, [(c.old, c.new) for c in log]]
+        + [n.body for n in notes]
+        + [(d.before, d.after) for d in diff]
+    )
+    assert str(MARGIN) not in everything
+    assert str(MARGIN + 0.01) not in everything
+    assert "vendor_cash_flow" not in table.columns
+    assert "vendor_revenue" in table.columns  # the partner's sell-in: no secret
+    # who changed what stays visible, with the values masked
+    assert [(c.path, c.masked) for c in log] == [
+        ("", True),
+        ("vendor_programme.gross_margin", True),
+        ("vendor_programme.gross_margin", True),
+    ]
+    assert log[0].new["revenue"]["deal_size"] == 42000
+    # the vendor sees it all
+    assert privacy.visible_log(current, store.log(plan_id), "vendor")[1].new == MARGIN + 0.01
+
+
+def test_vendor_figures_are_shown_to_the_partner_only_when_the_vendor_shares_them() -> None:
+    plan = _secret_plan()
+    figures = evaluate(plan).kpis
+    hidden = privacy.visible_figures(plan, figures, "partner")
+    assert set(hidden["vendor"]) == {"revenue"}
+    assert "mutual" not in hidden  # it would tell the sign of the vendor's NPV
+    assert hidden["partner"] == figures["partner"]
+    shared = validate({**plan.to_data(), **privacy.sharing_edits(plan, True)})
+    assert privacy.shares_economics(shared)
+    assert privacy.visible_figures(shared, figures, "partner") == figures
+    assert privacy.visible_columns(shared, "viewer") == privacy.visible_columns(shared, "vendor")
+    # sharing economics does not reveal the private inputs themselves
+    assert privacy.view(shared, "partner").get("vendor_programme.gross_margin") is None
+
+
+def test_vendor_economics_in_actuals_are_hidden_with_the_figures() -> None:
+    plan = _secret_plan()
+    data = plan.to_data()
+    data["actuals"] = [{"month": 1, "revenue": 1000, "vendor_cost": 777}]
+    shown = privacy.view(validate(data), "partner")
+    assert shown.get("actuals.0") == {"month": 1, "revenue": 1000.0, "vendor_cost": None}
+    assert not privacy.may_edit(validate(data), "actuals", "partner")
+    assert privacy.may_edit(validate(data), "actuals", "vendor")
+
+
+def test_the_store_refuses_edits_of_the_other_sides_private_data(store: Store) -> None:
+    plan_id = store.create_plan(_secret_plan(), author="Vera", side="vendor")
+    for path, value in (
+        ("vendor_programme.gross_margin", 0.5),
+        ("vendor_programme", {}),
+        ("scenarios.0.set", {}),
+    ):
+        result = store.apply_edit(plan_id, path, value, 1, "Anna", "partner")
+        assert result.status == "refused", path
+    share = privacy.sharing_edits(store.plan_at(plan_id), True)
+    ((path, value),) = share.items()
+    assert store.apply_edit(plan_id, path, value, 1, "Anna", "partner").status == "refused"
+    assert store.apply_edit(plan_id, path, value, 1, "Vera", "vendor").status == "accepted"
+    own = privacy.privacy_edits(store.plan_at(plan_id), "partner", ["resources.0.annual_cost"])
+    ((path, value),) = own.items()
+    assert store.apply_edit(plan_id, path, value, 2, "Vera", "vendor").status == "refused"
+    assert store.apply_edit(plan_id, path, value, 2, "Anna", "partner").status == "accepted"
+    assert store.apply_edit(plan_id, "resources.0.annual_cost", 1, 3, "Vera", "vendor").status == (
+        "refused"
+    )
+    assert privacy.private_paths(store.plan_at(plan_id))["partner"] == ("resources.0.annual_cost",)
+
+
+def _leaves(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Every leaf of plain data with its dotted path (a scenario's keys are paths: leaves)."""
+    if isinstance(data, dict) and prefix.startswith("scenarios.") and prefix.endswith(".set"):
+        return [(f"{prefix}.{key}", value) for key, value in data.items()]
+    if isinstance(data, dict):
+        items: Any = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return [(prefix, data)]
+    out = []
+    for key, value in items:
+        out += _leaves(value, f"{prefix}.{key}" if prefix else str(key))
+    return out
+
+
+def _get(data: Any, path: str) -> Any:
+    parts = path.split(".", 3)
+    if parts[0] == "scenarios" and len(parts) == 4:
+        return data["scenarios"][int(parts[1])]["set"][parts[3]]
+    return lookup(data, path)
+
+
+_PATHS = sorted(
+    {p for p, _ in _leaves(PLAN_DATA)} | {"resources", "vendor_programme", "revenue", "resources.1"}
+)
+_LEAVES = [p for p in _PATHS if not p.startswith(("scenarios", "version", "title"))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    vendor=st.lists(st.sampled_from(_LEAVES), max_size=5, unique=True),
+    partner=st.lists(st.sampled_from(_LEAVES), max_size=5, unique=True),
+    audience=st.sampled_from(privacy.AUDIENCES),
+)
+def test_a_view_masks_exactly_the_other_sides_paths(
+    vendor: list[str], partner: list[str], audience: str
+) -> None:
+    plan = example_plan(private={"vendor": vendor, "partner": partner})
+    shown = privacy.view(plan, audience)
+    hidden_paths = privacy.hidden_from(plan, audience)
+    full = plan.to_data()
+    for path, value in _leaves(full):
+        covered = any(path == p or path.startswith(p + ".") for p in hidden_paths)
+        in_scenario = path.startswith("scenarios.") and any(
+            path.endswith("." + p) or f".set.{p}" in path for p in hidden_paths
+        )
+        if covered or in_scenario:
+            assert _get(shown.data, path) is None, path
+        elif not any(h == path or path.startswith(h + ".") for h in shown.hidden):
+            assert _get(shown.data, path) == value, path
+    for path in hidden_paths:
+        assert not privacy.may_edit(plan, path, audience)
