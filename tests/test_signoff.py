@@ -85,17 +85,20 @@ def test_both_sides_sign_and_the_version_is_signed(store: Store, clock: FakeCloc
         title="CEO",
         date=DAY,
     )
-    assert half.status == "frozen" and half.missing() == ("vendor",)
+    assert half.status == "frozen"
+    assert half.missing() == ("vendor",)
     assert not store.apply_edit(plan_id, "opex_per_month", 1, 2, "Anna", "partner").ok
     clock.advance(60)
     done = signoff.sign(
         store, plan_id, 2, side="vendor", role="owner", name="Max Roth", title="Partner Manager"
     )
-    assert done.signed and done.missing() == ()
+    assert done.signed
+    assert done.missing() == ()
     assert done.signed_at == clock.now
     partner = done.signature("partner")
     vendor = done.signature("vendor")
-    assert partner is not None and vendor is not None
+    assert partner is not None
+    assert vendor is not None
     assert (partner.name, partner.title, partner.date) == ("Anna Berger", "CEO", DAY)
     assert vendor.date == clock.now.date()  # no date given: the day it was signed
     assert signoff.last_signed(store, plan_id) == done
@@ -123,7 +126,8 @@ def test_only_an_editor_of_a_side_signs_for_it(
         signoff.sign(store, plan_id, 2, side=side, role=role, name="Eve", title="X")
     assert str(error.value) == reason
     record = signoff.record(store, plan_id, 2)
-    assert record is not None and record.signatures == {}
+    assert record is not None
+    assert record.signatures == {}
 
 
 def test_a_viewer_cannot_freeze(store: Store) -> None:
@@ -185,7 +189,8 @@ def test_withdrawing_a_freeze_lets_edits_resume_and_a_new_freeze_starts_clean(
     with pytest.raises(SignOffError, match="version 2 is withdrawn"):
         signoff.sign(store, plan_id, 2, side="vendor", role="vendor_editor", name="M", title="R")
     again = signoff.freeze(store, plan_id, role="vendor_editor", author="Max")
-    assert again.open and again.signatures == {}
+    assert again.open
+    assert again.signatures == {}
     signoff.withdraw(store, plan_id, role="vendor_editor", author="Max")
     assert store.apply_edit(plan_id, "revenue.deal_size", 41000, 2, "Anna", "partner").ok
     with pytest.raises(SignOffError, match="no version is frozen"):
@@ -215,7 +220,9 @@ def test_a_change_after_signing_is_an_amendment_and_the_signed_version_stays(
     assert store.apply_edit(plan_id, "resources.0.fte", 3, 3, "Anna", "partner").ok
     assert store.apply_edit(plan_id, "revenue.deal_size", 40000, 3, "Max", "vendor").ok
     change = signoff.amendment(store, plan_id)
-    assert change is not None and change.changed and change.version == 5
+    assert change is not None
+    assert change.changed
+    assert change.version == 5
     # deal size went 40000 -> 45000 -> 40000: back to the signed value, so only the FTE differs
     assert [(d.path, d.before, d.after) for d in change.differences] == [
         ("resources.0.fte", 2.0, 3.0)
