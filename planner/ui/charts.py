@@ -86,7 +86,9 @@ def cumulative_cash(
     base = alt.Chart(long).encode(
         x=alt.X("date:T", title=titles["x"], axis=alt.Axis(format="%b %Y", labelAngle=0)),
         y=alt.Y("value:Q", title=titles["y"], axis=alt.Axis(format=",.0f")),
-        color=alt.Color("side:N", scale=colours, legend=alt.Legend(title=None, orient="top")),
+        color=alt.Color(
+            "side:N", scale=colours, legend=alt.Legend(title=None, orient="top", labelLimit=320)
+        ),
     )
     lines = base.mark_line(strokeWidth=2.5).encode(
         tooltip=[
@@ -141,7 +143,7 @@ def revenue_mix(
             color=alt.Color(
                 "part:N",
                 scale=alt.Scale(domain=[name for _, name in parts], range=list(MIX_COLOURS)),
-                legend=alt.Legend(title=None, orient="top"),
+                legend=alt.Legend(title=None, orient="top", labelLimit=320),
             ),
             order=alt.Order("part:N"),
             tooltip=[
@@ -187,7 +189,9 @@ def lines(
         .encode(
             x=alt.X("date:T", title=titles["x"], axis=alt.Axis(format="%b %Y")),
             y=alt.Y("value:Q", title=titles["y"], axis=alt.Axis(format=",.0f")),
-            color=alt.Color(f"{series}:N", legend=alt.Legend(title=None, orient="top")),
+            color=alt.Color(
+                f"{series}:N", legend=alt.Legend(title=None, orient="top", labelLimit=320)
+            ),
             strokeDash=alt.condition("datum.dashed", alt.value([5, 4]), alt.value([1, 0])),
             tooltip=[
                 alt.Tooltip("date:T", title=titles["x"], format="%b %Y"),

@@ -132,6 +132,7 @@ def field(path: str, plan: Plan) -> None:
     ss = st.session_state
     if key not in ss:
         ss[key] = shown(spec.kind, get_value(plan, path))
+        state.errors().pop(key, None)  # a fresh input shows the plan's value: nothing refused
     common: dict[str, Any] = {
         "key": key,
         "help": _help(spec, plan),

@@ -107,14 +107,17 @@ def open_plan(plan: Plan, name: str) -> None:
 
 
 def sync_fields() -> None:
-    """After a plan change, let every input show the plan's value again (run before widgets)."""
+    """After a plan change or a language switch, let every input show the plan's value again."""
     ss = st.session_state
-    if ss[state.SYNCED] == ss[state.REVISION]:
+    relabelled = ss.get(state.SYNCED_LANGUAGE) != state.language()
+    if ss[state.SYNCED] == ss[state.REVISION] and not relabelled:
         return
+    # Choice widgets keep their value by its label: after a language switch they start afresh.
     for key in list(ss.keys()):
-        if isinstance(key, str) and key.startswith(state.FIELD_PREFIX):
+        if isinstance(key, str) and (key.startswith(state.FIELD_PREFIX) or key == state.NEW_KIND):
             del ss[key]
     ss[state.SYNCED] = ss[state.REVISION]
+    ss[state.SYNCED_LANGUAGE] = state.language()
 
 
 def notify(key: str, **values: Any) -> None:

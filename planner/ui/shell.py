@@ -24,15 +24,15 @@ DEFAULT_PAGE = "dashboard"
 
 BASE_CSS = """
 <style>
-[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
-[data-testid="stMetric"] { padding: 0.35rem 0.6rem; }
+[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; font-size: 1.3rem; }
+[data-testid="stMetric"] { padding: 0.4rem 0.55rem; }
 .block-container { padding-top: 2.2rem; }
 </style>
 """
 PRESENTER_CSS = """
 <style>
 html, body, [class*="st-"], .stMarkdown p { font-size: 1.18rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricValue"] { font-size: 2.3rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
 h1 { font-size: 2.8rem !important; }
 h2, h3 { font-size: 2rem !important; }
@@ -77,16 +77,18 @@ def frame() -> None:
         st.caption(st.session_state[state.PLAN_FILE])
         left, right = st.columns(2)
         left.button(
-            tr("undo"),
+            "",
             key="undo",
+            help=tr("undo"),
             icon=":material/undo:",
             on_click=session.undo,
             disabled=not st.session_state[state.PAST],
             width="stretch",
         )
         right.button(
-            tr("redo"),
+            "",
             key="redo",
+            help=tr("redo"),
             icon=":material/redo:",
             on_click=session.redo,
             disabled=not st.session_state[state.FUTURE],

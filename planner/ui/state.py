@@ -48,6 +48,11 @@ UPLOADED = "uploaded_file_id"
 SCENARIO = "scenario_choice"
 """Widget key: scenario chosen on the analyses page."""
 
+SYNCED_LANGUAGE = "synced_language"
+"""The UI language the choice widgets were labelled in (``str``)."""
+NEW_KIND = "new.kind"
+"""Widget key: template chosen for a new plan (its labels depend on the language)."""
+
 FIELD_PREFIX = "field:"
 """Widget keys of single plan values are ``field:<plan path>``."""
 EDITOR_PREFIX = "editor:"

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import i18n
-from planner.model import Outcome
+from planner.model import MONTH_FIGURES, Outcome
 from planner.plan import Plan
 from planner.ui import charts, state
 from planner.ui.text import figure, figure_delta, label, month_of, plain, term, tr
@@ -47,6 +47,8 @@ PNL_LINES: dict[str, tuple[str, ...]] = {
         "vendor_cumulative_cash",
     ),
 }
+ROW_HEIGHT = 35
+"""Pixels per table row, so tables show every line without an inner scrollbar."""
 REVENUE_PARTS = ("resale", "services", "managed")
 
 
@@ -85,16 +87,24 @@ def figures(side: Side, result: Outcome, before: Outcome | None) -> None:
     values = result.kpis[side]
     previous = before.kpis[side] if before is not None else {}
     names = SHOWN_FIGURES[side]
-    for row in range(0, len(names), 3):
-        for column, name in zip(st.columns(3), names[row : row + 3], strict=False):
+    per_row = 2 if st.session_state.get(state.PRESENTER) else 3
+    for row in range(0, len(names), per_row):
+        for column, name in zip(st.columns(per_row), names[row : row + per_row], strict=False):
             column.metric(
-                label(name),
+                tr(f"short.{name}"),
                 figure(name, values[name], plan),
                 delta=figure_delta(name, values[name], previous.get(name), plan),
                 delta_color="inverse" if name in LOWER_IS_BETTER else "normal",
-                help=tr(f"figure_help.{name}"),
+                help=_figure_help(name, values[name]),
                 border=True,
             )
+
+
+def _figure_help(name: str, value: float | None) -> str:
+    text = label(name) + ": " + tr(f"figure_help.{name}")
+    if name in MONTH_FIGURES and value:
+        text += " " + tr("figure.plan_month", month=int(value))
+    return text
 
 
 def _titles(plan: Plan, y: str) -> dict[str, str]:
@@ -161,6 +171,7 @@ def money_table(
     st.dataframe(
         table,
         width="stretch",
+        height=ROW_HEIGHT * (len(lines) + 1) + 3,
         column_config={
             title: st.column_config.TextColumn(title, alignment="right") for title in columns
         },

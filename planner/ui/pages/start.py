@@ -20,7 +20,7 @@ with new:
             tr("start.template"),
             library.templates(),
             format_func=lambda k: term(f"kind.{k}"),
-            key="new.kind",
+            key=state.NEW_KIND,
         )
         partner = st.text_input(tr("start.partner"), max_chars=200, key="new.partner")
         vendor = st.text_input(tr("start.vendor"), max_chars=200, key="new.vendor")

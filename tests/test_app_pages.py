@@ -1,0 +1,245 @@
+"""The Streamlit app driven with AppTest: every page, edits, refusals, undo, language, upload."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner import i18n
+from planner.model import evaluate
+from planner.plan import PlanError, Problem, content_hash, load, save, to_yaml, with_values
+from planner.ui import library, state
+from planner.ui.shell import PAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+
+def unescape(markdown: str) -> str:
+    """Markdown source as the reader sees it (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def page(name: str) -> str:
+    return f"planner/ui/pages/{name}.py"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def app(data_dir: Path) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def plan_of(at: AppTest):  # type: ignore[no-untyped-def]
+    return at.session_state[state.PLAN]
+
+
+def metrics(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def expected_metrics(plan, language: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The dashboard's twelve figures, formatted from the model's numbers by hand-picked rules."""
+    kpis = evaluate(plan).kpis
+    p, v = kpis["partner"], kpis["vendor"]
+
+    def month(n: int | None) -> str:
+        if n is None:
+            return i18n.MISSING
+        return i18n.month_label(evaluate(plan).monthly["date"].iloc[n - 1], language)
+
+    money = lambda x: i18n.money(x, plan.currency, language)  # noqa: E731
+    pct = lambda x: i18n.percent(x, language)  # noqa: E731
+    return [
+        money(p["npv"]),
+        pct(p["irr"]),
+        month(p["payback_month"]),
+        month(p["break_even_month"]),
+        money(p["peak_funding"]),
+        pct(p["roi"]),
+        money(v["npv"]),
+        pct(v["irr"]),
+        month(v["payback_month"]),
+        money(v["revenue"]),
+        money(v["cost"]),
+        pct(v["roi"]),
+    ]
+
+
+@pytest.mark.parametrize("name", [name for name, _ in PAGES])
+def test_every_page_renders_from_a_fresh_start(data_dir: Path, name: str) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page(page(name)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == i18n.t(f"ui.{name}.title", "de")
+
+
+def test_first_start_copies_the_example_plan(app: AppTest, data_dir: Path) -> None:
+    files = list((data_dir / "plans").glob("*.yaml"))
+    assert len(files) == 1
+    example = library.template(library.EXAMPLE)
+    assert content_hash(load(files[0])) == content_hash(example)
+    assert content_hash(plan_of(app)) == content_hash(example)
+    assert metrics(app) == expected_metrics(example, "de")
+    assert i18n.t("verdict.mutual", "de") in [s.value for s in app.success]
+
+
+def test_an_edit_updates_every_dashboard_figure_to_the_models_numbers(
+    app: AppTest, data_dir: Path
+) -> None:
+    before = plan_of(app)
+    app.switch_page(page("assumptions")).run()
+    field = app.number_input(key=state.field_key("revenue.deal_size"))
+    assert field.value == before.revenue.deal_size
+    field.set_value(before.revenue.deal_size + 10_000).run()
+    assert not app.error
+    edited = with_values(before, {"revenue.deal_size": before.revenue.deal_size + 10_000})
+    assert content_hash(plan_of(app)) == content_hash(edited)
+
+    app.switch_page(page("dashboard")).run()
+    assert metrics(app) == expected_metrics(edited, "de")
+    assert metrics(app) != expected_metrics(before, "de")
+    # a bigger deal raises the partner's NPV, and the change since the last edit is shown
+    assert app.metric[0].proto.delta.startswith("+")
+    # every accepted edit is saved at once
+    saved = load(data_dir / "plans" / app.session_state[state.PLAN_FILE])
+    assert content_hash(saved) == content_hash(edited)
+
+
+def test_a_percent_field_is_shown_in_percent_and_stored_as_a_fraction(app: AppTest) -> None:
+    app.switch_page(page("assumptions")).run()
+    churn = app.number_input(key=state.field_key("revenue.monthly_churn"))
+    assert churn.value == pytest.approx(plan_of(app).revenue.monthly_churn * 100)
+    churn.set_value(2.5).run()  # 2.5 % a month
+    assert plan_of(app).revenue.monthly_churn == 0.025
+
+
+@pytest.mark.parametrize(
+    ("path", "bad", "problem"),
+    [
+        ("title", "   ", "title: must not be empty"),
+        ("start", "2027-13", "start: '2027-13' is not a month as YYYY-MM"),
+        ("currency", "EURO", "currency: 'EURO' is not an ISO 4217 currency code"),
+    ],
+)
+def test_a_bad_value_shows_the_message_and_keeps_the_plan(
+    app: AppTest, path: str, bad: str, problem: str
+) -> None:
+    before = plan_of(app)
+    app.switch_page(page("assumptions")).run()
+    app.text_input(key=state.field_key(path)).set_value(bad).run()
+    assert plan_of(app) is before
+    assert [unescape(e.value).splitlines()[-1] for e in app.error] == [f"- {problem}"]
+    # the field keeps what was typed, so the user sees what was refused
+    assert app.text_input(key=state.field_key(path)).value == bad
+    app.switch_page(page("dashboard")).run()
+    assert metrics(app) == expected_metrics(before, "de")
+
+
+def test_a_horizon_shorter_than_a_planned_month_is_refused_with_every_problem(
+    data_dir: Path,
+) -> None:
+    plan = with_values(library.template("reseller"), {"investments.0.month": 13})
+    folder = data_dir / "plans"
+    folder.mkdir()
+    save(plan, folder / "long.yaml")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page(page("assumptions")).run()
+    at.number_input(key=state.field_key("months")).set_value(12).run()
+    with pytest.raises(PlanError) as refused:
+        with_values(plan, {"months": 12})
+    problems = [str(p) for p in refused.value.problems]
+    assert "investments.0.month: 13 is above 12 (months)" in problems
+    shown = unescape(at.error[0].value).splitlines()
+    assert shown[-len(problems) :] == [f"- {line}" for line in problems]
+    assert content_hash(at.session_state[state.PLAN]) == content_hash(plan)
+
+
+def test_undo_and_redo_walk_the_edits(app: AppTest) -> None:
+    original = plan_of(app)
+    app.switch_page(page("assumptions")).run()
+    key = state.field_key("revenue.deals_per_sales_fte_month")
+    app.number_input(key=key).set_value(1.5).run()
+    app.number_input(key=key).set_value(2.0).run()
+    assert plan_of(app).revenue.deals_per_sales_fte_month == 2.0
+    app.button(key="undo").click().run()
+    assert plan_of(app).revenue.deals_per_sales_fte_month == 1.5
+    assert app.number_input(key=key).value == 1.5
+    app.button(key="undo").click().run()
+    assert content_hash(plan_of(app)) == content_hash(original)
+    assert app.button(key="undo").disabled
+    app.button(key="redo").click().run()
+    assert plan_of(app).revenue.deals_per_sales_fte_month == 1.5
+    assert app.number_input(key=key).value == 1.5
+
+
+def test_switching_the_language_keeps_the_plan_and_the_edits(app: AppTest) -> None:
+    app.switch_page(page("assumptions")).run()
+    app.number_input(key=state.field_key("revenue.deal_size")).set_value(55_000).run()
+    edited = plan_of(app)
+    app.selectbox(key=state.LANGUAGE).set_value("en").run()
+    assert plan_of(app) is edited
+    assert app.title[0].value == "Assumptions"
+    assert app.number_input(key=state.field_key("revenue.deal_size")).value == 55_000
+    app.switch_page(page("dashboard")).run()
+    assert app.title[0].value == "Dashboard"
+    assert metrics(app) == expected_metrics(edited, "en")
+    assert app.button(key="undo").disabled is False  # the history survives the switch too
+
+
+def test_uploading_a_plan_file_opens_it(app: AppTest) -> None:
+    plan = with_values(library.template("reseller"), {"partner.name": "Müller & Söhne GmbH"})
+    app.switch_page(page("start")).run()
+    app.file_uploader(key="upload.plan").set_value(
+        ("mueller.yaml", to_yaml(plan).encode(), "application/x-yaml")
+    ).run()
+    assert not app.exception
+    assert content_hash(plan_of(app)) == content_hash(plan)
+    assert metrics(app) == expected_metrics(plan, "de")  # the dashboard is shown
+
+
+def test_an_uploaded_file_with_errors_lists_each_problem_and_keeps_the_plan(app: AppTest) -> None:
+    before = plan_of(app)
+    data = to_yaml(library.template("reseller"))
+    data = data.replace("deal_size:", "deal_size: -5 #", 1).replace("months:", "months: 7 #", 1)
+    app.switch_page(page("start")).run()
+    app.file_uploader(key="upload.plan").set_value(("bad.yaml", data.encode(), "text/yaml")).run()
+    assert plan_of(app) is before
+    lines = unescape(app.error[0].value).splitlines()
+    assert "- months: 7 is below 12" in lines
+    assert "- revenue.deal_size: -5 is below 0" in lines
+
+
+def test_a_new_plan_from_a_template_carries_both_names(app: AppTest, data_dir: Path) -> None:
+    app.switch_page(page("start")).run()
+    app.selectbox(key="new.kind").set_value("reseller")
+    app.text_input(key="new.partner").input("Beispiel IT GmbH")
+    app.text_input(key="new.vendor").input("Cloudwerk AG")
+    app.form_submit_button[0].click().run()
+    plan = plan_of(app)
+    assert (plan.partner.name, plan.vendor.name) == ("Beispiel IT GmbH", "Cloudwerk AG")
+    assert plan.title == "Beispiel IT GmbH × Cloudwerk AG – Partner-Businessplan"
+    assert len(list((data_dir / "plans").glob("*.yaml"))) == 2
+
+
+def test_presenter_mode_renders_the_dashboard(app: AppTest) -> None:
+    app.toggle(key=state.PRESENTER).set_value(True).run()
+    assert not app.exception
+    assert len(app.metric) == 12
+
+
+def test_problem_lines_are_shown_literally() -> None:
+    from planner.ui.text import plain
+
+    assert unescape(plain("*x* [a](b) <b>&amp; :red[y]")) == "*x* [a](b) <b>&amp; :red[y]"
+    assert str(Problem("a.b", "c")) == "a.b: c"
