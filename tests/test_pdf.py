@@ -298,8 +298,23 @@ def test_axis_ticks_cover_the_values_and_zero(a, b):
     low, high = min(a, b), max(a, b)
     vmin, vmax, step = nice_ticks(low, high)
     assert step > 0
-    assert vmin <= min(low, 0)
-    assert vmax >= max(high, 0)
+    assert vmin <= min(low, 0) + 1e-9
+    assert vmax >= max(high, 0) - 1e-9
     ticks = (vmax - vmin) / step
     assert ticks == pytest.approx(round(ticks))
     assert ticks <= 10
+
+
+def test_sensitivity_page_shows_the_analysis_tornado(example, german_pages):
+    from planner.analysis.sensitivity import tornado
+
+    result = tornado(example, "partner.npv", 0.2)
+    page = next(p for p in german_pages if "Sensitivität" in p)
+    # The strongest driver of the example: deals per sales FTE 0.8 -> 0.64 / 0.96.
+    assert result.bars[0].path == "revenue.deals_per_sales_fte_month"
+    assert "Abschlüsse je Vertriebs-FTE und Monat" in page
+    assert "0,64" in page
+    assert "0,96" in page
+    for bar in result.bars[:10]:
+        assert _flat(i18n.money(bar.low_figure, "EUR", "de")) in page
+        assert _flat(i18n.money(bar.high_figure, "EUR", "de")) in page

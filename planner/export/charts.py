@@ -55,7 +55,7 @@ class Marker:
 
 @dataclass(frozen=True)
 class Bar:
-    """One tornado row: the figure's change when the assumption goes low and high."""
+    """One tornado row: the figure's value when the assumption goes low and when high."""
 
     label: str
     low: float
@@ -70,13 +70,15 @@ def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, f
     >>> nice_ticks(0, 0)
     (0.0, 1.0, 1.0)
     """
+    # Amounts below a billionth are noise (and subnormal floats break the step arithmetic).
+    low, high = (0.0 if abs(v) < 1e-9 else v for v in (low, high))
     low, high = min(low, 0.0), max(high, 0.0)
     if not math.isfinite(low) or not math.isfinite(high) or high - low <= 0:
         return (0.0, 1.0, 1.0)
     raw = (high - low) / max(count - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw)
-    return (math.floor(low / step) * step, math.ceil(high / step) * step, float(step))
+    step = float(next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw))
+    return (math.floor(low / step) * step, math.ceil(high / step) * step, step)
 
 
 def _legend(
@@ -279,6 +281,8 @@ def stacked_bars(
 def tornado(
     bars: Sequence[Bar],
     *,
+    base: float,
+    base_label: str,
     fmt: AxisFormat,
     unit: str,
     low_color: Color,
@@ -287,38 +291,32 @@ def tornado(
     width: float = 480,
     fonts: Fonts = Fonts(),
 ) -> Drawing:
-    """Horizontal bars of the change in a figure per assumption, around the base value (0)."""
-    row = 16.0
+    """Horizontal bars from the base value of a figure to its value with each assumption
+    moved low and high (``nan`` = undefined, no bar); the largest effect first."""
+    row = 17.0
     label_width = min(
-        max((stringWidth(b.label, fonts.regular, fonts.size) for b in bars), default=0) + 8,
-        width * 0.4,
+        max((stringWidth(b.label, fonts.regular, fonts.size) for b in bars), default=0) + 10,
+        width * 0.42,
     )
-    height = row * len(bars) + 44
+    height = row * len(bars) + 54
     drawing = Drawing(width, height)
-    values = [v for b in bars for v in (b.low, b.high) if math.isfinite(v)] or [0.0]
+    values = [v for b in bars for v in (b.low, b.high) if math.isfinite(v)] + [base]
     vmin, vmax, step = nice_ticks(min(values), max(values))
     x0, x1 = label_width, width - 8
-    y_top = height - 24
+    y_top = height - 34
+    y_bottom = 16.0
 
     def x(value: float) -> float:
         return x0 + (value - vmin) / (vmax - vmin) * (x1 - x0)
 
     tick = vmin
     while tick <= vmax + step / 2:
-        drawing.add(
-            Line(
-                x(tick),
-                14,
-                x(tick),
-                y_top,
-                strokeColor=AXIS if tick == 0 else GRID,
-                strokeWidth=0.6,
-            )
-        )
+        color = AXIS if tick == 0 else GRID
+        drawing.add(Line(x(tick), y_bottom, x(tick), y_top, strokeColor=color, strokeWidth=0.6))
         drawing.add(
             String(
                 x(tick),
-                4,
+                y_bottom - 11,
                 fmt(tick, step),
                 fontName=fonts.regular,
                 fontSize=fonts.size,
@@ -328,7 +326,7 @@ def tornado(
         )
         tick += step
     for i, item in enumerate(bars):
-        y = y_top - row * (i + 1) + 4
+        y = y_top - row * (i + 1) + 3
         drawing.add(
             String(
                 x0 - 6,
@@ -341,9 +339,21 @@ def tornado(
             )
         )
         for value, color in ((item.low, low_color), (item.high, high_color)):
-            if math.isfinite(value) and value != 0:
-                left, right = sorted((x(0.0), x(value)))
+            if math.isfinite(value) and value != base:
+                left, right = sorted((x(base), x(value)))
                 drawing.add(Rect(left, y, right - left, row - 6, fillColor=color, strokeColor=None))
+    drawing.add(Line(x(base), y_bottom, x(base), y_top + 4, strokeColor=INK, strokeWidth=0.9))
+    drawing.add(
+        String(
+            x(base),
+            y_top + 7,
+            base_label,
+            fontName=fonts.regular,
+            fontSize=fonts.size,
+            fillColor=INK,
+            textAnchor="middle",
+        )
+    )
     _legend(drawing, [(legend[0], low_color), (legend[1], high_color)], x0, height - 10, fonts)
     drawing.add(
         String(

@@ -14,7 +14,6 @@ markup or crash the export. The output is deterministic: the same arguments give
 from __future__ import annotations
 
 import datetime
-import importlib
 import io
 import math
 import unicodedata
@@ -49,6 +48,7 @@ from reportlab.platypus import (
 )
 
 from planner import i18n, model
+from planner.analysis.sensitivity import Tornado, tornado
 from planner.export import charts
 from planner.plan import Plan, content_hash, get_value
 
@@ -80,6 +80,10 @@ MONEY_FIGURES = frozenset(
 MAX_YEAR_COLUMNS = 5
 """Yearly tables wider than this many value columns are split into several tables."""
 MAX_SCENARIO_COLUMNS = 4
+MAX_TORNADO_BARS = 10
+"""The sensitivity page shows the assumptions with the largest effect, this many."""
+TORNADO_STEP = 0.2
+"""Each assumption moves down and up by this fraction (20 %)."""
 
 _MONEY_PATHS = frozenset(
     {
@@ -1119,27 +1123,67 @@ class _Writer:
             return default
 
     def sensitivity(self) -> list[Flowable]:
-        result = tornado_bars(self.plan, self.language)
-        if result is None:
+        result = tornado_bars(self.plan)
+        if result is None or not result.bars:
             return []
-        bars, step = result
-        unit, fmt = self.money_axis(v for b in bars for v in (b.low, b.high))
+        shown = result.bars[:MAX_TORNADO_BARS]
+        base = result.base if result.base is not None else math.nan
+        low_share = i18n.percent(-result.step, self.language, 0)
+        high_share = "+" + i18n.percent(result.step, self.language, 0)
+        unit, fmt = self.money_axis(
+            [base, *(v for b in shown for v in (b.low_figure, b.high_figure) if v is not None)]
+        )
         drawing = charts.tornado(
-            [charts.Bar(clean(b.label), b.low, b.high) for b in bars],
+            [
+                charts.Bar(
+                    clean(self.path_label(b.path)),
+                    math.nan if b.low_figure is None else b.low_figure,
+                    math.nan if b.high_figure is None else b.high_figure,
+                )
+                for b in shown
+            ],
+            base=base,
+            base_label=clean(self.t("pdf.tornado.base", value=self.money(result.base))),
             fmt=fmt,
             unit=unit,
-            low_color=MIX_COLORS[1],
+            low_color=MIX_COLORS[2],
             high_color=PARTNER_COLOR,
-            legend=(clean(self.t("pdf.chart.low")), clean(self.t("pdf.chart.high"))),
+            legend=(
+                clean(self.t("pdf.chart.low", step=low_share)),
+                clean(self.t("pdf.chart.high", step=high_share)),
+            ),
             width=BODY_WIDTH,
             fonts=self.chart_fonts(),
         )
-        share = i18n.percent(step, self.language, 0)
+        rows = [
+            (
+                self.path_label(b.path),
+                self.value(b.path, b.value),
+                self.value(b.path, b.low_value),
+                self.value(b.path, b.high_value),
+                self.money(b.low_figure),
+                self.money(b.high_figure),
+            )
+            for b in shown
+        ]
+        header = [
+            self.t("pdf.assumptions.assumption"),
+            self.t("pdf.assumptions.value"),
+            low_share,
+            high_share,
+            self.t("pdf.tornado.npv_at", step=low_share),
+            self.t("pdf.tornado.npv_at", step=high_share),
+        ]
+        table = self.table(
+            header, rows, [52 * mm, 22 * mm, 22 * mm, 22 * mm, 26 * mm, 26 * mm], numeric_from=1
+        )
         return [
             self.p(self.m("pdf.tornado.title"), "h1"),
-            self.p(self.m("pdf.tornado.intro", step=share)),
-            Spacer(1, 3 * mm),
+            self.p(self.m("pdf.tornado.intro", step=high_share[1:], count=len(shown))),
+            Spacer(1, 4 * mm),
             KeepTogether([drawing]),
+            Spacer(1, 5 * mm),
+            table,
         ]
 
     # sign-off -------------------------------------------------------------------------------
@@ -1245,28 +1289,12 @@ class _Writer:
 # --- sensitivity hook --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TornadoBar:
-    """One assumption's effect on the partner's NPV: change (currency) when low and when high."""
+def tornado_bars(plan: Plan) -> Tornado | None:
+    """The sensitivity section's data: the partner NPV tornado of :mod:`planner.analysis`.
 
-    label: str
-    low: float
-    high: float
-
-
-def tornado_bars(plan: Plan, language: str) -> tuple[list[TornadoBar], float] | None:
-    """The sensitivity section's data, or None when no tornado analysis is available.
-
-    This is the one place that knows :mod:`planner.analysis`; the section is left out when the
-    module or its ``tornado`` function is missing.
+    The one place the PDF reaches into the analyses; returning None leaves the section out.
     """
-    try:
-        analysis = importlib.import_module("planner.analysis")
-    except ImportError:
-        return None
-    if getattr(analysis, "tornado", None) is None:
-        return None
-    return None
+    return tornado(plan, "partner.npv", TORNADO_STEP)
 
 
 # --- entry point -------------------------------------------------------------------------
@@ -1338,4 +1366,4 @@ def build_pdf(
     return buffer.getvalue()
 
 
-__all__ = ["Signatory", "TornadoBar", "build_pdf", "clean", "tornado_bars"]
+__all__ = ["Signatory", "build_pdf", "clean", "tornado_bars"]
