@@ -176,8 +176,11 @@ class PlanView:
 
 def view(plan: Plan, audience: str) -> PlanView:
     """The plan for ``audience`` (``vendor``, ``partner`` or ``viewer``)."""
-    data, hidden = mask_value(plan, audience, "", plan.to_data())
-    return PlanView(audience, data, tuple(hidden), sees_vendor_economics(plan, audience))
+    hidden: list[str] = []
+    economics = sees_vendor_economics(plan, audience)
+    # to_data() is a fresh tree: no copy needed before masking it
+    data = _mask(plan.to_data(), "", hidden_from(plan, audience), not economics, hidden)
+    return PlanView(audience, data, tuple(hidden), economics)
 
 
 def may_see(plan: Plan, path: str, audience: str) -> bool:
