@@ -1,0 +1,273 @@
+"""The installation's signing key and a PAdES signature of PDF bytes (pyHanko, offline).
+
+On first use a key (ECDSA P-256) and a self-signed certificate are made with ``cryptography``
+and kept in ``$PLANNER_DATA_DIR/signing`` (default ``./data/signing``): ``key.pem`` (readable
+by the owner only) and ``certificate.pem``. The certificate's SHA-256 fingerprint is what the
+two sides compare out of band (read aloud, or sent by another channel) to know that a PDF was
+signed by this installation. No network is used: no time stamp server, no revocation checks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+DATA_DIR_ENV = "PLANNER_DATA_DIR"
+FOLDER = "signing"
+KEY_FILE = "key.pem"
+CERT_FILE = "certificate.pem"
+VALID_DAYS = 3650
+"""Validity of the self-signed certificate (days)."""
+SIGNATURE_FIELD = "PlanSignature"
+PLAN_ATTACHMENT = "plan.json"
+"""Name of the embedded file holding the signed plan's canonical JSON."""
+SIGNOFF_ATTACHMENT = "signoff.json"
+"""Name of the embedded file holding the sign-off record (version, hash, signatories)."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The installation's key and certificate."""
+
+    key_pem: bytes
+    certificate_pem: bytes
+    folder: Path
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return x509.load_pem_x509_certificate(self.certificate_pem)
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the certificate (DER), as colon-separated hex pairs."""
+        return fingerprint(self.certificate.public_bytes(serialization.Encoding.DER))
+
+
+def fingerprint(der: bytes) -> str:
+    """SHA-256 of a DER certificate as ``AB:CD:...`` (32 pairs).
+
+    >>> fingerprint(b"")[:11]
+    'E3:B0:C4:42'
+    """
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``PLANNER_DATA_DIR`` (default ``./data``)."""
+    env = os.environ if env is None else env
+    return Path(env.get(DATA_DIR_ENV, "").strip() or "data")
+
+
+def _make(folder: Path, common_name: str, now: datetime.datetime) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "partner-planner"),
+        ]
+    )
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(int.from_bytes(secrets.token_bytes(16), "big") >> 1)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=VALID_DAYS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    descriptor = os.open(folder / KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(key_pem)
+    (folder / CERT_FILE).write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+
+
+def identity(folder: Path | None = None, *, common_name: str | None = None) -> Identity:
+    """The installation's key and certificate, made on first use.
+
+    Two processes starting at once make one identity: each builds its own in a temporary
+    folder and moves it into place; the one that loses the race uses the winner's.
+    """
+    folder = folder or data_dir() / FOLDER
+    if not (folder / KEY_FILE).is_file():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".signing-", dir=folder.parent))
+        try:
+            label = common_name or f"partner-planner {secrets.token_hex(4)}"
+            _make(scratch, label, datetime.datetime.now(datetime.UTC))
+            try:
+                scratch.rename(folder)
+            except OSError:
+                if not (folder / KEY_FILE).is_file():
+                    raise
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return Identity(
+        key_pem=(folder / KEY_FILE).read_bytes(),
+        certificate_pem=(folder / CERT_FILE).read_bytes(),
+        folder=folder,
+    )
+
+
+def _signer(who: Identity) -> Any:
+    from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    (certificate,) = load_certs_from_pemder_data(who.certificate_pem)
+    key = load_private_key_from_pemder_data(who.key_pem, passphrase=None)
+    registry = SimpleCertificateStore()  # type: ignore[no-untyped-call]
+    registry.register(certificate)
+    return signers.SimpleSigner(signing_cert=certificate, signing_key=key, cert_registry=registry)
+
+
+def sign_pdf(
+    pdf: bytes,
+    who: Identity,
+    *,
+    attachments: Mapping[str, bytes] = {},
+    reason: str = "",
+    name: str = "",
+) -> bytes:
+    """``pdf`` with ``attachments`` embedded (JSON files) and a PAdES signature over it all.
+
+    The signature is the last revision and covers every byte of the result but its own
+    value, so any later change of the file shows (:func:`check_pdf`).
+    """
+    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    for file_name, data in attachments.items():
+        embed.embed_file(
+            writer,
+            embed.FileSpec(
+                file_spec_string=file_name,
+                file_name=file_name,
+                embedded_data=embed.EmbeddedFileObject.from_file_data(
+                    writer, data=data, mime_type="application/json"
+                ),
+            ),
+        )
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason or None,
+        name=name or None,
+    )
+    out = signers.sign_pdf(writer, meta, signer=_signer(who))
+    return bytes(out.getvalue())
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    """What :func:`check_pdf` found: ``problem`` is empty when the signature is intact."""
+
+    problem: str = ""
+    fingerprint: str = ""
+    """SHA-256 fingerprint of the certificate that signed."""
+    signed_at: datetime.datetime | None = None
+    attachments: Mapping[str, bytes] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def _attachments(reader: object) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    root = reader.root  # type: ignore[attr-defined]
+    try:
+        names = root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except KeyError:
+        return found
+    for i in range(0, len(names) - 1, 2):
+        spec = names[i + 1].get_object()
+        stream = spec["/EF"]["/F"].get_object()
+        found[str(names[i])] = bytes(stream.data)
+    return found
+
+
+def check_pdf(pdf: bytes) -> PdfCheck:
+    """Whether ``pdf`` carries one intact signature over the whole file, and its attachments.
+
+    Raises ValueError when the bytes are not a readable PDF at all.
+    """
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as error:
+        raise ValueError(f"the PDF cannot be read ({error})") from None
+    if not embedded:
+        return PdfCheck("the PDF carries no digital signature (not a signed export)")
+    if len(embedded) > 1:
+        return PdfCheck(f"the PDF carries {len(embedded)} signatures, a signed export has one")
+    signature = embedded[0]
+    try:
+        certificate = signature.signer_cert
+        print_ = fingerprint(certificate.dump())
+        # Trust is judged by the fingerprint (compared out of band), so the certificate is its
+        # own root here: the check is of integrity, offline, without a chain to build.
+        context = ValidationContext(
+            trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail"
+        )
+        status = validate_pdf_signature(signature, signer_validation_context=context)
+    except (SignatureValidationError, ValueError, KeyError, TypeError) as error:
+        return PdfCheck(f"the PDF signature cannot be checked ({error})")
+    try:
+        attachments = _attachments(reader)
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+        return PdfCheck(f"the PDF's embedded plan cannot be read ({error})", print_)
+    when = status.signer_reported_dt
+    if not status.intact:
+        return PdfCheck("the PDF was changed after it was signed (its digest differs)", print_)
+    if not status.valid:
+        return PdfCheck("the PDF signature is not valid for its content", print_)
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        return PdfCheck("the PDF has content added after its signature", print_)
+    return PdfCheck("", print_, when, attachments)
