@@ -24,8 +24,8 @@ DEFAULT_PAGE = "dashboard"
 
 BASE_CSS = """
 <style>
-[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; font-size: 1.3rem; }
-[data-testid="stMetric"] { padding: 0.4rem 0.55rem; }
+[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; font-size: 1.2rem; }
+[data-testid="stMetric"] { padding: 0.35rem 0.5rem; }
 .block-container { padding-top: 2.2rem; }
 </style>
 """

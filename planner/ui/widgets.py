@@ -129,7 +129,7 @@ def mix_chart(result: Outcome) -> None:
     plan = result.plan
     chart = charts.revenue_mix(
         result.monthly,
-        [(part, label(part)) for part in REVENUE_PARTS],
+        [(part, tr(f"mix.{part}")) for part in REVENUE_PARTS],
         _titles(plan, tr("chart.amount", currency=plan.currency)),
         state.language(),
     )

@@ -15,7 +15,7 @@ st.title(tr("dashboard.title"))
 widgets.parties(plan)
 widgets.verdict(result)
 
-partner, vendor = st.columns(2, gap="large")
+partner, vendor = st.columns(2, gap="medium")
 with partner:
     st.subheader(tr("side.partner", name=plain(plan.partner.name)))
     widgets.figures("partner", result, before)

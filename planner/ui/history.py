@@ -1,0 +1,208 @@
+"""The change history of a shared plan: who changed what, its effect, revert, compare, notes.
+
+Everything shown is the session side's view: values private to the other side are masked and
+the vendor's economics appear only where the vendor shares them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from planner import i18n, privacy
+from planner.access import Access
+from planner.model import evaluate
+from planner.plan import Plan
+from planner.store import Change
+from planner.ui import collab, state
+
+SHOWN = 200
+"""Newest change-log rows listed (older ones stay in the database and the chain)."""
+
+
+@lru_cache(maxsize=512)
+def _npv(plan_id: str, version: int) -> tuple[float | None, float | None]:
+    """Partner and vendor NPV of one stored version (versions never change)."""
+    plan = collab.store().plan_at(plan_id, version)
+    kpis = evaluate(plan).kpis
+    return kpis["partner"]["npv"], kpis["vendor"]["npv"]
+
+
+def _delta(after: float | None, before: float | None, plan: Plan) -> str:
+    if after is None or before is None:
+        return i18n.MISSING
+    diff = after - before
+    sign = "+" if diff > 0 else ""
+    return sign + i18n.money(diff, plan.currency, state.language())
+
+
+def _shown(value: Any, masked: bool, path: str, plan: Plan) -> str:
+    if masked and value is None:
+        return collab.tx("private")
+    if isinstance(value, (dict, list)):
+        return collab.tx("several_values") if not masked else collab.tx("partly_private")
+    return collab.value_text(path, value, plan)
+
+
+def history_table(granted: Access, plan: Plan, log: list[Change]) -> pd.DataFrame:
+    """One row per change: time, person, side, field, old and new value, NPV effect."""
+    economics = privacy.sees_vendor_economics(plan, granted.side)
+    rows = []
+    for change in log:
+        row = {
+            "#": change.seq,
+            collab.tx("col.time"): change.at.strftime("%Y-%m-%d %H:%M:%S"),
+            collab.tx("col.person"): change.author,
+            collab.tx("col.side"): collab.tx(f"side.{change.side}"),
+            collab.tx("col.field"): (
+                collab.tx("created") if not change.path else collab.field_label(change.path)
+            ),
+            collab.tx("col.old"): _shown(change.old, change.masked, change.path, plan),
+            collab.tx("col.new"): _shown(change.new, change.masked, change.path, plan),
+        }
+        if change.version > 1:
+            after = _npv(change.plan_id, change.version)
+            before = _npv(change.plan_id, change.version - 1)
+            row[collab.tx("col.partner_npv")] = _delta(after[0], before[0], plan)
+            if economics:
+                row[collab.tx("col.vendor_npv")] = _delta(after[1], before[1], plan)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def render(granted: Access) -> None:
+    """The history page body for a session with access to a shared plan."""
+    store = collab.store()
+    held = collab.snapshot(granted)
+    plan = held.plan
+    side = granted.side
+    log = privacy.visible_log(plan, store.log(granted.plan_id), side)[-SHOWN:]
+    st.subheader(collab.tx("history"))
+    check = store.verify_chain(granted.plan_id)
+    if check.ok:
+        st.caption(collab.tx("chain_ok", entries=check.entries))
+    else:
+        st.error(collab.tx("chain_broken") + "\n\n" + "\n".join(check.problems))
+
+    sides = st.multiselect(
+        collab.tx("filter_side"),
+        ["vendor", "partner"],
+        key="history.sides",
+        format_func=lambda s: collab.tx(f"side.{s}"),
+    )
+    people = st.multiselect(
+        collab.tx("filter_person"), sorted({c.author for c in log}), key="history.people"
+    )
+    needle = st.text_input(collab.tx("filter_field"), key="history.field").strip().lower()
+    chosen = [
+        c
+        for c in log
+        if (not sides or c.side in sides)
+        and (not people or c.author in people)
+        and (not needle or needle in c.path.lower() or needle in collab.field_label(c.path).lower())
+    ]
+    st.dataframe(history_table(granted, plan, chosen[::-1]), hide_index=True, width="stretch")
+
+    if granted.can_edit:
+        revertible = [c.seq for c in chosen if c.path]
+        if revertible:
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            seq = left.selectbox(collab.tx("revert_which"), revertible[::-1], key="history.revert")
+            if right.button(collab.tx("revert"), key="history.revert_go", icon=":material/undo:"):
+                author = collab.display_name() or collab.tx("anonymous")
+                result = store.revert(granted.plan_id, int(seq), author=author, side=side)
+                if result.status == "conflict":
+                    st.warning(collab.conflict_text(result.conflicts[0], plan))
+                elif not result.ok:
+                    st.error(result.message or "; ".join(str(p) for p in result.problems))
+                else:
+                    st.rerun()
+
+    compare(granted, plan, held.version)
+    notes(granted, plan)
+
+
+def compare(granted: Access, plan: Plan, latest: int) -> None:
+    """Two versions side by side: every field that differs."""
+    st.subheader(collab.tx("compare"))
+    left, right = st.columns(2)
+    a = left.number_input(
+        collab.tx("version_a"), 1, latest, max(1, latest - 1), key="history.version_a"
+    )
+    b = right.number_input(collab.tx("version_b"), 1, latest, latest, key="history.version_b")
+    differences = collab.store().diff(granted.plan_id, int(a), int(b))
+    shown = privacy.visible_differences(plan, differences, granted.side)
+    if not shown:
+        st.caption(collab.tx("no_differences"))
+        return
+    table = pd.DataFrame(
+        {
+            collab.tx("col.field"): [collab.field_label(d.path) for d in shown],
+            collab.tx("version_n", n=int(a)): [
+                collab.value_text(d.path, d.before, plan) for d in shown
+            ],
+            collab.tx("version_n", n=int(b)): [
+                collab.value_text(d.path, d.after, plan) for d in shown
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def notes(granted: Access, plan: Plan) -> None:
+    """Rationale notes on assumptions: list, and add one (editors)."""
+    st.subheader(collab.tx("notes"))
+    store = collab.store()
+    visible = privacy.visible_notes(plan, store.notes(granted.plan_id), granted.side)
+    for note in visible:
+        st.markdown(f"**{collab._plain(collab.field_label(note.path))}**")
+        st.caption(
+            f"{collab._plain(note.author)} · {collab.tx('side.' + note.side)} · "
+            f"{note.at.strftime('%Y-%m-%d %H:%M')}"
+        )
+        st.text(note.body)
+    if not granted.can_edit:
+        return
+    shown = privacy.view(plan, granted.side)
+    paths = [p for p in NOTE_PATHS if not shown.is_hidden(p)]
+    path = st.selectbox(
+        collab.tx("note_field"), paths, key="history.note_path", format_func=collab.field_label
+    )
+    body = st.text_area(collab.tx("note_text"), key="history.note_body", max_chars=1000)
+    if st.button(collab.tx("add_note"), key="history.add_note", icon=":material/sticky_note_2:"):
+        try:
+            store.add_note(
+                granted.plan_id,
+                path,
+                body,
+                author=collab.display_name() or collab.tx("anonymous"),
+                side=granted.side,
+            )
+        except (ValueError, PermissionError) as error:
+            st.error(str(error))
+        else:
+            st.rerun()
+
+
+NOTE_PATHS: tuple[str, ...] = (
+    "discount_rate",
+    "opex_per_month",
+    "revenue.deals_per_sales_fte_month",
+    "revenue.deal_size",
+    "revenue.monthly_churn",
+    "revenue.annual_price_uplift",
+    "revenue.partner_margin",
+    "revenue.services_per_deal",
+    "revenue.delivery_capacity_per_fte_month",
+    "revenue.managed_fee_per_customer_month",
+    "vendor_programme.mdf_rate",
+    "vendor_programme.gross_margin",
+    "vendor_programme.partner_manager_fte",
+    "vendor_programme.partner_manager_annual_cost",
+    "investments",
+    "resources",
+)
+"""Assumptions a note can be attached to from this page."""

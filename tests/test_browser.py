@@ -1,0 +1,120 @@
+"""The app in Debian's chromium against a real ``streamlit run``: load, edit, language, upload.
+
+Waits are on the app's state (texts appearing, the script run state), never on the clock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner import i18n
+from planner.model import evaluate
+from planner.plan import Plan, load, to_yaml, with_values
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOT = ROOT / "docs" / "dashboard.png"
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def newest_plan(data_dir: Path) -> Plan:
+    """The plan a new session opens: the most recently saved one."""
+    files = sorted((data_dir / "plans").glob("*.yaml"), key=lambda p: p.stat().st_mtime)
+    return load(files[-1])
+
+
+def npv_text(plan: Plan, language: str) -> str:
+    return i18n.money(evaluate(plan).kpis["partner"]["npv"], plan.currency, language)
+
+
+def metric(page: Any, index: int) -> Any:
+    return page.locator('[data-testid="stMetricValue"]').nth(index)
+
+
+def settle(page: Any) -> None:
+    """Wait until the app has finished its current run."""
+    page.wait_for_selector(IDLE)
+    page.locator('[data-testid="stStatusWidgetRunningIcon"]').wait_for(state="detached")
+
+
+def open_app(page: Any, url: str, path: str = "") -> None:
+    page.goto(f"{url}/{path}")
+    settle(page)
+
+
+def test_the_dashboard_loads_with_the_models_figures(app_page: Any, app_server: dict) -> None:
+    open_app(app_page, app_server["url"])
+    plan = newest_plan(app_server["data_dir"])
+    app_page.get_by_text(i18n.t("verdict.mutual", "de")).wait_for()
+    assert metric(app_page, 0).inner_text() == npv_text(plan, "de")
+    app_page.locator('[data-testid="stVegaLiteChart"]').nth(2).wait_for()
+    app_page.locator("canvas, svg").first.wait_for()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    app_page.set_viewport_size({"width": 1440, "height": 2050})
+    settle(app_page)
+    app_page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 50_000
+
+
+def test_editing_a_driver_changes_the_npv(app_page: Any, app_server: dict) -> None:
+    plan = newest_plan(app_server["data_dir"])
+    open_app(app_page, app_server["url"], "assumptions")
+    app_page.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
+    field = app_page.get_by_role("spinbutton", name=i18n.label("revenue.deal_size", "de"))
+    new_size = plan.revenue.deal_size + 12_000
+    field.fill(str(int(new_size)))
+    field.press("Enter")
+    edited = with_values(plan, {"revenue.deal_size": new_size})
+    # the plan file is saved as soon as the edit is accepted
+    app_page.get_by_role("link", name=i18n.t("ui.nav.dashboard", "de")).click()
+    expected = npv_text(edited, "de")
+    assert expected != npv_text(plan, "de")
+    app_page.locator('[data-testid="stMetricValue"]', has_text=expected).first.wait_for()
+    assert metric(app_page, 0).inner_text() == expected
+
+
+def test_switching_to_english_keeps_the_plan(app_page: Any, app_server: dict) -> None:
+    plan = newest_plan(app_server["data_dir"])
+    open_app(app_page, app_server["url"])
+    app_page.get_by_text(i18n.t("ui.dashboard.title", "de"), exact=True).first.wait_for()
+    sidebar = app_page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stSelectbox"]').click()
+    app_page.get_by_role("option", name="English").click()
+    app_page.get_by_role("heading", name="Dashboard").wait_for()
+    settle(app_page)
+    expected = npv_text(plan, "en")
+    app_page.locator('[data-testid="stMetricValue"]', has_text=expected).first.wait_for()
+    assert metric(app_page, 0).inner_text() == expected
+    app_page.get_by_text(i18n.t("verdict.mutual", "en")).wait_for()
+
+
+def test_uploading_a_plan_file_opens_it(app_page: Any, app_server: dict, tmp_path: Path) -> None:
+    base = newest_plan(app_server["data_dir"])
+    upload = with_values(
+        base, {"partner.name": "Müller & Söhne <b>IT</b>", "revenue.deal_size": 61_000}
+    )
+    file = tmp_path / "mueller.yaml"
+    file.write_text(to_yaml(upload), encoding="utf-8")
+    open_app(app_page, app_server["url"], "start")
+    app_page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(file))
+    heading = app_page.get_by_role("heading", name="Partner: Müller & Söhne <b>IT</b>")
+    heading.wait_for()  # the name shows literally, never as markup
+    expected = npv_text(upload, "de")
+    app_page.locator('[data-testid="stMetricValue"]', has_text=expected).first.wait_for()
+    assert metric(app_page, 0).inner_text() == expected
+
+
+def test_an_uploaded_file_with_errors_is_listed_and_refused(
+    app_page: Any, app_server: dict, tmp_path: Path
+) -> None:
+    file = tmp_path / "broken.yaml"
+    file.write_text("version: 1\ntitle: ''\nmonths: 7\n", encoding="utf-8")
+    open_app(app_page, app_server["url"], "start")
+    app_page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(file))
+    alert = app_page.locator('[data-testid="stAlertContentError"]')
+    alert.get_by_text("months: 7 is below 12").wait_for()
+    assert "title: must not be empty" in alert.inner_text()
