@@ -199,13 +199,18 @@ def hostile_plan():
 
 def test_hostile_names_print_literally():
     plan = hostile_plan()
-    text = " ".join(pages_of(build_pdf(plan)))
+    document = build_pdf(plan)
+    text = " ".join(pages_of(document))
     assert HOSTILE in text
     assert "</para><br/>Sales & Co" in text
     assert "<img src='x'/> Demo" in text
     assert "<i>Worst</i> & best" in text
     # Hebrew prints (DejaVu covers it); drawn left to right, so pypdf may read it reversed.
     assert "שלום" in text or "םולש" in text
+    # Metadata is not limited by the font: the names are kept whole there.
+    meta = PdfReader(io.BytesIO(document)).metadata
+    assert meta.title == plan.title
+    assert HOSTILE in meta.author
 
 
 def test_characters_the_font_lacks_are_replaced_not_crashing():

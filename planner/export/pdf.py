@@ -141,8 +141,6 @@ def _fonts() -> _Fonts:
         faces = {
             "PlanSans": "DejaVuSans.ttf",
             "PlanSans-Bold": "DejaVuSans-Bold.ttf",
-            "PlanSans-Oblique": "DejaVuSans-Oblique.ttf",
-            "PlanSans-BoldOblique": "DejaVuSans-BoldOblique.ttf",
             "PlanMono": "DejaVuSansMono.ttf",
         }
         loaded = {name: TTFont(name, str(FONT_DIR / file)) for name, file in faces.items()}
@@ -154,8 +152,9 @@ def _fonts() -> _Fonts:
         "PlanSans",
         normal="PlanSans",
         bold="PlanSans-Bold",
-        italic="PlanSans-Oblique",
-        boldItalic="PlanSans-BoldOblique",
+        # No italics in the document: two fewer font files to load on the first build.
+        italic="PlanSans",
+        boldItalic="PlanSans-Bold",
     )
     glyphs = frozenset(loaded["PlanSans"].face.charToGlyph) & frozenset(
         loaded["PlanSans-Bold"].face.charToGlyph
@@ -269,6 +268,7 @@ class _Writer:
         self.signatories = signatories
         self.fonts = _fonts()
         self.dates: list[str] = self.outcome.monthly["date"].tolist()
+        self.yearly_table = self.outcome.yearly  # a property that regroups on every use
         self.styles = self._styles()
 
     # texts ------------------------------------------------------------------------------
@@ -876,7 +876,7 @@ class _Writer:
         """
         monthly = self.outcome.monthly
         records: list[dict[str, Any]] = [
-            {str(k): v for k, v in rec.items()} for rec in self.outcome.yearly.to_dict("records")
+            {str(k): v for k, v in rec.items()} for rec in self.yearly_table.to_dict("records")
         ]
         totals = {column: float(monthly[column].sum()) for column, _, _ in lines}
         # One column per plan year, then the total (flows summed; a level has no total).
@@ -983,7 +983,7 @@ class _Writer:
         ]
 
     def development(self) -> list[Flowable]:
-        yearly = self.outcome.yearly
+        yearly = self.yearly_table
         layers = [
             charts.Series(clean(self.label(column)), yearly[column].tolist(), color)
             for column, color in zip(("resale", "services", "managed"), MIX_COLORS, strict=True)
