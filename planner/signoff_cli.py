@@ -1,0 +1,98 @@
+"""``python -m planner verify``, ``signed-export`` and ``fingerprint``.
+
+python -m planner verify FILE [--fingerprint SHA256]
+    exit 0 and one line when FILE (PDF or XLSX) is a signed version, unaltered;
+    exit 1 with the reason when anything differs; exit 2 when FILE cannot be read
+python -m planner signed-export PLAN_ID VERSION [--pdf FILE] [--xlsx FILE] [--language de|en]
+    the exports of a signed version from the store (the PDF signed with this installation's key)
+python -m planner fingerprint
+    SHA-256 fingerprint of this installation's signing certificate (made on first use)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from planner import i18n
+
+EXIT_DIFFERS = 1
+EXIT_UNREADABLE = 2
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from planner.verify import UnreadableError, verify_file
+
+    try:
+        verdict = verify_file(args.file, fingerprint=args.fingerprint)
+    except UnreadableError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_UNREADABLE
+    if verdict.ok:
+        sys.stdout.write(verdict.message + "\n")
+        return 0
+    sys.stderr.write(f"{args.file}: NOT VERIFIED: {verdict.message}\n")
+    return EXIT_DIFFERS
+
+
+def cmd_signed_export(args: argparse.Namespace) -> int:
+    from planner import signoff
+    from planner.cli import UsageError
+    from planner.export.cli import _write_atomically
+    from planner.signed_exports import NotSignedError, signed_pdf, signed_workbook
+    from planner.store import Store, UnknownPlanError
+
+    if not args.pdf and not args.xlsx:
+        raise UsageError("signed-export: give --pdf FILE and/or --xlsx FILE")
+    store = Store()
+    try:
+        record = signoff.record(store, args.plan_id, args.version)
+        if record is None:
+            raise UsageError(f"version {args.version} of plan {args.plan_id} was never frozen")
+        plan = signoff.signed_plan(store, record)
+    except UnknownPlanError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        store.close()
+    try:
+        if args.pdf:
+            _write_atomically(Path(args.pdf), signed_pdf(plan, record, language=args.language))
+        if args.xlsx:
+            _write_atomically(
+                Path(args.xlsx), signed_workbook(plan, record, language=args.language)
+            )
+    except NotSignedError as error:
+        raise UsageError(str(error)) from None
+    return 0
+
+
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    from planner import signing
+
+    sys.stdout.write(signing.identity().fingerprint + "\n")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``verify``, ``signed-export`` and ``fingerprint`` to the command line."""
+    p = subparsers.add_parser("verify", help="check that a PDF or XLSX is a signed plan, unaltered")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--fingerprint",
+        metavar="SHA256",
+        help="require the PDF to be signed with this certificate (as shared out of band)",
+    )
+    p.set_defaults(handler=cmd_verify)
+
+    p = subparsers.add_parser("signed-export", help="the PDF and XLSX of a signed version")
+    p.add_argument("plan_id", metavar="PLAN_ID")
+    p.add_argument("version", metavar="VERSION", type=int)
+    p.add_argument("--pdf", metavar="FILE")
+    p.add_argument("--xlsx", metavar="FILE")
+    p.add_argument("--language", choices=i18n.LANGUAGES)
+    p.set_defaults(handler=cmd_signed_export)
+
+    p = subparsers.add_parser("fingerprint", help="this installation's signing certificate")
+    p.set_defaults(handler=cmd_fingerprint)
