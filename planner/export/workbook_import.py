@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
+import types
+import typing
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from planner.export.xlsx import (
     ACTUALS,
     DEFINITIONS_KEYS,
+    INPUT_EXACT_COLUMN,
     INPUT_PATH_COLUMN,
     INPUT_VALUE_COLUMN,
     INPUTS,
@@ -41,10 +45,6 @@ MAX_MEMBERS = 10_000
 MAX_ROWS = 100_000
 """Rows read per sheet at most; a plan has a few hundred."""
 
-_TEXT_FIELDS = frozenset(
-    {"title", "name", "kind", "currency", "language", "start", "role", "function", "category"}
-)
-_BOOL_FIELDS = frozenset({"subscription"})
 _PATH = re.compile(r"^[a-z_]+(\.([a-z_]+|\d{1,4}))*$")
 _TRUE = frozenset({"true", "wahr", "yes", "ja", "1"})
 _FALSE = frozenset({"false", "falsch", "no", "nein", "0"})
@@ -116,12 +116,61 @@ def _rows(sheet: Any, columns: int) -> Iterator[tuple[int, list[Any]]]:
         yield number, list(row) + [None] * (columns - len(row))
 
 
-def _text(value: Any) -> Any:
+def field_kind(path: str) -> str:
+    """``text``, ``bool``, ``number`` or ``other``: the type the schema gives a plan path."""
+    node: Any = Plan
+    for part in path.split("."):
+        node = _unwrap(node)
+        if part.isdigit():
+            if typing.get_origin(node) is not list:
+                return "other"
+            node = typing.get_args(node)[0]
+            continue
+        fields = getattr(node, "model_fields", None)
+        if fields is None or part not in fields:
+            return "other"
+        node = fields[part].annotation
+    node = _unwrap(node)
+    if node is bool:
+        return "bool"
+    if typing.get_origin(node) is typing.Literal:
+        return "text" if all(isinstance(a, str) for a in typing.get_args(node)) else "number"
+    if node in (int, float):
+        return "number"
+    if node is str:
+        return "text"
+    return "other"
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X`` of ``X | None``."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return options[0] if len(options) == 1 else annotation
+    return annotation
+
+
+def _exact(value: Any, exact: Any) -> Any:
+    """The exact float the export noted, while the cell still holds (a rounding of) it."""
+    if not isinstance(exact, str) or isinstance(value, bool):
+        return value
+    try:
+        number = float(exact)
+    except ValueError:
+        return value
+    if isinstance(value, (int, float)) and math.isclose(value, number, rel_tol=1e-13):
+        return number
+    return value
+
+
+def _text(value: Any, *, day: bool = True) -> Any:
     if isinstance(value, str):
         return unescape_text(value)
     if isinstance(value, bool):
         return value
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date)):  # a program took typed text for a date
+        if day:
+            return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
         return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -155,12 +204,14 @@ def _number(value: Any) -> Any:
 
 
 def _input_value(path: str, value: Any) -> Any:
-    leaf = path.rsplit(".", 1)[-1]
-    if path.startswith("private.") or leaf in _TEXT_FIELDS:
-        return _text(value)
-    if leaf in _BOOL_FIELDS:
+    kind = field_kind(path)
+    if kind == "text":
+        return _text(value, day=path != "start")
+    if kind == "bool":
         return _flag(value)
-    return _number(value)
+    if kind == "number":
+        return _number(value)
+    return _text(value) if isinstance(value, str) else value
 
 
 def _nest(values: Iterable[tuple[str, Any]], reader: _Reader) -> dict[str, Any]:
@@ -202,8 +253,9 @@ def _lists(node: Any, prefix: str, reader: _Reader) -> Any:
 def _read_inputs(sheet: Any, reader: _Reader) -> dict[str, Any]:
     values: list[tuple[str, Any]] = []
     column = get_column_letter(INPUT_VALUE_COLUMN)
-    for number, row in _rows(sheet, INPUT_VALUE_COLUMN):
+    for number, row in _rows(sheet, INPUT_EXACT_COLUMN):
         path, value = row[INPUT_PATH_COLUMN - 1], row[INPUT_VALUE_COLUMN - 1]
+        value = _exact(value, row[INPUT_EXACT_COLUMN - 1])
         if not isinstance(path, str) or not _PATH.match(path.strip()):
             continue
         path = path.strip()
@@ -246,11 +298,12 @@ def _scenario_value(value: Any, kind: Any, where: str, reader: _Reader) -> Any:
 def _read_scenarios(sheet: Any, reader: _Reader) -> list[dict[str, Any]]:
     scenarios: dict[str, dict[str, Any]] = {}
     started = False
-    for number, row in _rows(sheet, len(DEFINITIONS_KEYS)):
+    for number, row in _rows(sheet, len(DEFINITIONS_KEYS) + 1):
         if not started:
-            started = tuple(row) == DEFINITIONS_KEYS
+            started = tuple(row[: len(DEFINITIONS_KEYS)]) == DEFINITIONS_KEYS
             continue
-        name, path, value, kind = row
+        name, path, value, kind, exact = row
+        value = _exact(value, exact)
         if name is None or (isinstance(name, str) and not name.strip()):
             continue
         name = _text(name)
@@ -261,6 +314,7 @@ def _read_scenarios(sheet: Any, reader: _Reader) -> list[dict[str, Any]]:
         path = str(path).strip()
         where = f"{SCENARIOS}!C{number}"
         reader.cells[f"scenarios.{name}: {path}"] = where
+        reader.cells[f"scenarios.{name}.{path}"] = where
         if path in entries:
             reader.problems.append(Problem(f"{where} ({name}: {path})", "appears twice"))
         entries[path] = _scenario_value(value, kind, where, reader)

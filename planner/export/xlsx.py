@@ -28,6 +28,7 @@ from weakref import WeakKeyDictionary
 from babel.numbers import get_currency_symbol
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -94,6 +95,18 @@ def unescape_text(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+def exact_text(value: Any) -> str:
+    """``repr`` of a float whose 16 significant digits (what a cell stores) would round it,
+    else ``""``; the import takes it back when the cell still holds the rounded number.
+
+    >>> exact_text(0.24785421176924363), exact_text(0.25)
+    ('0.24785421176924363', '')
+    """
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
+        return repr(value)
+    return ""
+
+
 def defined_name(path: str) -> str:
     """The workbook name of a plan path: dots (and so list indexes) become underscores.
 
@@ -112,6 +125,7 @@ class Formats:
     share: str = "0.0##%"
     count: str = "#,##0.00"
     whole: str = "0"
+    general: str = "General"
 
     @classmethod
     def of(cls, currency: str, language: str) -> Formats:
@@ -308,7 +322,17 @@ _NUMBER_FIELDS: dict[str, tuple[str, str, tuple[str, float, float | None] | None
     "partner_manager_annual_cost": ("money_cents", "xlsx.unit.money_year", ("decimal", 0, None)),
 }
 _TEXT_UNITS = {"start": "xlsx.unit.start", "currency": "xlsx.unit.currency"}
-_SECTIONS = ("investments", "resources", "revenue", "vendor_programme", "private")
+_SECTIONS = (
+    "investments",
+    "resources",
+    "revenue",
+    "vendor_programme",
+    "private",
+    "uncertainty",
+    "decision",
+)
+INPUT_EXACT_COLUMN = 5
+"""Hidden: the exact value (``repr``) of a float that the 16 digits of a cell would round."""
 
 
 @dataclass(frozen=True)
@@ -346,7 +370,7 @@ def _section(path: str) -> str:
 
 def _input_label(path: str, language: str) -> str:
     parts = path.split(".")
-    if parts[0] == "private":
+    if parts[0] == "private" and len(parts) == 3 and parts[2].isdigit():
         return i18n.t(f"xlsx.label.private.{parts[1]}", language, n=int(parts[2]) + 1)
     index = next((i for i, part in enumerate(parts) if part.isdigit()), None)
     if index is None:
@@ -357,7 +381,11 @@ def _input_label(path: str, language: str) -> str:
     item = parts[index - 1]
     head = i18n.t(f"xlsx.item.{item}", language, n=int(parts[index]) + 1)
     leaf = ".".join(parts[index + 1 :])
-    text = i18n.label(leaf, language) if f"label.{leaf}" in i18n.catalog() else leaf
+    text = leaf
+    for key in (f"label.{leaf}", f"xlsx.label.{leaf}"):
+        if key in i18n.catalog():
+            text = i18n.t(key, language)
+            break
     return f"{head}: {text}"
 
 
@@ -372,6 +400,7 @@ def _write_inputs(wb: Workbook, plan: Plan, language: str, fmt: Formats) -> list
         1,
         [i18n.t(f"xlsx.head.{k}", language) for k in ("path", "label", "value", "unit")],
     )
+    _put(ws, 1, INPUT_EXACT_COLUMN, "exact", font=_KEY_FONT)
     validations: dict[tuple[str, float, float | None], DataValidation] = {}
     enum_lists: dict[tuple[str, ...], DataValidation] = {}
     rows: list[InputRow] = []
@@ -399,9 +428,14 @@ def _write_inputs(wb: Workbook, plan: Plan, language: str, fmt: Formats) -> list
             _style(cell, fill=_INPUT_FILL)
             unit = i18n.t("xlsx.unit.bool", language)
         elif isinstance(value, (int, float)):
-            kind, unit_key, check = _NUMBER_FIELDS.get(leaf, ("count", "", None))
+            kind, unit_key, check = _NUMBER_FIELDS.get(leaf, ("general", "", None))
+            if section == "uncertainty":
+                kind, unit_key, check = ("general", "", None)  # in the units of its path
             cell.value = value
             _style(cell, getattr(fmt, kind), fill=_INPUT_FILL)
+            exact = exact_text(value)
+            if exact:
+                _put(ws, row, INPUT_EXACT_COLUMN, exact, font=_KEY_FONT)
             unit = (
                 i18n.t(unit_key, language, currency=plan.currency, months=plan.months)
                 if unit_key
@@ -429,7 +463,7 @@ def _write_inputs(wb: Workbook, plan: Plan, language: str, fmt: Formats) -> list
                         type="list", formula1='"' + ",".join(choices) + '"'
                     )
                 enum_lists[choices].add(cell)
-            elif section == "private":
+            elif section == "private" or path.endswith(".path"):
                 unit = i18n.t("xlsx.unit.path", language)
             else:
                 unit = i18n.t(_TEXT_UNITS.get(leaf, "xlsx.unit.text"), language)
@@ -443,6 +477,7 @@ def _write_inputs(wb: Workbook, plan: Plan, language: str, fmt: Formats) -> list
         ws.add_data_validation(validation)
     ws.freeze_panes = "A2"
     _widths(ws, {1: 36, 2: 52, 3: 20, 4: 44})
+    ws.column_dimensions[get_column_letter(INPUT_EXACT_COLUMN)].hidden = True
     _print_setup(ws, "1:1")
     return rows
 
@@ -1027,6 +1062,8 @@ def _write_scenarios(
                 else:
                     cell.value = value
                 _put(ws, row, 4, kind, font=_KEY_FONT)
+                if exact_text(value):
+                    _put(ws, row, 5, exact_text(value), font=_KEY_FONT)
             row += 1
     _widths(ws, {1: 44, 2: 40, **dict.fromkeys(range(3, 4 + len(plan.scenarios)), 18)})
     _print_setup(ws, "1:1")
@@ -1048,7 +1085,14 @@ def _write_actuals(wb: Workbook, plan: Plan, language: str, fmt: Formats) -> Non
     _print_setup(ws, "1:2")
 
 
-def _write_sign_off(wb: Workbook, plan: Plan, language: str, digest: str) -> None:
+def _write_sign_off(
+    wb: Workbook,
+    plan: Plan,
+    language: str,
+    digest: str,
+    issued: date | None = None,
+    signatories: Sequence[Sequence[str]] = (),
+) -> None:
     ws = wb.create_sheet(SIGN_OFF)
     _put(ws, 1, 1, i18n.t("xlsx.signoff.title", language), font=_TITLE_FONT)
     facts = [
@@ -1060,7 +1104,7 @@ def _write_sign_off(wb: Workbook, plan: Plan, language: str, digest: str) -> Non
         _put(ws, row, 1, label, font=_BOLD)
         _fx(ws, row, 2, name)
     facts_values = [
-        (i18n.t("xlsx.signoff.exported", language), date.today().isoformat()),
+        (i18n.t("xlsx.signoff.exported", language), (issued or date.today()).isoformat()),
         (i18n.t("xlsx.signoff.hash", language), digest),
     ]
     for row, (label, value) in enumerate(facts_values, start=3 + len(facts)):
@@ -1080,9 +1124,14 @@ def _write_sign_off(wb: Workbook, plan: Plan, language: str, digest: str) -> Non
         ],
     )
     for side in ("partner", "vendor"):
-        for _ in range(2):
+        # signed: (side, name, position, date) of each signatory (planner/signed_exports.py)
+        people = [p for p in signatories if p[0] == side]
+        for slot in range(2):
             row += 1
             _put(ws, row, 1, i18n.label(side, language))
+            if slot < len(people):
+                for column, text in enumerate(people[slot][1:4], start=2):
+                    put_text(ws.cell(row=row, column=column), text)
             ws.row_dimensions[row].height = 30
     _widths(ws, {1: 30, 2: 70, 3: 24, 4: 14, 5: 30})
     _print_setup(ws, "1:1")
@@ -1097,11 +1146,20 @@ def _plain(text: str) -> str:
 
 
 def build_workbook(
-    plan: Plan, *, scenario: str | None = None, language: str | None = None
+    plan: Plan,
+    *,
+    scenario: str | None = None,
+    language: str | None = None,
+    issued: date | None = None,
+    signatories: Sequence[Sequence[str]] = (),
+    properties: Mapping[str, str] | None = None,
 ) -> bytes:
     """The plan (or one of its scenarios) as a live XLSX model, as the bytes of the file.
 
-    ``language`` overrides the plan's language for labels and number formats.
+    ``language`` overrides the plan's language for labels and number formats. For a signed
+    version (planner/signed_exports.py): ``issued`` is the export date shown (default today),
+    ``signatories`` fill the Sign-off lines as ``(side, name, position, date)`` and
+    ``properties`` become custom document properties.
     """
     chosen = plan.scenario(scenario) if scenario else plan
     lang = language or chosen.language
@@ -1120,7 +1178,7 @@ def build_workbook(
     _write_scenarios(wb, chosen, lang, fmt, outcome.kpis)
     if chosen.actuals:
         _write_actuals(wb, chosen, lang, fmt)
-    _write_sign_off(wb, chosen, lang, digest)
+    _write_sign_off(wb, chosen, lang, digest, issued, signatories)
     wb.active = wb.sheetnames.index(FIGURES)
 
     # No cached values are stored, so a spreadsheet program must calculate on opening.
@@ -1137,6 +1195,8 @@ def build_workbook(
     props.description = i18n.t("xlsx.description", lang)
     props.creator = "partner-planner"
     props.language = i18n.LOCALES.get(lang, "en_GB").replace("_", "-")
+    for key, value in (properties or {}).items():
+        wb.custom_doc_props.append(StringProperty(name=key, value=_plain(value)))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,0 +1,399 @@
+"""The live workbook: structure, defined names, formulas, hostile text, formats and the
+export -> import round trip (no spreadsheet engine needed; see test_xlsx_libreoffice.py)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import model
+from planner.export.workbook_import import read_workbook
+from planner.export.xlsx import (
+    FIGURES,
+    INPUTS,
+    MONTHLY,
+    MONTHLY_FIRST_ROW,
+    SIGN_OFF,
+    build_workbook,
+    defined_name,
+    escape_text,
+    plan_values,
+    unescape_text,
+)
+from planner.plan import MONTHLY_COLUMNS, PlanError, content_hash, load, with_values
+from tests.factories import EXAMPLE, ROOT, investment, make_plan, sales
+from tests.strategies import plans
+
+TEMPLATES = sorted((ROOT / "templates").glob("*.yaml"))
+HOSTILE = [
+    '=HYPERLINK("http://x","y")',
+    "@SUM(A1)",
+    "+1",
+    "-1",
+    "=1+1",
+    "#N/A",
+    "Müller & Söhne <b>GmbH</b>",
+    "_x0041_ stays _x0041_",
+    "TRUE",
+    "0042",
+]
+
+
+def book(data: bytes, **options: bool) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data), **options)
+
+
+def target(wb: openpyxl.Workbook, name: str) -> tuple[str, str]:
+    """(sheet, range) a workbook-level defined name points at, without ``$``."""
+    sheet, cells = wb.defined_names[name].attr_text.split("!")
+    return sheet.strip("'"), cells.replace("$", "")
+
+
+def named_cell(wb: openpyxl.Workbook, name: str):
+    sheet, cell = target(wb, name)
+    return wb[sheet][cell]
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def example_book(example):
+    return book(build_workbook(example))
+
+
+# --- structure ---------------------------------------------------------------------------
+
+
+def test_sheets_in_reading_order(example_book):
+    assert example_book.sheetnames == [
+        "Inputs",
+        "Team",
+        "Investments",
+        "Monthly",
+        "Yearly",
+        "Key figures",
+        "Scenarios",
+        "Sign-off",
+    ]
+
+
+def test_every_plan_value_has_a_defined_name_on_its_input_cell(example, example_book):
+    values = list(plan_values(example))
+    # 11 general + 4 investments * 6 + 4 resources * 6 + 9 revenue + 4 + 2 tiers * 2 programme
+    assert len(values) == 11 + 24 + 24 + 9 + 4 + 4
+    for path, value in values:
+        cell = named_cell(example_book, defined_name(path))
+        assert target(example_book, defined_name(path))[0] == INPUTS
+        assert cell.value == value, path
+        assert example_book[INPUTS].cell(row=cell.row, column=1).value == path
+    for name in ("revenue_deal_size", "resources_0_fte", "investments_2_amount"):
+        assert name in example_book.defined_names
+    assert named_cell(example_book, "vendor_programme_rebate_tiers_1_rate").value == 0.04
+
+
+def test_text_and_enum_inputs_are_text_and_the_subscription_a_boolean(example_book):
+    for name in ("title", "partner_name", "partner_kind", "resources_0_function", "start"):
+        cell = named_cell(example_book, name)
+        assert cell.data_type == "s", name
+    assert named_cell(example_book, "partner_kind").value == "reseller"
+    assert named_cell(example_book, "start").value == "2027-01"
+    subscription = named_cell(example_book, "revenue_subscription")
+    assert subscription.value is True
+    assert subscription.data_type == "b"
+
+
+def test_inputs_are_labelled_in_the_plans_language_with_units(example_book):
+    ws = example_book[INPUTS]
+    row = named_cell(example_book, "revenue_deal_size").row
+    assert ws.cell(row=row, column=2).value == "Listenpreis je Abschluss"
+    assert ws.cell(row=row, column=4).value == "EUR je Abschluss"
+    row = named_cell(example_book, "resources_1_fte").row
+    assert ws.cell(row=row, column=2).value == "Ressource 2: FTE"
+    english = book(build_workbook(load(EXAMPLE), language="en"))
+    row = named_cell(english, "revenue_monthly_churn").row
+    assert english[INPUTS].cell(row=row, column=2).value == "Customer churn per month"
+
+
+def test_every_monthly_cell_is_a_formula_with_a_name_per_column(example, example_book):
+    ws = example_book[MONTHLY]
+    keys = [cell.value for cell in ws[2]]
+    assert keys[: len(MONTHLY_COLUMNS)] == list(MONTHLY_COLUMNS)
+    for t in range(1, example.months + 1):
+        row = ws[MONTHLY_FIRST_ROW + t - 1]
+        assert row[0].value == t
+        for cell in row[1:]:
+            assert cell.data_type == "f", cell.coordinate
+    for key in MONTHLY_COLUMNS:
+        sheet, cells = target(example_book, f"monthly_{key}")
+        first, last = cells.split(":")
+        assert sheet == MONTHLY
+        assert int(re.sub(r"\D", "", last)) - int(re.sub(r"\D", "", first)) + 1 == 36
+
+
+def test_formulas_follow_model_md(example_book):
+    ws = example_book[MONTHLY]
+    keys = [cell.value for cell in ws[2]]
+
+    def formula(key: str, t: int) -> str:
+        return ws.cell(row=MONTHLY_FIRST_ROW + t - 1, column=keys.index(key) + 1).value
+
+    def col(key: str) -> str:
+        return openpyxl.utils.get_column_letter(keys.index(key) + 1)
+
+    # customers(t) = customers(t-1) * (1 - churn) + new_deals(t), customers(0) = 0
+    assert formula("customers", 1) == f"={col('new_deals')}3"
+    assert formula("customers", 2) == (
+        f"={col('customers')}3*(1-revenue_monthly_churn)+{col('new_deals')}4"
+    )
+    assert formula("services", 5) == f"=MIN({col('open')}7,{col('capacity')}7)"
+    assert formula("rebate", 12) == (
+        f"=IF({col('year_end')}14,{col('rebate_rate')}14*{col('year_sell_in')}14,0)"
+    )
+    assert formula("price", 13) == (
+        f"=revenue_deal_size*(1+revenue_annual_price_uplift)^{col('plan_year')}15"
+    )
+    assert formula("cash_flow", 7) == f"={col('ebitda')}9"
+
+
+def test_key_figures_are_formulas_with_side_prefixed_names(example, example_book):
+    for side, figures in (("partner", model.PARTNER_FIGURES), ("vendor", model.VENDOR_FIGURES)):
+        for figure in figures:
+            cell = named_cell(example_book, f"{side}_{figure}")
+            assert target(example_book, f"{side}_{figure}")[0] == FIGURES
+            assert cell.data_type == "f", (side, figure)
+    assert named_cell(example_book, "partner_npv").value == (
+        "=SUMPRODUCT(monthly_cash_flow/(1+discount_rate)^(monthly_month/12))"
+    )
+    irr = named_cell(example_book, "partner_irr").value
+    assert "(1+IRR(monthly_cash_flow,irr_guess))^12-1" in irr
+    assert named_cell(example_book, "mutual").value == "=AND(partner_npv>0,vendor_npv>0)"
+
+
+def test_workbook_recalculates_on_opening(example_book):
+    assert example_book.calculation.fullCalcOnLoad is True
+
+
+def test_sign_off_and_properties_carry_the_content_hash(example, example_book):
+    digest = content_hash(example)
+    assert named_cell(example_book, "content_hash").value == digest
+    assert target(example_book, "content_hash")[0] == SIGN_OFF
+    props = example_book.properties
+    assert props.title == example.title
+    assert f"content_hash:{digest}" in props.keywords
+    assert "ACME IT GmbH" in props.subject
+    assert "Nordwind Security AG" in props.subject
+
+
+def test_number_formats_follow_the_locale_and_currency(example):
+    german = book(build_workbook(example))
+    assert named_cell(german, "revenue_deal_size").number_format == ('#,##0.00 "€";-#,##0.00 "€"')
+    assert named_cell(german, "revenue_monthly_churn").number_format == "0.0##%"
+    money = german[MONTHLY].cell(row=MONTHLY_FIRST_ROW, column=MONTHLY_COLUMNS.index("resale") + 1)
+    assert money.number_format == '#,##0 "€";-#,##0 "€"'
+    dollars = with_values(example, {"currency": "USD"})
+    english = book(build_workbook(dollars, language="en"))
+    assert named_cell(english, "revenue_deal_size").number_format == (
+        '"US$"#,##0.00;-"US$"#,##0.00'
+    )
+
+
+def test_sheets_have_frozen_headers_widths_and_landscape_print_setup(example_book):
+    assert example_book[INPUTS].freeze_panes == "A2"
+    assert example_book[MONTHLY].freeze_panes == "C3"
+    for ws in example_book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert example_book[INPUTS].column_dimensions["B"].width == 52
+
+
+# --- hostile text ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_names_stay_literal_text(name):
+    plan = make_plan(
+        title=name,
+        partner={"name": name, "kind": "msp"},
+        resources=[{**sales(), "role": name}],
+        investments=[{**investment(100, 1), "name": name}],
+        scenarios=[{"name": name, "set": {"revenue.deal_size": 5}}],
+    )
+    data = build_workbook(plan)
+    wb = book(data)
+    for key in ("title", "partner_name", "resources_0_role", "investments_0_name"):
+        cell = named_cell(wb, key)
+        assert cell.data_type == "s", (key, name)
+        assert unescape_text(cell.value) == name
+    # the scenario's name is a column heading and a definition: text there too
+    for row in wb["Scenarios"].iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and unescape_text(cell.value) == name:
+                assert cell.data_type == "s"
+    # no cell anywhere holds a formula built from the user's text
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert "HYPERLINK" not in cell.value
+                    assert "@SUM" not in cell.value
+    assert content_hash(read_workbook(data)) == content_hash(plan)
+
+
+def test_text_escape_round_trips_and_leaves_ordinary_text_alone():
+    assert escape_text("ACME IT GmbH") == "ACME IT GmbH"
+    assert escape_text("a\x00b") == "a_x0000_b"
+    assert escape_text("_x0041_") == "_x005F_x0041_"
+
+
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_unescape_inverts_escape(text):
+    escaped = escape_text(text)
+    assert unescape_text(escaped) == text
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]", escaped)
+
+
+# --- export -> import --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [EXAMPLE, *TEMPLATES], ids=lambda p: p.name)
+def test_export_then_import_gives_the_same_plan(path):
+    plan = load(path)
+    assert content_hash(read_workbook(build_workbook(plan))) == content_hash(plan)
+    english = build_workbook(plan, language="en")
+    assert content_hash(read_workbook(english)) == content_hash(plan)
+
+
+def test_scenario_export_imports_as_that_scenario(example):
+    data = build_workbook(example, scenario="Konservativ")
+    assert content_hash(read_workbook(data)) == content_hash(example.scenario("Konservativ"))
+
+
+def test_scenario_values_keep_their_types_actuals_and_private_paths_round_trip():
+    plan = make_plan(
+        resources=[sales()],
+        scenarios=[
+            {"name": "ints", "set": {"resources.0.fte": 3, "resources.0.ramp_months": 2}},
+            {"name": "floats", "set": {"revenue.deal_size": 1.0, "revenue.subscription": False}},
+            {"name": "texts", "set": {"partner.name": "=1+1", "title": "12"}},
+            {"name": "empty", "set": {}},
+        ],
+        actuals=[{"month": 2, "customers": 3.5}, {"month": 1, "revenue": 10.0, "sell_in": 1}],
+        private={
+            "vendor": ["revenue.deal_size"],
+            "partner": ["resources.0", "opex_per_month"],
+            "share_vendor_economics": True,
+        },
+        uncertainty=[
+            {
+                "path": "revenue.deal_size",
+                "distribution": "triangular",
+                "low": 10,
+                "likely": 20,
+                "high": 40,
+            },
+            {"path": "revenue.monthly_churn", "distribution": "uniform", "low": 0, "high": 0.1},
+        ],
+        decision={"date": "2026-11-20", "partner": "Anna (CEO)", "vendor": "=Ben", "note": "ok"},
+        opex_per_month=0.24785421176924363,  # 17 significant digits: more than a cell keeps
+    )
+    again = read_workbook(build_workbook(plan))
+    assert again.scenarios == plan.scenarios
+    assert again.actuals == plan.actuals
+    assert again.uncertainty == plan.uncertainty
+    assert again.decision == plan.decision
+    assert again.opex_per_month == 0.24785421176924363
+    assert content_hash(again) == content_hash(plan)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans())
+def test_any_valid_plan_round_trips(plan):
+    assert content_hash(read_workbook(build_workbook(plan))) == content_hash(plan)
+
+
+# --- import of edited workbooks ----------------------------------------------------------
+
+
+def edited(data: bytes, changes: dict[str, object]) -> bytes:
+    """The workbook with input cells (by defined name) changed, as a CFO would edit them."""
+    wb = book(data)
+    for name, value in changes.items():
+        named_cell(wb, name).value = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def input_cell(data: bytes, name: str) -> str:
+    cell = named_cell(book(data), name)
+    return f"{INPUTS}!{cell.coordinate}"
+
+
+def test_edited_inputs_load_into_the_changed_plan(example):
+    data = build_workbook(example)
+    changed = edited(
+        data,
+        {"revenue_deal_size": 45000, "resources_0_fte": 3, "revenue_subscription": "FALSCH"},
+    )
+    plan = read_workbook(changed)
+    assert plan.revenue.deal_size == 45000
+    assert plan.resources[0].fte == 3
+    assert plan.revenue.subscription is False
+    assert plan.scenarios == example.scenarios
+
+
+def test_a_bad_value_is_reported_with_sheet_cell_and_path(example):
+    data = build_workbook(example)
+    with pytest.raises(PlanError) as caught:
+        read_workbook(edited(data, {"revenue_deal_size": -5, "resources_1_fte": "two"}))
+    problems = [str(p) for p in caught.value.problems]
+    assert f"{input_cell(data, 'revenue_deal_size')} (revenue.deal_size): -5 is below 0" in problems
+    assert any(
+        p.startswith(f"{input_cell(data, 'resources_1_fte')} (resources.1.fte): 'two'")
+        for p in problems
+    )
+
+
+def test_an_emptied_required_input_names_its_cell(example):
+    data = build_workbook(example)
+    with pytest.raises(PlanError) as caught:
+        read_workbook(edited(data, {"revenue_partner_margin": None}))
+    cell = input_cell(data, "revenue_partner_margin")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{cell} (revenue.partner_margin): is required"
+    ]
+
+
+def test_a_bad_scenario_value_names_the_scenarios_sheet(example):
+    wb = book(build_workbook(example))
+    for row in wb["Scenarios"].iter_rows():
+        if row[1].value == "revenue.monthly_churn":
+            row[2].value = 7
+            where = f"Scenarios!C{row[2].row}"
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(PlanError) as caught:
+        read_workbook(out.getvalue())
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.startswith(f"{where} (scenarios.Konservativ")
+    assert problem.endswith("revenue.monthly_churn): 7 is above 1")
+
+
+def test_control_characters_typed_into_a_name_are_refused_naming_the_cell(example):
+    data = build_workbook(example)
+    # a spreadsheet program stores them escaped the OOXML way; the plan refuses them
+    with pytest.raises(PlanError) as caught:
+        read_workbook(edited(data, {"partner_name": "ACME_x0001_\tGmbH"}))
+    cell = input_cell(data, "partner_name")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{cell} (partner.name): must not contain control characters or line breaks"
+    ]
