@@ -323,3 +323,34 @@ def test_sensitivity_page_shows_the_analysis_tornado(example, german_pages):
     for bar in result.bars[:10]:
         assert _flat(i18n.money(bar.low_figure, "EUR", "de")) in page
         assert _flat(i18n.money(bar.high_figure, "EUR", "de")) in page
+
+
+def test_partner_edition_keeps_the_vendors_private_economics_out(example):
+    # Without a private block the vendor keeps its gross margin and partner-manager cost
+    # private and does not share its economics (planner.privacy).
+    text = " ".join(pages_of(build_pdf(example, audience="partner")))
+    kpis = evaluate(example).kpis
+    assert "Fassung für den Partner" in text
+    assert "Hersteller-Rohmarge vertraulich" in text
+    assert "85,0 %" not in text  # the vendor's gross margin
+    assert _flat(i18n.money(kpis["vendor"]["npv"], "EUR", "de")) not in text
+    assert _flat(i18n.money(kpis["vendor"]["cost"], "EUR", "de")) not in text
+    assert "Hersteller: Ergebnis- und Cashflow-Plan" not in text
+    assert i18n.t("verdict.mutual", "de") not in text  # it would reveal the vendor's NPV sign
+    assert "Der Plan lohnt sich für den Partner." in text
+    # What the partner may see: its own figures and the vendor's revenue (its own sell-in).
+    assert _flat(i18n.money(kpis["partner"]["npv"], "EUR", "de")) in text
+    assert _flat(i18n.money(kpis["vendor"]["revenue"], "EUR", "de")) in text
+
+
+def test_vendor_edition_keeps_the_partners_private_values_out(example):
+    data = example.to_data()
+    data["private"] = {"vendor": [], "partner": ["revenue.services_per_deal"]}
+    plan = validate(data)
+    vendor_text = " ".join(pages_of(build_pdf(plan, audience="vendor")))
+    assert "Dienstleistung je Abschluss vertraulich" in vendor_text
+    assert "Hersteller: Ergebnis- und Cashflow-Plan" in vendor_text
+    full_text = " ".join(pages_of(build_pdf(plan)))
+    assert "Dienstleistung je Abschluss 12.000 €" in full_text
+    with pytest.raises(ValueError, match="audience: 'board' is not one of vendor, partner"):
+        build_pdf(plan, audience="board")

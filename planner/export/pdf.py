@@ -13,6 +13,7 @@ markup or crash the export. The output is deterministic: the same arguments give
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import math
@@ -47,7 +48,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from planner import i18n, model
+from planner import i18n, model, privacy
 from planner.analysis.sensitivity import Tornado, tornado
 from planner.export import charts
 from planner.plan import Plan, content_hash, get_value
@@ -253,6 +254,7 @@ class _Writer:
         issued: datetime.date | None,
         version: str | None,
         signatories: Sequence[Signatory],
+        audience: str | None = None,
     ) -> None:
         self.source = plan
         self.outcomes = outcomes
@@ -266,6 +268,10 @@ class _Writer:
         self.hash = content_hash(plan)
         self.version = version or self.t("pdf.version_draft", short=self.hash[:8])
         self.signatories = signatories
+        self.audience = audience
+        self.view = privacy.view(plan, audience) if audience else None
+        self.economics = self.view is None or self.view.economics
+        """Whether the vendor's economics (beyond its revenue) may be shown."""
         self.fonts = _fonts()
         self.dates: list[str] = self.outcome.monthly["date"].tolist()
         self.yearly_table = self.outcome.yearly  # a property that regroups on every use
@@ -284,6 +290,13 @@ class _Writer:
 
     def label(self, key: str) -> str:
         return i18n.label(key, self.language)
+
+    def hidden(self, path: str) -> bool:
+        """``path`` is the other side's private value for this document's audience."""
+        return self.view is not None and self.view.is_hidden(path)
+
+    def shown(self, path: str, text: str) -> str:
+        return self.t("pdf.private") if self.hidden(path) else text
 
     def money(self, value: float | None) -> str:
         return i18n.money(value, self.currency, self.language)
@@ -540,6 +553,8 @@ class _Writer:
         if self.issued is not None:
             rows.append((self.t("pdf.cover.date"), self.date(self.issued)))
         rows.append((self.t("pdf.cover.version"), self.version))
+        if self.audience:
+            rows.append((self.t("pdf.cover.audience"), self.t(f"pdf.audience.{self.audience}")))
         details = Table(
             [[self.p(_safe(k), "small"), self.p(_safe(v))] for k, v in rows],
             colWidths=[45 * mm, BODY_WIDTH - 45 * mm],
@@ -606,22 +621,29 @@ class _Writer:
 
     def summary(self) -> list[Flowable]:
         kpis = self.outcome.kpis
-        key = self.verdict_key(kpis)
-        background, bar = GOOD if key == "verdict.mutual" else WARN
+        rate = i18n.percent(self.plan.discount_rate, self.language)
+        if self.economics:
+            key = self.verdict_key(kpis)
+            good = key == "verdict.mutual"
+            verdict = escape(i18n.t(key, self.language))
+            npv_line = self.m(
+                "pdf.summary.npv_line",
+                rate=rate,
+                partner=self.money(kpis["partner"]["npv"]),
+                vendor=self.money(kpis["vendor"]["npv"]),
+            )
+        else:
+            # Whether the plan is mutual would reveal the sign of the vendor's NPV.
+            good = (kpis["partner"]["npv"] or 0.0) > 0
+            verdict = self.m("pdf.summary.partner_pays" if good else "pdf.summary.partner_loses")
+            npv_line = self.m(
+                "pdf.summary.npv_line_partner",
+                rate=rate,
+                partner=self.money(kpis["partner"]["npv"]),
+            )
+        background, bar = GOOD if good else WARN
         box = Table(
-            [
-                [self.p(escape(i18n.t(key, self.language)), "verdict")],
-                [
-                    self.p(
-                        self.m(
-                            "pdf.summary.npv_line",
-                            rate=i18n.percent(self.plan.discount_rate, self.language),
-                            partner=self.money(kpis["partner"]["npv"]),
-                            vendor=self.money(kpis["vendor"]["npv"]),
-                        )
-                    )
-                ],
-            ],
+            [[self.p(verdict, "verdict")], [self.p(npv_line)]],
             colWidths=[BODY_WIDTH],
         )
         box.setStyle(
@@ -651,7 +673,11 @@ class _Writer:
         rows = []
         for name in names:
             values = [
-                self.figure(name, kpis[side][name]) if name in kpis[side] else ""
+                ""
+                if name not in kpis[side]
+                else self.t("pdf.private")
+                if side == "vendor" and not self.economics and name != "revenue"
+                else self.figure(name, kpis[side][name])
                 for side in ("partner", "vendor")
             ]
             rows.append((self.label(name), *values))
@@ -675,7 +701,7 @@ class _Writer:
             Spacer(1, 3 * mm),
             self.p(self.side_sentence("partner")),
             Spacer(1, 1.5 * mm),
-            self.p(self.side_sentence("vendor")),
+            self.p(self.side_sentence("vendor") if self.economics else ""),
             self.p(self.m("pdf.summary.figures"), "h2"),
             figures,
             Spacer(1, 4 * mm),
@@ -689,11 +715,11 @@ class _Writer:
         monthly = self.outcome.monthly
         partner = monthly["cumulative_cash"].tolist()
         vendor = monthly["vendor_cumulative_cash"].tolist()
+        sides = [("partner", partner, PARTNER_COLOR), ("vendor", vendor, VENDOR_COLOR)]
+        if not self.economics:
+            sides = sides[:1]
         markers = []
-        for side, values, color in (
-            ("partner", partner, PARTNER_COLOR),
-            ("vendor", vendor, VENDOR_COLOR),
-        ):
+        for side, values, color in sides:
             month = self.outcome.kpis[side]["payback_month"]
             if month:
                 markers.append(
@@ -704,11 +730,11 @@ class _Writer:
                         color,
                     )
                 )
-        unit, fmt = self.money_axis(partner + vendor)
+        unit, fmt = self.money_axis([v for _, values, _ in sides for v in values])
         drawing = charts.line_chart(
             [
-                charts.Series(clean(self.label("partner")), partner, PARTNER_COLOR),
-                charts.Series(clean(self.label("vendor")), vendor, VENDOR_COLOR),
+                charts.Series(clean(self.label(side)), values, color)
+                for side, values, color in sides
             ],
             self.month_ticks(),
             unit=unit,
@@ -718,13 +744,17 @@ class _Writer:
             height=200,
             fonts=self.chart_fonts(),
         )
-        return self.chart_block("pdf.chart.cumulative", drawing)
+        title = "pdf.chart.cumulative" if self.economics else "pdf.chart.cumulative_partner"
+        return self.chart_block(title, drawing)
 
     def assumptions(self) -> list[Flowable]:
         plan = self.plan
 
         def rows(paths: Sequence[str]) -> list[tuple[str, str]]:
-            return [(self.label(path), self.value(path, get_value(plan, path))) for path in paths]
+            return [
+                (self.label(path), self.shown(path, self.value(path, get_value(plan, path))))
+                for path in paths
+            ]
 
         general = rows(("start", "months", "currency", "discount_rate", "opex_per_month"))
         general[0] = (general[0][0], self.month_label(1))
@@ -754,8 +784,17 @@ class _Writer:
                 self.table(
                     [self.label("threshold"), self.label("rate")],
                     [
-                        (self.money(tier.threshold), i18n.percent(tier.rate, self.language))
-                        for tier in tiers
+                        (
+                            self.shown(
+                                f"vendor_programme.rebate_tiers.{i}.threshold",
+                                self.money(tier.threshold),
+                            ),
+                            self.shown(
+                                f"vendor_programme.rebate_tiers.{i}.rate",
+                                i18n.percent(tier.rate, self.language),
+                            ),
+                        )
+                        for i, tier in enumerate(tiers)
                     ],
                     [60 * mm, 40 * mm],
                     numeric_from=0,
@@ -775,14 +814,17 @@ class _Writer:
         if plan.resources:
             rows = [
                 (
-                    item.role,
-                    self.t(f"function.{item.function}"),
-                    self.value("fte", item.fte),
-                    self.month_label(item.start_month),
-                    self.t("pdf.team.months_n", n=item.ramp_months),
-                    self.money(item.annual_cost),
+                    self.shown(f"resources.{i}.role", item.role),
+                    self.shown(f"resources.{i}.function", self.t(f"function.{item.function}")),
+                    self.shown(f"resources.{i}.fte", self.value("fte", item.fte)),
+                    self.shown(f"resources.{i}.start_month", self.month_label(item.start_month)),
+                    self.shown(
+                        f"resources.{i}.ramp_months",
+                        self.t("pdf.team.months_n", n=item.ramp_months),
+                    ),
+                    self.shown(f"resources.{i}.annual_cost", self.money(item.annual_cost)),
                 )
-                for item in plan.resources
+                for i, item in enumerate(plan.resources)
             ]
             header = [
                 self.label("role"),
@@ -806,16 +848,22 @@ class _Writer:
         if plan.investments:
             rows = [
                 (
-                    item.name,
-                    self.t(f"category.{item.category}"),
-                    self.money(item.amount),
-                    self.month_label(item.month),
-                    self.t("pdf.invest.every", n=item.every_months)
-                    if item.every_months
-                    else self.t("pdf.invest.once"),
-                    i18n.percent(item.vendor_share, self.language, 0),
+                    self.shown(f"investments.{i}.name", item.name),
+                    self.shown(f"investments.{i}.category", self.t(f"category.{item.category}")),
+                    self.shown(f"investments.{i}.amount", self.money(item.amount)),
+                    self.shown(f"investments.{i}.month", self.month_label(item.month)),
+                    self.shown(
+                        f"investments.{i}.every_months",
+                        self.t("pdf.invest.every", n=item.every_months)
+                        if item.every_months
+                        else self.t("pdf.invest.once"),
+                    ),
+                    self.shown(
+                        f"investments.{i}.vendor_share",
+                        i18n.percent(item.vendor_share, self.language, 0),
+                    ),
                 )
-                for item in plan.investments
+                for i, item in enumerate(plan.investments)
             ]
             header = [
                 self.label("name"),
@@ -959,6 +1007,8 @@ class _Writer:
         ]
 
     def vendor_years(self) -> list[Flowable]:
+        if not self.economics:
+            return []  # the vendor's revenue is the partner's sell-in, shown on its page
         pnl = [
             ("vendor_revenue", "money", 1),
             ("vendor_gross_profit", "money", 1),
@@ -1061,8 +1111,12 @@ class _Writer:
                 (f"partner.{f}", f)
                 for f in ("npv", "irr", "payback_month", "peak_funding", "cumulative_cash")
             ),
-            (self.label("vendor"), None),
-            *((f"vendor.{f}", f) for f in ("npv", "irr", "payback_month", "cumulative_cash")),
+            *([(self.label("vendor"), None)] if self.economics else []),
+            *(
+                (f"vendor.{f}", f)
+                for f in ("npv", "irr", "payback_month", "cumulative_cash")
+                if self.economics
+            ),
         ]
         flowables: list[Flowable] = [
             self.p(self.m("pdf.scenarios.title"), "h1"),
@@ -1086,17 +1140,18 @@ class _Writer:
                     [self.label(figure)]
                     + [self.figure(figure, self.outcomes[i].kpis[side][figure]) for i in part]
                 )
-            rows.append(
-                [self.t("pdf.scenarios.verdict")]
-                + [
-                    self.t(
-                        "pdf.scenarios.mutual_yes"
-                        if self.outcomes[i].mutual
-                        else "pdf.scenarios.mutual_no"
-                    )
-                    for i in part
-                ]
-            )
+            if self.economics:
+                rows.append(
+                    [self.t("pdf.scenarios.verdict")]
+                    + [
+                        self.t(
+                            "pdf.scenarios.mutual_yes"
+                            if self.outcomes[i].mutual
+                            else "pdf.scenarios.mutual_no"
+                        )
+                        for i in part
+                    ]
+                )
             value_width = (BODY_WIDTH - 52 * mm) / len(part)
             table = self.table(
                 ["", *(names[i] for i in part)],
@@ -1108,25 +1163,26 @@ class _Writer:
         flowables.append(self.p(self.m("pdf.scenarios.changes"), "h2"))
         for scenario, outcome in zip(self.source.scenarios, self.outcomes[1:], strict=True):
             changes = "; ".join(
-                f"{_safe(self.path_label(path))} = "
-                f"{_safe(self.value(path, self.lookup(outcome.plan, path, value)))}"
+                _safe(f"{self.path_label(path)} = {self.scenario_value(outcome, path, value)}")
                 for path, value in scenario.set.items()
             )
             flowables.append(self.p(f"<b>{_safe(scenario.name)}</b>: {changes or '–'}"))
         return flowables
 
-    @staticmethod
-    def lookup(plan: Plan, path: str, default: Any) -> Any:
-        try:
-            return get_value(plan, path)
-        except KeyError:
-            return default
+    def scenario_value(self, outcome: model.Outcome, path: str, value: Any) -> str:
+        """A scenario's value as validated in its plan (``3`` rather than ``3.0``)."""
+        with contextlib.suppress(KeyError):
+            value = get_value(outcome.plan, path)
+        return self.shown(path, self.value(path, value))
 
     def sensitivity(self) -> list[Flowable]:
         result = tornado_bars(self.plan)
         if result is None or not result.bars:
             return []
-        shown = result.bars[:MAX_TORNADO_BARS]
+        # A bar shows the assumption's value: those private to the other side are left out.
+        shown = [b for b in result.bars if not self.hidden(b.path)][:MAX_TORNADO_BARS]
+        if not shown:
+            return []
         base = result.base if result.base is not None else math.nan
         low_share = i18n.percent(-result.step, self.language, 0)
         high_share = "+" + i18n.percent(result.step, self.language, 0)
@@ -1308,6 +1364,7 @@ def build_pdf(
     issued: datetime.date | None = None,
     version: str | None = None,
     signatories: Sequence[Signatory] = (),
+    audience: str | None = None,
 ) -> bytes:
     """The business plan as PDF bytes (A4), deterministic for the same arguments.
 
@@ -1315,6 +1372,10 @@ def build_pdf(
     ``language`` defaults to the plan's; ``issued`` is the document date (none printed when
     omitted: this module reads no clock); ``version`` labels the plan version (default: a
     draft label with the content hash); ``signatories`` fill the sign-off page's lines.
+    ``audience`` (``vendor``, ``partner`` or ``viewer``) makes the edition for one side: the
+    other side's private assumptions read "confidential" and, unless the vendor shares its
+    economics, the vendor's figures beyond its revenue are left out (:mod:`planner.privacy`);
+    without it the document shows everything, as both sides see it at sign-off.
     Raises :class:`planner.plan.PlanError` for an unknown scenario and ValueError for an
     unknown language.
     """
@@ -1328,8 +1389,10 @@ def build_pdf(
     else:
         chosen = 0
     outcomes = model.evaluate_many(variants)
+    if audience is not None and audience not in privacy.AUDIENCES:
+        raise ValueError(f"audience: {audience!r} is not one of {', '.join(privacy.AUDIENCES)}")
     writer = _Writer(
-        plan, outcomes, chosen, scenario, chosen_language, issued, version, signatories
+        plan, outcomes, chosen, scenario, chosen_language, issued, version, signatories, audience
     )
     title = plan.title if scenario is None else f"{plan.title} – {scenario}"
     buffer = io.BytesIO()
