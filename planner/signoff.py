@@ -281,13 +281,12 @@ def freeze(
         ).scalar()
         if existing == "signed":
             raise SignOffError(f"version {version} is already signed")
-        digest, title = conn.execute(
-            select(plan_versions.c.content_hash, plans.c.title).where(
-                plan_versions.c.plan_id == plan_id,
-                plan_versions.c.version == version,
-                plans.c.id == plan_id,
+        digest = conn.execute(
+            select(plan_versions.c.content_hash).where(
+                plan_versions.c.plan_id == plan_id, plan_versions.c.version == version
             )
-        ).one()
+        ).scalar_one()
+        title = conn.execute(select(plans.c.title).where(plans.c.id == plan_id)).scalar_one()
         values = {
             "content_hash": digest,
             "title": title,
