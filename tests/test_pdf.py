@@ -157,6 +157,7 @@ def test_a_scenario_can_be_the_documents_subject(example):
     # The conservative case loses money for the partner: only the vendor gains.
     assert i18n.t("verdict.vendor_only", "de") in summary
     assert "Konservativ (dieses Dokument)" in " ".join(pages)
+    assert all("Partner-Businessplan 2027-2029 – Konservativ" in page for page in pages)
 
 
 def test_bad_scenario_and_language_are_refused_clearly(example):

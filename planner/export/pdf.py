@@ -48,7 +48,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from planner import i18n, model, privacy
+from planner import decision, i18n, model, privacy
 from planner.analysis.sensitivity import Tornado, tornado
 from planner.export import charts
 from planner.plan import Plan, content_hash, get_value
@@ -553,6 +553,7 @@ class _Writer:
         if self.issued is not None:
             rows.append((self.t("pdf.cover.date"), self.date(self.issued)))
         rows.append((self.t("pdf.cover.version"), self.version))
+        rows += decision.lines(plan, self.language)  # the decision in principle, when recorded
         if self.audience:
             rows.append((self.t("pdf.cover.audience"), self.t(f"pdf.audience.{self.audience}")))
         details = Table(
@@ -1329,7 +1330,8 @@ class _Writer:
         version = clean(self.t("pdf.header_version", version=self.version))
         canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, version)
         room = BODY_WIDTH - pdfmetrics.stringWidth(version, regular, size) - 10 * mm
-        canvas.drawString(MARGIN_X, top, _fit(clean(self.plan.title), regular, size, room))
+        title = self.plan.title if self.scenario is None else f"{self.plan.title} – {self.scenario}"
+        canvas.drawString(MARGIN_X, top, _fit(clean(title), regular, size, room))
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, top - 2.5 * mm, PAGE_WIDTH - MARGIN_X, top - 2.5 * mm)
