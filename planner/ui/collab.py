@@ -12,6 +12,7 @@ All plan data shown through these helpers is the side's view (:mod:`planner.priv
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -230,10 +231,22 @@ def conflicts_panel(plan: Plan) -> None:
             )
 
 
+def poll_seconds() -> float:
+    """``PLANNER_POLL_SECONDS`` (default 1; 0 switches polling off, as the AppTests do)."""
+    try:
+        return max(0.0, float(os.environ.get("PLANNER_POLL_SECONDS", POLL_SECONDS)))
+    except ValueError:
+        return POLL_SECONDS
+
+
 def live(granted: Access) -> None:
     """Poll the plan's version every second; rerun the whole app when it moved."""
+    every = poll_seconds()
+    if not every:
+        access.heartbeat(store(), granted.plan_id, session_id(), display_name() or "?", granted)
+        return
 
-    @st.fragment(run_every=POLL_SECONDS)
+    @st.fragment(run_every=every)
     def _poll() -> None:
         access.heartbeat(store(), granted.plan_id, session_id(), display_name() or "?", granted)
         held: Snapshot | None = st.session_state.get(SNAPSHOT)
