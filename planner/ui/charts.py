@@ -1,4 +1,10 @@
-"""Altair charts of a computed plan: only reshaping and labelling, no arithmetic."""
+"""Charts of a computed plan, defined with altair: only reshaping and labelling, no arithmetic.
+
+Building and validating an altair chart costs about a quarter of a second, too slow for a
+dashboard that redraws on every edit. So each chart is defined once per set of labels with
+named data sources (:func:`functools.cache`), turned into its Vega-Lite spec, and every
+redraw only puts the plan's rows into that spec (a few milliseconds).
+"""
 
 from __future__ import annotations
 
@@ -48,15 +54,67 @@ def vega_locale(language: str) -> dict[str, Any]:
 
 
 def _dates(monthly: pd.DataFrame) -> pd.Series:
-    return pd.to_datetime(monthly["date"], format="%Y-%m")
+    return monthly["date"] + "-01"
 
 
-def _finish(chart: Any, language: str) -> Any:
-    return (
-        chart.properties(height=HEIGHT)
-        .configure(locale=vega_locale(language))
-        .configure_view(strokeWidth=0)
+def _finish(chart: Any, language: str) -> dict[str, Any]:
+    styled = chart.properties(height=HEIGHT).configure(locale=vega_locale(language))
+    spec: dict[str, Any] = styled.configure_view(strokeWidth=0).to_dict(validate=False)
+    return spec
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = frame.to_dict(orient="records")
+    # JSON has no NaN: an undefined value is a gap in the chart
+    return [{str(k): (None if v != v else v) for k, v in row.items()} for row in rows]
+
+
+def _with_data(spec: dict[str, Any], **tables: pd.DataFrame) -> dict[str, Any]:
+    """A cached spec with the plan's rows put into its named data sources."""
+    filled = dict(spec)
+    filled["datasets"] = {name: _records(frame) for name, frame in tables.items()}
+    return filled
+
+
+def _temporal_x(title: str) -> Any:
+    return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", labelAngle=0))
+
+
+def _money_y(title: str, **extra: Any) -> Any:
+    return alt.Y("value:Q", title=title, axis=alt.Axis(format=",.0f"), **extra)
+
+
+@cache
+def _cash_template(
+    partner: str, vendor: str, x: str, y: str, payback: str, language: str
+) -> dict[str, Any]:
+    colours = alt.Scale(domain=[partner, vendor], range=[PARTNER_COLOUR, VENDOR_COLOUR])
+    legend = alt.Legend(title=None, orient="top", labelLimit=320)
+    lines = (
+        alt.Chart(alt.NamedData("cash"))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=_temporal_x(x),
+            y=_money_y(y),
+            color=alt.Color("side:N", scale=colours, legend=legend),
+            tooltip=[
+                alt.Tooltip("date:T", title=x, format="%b %Y"),
+                alt.Tooltip("side:N", title=" "),
+                alt.Tooltip("value:Q", title=y, format=",.0f"),
+            ],
+        )
     )
+    zero = alt.Chart(alt.NamedData("zero")).mark_rule(color="#888", strokeDash=[2, 2])
+    points = alt.Chart(alt.NamedData("marks")).encode(
+        x="date:T", y="value:Q", color=alt.Color("side:N", scale=colours, legend=None)
+    )
+    layers = alt.layer(
+        zero.encode(y="value:Q"),
+        lines,
+        points.mark_point(size=140, filled=True, shape="diamond"),
+        points.mark_text(dy=-14, fontSize=12, fontWeight="bold").encode(text=alt.value(payback)),
+    )
+    return _finish(layers, language)
 
 
 def cumulative_cash(
@@ -65,7 +123,7 @@ def cumulative_cash(
     paybacks: Mapping[str, int | None],
     titles: Mapping[str, str],
     language: str,
-) -> Any:
+) -> dict[str, Any]:
     """Both sides' cumulative cash (the J-curves), the payback month of each side marked.
 
     ``names`` maps ``partner``/``vendor`` to legend labels, ``paybacks`` to payback months
@@ -73,53 +131,49 @@ def cumulative_cash(
     """
     dates = _dates(monthly)
     columns = {"partner": "cumulative_cash", "vendor": "vendor_cumulative_cash"}
-    long = pd.concat(
+    cash = pd.concat(
         [
             pd.DataFrame({"date": dates, "side": names[side], "value": monthly[column]})
             for side, column in columns.items()
         ],
         ignore_index=True,
     )
-    colours = alt.Scale(
-        domain=[names["partner"], names["vendor"]], range=[PARTNER_COLOUR, VENDOR_COLOUR]
+    marks = pd.DataFrame(
+        [
+            {"date": dates.iloc[month - 1], "side": names[side], "value": 0.0}
+            for side, month in paybacks.items()
+            if month
+        ],
+        columns=["date", "side", "value"],
     )
-    base = alt.Chart(long).encode(
-        x=alt.X("date:T", title=titles["x"], axis=alt.Axis(format="%b %Y", labelAngle=0)),
-        y=alt.Y("value:Q", title=titles["y"], axis=alt.Axis(format=",.0f")),
-        color=alt.Color(
-            "side:N", scale=colours, legend=alt.Legend(title=None, orient="top", labelLimit=320)
-        ),
+    spec = _cash_template(
+        names["partner"], names["vendor"], titles["x"], titles["y"], titles["payback"], language
     )
-    lines = base.mark_line(strokeWidth=2.5).encode(
-        tooltip=[
-            alt.Tooltip("date:T", title=titles["x"], format="%b %Y"),
-            alt.Tooltip("side:N", title=""),
-            alt.Tooltip("value:Q", title=titles["y"], format=",.0f"),
-        ]
-    )
-    zero = alt.Chart(pd.DataFrame({"value": [0.0]})).mark_rule(color="#888", strokeDash=[2, 2])
-    marks = [
-        {
-            "date": dates.iloc[month - 1],
-            "side": names[side],
-            "value": 0.0,
-            "label": titles["payback"],
-        }
-        for side, month in paybacks.items()
-        if month
-    ]
-    layers: list[Any] = [zero.encode(y="value:Q"), lines]
-    if marks:
-        points = alt.Chart(pd.DataFrame(marks)).encode(
-            x="date:T",
-            y="value:Q",
-            color=alt.Color("side:N", scale=colours, legend=None),
+    return _with_data(spec, cash=cash, marks=marks, zero=pd.DataFrame({"value": [0.0]}))
+
+
+@cache
+def _mix_template(parts: tuple[str, ...], x: str, y: str, language: str) -> dict[str, Any]:
+    chart = (
+        alt.Chart(alt.NamedData("mix"))
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(date):T", title=x, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=_money_y(y, stack="zero"),
+            color=alt.Color(
+                "part:N",
+                scale=alt.Scale(domain=list(parts), range=list(MIX_COLOURS)),
+                legend=alt.Legend(title=None, orient="top", labelLimit=320),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("yearmonth(date):T", title=x, format="%b %Y"),
+                alt.Tooltip("part:N", title=" "),
+                alt.Tooltip("value:Q", title=y, format=",.0f"),
+            ],
         )
-        layers.append(points.mark_point(size=140, filled=True, shape="diamond"))
-        layers.append(
-            points.mark_text(dy=-14, fontSize=12, fontWeight="bold").encode(text="label:N")
-        )
-    return _finish(alt.layer(*layers), language)
+    )
+    return _finish(chart, language)
 
 
 def revenue_mix(
@@ -127,75 +181,58 @@ def revenue_mix(
     parts: Sequence[tuple[str, str]],
     titles: Mapping[str, str],
     language: str,
-) -> Any:
+) -> dict[str, Any]:
     """The partner's revenue per month, stacked by source (``parts``: column, label)."""
     dates = _dates(monthly)
-    long = pd.concat(
-        [pd.DataFrame({"date": dates, "part": name, "value": monthly[col]}) for col, name in parts],
+    mix = pd.concat(
+        [
+            pd.DataFrame({"date": dates, "part": name, "order": i, "value": monthly[col]})
+            for i, (col, name) in enumerate(parts)
+        ],
         ignore_index=True,
     )
+    spec = _mix_template(tuple(name for _, name in parts), titles["x"], titles["y"], language)
+    return _with_data(spec, mix=mix)
+
+
+@cache
+def _team_template(x: str, y: str, language: str) -> dict[str, Any]:
     chart = (
-        alt.Chart(long)
-        .mark_bar()
+        alt.Chart(alt.NamedData("team"))
+        .mark_area(interpolate="step-after", color=PARTNER_COLOUR, opacity=0.25, line=True)
         .encode(
-            x=alt.X("yearmonth(date):T", title=titles["x"], axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("value:Q", title=titles["y"], stack="zero", axis=alt.Axis(format=",.0f")),
-            color=alt.Color(
-                "part:N",
-                scale=alt.Scale(domain=[name for _, name in parts], range=list(MIX_COLOURS)),
-                legend=alt.Legend(title=None, orient="top", labelLimit=320),
-            ),
-            order=alt.Order("part:N"),
+            x=_temporal_x(x),
+            y=alt.Y("value:Q", title=y, axis=alt.Axis(format=",.1~f")),
             tooltip=[
-                alt.Tooltip("yearmonth(date):T", title=titles["x"], format="%b %Y"),
-                alt.Tooltip("part:N", title=""),
-                alt.Tooltip("value:Q", title=titles["y"], format=",.0f"),
+                alt.Tooltip("date:T", title=x, format="%b %Y"),
+                alt.Tooltip("value:Q", title=y, format=",.1f"),
             ],
         )
     )
     return _finish(chart, language)
 
 
-def headcount(monthly: pd.DataFrame, titles: Mapping[str, str], language: str) -> Any:
+def headcount(monthly: pd.DataFrame, titles: Mapping[str, str], language: str) -> dict[str, Any]:
     """The partner's team in FTE per month (the hiring ramp)."""
-    frame = pd.DataFrame({"date": _dates(monthly), "value": monthly["headcount"]})
-    chart = (
-        alt.Chart(frame)
-        .mark_area(interpolate="step-after", color=PARTNER_COLOUR, opacity=0.35, line=True)
-        .encode(
-            x=alt.X("date:T", title=titles["x"], axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("value:Q", title=titles["y"], axis=alt.Axis(format=",.1~f")),
-            tooltip=[
-                alt.Tooltip("date:T", title=titles["x"], format="%b %Y"),
-                alt.Tooltip("value:Q", title=titles["y"], format=",.1f"),
-            ],
-        )
-    )
-    return _finish(chart, language)
+    team = pd.DataFrame({"date": _dates(monthly), "value": monthly["headcount"]})
+    return _with_data(_team_template(titles["x"], titles["y"], language), team=team)
 
 
 def lines(
-    frame: pd.DataFrame,
-    series: str,
-    titles: Mapping[str, str],
-    language: str,
-    dashed: Sequence[str] = (),
-) -> Any:
-    """Several monthly series over each other (``frame``: date, ``series``, value)."""
-    data = frame.assign(date=_dates(frame), dashed=frame[series].isin(list(dashed)))
+    frame: pd.DataFrame, series: str, titles: Mapping[str, str], language: str
+) -> dict[str, Any]:
+    """Several monthly series over each other (``frame``: date ``YYYY-MM``, ``series``, value)."""
+    data = frame.assign(date=_dates(frame))
     chart = (
         alt.Chart(data)
         .mark_line(strokeWidth=2)
         .encode(
-            x=alt.X("date:T", title=titles["x"], axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("value:Q", title=titles["y"], axis=alt.Axis(format=",.0f")),
-            color=alt.Color(
-                f"{series}:N", legend=alt.Legend(title=None, orient="top", labelLimit=320)
-            ),
-            strokeDash=alt.condition("datum.dashed", alt.value([5, 4]), alt.value([1, 0])),
+            x=_temporal_x(titles["x"]),
+            y=_money_y(titles["y"]),
+            color=alt.Color(f"{series}:N", legend=alt.Legend(title=None, orient="top")),
             tooltip=[
                 alt.Tooltip("date:T", title=titles["x"], format="%b %Y"),
-                alt.Tooltip(f"{series}:N", title=""),
+                alt.Tooltip(f"{series}:N", title=" "),
                 alt.Tooltip("value:Q", title=titles["y"], format=",.0f"),
             ],
         )
@@ -203,14 +240,42 @@ def lines(
     return _finish(chart, language)
 
 
-def bars(frame: pd.DataFrame, x: str, y: str, titles: Mapping[str, str], language: str) -> Any:
-    """A plain bar chart (``x`` quantitative, ``y`` ordinal) such as a histogram or tornado."""
+def tornado(frame: pd.DataFrame, titles: Mapping[str, str], language: str) -> dict[str, Any]:
+    """Bars from the base figure to the figure at each driver's low and high value.
+
+    ``frame``: ``driver``, ``case`` (label of low/high), ``start`` (base) and ``end``.
+    """
     chart = (
         alt.Chart(frame)
-        .mark_bar(color=PARTNER_COLOUR)
+        .mark_bar()
         .encode(
-            x=alt.X(f"{x}:Q", title=titles["x"], axis=alt.Axis(format=",.0f")),
-            y=alt.Y(f"{y}:N", title=titles["y"], sort=None),
+            y=alt.Y("driver:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
+            x=alt.X("start:Q", title=titles["x"], axis=alt.Axis(format=",.0f")),
+            x2="end:Q",
+            color=alt.Color(
+                "case:N",
+                scale=alt.Scale(range=[VENDOR_COLOUR, PARTNER_COLOUR]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("driver:N", title=" "),
+                alt.Tooltip("case:N", title=" "),
+                alt.Tooltip("end:Q", title=titles["x"], format=",.0f"),
+            ],
+        )
+    )
+    return _finish(chart.properties(height=max(HEIGHT, 28 * frame["driver"].nunique())), language)
+
+
+def histogram(frame: pd.DataFrame, titles: Mapping[str, str], language: str) -> dict[str, Any]:
+    """A distribution from bin edges and counts (``frame``: ``low``, ``high``, ``count``)."""
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color=PARTNER_COLOUR, opacity=0.8)
+        .encode(
+            x=alt.X("low:Q", title=titles["x"], axis=alt.Axis(format=",.0f")),
+            x2="high:Q",
+            y=alt.Y("count:Q", title=titles["y"]),
         )
     )
     return _finish(chart, language)

@@ -7,14 +7,16 @@ problems under the widget that asked for it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from planner.model import Outcome, evaluate
 from planner.plan import Plan, PlanError, with_values
 from planner.ui import library, state
+
+T = TypeVar("T")
 
 
 def outcome() -> Outcome:
@@ -42,6 +44,19 @@ def previous_outcome() -> Outcome | None:
         ss[state.PREVIOUS] = cached
     result: Outcome | None = cached[1]
     return result
+
+
+def memo(name: str, build: Callable[[], T]) -> T:
+    """``build()`` once per plan revision and UI language (tables, chart specs of a page)."""
+    ss = st.session_state
+    key = (ss[state.REVISION], state.language())
+    store: dict[str, tuple[Any, Any]] = ss.setdefault(state.MEMO, {})
+    hit = store.get(name)
+    if hit is None or hit[0] != key:
+        hit = (key, build())
+        store[name] = hit
+    value: T = hit[1]
+    return value
 
 
 def _put(plan: Plan) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 from planner import i18n
 from planner.model import MONTH_FIGURES, Outcome
 from planner.plan import Plan
-from planner.ui import charts, state
+from planner.ui import charts, session, state
 from planner.ui.text import figure, figure_delta, label, month_of, plain, term, tr
 
 Side = Literal["partner", "vendor"]
@@ -114,34 +114,43 @@ def _titles(plan: Plan, y: str) -> dict[str, str]:
 def cash_chart(result: Outcome) -> None:
     """Cumulative cash of both sides, payback marked."""
     plan = result.plan
-    chart = charts.cumulative_cash(
-        result.monthly,
-        names={"partner": plan.partner.name, "vendor": plan.vendor.name},
-        paybacks={side: result.kpis[side]["payback_month"] for side in ("partner", "vendor")},
-        titles=_titles(plan, tr("chart.amount", currency=plan.currency)),
-        language=state.language(),
+    chart = session.memo(
+        "chart:cash",
+        lambda: charts.cumulative_cash(
+            result.monthly,
+            names={"partner": plan.partner.name, "vendor": plan.vendor.name},
+            paybacks={side: result.kpis[side]["payback_month"] for side in ("partner", "vendor")},
+            titles=_titles(plan, tr("chart.amount", currency=plan.currency)),
+            language=state.language(),
+        ),
     )
-    st.altair_chart(chart, width="stretch", key="chart:cash")
+    st.vega_lite_chart(chart, width="stretch", key="chart:cash")
 
 
 def mix_chart(result: Outcome) -> None:
     """The partner's revenue per month by source."""
     plan = result.plan
-    chart = charts.revenue_mix(
-        result.monthly,
-        [(part, tr(f"mix.{part}")) for part in REVENUE_PARTS],
-        _titles(plan, tr("chart.amount", currency=plan.currency)),
-        state.language(),
+    chart = session.memo(
+        "chart:mix",
+        lambda: charts.revenue_mix(
+            result.monthly,
+            [(part, tr(f"mix.{part}")) for part in REVENUE_PARTS],
+            _titles(plan, tr("chart.amount", currency=plan.currency)),
+            state.language(),
+        ),
     )
-    st.altair_chart(chart, width="stretch", key="chart:mix")
+    st.vega_lite_chart(chart, width="stretch", key="chart:mix")
 
 
 def team_chart(result: Outcome) -> None:
     """The partner's headcount ramp."""
-    chart = charts.headcount(
-        result.monthly, _titles(result.plan, label("headcount")), state.language()
+    chart = session.memo(
+        "chart:team",
+        lambda: charts.headcount(
+            result.monthly, _titles(result.plan, label("headcount")), state.language()
+        ),
     )
-    st.altair_chart(chart, width="stretch", key="chart:team")
+    st.vega_lite_chart(chart, width="stretch", key="chart:team")
 
 
 def year_columns(plan: Plan, yearly: pd.DataFrame) -> list[str]:
@@ -158,30 +167,39 @@ def year_columns(plan: Plan, yearly: pd.DataFrame) -> list[str]:
     ]
 
 
-def money_table(
+def money_frame(
     plan: Plan, frame: pd.DataFrame, lines: Sequence[str], columns: Sequence[str]
-) -> None:
-    """Rows of amounts (``frame`` rows = periods) shown transposed: one line per item."""
+) -> pd.DataFrame:
+    """Rows of amounts (``frame`` rows = periods) transposed, formatted: one line per item."""
     language = state.language()
     body = {
         title: [i18n.money(frame.iloc[i][line], plan.currency, language) for line in lines]
         for i, title in enumerate(columns)
     }
-    table = pd.DataFrame(body, index=[label(line) for line in lines])
+    return pd.DataFrame(body, index=[label(line) for line in lines])
+
+
+def show_money_frame(table: pd.DataFrame, key: str) -> None:
+    """A formatted table, amounts right-aligned, every line visible."""
     st.dataframe(
         table,
         width="stretch",
-        height=ROW_HEIGHT * (len(lines) + 1) + 3,
+        height=ROW_HEIGHT * (len(table) + 1) + 3,
         column_config={
-            title: st.column_config.TextColumn(title, alignment="right") for title in columns
+            title: st.column_config.TextColumn(title, alignment="right") for title in table.columns
         },
+        key=key,
     )
 
 
 def pnl(side: Side, result: Outcome) -> None:
     """A side's yearly P&L and cash flow."""
-    yearly = result.yearly
-    money_table(result.plan, yearly, PNL_LINES[side], year_columns(result.plan, yearly))
+
+    def build() -> pd.DataFrame:
+        yearly = session.memo("yearly", lambda: result.yearly)
+        return money_frame(result.plan, yearly, PNL_LINES[side], year_columns(result.plan, yearly))
+
+    show_money_frame(session.memo(f"pnl:{side}", build), key=f"pnl:{side}")
 
 
 def coming(feature: str) -> None:
