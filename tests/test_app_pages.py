@@ -243,3 +243,12 @@ def test_problem_lines_are_shown_literally() -> None:
 
     assert unescape(plain("*x* [a](b) <b>&amp; :red[y]")) == "*x* [a](b) <b>&amp; :red[y]"
     assert str(Problem("a.b", "c")) == "a.b: c"
+
+
+@pytest.mark.parametrize("kind", ["pdf", "xlsx"])
+def test_the_export_page_builds_a_document_on_click(app: AppTest, kind: str) -> None:
+    app.switch_page(page("export")).run()
+    assert not app.get("download_button")  # nothing is built before the click
+    app.button(key=f"export.build.{kind}").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert len(app.get("download_button")) == 1

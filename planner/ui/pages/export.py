@@ -1,9 +1,64 @@
-"""placeholder"""
+"""Export: the business-plan PDF and the workbook with live formulas, built on click."""
+
+import importlib
 
 import streamlit as st
 
-from planner.ui import widgets
+from planner.ui import state, widgets
 from planner.ui.text import tr
 
+plan = state.plan_in_force()
+ss = st.session_state
 st.title(tr("export.title"))
-widgets.coming("export")
+st.caption(tr("export.caption"))
+
+try:
+    pdf = importlib.import_module("planner.export.pdf")
+    xlsx = importlib.import_module("planner.export.xlsx")
+except ImportError:
+    widgets.coming("export")
+    st.stop()
+
+names = [""] + [s.name for s in plan.scenarios]
+scenario = st.selectbox(
+    tr("export.scenario"),
+    names,
+    format_func=lambda n: n or tr("export.base"),
+    key="export.scenario",
+)
+language = st.selectbox(
+    tr("export.language"),
+    ("de", "en"),
+    index=("de", "en").index(plan.language),
+    format_func=lambda code: tr(f"language.{code}"),
+    key="export.language",
+)
+stem = ss[state.PLAN_FILE].removesuffix(".yaml") + (f"-{scenario}" if scenario else "")
+left, right = st.columns(2, gap="large")
+for column, kind, build, suffix, mime in (
+    (left, "pdf", pdf.build_pdf, "pdf", "application/pdf"),
+    (
+        right,
+        "xlsx",
+        xlsx.build_workbook,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+):
+    with column:
+        st.subheader(tr(f"export.{kind}"))
+        st.caption(tr(f"export.{kind}_caption"))
+        wanted = (ss[state.REVISION], scenario, language)
+        if st.button(tr("export.build"), key=f"export.build.{kind}", type="primary"):
+            data = build(plan, scenario=scenario or None, language=language)
+            ss[f"export.{kind}.data"] = (wanted, data)
+        built = ss.get(f"export.{kind}.data")
+        if built is not None and built[0] == wanted:
+            st.download_button(
+                tr("export.download"),
+                data=built[1],
+                file_name=f"{stem}.{suffix}",
+                mime=mime,
+                key=f"export.download.{kind}",
+                icon=":material/download:",
+            )
