@@ -1,0 +1,143 @@
+"""The sign-off panel in the app (AppTest): freeze, both sides sign, signed exports verify."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner import signoff
+from planner.access import Access
+from planner.store import Store
+from planner.ui import collab, signoff_panel
+from planner.verify import verify_bytes
+from tests.store_support import example_plan
+
+
+def _app() -> None:
+    from planner.ui import signoff_panel
+
+    signoff_panel.render()
+
+
+@pytest.fixture
+def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
+    collab.store.clear()  # type: ignore[attr-defined]
+    store = Store()
+    yield store, store.create_plan(example_plan(), author="Vera", side="vendor")
+    collab.store.clear()  # type: ignore[attr-defined]
+    store.close()
+
+
+def _session(plan_id: str, role: str, name: str) -> AppTest:
+    app = AppTest.from_function(_app, default_timeout=60)
+    app.session_state[collab.ACCESS] = Access(plan_id, role)
+    app.session_state[collab.NAME] = name
+    app.session_state["ui_language"] = "en"
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _sign(app: AppTest, title: str) -> None:
+    app.text_input(key=signoff_panel.SIGN_TITLE).input(title)
+    app.button(key=signoff_panel.SIGN).click().run()
+    assert not app.exception, app.exception
+
+
+def test_freeze_sign_by_both_sides_and_the_signed_exports_verify(
+    shared: tuple[Store, str],
+) -> None:
+    store, plan_id = shared
+    max_ = _session(plan_id, "owner", "Max Roth")
+    anna = _session(plan_id, "partner_editor", "Anna Berger")
+    eve = _session(plan_id, "viewer", "Eve")
+    assert signoff_panel.FREEZE not in [b.key for b in eve.button]  # a viewer cannot freeze
+
+    max_.button(key=signoff_panel.FREEZE).click().run()
+    pending = signoff.pending(store, plan_id)
+    assert pending is not None
+    assert pending.version == 1
+    assert any("Version 1 is frozen for sign-off" in i.value for i in max_.info)
+
+    # the partner's page shows the freeze and a form for the partner's signature only
+    anna.run()
+    assert anna.text_input(key=signoff_panel.SIGN_NAME).value == "Anna Berger"
+    _sign(anna, "CEO")
+    half = signoff.record(store, plan_id, 1)
+    assert half is not None
+    assert half.missing() == ("vendor",)
+    assert signoff_panel.SIGN not in [b.key for b in anna.button]  # her side has signed
+
+    eve.run()
+    assert any("view-only link cannot sign" in i.value for i in eve.info)
+    assert signoff_panel.SIGN not in [b.key for b in eve.button]
+
+    max_.run()
+    _sign(max_, "Partner Manager")
+    done = signoff.last_signed(store, plan_id)
+    assert done is not None
+    assert done.signed
+    vendor = done.signature("vendor")
+    assert vendor is not None
+    assert (vendor.name, vendor.title) == ("Max Roth", "Partner Manager")
+    assert any("Version 1 is signed by both sides" in s.value for s in max_.success)
+
+    max_.button(key=signoff_panel.PREPARE).click().run()
+    assert not max_.exception, max_.exception
+    pdf, xlsx = max_.session_state[signoff_panel.EXPORTS][(plan_id, 1, "en")]
+    for data in (pdf, xlsx):
+        verdict = verify_bytes(data)
+        assert verdict.ok, verdict.message
+        assert verdict.message.startswith('signed version 1 of "ACME x Nordwind"')
+
+
+def test_an_edit_while_frozen_is_refused_and_a_later_one_shows_as_an_amendment(
+    shared: tuple[Store, str],
+) -> None:
+    store, plan_id = shared
+    signoff.freeze(store, plan_id, role="owner", author="Max")
+    refused = store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Anna", "partner")
+    assert refused.status == "refused"
+    for side, role in (("partner", "partner_editor"), ("vendor", "owner")):
+        signoff.sign(store, plan_id, 1, side=side, role=role, name=side, title="X")
+    assert store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Anna", "partner").ok
+
+    max_ = _session(plan_id, "owner", "Max Roth")
+    assert any("version 2 differs from signed version 1" in w.value for w in max_.warning)
+    table = max_.dataframe[0].value
+    assert table.to_dict("records") == [
+        {"Assumption": "List price per deal", "Signed": "€42,000", "Now": "€45,000"}
+    ]
+    # the amendment can be frozen in turn
+    assert max_.button(key=signoff_panel.FREEZE).label == "Freeze version 2 for sign-off"
+
+
+def test_the_decision_in_principle_is_recorded_on_the_shared_plan(
+    shared: tuple[Store, str],
+) -> None:
+    store, plan_id = shared
+    anna = _session(plan_id, "partner_editor", "Anna Berger")
+    anna.text_input(key=signoff_panel.DECISION_PARTNER).input("Anna Berger (CEO)")
+    anna.text_input(key=signoff_panel.DECISION_VENDOR).input("Max Roth (Partner Manager)")
+    anna.text_area(key=signoff_panel.DECISION_NOTE).input("Go ahead\nwith two AEs")
+    anna.date_input(key=signoff_panel.DECISION_DATE).set_value("2027-01-04")
+    submit = next(b for b in anna.button if "Save the decision" in b.label)
+    submit.click().run()
+    assert not anna.exception, anna.exception
+    decision = store.plan_at(plan_id).decision
+    assert decision is not None
+    assert decision.model_dump() == {
+        "date": "2027-01-04",
+        "partner": "Anna Berger (CEO)",
+        "vendor": "Max Roth (Partner Manager)",
+        "note": "Go ahead with two AEs",  # line breaks become spaces (one-line note)
+    }
+    shown = [m.value for m in anna.markdown]
+    assert "Took part \\(partner\\): Anna Berger \\(CEO\\)" in shown  # user text shown literally
+    assert "Decision in principle on: 4 January 2027" in shown
