@@ -355,3 +355,45 @@ def test_vendor_edition_keeps_the_partners_private_values_out(example):
     assert "Dienstleistung je Abschluss 12.000 €" in full_text
     with pytest.raises(ValueError, match="audience: 'board' is not one of vendor, partner"):
         build_pdf(plan, audience="board")
+
+
+NAMES = st.text(
+    alphabet=st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=200
+).filter(lambda name: name.strip() != "")
+
+
+@settings(max_examples=8, deadline=None)
+@given(title=NAMES, partner=NAMES, vendor=NAMES, role=NAMES)
+def test_any_valid_names_render(title, partner, vendor, role):
+    # Whatever the plan accepts as a name (any Unicode, up to 200 characters) renders: long
+    # titles are cut in the header, unknown glyphs replaced, markup characters escaped.
+    try:
+        plan = validate(
+            plan_data(
+                title=title,
+                partner={"name": partner, "kind": "si"},
+                vendor={"name": vendor},
+                resources=[{**sales(cost=10_000), "role": role}],
+            )
+        )
+    except PlanError:
+        return  # a name the schema refuses (its own tests cover that) never reaches the PDF
+    pages = pages_of(build_pdf(plan))
+    assert 7 <= len(pages) <= 10
+    assert all(f"Seite {n} von {len(pages)}" in page for n, page in enumerate(pages, start=1))
+
+
+def test_very_large_amounts_render_whole():
+    # 1,000 sales FTE closing 100 deals each a month at 1,000,000 list, +50 % a year:
+    # amounts up to about 10^15 per year must still print in full, never as 1e+15.
+    plan = make_plan(
+        months=120,
+        resources=[sales(fte=1000, cost=1e6)],
+        revenue={"deals_per_sales_fte_month": 100, "deal_size": 1e6, "annual_price_uplift": 0.5},
+        vendor_programme={"gross_margin": 0.5},
+    )
+    text = " ".join(pages_of(build_pdf(plan)))
+    total = evaluate(plan).kpis["partner"]["revenue"]
+    assert total > 1e15
+    assert _flat(i18n.money(total, "EUR", "de")) in text
+    assert "e+" not in text

@@ -431,9 +431,10 @@ class _Writer:
             ]
             for row in body
         ]
+        size = self.fitting_size(body, widths, numeric_from)
         commands: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
-            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("FONTSIZE", (0, 0), (-1, -1), size),
             ("LEADING", (0, 0), (-1, -1), 10),
             ("TEXTCOLOR", (0, 0), (-1, -1), INK),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -462,6 +463,19 @@ class _Writer:
         table = Table([head, *body], colWidths=list(widths), repeatRows=1, hAlign="LEFT")
         table.setStyle(TableStyle(commands))
         return table
+
+    def fitting_size(
+        self, body: Sequence[Sequence[Any]], widths: Sequence[float], numeric_from: int
+    ) -> float:
+        """The font size (points, 8 down to 5) at which every plain cell fits its column,
+        so that very large amounts shrink rather than run into the next column."""
+        size = 8.0
+        for row in body:
+            for i, cell in enumerate(row):
+                if i >= numeric_from and isinstance(cell, str) and cell:
+                    needed = pdfmetrics.stringWidth(cell, self.fonts.bold, 8) + 8
+                    size = min(size, 8 * widths[i] / needed)
+        return max(5.0, math.floor(size * 4) / 4)
 
     def pairs(self, rows: Sequence[tuple[str, str]], label_width: float = 95 * mm) -> Table:
         """Label / value rows (assumptions)."""
