@@ -173,7 +173,7 @@ def test_key_figures_are_formulas_with_side_prefixed_names(example, example_book
         "=SUMPRODUCT(monthly_cash_flow/(1+discount_rate)^(monthly_month/12))"
     )
     irr = named_cell(example_book, "partner_irr").value
-    assert "(1+IRR(monthly_cash_flow,irr_guess))^12-1" in irr
+    assert "(1+IRR(monthly_cash_flow,partner_irr_guess))^12-1" in irr
     assert named_cell(example_book, "mutual").value == "=AND(partner_npv>0,vendor_npv>0)"
 
 

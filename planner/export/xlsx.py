@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import math
 import re
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -928,7 +929,9 @@ def figure_formula(side: str, figure: str, months: int) -> str:
         "npv": f"SUMPRODUCT({cf}/(1+discount_rate)^(monthly_month/12))",
         "irr": (
             f'IF(OR(COUNTIF({cf},"<0")=0,COUNTIF({cf},">0")=0),{missing},'
-            f"IFERROR((1+IRR({cf},irr_guess))^12-1,{missing}))"
+            # Newton from the guess; then from 1 % and -10 % a month before giving up
+            f"IFERROR((1+IRR({cf},{side}_irr_guess))^12-1,IFERROR((1+IRR({cf},0.01))^12-1,"
+            f"IFERROR((1+IRR({cf},-0.1))^12-1,{missing}))))"
         ),
         # the month after the last negative cumulative month: LOOKUP finds the last match
         "payback_month": (
@@ -944,6 +947,18 @@ def figure_formula(side: str, figure: str, months: int) -> str:
         "roi": f"IF({peak}>0,{last_cum}/{peak},{missing})",
     }
     return formulas[figure]
+
+
+def irr_guess(annual: float | None) -> float:
+    """Where the spreadsheet's IRR search starts (monthly): the app's own monthly IRR at
+    export, so the workbook finds the same root and, after edits, starts next to it.
+
+    >>> irr_guess(None), round(irr_guess(0.12682503013196977), 12)
+    (0.01, 0.01)
+    """
+    if annual is None or not math.isfinite(annual) or annual <= -1:
+        return 0.01
+    return float((1.0 + annual) ** (1.0 / 12.0) - 1.0)
 
 
 def _figure_format(figure: str, fmt: Formats) -> str:
@@ -989,9 +1004,10 @@ def _write_figures(
     _name(wb, "mutual", _ref(FIGURES, 2, row))
     row += 2
     _put(ws, row, 1, i18n.t("xlsx.figures.irr_guess", language))
-    _put(ws, row, 2, 0.01, "0.00%", fill=_INPUT_FILL)
+    for offset, side in enumerate(("partner", "vendor")):
+        _put(ws, row, 2 + offset, irr_guess(kpis[side]["irr"]), "0.00%", fill=_INPUT_FILL)
+        _name(wb, f"{side}_irr_guess", _ref(FIGURES, 2 + offset, row))
     _put(ws, row, 6, "irr_guess", font=_KEY_FONT)
-    _name(wb, "irr_guess", _ref(FIGURES, 2, row))
     _put(ws, row + 1, 1, i18n.t("xlsx.figures.note", language))
     ws.freeze_panes = "B3"
     _widths(ws, {1: 40, 2: 18, 3: 18, 4: 22, 5: 22, 6: 18})

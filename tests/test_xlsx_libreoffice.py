@@ -1,0 +1,318 @@
+"""The workbook recalculated by a real spreadsheet engine reproduces the model.
+
+Every workbook of this module is converted in ONE LibreOffice call (it takes seconds to start),
+with a private profile; the workbook asks for a full calculation on load, so LibreOffice
+evaluates every formula, and openpyxl reads the results (``data_only=True``). The monthly
+table, the yearly table and both sides' key figures must match ``model.evaluate`` to 1e-6
+relative (absolute, scaled to the series, for values near 0).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+import shutil
+import subprocess
+from typing import Any
+
+import openpyxl
+import pytest
+
+from planner import i18n, model
+from planner.export.workbook_import import read_workbook
+from planner.export.xlsx import MONTHLY, MONTHLY_FIRST_ROW, YEARLY, build_workbook
+from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan, content_hash, load, with_values
+from tests.factories import EXAMPLE, ROOT, delivery, investment, make_plan, sales
+
+pytestmark = pytest.mark.libreoffice
+
+REL = 1e-6
+SOFFICE_SECONDS = 600
+EDIT = {"revenue.deal_size": 50000.0, "resources.0.fte": 3.0, "revenue.subscription": False}
+"""Inputs changed in the exported workbook before recalculation: the workbook is a model."""
+
+
+def random_plan(seed: int) -> Plan:
+    """A plan with values a person might type, drawn from a fixed seed."""
+    rng = random.Random(seed)
+    months = rng.choice([12, 18, 30, 36, 61, 120])
+    functions = ["sales", "presales", "delivery", "support", "management"]
+    resources = [
+        {
+            "role": f"Role {i}",
+            "function": rng.choice(functions[:3] * 2 + functions),
+            "fte": rng.choice([0.5, 1, 2, 3]),
+            "start_month": rng.randint(1, months),
+            "annual_cost": rng.randrange(40_000, 160_000, 5_000),
+            "ramp_months": rng.choice([0, 1, 3, 6, 12]),
+        }
+        for i in range(rng.randint(0, 6))
+    ]
+    investments = [
+        {
+            **investment(rng.randrange(1_000, 60_000, 500), rng.randint(1, months)),
+            "every_months": rng.choice([0, 0, 1, 3, 5, 12, 24]),
+            "vendor_share": rng.choice([0, 0.25, 0.5, 1]),
+        }
+        for _ in range(rng.randint(0, 4))
+    ]
+    tiers = [
+        {"threshold": rng.randrange(0, 2_000_000, 50_000), "rate": rng.choice([0.01, 0.03, 0.05])}
+        for _ in range(rng.randint(0, 3))
+    ]
+    return make_plan(
+        months=months,
+        discount_rate=rng.choice([0, 0.08, 0.12]),
+        opex_per_month=rng.randrange(0, 10_000, 500),
+        resources=resources,
+        investments=investments,
+        revenue={
+            "deals_per_sales_fte_month": rng.choice([0, 0.3, 0.8, 1.5]),
+            "deal_size": rng.randrange(5_000, 100_000, 1_000),
+            "subscription": rng.random() < 0.6,
+            "monthly_churn": rng.choice([0, 0.005, 0.02]),
+            "annual_price_uplift": rng.choice([0, 0.03, 0.1]),
+            "partner_margin": rng.choice([0.1, 0.25, 0.4]),
+            "services_per_deal": rng.randrange(0, 30_000, 1_000),
+            "delivery_capacity_per_fte_month": rng.randrange(0, 30_000, 1_000),
+            "managed_fee_per_customer_month": rng.choice([0, 50, 150]),
+        },
+        vendor_programme={
+            "mdf_rate": rng.choice([0, 0.02, 0.05]),
+            "rebate_tiers": tiers,
+            "gross_margin": rng.choice([0.6, 0.85]),
+            "partner_manager_fte": rng.choice([0, 0.2, 1]),
+            "partner_manager_annual_cost": 120_000,
+        },
+    )
+
+
+def generated_plans() -> dict[str, Plan]:
+    """Plans that reach the corners of MODEL.md section 2 and 4."""
+    team = [sales(fte=2, ramp=4, cost=90_000), delivery(fte=1, start=3, ramp=2, cost=80_000)]
+    revenue = {
+        "deals_per_sales_fte_month": 0.7,
+        "deal_size": 24_000,
+        "monthly_churn": 0.01,
+        "annual_price_uplift": 0.05,
+        "partner_margin": 0.3,
+        "services_per_deal": 9_000,
+        "delivery_capacity_per_fte_month": 12_000,
+        "managed_fee_per_customer_month": 80,
+    }
+    programme = {
+        "mdf_rate": 0.02,
+        "rebate_tiers": [
+            {"threshold": 150_000, "rate": 0.02},
+            {"threshold": 400_000, "rate": 0.05},
+        ],
+        "gross_margin": 0.8,
+        "partner_manager_fte": 0.25,
+        "partner_manager_annual_cost": 110_000,
+    }
+    base: dict[str, Any] = {
+        "discount_rate": 0.1,
+        "opex_per_month": 1_500,
+        "resources": team,
+        "revenue": revenue,
+        "vendor_programme": programme,
+    }
+    return {
+        # 30 months: the last plan year has 6 months, so its rebate thresholds are halved
+        "partial-year": make_plan(**base, months=30),
+        "recurring-investments": make_plan(
+            **base,
+            months=40,
+            investments=[
+                investment(5_000, 2, every=12, vendor_share=0.5),
+                investment(700, 1, every=1),
+                investment(3_000, 7, every=5, vendor_share=1),
+                investment(20_000, 40),
+            ],
+        ),
+        "zero-sales": make_plan(**{**base, "resources": [delivery(cost=70_000)]}, months=24),
+        "no-rebate-tiers": make_plan(
+            **{**base, "vendor_programme": {**programme, "rebate_tiers": []}}, months=12
+        ),
+        "one-off-licences": make_plan(
+            **{**base, "revenue": {**revenue, "subscription": False}}, months=36
+        ),
+        "never-negative": make_plan(
+            months=12,
+            resources=[sales()],
+            revenue={"deals_per_sales_fte_month": 1, "deal_size": 1_200, "partner_margin": 0.5},
+            vendor_programme={"gross_margin": 0.5},
+        ),
+        "120-months": make_plan(**base, months=120, start="2029-11"),
+        **{f"random-{seed}": random_plan(seed) for seed in range(6)},
+    }
+
+
+def cases() -> dict[str, tuple[Plan, bytes]]:
+    """Name -> (the plan the workbook must reproduce, the workbook)."""
+    example = load(EXAMPLE)
+    out: dict[str, tuple[Plan, bytes]] = {
+        "example": (example, build_workbook(example)),
+        "example-en": (example, build_workbook(example, language="en")),
+        "example-konservativ": (
+            example.scenario("Konservativ"),
+            build_workbook(example, scenario="Konservativ"),
+        ),
+    }
+    for path in TEMPLATES:
+        plan = load(path)
+        out[f"template-{path.stem}"] = (plan, build_workbook(plan))
+    for name, plan in generated_plans().items():
+        out[name] = (plan, build_workbook(plan))
+    out["example-edited"] = (with_values(example, EDIT), edit(out["example"][1], EDIT))
+    return out
+
+
+def edit(data: bytes, changes: dict[str, Any]) -> bytes:
+    """The workbook with input cells changed, as someone would in a spreadsheet program."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    for path, value in changes.items():
+        sheet, cell = wb.defined_names[path.replace(".", "_")].attr_text.split("!")
+        wb[sheet.strip("'")][cell.replace("$", "")].value = value
+    wb.calculation.fullCalcOnLoad = True
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> dict[str, tuple[Plan, bytes]]:
+    """Every case's workbook after LibreOffice recalculated and saved it: name -> (plan, bytes)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) is needed: scripts/test installs it"
+    source = tmp_path_factory.mktemp("xlsx-in")
+    target = tmp_path_factory.mktemp("xlsx-out")
+    profile = tmp_path_factory.mktemp("lo-profile")
+    all_cases = cases()
+    files = []
+    for name, (_, data) in all_cases.items():
+        (source / f"{name}.xlsx").write_bytes(data)
+        files.append(str(source / f"{name}.xlsx"))
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(target),
+        *files,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_SECONDS)
+    assert done.returncode == 0, done.stderr
+    return {
+        name: (plan, (target / f"{name}.xlsx").read_bytes())
+        for name, (plan, _) in all_cases.items()
+    }
+
+
+TEMPLATES = sorted((ROOT / "templates").glob("*.yaml"))
+NAMES = [
+    "example",
+    "example-en",
+    "example-konservativ",
+    *(f"template-{path.stem}" for path in TEMPLATES),
+    *generated_plans(),
+    "example-edited",
+]
+
+
+def values(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+
+
+def close(got: Any, expected: Any, scale: float) -> bool:
+    """Within 1e-6 relative, or 1e-6 of the series' magnitude for values near 0."""
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
+        return got in (None, i18n.MISSING)
+    if isinstance(expected, str):
+        return got == expected
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return bool(got) == bool(expected) and isinstance(got, bool)
+    if not isinstance(got, (int, float)):
+        return False
+    return math.isclose(got, expected, rel_tol=REL, abs_tol=REL * max(1.0, scale))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_monthly_table_matches_the_model(recalculated, name):
+    plan, data = recalculated[name]
+    expected = model.evaluate(plan).monthly
+    ws = values(data)[MONTHLY]
+    keys = [cell.value for cell in ws[2]]
+    assert keys[: len(MONTHLY_COLUMNS)] == list(MONTHLY_COLUMNS)
+    rows = list(ws.iter_rows(min_row=MONTHLY_FIRST_ROW, values_only=True))[: plan.months]
+    wrong = []
+    for column in MONTHLY_COLUMNS:
+        series = expected[column].tolist()
+        scale = max((abs(v) for v in series), default=0.0) if column != "date" else 0.0
+        got = [row[keys.index(column)] for row in rows]
+        wrong += [
+            (column, t + 1, g, e)
+            for t, (g, e) in enumerate(zip(got, series, strict=True))
+            if not close(g, e, scale)
+        ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_key_figures_match_the_model(recalculated, name):
+    plan, data = recalculated[name]
+    outcome = model.evaluate(plan)
+    wb = values(data)
+    monthly = outcome.monthly
+    wrong = []
+    for side, cum in (("partner", "cumulative_cash"), ("vendor", "vendor_cumulative_cash")):
+        scale = float(monthly[cum].abs().max())
+        for figure, expected in outcome.kpis[side].items():
+            sheet, cell = wb.defined_names[f"{side}_{figure}"].attr_text.split("!")
+            got = wb[sheet.strip("'")][cell.replace("$", "")].value
+            tolerance = 0.0 if figure in ("irr", "roi") or figure in model.MONTH_FIGURES else scale
+            if not close(got, expected, tolerance):
+                wrong.append((side, figure, got, expected))
+    sheet, cell = wb.defined_names["mutual"].attr_text.split("!")
+    assert wb[sheet.strip("'")][cell.replace("$", "")].value is outcome.kpis["mutual"]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_yearly_table_matches_the_model(recalculated, name):
+    plan, data = recalculated[name]
+    expected = model.evaluate(plan).yearly
+    ws = values(data)[YEARLY]
+    keys = [cell.value for cell in ws[2]]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert len([r for r in rows if r[0] is not None]) == len(expected)
+    wrong = []
+    for k, record in expected.iterrows():
+        row = rows[k]
+        assert row[keys.index("months")] == record["months"]
+        assert (row[keys.index("from")], row[keys.index("to")]) == (record["from"], record["to"])
+        for column in VALUE_COLUMNS:
+            scale = float(expected[column].abs().max())
+            if not close(row[keys.index(column)], record[column], scale):
+                wrong.append((k + 1, column, row[keys.index(column)], record[column]))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n != "example-edited"])
+def test_a_workbook_saved_by_a_spreadsheet_program_imports_as_the_same_plan(recalculated, name):
+    plan, data = recalculated[name]
+    assert content_hash(read_workbook(data)) == content_hash(plan)
+
+
+def test_edited_inputs_recalculate_the_whole_plan(recalculated):
+    plan, data = recalculated["example-edited"]
+    assert plan.revenue.subscription is False  # the edits took: one-off licences now
+    original = model.evaluate(load(EXAMPLE)).kpis["partner"]["npv"]
+    sheet, cell = values(data).defined_names["partner_npv"].attr_text.split("!")
+    got = values(data)[sheet.strip("'")][cell.replace("$", "")].value
+    assert not math.isclose(got, original, rel_tol=1e-3)
+    assert read_workbook(data).revenue.deal_size == 50000
