@@ -141,3 +141,29 @@ def test_the_decision_in_principle_is_recorded_on_the_shared_plan(
     shown = [m.value for m in anna.markdown]
     assert "Took part \\(partner\\): Anna Berger \\(CEO\\)" in shown  # user text shown literally
     assert "Decision in principle on: 4 January 2027" in shown
+
+
+def test_a_local_plan_records_its_decision_and_the_dashboard_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    root = Path(__file__).resolve().parents[1]
+    app = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    app.run()
+    app.switch_page(str(root / "planner/ui/pages/signoff.py")).run()
+    assert not app.exception, app.exception
+    assert any("share this plan first" in i.value.lower() or "Teilen" in i.value for i in app.info)
+    app.text_input(key=signoff_panel.DECISION_PARTNER).input("Anna Berger (CEO)")
+    app.text_input(key=signoff_panel.DECISION_VENDOR).input("")  # left empty: refused
+    next(b for b in app.button if "speichern" in b.label).click().run()
+    assert "decision" not in app.session_state["plan"].to_data()
+    assert any("decision.vendor: must not be empty" in e.value.replace("\\", "") for e in app.error)
+
+    app.text_input(key=signoff_panel.DECISION_VENDOR).input("Max Roth")
+    next(b for b in app.button if "speichern" in b.label).click().run()
+    assert app.session_state["plan"].decision.vendor == "Max Roth"
+    app.switch_page(str(root / "planner/ui/pages/dashboard.py")).run()
+    assert not app.exception, app.exception
+    shown = [m.value for m in app.markdown]
+    assert "Beteiligt \\(Hersteller\\): Max Roth" in shown

@@ -11,7 +11,7 @@ import streamlit as st
 from planner import i18n, privacy
 from planner.access import Access
 from planner.model import SCALAR_PATHS, evaluate
-from planner.ui import collab, history, state
+from planner.ui import collab, history, signoff_panel, state
 
 FIGURES = ("npv", "irr", "payback_month", "peak_funding")
 
@@ -97,3 +97,4 @@ def render() -> None:
     figures(granted)
     fields(granted)
     history.render(granted)
+    signoff_panel.render(granted)

@@ -19,6 +19,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("analyses", ":material/stacked_line_chart:"),
     ("onboarding", ":material/fact_check:"),
     ("export", ":material/download:"),
+    ("signoff", ":material/verified:"),
 )
 DEFAULT_PAGE = "dashboard"
 

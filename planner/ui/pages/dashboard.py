@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner.ui import widgets
+from planner.ui import signoff_panel, widgets
 from planner.ui.session import outcome, previous_outcome
 from planner.ui.state import plan_in_force
 from planner.ui.text import plain, tr
@@ -13,6 +13,7 @@ before = previous_outcome()
 
 st.title(tr("dashboard.title"))
 widgets.parties(plan)
+signoff_panel.decision_summary(plan)
 widgets.verdict(result)
 
 partner, vendor = st.columns(2, gap="medium")
