@@ -136,6 +136,7 @@ def test_signatories_are_printed_on_the_sign_off_page(example):
     assert "1. Februar 2027" in last
     assert "Jonas Wolf" in last
     assert "VP Channel" in last
+    assert last.count("Unterschrift") == 2  # one block per named signatory, no spare blanks
 
 
 def test_english_uses_english_texts_and_formats(example):

@@ -787,6 +787,8 @@ class _Writer:
         )
         flowables: list[Flowable] = [
             self.p(self.m("pdf.assumptions.title"), "h1"),
+            self.p(self.m("pdf.assumptions.general"), "h2"),
+            self.pairs(general),
             self.p(self.m("pdf.assumptions.revenue"), "h2"),
             self.pairs(revenue),
             self.p(self.m("pdf.assumptions.programme"), "h2"),
@@ -817,7 +819,6 @@ class _Writer:
             )
         else:
             flowables.append(self.p(self.m("pdf.assumptions.no_tiers")))
-        flowables += [self.p(self.m("pdf.assumptions.general"), "h2"), self.pairs(general)]
         return flowables
 
     def team(self) -> list[Flowable]:
@@ -1263,7 +1264,8 @@ class _Writer:
         people = {
             side: [s for s in self.signatories if s.side == side] for side in ("partner", "vendor")
         }
-        slots = max(2, *(len(v) for v in people.values()))
+        # Two blank blocks per side to fill in by hand; once named, one block per signatory.
+        slots = max(len(v) for v in people.values()) if self.signatories else 2
         fields = ("name", "position", "date", "signature")
         data: list[list[Any]] = [
             [
