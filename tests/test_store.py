@@ -284,7 +284,6 @@ def test_an_old_schema_is_upgraded_and_its_plans_kept(database_url: str, clock: 
     old = Store(database_url, clock=clock, schema=1)  # as an app of schema version 1 left it
     engine = old.engine
     plan_id = old.create_plan(example_plan(), author="Vera", side="vendor")
-    assert old.apply_edit(plan_id, "revenue.deal_size", 38000, 1, "Anna", "partner").ok
     with engine.connect() as conn:
         assert db.current_schema_version(conn) == 1
         assert not engine.dialect.has_table(conn, "notes")
@@ -293,7 +292,8 @@ def test_an_old_schema_is_upgraded_and_its_plans_kept(database_url: str, clock: 
     upgraded = Store(database_url, clock=clock)
     with upgraded.engine.connect() as conn:
         assert db.current_schema_version(conn) == SCHEMA_VERSION == 3  # 3: sign-off tables
-    assert upgraded.plan_at(plan_id).revenue.deal_size == 38000
+    assert upgraded.plan_at(plan_id).revenue.deal_size == 42000
+    assert upgraded.apply_edit(plan_id, "revenue.deal_size", 38000, 1, "Anna", "partner").ok
     assert upgraded.verify_chain(plan_id).ok
     upgraded.add_note(plan_id, "revenue.deal_size", "why", author="Vera", side="vendor")
     assert len(upgraded.notes(plan_id)) == 1
