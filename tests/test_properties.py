@@ -133,7 +133,12 @@ def test_batched_irr_agrees_row_by_row_on_a_mixed_batch():
     j_curves = -50_000 + 4_000 * t[None, :] * rng.uniform(0.2, 1.5, size=(200, 1))
     noisy = rng.normal(0, 1_000, size=(200, 48))
     positive = np.abs(noisy[:10]) + 1
-    batch = np.vstack([j_curves, noisy, positive])
+    # J-curves with a dip in months 13 and 25 (a hire, a renewal): three sign changes, the
+    # case the Descartes count around a rate of 0 settles without polynomial roots
+    dipped = j_curves.copy()
+    dipped[:, 12] -= rng.uniform(0, 150_000, 200)
+    dipped[:, 24] -= rng.uniform(0, 100_000, 200)
+    batch = np.vstack([j_curves, noisy, positive, dipped])
     ours = finance.irr_monthly(batch)
     for row, value in zip(batch, ours, strict=True):
         expected = npf.irr(row) if (row > 0).any() and (row < 0).any() else np.nan
