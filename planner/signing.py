@@ -16,6 +16,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -259,15 +260,17 @@ def check_pdf(pdf: bytes) -> PdfCheck:
         status = validate_pdf_signature(signature, signer_validation_context=context)
     except (SignatureValidationError, ValueError, KeyError, TypeError) as error:
         return PdfCheck(f"the PDF signature cannot be checked ({error})")
-    try:
-        attachments = _attachments(reader)
-    except (PdfReadError, ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
-        return PdfCheck(f"the PDF's embedded plan cannot be read ({error})", print_)
-    when = status.signer_reported_dt
     if not status.intact:
         return PdfCheck("the PDF was changed after it was signed (its digest differs)", print_)
     if not status.valid:
         return PdfCheck("the PDF signature is not valid for its content", print_)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return PdfCheck("the PDF has content added after its signature", print_)
+    try:
+        attachments = _attachments(reader)
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+        return PdfCheck(f"the PDF's embedded plan cannot be read ({error})", print_)
+    except zlib.error as error:
+        return PdfCheck(f"the PDF's embedded plan is damaged ({error})", print_)
+    when = status.signer_reported_dt
     return PdfCheck("", print_, when, attachments)
