@@ -301,13 +301,13 @@ class _Writer:
     def money(self, value: float | None) -> str:
         return i18n.money(value, self.currency, self.language)
 
-    def month(self, month: int | None) -> str:
+    def month(self, month: int | None, key: str = "pdf.month_value") -> str:
         """A plan month as ``Monat 34 (Okt. 2029)``; ``–`` when undefined."""
         if month is None:
             return i18n.MISSING
         if month == 0:
             return self.t("pdf.figure.immediate")
-        return self.t("pdf.month_value", month=month, date=self.month_label(month))
+        return self.t(key, month=month, date=self.month_label(month))
 
     def month_label(self, month: int) -> str:
         return i18n.month_label(self.dates[month - 1], self.language)
@@ -316,7 +316,8 @@ class _Writer:
         if name in MONEY_FIGURES:
             return self.money(value)
         if name in model.MONTH_FIGURES:
-            return self.month(value)
+            # The row label already says "(month)": "34 (Okt. 2029)" keeps columns narrow.
+            return self.month(value, "pdf.month_short")
         return i18n.percent(value, self.language)
 
     def _value(self, path: str, value: Any) -> str:
@@ -1158,12 +1159,12 @@ class _Writer:
                 )
             if self.economics:
                 rows.append(
-                    [self.t("pdf.scenarios.verdict")]
+                    [self.label("mutual")]
                     + [
                         self.t(
-                            "pdf.scenarios.mutual_yes"
+                            "pdf.assumptions.yes"
                             if self.outcomes[i].mutual
-                            else "pdf.scenarios.mutual_no"
+                            else "pdf.assumptions.no"
                         )
                         for i in part
                     ]
