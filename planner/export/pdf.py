@@ -177,9 +177,12 @@ def clean(text: str) -> str:
     >>> clean("Müller\\n& Söhne\\ud800")
     'Müller & Söhne?'
     """
+    text = str(text)
+    if text.isascii() and text.isprintable():
+        return text  # both fonts draw printable ASCII: the common case, kept fast
     covers = _fonts().covers
     out = []
-    for ch in str(text):
+    for ch in text:
         category = unicodedata.category(ch)
         if category == "Cc":
             out.append(" ")
