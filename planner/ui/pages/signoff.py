@@ -3,6 +3,7 @@
 import streamlit as st
 
 from planner.ui import signoff_panel
+from planner.ui.text import tr
 
-st.title(signoff_panel.tx("page_title"))
+st.title(tr("signoff.title"))
 signoff_panel.render()
