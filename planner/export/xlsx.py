@@ -411,6 +411,7 @@ def _write_inputs(wb: Workbook, plan: Plan, language: str, fmt: Formats) -> list
     for path, value in plan_values(plan):
         if _section(path) != section:
             section = _section(path)
+            item = ""
             _put(ws, row, 2, i18n.t(f"xlsx.section.{section}", language), font=_BOLD)
             row += 1
         parts = path.split(".")
@@ -1116,6 +1117,11 @@ def _write_sign_off(
         (i18n.label("partner", language), "partner_name"),
         (i18n.label("vendor", language), "vendor_name"),
     ]
+    if plan.decision is not None:
+        facts += [
+            (i18n.label(f"decision.{key}", language), f"decision_{key}")
+            for key in ("date", "partner", "vendor")
+        ]
     for row, (label, name) in enumerate(facts, start=3):
         _put(ws, row, 1, label, font=_BOLD)
         _fx(ws, row, 2, name)
