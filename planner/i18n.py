@@ -30,7 +30,9 @@ def catalog() -> dict[str, dict[str, str]]:
     """All texts: ``{key: {language: text}}``, merged from every locale file."""
     texts: dict[str, dict[str, str]] = {}
     for file in sorted(LOCALE_DIR.glob("*.yaml")):
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        # libyaml's loader when present: ten times faster on the first text of a process
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader) or {}
         for key, entry in data.items():
             if key in texts:
                 raise ValueError(f"{file.name}: text key {key!r} is defined twice")
