@@ -21,6 +21,10 @@ from planner.i18n import LOCALES
 PARTNER_COLOUR = "#1f4e79"
 VENDOR_COLOUR = "#c05f1a"
 MIX_COLOURS = ("#1f4e79", "#5b8db8", "#a9c4de")
+PLAN_COLOUR = "#8a8f98"
+"""Grey: the plan a comparison measures against."""
+SERIES_COLOURS = ("#1f4e79", "#c05f1a", "#4f8a3c", "#7b4f9d", "#8a8f98", "#b8860b")
+"""Calm, distinguishable colours for overlaid series (base first)."""
 HEIGHT = 280
 
 
@@ -219,17 +223,38 @@ def headcount(monthly: pd.DataFrame, titles: Mapping[str, str], language: str) -
 
 
 def lines(
-    frame: pd.DataFrame, series: str, titles: Mapping[str, str], language: str
+    frame: pd.DataFrame,
+    series: str,
+    titles: Mapping[str, str],
+    language: str,
+    palette: Mapping[str, str] | None = None,
+    points: bool = False,
 ) -> dict[str, Any]:
-    """Several monthly series over each other (``frame``: date ``YYYY-MM``, ``series``, value)."""
+    """Several monthly series over each other (``frame``: date ``YYYY-MM``, ``series``, value).
+
+    ``palette`` maps series names to colours (default: :data:`SERIES_COLOURS` in order);
+    ``points`` marks every month (so that a single month of actuals shows too).
+    """
     data = frame.assign(date=_dates(frame))
+    names = list(palette) if palette else list(dict.fromkeys(data[series]))
+    colours = (
+        list(palette.values())
+        if palette
+        else [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(names))]
+    )
     chart = (
         alt.Chart(data)
-        .mark_line(strokeWidth=2)
+        .mark_line(
+            strokeWidth=2, point=alt.OverlayMarkDef(size=22, filled=True) if points else False
+        )
         .encode(
             x=_temporal_x(titles["x"]),
             y=_money_y(titles["y"]),
-            color=alt.Color(f"{series}:N", legend=alt.Legend(title=None, orient="top")),
+            color=alt.Color(
+                f"{series}:N",
+                scale=alt.Scale(domain=names, range=colours),
+                legend=alt.Legend(title=None, orient="top", labelLimit=320),
+            ),
             tooltip=[
                 alt.Tooltip("date:T", title=titles["x"], format="%b %Y"),
                 alt.Tooltip(f"{series}:N", title=" "),
