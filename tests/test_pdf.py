@@ -398,3 +398,11 @@ def test_very_large_amounts_render_whole():
     assert total > 1e15
     assert _flat(i18n.money(total, "EUR", "de")) in text
     assert "e+" not in text
+
+
+def test_every_pdf_text_exists_in_both_languages():
+    texts = {k: v for k, v in i18n.catalog().items() if k.startswith("pdf.")}
+    assert len(texts) > 50
+    for key, entry in texts.items():
+        assert set(entry) == {"de", "en"}, key
+        assert all(str(text).strip() for text in entry.values()), key
