@@ -38,12 +38,17 @@ def npv(annual_rate: ArrayLike, cash_flows: ArrayLike) -> Array:
     cf = _rows(cash_flows)
     months = np.arange(1, cf.shape[1] + 1)
     rate = np.asarray(annual_rate, dtype=np.float64).reshape(-1, 1)
+    if rate.size > 1 and (rate == rate[0]).all():
+        rate = rate[:1]  # one rate for the whole batch: one row of discount factors
     discount = (1.0 + rate) ** (-months / 12.0)
     return np.asarray((cf * discount).sum(axis=1))
 
 
 def _sign_changes(cf: Array) -> NDArray[np.int64]:
     """How often each row changes sign, zeros skipped."""
+    if cf.all():
+        positive = cf > 0
+        return np.asarray((positive[:, 1:] != positive[:, :-1]).sum(axis=1))
     signs = np.sign(cf)
     index = np.where(signs != 0, np.arange(cf.shape[1]), 0)
     np.maximum.accumulate(index, axis=1, out=index)

@@ -9,7 +9,7 @@ plan and returns pandas tables. Money is in the plan's currency and never rounde
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -300,13 +300,37 @@ def _rebate(sell_in: Array, tiers: Mapping[str, Array], months: int) -> Array:
     return rebate
 
 
-def _due(month: Array, every: Array, months: int) -> NDArray[np.bool_]:
-    """Whether each investment is due in each plan month, shape ``(B, items, N)``."""
+def _due(month: Array, every: Array, months: int) -> Array:
+    """1.0 where an investment is due in a plan month, else 0.0; shape ``(B, items, N)``."""
     t = np.arange(1, months + 1)
     since = t - month[:, :, None]
     period = every[:, :, None]
     repeats = (period > 0) & (since > 0) & (np.mod(since, np.maximum(period, 1)) == 0)
-    return np.asarray((since == 0) | repeats)
+    due: Array = ((since == 0) | repeats).astype(np.float64)
+    return due
+
+
+def _schedule(start: Array, ramp_months: Array, months: int) -> tuple[Array, Array]:
+    """Per role and month: 1.0 once started (else 0.0), and the ramp factor ``ramp_r(t)``."""
+    t = np.arange(1, months + 1, dtype=np.float64)
+    start, ramp_months = start[:, :, None], ramp_months[:, :, None]
+    started = t >= start
+    ramp = np.minimum(1.0, (t - start + 1) / np.maximum(ramp_months, 1))
+    ramp = np.where(ramp_months == 0, 1.0, ramp)
+    return started.astype(np.float64), np.where(started, ramp, 0.0)
+
+
+def _shared_rows(compute: Callable[..., tuple[Array, ...]], *keys: Array) -> tuple[Array, ...]:
+    """``compute(*keys)``, evaluated once and broadcast when every row has the same keys.
+
+    Month schedules depend only on integer months, which most batches (a tornado, a Monte
+    Carlo over money drivers) share across all rows.
+    """
+    rows = keys[0].shape[0]
+    if rows > 1 and all((key == key[:1]).all() for key in keys):
+        parts = compute(*(key[:1] for key in keys))
+        return tuple(np.broadcast_to(part, (rows, *part.shape[1:])) for part in parts)
+    return compute(*keys)
 
 
 def _running_sum(flow: Array, actual: Array | None) -> Array:
@@ -333,19 +357,18 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     t = np.arange(1, n + 1, dtype=np.float64)
 
     res = batch.lists["resources"]
-    fte = res["fte"][:, :, None]
-    start = res["start_month"][:, :, None]
-    ramp_months = res["ramp_months"][:, :, None]
-    started = t >= start
-    active = np.where(started, fte, 0.0)
-    ramp = np.where(
-        ramp_months == 0, 1.0, np.minimum(1.0, (t - start + 1) / np.maximum(ramp_months, 1))
+    started, ramp = _shared_rows(
+        lambda start, ramp_months: _schedule(start, ramp_months, n),
+        res["start_month"],
+        res["ramp_months"],
     )
-    productive = np.where(started, fte * ramp, 0.0)
-    headcount = take("headcount", active.sum(axis=1))
-    staff_cost = take("staff_cost", (active * res["annual_cost"][:, :, None] / 12).sum(axis=1))
+    fte = res["fte"]
+    # Sums over roles as einsum: (B, roles) weights times (B, roles, N) schedules.
+    active_cost = fte * res["annual_cost"] / 12
+    headcount = take("headcount", np.einsum("br,brn->bn", fte, started))
+    staff_cost = take("staff_cost", np.einsum("br,brn->bn", active_cost, started))
+    sales_fte = np.einsum("br,brn->bn", fte * batch.sales, ramp)
 
-    sales_fte = (productive * batch.sales[:, :, None]).sum(axis=1)
     new_deals = take("new_deals", s["revenue.deals_per_sales_fte_month"][:, None] * sales_fte)
     customers = _recurrence(new_deals, 1.0 - s["revenue.monthly_churn"], given.get("customers"))
     price = s["revenue.deal_size"][:, None] * (
@@ -356,7 +379,7 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     sell_in = take("sell_in", resale * (1.0 - s["revenue.partner_margin"][:, None]))
 
     services_demand = take("services_demand", new_deals * s["revenue.services_per_deal"][:, None])
-    delivery_fte = (productive * batch.delivery[:, :, None]).sum(axis=1)
+    delivery_fte = np.einsum("br,brn->bn", fte * batch.delivery, ramp)
     capacity = s["revenue.delivery_capacity_per_fte_month"][:, None] * delivery_fte
     services, backlog = _services_and_backlog(services_demand, capacity, given)
     managed = take("managed", customers * s["revenue.managed_fee_per_customer_month"][:, None])
@@ -365,10 +388,14 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     rebate = take("rebate", _rebate(sell_in, batch.lists["vendor_programme.rebate_tiers"], n))
 
     inv = batch.lists["investments"]
-    due = _due(inv["month"], inv["every_months"], n)
-    investment_gross = take("investment_gross", (inv["amount"][:, :, None] * due).sum(axis=1))
-    funded = (inv["amount"] * inv["vendor_share"])[:, :, None] * due
-    investment_vendor_funded = take("investment_vendor_funded", funded.sum(axis=1))
+    (due,) = _shared_rows(
+        lambda month, every: (_due(month, every, n),), inv["month"], inv["every_months"]
+    )
+    investment_gross = take("investment_gross", np.einsum("bi,bin->bn", inv["amount"], due))
+    funded = inv["amount"] * inv["vendor_share"]
+    investment_vendor_funded = take(
+        "investment_vendor_funded", np.einsum("bi,bin->bn", funded, due)
+    )
     investment_net = take("investment_net", investment_gross - investment_vendor_funded)
 
     revenue = take("revenue", resale + services + managed)
