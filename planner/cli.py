@@ -139,7 +139,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m planner", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="python -m planner",
+        description="Business plans for channel partnerships: key figures, tables, analyses, "
+        "exports and sign-off checks (MODEL.md section 5).",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("kpis", help="key figures of both sides")
