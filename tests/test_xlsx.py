@@ -397,3 +397,15 @@ def test_control_characters_typed_into_a_name_are_refused_naming_the_cell(exampl
     assert [str(p) for p in caught.value.problems] == [
         f"{cell} (partner.name): must not contain control characters or line breaks"
     ]
+
+
+def test_an_uncalculated_formula_in_an_input_says_so(example):
+    data = build_workbook(example)
+    # openpyxl (like any script) stores formulas without results; a program would calculate
+    with pytest.raises(PlanError) as caught:
+        read_workbook(edited(data, {"revenue_deal_size": "=40000*1.05"}))
+    cell = input_cell(data, "revenue_deal_size")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{cell} (revenue.deal_size): holds a formula without a calculated value: type the "
+        "number, or open and save the workbook in a spreadsheet program first"
+    ]

@@ -31,6 +31,8 @@ REL = 1e-6
 SOFFICE_SECONDS = 600
 EDIT = {"revenue.deal_size": 50000.0, "resources.0.fte": 3.0, "revenue.subscription": False}
 """Inputs changed in the exported workbook before recalculation: the workbook is a model."""
+TYPED = {**EDIT, "revenue.deal_size": "=40000+10000"}
+"""The same edits as typed into the cells: a formula in an input is read as its result."""
 
 
 def random_plan(seed: int) -> Plan:
@@ -165,7 +167,7 @@ def cases() -> dict[str, tuple[Plan, bytes]]:
         out[f"template-{path.stem}"] = (plan, build_workbook(plan))
     for name, plan in generated_plans().items():
         out[name] = (plan, build_workbook(plan))
-    out["example-edited"] = (with_values(example, EDIT), edit(out["example"][1], EDIT))
+    out["example-edited"] = (with_values(example, EDIT), edit(out["example"][1], TYPED))
     return out
 
 

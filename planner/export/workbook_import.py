@@ -103,6 +103,8 @@ class _Reader:
 
     cells: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    empty: set[str] = field(default_factory=set)
+    """Input paths whose cell had no value (empty, or a formula never calculated)."""
 
     def where(self, path: str) -> str:
         cell = self.cells.get(path)
@@ -269,6 +271,7 @@ def _read_inputs(sheet: Any, reader: _Reader) -> dict[str, Any]:
             continue
         reader.cells[path] = f"{INPUTS}!{column}{number}"
         if value is None:
+            reader.empty.add(path)
             continue  # an empty cell: the key is left out (a default applies, or it is required)
         values.append((path, _input_value(path, value)))
     return _nest(values, reader)
@@ -398,4 +401,29 @@ def read_workbook(data: bytes) -> Plan:
     try:
         return validate(data_tree)
     except PlanError as error:
-        raise PlanError(_locate(p, reader) for p in error.problems) from None
+        problems = [_uncalculated(p, reader, data) for p in error.problems]
+        raise PlanError(_locate(p, reader) for p in problems) from None
+
+
+_UNCALCULATED = (
+    "holds a formula without a calculated value: type the number, or open and save the "
+    "workbook in a spreadsheet program first"
+)
+
+
+def _uncalculated(problem: Problem, reader: _Reader, data: bytes) -> Problem:
+    """``is required`` for a cell that holds a formula no program has calculated yet
+    (a file written by a script) says so."""
+    if problem.path not in reader.empty or problem.message != "is required":
+        return problem
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        cell = reader.cells[problem.path].split("!", 1)[1]
+        value = book[INPUTS][cell].value
+    finally:
+        book.close()
+    if isinstance(value, str) and value.startswith("="):
+        return Problem(problem.path, _UNCALCULATED)
+    return problem
