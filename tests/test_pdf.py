@@ -406,3 +406,18 @@ def test_every_pdf_text_exists_in_both_languages():
     for key, entry in texts.items():
         assert set(entry) == {"de", "en"}, key
         assert all(str(text).strip() for text in entry.values()), key
+
+
+def test_decision_in_principle_is_on_the_cover(example):
+    data = example.to_data()
+    data["decision"] = {
+        "date": "2026-11-20",
+        "partner": "Anna Berger (CEO), Jonas Weber (CFO)",
+        "vendor": "Eva Lang <VP Channel>",
+        "note": "Start mit zwei Account Executives & einer Demo-Umgebung.",
+    }
+    cover = pages_of(build_pdf(validate(data)))[0]
+    assert "20. November 2026" in cover
+    assert "Anna Berger (CEO), Jonas Weber (CFO)" in cover
+    assert "Eva Lang <VP Channel>" in cover
+    assert "Start mit zwei Account Executives & einer Demo-Umgebung." in cover
