@@ -590,8 +590,10 @@ class _Writer:
                 ]
             )
         )
+        # Less air above a long title or a recorded decision keeps the cover on one page.
+        top = 45 * mm - (20 * mm if len(plan.title) > 90 else 0) - (20 * mm if plan.decision else 0)
         return [
-            Spacer(1, 45 * mm),
+            Spacer(1, top),
             self.p(self.m("pdf.kicker").upper(), "kicker"),
             Spacer(1, 4 * mm),
             self.p(_safe(plan.title), "title"),
