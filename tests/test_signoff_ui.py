@@ -143,7 +143,7 @@ def test_the_decision_in_principle_is_recorded_on_the_shared_plan(
     assert "Decision in principle on: 4 January 2027" in shown
 
 
-def test_a_local_plan_records_its_decision_and_the_dashboard_shows_it(
+def test_the_app_records_the_decision_and_the_dashboard_shows_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
@@ -153,17 +153,51 @@ def test_a_local_plan_records_its_decision_and_the_dashboard_shows_it(
     app.run()
     app.switch_page(str(root / "planner/ui/pages/signoff.py")).run()
     assert not app.exception, app.exception
-    assert any("share this plan first" in i.value.lower() or "Teilen" in i.value for i in app.info)
     app.text_input(key=signoff_panel.DECISION_PARTNER).input("Anna Berger (CEO)")
     app.text_input(key=signoff_panel.DECISION_VENDOR).input("")  # left empty: refused
     next(b for b in app.button if "speichern" in b.label).click().run()
-    assert "decision" not in app.session_state["plan"].to_data()
     assert any("decision.vendor: must not be empty" in e.value.replace("\\", "") for e in app.error)
+    app.switch_page(str(root / "planner/ui/pages/dashboard.py")).run()
+    assert not any("Grundsatzentscheidung" in m.value for m in app.markdown)
 
+    app.switch_page(str(root / "planner/ui/pages/signoff.py")).run()
+    app.text_input(key=signoff_panel.DECISION_PARTNER).input("Anna Berger (CEO)")
     app.text_input(key=signoff_panel.DECISION_VENDOR).input("Max Roth")
     next(b for b in app.button if "speichern" in b.label).click().run()
-    assert app.session_state["plan"].decision.vendor == "Max Roth"
+    assert not app.exception, app.exception
     app.switch_page(str(root / "planner/ui/pages/dashboard.py")).run()
     assert not app.exception, app.exception
     shown = [m.value for m in app.markdown]
     assert "Beteiligt \\(Hersteller\\): Max Roth" in shown
+
+
+def _link_page() -> None:
+    from planner.ui import shared_plan
+
+    shared_plan.render()
+
+
+def test_the_join_link_page_is_read_only_while_frozen_and_lets_the_partner_sign(
+    shared: tuple[Store, str],
+) -> None:
+    from planner import access
+    from planner.ui import state
+
+    store, plan_id = shared
+    link = access.create_invite(store, plan_id, "partner_editor")
+    anna = AppTest.from_function(_link_page, default_timeout=60)
+    anna.query_params["plan"] = plan_id
+    anna.query_params["key"] = link.token
+    anna.session_state[collab.NAME] = "Anna Berger"
+    anna.run()
+    deal = state.field_key("revenue.deal_size")
+    assert not anna.number_input(key=deal).disabled
+
+    signoff.freeze(store, plan_id, role="owner", author="Max")
+    anna.run()
+    assert anna.number_input(key=deal).disabled
+    assert any("eingefroren: Die Annahmen sind schreibgeschützt" in i.value for i in anna.info)
+    _sign(anna, "CEO")
+    record = signoff.record(store, plan_id, 1)
+    assert record is not None
+    assert record.missing() == ("vendor",)

@@ -30,6 +30,7 @@ def _on_field(granted: Access, path: str) -> None:
 def fields(granted: Access) -> None:
     """The single-value assumptions this side may see; editable unless a viewer link."""
     shown = collab.plan_view(granted)
+    locked = not granted.can_edit or signoff_panel.frozen_notice(granted)  # read-only when frozen
     for path in SCALAR_PATHS:
         label = collab.field_label(path)
         if shown.is_hidden(path):
@@ -43,7 +44,7 @@ def fields(granted: Access) -> None:
             st.toggle(
                 label,
                 key=key,
-                disabled=not granted.can_edit,
+                disabled=locked,
                 on_change=_on_field,
                 args=(granted, path),
             )
@@ -51,7 +52,7 @@ def fields(granted: Access) -> None:
             st.number_input(
                 label,
                 key=key,
-                disabled=not granted.can_edit,
+                disabled=locked,
                 on_change=_on_field,
                 args=(granted, path),
                 format="%.4g",

@@ -114,6 +114,7 @@ def _decision_form(plan: Plan, granted: Access | None) -> None:
     result = collab.edit(granted, {"decision": block})
     if result.ok:
         st.rerun()
+    st.error(problem_list([str(p) for p in result.problems] or [result.message]))
 
 
 # --- sign-off of a shared plan -------------------------------------------------------------
@@ -275,6 +276,15 @@ def status(granted: Access) -> None:
         _signatures(signed)
         _exports(granted, signed)
         _amendment(granted, plan)
+
+
+def frozen_notice(granted: Access) -> bool:
+    """Show that the plan is frozen for sign-off (True), so its inputs are read-only."""
+    pending = signoff.pending(collab.store(), granted.plan_id)
+    if pending is None:
+        return False
+    st.info(tx("read_only", version=pending.version), icon=":material/lock:")
+    return True
 
 
 def fingerprint() -> None:
