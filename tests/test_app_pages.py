@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from planner import i18n
 from planner.model import evaluate
-from planner.plan import PlanError, Problem, content_hash, load, save, to_yaml, with_values
-from planner.ui import library, state
+from planner.plan import PlanError, Problem, content_hash, to_yaml, with_values
+from planner.store import Store
+from planner.ui import collab, library, session, state
 from planner.ui.shell import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,9 +30,23 @@ def page(name: str) -> str:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh SQLite store in a temporary folder; the single-user local setup."""
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    return tmp_path
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
+    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")  # AppTest: each .run() is the poll's rerun
+    collab.store.clear()
+    yield tmp_path
+    collab.store.clear()
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[Store]:
+    """The database the app uses, opened by the test."""
+    opened = Store()
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
@@ -84,18 +100,22 @@ def test_every_page_renders_from_a_fresh_start(data_dir: Path, name: str) -> Non
     assert at.title[0].value == i18n.t(f"ui.{name}.title", "de")
 
 
-def test_first_start_copies_the_example_plan(app: AppTest, data_dir: Path) -> None:
-    files = list((data_dir / "plans").glob("*.yaml"))
-    assert len(files) == 1
+def test_first_start_stores_the_example_plan(app: AppTest, store: Store, data_dir: Path) -> None:
+    assert (data_dir / "planner.db").is_file()
+    (info,) = store.plans()
     example = library.template(library.EXAMPLE)
-    assert content_hash(load(files[0])) == content_hash(example)
+    assert info.version == 1
+    assert content_hash(store.plan_at(info.id)) == content_hash(example)
+    assert app.session_state[session.PLAN_ID] == info.id
     assert content_hash(plan_of(app)) == content_hash(example)
+    (created,) = store.log(info.id)
+    assert (created.kind, created.side, created.path) == ("create", "vendor", "")
     assert metrics(app) == expected_metrics(example, "de")
     assert i18n.t("verdict.mutual", "de") in [s.value for s in app.success]
 
 
 def test_an_edit_updates_every_dashboard_figure_to_the_models_numbers(
-    app: AppTest, data_dir: Path
+    app: AppTest, store: Store
 ) -> None:
     before = plan_of(app)
     app.switch_page(page("assumptions")).run()
@@ -111,9 +131,14 @@ def test_an_edit_updates_every_dashboard_figure_to_the_models_numbers(
     assert metrics(app) != expected_metrics(before, "de")
     # a bigger deal raises the partner's NPV, and the change since the last edit is shown
     assert app.metric[0].proto.delta.startswith("+")
-    # every accepted edit is saved at once
-    saved = load(data_dir / "plans" / app.session_state[state.PLAN_FILE])
-    assert content_hash(saved) == content_hash(edited)
+    # every accepted edit is stored at once, as version 2 with one attributed log row
+    plan_id = app.session_state[session.PLAN_ID]
+    assert store.version(plan_id) == 2
+    assert content_hash(store.plan_at(plan_id)) == content_hash(edited)
+    change = store.log(plan_id)[-1]
+    assert (change.kind, change.side, change.path) == ("edit", "vendor", "revenue.deal_size")
+    assert (change.old, change.new) == (before.revenue.deal_size, before.revenue.deal_size + 10_000)
+    assert store.verify_chain(plan_id).ok
 
 
 def test_a_percent_field_is_shown_in_percent_and_stored_as_a_fraction(app: AppTest) -> None:
@@ -133,12 +158,13 @@ def test_a_percent_field_is_shown_in_percent_and_stored_as_a_fraction(app: AppTe
     ],
 )
 def test_a_bad_value_shows_the_message_and_keeps_the_plan(
-    app: AppTest, path: str, bad: str, problem: str
+    app: AppTest, store: Store, path: str, bad: str, problem: str
 ) -> None:
     before = plan_of(app)
     app.switch_page(page("assumptions")).run()
     app.text_input(key=state.field_key(path)).set_value(bad).run()
     assert plan_of(app) is before
+    assert store.version(app.session_state[session.PLAN_ID]) == 1  # nothing written
     assert [unescape(e.value).splitlines()[-1] for e in app.error] == [f"- {problem}"]
     # the field keeps what was typed, so the user sees what was refused
     assert app.text_input(key=state.field_key(path)).value == bad
@@ -147,12 +173,10 @@ def test_a_bad_value_shows_the_message_and_keeps_the_plan(
 
 
 def test_a_horizon_shorter_than_a_planned_month_is_refused_with_every_problem(
-    data_dir: Path,
+    store: Store,
 ) -> None:
     plan = with_values(library.template("reseller"), {"investments.0.month": 13})
-    folder = data_dir / "plans"
-    folder.mkdir()
-    save(plan, folder / "long.yaml")
+    plan_id = store.create_plan(plan, author="Vera", side="vendor")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page(page("assumptions")).run()
     at.number_input(key=state.field_key("months")).set_value(12).run()
@@ -163,9 +187,10 @@ def test_a_horizon_shorter_than_a_planned_month_is_refused_with_every_problem(
     shown = unescape(at.error[0].value).splitlines()
     assert shown[-len(problems) :] == [f"- {line}" for line in problems]
     assert content_hash(at.session_state[state.PLAN]) == content_hash(plan)
+    assert store.version(plan_id) == 1
 
 
-def test_undo_and_redo_walk_the_edits(app: AppTest) -> None:
+def test_undo_and_redo_walk_the_edits(app: AppTest, store: Store) -> None:
     original = plan_of(app)
     app.switch_page(page("assumptions")).run()
     key = state.field_key("revenue.deals_per_sales_fte_month")
@@ -181,6 +206,18 @@ def test_undo_and_redo_walk_the_edits(app: AppTest) -> None:
     app.button(key="redo").click().run()
     assert plan_of(app).revenue.deals_per_sales_fte_month == 1.5
     assert app.number_input(key=key).value == 1.5
+    # undo and redo are new changes in the log, each naming the change it reverts
+    plan_id = app.session_state[session.PLAN_ID]
+    rows = [(c.seq, c.kind, c.old, c.new, c.reverts) for c in store.log(plan_id)[1:]]
+    first = original.revenue.deals_per_sales_fte_month
+    assert rows == [
+        (2, "edit", first, 1.5, None),
+        (3, "edit", 1.5, 2.0, None),
+        (4, "revert", 2.0, 1.5, 3),
+        (5, "revert", 1.5, first, 2),
+        (6, "revert", first, 1.5, 5),
+    ]
+    assert store.verify_chain(plan_id).ok
 
 
 def test_switching_the_language_keeps_the_plan_and_the_edits(app: AppTest) -> None:
@@ -197,7 +234,7 @@ def test_switching_the_language_keeps_the_plan_and_the_edits(app: AppTest) -> No
     assert app.button(key="undo").disabled is False  # the history survives the switch too
 
 
-def test_uploading_a_plan_file_opens_it(app: AppTest) -> None:
+def test_uploading_a_plan_file_opens_it(app: AppTest, store: Store) -> None:
     plan = with_values(library.template("reseller"), {"partner.name": "Müller & Söhne GmbH"})
     app.switch_page(page("start")).run()
     app.file_uploader(key="upload.plan").set_value(
@@ -206,9 +243,13 @@ def test_uploading_a_plan_file_opens_it(app: AppTest) -> None:
     assert not app.exception
     assert content_hash(plan_of(app)) == content_hash(plan)
     assert metrics(app) == expected_metrics(plan, "de")  # the dashboard is shown
+    assert len(store.plans()) == 2  # stored beside the example plan
+    assert content_hash(store.plan_at(app.session_state[session.PLAN_ID])) == content_hash(plan)
 
 
-def test_an_uploaded_file_with_errors_lists_each_problem_and_keeps_the_plan(app: AppTest) -> None:
+def test_an_uploaded_file_with_errors_lists_each_problem_and_keeps_the_plan(
+    app: AppTest, store: Store
+) -> None:
     before = plan_of(app)
     data = to_yaml(library.template("reseller"))
     data = data.replace("deal_size:", "deal_size: -5 #", 1).replace("months:", "months: 7 #", 1)
@@ -218,9 +259,10 @@ def test_an_uploaded_file_with_errors_lists_each_problem_and_keeps_the_plan(app:
     lines = unescape(app.error[0].value).splitlines()
     assert "- months: 7 is below 12" in lines
     assert "- revenue.deal_size: -5 is below 0" in lines
+    assert len(store.plans()) == 1  # nothing stored
 
 
-def test_a_new_plan_from_a_template_carries_both_names(app: AppTest, data_dir: Path) -> None:
+def test_a_new_plan_from_a_template_carries_both_names(app: AppTest, store: Store) -> None:
     app.switch_page(page("start")).run()
     app.selectbox(key="new.kind").set_value("reseller")
     app.text_input(key="new.partner").input("Beispiel IT GmbH")
@@ -229,7 +271,9 @@ def test_a_new_plan_from_a_template_carries_both_names(app: AppTest, data_dir: P
     plan = plan_of(app)
     assert (plan.partner.name, plan.vendor.name) == ("Beispiel IT GmbH", "Cloudwerk AG")
     assert plan.title == "Beispiel IT GmbH × Cloudwerk AG – Partner-Businessplan"
-    assert len(list((data_dir / "plans").glob("*.yaml"))) == 2
+    titles = [info.title for info in store.plans()]
+    assert titles == [plan.title, library.template(library.EXAMPLE).title]
+    assert app.session_state[session.PLAN_ID] == store.plans()[0].id
 
 
 def test_presenter_mode_renders_the_dashboard(app: AppTest) -> None:

@@ -22,7 +22,7 @@ import streamlit as st
 from planner import access, i18n, privacy
 from planner.access import Access
 from planner.plan import Plan, fmt_value
-from planner.store import Conflict, EditResult, Snapshot, Store, overlaps
+from planner.store import Conflict, EditResult, Snapshot, Store, database_url, overlaps
 from planner.ui import state
 
 ACCESS = "collab.access"
@@ -48,10 +48,24 @@ def tx(key: str, **values: Any) -> str:
     return i18n.t(f"collab.{key}", state.language(), **values)
 
 
-@st.cache_resource
-def store() -> Store:
-    """The process-wide store (SQLite under ``PLANNER_DATA_DIR`` or ``PLANNER_DATABASE_URL``)."""
-    return Store()
+@st.cache_resource(show_spinner=False)
+def _store_for(url: str) -> Store:
+    return Store(url)
+
+
+class _Stores:
+    """``store()``: the process-wide store of the database the environment names (SQLite under
+    ``PLANNER_DATA_DIR`` or ``PLANNER_DATABASE_URL``), one per database URL."""
+
+    def __call__(self) -> Store:
+        return _store_for(database_url())
+
+    def clear(self) -> None:
+        """Forget the stores opened so far (tests switching databases)."""
+        _store_for.clear()
+
+
+store = _Stores()
 
 
 def current_access() -> Access | None:
@@ -277,6 +291,15 @@ def _take_name() -> None:
     st.session_state[NAME] = str(st.session_state.get(NAME_INPUT, "")).strip()
 
 
+def base_url() -> str:
+    """The app's address as the browser sees it (without query), for full invite links."""
+    try:
+        url = str(st.context.url or "")
+    except (AttributeError, RuntimeError):  # no browser behind the session (tests)
+        return ""
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
 def _revoke(plan_id: str, invite_id: int) -> None:
     access.revoke(store(), plan_id, invite_id)
 
@@ -287,7 +310,10 @@ def invites_panel(granted: Access, base_url: str = "") -> None:
         return
     st.subheader(tx("invites"))
     role = st.selectbox(
-        tx("role"), access.INVITE_ROLES, key="collab.role", format_func=lambda r: tx(f"role.{r}")
+        tx("role"),
+        access.INVITE_ROLES,
+        key="collab.role",
+        format_func={r: tx(f"role.{r}") for r in access.INVITE_ROLES}.__getitem__,
     )
     label = st.text_input(tx("invite_label"), key="collab.invite_label", max_chars=200)
     if st.button(tx("create_invite"), key="collab.create_invite", icon=":material/link:"):

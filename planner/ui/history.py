@@ -21,6 +21,7 @@ from planner.ui import collab, state
 
 SHOWN = 200
 """Newest change-log rows listed (older ones stay in the database and the chain)."""
+SIDES = ("vendor", "partner")
 
 
 @lru_cache(maxsize=512)
@@ -73,14 +74,15 @@ def history_table(granted: Access, plan: Plan, log: list[Change]) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def render(granted: Access) -> None:
+def render(granted: Access, *, heading: bool = True) -> None:
     """The history page body for a session with access to a shared plan."""
     store = collab.store()
     held = collab.snapshot(granted)
     plan = held.plan
     side = granted.side
     log = privacy.visible_log(plan, store.log(granted.plan_id), side)[-SHOWN:]
-    st.subheader(collab.tx("history"))
+    if heading:
+        st.subheader(collab.tx("history"))
     check = store.verify_chain(granted.plan_id)
     if check.ok:
         st.caption(collab.tx("chain_ok", entries=check.entries))
@@ -89,9 +91,9 @@ def render(granted: Access) -> None:
 
     sides = st.multiselect(
         collab.tx("filter_side"),
-        ["vendor", "partner"],
+        list(SIDES),
         key="history.sides",
-        format_func=lambda s: collab.tx(f"side.{s}"),
+        format_func={s: collab.tx(f"side.{s}") for s in SIDES}.__getitem__,
     )
     people = st.multiselect(
         collab.tx("filter_person"), sorted({c.author for c in log}), key="history.people"
@@ -169,7 +171,11 @@ def notes(granted: Access, plan: Plan) -> None:
     shown = privacy.view(plan, granted.side)
     paths = [p for p in NOTE_PATHS if not shown.is_hidden(p)]
     path = st.selectbox(
-        collab.tx("note_field"), paths, key="history.note_path", format_func=collab.field_label
+        collab.tx("note_field"),
+        paths,
+        key="history.note_path",
+        # labels fixed at render time: the widget may format its options outside this run
+        format_func={p: collab.field_label(p) for p in paths}.__getitem__,
     )
     body = st.text_area(collab.tx("note_text"), key="history.note_body", max_chars=1000)
     if st.button(collab.tx("add_note"), key="history.add_note", icon=":material/sticky_note_2:"):

@@ -1,31 +1,31 @@
-"""The local plan folder: plans kept as YAML files until the shared store takes over.
+"""The plans of the vendor's workspace: templates, the example plan, plan files in and out.
 
-The folder is ``$PLANNER_DATA_DIR/plans`` (``./data/plans`` by default). The first start copies
-the example plan into it, so a newcomer sees a full plan at once.
+Every plan lives in the shared store (:class:`planner.store.Store`). The first start puts the
+example plan (``templates/reseller.yaml``) into an empty store, so a newcomer sees a full plan
+at once. Plan files are only a way in (upload) and out (download as YAML).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
+from contextlib import suppress
 from pathlib import Path
 
-from planner.plan import Plan, load, save, with_values
+from sqlalchemy.exc import IntegrityError
+
+from planner.plan import Plan, load, parse, with_values
+from planner.store import PlanInfo, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
 KINDS: tuple[str, ...] = ("reseller", "msp", "si", "isv")
 EXAMPLE = "reseller"
+EXAMPLE_ID = "example"
+"""Plan id of the example plan: fixed, so two first sessions at once store it only once."""
 SUFFIX = ".yaml"
-
-
-def plan_dir() -> Path:
-    """The folder holding the saved plans (created on demand)."""
-    base = Path(os.environ.get("PLANNER_DATA_DIR", "data"))
-    folder = base / "plans"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+FOUNDER = "Planner"
+"""Author of the example plan in the change log."""
 
 
 def templates() -> list[str]:
@@ -49,49 +49,43 @@ def from_template(kind: str, partner: str, vendor: str, title: str) -> Plan:
     )
 
 
-def saved() -> list[str]:
-    """File names of the saved plans, sorted."""
-    return sorted(p.name for p in plan_dir().glob(f"*{SUFFIX}") if p.is_file())
-
-
-def open_saved(name: str) -> Plan:
-    """A saved plan by file name (only names inside the plan folder)."""
-    return load(plan_dir() / _safe_name(name))
-
-
-def store(plan: Plan, name: str) -> None:
-    """Write the plan under its file name."""
-    save(plan, plan_dir() / _safe_name(name))
-
-
-def new_name(title: str) -> str:
-    """An unused file name derived from a title (``acme-it-x-nordwind.yaml``)."""
+def file_name(title: str) -> str:
+    """A download file name derived from a title (``acme-it-x-nordwind.yaml``)."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60] or "plan"
-    taken = set(saved())
-    candidate, number = f"{slug}{SUFFIX}", 2
-    while candidate in taken:
-        candidate, number = f"{slug}-{number}{SUFFIX}", number + 1
-    return candidate
+    return f"{slug}{SUFFIX}"
 
 
-def first_plan() -> tuple[str, Plan]:
-    """The plan a session opens with: the newest saved plan, else a copy of the example."""
-    folder = plan_dir()
-    files = sorted(folder.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for file in files:
-        try:
-            return file.name, load(file)
-        except ValueError:
-            continue  # a broken file in the folder must not lock the app; it stays listed
-    plan = template(EXAMPLE)
-    name = new_name(plan.title)
-    store(plan, name)
-    return name, plan
+new_name = file_name
+"""Former name of :func:`file_name` (plans no longer live in files)."""
 
 
-def _safe_name(name: str) -> str:
-    base = Path(name).name
-    if base != name or not base.endswith(SUFFIX) or base.startswith("."):
-        raise ValueError(f"{name!r} is not a plan file name")
-    return base
+def read_upload(data: bytes, name: str) -> Plan:
+    """An uploaded YAML/JSON plan file, validated (raises ``PlanError``, ``UnicodeDecodeError``)."""
+    return parse(data.decode("utf-8-sig"), name=name)
+
+
+def ensure_example(store: Store, author: str = FOUNDER) -> None:
+    """Put the example plan into the store when the store holds no plan yet."""
+    if store.plans():
+        return
+    with suppress(IntegrityError):  # another session stored it first
+        store.create_plan(template(EXAMPLE), author=author, side="vendor", plan_id=EXAMPLE_ID)
+
+
+def plan_list(store: Store) -> list[PlanInfo]:
+    """The workspace's plans, most recently changed first (the example plan on a first start)."""
+    ensure_example(store)
+    return store.plans()
+
+
+def first_plan(store: Store | None = None) -> tuple[str, Plan]:
+    """The plan a session opens with: the most recently changed stored plan (its file name and
+    the plan); kept for callers from the time plans were files."""
+    if store is None:
+        from planner.ui import collab
+
+        store = collab.store()
+    newest = plan_list(store)[0]
+    plan = store.plan_at(newest.id)
+    return file_name(plan.title), plan

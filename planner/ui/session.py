@@ -1,22 +1,163 @@
-"""The plan in force and its edits: validated changes, undo/redo, saving, cached results.
+"""The plan in force and its edits: stored, versioned changes, undo/redo, cached results.
 
-An edit never changes the plan in place: it builds a new plan with ``plan.with_values``, which
-validates the whole plan. A refused edit leaves the plan in force untouched and records the
-problems under the widget that asked for it.
+The vendor's workspace works on one stored plan at a time (:mod:`planner.store`). An edit never
+changes the plan in place: :func:`change` sends ``{path: value}`` to ``Store.apply_edits`` with
+the version of each field as this session last loaded it, attributed to the user's name and
+side. The store validates the whole plan; a refused edit writes nothing, leaves the plan in
+force untouched and records the problems under the widget that asked for it. An edit that
+someone else overtook comes back as a conflict, shown with "keep mine / take theirs"
+(:func:`planner.ui.collab.conflicts_panel`). Undo and redo are new changes that put the fields
+of an earlier edit back, so they are in the change log like any edit.
+
+Each run starts with :func:`attach`, which reloads the plan when its stored version moved (an
+edit in another browser) and resets only the inputs of the fields that changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import streamlit as st
 
 from planner.model import Outcome, evaluate
 from planner.plan import Plan, PlanError, with_values
-from planner.ui import library, state
+from planner.store import EditResult, Side, Snapshot, Store, UnknownPlanError, overlaps
+from planner.ui import collab, library, state
 
 T = TypeVar("T")
+
+PLAN_ID = "workspace.plan_id"
+"""Id of the stored plan the session works on (``str``)."""
+PLAN_VERSION = "workspace.plan_version"
+"""The stored version of the plan in force (``int``)."""
+UNDO = "workspace.undo"
+"""This session's accepted edits, oldest first (``list[Step]``)."""
+REDO = "workspace.redo"
+"""Edits undone, the next redo last (``list[Step]``)."""
+BEFORE = "workspace.before"
+"""The plan before the last change in force, local or remote (``Plan | None``)."""
+MINE = "workspace.mine"
+"""Field path -> version of this session's last write to it (``dict[str, int]``): the base of
+an undo, so that only someone else's later change makes it a conflict."""
+UNDO_ERROR = "undo"
+"""Error key of a refused undo or redo."""
+SIDE: Side = "vendor"
+"""The side of the vendor's workspace."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One accepted edit of this session: the fields' values before and after it."""
+
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    version: int
+    """The plan version the edit (or its undo or redo) made."""
+    seq: int
+    """Change-log number of its first row (what an undo reverts)."""
+
+
+def store() -> Store:
+    return collab.store()
+
+
+def author() -> str:
+    """The name edits are attributed to."""
+    return collab.display_name() or collab.tx("anonymous")
+
+
+def plan_id() -> str | None:
+    found: str | None = st.session_state.get(PLAN_ID)
+    return found
+
+
+# --- which plan, and keeping it current --------------------------------------------------------
+
+
+def attach() -> None:
+    """Open the newest stored plan on a session's first run; later, take in remote changes."""
+    current = plan_id()
+    if current is None:
+        open_stored(library.plan_list(store())[0].id)
+        return
+    try:
+        version = store().version(current)
+    except UnknownPlanError:  # the database was replaced under the app
+        st.session_state.pop(PLAN_ID, None)
+        attach()
+        return
+    held: Snapshot | None = st.session_state.get(collab.SNAPSHOT)
+    if version != st.session_state.get(PLAN_VERSION) or held is None or held.version != version:
+        _show(store().snapshot(current), local=False)
+
+
+def open_stored(new_id: str) -> None:
+    """Work on the stored plan ``new_id``; its undo history starts empty."""
+    ss = st.session_state
+    fresh = store().snapshot(new_id)
+    collab.open_as_owner(new_id)
+    ss[PLAN_ID] = new_id
+    ss[UNDO] = []
+    ss[REDO] = []
+    ss[state.PAST] = []
+    ss[state.FUTURE] = []
+    ss[MINE] = {}
+    ss[collab.CONFLICTS] = []
+    ss.pop(collab.MESSAGE, None)
+    ss[state.ERRORS] = {}
+    _show(fresh, local=True)
+    ss[BEFORE] = None
+
+
+def open_plan(plan: Plan, name: str = "") -> str:
+    """Store ``plan`` as a new plan of the workspace and work on it; returns its id.
+
+    ``name`` (a file name from the time plans were files) is not needed any more.
+    """
+    new_id = store().create_plan(plan, author=author(), side=SIDE)
+    open_stored(new_id)
+    return new_id
+
+
+def _show(fresh: Snapshot, *, local: bool) -> None:
+    """Make a loaded snapshot the plan in force.
+
+    After this session's own edit every input is refilled (as before); after someone else's
+    only the inputs of the fields that changed, so typing elsewhere is not lost.
+    """
+    ss = st.session_state
+    old: Plan | None = ss.get(state.PLAN)
+    since = ss.get(PLAN_VERSION)
+    revision = int(ss.get(state.REVISION, 0))
+    in_sync = ss.get(state.SYNCED) == revision
+    if not local and since is not None:
+        _forget_inputs(fresh, int(since))
+    ss[collab.SNAPSHOT] = fresh
+    ss[PLAN_VERSION] = fresh.version
+    ss[state.PLAN_FILE] = library.file_name(fresh.plan.title)
+    if old is fresh.plan:
+        return
+    ss[BEFORE] = old
+    ss[state.PLAN] = fresh.plan
+    ss[state.REVISION] = revision + 1
+    if not local and in_sync:
+        ss[state.SYNCED] = revision + 1
+
+
+def _forget_inputs(fresh: Snapshot, since: int) -> None:
+    changed = [p for p, v in fresh.field_versions.items() if v > since]
+    ss = st.session_state
+    for key in list(ss.keys()):
+        if not isinstance(key, str) or not key.startswith(state.FIELD_PREFIX):
+            continue
+        if any(overlaps(key.removeprefix(state.FIELD_PREFIX), p) for p in changed):
+            del ss[key]
+            state.errors().pop(key, None)
+
+
+# --- results of the plan in force --------------------------------------------------------------
 
 
 def outcome() -> Outcome:
@@ -32,13 +173,12 @@ def outcome() -> Outcome:
 
 
 def previous_outcome() -> Outcome | None:
-    """Results of the plan before the last edit (for the change shown next to each figure)."""
+    """Results of the plan before the last change (for the change shown next to each figure)."""
     ss = st.session_state
     revision = ss[state.REVISION]
     cached = ss.get(state.PREVIOUS)
     if cached is None or cached[0] != revision:
-        past: list[Plan] = ss[state.PAST]
-        before = past[-1] if past else None
+        before: Plan | None = ss.get(BEFORE)
         same_horizon = before is not None and before.months == state.plan_in_force().months
         cached = (revision, evaluate(before) if before is not None and same_horizon else None)
         ss[state.PREVIOUS] = cached
@@ -50,37 +190,75 @@ def memo(name: str, build: Callable[[], T]) -> T:
     """``build()`` once per plan revision and UI language (tables, chart specs of a page)."""
     ss = st.session_state
     key = (ss[state.REVISION], state.language())
-    store: dict[str, tuple[Any, Any]] = ss.setdefault(state.MEMO, {})
-    hit = store.get(name)
+    found: dict[str, tuple[Any, Any]] = ss.setdefault(state.MEMO, {})
+    hit = found.get(name)
     if hit is None or hit[0] != key:
         hit = (key, build())
-        store[name] = hit
+        found[name] = hit
     value: T = hit[1]
     return value
 
 
-def _put(plan: Plan) -> None:
-    ss = st.session_state
-    ss[state.PLAN] = plan
-    ss[state.REVISION] += 1
-    ss[state.ERRORS] = {}
-    library.store(plan, ss[state.PLAN_FILE])
-
-
-def commit(plan: Plan) -> None:
-    """Make ``plan`` the plan in force, keeping the one before it for undo."""
-    ss = st.session_state
-    current = state.plan_in_force()
-    if plan == current:
-        return
-    past: list[Plan] = ss[state.PAST]
-    ss[state.PAST] = [*past, current][-state.UNDO_LIMIT :]
-    ss[state.FUTURE] = []
-    _put(plan)
+# --- edits -------------------------------------------------------------------------------------
 
 
 def change(changes: Mapping[str, Any], error_key: str) -> bool:
-    """Apply ``{path: value}`` to the plan in force; on a bad value keep it and note why."""
+    """Store ``{path: value}`` as one edit of the plan in force; on a refusal keep the plan and
+    note why under ``error_key`` (a conflict goes to the conflicts panel)."""
+    current = plan_id()
+    if current is None:
+        return _change_unstored(changes, error_key)
+    held: Snapshot = st.session_state[collab.SNAPSHOT]
+    edits = {path: (value, held.field_version(path)) for path, value in changes.items()}
+    result = store().apply_edits(current, edits, author=author(), side=SIDE)
+    return _settle(result, error_key, undoable=True)
+
+
+def commit(plan: Plan, error_key: str = "commit") -> bool:
+    """Make ``plan`` the plan in force: one edit of every top-level part that differs."""
+    current = state.plan_in_force()
+    if plan == current:
+        return True
+    before, after = current.to_data(), plan.to_data()
+    changes = {k: after.get(k) for k in {*before, *after} if before.get(k) != after.get(k)}
+    return change(changes, error_key)
+
+
+def _settle(result: EditResult, error_key: str, *, undoable: bool) -> bool:
+    """Take in the outcome of this session's edit: the new plan, an error, or a conflict."""
+    ss = st.session_state
+    found = state.errors()
+    if result.status in ("invalid", "refused"):
+        found[error_key] = [str(p) for p in result.problems] or [result.message]
+        return False
+    found.pop(error_key, None)
+    if result.status == "unchanged":
+        return True
+    if result.status == "conflict":
+        ss[collab.CONFLICTS] = [*ss.get(collab.CONFLICTS, []), *result.conflicts]
+        attach()  # show their value
+        return False
+    mine: dict[str, int] = ss.setdefault(MINE, {})
+    for row in result.changes:
+        mine[row.path] = row.version
+    if undoable and result.changes:
+        step = Step(
+            before={c.path: c.old for c in result.changes},
+            after={c.path: c.new for c in result.changes},
+            version=result.version,
+            seq=result.changes[0].seq,
+        )
+        ss[UNDO] = [*ss.get(UNDO, []), step][-state.UNDO_LIMIT :]
+        ss[state.PAST] = [*ss.get(state.PAST, []), state.plan_in_force()][-state.UNDO_LIMIT :]
+        ss[REDO] = []
+        ss[state.FUTURE] = []
+    _show(store().snapshot(str(plan_id())), local=True)
+    ss[state.ERRORS] = {}
+    return True
+
+
+def _change_unstored(changes: Mapping[str, Any], error_key: str) -> bool:
+    """A page run without the workspace (no stored plan): validate and keep in the session."""
     found = state.errors()
     try:
         plan = with_values(state.plan_in_force(), changes)
@@ -88,37 +266,61 @@ def change(changes: Mapping[str, Any], error_key: str) -> bool:
         found[error_key] = [str(problem) for problem in error.problems]
         return False
     found.pop(error_key, None)
-    commit(plan)
+    ss = st.session_state
+    ss[BEFORE] = state.plan_in_force()
+    ss[state.PLAN] = plan
+    ss[state.REVISION] += 1
     return True
 
 
-def undo() -> None:
-    """Go back to the plan before the last edit."""
+def _replay(step: Step, values: Mapping[str, Any]) -> EditResult:
+    """Put ``values`` back as a new change that reverts ``step``; based on this session's last
+    write of each field, so that only someone else's later change is a conflict."""
+    mine: dict[str, int] = st.session_state.get(MINE, {})
+    edits = {path: (value, mine.get(path, step.version)) for path, value in values.items()}
+    return store().apply_edits(
+        str(plan_id()), edits, author=author(), side=SIDE, kind="revert", reverts=step.seq
+    )
+
+
+def _move(source: str, target: str, undoing: bool) -> None:
     ss = st.session_state
-    past: list[Plan] = ss[state.PAST]
-    if past:
-        ss[state.FUTURE] = [*ss[state.FUTURE], state.plan_in_force()]
-        ss[state.PAST] = past[:-1]
-        _put(past[-1])
+    steps: list[Step] = ss.get(source, [])
+    if not steps or plan_id() is None:
+        return
+    step = steps[-1]
+    ss[source] = steps[:-1]
+    result = _replay(step, step.before if undoing else step.after)
+    plans_key, other_key = (state.PAST, state.FUTURE) if undoing else (state.FUTURE, state.PAST)
+    plans: list[Plan] = ss.get(plans_key, [])
+    ss[plans_key] = plans[:-1]
+    before = state.plan_in_force()
+    if not _settle(result, UNDO_ERROR, undoable=False) or not result.changes:
+        return
+    ss[other_key] = [*ss.get(other_key, []), before][-state.UNDO_LIMIT :]
+    moved = Step(step.before, step.after, result.version, result.changes[0].seq)
+    ss[target] = [*ss.get(target, []), moved][-state.UNDO_LIMIT :]
+
+
+def undo() -> None:
+    """Put back the fields of this session's last edit (a new, attributed change)."""
+    _move(UNDO, REDO, undoing=True)
 
 
 def redo() -> None:
-    """Reapply the edit last undone."""
-    ss = st.session_state
-    future: list[Plan] = ss[state.FUTURE]
-    if future:
-        ss[state.PAST] = [*ss[state.PAST], state.plan_in_force()][-state.UNDO_LIMIT :]
-        ss[state.FUTURE] = future[:-1]
-        _put(future[-1])
+    """Reapply the edit last undone (a new, attributed change)."""
+    _move(REDO, UNDO, undoing=False)
 
 
-def open_plan(plan: Plan, name: str) -> None:
-    """Work on another plan (saved under ``name``); its own history starts empty."""
-    ss = st.session_state
-    ss[state.PLAN_FILE] = name
-    ss[state.PAST] = []
-    ss[state.FUTURE] = []
-    _put(plan)
+def can_undo() -> bool:
+    return bool(st.session_state.get(UNDO))
+
+
+def can_redo() -> bool:
+    return bool(st.session_state.get(REDO))
+
+
+# --- inputs and notices ------------------------------------------------------------------------
 
 
 def sync_fields() -> None:

@@ -1,4 +1,5 @@
-"""What every page shares: navigation, the sidebar (language, presenter mode, undo/redo), style."""
+"""What every page of the vendor's workspace shares: the sign-in gate, navigation, the sidebar
+(plan, name, undo/redo, language, presenter mode, who is here), live updates and conflicts."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 
 import streamlit as st
 
+from planner import access
 from planner.i18n import LANGUAGES
-from planner.ui import session, state
-from planner.ui.text import plain, tr
+from planner.ui import collab, session, state
+from planner.ui.text import plain, problem_list, tr
 
 PAGE_DIR = Path(__file__).resolve().parent / "pages"
 PAGES: tuple[tuple[str, str], ...] = (
@@ -18,10 +20,16 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("assumptions", ":material/tune:"),
     ("analyses", ":material/stacked_line_chart:"),
     ("onboarding", ":material/fact_check:"),
+    ("share", ":material/group:"),
+    ("history", ":material/history:"),
     ("export", ":material/download:"),
     ("signoff", ":material/verified:"),
 )
 DEFAULT_PAGE = "dashboard"
+OWNER_OK = "workspace.owner_ok"
+"""The session gave the right ``PLANNER_OWNER_KEY`` (``bool``)."""
+OWNER_KEY_INPUT = "workspace.owner_key"
+OWNER_KEY_WRONG = "workspace.owner_key_wrong"
 
 BASE_CSS = """
 <style>
@@ -48,6 +56,60 @@ def page_path(name: str) -> Path:
     return PAGE_DIR / f"{name}.py"
 
 
+# --- who may use the workspace -----------------------------------------------------------------
+
+
+def oidc_configured() -> bool:
+    """Whether Streamlit's OIDC login is configured (an ``[auth]`` section in the secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own not-found error
+        return False
+
+
+def local_tool() -> bool:
+    """Neither a login nor an owner key: a single-user tool listening on localhost only."""
+    return not oidc_configured() and not access.owner_key_configured()
+
+
+def _check_owner_key() -> None:
+    ss = st.session_state
+    ok = access.check_owner_key(str(ss.get(OWNER_KEY_INPUT, "")))
+    ss[OWNER_OK] = ok
+    ss[OWNER_KEY_WRONG] = not ok
+    ss.pop(OWNER_KEY_INPUT, None)  # the key does not stay in the session
+
+
+def gate() -> bool:
+    """The vendor's workspace opens after the login (OIDC) or the owner key; True when open.
+
+    With neither configured the app is a local single-user tool and opens at once.
+    """
+    ss = st.session_state
+    if oidc_configured():
+        if st.user.is_logged_in:
+            if not collab.display_name():
+                ss[collab.NAME] = str(st.user.get("name") or st.user.get("email") or "")
+            return True
+        st.title(tr("workspace.gate_title"))
+        st.caption(tr("workspace.gate_caption"))
+        st.button(tr("workspace.login"), key="workspace.login", on_click=st.login)
+        return False
+    if not access.owner_key_configured() or ss.get(OWNER_OK):
+        return True
+    st.title(tr("workspace.gate_title"))
+    st.caption(tr("workspace.gate_caption"))
+    with st.form("workspace.key_form"):
+        st.text_input(tr("workspace.owner_key"), type="password", key=OWNER_KEY_INPUT)
+        st.form_submit_button(tr("workspace.enter"), on_click=_check_owner_key)
+    if ss.get(OWNER_KEY_WRONG):
+        st.error(tr("workspace.owner_key_wrong"))
+    return False
+
+
+# --- navigation and frame ----------------------------------------------------------------------
+
+
 def navigation() -> Any:
     """The pages, titled in the UI language; the dashboard opens first."""
     pages = [
@@ -64,18 +126,27 @@ def navigation() -> Any:
 
 
 def frame() -> None:
-    """Sidebar and style; runs before every page."""
+    """Sidebar, live updates, conflicts and style; runs before every page."""
     session.sync_fields()
     presenter = bool(st.session_state.get(state.PRESENTER))
     st.markdown(BASE_CSS + (PRESENTER_CSS if presenter else ""), unsafe_allow_html=True)
     notice = st.session_state.pop(state.NOTICE, None)
     if notice:
         st.toast(tr(notice[0], **notice[1]), icon=":material/check_circle:")
+    plan = state.plan_in_force()
+    granted = collab.current_access()
     with st.sidebar:
-        plan = state.plan_in_force()
         st.caption(tr("sidebar.plan"))
         st.markdown(f"**{plain(plan.title)}**")
-        st.caption(st.session_state[state.PLAN_FILE])
+        st.caption(tr("workspace.version", version=st.session_state.get(session.PLAN_VERSION, 1)))
+        if collab.name_prompt():
+            st.caption(
+                tr(
+                    "workspace.you",
+                    name=plain(collab.display_name()),
+                    side=collab.tx(f"side.{session.SIDE}"),
+                )
+            )
         left, right = st.columns(2)
         left.button(
             "",
@@ -83,7 +154,7 @@ def frame() -> None:
             help=tr("undo"),
             icon=":material/undo:",
             on_click=session.undo,
-            disabled=not st.session_state[state.PAST],
+            disabled=not session.can_undo(),
             width="stretch",
         )
         right.button(
@@ -92,9 +163,12 @@ def frame() -> None:
             help=tr("redo"),
             icon=":material/redo:",
             on_click=session.redo,
-            disabled=not st.session_state[state.FUTURE],
+            disabled=not session.can_redo(),
             width="stretch",
         )
+        refused = state.errors().get(session.UNDO_ERROR)
+        if refused:
+            st.error(tr("workspace.undo_refused") + "\n\n" + problem_list(refused))
         st.selectbox(
             tr("sidebar.language"),
             LANGUAGES,
@@ -102,3 +176,9 @@ def frame() -> None:
             format_func=lambda code: tr(f"language.{code}"),
         )
         st.toggle(tr("sidebar.presenter"), key=state.PRESENTER, help=tr("sidebar.presenter_help"))
+        if granted is not None:
+            collab.presence_panel(granted)
+            collab.live(granted)
+        if oidc_configured() and st.user.is_logged_in:
+            st.button(tr("workspace.logout"), key="workspace.logout", on_click=st.logout)
+    collab.conflicts_panel(plan)

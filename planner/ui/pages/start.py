@@ -1,9 +1,12 @@
-"""Start: a new plan from a template, a saved plan, or an uploaded plan file."""
+"""Start: a new plan from a template, a stored plan, or an uploaded plan file.
+
+Every plan lives in the shared store; a plan file is only a way in (upload) and out (download).
+"""
 
 import streamlit as st
 
-from planner.plan import PlanError, parse, to_yaml
-from planner.ui import library, session, shell, state
+from planner.plan import PlanError, to_yaml
+from planner.ui import collab, library, session, shell, state
 from planner.ui.text import plain, problem_list, term, tr
 
 plan = state.plan_in_force()
@@ -11,6 +14,8 @@ ss = st.session_state
 
 st.title(tr("start.title"))
 st.caption(tr("start.caption"))
+if shell.local_tool():
+    st.info(tr("workspace.local_tool"), icon=":material/computer:")
 new, saved, upload = st.columns(3, gap="large")
 
 with new:
@@ -39,34 +44,35 @@ with new:
         except PlanError as error:
             st.error(problem_list([str(problem) for problem in error.problems]))
         else:
-            session.open_plan(fresh, library.new_name(plan_title))
+            session.open_plan(fresh)
             session.notify("start.created", title=plan_title)
             st.switch_page(shell.page_path("dashboard"))
 
 with saved:
     st.subheader(tr("start.saved"))
-    names = library.saved()
-    current = ss[state.PLAN_FILE]
+    stored = library.plan_list(collab.store())
+    ids = [info.id for info in stored]
+    labels = {
+        info.id: tr("workspace.plan_option", title=info.title, version=info.version)
+        for info in stored
+    }
+    current = session.plan_id()
     choice = st.selectbox(
         tr("start.saved_choice"),
-        names,
-        index=names.index(current) if current in names else 0,
+        ids,
+        index=ids.index(current) if current in ids else 0,
+        format_func=lambda plan_id: labels.get(plan_id, plan_id),
         key="open.name",
-        help=tr("start.saved_help", folder=str(library.plan_dir())),
+        help=tr("workspace.saved_help"),
     )
-    if st.button(tr("start.open"), key="open.button", disabled=not names):
-        try:
-            opened = library.open_saved(choice)
-        except (PlanError, ValueError) as error:
-            st.error(str(error))
-        else:
-            session.open_plan(opened, choice)
-            session.notify("start.opened", title=opened.title)
-            st.switch_page(shell.page_path("dashboard"))
+    if st.button(tr("start.open"), key="open.button", disabled=not ids) and choice:
+        session.open_stored(choice)
+        session.notify("start.opened", title=state.plan_in_force().title)
+        st.switch_page(shell.page_path("dashboard"))
     st.download_button(
         tr("start.download"),
         data=to_yaml(plan).encode("utf-8"),
-        file_name=current,
+        file_name=library.file_name(plan.title),
         mime="application/x-yaml",
         key="download.plan",
         icon=":material/download:",
@@ -83,15 +89,14 @@ with upload:
     if uploaded is not None and ss.get(state.UPLOADED) != uploaded.file_id:
         ss[state.UPLOADED] = uploaded.file_id
         try:
-            text = uploaded.getvalue().decode("utf-8-sig")
-            received = parse(text, name=uploaded.name)
+            received = library.read_upload(uploaded.getvalue(), uploaded.name)
         except UnicodeDecodeError:
             ss[state.UPLOAD_ERRORS] = [tr("start.not_utf8")]
         except PlanError as error:
             ss[state.UPLOAD_ERRORS] = [str(problem) for problem in error.problems]
         else:
             ss[state.UPLOAD_ERRORS] = []
-            session.open_plan(received, library.new_name(received.title))
+            session.open_plan(received)
             session.notify("start.uploaded", title=received.title)
             st.switch_page(shell.page_path("dashboard"))
     if uploaded is not None and ss[state.UPLOAD_ERRORS]:

@@ -1,0 +1,17 @@
+"""Collaboration: invite links per role, who is in the plan now, the economics-sharing toggle."""
+
+import streamlit as st
+
+from planner.ui import collab, state
+from planner.ui.text import tr
+
+st.title(tr("share.title"))
+st.caption(tr("share.caption"))
+granted = collab.current_access()
+if granted is not None:
+    plan = state.plan_in_force()
+    collab.economics_toggle(granted, plan)
+    st.divider()
+    collab.presence_panel(granted)
+    st.divider()
+    collab.invites_panel(granted, collab.base_url())
