@@ -317,7 +317,9 @@ def manage_scenarios() -> None:
         else:
             st.caption(tr("analyses.from_edits_none"))
         name = st.text_input(tr("analyses.scenario_name"), max_chars=200, key=NEW_NAME)
-        created = st.form_submit_button(tr("analyses.create"), disabled=not edits)
+        created = st.form_submit_button(
+            tr("analyses.create"), disabled=not edits, key="analyses.from_edits.create"
+        )
         if (
             created
             and origin is not None
@@ -356,7 +358,7 @@ def manage_scenarios() -> None:
                 ),
             },
         )
-        if st.form_submit_button(tr("analyses.create")) and edit(
+        if st.form_submit_button(tr("analyses.create"), key="analyses.copy.create") and edit(
             lambda: _copy(copy_name.strip(), source, rows),
             SCENARIO_ERRORS,
             "analyses.created",
@@ -684,7 +686,7 @@ def ranges_editor() -> None:
                 ),
             },
         )
-        if st.form_submit_button(tr("analyses.save_ranges")):
+        if st.form_submit_button(tr("analyses.save_ranges"), key="analyses.ranges.save"):
             items = ranges_from(edited)
             if session.change({"uncertainty": items}, RANGE_ERRORS):
                 session.notify("analyses.ranges_saved", count=len(items))

@@ -146,9 +146,14 @@ def entry_table(columns: list[str]) -> None:
             },
         )
         save, clear = st.columns([1, 1])
-        saved = save.form_submit_button(tr("onboarding.save"), type="primary", width="stretch")
+        saved = save.form_submit_button(
+            tr("onboarding.save"), type="primary", width="stretch", key="onboarding.save"
+        )
         cleared = clear.form_submit_button(
-            tr("onboarding.clear"), disabled=not plan.actuals, width="stretch"
+            tr("onboarding.clear"),
+            disabled=not plan.actuals,
+            width="stretch",
+            key="onboarding.clear",
         )
     if saved:
         rows = rows_from(edited, columns)

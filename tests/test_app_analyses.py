@@ -1,0 +1,429 @@
+"""The scenarios & analyses page and the onboarding page, driven with AppTest.
+
+Every number a page shows is checked against the model or the analysis package computed
+directly in the test; every change to the plan is checked on the plan in force.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner import i18n
+from planner.analysis import montecarlo, sensitivity
+from planner.model import evaluate
+from planner.plan import content_hash, with_values
+from planner.ui import collab, state
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+DE = "de"
+
+
+def page(name: str) -> str:
+    return f"planner/ui/pages/{name}.py"
+
+
+def unescape(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _forget_store() -> None:
+    """Drop the app's cached plan store (if the app keeps one), so each test starts afresh."""
+    cached = getattr(collab, "store", None)
+    clear = getattr(cached, "clear", None)
+    if callable(clear):
+        clear()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty local plan folder (and store) of its own: the app starts with the example."""
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
+    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")  # AppTest: each .run() is a poll's rerun
+    _forget_store()
+    yield tmp_path
+    _forget_store()
+
+
+def open_page(name: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page(page(name)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def analyses(data_dir: Path) -> AppTest:
+    return open_page("analyses")
+
+
+@pytest.fixture
+def onboarding(data_dir: Path) -> AppTest:
+    return open_page("onboarding")
+
+
+def plan_of(at: AppTest) -> Any:
+    return at.session_state[state.PLAN]
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page that has a column titled ``column``."""
+    for frame in at.dataframe:
+        value = frame.value
+        if column in value.columns:
+            return value
+    raise AssertionError(f"no table with a column {column!r}")
+
+
+def row(table: pd.DataFrame, first: str) -> pd.Series:
+    """The row whose first cell is ``first``."""
+    found = table[table.iloc[:, 0] == first]
+    assert len(found) == 1, (first, list(table.iloc[:, 0]))
+    return found.iloc[0]
+
+
+def t(key: str, **values: Any) -> str:
+    return i18n.t(f"ui.{key}", DE, **values)
+
+
+def money(value: float | None) -> str:
+    return i18n.money(value, "EUR", DE)
+
+
+def seed_editor(at: AppTest, name: str, **delta: Any) -> None:
+    """Put edits into an editable table, as the browser would before a form is submitted."""
+    key = f"{state.EDITOR_PREFIX}{name}:{at.session_state[state.REVISION]}:"
+    key += str(at.session_state[state.RESETS])
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **delta}
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["analyses", "onboarding"])
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_both_pages_render_from_a_fresh_start(data_dir: Path, name: str, language: str) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.selectbox(key=state.LANGUAGE).set_value(language).run()
+    at.switch_page(page(name)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == i18n.t(f"ui.{name}.title", language)
+    assert not at.error
+
+
+# --- scenario comparison ---------------------------------------------------------------------
+
+
+def test_the_comparison_shows_the_models_numbers_for_each_scenario(analyses: AppTest) -> None:
+    plan = plan_of(analyses)
+    assert [s.name for s in plan.scenarios] == ["Konservativ", "Ambitioniert"]
+    table = table_with(analyses, t("analyses.base"))
+    base = evaluate(plan).kpis
+    npv_row = row(table, "Partner · Kapitalwert (NPV)")
+    cost_row = row(table, "Hersteller · Kosten")
+    assert npv_row[t("analyses.base")] == money(base["partner"]["npv"])
+    for name in ("Konservativ", "Ambitioniert"):
+        kpis = evaluate(plan, name).kpis
+        assert npv_row[name] == money(kpis["partner"]["npv"])
+        assert cost_row[name] == money(kpis["vendor"]["cost"])
+        # the difference is scenario minus base, signed
+        diff = kpis["partner"]["npv"] - base["partner"]["npv"]
+        expected = ("+" if diff > 0 else "") + money(diff)
+        assert npv_row[t("analyses.difference", name=name)] == expected
+    mutual = row(table, i18n.label("mutual", DE))
+    assert (mutual[t("analyses.base")], mutual["Konservativ"]) == ("ja", "nein")
+    assert len(analyses.get("vega_lite_chart")) >= 1
+
+
+def test_a_scenario_made_from_the_edits_restores_the_base(data_dir: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    original = plan_of(at)
+    at.switch_page(page("assumptions")).run()
+    at.number_input(key=state.field_key("revenue.deal_size")).set_value(52_000).run()
+    at.switch_page(page("analyses")).run()
+    at.text_input(key="analyses.scenario.new_name").input("Höherer Preis")
+    at.button(key="analyses.from_edits.create").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    plan = plan_of(at)
+    assert plan.revenue.deal_size == original.revenue.deal_size
+    assert plan.scenarios[-1].name == "Höherer Preis"
+    assert plan.scenarios[-1].set == {"revenue.deal_size": 52_000}
+    table = table_with(at, "Höherer Preis")
+    kpis = evaluate(plan, "Höherer Preis").kpis
+    assert row(table, "Partner · Kapitalwert (NPV)")["Höherer Preis"] == money(
+        kpis["partner"]["npv"]
+    )
+    # one undoable edit: undo brings back the edited plan without the scenario
+    at.button(key="undo").click().run()
+    assert plan_of(at).revenue.deal_size == 52_000
+    assert [s.name for s in plan_of(at).scenarios] == ["Konservativ", "Ambitioniert"]
+
+
+def test_copy_rename_promote_and_delete_scenarios(analyses: AppTest) -> None:
+    at = analyses
+    before = plan_of(at)
+    at.text_input(key="analyses.scenario.copy_name").input("Premium")
+    at.selectbox(key="analyses.scenario.copy_from").set_value("Konservativ")
+    seed_editor(
+        at,
+        "analyses.copy",
+        added_rows=[
+            {"driver": "revenue.deal_size", "value": 50_000},
+            {"driver": "revenue.partner_margin", "value": 25},  # percent on screen
+        ],
+    )
+    at.button(key="analyses.copy.create").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    premium = plan_of(at).scenarios[-1]
+    assert premium.name == "Premium"
+    assert premium.set == {
+        **before.scenarios[0].set,
+        "revenue.deal_size": 50_000,
+        "revenue.partner_margin": 0.25,
+    }
+
+    at.selectbox(key="analyses.scenario.choice").set_value("Premium")
+    at.text_input(key="analyses.scenario.rename_to").input("Premium 2028")
+    at.button(key="analyses.rename").click().run()
+    assert [s.name for s in plan_of(at).scenarios][-1] == "Premium 2028"
+
+    at.selectbox(key="analyses.scenario.choice").set_value("Premium 2028")
+    at.text_input(key="analyses.scenario.keep_base").input("Bisher")
+    at.button(key="analyses.promote").click().run()
+    plan = plan_of(at)
+    assert plan.revenue.deal_size == 50_000
+    assert plan.revenue.partner_margin == 0.25
+    assert plan.revenue.monthly_churn == before.scenarios[0].set["revenue.monthly_churn"]
+    assert [s.name for s in plan.scenarios] == ["Konservativ", "Ambitioniert", "Bisher"]
+    assert plan.scenario("Bisher").revenue.deal_size == before.revenue.deal_size
+
+    at.selectbox(key="analyses.scenario.choice").set_value("Konservativ")
+    at.button(key="analyses.delete").click().run()
+    assert [s.name for s in plan_of(at).scenarios] == ["Ambitioniert", "Bisher"]
+
+
+def test_a_taken_scenario_name_is_refused_and_the_plan_kept(analyses: AppTest) -> None:
+    before = plan_of(analyses)
+    analyses.selectbox(key="analyses.scenario.choice").set_value("Konservativ")
+    analyses.text_input(key="analyses.scenario.rename_to").input("Ambitioniert")
+    analyses.button(key="analyses.rename").click().run()
+    assert plan_of(analyses) is before
+    message = unescape(analyses.error[0].value)
+    assert "Ambitioniert" in message
+    assert "scenarios" in message
+
+
+# --- tornado ---------------------------------------------------------------------------------
+
+
+def test_the_tornado_lists_drivers_by_impact_with_the_models_numbers(analyses: AppTest) -> None:
+    plan = plan_of(analyses)
+    table = table_with(analyses, t("analyses.impact"))
+    result = sensitivity.tornado(plan, "partner.npv", 0.2)
+    impacts = [bar.impact for bar in result.bars if bar.impact > 0]
+    assert impacts == sorted(impacts, reverse=True)
+    assert len(table) == len(impacts)
+    # the top driver, checked against the model: deals per sales FTE 1.0 -> 0.8 and 1.2
+    top = row(table, "Abschlüsse je Vertriebs-FTE und Monat")
+    assert table.index.get_loc(top.name) == 0
+    low = evaluate(with_values(plan, {"revenue.deals_per_sales_fte_month": 0.8}))
+    high = evaluate(with_values(plan, {"revenue.deals_per_sales_fte_month": 1.2}))
+    base = evaluate(plan).kpis["partner"]["npv"]
+    assert top[t("analyses.figure_at", case="−20 %")] == money(low.kpis["partner"]["npv"])
+    assert top[t("analyses.figure_at", case="+20 %")] == money(high.kpis["partner"]["npv"])
+    largest = max(abs(low.kpis["partner"]["npv"] - base), abs(high.kpis["partner"]["npv"] - base))
+    assert top[t("analyses.impact")] == money(largest)
+
+
+def test_the_tornado_follows_the_chosen_figure_and_step(analyses: AppTest) -> None:
+    analyses.selectbox(key="analyses.tornado.figure").set_value("vendor.npv").run()
+    analyses.number_input(key="analyses.tornado.step").set_value(10).run()
+    assert not analyses.exception
+    plan = plan_of(analyses)
+    table = table_with(analyses, t("analyses.impact"))
+    result = sensitivity.tornado(plan, "vendor.npv", 0.1)
+    first = result.bars[0]
+    assert table.iloc[0][t("analyses.impact")] == money(first.impact)
+
+
+# --- goal seek -------------------------------------------------------------------------------
+
+
+def test_a_goal_seek_answer_put_back_meets_the_target(analyses: AppTest) -> None:
+    at = analyses
+    at.selectbox(key="analyses.goal.driver").set_value("revenue.deal_size")
+    at.selectbox(key="analyses.goal.figure").set_value("partner.npv")
+    at.selectbox(key="analyses.goal.op").set_value(">=")
+    at.number_input(key="analyses.goal.target").set_value(500_000)
+    at.button(key="analyses.goal.run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.success, "the answer is shown"
+    before = plan_of(at)
+    at.button(key="analyses.goal.apply").click().run()
+    applied = plan_of(at)
+    assert applied.revenue.deal_size > before.revenue.deal_size
+    assert evaluate(applied).kpis["partner"]["npv"] >= 500_000
+    # the smallest deal size that meets it: one cent less does not (the NPV may jump at a
+    # rebate threshold, so the figure itself can land above the target)
+    less = with_values(applied, {"revenue.deal_size": applied.revenue.deal_size - 0.01})
+    assert evaluate(less).kpis["partner"]["npv"] < 500_000
+    # the answer is one undoable edit
+    at.button(key="undo").click().run()
+    assert content_hash(plan_of(at)) == content_hash(before)
+
+
+def test_an_unreachable_goal_says_so_and_changes_nothing(analyses: AppTest) -> None:
+    at = analyses
+    before = plan_of(at)
+    at.selectbox(key="analyses.goal.driver").set_value("opex_per_month")
+    at.selectbox(key="analyses.goal.figure").set_value("partner.npv")
+    at.selectbox(key="analyses.goal.op").set_value(">=")
+    at.number_input(key="analyses.goal.target").set_value(10_000_000)
+    at.button(key="analyses.goal.run").click().run()
+    assert not at.exception
+    assert at.warning, "a clear message"
+    assert "nicht erreichbar" in at.warning[0].value
+    assert not _has(at, "analyses.goal.apply")
+    assert plan_of(at) is before
+
+
+def _has(at: AppTest, key: str) -> bool:
+    return any(b.key == key for b in at.button)
+
+
+# --- Monte Carlo -----------------------------------------------------------------------------
+
+
+def test_ranges_are_added_and_a_seeded_run_shows_the_packages_percentiles(
+    analyses: AppTest,
+) -> None:
+    at = analyses
+    assert plan_of(at).uncertainty is None
+    assert not _has(at, "analyses.mc.run")  # no ranges: the editor, no run button
+    seed_editor(
+        at,
+        "uncertainty",
+        added_rows=[
+            {
+                "path": "revenue.deal_size",
+                "distribution": "triangular",
+                "low": 34_000,
+                "likely": 40_000,
+                "high": 46_000,
+            },
+            # shares are entered in percent: 0.5 % to 1.5 % churn a month
+            {"path": "revenue.monthly_churn", "distribution": "uniform", "low": 0.5, "high": 1.5},
+        ],
+    )
+    at.button(key="analyses.ranges.save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    plan = plan_of(at)
+    ranges = [entry.model_dump(exclude_none=True) for entry in plan.uncertainty]
+    assert ranges == [
+        {
+            "path": "revenue.deal_size",
+            "distribution": "triangular",
+            "low": 34_000,
+            "likely": 40_000,
+            "high": 46_000,
+        },
+        {"path": "revenue.monthly_churn", "distribution": "uniform", "low": 0.005, "high": 0.015},
+    ]
+    at.number_input(key="analyses.mc.draws").set_value(2_000)
+    at.number_input(key="analyses.mc.seed").set_value(7)
+    at.button(key="analyses.mc.run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    direct = montecarlo.run(plan, draws=2_000, seed=7)
+    table = table_with(at, "P50")
+    npv = row(table, "Partner · Kapitalwert (NPV)")
+    assert npv["P50"] == money(direct.percentiles["partner.npv"]["p50"])
+    assert npv["P10"] == money(direct.percentiles["partner.npv"]["p10"])
+    assert row(table, "Hersteller · Kapitalwert (NPV)")["P90"] == money(
+        direct.percentiles["vendor.npv"]["p90"]
+    )
+    shown = [m.value for m in at.metric]
+    assert shown == [
+        i18n.percent(direct.probability_payback, DE),
+        i18n.percent(direct.probability_mutual, DE),
+    ]
+
+
+def test_a_bad_range_is_refused_with_the_field_named(analyses: AppTest) -> None:
+    before = plan_of(analyses)
+    seed_editor(
+        analyses,
+        "uncertainty",
+        added_rows=[
+            {"path": "revenue.deal_size", "distribution": "uniform", "low": 50_000, "high": 30_000}
+        ],
+    )
+    analyses.button(key="analyses.ranges.save").click().run()
+    assert plan_of(analyses) is before
+    lines = unescape(analyses.error[0].value).splitlines()
+    assert "- uncertainty.0.low: 50000 is above high 30000" in lines
+
+
+# --- onboarding ------------------------------------------------------------------------------
+
+
+def upload(at: AppTest, name: str, text: str) -> None:
+    at.file_uploader(key="onboarding.upload").set_value((name, text.encode(), "text/csv")).run()
+
+
+def test_uploaded_actuals_show_a_variance_of_actual_minus_plan(onboarding: AppTest) -> None:
+    at = onboarding
+    plan = plan_of(at)
+    upload(at, "ist.csv", "month,revenue,new_deals\n1,9000,0\n2,21000,1\n")
+    assert not at.exception, [e.message for e in at.exception]
+    assert plan_of(at).actuals == [
+        {"month": 1, "revenue": 9000.0, "new_deals": 0.0},
+        {"month": 2, "revenue": 21000.0, "new_deals": 1.0},
+    ]
+    monthly = evaluate(plan).monthly
+    table = table_with(at, t("onboarding.percent"))
+    for month, actual in ((1, 9000.0), (2, 21000.0)):
+        planned = float(monthly["revenue"].iloc[month - 1])
+        line = row(table, i18n.month_label(monthly["date"].iloc[month - 1], DE))
+        assert line[t("onboarding.plan")] == money(planned)
+        assert line[t("onboarding.actual")] == money(actual)
+        difference = actual - planned
+        assert line[t("onboarding.difference")] == ("+" if difference > 0 else "") + money(
+            difference
+        )
+    # the re-forecast table shows the plan's figures next to the re-forecast
+    forecast = table_with(at, t("onboarding.reforecast"))
+    npv = row(forecast, "Partner · Kapitalwert (NPV)")
+    assert npv[t("onboarding.plan")] == money(evaluate(plan).kpis["partner"]["npv"])
+
+
+def test_a_month_beyond_the_horizon_is_refused_and_nothing_changes(onboarding: AppTest) -> None:
+    at = onboarding
+    before = plan_of(at)
+    upload(at, "ist.csv", "month,revenue\n1,9000\n40,12000\n")
+    assert not at.exception
+    message = unescape(at.error[0].value)
+    assert "ist.csv row 3: month 40 is not within 1 to 36 (the plan's horizon)" in message
+    assert plan_of(at) is before
+    assert plan_of(at).actuals == []
+
+
+def test_actuals_entered_in_the_table_are_stored(onboarding: AppTest) -> None:
+    at = onboarding
+    seed_editor(at, "actuals", edited_rows={0: {"revenue": 8_500.0}, 2: {"customers": 3.0}})
+    at.button(key="onboarding.save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert plan_of(at).actuals == [
+        {"month": 1, "revenue": 8_500.0},
+        {"month": 3, "customers": 3.0},
+    ]
+    at.button(key="onboarding.clear").click().run()
+    assert plan_of(at).actuals == []
