@@ -215,6 +215,23 @@ def test_sheets_have_frozen_headers_widths_and_landscape_print_setup(example_boo
     assert example_book[INPUTS].column_dimensions["B"].width == 52
 
 
+def test_printed_pages_carry_title_page_numbers_and_hash(example):
+    plan = with_values(example, {"title": "Müller & Söhne &P plan"})
+    wb = book(build_workbook(plan))
+    for ws in wb.worksheets:
+        # a literal & is doubled, so the title never turns into a page-number code
+        assert ws.oddHeader.center.text == "Müller && Söhne &&P plan"
+        assert ws.oddFooter.center.text == "&P / &N"
+        assert ws.oddFooter.right.text == content_hash(plan)[:16]
+
+
+def test_formula_sheets_are_protected_and_inputs_stay_editable(example_book):
+    for name in ("Team", "Investments", "Monthly", "Yearly"):
+        assert example_book[name].protection.sheet, name
+    for name in ("Inputs", "Key figures", "Scenarios", "Sign-off"):
+        assert not example_book[name].protection.sheet, name
+
+
 # --- hostile text ------------------------------------------------------------------------
 
 

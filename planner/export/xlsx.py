@@ -1159,6 +1159,22 @@ def _write_sign_off(
     _print_setup(ws, "1:1")
 
 
+PROTECTED = (TEAM, INVESTMENTS, MONTHLY, YEARLY)
+"""Sheets of formulas only: protected without a password against overwriting by mistake."""
+
+
+def _pages(wb: Workbook, title: str, digest: str) -> None:
+    """Printed pages: the plan's title on top; sheet, page x / y and the hash below."""
+    shown = _plain(title)[:100].replace("&", "&&")  # & starts a header code
+    for ws in wb.worksheets:
+        ws.oddHeader.center.text = shown
+        ws.oddFooter.left.text = "&A"
+        ws.oddFooter.center.text = "&P / &N"
+        ws.oddFooter.right.text = digest[:16]
+        if ws.title in PROTECTED:
+            ws.protection.sheet = True
+
+
 def _plain(text: str) -> str:
     """Text for document properties, which cannot escape control characters."""
     return re.sub(r"[\x00-\x1f\x7f\ufffe\uffff]", " ", text)
@@ -1202,6 +1218,7 @@ def build_workbook(
         _write_actuals(wb, chosen, lang, fmt)
     _write_sign_off(wb, chosen, lang, digest, issued, signatories)
     wb.active = wb.sheetnames.index(FIGURES)
+    _pages(wb, chosen.title, digest)
 
     # No cached values are stored, so a spreadsheet program must calculate on opening.
     wb.calculation.fullCalcOnLoad = True
