@@ -13,9 +13,14 @@ from planner.plan import Plan
 def lines(plan: Plan, language: str) -> list[tuple[str, str]]:
     """``(label, text)`` rows of the plan's decision in principle (none when it has none).
 
-    >>> from planner.plan import load
-    >>> lines(load("templates/reseller.yaml"), "en")
+    >>> from pathlib import Path
+    >>> from planner.plan import load, with_values
+    >>> plan = load(Path(__file__).parents[1] / "templates" / "reseller.yaml")
+    >>> lines(plan, "en")
     []
+    >>> agreed = {"date": "2027-01-04", "partner": "Anna Berger (CEO)", "vendor": "Max Roth"}
+    >>> lines(with_values(plan, {"decision": agreed}), "en")[:2]
+    [('Decision in principle on', '4 January 2027'), ('Took part (partner)', 'Anna Berger (CEO)')]
     """
     decision = plan.decision
     if decision is None:
