@@ -7,10 +7,10 @@ import datetime
 import pytest
 
 from planner import signoff
-from planner.plan import content_hash
+from planner.plan import PlanError, canonical_json, content_hash, parse, to_yaml, validate
 from planner.signoff import NotAllowedError, SignOffError
 from planner.store import Store
-from tests.store_support import FakeClock, clock, database_url, example_plan, store
+from tests.store_support import PLAN_DATA, FakeClock, clock, database_url, example_plan, store
 
 __all__ = ["clock", "database_url", "store"]  # fixtures used by the tests below
 
@@ -234,3 +234,63 @@ def test_a_change_after_signing_is_an_amendment_and_the_signed_version_stays(
     second = _sign_both(store, plan_id, 5)
     assert [r.version for r in signoff.history(store, plan_id) if r.signed] == [2, 5]
     assert signoff.last_signed(store, plan_id) == second
+
+
+# --- the decision in principle in the plan file ----------------------------------------------
+
+DECISION = {"date": "2027-01-04", "partner": "Anna Berger (CEO)", "vendor": "Max Roth"}
+
+
+def test_a_plan_without_a_decision_hashes_as_before_and_one_with_it_differs() -> None:
+    plain = validate(PLAN_DATA)
+    assert "decision" not in canonical_json(plain)
+    decided = validate({**PLAN_DATA, "decision": DECISION})
+    assert content_hash(decided) != content_hash(plain)
+    assert decided.decision is not None
+    assert decided.decision.note is None
+
+
+def test_an_unquoted_yaml_date_is_read_as_the_same_decision() -> None:
+
+    text = (
+        to_yaml(validate(PLAN_DATA)) + "decision:\n  date: 2027-01-04\n  partner: A\n  vendor: B\n"
+    )
+    decided = parse(text)
+    assert decided.decision is not None
+    assert decided.decision.date == "2027-01-04"
+    assert parse(to_yaml(decided)) == decided
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"date": "2027-02-30"}, "decision.date: '2027-02-30' is not a date as YYYY-MM-DD"),
+        ({"date": "04.01.2027"}, "decision.date: '04.01.2027' is not a date as YYYY-MM-DD"),
+        ({"partner": ""}, "decision.partner: must not be empty"),
+        ({"vendor": "x" * 501}, "decision.vendor: is longer than 500 characters"),
+        ({"note": "a\nb"}, "decision.note: must not contain control characters or line breaks"),
+        ({"note": "n" * 1001}, "decision.note: is longer than 1000 characters"),
+        ({"who": "Anna"}, "decision.who: unknown key (check the spelling)"),
+    ],
+)
+def test_a_bad_decision_is_refused_naming_the_field(change: dict[str, str], message: str) -> None:
+    with pytest.raises(PlanError) as error:
+        validate({**PLAN_DATA, "decision": {**DECISION, **change}})
+    assert [str(p) for p in error.value.problems] == [message]
+
+
+def test_a_scenario_cannot_change_the_decision() -> None:
+    scenario = {"name": "S", "set": {"decision.partner": "Eve"}}
+    with pytest.raises(PlanError, match=r"scenarios.S.decision.partner: is not a plan path"):
+        validate({**PLAN_DATA, "decision": DECISION, "scenarios": [scenario]})
+
+
+def test_the_decision_is_an_edit_like_any_other_and_frozen_with_the_plan(store: Store) -> None:
+    plan_id = store.create_plan(example_plan(), author="Max", side="vendor")
+    assert store.apply_edit(plan_id, "decision", DECISION, 1, "Anna", "partner").ok
+    signoff.freeze(store, plan_id, role="owner", author="Max")
+    refused = store.apply_edit(plan_id, "decision.note", "later", 2, "Anna", "partner")
+    assert refused.status == "refused"
+    record = signoff.pending(store, plan_id)
+    assert record is not None
+    assert record.content_hash == content_hash(store.plan_at(plan_id, 2))
