@@ -370,3 +370,43 @@ def test_exports_of_the_signed_version_are_the_same_bytes_apart_from_the_signatu
         assert {i.date_time for i in archive.infolist()} == {when}
         core = archive.read("docProps/core.xml").decode()
     assert core.count(moment.strftime("%Y-%m-%dT%H:%M:%SZ")) == 2
+
+
+# --- signed-export and fingerprint on the command line -----------------------------------
+
+
+def test_signed_export_writes_files_that_verify(
+    env: Signed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf, xlsx = tmp_path / "v2.pdf", tmp_path / "v2.xlsx"
+    args = ["signed-export", env.plan_id, "2", "--pdf", str(pdf), "--xlsx", str(xlsx)]
+    assert cli.main([*args, "--language", "en"]) == 0
+    assert xlsx.read_bytes() == env.xlsx
+    for file in (pdf, xlsx):
+        status, out, _ = _verify(file, capsys)
+        assert status == 0
+        assert out.startswith('signed version 2 of "ACME x Nordwind"')
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("1", "error: version 1 of plan {plan} was never frozen\n"),
+        ("7", "error: version 7 of plan {plan} was never frozen\n"),
+    ],
+)
+def test_signed_export_of_a_version_never_signed_exits_2(
+    env: Signed, tmp_path: Path, capsys: pytest.CaptureFixture[str], version: str, message: str
+) -> None:
+    status = cli.main(["signed-export", env.plan_id, version, "--pdf", str(tmp_path / "x.pdf")])
+    assert (status, capsys.readouterr().err) == (2, message.format(plan=env.plan_id))
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_fingerprint_prints_the_installation_certificate(
+    env: Signed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["fingerprint"]) == 0
+    expected = signing.identity(env.folder / "signing").fingerprint
+    assert capsys.readouterr().out == expected + "\n"
+    assert re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", expected)
