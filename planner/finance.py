@@ -17,10 +17,11 @@ from numpy.typing import ArrayLike, NDArray
 Array = NDArray[np.float64]
 
 _LOG_BRACKET = 4.0
-"""Newton searches ``log(1 + monthly rate)`` within +-4: monthly rates from -98 % to +5,360 %."""
+"""The IRR grid spans ``log(1 + monthly rate)`` over +-4: monthly rates from -98 % to +5,360 %."""
 _MAX_ITERATIONS = 100
-_TOLERANCE = 1e-14
-"""Newton stops when its step in ``log(1 + rate)`` is below this (relative): far inside 1e-9."""
+_TOLERANCE = 1e-10
+"""Halley stops when its step in ``log(1 + rate)`` is below this (relative); the step it then
+takes leaves an error of the order of its cube: far inside 1e-9."""
 
 
 def _rows(values: ArrayLike) -> Array:
@@ -86,67 +87,174 @@ def _roots_by_side(cf: Array) -> tuple[NDArray[np.int64], NDArray[np.int64], NDA
     return counts[0], counts[1], uncertain
 
 
-def _irr_bracketed(cf: Array, lo: Array, hi: Array) -> Array:
-    """Monthly IRR of rows known to have exactly one root with ``log(1 + x)`` in ``[lo, hi]``.
+_GRID_SCALE = 0.02
+_GRID = _GRID_SCALE * np.sinh(np.linspace(-1.0, 1.0, 33) * math.asinh(_LOG_BRACKET / _GRID_SCALE))
+"""Grid of ``log(1 + monthly rate)`` over +-4 that brackets roots: dense near 0 (steps of
+about 0.0075), coarser towards the ends (about a third of the value)."""
+_GRID_DISTANCE = np.where(
+    _GRID[:-1] * _GRID[1:] <= 0,
+    0.0,
+    np.minimum(np.abs(np.expm1(_GRID[:-1])), np.abs(np.expm1(_GRID[1:]))),
+)
+"""How far each grid interval's rates lie from 0 (0 for the interval holding 0)."""
 
-    Safeguarded Newton on ``u = log(1 + x)``: a Newton step that leaves the bracket bisects.
-    Rows that do not converge, or whose ends do not bracket a sign change, return ``nan``.
+
+@cache
+def _grid_discounts(months: int) -> Array:
+    """``exp(-u t)`` for t = 1..months (rows) and every grid point u (columns)."""
+    return np.asarray(np.exp(-np.outer(np.arange(1, months + 1), _GRID)))
+
+
+def _powers(v: Array, months: int) -> Array:
+    """``v ** t`` for t = 1..months per row, by doubling: a few multiplications, no exp."""
+    out = np.empty((v.size, months))
+    out[:, 0] = v
+    done = 1
+    while done < months:
+        more = min(done, months - done)
+        np.multiply(out[:, :more], out[:, done - 1 : done], out=out[:, done : done + more])
+        done += more
+    return out
+
+
+def _irr_nearest(cf: Array) -> Array:
+    """Monthly rate of each row's root nearest 0 that a sign change on the grid brackets.
+
+    The grid interval with a sign change closest to a rate of 0 brackets a root; safeguarded
+    Halley iteration on ``u = log(1 + x)`` from the secant point converges in about three
+    steps (a step that leaves the bracket bisects). ``nan`` where no grid interval changes
+    sign (no root within +-4, or two roots in one interval) or Halley does not converge.
+    Whether the root found is the one nearest 0 is for the caller to establish.
     """
     rows, n = cf.shape
     t = np.arange(1, n + 1, dtype=np.float64)
-    lo, hi = lo.copy(), hi.copy()
-
-    def f_and_slope(u: Array, flows: Array) -> tuple[Array, Array]:
-        # (1 + x) ** -t as a running product: several times cheaper than exp of u * t
-        discount = np.cumprod(np.broadcast_to(np.exp(-u)[:, None], flows.shape), axis=1)
-        weighted = flows * discount
-        return weighted.sum(axis=1), -(weighted * t).sum(axis=1)  # per row: batch-independent
-
-    f_lo, _ = f_and_slope(lo, cf)
-    f_hi, _ = f_and_slope(hi, cf)
-    bracketed = np.sign(f_lo) * np.sign(f_hi) < 0
+    values = np.einsum("rt,tk->rk", cf, _grid_discounts(n))  # unlike BLAS: batch-independent
+    signs = np.sign(values)
+    has_root = (signs[:, :-1] * signs[:, 1:] < 0) | (signs[:, :-1] == 0)
+    score = np.where(has_root, _GRID_DISTANCE, np.inf)
+    k = np.argmin(score, axis=1)
+    at = np.arange(rows)
+    found = np.isfinite(score[at, k])
+    lo, hi = _GRID[k], _GRID[k + 1]
+    f_lo, f_hi = values[at, k], values[at, k + 1]
+    result = np.where(found & (f_lo == 0), lo, np.nan)
     rising = f_lo < 0  # f(lo) < 0 < f(hi): f is negative below the root
-    u = np.clip(np.zeros(rows), lo, hi)
-    last_step = hi - lo
-    result = np.full(rows, np.nan)
-    active = np.flatnonzero(bracketed)
+    active = np.flatnonzero(found & (f_lo != 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = lo - f_lo * (hi - lo) / (f_hi - f_lo)
     for _ in range(_MAX_ITERATIONS):
         if active.size == 0:
             break
         ua = u[active]
-        f, slope = f_and_slope(ua, cf[active])
+        weighted = cf[active] * _powers(np.exp(-ua), n)
+        f = weighted.sum(axis=1)
+        weighted *= t
+        slope = -weighted.sum(axis=1)
+        curvature = (weighted * t).sum(axis=1)
         below = (f < 0) == rising[active]
         lo[active] = np.where(below, ua, lo[active])
         hi[active] = np.where(below, hi[active], ua)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.where(slope != 0, f / slope, np.inf)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            denominator = 2.0 * slope * slope - f * curvature
+            step = np.where(denominator != 0, 2.0 * f * slope / denominator, np.inf)
         candidate = ua - step
-        # Newton only while it stays in the bracket and at least halves the step before it;
-        # otherwise bisect (far from the root, the exponentials make Newton crawl).
-        newton = (candidate >= lo[active]) & (candidate <= hi[active])
-        newton &= np.abs(step) <= 0.5 * np.abs(last_step[active])
-        new = np.where(newton, candidate, 0.5 * (lo[active] + hi[active]))
-        last_step[active] = new - ua
         tolerance = _TOLERANCE * (1.0 + np.abs(ua))
-        done = (f == 0) | (newton & (np.abs(step) <= tolerance))
-        done |= hi[active] - lo[active] <= tolerance
+        done = (f == 0) | (np.abs(step) <= tolerance) | (hi[active] - lo[active] <= tolerance)
+        inside = (candidate >= lo[active]) & (candidate <= hi[active])
+        new = np.where(inside | done, candidate, 0.5 * (lo[active] + hi[active]))
         u[active] = np.where(f == 0, ua, new)
         result[active[done]] = u[active[done]]
         active = active[~done]
     return np.asarray(np.expm1(result))
 
 
+def _roots_beyond(cf: Array, rate: Array, above: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Upper bound on each row's roots with rates above (or below) ``rate``; -1 if unsure.
+
+    With ``d(t) = cf(t) (1 + rate) ** -t``, rates above ``rate`` are the roots of
+    ``sum d(t) w ** t`` with w in (0, 1), and ``P(w) / (1 - w)`` has the partial sums of d as
+    coefficients: by Descartes' rule for power series there are at most as many such roots as
+    the partial sums have sign changes. Rates below ``rate`` are the same on reversed flows.
+    A partial sum within rounding of 0 makes the bound unsure.
+    """
+    n = cf.shape[1]
+    with np.errstate(all="ignore"):
+        d = cf * np.exp(-np.outer(np.log1p(rate), np.arange(1, n + 1)))
+    d = np.where(above[:, None], d, d[:, ::-1])
+    sums = np.cumsum(d, axis=1)
+    rounding = 8 * n * np.finfo(np.float64).eps * np.cumsum(np.abs(d), axis=1)
+    sure = (np.abs(sums) > rounding).all(axis=1) & (rate > -1)
+    return np.where(sure, _sign_changes(np.where(sure[:, None], sums, 1.0)), -1)
+
+
+def _nearest_to_zero(cf: Array, x: Array) -> NDArray[np.bool_]:
+    """Whether root ``x`` is provably each row's only root with ``|rate| <= |x|``.
+
+    Either at most one root lies beyond ``-|x|`` on x's side (x itself), or x is the only root
+    from the far end up to just past x. Both are :func:`_roots_beyond` bounds.
+    """
+    positive = x > 0
+    size = np.abs(x)
+    sure = _roots_beyond(cf, np.where(positive, -size, size), positive) == 1
+    rest = np.flatnonzero(~sure)
+    if rest.size:
+        past = np.where(positive, x + 1e-6 * (1 + size), x - 1e-6 * (1 + size))
+        sure[rest] = _roots_beyond(cf[rest], past[rest], ~positive[rest]) == 1
+    return np.asarray(sure, dtype=bool)
+
+
+def _irr_vectorised(cf: Array) -> tuple[Array, NDArray[np.bool_]]:
+    """Monthly IRR per row where it is settled without a polynomial solve, and where it is not.
+
+    Rows with one sign change have exactly one root (Descartes), so the bracketed root is it.
+    With several, the root found is kept where :func:`_nearest_to_zero` proves it nearest 0,
+    and rows that :func:`_roots_by_side` proves rootless are settled as ``nan``.
+    """
+    rows = cf.shape[0]
+    out = np.full(rows, np.nan)
+    defined = (cf > 0).any(axis=1) & (cf < 0).any(axis=1)
+    index = np.flatnonzero(defined)
+    if index.size == 0:
+        return out, np.zeros(rows, dtype=bool)
+    changes = _sign_changes(cf[index])
+    x = _irr_nearest(cf[index])
+    check = np.flatnonzero((changes > 1) & ~np.isnan(x))
+    if check.size:
+        x[check[~_nearest_to_zero(cf[index[check]], x[check])]] = np.nan
+    out[index] = x
+    open_rows = index[np.isnan(x)]
+    several = open_rows[changes[np.isnan(x)] > 1]
+    if several.size:
+        below, above, uncertain = _roots_by_side(cf[several])
+        rootless = several[~uncertain & (below == 0) & (above == 0)]
+        open_rows = np.setdiff1d(open_rows, rootless)
+    fallback = np.zeros(rows, dtype=bool)
+    fallback[open_rows] = True
+    return out, fallback
+
+
+def irr_fallback_rows(cash_flows: ArrayLike) -> NDArray[np.bool_]:
+    """Rows for which :func:`irr_monthly` falls back to ``numpy_financial.irr`` (for measuring).
+
+    >>> irr_fallback_rows([[-100, 39, 59, 75], [100, 0, 50, 0], [-1, 0, 0, 1e9]]).tolist()
+    [False, False, True]
+
+    (The last row's root, a monthly rate of 99,900 %, lies beyond the grid.)
+    """
+    return _irr_vectorised(_rows(cash_flows))[1]
+
+
 def irr_monthly(cash_flows: ArrayLike) -> Array:
     """Monthly internal rate of return per row: the root with rate > -1 closest to 0.
 
-    Agrees with ``numpy_financial.irr``, without its per-row polynomial solve where the root
-    is provably unique on its side of 0: rows with one sign change have exactly one root;
-    for the others Descartes' rule on the flows expanded around a rate of 0 counts the roots
-    below and above 0 (see :func:`_roots_by_side`). Where that count is exactly one root on one
-    side and none on the other, a vectorised safeguarded Newton finds it; where it is none,
-    the IRR is undefined. Every other row (roots on both sides, a count of 2 or more, rounding
-    doubts, no convergence) falls back to ``numpy_financial.irr`` row by row. ``nan`` when a
-    row lacks a negative or a positive flow, or has no root.
+    Agrees with ``numpy_financial.irr``, without its per-row polynomial solve wherever the
+    answer can be proved otherwise: a grid over ``log(1 + rate)`` brackets the sign change
+    nearest 0 for all rows at once, a safeguarded Halley iteration finds the root in it, and
+    Descartes' rule shows that no other root is nearer 0 (one sign change in the flows: the
+    root is unique; several: see :func:`_nearest_to_zero`). Every other row (no bracket, no
+    proof, no convergence) falls back to ``numpy_financial.irr`` row by row
+    (:func:`irr_fallback_rows` tells which). ``nan`` when a row lacks a negative or a
+    positive flow, or has no root.
 
     >>> round(float(irr_monthly([-100, 39, 59, 55, 20])[0]), 5)
     0.28095
@@ -156,30 +264,8 @@ def irr_monthly(cash_flows: ArrayLike) -> Array:
     0.1
     """
     cf = _rows(cash_flows)
-    rows = cf.shape[0]
-    out = np.full(rows, np.nan)
-    defined = (cf > 0).any(axis=1) & (cf < 0).any(axis=1)
-    changes = _sign_changes(cf)
-    lo = np.full(rows, -_LOG_BRACKET)
-    hi = np.full(rows, _LOG_BRACKET)
-    solvable = defined & (changes == 1)
-    settled = solvable.copy()
-    several = np.flatnonzero(defined & (changes > 1))
-    if several.size:
-        below, above, uncertain = _roots_by_side(cf[several])
-        clear = ~uncertain
-        only_above = several[clear & (above == 1) & (below == 0)]
-        only_below = several[clear & (below == 1) & (above == 0)]
-        lo[only_above] = 0.0
-        hi[only_below] = 0.0
-        solvable[only_above] = solvable[only_below] = True
-        settled[several[clear & (above == 0) & (below == 0)]] = True  # no root at all
-        settled[only_above] = settled[only_below] = True
-    index = np.flatnonzero(solvable)
-    if index.size:
-        out[index] = _irr_bracketed(cf[index], lo[index], hi[index])
-    fallback = np.flatnonzero(defined & (~settled | (solvable & np.isnan(out))))
-    for row in fallback:
+    out, fallback = _irr_vectorised(cf)
+    for row in np.flatnonzero(fallback):
         out[row] = npf.irr(cf[row])
     return out
 
