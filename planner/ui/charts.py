@@ -61,8 +61,8 @@ def _dates(monthly: pd.DataFrame) -> pd.Series:
     return monthly["date"] + "-01"
 
 
-def _finish(chart: Any, language: str) -> dict[str, Any]:
-    styled = chart.properties(height=HEIGHT).configure(locale=vega_locale(language))
+def _finish(chart: Any, language: str, height: int = HEIGHT) -> dict[str, Any]:
+    styled = chart.properties(height=height).configure(locale=vega_locale(language))
     spec: dict[str, Any] = styled.configure_view(strokeWidth=0).to_dict(validate=False)
     return spec
 
@@ -275,7 +275,12 @@ def tornado(frame: pd.DataFrame, titles: Mapping[str, str], language: str) -> di
         .mark_bar()
         .encode(
             y=alt.Y("driver:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
-            x=alt.X("start:Q", title=titles["x"], axis=alt.Axis(format=",.0f")),
+            x=alt.X(
+                "start:Q",
+                title=titles["x"],
+                axis=alt.Axis(format=",.0f"),
+                scale=alt.Scale(zero=False),
+            ),
             x2="end:Q",
             color=alt.Color(
                 "case:N",
@@ -289,7 +294,8 @@ def tornado(frame: pd.DataFrame, titles: Mapping[str, str], language: str) -> di
             ],
         )
     )
-    return _finish(chart.properties(height=max(HEIGHT, 28 * frame["driver"].nunique())), language)
+    # the height holds legend and axis too (autosize fit): room for every label
+    return _finish(chart, language, height=max(HEIGHT, 90 + 26 * frame["driver"].nunique()))
 
 
 def histogram(frame: pd.DataFrame, titles: Mapping[str, str], language: str) -> dict[str, Any]:

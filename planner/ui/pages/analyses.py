@@ -28,22 +28,10 @@ revision = ss[state.REVISION]
 
 PERCENT_FIGURES = frozenset({"irr", "roi"})
 OPS = (">=", "<=")
-CHART_BARS = 12
-"""Tornado bars drawn; the table below lists every driver that moves the figure."""
-UI_MAX_DRAWS = 100_000
-"""Most draws one click may ask for in the app (about two seconds of server time)."""
+# Comments, not docstrings, below: a bare string in a page script would be shown on the page.
+CHART_BARS = 12  # tornado bars drawn; the table lists every driver that moves the figure
+UI_MAX_DRAWS = 100_000  # most draws one click may ask for in the app
 DEFAULT_SEED = 1
-SUMMARY_FIGURES = (
-    "partner.npv",
-    "partner.irr",
-    "partner.payback_month",
-    "partner.peak_funding",
-    "vendor.npv",
-    "vendor.irr",
-    "vendor.payback_month",
-    "vendor.cost",
-)
-"""Figures of the comparison's chart caption and of the default goal-seek choices."""
 
 # Widget and result keys of this page.
 SCENARIO_SIDE = "analyses.compare.side"
@@ -659,6 +647,7 @@ def ranges_editor() -> None:
             key=state.editor_key("uncertainty"),
             num_rows="dynamic",
             hide_index=True,
+            placeholder="",
             width="stretch",
             column_config={
                 "path": st.column_config.SelectboxColumn(

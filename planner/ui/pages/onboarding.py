@@ -25,8 +25,8 @@ plan = state.plan_in_force()
 language = state.language()
 
 DEFAULT_COLUMNS = ("revenue", "new_deals", "customers", "staff_cost", "cash_flow")
-COUNT_COLUMNS = frozenset({"headcount", "new_deals", "customers"})
-"""Monthly columns that count people, deals or customers rather than money."""
+# Comments, not docstrings, below: a bare string in a page script would be shown on the page.
+COUNT_COLUMNS = frozenset({"headcount", "new_deals", "customers"})  # counts, not money
 FORECAST_FIGURES = (
     "partner.npv",
     "partner.irr",
@@ -39,8 +39,7 @@ FORECAST_FIGURES = (
     "vendor.cost",
     "vendor.cumulative_cash",
 )
-EDITOR_ROWS = 12
-"""Rows of the actuals table visible at once (one plan year)."""
+EDITOR_ROWS = 12  # rows of the actuals table visible at once (one plan year)
 
 COLUMNS = "onboarding.columns"
 CHART_COLUMN = "onboarding.chart_column"
@@ -124,6 +123,7 @@ def entry_table(columns: list[str]) -> None:
             key=state.editor_key("actuals"),
             num_rows="fixed",
             hide_index=True,
+            placeholder="",
             width="stretch",
             height=widgets.ROW_HEIGHT * (EDITOR_ROWS + 1) + 3,
             disabled=["month", "date"],
