@@ -9,6 +9,8 @@ signed by this installation. No network is used: no time stamp server, no revoca
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import hashlib
 import io
@@ -17,16 +19,17 @@ import secrets
 import shutil
 import tempfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+T = TypeVar("T")
 DATA_DIR_ENV = "PLANNER_DATA_DIR"
 FOLDER = "signing"
 KEY_FILE = "key.pem"
@@ -146,6 +149,17 @@ def identity(folder: Path | None = None, *, common_name: str | None = None) -> I
     )
 
 
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` here, or in a worker thread when this thread runs an event loop: pyHanko's
+    synchronous calls start their own loop, which a running one (Playwright, Jupyter) forbids."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def _signer(who: Identity) -> Any:
     from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
     from pyhanko.sign import signers
@@ -194,7 +208,7 @@ def sign_pdf(
         reason=reason or None,
         name=name or None,
     )
-    out = signers.sign_pdf(writer, meta, signer=_signer(who))
+    out = _outside_event_loop(lambda: signers.sign_pdf(writer, meta, signer=_signer(who)))
     return bytes(out.getvalue())
 
 
@@ -257,7 +271,9 @@ def check_pdf(pdf: bytes) -> PdfCheck:
         context = ValidationContext(
             trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail"
         )
-        status = validate_pdf_signature(signature, signer_validation_context=context)
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(signature, signer_validation_context=context)
+        )
     except (SignatureValidationError, ValueError, KeyError, TypeError) as error:
         return PdfCheck(f"the PDF signature cannot be checked ({error})")
     if not status.intact:

@@ -218,7 +218,12 @@ def _exports(granted: Access, record: SignOff) -> None:
     left, right = st.columns(2)
     stem = f"plan-v{record.version}-{record.content_hash[:8]}"
     left.download_button(
-        tx("download_pdf"), pdf, f"{stem}.pdf", "application/pdf", key=PDF_DOWNLOAD
+        tx("download_pdf"),
+        pdf,
+        f"{stem}.pdf",
+        "application/pdf",
+        key=PDF_DOWNLOAD,
+        on_click="ignore",  # no rerun: the other file stays downloadable
     )
     right.download_button(
         tx("download_xlsx"),
@@ -226,6 +231,7 @@ def _exports(granted: Access, record: SignOff) -> None:
         f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=XLSX_DOWNLOAD,
+        on_click="ignore",
     )
 
 
