@@ -14,7 +14,7 @@ import streamlit as st
 
 from planner import i18n
 from planner.analysis import AnalysisError, goalseek, montecarlo, scenarios, sensitivity
-from planner.analysis.drivers import Driver, drivers
+from planner.analysis.drivers import drivers
 from planner.analysis.figures import NUMERIC_FIGURES, is_month_figure
 from planner.model import MONTH_FIGURES, evaluate_many
 from planner.plan import Plan, PlanError, get_value, with_values
@@ -328,7 +328,7 @@ def manage_scenarios() -> None:
             format_func=lambda n: n or tr("analyses.base"),
             key=COPY_FROM,
         )
-        paths = [d.path for d in drivers(plan)]
+        paths = driver_paths()
         rows = st.data_editor(
             pd.DataFrame({"driver": pd.Series([], dtype="object"), "value": []}),
             key=state.editor_key("analyses.copy"),
@@ -395,6 +395,11 @@ def manage_scenarios() -> None:
             ):
                 st.rerun()
     fields.problems(SCENARIO_ERRORS)
+
+
+def driver_paths() -> list[str]:
+    """The plan's numeric drivers, in plan order (computed once per plan revision)."""
+    return session.memo("analyses:drivers", lambda: [d.path for d in drivers(plan)])
 
 
 def driver_label_safe(path: str) -> str:
@@ -544,8 +549,7 @@ def goal_answer(result: goalseek.GoalSeek) -> None:
 
 def goal_section() -> None:
     st.caption(tr("analyses.goal_caption"))
-    choices: list[Driver] = drivers(plan)
-    paths = [d.path for d in choices]
+    paths = driver_paths()
     default_path = "revenue.deal_size" if "revenue.deal_size" in paths else paths[0]
     left, middle, op_column, right = st.columns([3, 3, 1, 2])
     path = left.selectbox(
@@ -640,7 +644,7 @@ def ranges_from(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def ranges_editor() -> None:
     """Edit the plan's uncertainty ranges; saved through the validated edit path."""
-    paths = [d.path for d in drivers(plan)]
+    paths = driver_paths()
     with st.form("analyses.form.ranges", border=False):
         edited = st.data_editor(
             ranges_frame(),
