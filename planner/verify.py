@@ -287,7 +287,90 @@ def verify_xlsx(data: bytes, *, view: StoreView | None = None) -> Verdict:
             digest,
             record,
         )
+    changed = _changed_formula(data, plan, record, view)
+    if changed:
+        return Verdict(False, changed, digest, record)
     return _store_verdict(digest, record, view)
+
+
+def _formulas(data: bytes) -> dict[tuple[str, str], str]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    return {
+        (sheet.title, cell.coordinate): str(cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    }
+
+
+def _changed_formula(
+    data: bytes, plan: Plan, record: Mapping[str, Any] | None, view: StoreView
+) -> str:
+    """Where the workbook's formulas differ from those this app writes for the signed plan
+    ("" when none do): the inputs alone would not show an edited formula."""
+    from planner.signed_exports import signed_workbook
+
+    signed = next(iter(view.records[-1:]), None) if view.reachable else None
+    if signed is None:
+        signed = _record_from_data(record)
+    if signed is None:
+        return ""
+    ours = _formulas(signed_workbook(plan, signed, language=_workbook_language(data)))
+    theirs = _formulas(data)
+    for where in sorted(set(ours) | set(theirs)):
+        if ours.get(where) != theirs.get(where):
+            sheet, cell = where
+            return (
+                f"the formula in {sheet}!{cell} is {theirs.get(where, 'missing')}, "
+                f"the signed workbook has {ours.get(where, 'none')}"
+            )
+    return ""
+
+
+def _workbook_language(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    language = str(load_workbook(io.BytesIO(data), read_only=True).properties.language or "")
+    return "de" if language.startswith("de") else "en"
+
+
+def _record_from_data(record: Mapping[str, Any] | None) -> Any:
+    """A sign-off record rebuilt from a workbook's ``planner_signoff`` property."""
+    import datetime
+
+    from planner.signoff import Signature, SignOff
+
+    if record is None or not record.get("signed_at"):
+        return None
+    try:
+        at = datetime.datetime.fromisoformat(str(record["signed_at"]))
+        return SignOff(
+            plan_id=str(record["plan_id"]),
+            version=int(record["version"]),
+            content_hash=str(record["content_hash"]),
+            title=str(record["title"]),
+            status="signed",
+            frozen_at=at,
+            frozen_by="",
+            frozen_side="",
+            signed_at=at,
+            signatures={
+                side: Signature(
+                    side,
+                    str(s["name"]),
+                    str(s["title"]),
+                    datetime.date.fromisoformat(s["date"]),
+                    at,
+                    "",
+                )
+                for side, s in dict(record["signatures"]).items()
+            },
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 # --- files -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pypdf
@@ -22,7 +23,7 @@ from planner.plan import canonical_json, content_hash, validate
 from planner.signed_exports import XLSX_PROPERTY, signed_pdf, signed_workbook
 from planner.signoff import SignOff
 from planner.store import Store
-from planner.verify import UnreadableError, verify_bytes
+from planner.verify import StoreView, UnreadableError, verify_bytes
 from tests.store_support import PLAN_DATA
 
 DECISION = {
@@ -410,3 +411,39 @@ def test_fingerprint_prints_the_installation_certificate(
     expected = signing.identity(env.folder / "signing").fingerprint
     assert capsys.readouterr().out == expected + "\n"
     assert re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", expected)
+
+
+# --- formulas ----------------------------------------------------------------------------
+
+
+def _resaved(data: bytes, change: Any = None) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    if change is not None:
+        change(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_saved_again_unchanged_still_verifies(env: Signed) -> None:
+    verdict = verify_bytes(_resaved(env.xlsx))
+    assert verdict.ok, verdict.message
+
+
+def test_an_edited_formula_fails_naming_the_cell(env: Signed) -> None:
+    def edit(book: openpyxl.Workbook) -> None:
+        sheet = book["Monthly"]
+        for row in sheet.iter_rows(min_row=3):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.value = cell.value + "*1.1"
+                    return
+
+    changed = _resaved(env.xlsx, edit)
+    for view in (None, StoreView(False, note="no store configured")):
+        verdict = verify_bytes(changed, view=view)
+        assert not verdict.ok
+        assert re.fullmatch(
+            r"the formula in Monthly!\w+ is =.*\*1\.1, the signed workbook has =.*",
+            verdict.message,
+        ), verdict.message
