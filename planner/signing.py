@@ -241,6 +241,27 @@ def _attachments(reader: object) -> dict[str, bytes]:
     return found
 
 
+def _der_length(data: bytes) -> int:
+    """Length (bytes) of the DER element at the start of ``data``, header included."""
+    if len(data) < 2:
+        return len(data)
+    if data[1] < 0x80:
+        return 2 + data[1]
+    count = data[1] & 0x7F
+    return 2 + count + int.from_bytes(data[2 : 2 + count], "big")
+
+
+def _signature_value_untouched(pdf: bytes, signature: Any) -> bool:
+    """The bytes the signature cannot cover (its own value) are exactly what the signer
+    wrote: the CMS in upper-case hex, padded with zeros. A reader ignores the padding, so
+    without this check a byte changed there would go unnoticed."""
+    byte_range = [int(n) for n in signature.sig_object["/ByteRange"]]
+    raw = bytes(signature.sig_object["/Contents"])
+    gap = pdf[byte_range[1] : byte_range[2]]
+    written = b"<" + raw.hex().upper().encode("ascii") + b">"
+    return gap == written and not raw[_der_length(raw) :].strip(b"\0")
+
+
 def check_pdf(pdf: bytes) -> PdfCheck:
     """Whether ``pdf`` carries one intact signature over the whole file, and its attachments.
 
@@ -282,6 +303,8 @@ def check_pdf(pdf: bytes) -> PdfCheck:
         return PdfCheck("the PDF signature is not valid for its content", print_)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return PdfCheck("the PDF has content added after its signature", print_)
+    if not _signature_value_untouched(pdf, signature):
+        return PdfCheck("the PDF's signature value was altered", print_)
     try:
         attachments = _attachments(reader)
     except (PdfReadError, ValueError, KeyError, IndexError, TypeError, AttributeError) as error:

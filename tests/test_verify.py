@@ -15,6 +15,8 @@ from typing import Any
 import openpyxl
 import pypdf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner import cli, signing, signoff
 from planner.export.pdf import build_pdf
@@ -447,3 +449,25 @@ def test_an_edited_formula_fails_naming_the_cell(env: Signed) -> None:
             r"the formula in Monthly!\w+ is =.*\*1\.1, the signed workbook has =.*",
             verdict.message,
         ), verdict.message
+
+
+# --- any changed byte --------------------------------------------------------------------
+
+NO_STORE = StoreView(False, note="no store configured")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_single_changed_byte_of_the_signed_pdf_fails(
+    signed: Signed, data: st.DataObject
+) -> None:
+    pdf = signed.pdf
+    gap = re.compile(rb"/Contents\s*<([0-9A-F]+)>").search(pdf, pdf.rfind(b"/Contents"))
+    assert gap is not None
+    # half the draws inside the signature value (padding included), half anywhere after the header
+    where = data.draw(
+        st.one_of(st.integers(gap.start(1), gap.end(1) - 1), st.integers(16, len(pdf) - 1))
+    )
+    changed = bytearray(pdf)
+    changed[where] ^= data.draw(st.integers(1, 255))
+    assert not verify_bytes(bytes(changed), view=NO_STORE).ok
