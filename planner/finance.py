@@ -142,6 +142,23 @@ def _irr_nearest(cf: Array) -> Array:
     active = np.flatnonzero(found & (f_lo != 0))
     with np.errstate(divide="ignore", invalid="ignore"):
         u = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        _halley(cf, t, u, lo, hi, rising, active, result)
+    return np.asarray(np.expm1(result))
+
+
+def _halley(
+    cf: Array,
+    t: Array,
+    u: Array,
+    lo: Array,
+    hi: Array,
+    rising: NDArray[np.bool_],
+    active: NDArray[np.intp],
+    result: Array,
+) -> None:
+    """Safeguarded Halley steps on the ``active`` rows until each converges (in place)."""
+    n = cf.shape[1]
     for _ in range(_MAX_ITERATIONS):
         if active.size == 0:
             break
@@ -154,9 +171,8 @@ def _irr_nearest(cf: Array) -> Array:
         below = (f < 0) == rising[active]
         lo[active] = np.where(below, ua, lo[active])
         hi[active] = np.where(below, hi[active], ua)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            denominator = 2.0 * slope * slope - f * curvature
-            step = np.where(denominator != 0, 2.0 * f * slope / denominator, np.inf)
+        denominator = 2.0 * slope * slope - f * curvature
+        step = np.where(denominator != 0, 2.0 * f * slope / denominator, np.inf)
         candidate = ua - step
         tolerance = _TOLERANCE * (1.0 + np.abs(ua))
         done = (f == 0) | (np.abs(step) <= tolerance) | (hi[active] - lo[active] <= tolerance)
@@ -165,7 +181,6 @@ def _irr_nearest(cf: Array) -> Array:
         u[active] = np.where(f == 0, ua, new)
         result[active[done]] = u[active[done]]
         active = active[~done]
-    return np.asarray(np.expm1(result))
 
 
 def _roots_beyond(cf: Array, rate: Array, above: NDArray[np.bool_]) -> NDArray[np.int64]:
@@ -266,8 +281,18 @@ def irr_monthly(cash_flows: ArrayLike) -> Array:
     cf = _rows(cash_flows)
     out, fallback = _irr_vectorised(cf)
     for row in np.flatnonzero(fallback):
-        out[row] = npf.irr(cf[row])
+        out[row] = _polynomial_irr(cf[row])
     return out
+
+
+def _polynomial_irr(flows: Array) -> float:
+    """``numpy_financial.irr`` of one row; ``nan`` where its eigenvalue solve cannot run
+    (flows so tiny or so large that the companion matrix holds inf or nan)."""
+    with np.errstate(all="ignore"):
+        try:
+            return float(npf.irr(flows))
+        except np.linalg.LinAlgError:
+            return math.nan
 
 
 def irr_annual(cash_flows: ArrayLike) -> Array:

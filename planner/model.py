@@ -259,6 +259,24 @@ def _recurrence(inflow: Array, keep: Array, actual: Array | None) -> Array:
     return out
 
 
+_MIN_KEEP = 0.01
+"""Below this share of customers kept a month (churn above 99 %), ``keep ** -t`` could
+overflow over 120 months, so the customer recursion runs month by month."""
+
+
+def _customers(new_deals: Array, keep: Array, actual: Array | None) -> Array:
+    """``customers(t) = customers(t-1) * keep + new_deals(t)`` from 0 (MODEL.md section 2).
+
+    Without actuals, in closed form: ``keep ** t * cumsum(new_deals(j) * keep ** -j)``; the
+    terms are never negative, so the sum loses no precision to cancellation.
+    """
+    if actual is not None or (keep < _MIN_KEEP).any():
+        return _recurrence(new_deals, keep, actual)
+    growth = keep[:, None] ** np.arange(1, new_deals.shape[1] + 1)
+    customers: Array = growth * np.cumsum(new_deals / growth, axis=1)
+    return customers
+
+
 def _at(actuals: Mapping[str, Array], column: str, i: int, computed: Array) -> Array:
     """``computed`` for month index ``i``, replaced by the actual where one is given."""
     actual = actuals.get(column)
@@ -270,7 +288,19 @@ def _at(actuals: Mapping[str, Array], column: str, i: int, computed: Array) -> A
 def _services_and_backlog(
     demand: Array, capacity: Array, actuals: Mapping[str, Array]
 ) -> tuple[Array, Array]:
-    """Services delivered within capacity; what cannot be delivered waits in the backlog."""
+    """Services delivered within capacity; what cannot be delivered waits in the backlog.
+
+    ``backlog(t) = max(0, backlog(t-1) + demand(t) - capacity(t))`` is Lindley's recursion:
+    without actuals it is the running sum of demand less capacity minus its running minimum
+    (from 0), and services are what the backlog does not keep.
+    """
+    if "services" not in actuals and "backlog" not in actuals:
+        surplus = np.cumsum(demand - capacity, axis=1)
+        backlog_out = surplus - np.minimum.accumulate(np.minimum(surplus, 0.0), axis=1)
+        before = np.zeros_like(backlog_out)
+        before[:, 1:] = backlog_out[:, :-1]
+        services: Array = before + demand - backlog_out
+        return services, backlog_out
     backlog = np.zeros(demand.shape[0])
     services_out = np.empty_like(demand)
     backlog_out = np.empty_like(demand)
@@ -370,7 +400,7 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     sales_fte = np.einsum("br,brn->bn", fte * batch.sales, ramp)
 
     new_deals = take("new_deals", s["revenue.deals_per_sales_fte_month"][:, None] * sales_fte)
-    customers = _recurrence(new_deals, 1.0 - s["revenue.monthly_churn"], given.get("customers"))
+    customers = _customers(new_deals, 1.0 - s["revenue.monthly_churn"], given.get("customers"))
     price = s["revenue.deal_size"][:, None] * (
         (1.0 + s["revenue.annual_price_uplift"][:, None]) ** plan_year(n)
     )

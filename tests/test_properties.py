@@ -146,3 +146,12 @@ def test_batched_irr_agrees_row_by_row_on_a_mixed_batch():
             assert np.isnan(value)
         else:
             assert value == pytest.approx(expected, abs=1e-9)
+
+
+def test_irr_of_flows_too_tiny_for_the_polynomial_solve_is_undefined_not_an_error():
+    # A deal size of 5e-324 (the smallest float) makes cash flows whose companion matrix in
+    # numpy_financial.irr overflows to inf: hypothesis found this; the IRR is then undefined.
+    flows = np.array([[-1.0, 5e-324, -5e-324, 5e-324, 2e-323, -1e-323]])
+    result = finance.irr_monthly(flows)
+    assert result.shape == (1,)
+    assert np.isnan(result[0]) or np.isfinite(result[0])
