@@ -12,7 +12,9 @@ import pytest
 
 from planner import i18n
 from planner.model import evaluate
-from planner.plan import Plan, load, to_yaml, with_values
+from planner.plan import Plan, to_yaml, with_values
+from planner.store import Store
+from planner.ui import library
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +24,12 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
 def newest_plan(data_dir: Path) -> Plan:
-    """The plan a new session opens: the most recently saved one."""
-    files = sorted((data_dir / "plans").glob("*.yaml"), key=lambda p: p.stat().st_mtime)
-    return load(files[-1])
+    """The plan a new session opens: the most recently changed one in the app's store."""
+    store = Store(f"sqlite+pysqlite:///{data_dir / 'planner.db'}")
+    try:
+        return store.plan_at(library.plan_list(store)[0].id)
+    finally:
+        store.close()
 
 
 def npv_text(plan: Plan, language: str) -> str:
@@ -69,7 +74,7 @@ def test_editing_a_driver_changes_the_npv(app_page: Any, app_server: dict) -> No
     field.fill(str(int(new_size)))
     field.press("Enter")
     edited = with_values(plan, {"revenue.deal_size": new_size})
-    # the plan file is saved as soon as the edit is accepted
+    # the edit is stored as soon as it is accepted
     app_page.get_by_role("link", name=i18n.t("ui.nav.dashboard", "de")).click()
     expected = npv_text(edited, "de")
     assert expected != npv_text(plan, "de")

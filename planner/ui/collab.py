@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,6 +42,10 @@ MESSAGE = "collab.message"
 """The last refusal or validation message of a shared edit (``str``)."""
 POLL_SECONDS = 1.0
 """How often a browser asks whether the plan changed (seconds)."""
+HEARTBEAT = "collab.heartbeat"
+"""``((plan id, name), monotonic time)`` of the session's last presence heartbeat."""
+HEARTBEAT_SECONDS = 10.0
+"""How often a session renews its presence (seconds; presence lasts ``access.PRESENCE_SECONDS``)."""
 
 
 def tx(key: str, **values: Any) -> str:
@@ -253,16 +258,33 @@ def poll_seconds() -> float:
         return POLL_SECONDS
 
 
+def heartbeat(granted: Access) -> None:
+    """Tell the presence list this session is here: at most every ``HEARTBEAT_SECONDS``, and at
+    once when the plan or the name changed (a write, so not on every poll)."""
+    ss = st.session_state
+    who = (granted.plan_id, display_name())
+    last: tuple[tuple[str, str], float] | None = ss.get(HEARTBEAT)
+    now = time.monotonic()
+    if last is not None and last[0] == who and now - last[1] < HEARTBEAT_SECONDS:
+        return
+    access.heartbeat(store(), granted.plan_id, session_id(), display_name() or "?", granted)
+    ss[HEARTBEAT] = (who, now)
+
+
 def live(granted: Access) -> None:
-    """Poll the plan's version every second; rerun the whole app when it moved."""
+    """Poll the plan's version every ``PLANNER_POLL_SECONDS``; rerun the app when it moved.
+
+    The poll is one short read: a poll run that is still busy when the user edits a field
+    delays that edit's run, so it must stay short.
+    """
     every = poll_seconds()
+    heartbeat(granted)
     if not every:
-        access.heartbeat(store(), granted.plan_id, session_id(), display_name() or "?", granted)
         return
 
     @st.fragment(run_every=every)
     def _poll() -> None:
-        access.heartbeat(store(), granted.plan_id, session_id(), display_name() or "?", granted)
+        heartbeat(granted)
         held: Snapshot | None = st.session_state.get(SNAPSHOT)
         if held is not None and store().version(granted.plan_id) != held.version:
             st.rerun(scope="app")
