@@ -73,6 +73,9 @@ def test_editing_a_driver_changes_the_npv(app_page: Any, app_server: dict) -> No
     new_size = plan.revenue.deal_size + 12_000
     field.fill(str(int(new_size)))
     field.press("Enter")
+    # the edit is stored (the sidebar names the new version) before the page is left
+    version = i18n.t("ui.workspace.version", "de", version=2)
+    app_page.locator('[data-testid="stSidebar"]').get_by_text(version).wait_for()
     edited = with_values(plan, {"revenue.deal_size": new_size})
     # the edit is stored as soon as it is accepted
     app_page.get_by_role("link", name=i18n.t("ui.nav.dashboard", "de")).click()

@@ -236,3 +236,48 @@ def test_reads_do_not_wait_for_an_open_write_transaction(workspace: Store) -> No
     finally:
         release.set()
         writer.join()
+
+
+def test_an_inputs_stale_echo_does_not_undo_a_remote_edit(workspace: Store) -> None:
+    """The browser may send an input's old value once more after a remote change replaced it
+    (a rerun it asked for before the new value arrived): that echo writes nothing."""
+    vera = _workspace("Vera")
+    max_ = _workspace("Max")
+    plan_id = vera.session_state[session.PLAN_ID]
+    vera.number_input(key=DEAL).set_value(45000).run()
+    max_.run()  # the poll's rerun resets his input to 45000
+    assert max_.number_input(key=DEAL).value == 45000
+    max_.number_input(key=DEAL).set_value(40000).run()  # his browser's old value
+    assert workspace.plan_at(plan_id).revenue.deal_size == 45000
+    assert max_.number_input(key=DEAL).value == 45000
+    assert [c.author for c in workspace.log(plan_id)[1:]] == ["Vera"]
+    max_.number_input(key=DEAL).set_value(47000).run()  # a real edit still lands
+    assert workspace.plan_at(plan_id).revenue.deal_size == 47000
+
+
+def test_a_join_link_inputs_stale_echo_does_not_undo_a_remote_edit(
+    shared: tuple[Store, str],
+) -> None:
+    store, plan_id = shared
+    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    vera = _session(plan_id, access.create_invite(store, plan_id, "vendor_editor").token, "Vera")
+    vera.number_input(key=DEAL).set_value(45000).run()
+    anna.run()
+    assert anna.number_input(key=DEAL).value == 45000
+    anna.number_input(key=DEAL).set_value(42000).run()  # her browser's old value
+    assert store.plan_at(plan_id).revenue.deal_size == 45000
+    assert [c.author for c in store.log(plan_id)[1:]] == ["Vera"]
+
+
+def test_with_polling_on_a_remote_edit_takes_one_rerun_not_an_endless_loop(
+    shared: tuple[Store, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hang: the poll, run inside the full run before the page loaded the new version,
+    asked for yet another rerun on every run. AppTest ends a run only when no rerun is asked."""
+    monkeypatch.setenv("PLANNER_POLL_SECONDS", "1")
+    store, plan_id = shared
+    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
+    anna.run(timeout=20)
+    assert not anna.exception
+    assert anna.number_input(key=DEAL).value == 45000

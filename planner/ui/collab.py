@@ -12,10 +12,11 @@ All plan data shown through these helpers is the side's view (:mod:`planner.priv
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -23,7 +24,7 @@ import streamlit as st
 from planner import access, i18n, privacy
 from planner.access import Access
 from planner.plan import Plan, fmt_value
-from planner.store import Conflict, EditResult, Snapshot, Store, database_url, overlaps
+from planner.store import Conflict, EditResult, Snapshot, Store, database_url, lookup, overlaps
 from planner.ui import state
 
 ACCESS = "collab.access"
@@ -40,8 +41,12 @@ CONFLICTS = "collab.conflicts"
 """Edits not written because someone changed the field first (``list[Conflict]``)."""
 MESSAGE = "collab.message"
 """The last refusal or validation message of a shared edit (``str``)."""
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
 """How often a browser asks whether the plan changed (seconds)."""
+ECHOES = "collab.echoes"
+"""Field path -> (value its input showed before a remote change, monotonic time)."""
+ECHO_SECONDS = 5.0
+"""How long after a remote change an input's old value counts as its echo (seconds)."""
 HEARTBEAT = "collab.heartbeat"
 """``((plan id, name), monotonic time)`` of the session's last presence heartbeat."""
 HEARTBEAT_SECONDS = 10.0
@@ -141,12 +146,52 @@ def snapshot(granted: Access) -> Snapshot:
 def forget_changed_inputs(before: Snapshot, after: Snapshot) -> None:
     """Reset the inputs of fields changed between two snapshots (and only those)."""
     changed = [p for p, v in after.field_versions.items() if v > before.version]
+    forget_inputs(before.plan, changed)
+
+
+def forget_inputs(before: Plan, changed: Sequence[str]) -> None:
+    """Reset the inputs of fields inside ``changed`` paths, and note what they showed.
+
+    The browser may still send an input's old value once (a rerun it asked for before it
+    got the new one); :func:`drop_echoes` recognises that echo so it does not overwrite the
+    change that just arrived.
+    """
     ss = st.session_state
+    data = before.to_data()
+    echoes: dict[str, tuple[Any, float]] = ss.setdefault(ECHOES, {})
+    now = time.monotonic()
     for key in list(ss.keys()):
         if isinstance(key, str) and key.startswith(state.FIELD_PREFIX):
             path = key.removeprefix(state.FIELD_PREFIX)
             if any(overlaps(path, p) for p in changed):
                 del ss[key]
+                echoes[path] = (lookup(data, path), now)
+
+
+def _same(a: Any, b: Any) -> bool:
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    return bool(a == b)
+
+
+def drop_echoes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``changes`` without the inputs' echoes of values that a remote change just replaced.
+
+    An echo is the value an input showed before the remote change, arriving within
+    ``ECHO_SECONDS`` of it; its input is reset to show the plan's value again.
+    """
+    ss = st.session_state
+    echoes: dict[str, tuple[Any, float]] = ss.get(ECHOES, {})
+    now = time.monotonic()
+    kept = {}
+    for path, value in changes.items():
+        echo = echoes.pop(path, None)
+        if echo is not None and now - echo[1] < ECHO_SECONDS and _same(echo[0], value):
+            ss.pop(state.field_key(path), None)
+            continue
+        kept[path] = value
+    return kept
 
 
 def plan_view(granted: Access) -> privacy.PlanView:
@@ -160,6 +205,9 @@ def edit(granted: Access, changes: Mapping[str, Any]) -> EditResult:
     # a conflict.
     held: Snapshot = st.session_state.get(SNAPSHOT) or snapshot(granted)
     author = display_name() or tx("anonymous")
+    changes = drop_echoes(changes)
+    if not changes:
+        return EditResult("unchanged", held.version)
     edits = {path: (value, held.field_version(path)) for path, value in changes.items()}
     if not granted.can_edit:
         result = EditResult("refused", held.version, message=tx("viewer_cannot_edit"))
@@ -251,7 +299,7 @@ def conflicts_panel(plan: Plan) -> None:
 
 
 def poll_seconds() -> float:
-    """``PLANNER_POLL_SECONDS`` (default 1; 0 switches polling off, as the AppTests do)."""
+    """``PLANNER_POLL_SECONDS`` (default 0.5; 0 switches polling off, as the AppTests do)."""
     try:
         return max(0.0, float(os.environ.get("PLANNER_POLL_SECONDS", POLL_SECONDS)))
     except ValueError:
@@ -274,19 +322,22 @@ def heartbeat(granted: Access) -> None:
 def live(granted: Access) -> None:
     """Poll the plan's version every ``PLANNER_POLL_SECONDS``; rerun the app when it moved.
 
-    The poll is one short read: a poll run that is still busy when the user edits a field
-    delays that edit's run, so it must stay short.
+    The version the poll compares with is the one this run shows, read here before the
+    fragment runs. (Comparing with a snapshot that the page loads only later in the run made
+    the fragment's first run, inside the full run, request a rerun on every run after a
+    remote edit: an endless rerun loop, seen as a hang on the poll's read.) The poll itself is
+    one short read: a poll run still busy when the user edits delays that edit's run.
     """
     every = poll_seconds()
     heartbeat(granted)
+    shown = snapshot(granted).version
     if not every:
         return
 
     @st.fragment(run_every=every)
     def _poll() -> None:
         heartbeat(granted)
-        held: Snapshot | None = st.session_state.get(SNAPSHOT)
-        if held is not None and store().version(granted.plan_id) != held.version:
+        if store().version(granted.plan_id) != shown:
             st.rerun(scope="app")
 
     _poll()

@@ -23,7 +23,7 @@ import streamlit as st
 
 from planner.model import Outcome, evaluate
 from planner.plan import Plan, PlanError, with_values
-from planner.store import EditResult, Side, Snapshot, Store, UnknownPlanError, overlaps
+from planner.store import EditResult, Side, Snapshot, Store, UnknownPlanError
 from planner.ui import collab, library, state
 
 T = TypeVar("T")
@@ -133,7 +133,7 @@ def _show(fresh: Snapshot, *, local: bool) -> None:
     revision = int(ss.get(state.REVISION, 0))
     in_sync = ss.get(state.SYNCED) == revision
     if not local and since is not None:
-        _forget_inputs(fresh, int(since))
+        _forget_inputs(fresh, int(since), old)
     ss[collab.SNAPSHOT] = fresh
     ss[PLAN_VERSION] = fresh.version
     ss[state.PLAN_FILE] = library.file_name(fresh.plan.title)
@@ -146,15 +146,12 @@ def _show(fresh: Snapshot, *, local: bool) -> None:
         ss[state.SYNCED] = revision + 1
 
 
-def _forget_inputs(fresh: Snapshot, since: int) -> None:
+def _forget_inputs(fresh: Snapshot, since: int, before: Plan | None) -> None:
     changed = [p for p, v in fresh.field_versions.items() if v > since]
-    ss = st.session_state
-    for key in list(ss.keys()):
-        if not isinstance(key, str) or not key.startswith(state.FIELD_PREFIX):
-            continue
-        if any(overlaps(key.removeprefix(state.FIELD_PREFIX), p) for p in changed):
-            del ss[key]
-            state.errors().pop(key, None)
+    if before is not None:
+        collab.forget_inputs(before, changed)
+    for key in [state.field_key(p) for p in changed]:
+        state.errors().pop(key, None)
 
 
 # --- results of the plan in force --------------------------------------------------------------
@@ -209,6 +206,9 @@ def change(changes: Mapping[str, Any], error_key: str) -> bool:
     if current is None:
         return _change_unstored(changes, error_key)
     held: Snapshot = st.session_state[collab.SNAPSHOT]
+    changes = collab.drop_echoes(changes)
+    if not changes:
+        return True
     edits = {path: (value, held.field_version(path)) for path, value in changes.items()}
     result = store().apply_edits(current, edits, author=author(), side=SIDE)
     return _settle(result, error_key, undoable=True)

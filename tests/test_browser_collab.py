@@ -1,0 +1,182 @@
+"""Two browsers on one app server: live co-editing, a viewer, a wrong token, private values.
+
+The vendor works in the workspace (``/``), the partner and a viewer come by join links
+(``?plan=ID&key=TOKEN``). Waits are on what the page shows (texts, input values), never on
+the clock; "within 2 s" is the timeout of the wait that starts once the edit is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from planner import access, i18n, privacy
+from planner.model import evaluate
+from planner.plan import Plan, with_values
+from planner.store import Store
+from planner.ui import library
+
+pytestmark = pytest.mark.browser
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+MARGIN = 0.8537
+"""The vendor's private gross margin: its digits must never reach the partner's page."""
+SECRET_FORMS = ("0,8537", "0.8537", "85,37", "85.37")
+VISIBLE_MS = 2_000
+"""An edit stored by one browser shows in the other within this time (milliseconds)."""
+
+
+def shared_plan() -> Plan:
+    return with_values(library.template("reseller"), {"vendor_programme.gross_margin": MARGIN})
+
+
+@pytest.fixture(scope="module")
+def plan_id(app_server: dict[str, Any]) -> Iterator[str]:
+    """The plan both sides open (stored before any session, so the workspace opens it)."""
+    store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    try:
+        yield store.create_plan(shared_plan(), author="Vera", side="vendor")
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def store(app_server: dict[str, Any]) -> Iterator[Store]:
+    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    yield opened
+    opened.close()
+
+
+def browser_page(chromium_browser: Any) -> tuple[Any, Any]:
+    context = chromium_browser.new_context(viewport={"width": 1440, "height": 1000}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return context, page
+
+
+@pytest.fixture
+def two_pages(chromium_browser: Any) -> Iterator[tuple[Any, Any]]:
+    """Two browser contexts: two people with their own cookies and Streamlit sessions."""
+    first, first_page = browser_page(chromium_browser)
+    second, second_page = browser_page(chromium_browser)
+    try:
+        yield first_page, second_page
+    finally:
+        first.close()
+        second.close()
+
+
+def settle(page: Any) -> None:
+    page.wait_for_selector(IDLE)
+    page.locator('[data-testid="stStatusWidgetRunningIcon"]').wait_for(state="detached")
+
+
+def join(page: Any, url: str, plan: str, token: str, name: str) -> None:
+    """Open a join link and enter a display name."""
+    page.goto(f"{url}/?plan={plan}&key={token}")
+    settle(page)
+    name_input = page.get_by_role("textbox", name=i18n.t("collab.your_name", "de"))
+    name_input.fill(name)
+    name_input.press("Enter")
+    page.get_by_text(i18n.t("collab.history", "de")).first.wait_for()
+
+
+def deal_input(page: Any) -> Any:
+    return page.get_by_role("spinbutton", name=i18n.label("revenue.deal_size", "de"))
+
+
+def partner_npv(plan: Plan) -> str:
+    return i18n.money(evaluate(plan).kpis["partner"]["npv"], plan.currency, "de")
+
+
+def everything_on(page: Any) -> str:
+    """The page's text, its HTML and the values of all its inputs."""
+    values = page.evaluate(
+        "() => [...document.querySelectorAll('input, textarea')].map(e => e.value)"
+    )
+    return "\n".join([page.inner_text("body"), page.content(), *values])
+
+
+def test_an_edit_in_one_browser_shows_in_the_other_within_two_seconds(
+    two_pages: tuple[Any, Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    from playwright.sync_api import expect
+
+    url = app_server["url"]
+    vendor, partner = two_pages
+    token = access.create_invite(store, plan_id, "partner_editor").token
+    vendor.goto(f"{url}/assumptions")
+    settle(vendor)
+    vendor.get_by_role("textbox", name=i18n.t("collab.your_name", "de")).fill("Vera")
+    vendor.get_by_role("textbox", name=i18n.t("collab.your_name", "de")).press("Enter")
+    vendor.get_by_text("Vera (Hersteller)").wait_for()
+    join(partner, url, plan_id, token, "Anna")
+    before = store.plan_at(plan_id)
+    partner.get_by_text(partner_npv(before)).first.wait_for()
+
+    # the vendor edits in the workspace; the partner's input takes the value
+    vendor.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
+    field = deal_input(vendor)
+    field.fill("52000")
+    field.press("Enter")
+    field.blur()  # the vendor is done typing (an input in use keeps what is typed)
+    stored = store.version(plan_id) + 1
+    vendor.get_by_text(i18n.t("ui.workspace.version", "de", version=stored)).wait_for()
+    assert store.plan_at(plan_id).revenue.deal_size == 52000
+    partner.bring_to_front()  # each person looks at their own browser (no background throttling)
+    expect(deal_input(partner)).to_have_value("52000", timeout=VISIBLE_MS)
+
+    # attributed in the log to the vendor's name and side
+    last = store.log(plan_id)[-1]
+    assert (last.author, last.side, last.new) == ("Vera", "vendor", 52000)
+
+
+def test_a_viewer_cannot_edit(
+    app_page: Any, app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    from playwright.sync_api import expect
+
+    token = access.create_invite(store, plan_id, "viewer").token
+    join(app_page, app_server["url"], plan_id, token, "Otto")
+    field = deal_input(app_page)
+    field.wait_for()
+    expect(field).to_be_disabled()
+    version = store.version(plan_id)
+    assert not app_page.get_by_role("button", name=i18n.t("collab.revert", "de")).count()
+    assert store.version(plan_id) == version
+
+
+def test_a_wrong_token_sees_no_plan_data(
+    app_page: Any, app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    access.create_invite(store, plan_id, "partner_editor")
+    app_page.goto(f"{app_server['url']}/?plan={plan_id}&key=not-the-token")
+    settle(app_page)
+    app_page.get_by_text(i18n.t("collab.no_access", "de")).wait_for()
+    plan = store.plan_at(plan_id)
+    shown = everything_on(app_page)
+    for secret in (plan.title, plan.partner.name, plan.vendor.name, partner_npv(plan)):
+        assert secret not in shown
+    assert not app_page.get_by_role("spinbutton").count()
+    assert not app_page.locator('[data-testid="stSidebarNav"]').count()  # no plan list either
+
+
+def test_the_partner_never_sees_the_vendors_private_values(
+    app_page: Any, app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    token = access.create_invite(store, plan_id, "partner_editor").token
+    join(app_page, app_server["url"], plan_id, token, "Anna")
+    plan = store.plan_at(plan_id)
+    app_page.get_by_text(partner_npv(plan)).first.wait_for()
+    settle(app_page)
+    shown = everything_on(app_page)
+    assert plan.vendor_programme.gross_margin == MARGIN
+    for secret in SECRET_FORMS:
+        assert secret not in shown
+    # nor the figures that would reveal it: the vendor's return, unless the vendor shares it
+    assert not privacy.sees_vendor_economics(plan, "partner")
+    vendor_npv = i18n.money(evaluate(plan).kpis["vendor"]["npv"], plan.currency, "de")
+    assert vendor_npv not in shown
+    assert i18n.t("collab.private", "de") in shown
