@@ -262,6 +262,65 @@ def _signature_value_untouched(pdf: bytes, signature: Any) -> bool:
     return gap == written and not raw[_der_length(raw) :].strip(b"\0")
 
 
+def _self_signed_intact(der: bytes) -> bool:
+    """Whether a self-signed certificate's own signature still matches it: the CMS check
+    uses only its key, so an edited name or serial would otherwise pass unnoticed."""
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        certificate = x509.load_der_x509_certificate(der)
+        certificate.verify_directly_issued_by(certificate)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def _cms_as_signed(signature: Any) -> bool:
+    """Whether the parts of the signature that the signature itself does not cover (CMS
+    version, algorithm lists, certificate list, unsigned attributes) are as :func:`sign_pdf`
+    writes them, byte for byte: a reader tolerates edits there, this check does not."""
+    from asn1crypto import cms  # type: ignore[import-untyped]
+
+    raw = bytes(signature.sig_object["/Contents"])
+    body = raw[: _der_length(raw)]
+    certificate = signature.signer_cert
+    try:
+        info = cms.ContentInfo.load(body, strict=True)
+        data = info["content"]
+        (signer,) = data["signer_infos"]
+        shape = (
+            info["content_type"].native,
+            data["version"].native,
+            [a["algorithm"].native for a in data["digest_algorithms"]],
+            data["encap_content_info"]["content_type"].native,
+            data["encap_content_info"]["content"].native,
+            {c.chosen.dump() for c in data["certificates"]} == {certificate.dump()},
+            data["crls"].native,
+            signer["version"].native,
+            signer["digest_algorithm"]["algorithm"].native,
+            signer["unsigned_attrs"].native,
+            signer["sid"].chosen["issuer"].dump() == certificate.issuer.dump()
+            and signer["sid"].chosen["serial_number"].native == certificate.serial_number,
+        )
+        again = info.copy().dump(force=True)
+    except (ValueError, TypeError, KeyError):
+        return False
+    expected = (
+        "signed_data",
+        "v1",
+        ["sha256"],
+        "data",
+        None,
+        True,
+        None,
+        "v1",
+        "sha256",
+        None,
+        True,
+    )
+    return shape == expected and again == body
+
+
 def check_pdf(pdf: bytes) -> PdfCheck:
     """Whether ``pdf`` carries one intact signature over the whole file, and its attachments.
 
@@ -270,7 +329,6 @@ def check_pdf(pdf: bytes) -> PdfCheck:
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -295,8 +353,8 @@ def check_pdf(pdf: bytes) -> PdfCheck:
         status = _outside_event_loop(
             lambda: validate_pdf_signature(signature, signer_validation_context=context)
         )
-    except (SignatureValidationError, ValueError, KeyError, TypeError) as error:
-        return PdfCheck(f"the PDF signature cannot be checked ({error})")
+    except Exception as error:  # a damaged signature breaks pyHanko in many ways: not verified
+        return PdfCheck(f"the PDF signature cannot be checked ({type(error).__name__}: {error})")
     if not status.intact:
         return PdfCheck("the PDF was changed after it was signed (its digest differs)", print_)
     if not status.valid:
@@ -304,6 +362,8 @@ def check_pdf(pdf: bytes) -> PdfCheck:
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return PdfCheck("the PDF has content added after its signature", print_)
     if not _signature_value_untouched(pdf, signature):
+        return PdfCheck("the PDF's signature value was altered", print_)
+    if not _self_signed_intact(certificate.dump()) or not _cms_as_signed(signature):
         return PdfCheck("the PDF's signature value was altered", print_)
     try:
         attachments = _attachments(reader)
