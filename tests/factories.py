@@ -10,6 +10,8 @@ from planner.plan import Plan, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT.parent / "shared" / "examples" / "acme-reseller.yaml"
+SHIPPED_EXAMPLE = ROOT / "examples" / "acme-reseller.yaml"
+"""The example plan the app stores on its first start: a copy of the one beside MODEL.md."""
 
 _NEUTRAL: dict[str, Any] = {
     "version": 1,

@@ -232,11 +232,12 @@ def test_the_tornado_lists_drivers_by_impact_with_the_models_numbers(analyses: A
     impacts = [bar.impact for bar in result.bars if bar.impact > 0]
     assert impacts == sorted(impacts, reverse=True)
     assert len(table) == len(impacts)
-    # the top driver, checked against the model: deals per sales FTE 1.0 -> 0.8 and 1.2
+    # the top driver, checked against the model: deals per sales FTE 0.8 -> 0.64 and 0.96
     top = row(table, "Abschlüsse je Vertriebs-FTE und Monat")
     assert table.index.get_loc(top.name) == 0
-    low = evaluate(with_values(plan, {"revenue.deals_per_sales_fte_month": 0.8}))
-    high = evaluate(with_values(plan, {"revenue.deals_per_sales_fte_month": 1.2}))
+    assert plan.revenue.deals_per_sales_fte_month == 0.8
+    low = evaluate(with_values(plan, {"revenue.deals_per_sales_fte_month": 0.64}))
+    high = evaluate(with_values(plan, {"revenue.deals_per_sales_fte_month": 0.96}))
     base = evaluate(plan).kpis["partner"]["npv"]
     assert top[t("analyses.figure_at", case="−20 %")] == money(low.kpis["partner"]["npv"])
     assert top[t("analyses.figure_at", case="+20 %")] == money(high.kpis["partner"]["npv"])

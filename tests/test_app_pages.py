@@ -11,10 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from planner import i18n
 from planner.model import evaluate
-from planner.plan import PlanError, Problem, content_hash, to_yaml, with_values
+from planner.plan import PlanError, Problem, content_hash, load, to_yaml, with_values
 from planner.store import Store
 from planner.ui import collab, library, session, state
 from planner.ui.shell import PAGES
+from tests.factories import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -103,7 +104,7 @@ def test_every_page_renders_from_a_fresh_start(data_dir: Path, name: str) -> Non
 def test_first_start_stores_the_example_plan(app: AppTest, store: Store, data_dir: Path) -> None:
     assert (data_dir / "planner.db").is_file()
     (info,) = store.plans()
-    example = library.template(library.EXAMPLE)
+    example = load(EXAMPLE)  # the plan beside MODEL.md, shipped in examples/
     assert info.version == 1
     assert content_hash(store.plan_at(info.id)) == content_hash(example)
     assert app.session_state[session.PLAN_ID] == info.id
@@ -272,7 +273,7 @@ def test_a_new_plan_from_a_template_carries_both_names(app: AppTest, store: Stor
     assert (plan.partner.name, plan.vendor.name) == ("Beispiel IT GmbH", "Cloudwerk AG")
     assert plan.title == "Beispiel IT GmbH × Cloudwerk AG – Partner-Businessplan"
     titles = [info.title for info in store.plans()]
-    assert titles == [plan.title, library.template(library.EXAMPLE).title]
+    assert titles == [plan.title, load(EXAMPLE).title]
     assert app.session_state[session.PLAN_ID] == store.plans()[0].id
 
 

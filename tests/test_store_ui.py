@@ -247,7 +247,7 @@ def test_an_inputs_stale_echo_does_not_undo_a_remote_edit(workspace: Store) -> N
     vera.number_input(key=DEAL).set_value(45000).run()
     max_.run()  # the poll's rerun resets his input to 45000
     assert max_.number_input(key=DEAL).value == 45000
-    max_.number_input(key=DEAL).set_value(40000).run()  # his browser's old value
+    max_.number_input(key=DEAL).set_value(42000).run()  # his browser's old value (example plan)
     assert workspace.plan_at(plan_id).revenue.deal_size == 45000
     assert max_.number_input(key=DEAL).value == 45000
     assert [c.author for c in workspace.log(plan_id)[1:]] == ["Vera"]

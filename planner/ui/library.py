@@ -1,8 +1,9 @@
 """The plans of the vendor's workspace: templates, the example plan, plan files in and out.
 
 Every plan lives in the shared store (:class:`planner.store.Store`). The first start puts the
-example plan (``templates/reseller.yaml``) into an empty store, so a newcomer sees a full plan
-at once. Plan files are only a way in (upload) and out (download as YAML).
+example plan (``examples/acme-reseller.yaml``, the plan of MODEL.md's examples) into an empty
+store, so a newcomer sees a full plan at once. Plan files are only a way in (upload) and out
+(download as YAML).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from planner.store import PlanInfo, Store
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
 KINDS: tuple[str, ...] = ("reseller", "msp", "si", "isv")
-EXAMPLE = "reseller"
+EXAMPLE = ROOT / "examples" / "acme-reseller.yaml"
 EXAMPLE_ID = "example"
 """Plan id of the example plan: fixed, so two first sessions at once store it only once."""
 SUFFIX = ".yaml"
@@ -70,7 +71,7 @@ def ensure_example(store: Store, author: str = FOUNDER) -> None:
     if store.plans():
         return
     with suppress(IntegrityError):  # another session stored it first
-        store.create_plan(template(EXAMPLE), author=author, side="vendor", plan_id=EXAMPLE_ID)
+        store.create_plan(load(EXAMPLE), author=author, side="vendor", plan_id=EXAMPLE_ID)
 
 
 def plan_list(store: Store) -> list[PlanInfo]:
