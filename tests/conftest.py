@@ -9,7 +9,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,16 +48,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """``streamlit run app.py`` on a free loopback port with its own plan folder; always stopped.
-
-    Yields ``{"url": ..., "data_dir": Path}``.
-    """
-    data_dir = tmp_path_factory.mktemp("app-data")
+@contextmanager
+def running_app(data_dir: Path, extra_env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port with ``data_dir`` as its plan folder and
+    ``extra_env`` on top of this process's environment; yields its URL, always stopped."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PLANNER_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "PLANNER_DATA_DIR": str(data_dir), **(extra_env or {})}
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
         [
@@ -87,7 +85,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
                 output = (data_dir / "server.log").read_text()
                 pytest.fail(f"streamlit did not start (exit {process.poll()}):\n{output}")
             time.sleep(0.2)  # polling the server's health endpoint, not waiting on the app
-        yield {"url": url, "data_dir": data_dir}
+        yield url
     finally:
         process.terminate()
         try:
@@ -96,6 +94,33 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """``streamlit run app.py`` on a free loopback port with its own plan folder; always stopped.
+
+    Yields ``{"url": ..., "data_dir": Path}``.
+    """
+    data_dir = tmp_path_factory.mktemp("app-data")
+    with running_app(data_dir) as url:
+        yield {"url": url, "data_dir": data_dir}
+
+
+@pytest.fixture
+def start_app_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[Mapping[str, str]], str]]:
+    """A factory: ``start_app_server(env)`` starts one more ``streamlit run app.py`` with ``env``
+    on top (e.g. ``PLANNER_DATABASE_URL``) and its own plan folder; returns its URL. Every server
+    started is stopped after the test."""
+    with ExitStack() as servers:
+
+        def start(extra_env: Mapping[str, str]) -> str:
+            data_dir = tmp_path_factory.mktemp("app-data")
+            return servers.enter_context(running_app(data_dir, extra_env))
+
+        yield start
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,134 @@
+"""Two ``streamlit run`` servers on different ports sharing one PostgreSQL database.
+
+What several app servers behind one address do: the vendor in Hamburg works on one server, the
+partner in Munich joined by link on the other; each sees the other's edit within 2 s, read from
+the shared database by the poll. Each test gets a fresh database on the server of
+``PLANNER_TEST_POSTGRES_URL`` (``scripts/test`` starts one), so it sees no other test's plans.
+Waits are on input values, never on the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner import access, i18n
+from planner.store import Store
+from planner.ui import library
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.store_support import POSTGRES_URL, database_for
+from tests.test_browser_collab import VISIBLE_MS, browser_page, deal_input, join, settle
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not POSTGRES_URL,
+        reason="PLANNER_TEST_POSTGRES_URL is not set (scripts/test starts a PostgreSQL)",
+    ),
+]
+
+
+@pytest.fixture
+def shared_database(tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh PostgreSQL database, dropped after the test (and after its servers)."""
+    yield from database_for("postgres", tmp_path)
+
+
+@pytest.fixture
+def store(shared_database: str) -> Iterator[Store]:
+    opened = Store(shared_database)
+    yield opened
+    opened.close()
+
+
+def type_into(field: Any, value: str) -> None:
+    field.fill(value)
+    field.press("Enter")
+    field.blur()  # done typing: an input in use keeps what is typed
+
+
+@dataclass(frozen=True)
+class TwoOffices:
+    """The vendor on server 1 (Hamburg), the partner by join link on server 2 (Munich)."""
+
+    plan_id: str
+    vendor: Any
+    partner: Any
+
+
+@pytest.fixture
+def offices(
+    shared_database: str,
+    store: Store,
+    start_app_server: Callable[[Mapping[str, str]], str],
+    chromium_browser: Any,
+) -> Iterator[TwoOffices]:
+    plan_id = store.create_plan(library.template("reseller"), author="Vera", side="vendor")
+    token = access.create_invite(store, plan_id, "partner_editor").token
+    both = {"PLANNER_DATABASE_URL": shared_database}
+    hamburg, munich = start_app_server(both), start_app_server(both)
+    assert hamburg.rsplit(":", 1)[1] != munich.rsplit(":", 1)[1]  # two servers, two ports
+    # Two people, two browsers: neither page is a throttled background tab of the other.
+    munich_browser = chromium_browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+    )
+    vendor_context, vendor = browser_page(chromium_browser)
+    partner_context, partner = browser_page(munich_browser)
+    try:
+        vendor.goto(f"{hamburg}/assumptions")
+        settle(vendor)
+        name = vendor.get_by_role("textbox", name=i18n.t("collab.your_name", "de"))
+        name.fill("Vera")
+        name.press("Enter")
+        vendor.get_by_text("Vera (Hersteller)").wait_for()
+        vendor.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
+        deal_input(vendor).wait_for()
+        join(partner, munich, plan_id, token, "Anna")
+        deal_input(partner).wait_for()
+        yield TwoOffices(plan_id, vendor, partner)
+    finally:
+        vendor_context.close()
+        partner_context.close()
+        munich_browser.close()
+
+
+def test_an_edit_on_one_server_shows_on_the_other_within_two_seconds(
+    offices: TwoOffices, store: Store
+) -> None:
+    from playwright.sync_api import expect
+
+    version = store.version(offices.plan_id)
+    type_into(deal_input(offices.vendor), "52000")
+    offices.vendor.get_by_text(i18n.t("ui.workspace.version", "de", version=version + 1)).wait_for()
+    assert store.plan_at(offices.plan_id).revenue.deal_size == 52000  # stored via server 1
+    expect(deal_input(offices.partner)).to_have_value("52000", timeout=VISIBLE_MS)  # server 2
+    last = store.log(offices.plan_id)[-1]
+    assert (last.author, last.side, last.new) == ("Vera", "vendor", 52000)
+
+
+@pytest.mark.xfail(
+    reason="known bug: a value typed on the join-link page while a poll-triggered rerun is cut "
+    "short after the input was reset raises KeyError in shared_plan._on_field (the app shows an "
+    "error and the value is lost)",
+    strict=False,
+)
+def test_the_partners_edit_after_a_remote_edit_reaches_the_vendor_on_the_other_server(
+    offices: TwoOffices, store: Store
+) -> None:
+    from playwright.sync_api import expect
+
+    type_into(deal_input(offices.vendor), "52000")
+    expect(deal_input(offices.partner)).to_have_value("52000", timeout=VISIBLE_MS)
+    # 2 s from the partner's key press: the run on server 2 that stores it counts too
+    type_into(deal_input(offices.partner), "61000")
+    expect(deal_input(offices.vendor)).to_have_value("61000", timeout=VISIBLE_MS)
+    rows = store.log(offices.plan_id)[-2:]
+    assert [(r.author, r.side, r.new) for r in rows] == [
+        ("Vera", "vendor", 52000),
+        ("Anna", "partner", 61000),
+    ]
