@@ -116,6 +116,8 @@ def _help(spec: Field, plan: Plan) -> str:
 def _on_field(path: str) -> None:
     spec = FIELDS[path]
     key = state.field_key(path)
+    if key not in st.session_state:
+        return  # a remote change reset this input in a run cut short: its value stands
     session.change({path: stored(spec.kind, st.session_state[key])}, key)
 
 

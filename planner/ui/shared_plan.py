@@ -23,8 +23,10 @@ def link_in_url() -> bool:
 
 
 def _on_field(granted: Access, path: str) -> None:
-    value = st.session_state[state.field_key(path)]
-    collab.edit(granted, {path: value})
+    key = state.field_key(path)
+    if key not in st.session_state:
+        return  # a remote change reset this input in a run cut short: its value stands
+    collab.edit(granted, {path: st.session_state[key]})
 
 
 def fields(granted: Access) -> None:
