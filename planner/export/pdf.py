@@ -678,19 +678,7 @@ class _Writer:
                 ]
             )
         )
-        names = (
-            "npv",
-            "irr",
-            "payback_month",
-            "break_even_month",
-            "peak_funding",
-            "cumulative_cash",
-            "roi",
-            "revenue",
-            "gross_profit",
-            "ebitda",
-            "cost",
-        )
+        names = (*model.PARTNER_FIGURES, "cost")
         rows = []
         for name in names:
             values = [

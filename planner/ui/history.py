@@ -14,7 +14,7 @@ import streamlit as st
 
 from planner import i18n, privacy
 from planner.access import Access
-from planner.model import evaluate
+from planner.model import SCALAR_PATHS, evaluate
 from planner.plan import Plan
 from planner.store import Change
 from planner.ui import collab, state
@@ -194,20 +194,7 @@ def notes(granted: Access, plan: Plan) -> None:
 
 
 NOTE_PATHS: tuple[str, ...] = (
-    "discount_rate",
-    "opex_per_month",
-    "revenue.deals_per_sales_fte_month",
-    "revenue.deal_size",
-    "revenue.monthly_churn",
-    "revenue.annual_price_uplift",
-    "revenue.partner_margin",
-    "revenue.services_per_deal",
-    "revenue.delivery_capacity_per_fte_month",
-    "revenue.managed_fee_per_customer_month",
-    "vendor_programme.mdf_rate",
-    "vendor_programme.gross_margin",
-    "vendor_programme.partner_manager_fte",
-    "vendor_programme.partner_manager_annual_cost",
+    *(path for path in SCALAR_PATHS if path != "revenue.subscription"),
     "investments",
     "resources",
 )
