@@ -350,17 +350,58 @@ def _schedule(start: Array, ramp_months: Array, months: int) -> tuple[Array, Arr
     return started.astype(np.float64), np.where(started, ramp, 0.0)
 
 
-def _shared_rows(compute: Callable[..., tuple[Array, ...]], *keys: Array) -> tuple[Array, ...]:
-    """``compute(*keys)``, evaluated once and broadcast when every row has the same keys.
+_MAX_GROUPS = 64
+"""Batches whose rows fall into at most this many distinct month schedules compute each
+schedule once; others compute every row's."""
 
-    Month schedules depend only on integer months, which most batches (a tornado, a Monte
-    Carlo over money drivers) share across all rows.
+
+def _schedule_groups(keys: Sequence[Array]) -> list[NDArray[np.intp]] | None:
+    """Row indices per distinct row of the integer month ``keys``; None if there are too many.
+
+    Month schedules depend only on whole months (1..120), which most batches (a tornado, a
+    Monte Carlo) share across all or most rows.
     """
     rows = keys[0].shape[0]
-    if rows > 1 and all((key == key[:1]).all() for key in keys):
-        parts = compute(*(key[:1] for key in keys))
-        return tuple(np.broadcast_to(part, (rows, *part.shape[1:])) for part in parts)
-    return compute(*keys)
+    if rows == 1 or all((key == key[:1]).all() for key in keys):
+        return [np.arange(rows)]
+    columns = np.hstack(keys)
+    if columns.shape[1] > 8:  # 121 ** 8 < 2 ** 63: one int64 code per row
+        return None
+    codes = (columns.astype(np.int64) * 121 ** np.arange(columns.shape[1])).sum(axis=1)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    if len(distinct) > _MAX_GROUPS:
+        return None
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(distinct) + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(len(distinct))]
+
+
+def _weighted_schedules(
+    compute: Callable[..., tuple[Array, ...]],
+    keys: Sequence[Array],
+    terms: Sequence[tuple[Array, int]],
+    months: int,
+) -> list[Array]:
+    """``sum_r weight[b, r] * schedule[b, r, t]`` for each ``(weight, schedule number)`` term.
+
+    ``compute(*keys)`` gives the schedules (rows x items x months). The sum runs item by item
+    in order, so a row's result does not depend on the rest of the batch.
+    """
+    rows = keys[0].shape[0]
+    totals = [np.zeros((rows, months)) for _ in terms]
+    groups = _schedule_groups(keys)
+    if groups is None:  # too many distinct rows: every row's own schedules
+        schedules = [(np.arange(rows), compute(*keys))]
+    else:
+        schedules = [(index, compute(*(key[index[:1]] for key in keys))) for index in groups]
+    for index, parts in schedules:
+        for (weight, which), total in zip(terms, totals, strict=True):
+            schedule = parts[which]  # (1 or len(index)) x items x months
+            acc = np.zeros((index.size, months))
+            for item in range(weight.shape[1]):
+                acc += weight[index, item, None] * schedule[:, item]
+            total[index] = acc
+    return totals
 
 
 def _running_sum(flow: Array, actual: Array | None) -> Array:
@@ -387,17 +428,20 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     t = np.arange(1, n + 1, dtype=np.float64)
 
     res = batch.lists["resources"]
-    started, ramp = _shared_rows(
-        lambda start, ramp_months: _schedule(start, ramp_months, n),
-        res["start_month"],
-        res["ramp_months"],
-    )
     fte = res["fte"]
-    # Sums over roles as einsum: (B, roles) weights times (B, roles, N) schedules.
-    active_cost = fte * res["annual_cost"] / 12
-    headcount = take("headcount", np.einsum("br,brn->bn", fte, started))
-    staff_cost = take("staff_cost", np.einsum("br,brn->bn", active_cost, started))
-    sales_fte = np.einsum("br,brn->bn", fte * batch.sales, ramp)
+    headcount, staff_cost, sales_fte, delivery_fte = _weighted_schedules(
+        lambda start, ramp_months: _schedule(start, ramp_months, n),
+        (res["start_month"], res["ramp_months"]),
+        [
+            (fte, 0),  # started
+            (fte * res["annual_cost"] / 12, 0),
+            (fte * batch.sales, 1),  # ramp
+            (fte * batch.delivery, 1),
+        ],
+        n,
+    )
+    headcount = take("headcount", headcount)
+    staff_cost = take("staff_cost", staff_cost)
 
     new_deals = take("new_deals", s["revenue.deals_per_sales_fte_month"][:, None] * sales_fte)
     customers = _customers(new_deals, 1.0 - s["revenue.monthly_churn"], given.get("customers"))
@@ -409,7 +453,6 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     sell_in = take("sell_in", resale * (1.0 - s["revenue.partner_margin"][:, None]))
 
     services_demand = take("services_demand", new_deals * s["revenue.services_per_deal"][:, None])
-    delivery_fte = np.einsum("br,brn->bn", fte * batch.delivery, ramp)
     capacity = s["revenue.delivery_capacity_per_fte_month"][:, None] * delivery_fte
     services, backlog = _services_and_backlog(services_demand, capacity, given)
     managed = take("managed", customers * s["revenue.managed_fee_per_customer_month"][:, None])
@@ -418,14 +461,14 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     rebate = take("rebate", _rebate(sell_in, batch.lists["vendor_programme.rebate_tiers"], n))
 
     inv = batch.lists["investments"]
-    (due,) = _shared_rows(
-        lambda month, every: (_due(month, every, n),), inv["month"], inv["every_months"]
+    investment_gross, investment_vendor_funded = _weighted_schedules(
+        lambda month, every: (_due(month, every, n),),
+        (inv["month"], inv["every_months"]),
+        [(inv["amount"], 0), (inv["amount"] * inv["vendor_share"], 0)],
+        n,
     )
-    investment_gross = take("investment_gross", np.einsum("bi,bin->bn", inv["amount"], due))
-    funded = inv["amount"] * inv["vendor_share"]
-    investment_vendor_funded = take(
-        "investment_vendor_funded", np.einsum("bi,bin->bn", funded, due)
-    )
+    investment_gross = take("investment_gross", investment_gross)
+    investment_vendor_funded = take("investment_vendor_funded", investment_vendor_funded)
     investment_net = take("investment_net", investment_gross - investment_vendor_funded)
 
     revenue = take("revenue", resale + services + managed)

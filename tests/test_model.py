@@ -6,8 +6,8 @@ import numpy as np
 import numpy_financial as npf
 import pytest
 
-from planner.model import evaluate, evaluate_many, month_dates
-from planner.plan import MONTHLY_COLUMNS, load
+from planner.model import Batch, evaluate, evaluate_many, month_dates, simulate
+from planner.plan import MONTHLY_COLUMNS, load, with_values
 from tests.factories import EXAMPLE, delivery, investment, make_plan, sales
 
 
@@ -262,3 +262,28 @@ def test_evaluate_many_groups_by_horizon_and_matches_evaluate():
         single = evaluate(plan)
         assert out.kpis == single.kpis
         assert out.monthly.equals(single.monthly)
+
+
+@pytest.mark.parametrize("ramps", [[3], list(range(10))], ids=["few schedules", "many schedules"])
+def test_rows_with_their_own_month_schedules_equal_their_single_results(ramps):
+    # 12 start months x 1 ramp = 12 distinct schedules (computed once each); x 10 ramps = 120,
+    # more than are grouped, so each row computes its own: both must equal the single plans.
+    plan = load(EXAMPLE)
+    combos = [(start, ramp) for start in range(1, 13) for ramp in ramps]
+    batch = Batch.from_plans([plan]).repeat(len(combos))
+    batch = batch.set("resources.0.start_month", [c[0] for c in combos])
+    batch = batch.set("resources.0.ramp_months", [c[1] for c in combos])
+    batch = batch.set("investments.1.month", [c[0] for c in combos])
+    columns = simulate(batch)
+    for row, (start, ramp) in enumerate(combos):
+        single_plan = with_values(
+            plan,
+            {
+                "resources.0.start_month": start,
+                "resources.0.ramp_months": ramp,
+                "investments.1.month": start,
+            },
+        )
+        single = simulate(Batch.from_plans([single_plan]))
+        for name, values in single.items():
+            np.testing.assert_array_equal(columns[name][row], values[0], err_msg=name)
