@@ -15,6 +15,7 @@ from planner.model import evaluate
 from planner.plan import Plan, to_yaml, with_values
 from planner.store import Store
 from planner.ui import library
+from tests.test_browser_collab import commit_value
 
 pytestmark = pytest.mark.browser
 
@@ -71,10 +72,15 @@ def test_editing_a_driver_changes_the_npv(app_page: Any, app_server: dict) -> No
     app_page.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
     field = app_page.get_by_role("spinbutton", name=i18n.label("revenue.deal_size", "de"))
     new_size = plan.revenue.deal_size + 12_000
-    field.fill(str(int(new_size)))
-    field.press("Enter")
+    store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    try:
+        plan_id = library.plan_list(store)[0].id
+        commit_value(app_page, field, str(int(new_size)), store, plan_id)
+        stored = store.version(plan_id)
+    finally:
+        store.close()
     # the edit is stored (the sidebar names the new version) before the page is left
-    version = i18n.t("ui.workspace.version", "de", version=2)
+    version = i18n.t("ui.workspace.version", "de", version=stored)
     app_page.locator('[data-testid="stSidebar"]').get_by_text(version).wait_for()
     edited = with_values(plan, {"revenue.deal_size": new_size})
     # the edit is stored as soon as it is accepted
