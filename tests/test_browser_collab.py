@@ -35,9 +35,9 @@ def shared_plan() -> Plan:
     return with_values(library.template("reseller"), {"vendor_programme.gross_margin": MARGIN})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def plan_id(app_server: dict[str, Any]) -> Iterator[str]:
-    """The plan both sides open (stored before any session, so the workspace opens it)."""
+    """The plan both sides open: a fresh one per test (the newest, so the workspace opens it)."""
     store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
     try:
         yield store.create_plan(shared_plan(), author="Vera", side="vendor")
