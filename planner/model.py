@@ -384,8 +384,8 @@ def _weighted_schedules(
 ) -> list[Array]:
     """``sum_r weight[b, r] * schedule[b, r, t]`` for each ``(weight, schedule number)`` term.
 
-    ``compute(*keys)`` gives the schedules (rows x items x months). The sum runs item by item
-    in order, so a row's result does not depend on the rest of the batch.
+    ``compute(*keys)`` gives the schedules (rows x items x months); einsum sums without BLAS,
+    so a row's result does not depend on the rest of the batch.
     """
     rows = keys[0].shape[0]
     totals = [np.zeros((rows, months)) for _ in terms]
@@ -394,13 +394,19 @@ def _weighted_schedules(
         schedules = [(np.arange(rows), compute(*keys))]
     else:
         schedules = [(index, compute(*(key[index[:1]] for key in keys))) for index in groups]
+    whole = len(schedules) == 1
     for index, parts in schedules:
         for (weight, which), total in zip(terms, totals, strict=True):
             schedule = parts[which]  # (1 or len(index)) x items x months
-            acc = np.zeros((index.size, months))
-            for item in range(weight.shape[1]):
-                acc += weight[index, item, None] * schedule[:, item]
-            total[index] = acc
+            rows_weight = weight if whole else weight[index]
+            if schedule.shape[0] == 1:
+                summed = np.einsum("br,rn->bn", rows_weight, schedule[0])
+            else:
+                summed = np.einsum("br,brn->bn", rows_weight, schedule)
+            if whole:
+                total[...] = summed
+            else:
+                total[index] = summed
     return totals
 
 
