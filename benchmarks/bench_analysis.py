@@ -29,9 +29,7 @@ from planner.analysis.goalseek import goal_seek
 from planner.analysis.sensitivity import tornado
 from planner.plan import load, validate
 
-EXAMPLE = (
-    Path(__file__).resolve().parent.parent.parent / "shared" / "examples" / "acme-reseller.yaml"
-)
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-reseller.yaml"
 UNCERTAINTY = [
     {"path": "revenue.deals_per_sales_fte_month", "distribution": "triangular",
      "low": 0.55, "likely": 0.8, "high": 1.0},

@@ -28,9 +28,7 @@ from planner.export.workbook_import import read_workbook
 from planner.export.xlsx import build_workbook
 from planner.plan import Plan, load, with_values
 
-EXAMPLE = (
-    Path(__file__).resolve().parent.parent.parent / "shared" / "examples" / "acme-reseller.yaml"
-)
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-reseller.yaml"
 
 
 def _ms(call: Callable[[], object]) -> tuple[float, float]:

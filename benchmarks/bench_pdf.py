@@ -24,9 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from planner.export.pdf import build_pdf
 from planner.plan import Plan, load, validate
 
-EXAMPLE = (
-    Path(__file__).resolve().parent.parent.parent / "shared" / "examples" / "acme-reseller.yaml"
-)
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-reseller.yaml"
 ISSUED = datetime.date(2027, 1, 15)
 
 

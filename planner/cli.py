@@ -1,4 +1,4 @@
-"""``python -m planner``: the machine-readable face of the model (MODEL.md section 5).
+"""``python -m planner``: the machine-readable face of the model (docs/model.md section 5).
 
 Exit status: 0 on success, 2 for a bad plan, file or argument (one line per problem on
 stderr, never a traceback).
@@ -97,7 +97,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
 
 def write_monthly_csv(out: TextIO, outcome: model.Outcome) -> None:
-    """MODEL.md's monthly table as CSV, floats in full (round-trip) precision."""
+    """docs/model.md's monthly table as CSV, floats in full (round-trip) precision."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(MONTHLY_COLUMNS)
     for row in outcome.monthly.itertuples(index=False):
@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m planner",
         description="Business plans for channel partnerships: key figures, tables, analyses, "
-        "exports and sign-off checks (MODEL.md section 5).",
+        "exports and sign-off checks (docs/model.md section 5).",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 

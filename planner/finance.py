@@ -1,7 +1,7 @@
-"""Key-figure arithmetic of MODEL.md section 4 over a batch of monthly cash-flow series.
+"""Key-figure arithmetic of docs/model.md section 4 over a batch of monthly cash-flow series.
 
 Every function takes arrays of shape ``(batch, months)`` (a single series is promoted to a batch
-of one) and returns one value per row. Undefined figures (MODEL.md's ``null``) are ``nan``.
+of one) and returns one value per row. Undefined figures (docs/model.md's ``null``) are ``nan``.
 Month numbers are 1-based plan months; rates are fractions.
 """
 
@@ -296,7 +296,7 @@ def _polynomial_irr(flows: Array) -> float:
 
 
 def irr_annual(cash_flows: ArrayLike) -> Array:
-    """MODEL.md's ``irr``: the monthly IRR compounded to a year, ``(1 + x) ** 12 - 1``.
+    """docs/model.md's ``irr``: the monthly IRR compounded to a year, ``(1 + x) ** 12 - 1``.
 
     >>> round(float(irr_annual([-1000] + [0] * 11 + [1100])[0]), 9)
     0.1
@@ -314,7 +314,7 @@ def _first_month_staying_nonnegative(series: Array) -> Array:
 
 
 def payback_month(cumulative: ArrayLike) -> Array:
-    """MODEL.md ``payback_month``: 0 if never negative, nan if still negative at the end.
+    """docs/model.md ``payback_month``: 0 if never negative, nan if still negative at the end.
 
     >>> payback_month([[5, 3, 1], [-5, 3, 4], [-1, -2, 3], [-1, 2, -1]]).tolist()
     [0.0, 2.0, 3.0, nan]
@@ -326,7 +326,7 @@ def payback_month(cumulative: ArrayLike) -> Array:
 
 
 def break_even_month(cash_flows: ArrayLike) -> Array:
-    """MODEL.md ``break_even_month``: first month from which the flow stays >= 0; nan if cf(N) < 0.
+    """``break_even_month``: first month from which the flow stays >= 0; nan if cf(N) < 0.
 
     >>> break_even_month([[-5, 1, -1, 2], [1, 2, 3, 4], [1, 2, 3, -4]]).tolist()
     [4.0, 1.0, nan]

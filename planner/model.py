@@ -1,4 +1,4 @@
-"""The arithmetic of MODEL.md sections 2-4, vectorised over a batch of plans.
+"""The arithmetic of docs/model.md sections 2-4, vectorised over a batch of plans.
 
 A :class:`Batch` holds the numbers of B plans with the same horizon as numpy arrays, one row
 per plan; :func:`simulate` turns it into the monthly columns (arrays of shape ``(B, N)``) and
@@ -240,7 +240,7 @@ def month_dates(start: str, months: int) -> list[str]:
 
 
 def plan_year(months: int) -> NDArray[np.int64]:
-    """MODEL.md ``y(t) = floor((t - 1) / 12)`` for t = 1..months (0 for the first year)."""
+    """docs/model.md ``y(t) = floor((t - 1) / 12)`` for t = 1..months (0 for the first year)."""
     return np.arange(months) // 12
 
 
@@ -265,7 +265,7 @@ overflow over 120 months, so the customer recursion runs month by month."""
 
 
 def _customers(new_deals: Array, keep: Array, actual: Array | None) -> Array:
-    """``customers(t) = customers(t-1) * keep + new_deals(t)`` from 0 (MODEL.md section 2).
+    """``customers(t) = customers(t-1) * keep + new_deals(t)`` from 0 (docs/model.md section 2).
 
     Without actuals, in closed form: ``keep ** t * cumsum(new_deals(j) * keep ** -j)``; the
     terms are never negative, so the sum loses no precision to cancellation.
@@ -314,7 +314,7 @@ def _services_and_backlog(
 
 
 def _rebate(sell_in: Array, tiers: Mapping[str, Array], months: int) -> Array:
-    """The yearly rebate, paid in each plan year's last month (MODEL.md section 2)."""
+    """The yearly rebate, paid in each plan year's last month (docs/model.md section 2)."""
     rows = sell_in.shape[0]
     years = -(-months // 12)
     padded = np.zeros((rows, years * 12))
@@ -417,7 +417,7 @@ def _running_sum(flow: Array, actual: Array | None) -> Array:
 
 
 def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[str, Array]:
-    """The monthly columns of MODEL.md section 3 (but ``month``/``date``), each ``(B, N)``.
+    """The monthly columns of docs/model.md section 3 (but ``month``/``date``), each ``(B, N)``.
 
     ``actuals`` optionally maps column names to ``(B, N)`` arrays, ``nan`` where no actual is
     known: each column takes the actual where given, and everything computed from it (stocks
@@ -508,7 +508,7 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
 
 
 def side_figures(cash_flow: Array, cumulative: Array, annual_rate: Array) -> dict[str, Array]:
-    """The figures MODEL.md section 4 defines for one side's cash flows, one value per row."""
+    """The figures docs/model.md section 4 defines for one side's cash flows, one value per row."""
     return {
         "npv": finance.npv(annual_rate, cash_flow),
         "irr": finance.irr_annual(cash_flow),
@@ -583,7 +583,7 @@ def figures_of(figures: Mapping[str, Any], row: int) -> dict[str, Any]:
 
 
 def monthly_table(batch: Batch, columns: Mapping[str, Array], row: int = 0) -> pd.DataFrame:
-    """Row ``row`` of the batch as MODEL.md's monthly table."""
+    """Row ``row`` of the batch as docs/model.md's monthly table."""
     table = pd.DataFrame({name: columns[name][row] for name in VALUE_COLUMNS})
     table.insert(0, "date", batch.dates())
     table.insert(0, "month", np.arange(1, batch.months + 1))

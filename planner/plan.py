@@ -1,4 +1,4 @@
-"""The plan file of MODEL.md section 1: schema, validation, loading, scenarios, canonical form.
+"""The plan file of docs/model.md section 1: schema, validation, loading, scenarios, canonical form.
 
 Every entry point (CLI, app, upload, workbook import) goes through :func:`validate`, which
 either returns a complete :class:`Plan` or raises :class:`PlanError` carrying one
@@ -25,8 +25,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 MAX_MONEY = 1e12
-"""Upper bound for amounts and costs (currency units): MODEL.md gives none, but beyond it
-float sums lose cents and a typo of a few extra zeros should be caught."""
+"""Upper bound for amounts and costs (currency units): beyond it float sums lose cents, and a
+typo of a few extra zeros should be caught."""
 MAX_COUNT = 1e6
 """Upper bound for unbounded counts such as deals per FTE and month."""
 MAX_FILE_BYTES = 5_000_000
@@ -63,7 +63,7 @@ MONTHLY_COLUMNS: tuple[str, ...] = (
     "vendor_cash_flow",
     "vendor_cumulative_cash",
 )
-"""MODEL.md section 3, in order."""
+"""docs/model.md section 3, in order."""
 VALUE_COLUMNS: tuple[str, ...] = MONTHLY_COLUMNS[2:]
 """The numeric monthly columns (those an actuals row may carry)."""
 
@@ -309,7 +309,7 @@ class Decision(_Strict):
 
 
 class Plan(_Strict):
-    """A validated plan (MODEL.md section 1). Immutable: edits make a new plan."""
+    """A validated plan (docs/model.md section 1). Immutable: edits make a new plan."""
 
     version: Literal[1]
     title: Text

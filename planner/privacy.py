@@ -235,7 +235,7 @@ def sharing_edits(plan: Plan, share: bool) -> dict[str, Any]:
 
 
 def visible_columns(plan: Plan, audience: str) -> tuple[str, ...]:
-    """The monthly columns ``audience`` may see, in MODEL.md order."""
+    """The monthly columns ``audience`` may see, in docs/model.md order."""
     if sees_vendor_economics(plan, audience):
         return MONTHLY_COLUMNS
     return tuple(c for c in MONTHLY_COLUMNS if c not in VENDOR_ECONOMICS_COLUMNS)

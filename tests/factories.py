@@ -9,9 +9,8 @@ from typing import Any
 from planner.plan import Plan, validate
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT.parent / "shared" / "examples" / "acme-reseller.yaml"
-SHIPPED_EXAMPLE = ROOT / "examples" / "acme-reseller.yaml"
-"""The example plan the app stores on its first start: a copy of the one beside MODEL.md."""
+EXAMPLE = ROOT / "examples" / "acme-reseller.yaml"
+"""The example plan of docs/model.md, which the app also stores on its first start."""
 
 _NEUTRAL: dict[str, Any] = {
     "version": 1,

@@ -19,8 +19,6 @@ from tests.test_browser_collab import commit_value
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
-SCREENSHOT = ROOT / "docs" / "dashboard.png"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -52,18 +50,20 @@ def open_app(page: Any, url: str, path: str = "") -> None:
     settle(page)
 
 
-def test_the_dashboard_loads_with_the_models_figures(app_page: Any, app_server: dict) -> None:
+def test_the_dashboard_loads_with_the_models_figures(
+    app_page: Any, app_server: dict, tmp_path: Path
+) -> None:
     open_app(app_page, app_server["url"])
     plan = newest_plan(app_server["data_dir"])
     app_page.get_by_text(i18n.t("verdict.mutual", "de")).wait_for()
     assert metric(app_page, 0).inner_text() == npv_text(plan, "de")
     app_page.locator('[data-testid="stVegaLiteChart"]').nth(2).wait_for()
     app_page.locator("canvas, svg").first.wait_for()
-    SCREENSHOT.parent.mkdir(exist_ok=True)
     app_page.set_viewport_size({"width": 1440, "height": 2050})
     settle(app_page)
-    app_page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size > 50_000
+    picture = tmp_path / "dashboard.png"  # docs/dashboard.png is made by scripts/screenshot.py
+    app_page.screenshot(path=str(picture), full_page=True)
+    assert picture.stat().st_size > 50_000
 
 
 def test_editing_a_driver_changes_the_npv(app_page: Any, app_server: dict) -> None:

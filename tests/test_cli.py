@@ -1,4 +1,4 @@
-"""``python -m planner``: output formats, exit codes and messages (MODEL.md section 5)."""
+"""``python -m planner``: output formats, exit codes and messages (docs/model.md section 5)."""
 
 from __future__ import annotations
 

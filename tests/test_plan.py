@@ -1,4 +1,4 @@
-"""The plan schema: every rule of MODEL.md section 1, errors that name the field, canonical form."""
+"""Plan schema: every rule of docs/model.md section 1, errors naming the field, canonical form."""
 
 from __future__ import annotations
 

@@ -91,7 +91,7 @@ def random_plan(seed: int) -> Plan:
 
 
 def generated_plans() -> dict[str, Plan]:
-    """Plans that reach the corners of MODEL.md section 2 and 4."""
+    """Plans that reach the corners of docs/model.md section 2 and 4."""
     team = [sales(fte=2, ramp=4, cost=90_000), delivery(fte=1, start=3, ramp=2, cost=80_000)]
     revenue = {
         "deals_per_sales_fte_month": 0.7,

@@ -1,14 +1,14 @@
 """Plan vs actuals: reading actuals (plan file, CSV, XLSX), the variance table, the re-forecast.
 
 Actuals are rows ``{month: 1..N, column: value, ...}`` for any numeric monthly column of
-MODEL.md section 3. A file names its columns by MODEL.md key (``revenue``) or by the German or
+docs/model.md section 3. A file names its columns by key (``revenue``) or by the German or
 English label (``Umsatz``, ``Revenue``); the month is given as ``month`` (plan month 1..N) or
 ``date`` (``YYYY-MM``, calendar month). Empty cells are "not known".
 
 Re-forecast: every column value given as an actual replaces the model's value for that month,
 and whatever the model computes from it continues from the actual: customers, backlog and the
 cumulative cash of both sides are levels, so month t + 1 builds on the actual level of month t.
-Months and columns without actuals are computed by MODEL.md's formulas. With actuals for months
+Months and columns without actuals are computed by docs/model.md's formulas. With actuals for months
 1..k, months k+1..N are the model's forecast continued from the actual stocks of month k. With
 actuals equal to the plan, the re-forecast is the plan.
 """
@@ -42,7 +42,7 @@ def _normal(text: str) -> str:
 
 
 def column_names() -> dict[str, str]:
-    """Every accepted header (normalised) -> MODEL.md column key."""
+    """Every accepted header (normalised) -> docs/model.md column key."""
     names: dict[str, str] = {}
     for column in VALUE_COLUMNS:
         names[_normal(column)] = column
@@ -109,7 +109,7 @@ def rows_from_table(
         if h not in known:
             raise AnalysisError(
                 f"{name}: column {header[i]!r} is not a monthly column "
-                "(use MODEL.md keys such as revenue, or their German or English labels)"
+                "(use docs/model.md keys such as revenue, or their German or English labels)"
             )
         if known[h] in columns.values():
             raise AnalysisError(f"{name}: column {known[h]!r} appears twice")

@@ -4,7 +4,7 @@ All moves are one batch: row 0 is the plan, rows ``2i+1`` and ``2i+2`` move driv
 ``value * (1 - step)`` and ``value * (1 + step)`` (integers rounded, clipped to the valid range),
 so the whole tornado costs one :func:`planner.model.simulate` call.
 
-Undefined figures (MODEL.md's null, e.g. a payback never reached) are handled explicitly: a bar
+Undefined figures (docs/model.md's null, e.g. a payback never reached) are handled explicitly: a bar
 whose move makes the figure defined or undefined (``changes_kind``) ranks above every numeric
 impact, because the answer changes in kind; otherwise the impact is the larger absolute change
 of the two moves.

@@ -1,9 +1,9 @@
-"""The plan as a live XLSX model (openpyxl): inputs, MODEL.md's formulas, key figures.
+"""The plan as a live XLSX model (openpyxl): inputs, docs/model.md's formulas, key figures.
 
 Sheets: ``Inputs`` (every plan value, one per row, each cell a workbook-level defined name
 such as ``revenue_deal_size``), ``Team`` and ``Investments`` (per-item helper columns),
-``Monthly`` (every MODEL.md monthly column as formulas, one generator function per column
-in :data:`MONTHLY_FORMULAS`), ``Yearly``, ``Key figures`` (both sides, MODEL.md section 4),
+``Monthly`` (every docs/model.md monthly column as formulas, one generator function per column
+in :data:`MONTHLY_FORMULAS`), ``Yearly``, ``Key figures`` (both sides, docs/model.md section 4),
 ``Scenarios`` (values at export plus the scenario definitions), ``Actuals`` (when the plan has
 any) and ``Sign-off``. Changing an input in a spreadsheet program recalculates the whole plan.
 
@@ -54,7 +54,7 @@ INPUT_PATH_COLUMN = 1
 INPUT_VALUE_COLUMN = 3
 INPUT_FIRST_ROW = 2
 MONTHLY_FIRST_ROW = 3
-"""Row of plan month 1 on ``Monthly``: row 1 holds labels, row 2 MODEL.md's column keys."""
+"""Row of plan month 1 on ``Monthly``: row 1 holds labels, row 2 docs/model.md's column keys."""
 DEFINITIONS_KEYS = ("name", "path", "value", "type")
 """Key row that starts the scenario definitions on ``Scenarios`` (read back on import)."""
 
@@ -72,7 +72,7 @@ HELPERS: tuple[str, ...] = (
     "year_end",
     "year_sell_in",
 )
-"""Intermediate quantities of MODEL.md section 2, as helper columns right of the table."""
+"""Intermediate quantities of docs/model.md section 2, as helper columns right of the table."""
 
 # --- text and formats --------------------------------------------------------------------
 
@@ -629,7 +629,7 @@ def _write_investments(wb: Workbook, plan: Plan, language: str, fmt: Formats) ->
     return layout
 
 
-# --- Monthly: MODEL.md section 2, one formula generator per column ----------------------
+# --- Monthly: docs/model.md section 2, one formula generator per column ------------------
 
 
 @dataclass(frozen=True)
@@ -804,7 +804,7 @@ MONTHLY_FORMULAS: dict[str, Callable[[Month], str]] = {
     ),
     "rebate_rate": _rebate_rate,
 }
-"""MODEL.md section 2 as spreadsheet formulas: column key -> formula of month ``t``."""
+"""docs/model.md section 2 as spreadsheet formulas: column key -> formula of month ``t``."""
 
 _COUNT_COLUMNS = frozenset({"headcount", "new_deals", "customers", "sales_fte", "delivery_fte"})
 
@@ -898,7 +898,7 @@ def _write_yearly(
     _print_setup(ws, "1:2")
 
 
-# --- Key figures: MODEL.md section 4 -----------------------------------------------------
+# --- Key figures: docs/model.md section 4 ------------------------------------------------
 
 _SIDES = {
     "partner": ("cash_flow", "cumulative_cash"),
@@ -917,7 +917,7 @@ FIGURE_ROWS: tuple[str, ...] = tuple(dict.fromkeys(model.PARTNER_FIGURES + model
 
 
 def figure_formula(side: str, figure: str, months: int) -> str:
-    """The spreadsheet formula of one key figure of one side (MODEL.md section 4)."""
+    """The spreadsheet formula of one key figure of one side (docs/model.md section 4)."""
     flow, level = _SIDES[side]
     cf, cum = f"monthly_{flow}", f"monthly_{level}"
     last_cf = f"INDEX({cf},{months})"
