@@ -23,17 +23,20 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as folder, running_app(Path(folder)) as url:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 2050}, locale="de-DE")
-            page.goto(url)
-            page.wait_for_selector(IDLE)
-            page.locator('[data-testid="stVegaLiteChart"]').nth(2).wait_for()
-            page.locator("canvas, svg").first.wait_for()
-            page.wait_for_selector(IDLE)
-            page.screenshot(path=str(TARGET), full_page=True)
-            browser.close()
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running_app(Path(folder)) as url,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 2050}, locale="de-DE")
+        page.goto(url)
+        page.wait_for_selector(IDLE)
+        page.locator('[data-testid="stVegaLiteChart"]').nth(2).wait_for()
+        page.locator("canvas, svg").first.wait_for()
+        page.wait_for_selector(IDLE)
+        page.screenshot(path=str(TARGET), full_page=True)
+        browser.close()
     print(f"wrote {TARGET.relative_to(ROOT)}")
 
 
