@@ -160,6 +160,13 @@ def revoke(store: Store, plan_id: str, invite_id: int) -> bool:
         return result.rowcount == 1
 
 
+def invite_active(store: Store, invite_id: int) -> bool:
+    """Whether invite link ``invite_id`` exists and is not revoked (one short read)."""
+    with store.reading() as conn:
+        row = conn.execute(select(invites.c.revoked_at).where(invites.c.id == invite_id)).first()
+    return row is not None and row[0] is None
+
+
 def resolve(store: Store, plan_id: str | None, token: str | None) -> Access | None:
     """The access a link grants, or ``None`` for a missing, wrong or revoked token."""
     if not plan_id or not token or len(token) > 200 or len(plan_id) > 64:

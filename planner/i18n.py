@@ -8,6 +8,7 @@ the reader is used to: ``1.234.567 €`` in German, ``€1,234,567`` in English.
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -15,7 +16,13 @@ from typing import Literal
 import yaml
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    format_percent,
+    parse_decimal,
+)
 
 Language = Literal["de", "en"]
 LANGUAGES: tuple[Language, ...] = ("de", "en")
@@ -78,6 +85,12 @@ def number(value: float | None, language: str, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=_locale(language))
 
 
+def editable_number(value: float, language: str) -> str:
+    """A number as an input shows it for editing: grouped, as many decimals as it has (up to
+    eight), no unit: ``editable_number(48000.5, 'de') == '48.000,5'``."""
+    return format_decimal(round(value, 8), format="#,##0.########", locale=_locale(language))
+
+
 def percent(value: float | None, language: str, digits: int = 1) -> str:
     """A fraction as a percentage: ``percent(0.25, 'de') == '25,0 %'``."""
     if not _defined(value):
@@ -100,3 +113,47 @@ def month_label(date: str, language: str) -> str:
 def label(key: str, language: str) -> str:
     """The human label of a plan path, monthly column or key figure (``label.<key>``)."""
     return t(f"label.{key}", language)
+
+
+class NumberTextError(ValueError):
+    """Text that is not a number in the reader's language; ``example`` shows the accepted form."""
+
+    def __init__(self, text: str, example: str) -> None:
+        super().__init__(f"{text!r} is not a number here; type it as {example}")
+        self.text = text
+        self.example = example
+
+
+_AMBIGUOUS = {
+    "de": re.compile(r"^-?[1-9]\d{0,2},\d{3}$"),
+    "en": re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$"),
+}
+"""``48,000`` in German (or ``48.000`` in English): a thousands group or three decimals? Refused."""
+_UNIT = re.compile(r"\s*(%|€|\$|£|[A-Z]{3})$")
+
+
+def parse_number(text: str, language: str, example: float = 48000.5) -> float:
+    """A number typed the way people of ``language`` type it, strictly (Babel).
+
+    German ``48.000,50`` and English ``48,000.50`` are 48000.5; a trailing ``%`` or currency
+    is ignored (the field's unit is known). Empty, ambiguous (German ``48,000``) or malformed
+    text raises :class:`NumberTextError`, never a guess.
+
+    >>> parse_number("48.000,50", "de"), parse_number("0,8 %", "de"), parse_number("48,000", "en")
+    (48000.5, 0.8, 48000.0)
+    """
+    cleaned = _UNIT.sub("", text.strip().replace("\u202f", "").replace("\xa0", "")).strip()
+    cleaned = cleaned.replace("\u2212", "-")  # the typographic minus
+    hint = number(example, language, 2)
+    if not cleaned or any(c.isalpha() for c in cleaned):
+        raise NumberTextError(text, hint)
+    pattern = _AMBIGUOUS.get(language)
+    if pattern is not None and pattern.match(cleaned):
+        raise NumberTextError(text, hint)
+    try:
+        value = float(parse_decimal(cleaned, locale=_locale(language), strict=True))
+    except (NumberFormatError, ValueError, ArithmeticError):
+        raise NumberTextError(text, hint) from None
+    if not math.isfinite(value):
+        raise NumberTextError(text, hint)
+    return value

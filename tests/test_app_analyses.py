@@ -20,6 +20,7 @@ from planner.analysis import montecarlo, sensitivity
 from planner.model import evaluate
 from planner.plan import content_hash, with_values
 from planner.ui import collab, state
+from tests.app_support import named, type_into
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -55,7 +56,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def open_page(name: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)).run()
     at.switch_page(page(name)).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -112,7 +113,7 @@ def seed_editor(at: AppTest, name: str, **delta: Any) -> None:
 @pytest.mark.parametrize("name", ["analyses", "onboarding"])
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_both_pages_render_from_a_fresh_start(data_dir: Path, name: str, language: str) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)).run()
     at.selectbox(key=state.LANGUAGE).set_value(language).run()
     at.switch_page(page(name)).run()
     assert not at.exception, [e.message for e in at.exception]
@@ -145,10 +146,10 @@ def test_the_comparison_shows_the_models_numbers_for_each_scenario(analyses: App
 
 
 def test_a_scenario_made_from_the_edits_restores_the_base(data_dir: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)).run()
     original = plan_of(at)
     at.switch_page(page("assumptions")).run()
-    at.number_input(key=state.field_key("revenue.deal_size")).set_value(52_000).run()
+    type_into(at, "revenue.deal_size", "52.000")
     at.switch_page(page("analyses")).run()
     at.text_input(key="analyses.scenario.new_name").input("Höherer Preis")
     at.button(key="analyses.from_edits.create").click().run()

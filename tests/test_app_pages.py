@@ -15,6 +15,7 @@ from planner.plan import PlanError, Problem, content_hash, load, to_yaml, with_v
 from planner.store import Store
 from planner.ui import collab, library, session, state
 from planner.ui.shell import PAGES
+from tests.app_support import field, named, type_into
 from tests.factories import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,9 @@ def store(data_dir: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def app(data_dir: Path) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state[collab.NAME] = "Vera"  # every change is recorded with a name
+    at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -95,7 +98,7 @@ def expected_metrics(plan, language: str) -> list[str]:  # type: ignore[no-untyp
 
 @pytest.mark.parametrize("name", [name for name, _ in PAGES])
 def test_every_page_renders_from_a_fresh_start(data_dir: Path, name: str) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)).run()
     at.switch_page(page(name)).run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == i18n.t(f"ui.{name}.title", "de")
@@ -104,7 +107,7 @@ def test_every_page_renders_from_a_fresh_start(data_dir: Path, name: str) -> Non
 def test_first_start_stores_the_example_plan(app: AppTest, store: Store, data_dir: Path) -> None:
     assert (data_dir / "planner.db").is_file()
     (info,) = store.plans()
-    example = load(EXAMPLE)  # the plan beside MODEL.md, shipped in examples/
+    example = load(EXAMPLE)  # the example plan shipped in examples/
     assert info.version == 1
     assert content_hash(store.plan_at(info.id)) == content_hash(example)
     assert app.session_state[session.PLAN_ID] == info.id
@@ -120,9 +123,9 @@ def test_an_edit_updates_every_dashboard_figure_to_the_models_numbers(
 ) -> None:
     before = plan_of(app)
     app.switch_page(page("assumptions")).run()
-    field = app.number_input(key=state.field_key("revenue.deal_size"))
-    assert field.value == before.revenue.deal_size
-    field.set_value(before.revenue.deal_size + 10_000).run()
+    deal = field(app, "revenue.deal_size")
+    assert deal.value == i18n.number(before.revenue.deal_size, "de")  # "42.000"
+    deal.set_value(i18n.number(before.revenue.deal_size + 10_000, "de")).run()
     assert not app.error
     edited = with_values(before, {"revenue.deal_size": before.revenue.deal_size + 10_000})
     assert content_hash(plan_of(app)) == content_hash(edited)
@@ -144,16 +147,22 @@ def test_an_edit_updates_every_dashboard_figure_to_the_models_numbers(
 
 def test_a_percent_field_is_shown_in_percent_and_stored_as_a_fraction(app: AppTest) -> None:
     app.switch_page(page("assumptions")).run()
-    churn = app.number_input(key=state.field_key("revenue.monthly_churn"))
-    assert churn.value == pytest.approx(plan_of(app).revenue.monthly_churn * 100)
-    churn.set_value(2.5).run()  # 2.5 % a month
+    churn = field(app, "revenue.monthly_churn")
+    assert plan_of(app).revenue.monthly_churn == 0.008
+    assert churn.value == "0,8"  # percent, as typed in German
+    churn.set_value("2,5").run()  # 2,5 % a month
     assert plan_of(app).revenue.monthly_churn == 0.025
+    assert field(app, "revenue.monthly_churn").value == "2,5"
 
 
 @pytest.mark.parametrize(
     ("path", "bad", "problem"),
     [
-        ("title", "   ", "title: must not be empty"),
+        (
+            "title",
+            "   ",
+            "Titel: Ein leeres Feld ist kein Wert. Es gilt weiter der gespeicherte Wert.",
+        ),
         ("start", "2027-13", "start: '2027-13' is not a month as YYYY-MM"),
         ("currency", "EURO", "currency: 'EURO' is not an ISO 4217 currency code"),
     ],
@@ -163,12 +172,13 @@ def test_a_bad_value_shows_the_message_and_keeps_the_plan(
 ) -> None:
     before = plan_of(app)
     app.switch_page(page("assumptions")).run()
-    app.text_input(key=state.field_key(path)).set_value(bad).run()
+    shown = field(app, path).value
+    field(app, path).set_value(bad).run()
     assert plan_of(app) is before
     assert store.version(app.session_state[session.PLAN_ID]) == 1  # nothing written
     assert [unescape(e.value).splitlines()[-1] for e in app.error] == [f"- {problem}"]
-    # the field keeps what was typed, so the user sees what was refused
-    assert app.text_input(key=state.field_key(path)).value == bad
+    # the field shows the stored value again; the message says what was refused
+    assert field(app, path).value == shown
     app.switch_page(page("dashboard")).run()
     assert metrics(app) == expected_metrics(before, "de")
 
@@ -178,9 +188,11 @@ def test_a_horizon_shorter_than_a_planned_month_is_refused_with_every_problem(
 ) -> None:
     plan = with_values(library.template("reseller"), {"investments.0.month": 13})
     plan_id = store.create_plan(plan, author="Vera", side="vendor")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state[collab.NAME] = "Vera"
+    at.run()
     at.switch_page(page("assumptions")).run()
-    at.number_input(key=state.field_key("months")).set_value(12).run()
+    field(at, "months").set_value("12").run()
     with pytest.raises(PlanError) as refused:
         with_values(plan, {"months": 12})
     problems = [str(p) for p in refused.value.problems]
@@ -194,19 +206,19 @@ def test_a_horizon_shorter_than_a_planned_month_is_refused_with_every_problem(
 def test_undo_and_redo_walk_the_edits(app: AppTest, store: Store) -> None:
     original = plan_of(app)
     app.switch_page(page("assumptions")).run()
-    key = state.field_key("revenue.deals_per_sales_fte_month")
-    app.number_input(key=key).set_value(1.5).run()
-    app.number_input(key=key).set_value(2.0).run()
+    deals = "revenue.deals_per_sales_fte_month"
+    type_into(app, deals, "1,5")
+    type_into(app, deals, "2")
     assert plan_of(app).revenue.deals_per_sales_fte_month == 2.0
     app.button(key="undo").click().run()
     assert plan_of(app).revenue.deals_per_sales_fte_month == 1.5
-    assert app.number_input(key=key).value == 1.5
+    assert field(app, deals).value == "1,5"
     app.button(key="undo").click().run()
     assert content_hash(plan_of(app)) == content_hash(original)
     assert app.button(key="undo").disabled
     app.button(key="redo").click().run()
     assert plan_of(app).revenue.deals_per_sales_fte_month == 1.5
-    assert app.number_input(key=key).value == 1.5
+    assert field(app, deals).value == "1,5"
     # undo and redo are new changes in the log, each naming the change it reverts
     plan_id = app.session_state[session.PLAN_ID]
     rows = [(c.seq, c.kind, c.old, c.new, c.reverts) for c in store.log(plan_id)[1:]]
@@ -223,12 +235,12 @@ def test_undo_and_redo_walk_the_edits(app: AppTest, store: Store) -> None:
 
 def test_switching_the_language_keeps_the_plan_and_the_edits(app: AppTest) -> None:
     app.switch_page(page("assumptions")).run()
-    app.number_input(key=state.field_key("revenue.deal_size")).set_value(55_000).run()
+    type_into(app, "revenue.deal_size", "55.000")
     edited = plan_of(app)
     app.selectbox(key=state.LANGUAGE).set_value("en").run()
     assert plan_of(app) is edited
     assert app.title[0].value == "Assumptions"
-    assert app.number_input(key=state.field_key("revenue.deal_size")).value == 55_000
+    assert field(app, "revenue.deal_size").value == "55,000"  # English now
     app.switch_page(page("dashboard")).run()
     assert app.title[0].value == "Dashboard"
     assert metrics(app) == expected_metrics(edited, "en")

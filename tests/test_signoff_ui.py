@@ -13,12 +13,17 @@ from planner.access import Access
 from planner.store import Store
 from planner.ui import collab, signoff_panel
 from planner.verify import verify_bytes
+from tests.app_support import field, named
 from tests.store_support import example_plan
 
 
 def _app() -> None:
-    from planner.ui import signoff_panel
+    from planner.ui import collab, session, signoff_panel, state
 
+    state.init(workspace=False)  # as a join link's page sets itself up
+    granted = collab.current_access()
+    if granted is not None:
+        session.attach(granted.plan_id)
     signoff_panel.render()
 
 
@@ -149,7 +154,7 @@ def test_the_app_records_the_decision_and_the_dashboard_shows_it(
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
     root = Path(__file__).resolve().parents[1]
-    app = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    app = named(AppTest.from_file(str(root / "app.py"), default_timeout=60))
     app.run()
     app.switch_page(str(root / "planner/ui/pages/signoff.py")).run()
     assert not app.exception, app.exception
@@ -181,7 +186,6 @@ def test_the_join_link_page_is_read_only_while_frozen_and_lets_the_partner_sign(
     shared: tuple[Store, str],
 ) -> None:
     from planner import access
-    from planner.ui import state
 
     store, plan_id = shared
     link = access.create_invite(store, plan_id, "partner_editor")
@@ -190,12 +194,12 @@ def test_the_join_link_page_is_read_only_while_frozen_and_lets_the_partner_sign(
     anna.query_params["key"] = link.token
     anna.session_state[collab.NAME] = "Anna Berger"
     anna.run()
-    deal = state.field_key("revenue.deal_size")
-    assert not anna.number_input(key=deal).disabled
+    deal = "revenue.deal_size"
+    assert not field(anna, deal).disabled
 
     signoff.freeze(store, plan_id, role="owner", author="Max")
     anna.run()
-    assert anna.number_input(key=deal).disabled
+    assert field(anna, deal).disabled
     assert any("eingefroren: Die Annahmen sind schreibgeschützt" in i.value for i in anna.info)
     _sign(anna, "CEO")
     record = signoff.record(store, plan_id, 1)

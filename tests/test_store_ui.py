@@ -13,11 +13,12 @@ from streamlit.testing.v1 import AppTest
 from planner import access
 from planner.store import Store
 from planner.ui import collab, session, state
+from tests.app_support import field, type_into
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
-DEAL = state.field_key("revenue.deal_size")
-CHURN = state.field_key("revenue.monthly_churn")
+DEAL = "revenue.deal_size"
+CHURN = "revenue.monthly_churn"
 MARGIN = 0.8537
 
 
@@ -64,25 +65,25 @@ def test_an_edit_by_one_appears_for_the_other_and_a_late_edit_is_a_conflict(
     vendor_link = access.create_invite(store, plan_id, "vendor_editor")
     anna = _session(plan_id, partner_link.token, "Anna")
     vera = _session(plan_id, vendor_link.token, "Vera")
-    assert anna.number_input(key=DEAL).value == 42000
-    assert vera.number_input(key=DEAL).value == 42000
+    assert field(anna, DEAL).value == "42.000"
+    assert field(vera, DEAL).value == "42.000"
 
-    anna.number_input(key=DEAL).set_value(38000).run()
+    type_into(anna, DEAL, "38.000")
     assert store.plan_at(plan_id).revenue.deal_size == 38000
     (change,) = store.log(plan_id)[1:]
     assert (change.author, change.side) == ("Anna", "partner")
 
     # Vera typed 45000 on the value she saw (42000) before her page took Anna's edit
-    vera.number_input(key=DEAL).set_value(45000).run()
+    type_into(vera, DEAL, "45.000")
     assert store.plan_at(plan_id).revenue.deal_size == 38000  # not overwritten
     warnings = [w.value for w in vera.warning]
     assert any("Anna (Partner) hat" in w and "38.000\xa0€" in w for w in warnings), warnings
-    assert vera.number_input(key=DEAL).value == 38000  # her page now shows Anna's value
+    assert field(vera, DEAL).value == "38.000"  # her page now shows Anna's value
     vera.button(key="collab.keep.0").click().run()
     assert store.plan_at(plan_id).revenue.deal_size == 45000
 
     anna.run()  # the poll's rerun
-    assert anna.number_input(key=DEAL).value == 45000
+    assert field(anna, DEAL).value == "45.000"
 
 
 def test_the_partner_page_shows_no_vendor_secret_and_a_viewer_cannot_edit(
@@ -96,7 +97,7 @@ def test_the_partner_page_shows_no_vendor_secret_and_a_viewer_cannot_edit(
     assert "85.37" not in page
     assert anna.text_input(key="private:vendor_programme.gross_margin").value == "privat"
     otto = _session(plan_id, access.create_invite(store, plan_id, "viewer").token, "Otto")
-    assert otto.number_input(key=DEAL).disabled
+    assert field(otto, DEAL).disabled
 
 
 def test_a_wrong_token_sees_nothing_of_the_plan(shared: tuple[Store, str]) -> None:
@@ -107,7 +108,7 @@ def test_a_wrong_token_sees_nothing_of_the_plan(shared: tuple[Store, str]) -> No
     app.run()
     assert [i.value for i in app.info] == ["Dieser Link ist ungültig oder wurde widerrufen."]
     assert "ACME" not in str(app._tree)
-    assert not app.number_input
+    assert not app.text_input
 
 
 # --- the vendor's workspace (app.py): every plan is a stored plan -----------------------------
@@ -141,7 +142,7 @@ def test_two_workspace_sessions_see_each_others_edit_after_a_rerun(workspace: St
     plan_id = vera.session_state[session.PLAN_ID]
     assert max_.session_state[session.PLAN_ID] == plan_id  # both opened the example plan
 
-    vera.number_input(key=DEAL).set_value(45000).run()
+    type_into(vera, DEAL, "45.000")
     (change,) = workspace.log(plan_id)[1:]
     assert (change.author, change.side, change.path, change.new) == (
         "Vera",
@@ -150,13 +151,13 @@ def test_two_workspace_sessions_see_each_others_edit_after_a_rerun(workspace: St
         45000,
     )
     max_.run()  # the poll's rerun
-    assert max_.number_input(key=DEAL).value == 45000
+    assert field(max_, DEAL).value == "45.000"
     assert max_.session_state[state.PLAN].revenue.deal_size == 45000
 
-    max_.number_input(key=CHURN).set_value(1.5).run()  # 1.5 % a month
+    type_into(max_, CHURN, "1,5")  # 1.5 % a month
     vera.run()
-    assert vera.number_input(key=CHURN).value == 1.5
-    assert vera.number_input(key=DEAL).value == 45000
+    assert field(vera, CHURN).value == "1,5"
+    assert field(vera, DEAL).value == "45.000"
     assert workspace.plan_at(plan_id).revenue.monthly_churn == 0.015
     assert workspace.verify_chain(plan_id).ok
 
@@ -167,18 +168,18 @@ def test_a_late_workspace_edit_is_a_conflict_with_keep_mine_and_take_theirs(
     vera = _workspace("Vera")
     max_ = _workspace("Max")
     plan_id = vera.session_state[session.PLAN_ID]
-    vera.number_input(key=DEAL).set_value(45000).run()
+    type_into(vera, DEAL, "45.000")
     # Max typed 38000 on the value he saw (40000) before his page took Vera's edit
-    max_.number_input(key=DEAL).set_value(38000).run()
+    type_into(max_, DEAL, "38.000")
     assert workspace.plan_at(plan_id).revenue.deal_size == 45000  # not overwritten
     warnings = [w.value for w in max_.warning]
     assert any("Vera (Hersteller) hat" in w and "45.000\xa0€" in w for w in warnings), warnings
-    assert max_.number_input(key=DEAL).value == 45000  # his page shows Vera's value now
+    assert field(max_, DEAL).value == "45.000"  # his page shows Vera's value now
     assert not max_.error  # a conflict is no refusal
 
     max_.button(key="collab.keep.0").click().run()
     assert workspace.plan_at(plan_id).revenue.deal_size == 38000
-    assert max_.number_input(key=DEAL).value == 38000
+    assert field(max_, DEAL).value == "38.000"
     assert [c.author for c in workspace.log(plan_id)[1:]] == ["Vera", "Max"]
 
 
@@ -186,9 +187,9 @@ def test_undo_does_not_overwrite_someone_elses_later_change(workspace: Store) ->
     vera = _workspace("Vera")
     max_ = _workspace("Max")
     plan_id = vera.session_state[session.PLAN_ID]
-    vera.number_input(key=DEAL).set_value(45000).run()
+    type_into(vera, DEAL, "45.000")
     max_.run()
-    max_.number_input(key=DEAL).set_value(47000).run()
+    type_into(max_, DEAL, "47.000")
     vera.run()
     vera.button(key="undo").click().run()
     assert workspace.plan_at(plan_id).revenue.deal_size == 47000  # Max's value stands
@@ -200,9 +201,9 @@ def test_the_app_leaves_no_connection_or_transaction_open(workspace: Store) -> N
     """The cause of a hang: a connection left checked out (or a transaction left open) by a
     run makes the next writer wait the whole busy timeout."""
     vera = _workspace("Vera")
-    vera.number_input(key=DEAL).set_value(45000).run()
+    type_into(vera, DEAL, "45.000")
     vera.button(key="undo").click().run()
-    vera.number_input(key=DEAL).set_value(-1.0).run()  # refused by the store
+    type_into(vera, DEAL, "-1")  # refused by the store
     for name in ("dashboard", "history", "share", "start", "signoff"):
         vera.switch_page(f"planner/ui/pages/{name}.py").run()
         assert not vera.exception, [e.message for e in vera.exception]
@@ -238,33 +239,44 @@ def test_reads_do_not_wait_for_an_open_write_transaction(workspace: Store) -> No
         writer.join()
 
 
-def test_an_inputs_stale_echo_does_not_undo_a_remote_edit(workspace: Store) -> None:
-    """The browser may send an input's old value once more after a remote change replaced it
-    (a rerun it asked for before the new value arrived): that echo writes nothing."""
+def test_an_inputs_stale_report_does_not_undo_a_remote_edit(workspace: Store) -> None:
+    """The browser may send the input it had before a remote change arrived once more (a rerun
+    it asked for before the new page came): that report writes nothing, and a value typed
+    into that old input is a conflict, never an overwrite."""
     vera = _workspace("Vera")
     max_ = _workspace("Max")
     plan_id = vera.session_state[session.PLAN_ID]
-    vera.number_input(key=DEAL).set_value(45000).run()
-    max_.run()  # the poll's rerun resets his input to 45000
-    assert max_.number_input(key=DEAL).value == 45000
-    max_.number_input(key=DEAL).set_value(42000).run()  # his browser's old value (example plan)
+    old_input = field(max_, DEAL)  # his page before the poll: 42.000 at version 1
+    assert old_input.value == "42.000"
+    type_into(vera, DEAL, "45.000")
+    max_.run()  # the poll's rerun: a new input shows 45.000
+    assert field(max_, DEAL).value == "45.000"
+    assert field(max_, DEAL).key != old_input.key
+    old_input.set_value("42.000").run()  # his browser re-sends the old page's input as it was
     assert workspace.plan_at(plan_id).revenue.deal_size == 45000
-    assert max_.number_input(key=DEAL).value == 45000
     assert [c.author for c in workspace.log(plan_id)[1:]] == ["Vera"]
-    max_.number_input(key=DEAL).set_value(47000).run()  # a real edit still lands
+    old_input.set_value("47.000").run()  # typed into the old input: Vera's change came first
+    assert workspace.plan_at(plan_id).revenue.deal_size == 45000
+    assert max_.session_state[collab.CONFLICTS][0].yours == 47000
+    assert field(max_, DEAL).disabled  # nothing more for this field until he decides
+    max_.button(key="collab.take.0").click().run()
+    assert workspace.plan_at(plan_id).revenue.deal_size == 45000
+    type_into(max_, DEAL, "47.000")  # typed into the input showing 45.000: a real edit
     assert workspace.plan_at(plan_id).revenue.deal_size == 47000
 
 
-def test_a_join_link_inputs_stale_echo_does_not_undo_a_remote_edit(
+def test_a_join_link_inputs_stale_report_does_not_undo_a_remote_edit(
     shared: tuple[Store, str],
 ) -> None:
     store, plan_id = shared
     anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
     vera = _session(plan_id, access.create_invite(store, plan_id, "vendor_editor").token, "Vera")
-    vera.number_input(key=DEAL).set_value(45000).run()
+    old_input = field(anna, DEAL)
+    assert old_input.value == "42.000"
+    type_into(vera, DEAL, "45.000")
     anna.run()
-    assert anna.number_input(key=DEAL).value == 45000
-    anna.number_input(key=DEAL).set_value(42000).run()  # her browser's old value
+    assert field(anna, DEAL).value == "45.000"
+    old_input.set_value("42.000").run()  # her browser's old page, re-sent
     assert store.plan_at(plan_id).revenue.deal_size == 45000
     assert [c.author for c in store.log(plan_id)[1:]] == ["Vera"]
 
@@ -280,4 +292,4 @@ def test_with_polling_on_a_remote_edit_takes_one_rerun_not_an_endless_loop(
     store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
     anna.run(timeout=20)
     assert not anna.exception
-    assert anna.number_input(key=DEAL).value == 45000
+    assert field(anna, DEAL).value == "45.000"

@@ -250,6 +250,18 @@ def _refusal(current: Plan, edits: Mapping[str, tuple[Any, int]], side: str) -> 
     return None
 
 
+def _revoked(conn: Connection, plan_id: str, invite: int) -> str | None:
+    """Why an edit made through invite link ``invite`` may not be written, or None."""
+    revoked_at = conn.execute(
+        select(db.invites.c.revoked_at).where(
+            db.invites.c.id == invite, db.invites.c.plan_id == plan_id
+        )
+    ).first()
+    if revoked_at is None or revoked_at[0] is not None:
+        return "the invite link this edit came through was revoked"
+    return None
+
+
 def _check_person(author: str, side: str) -> str | None:
     if side not in SIDES:
         return f"side {side!r} may not edit (allowed: vendor, partner)"
@@ -442,18 +454,22 @@ class Store:
         side: str,
         kind: str = "edit",
         reverts: int | None = None,
+        invite: int | None = None,
     ) -> EditResult:
         """Set several fields at once (``{path: (value, base version)}``): all or nothing.
 
         The result is ``accepted`` (one new plan version, one log row per changed path),
         ``unchanged`` (every value was already so), ``conflict``, ``invalid`` (the plan would
-        not validate) or ``refused`` (this side may not edit these fields).
+        not validate) or ``refused`` (this side may not edit these fields, or ``invite``, the
+        link the edit came through, was revoked).
         """
         problem = _check_person(author, side)
         with self.writing() as conn:
             head = self._lock(conn, plan_id)
             version = head[0]
             current = self._plan_at(conn, plan_id, version)
+            if problem is None and invite is not None:
+                problem = _revoked(conn, plan_id, invite)
             if problem is None:
                 problem = _refusal(current, edits, side)
             if problem is None:  # a version frozen for sign-off cannot change (planner/signoff)
@@ -606,7 +622,14 @@ class Store:
         return written
 
     def revert(
-        self, plan_id: str, seq: int, *, author: str, side: str, base: int | None = None
+        self,
+        plan_id: str,
+        seq: int,
+        *,
+        author: str,
+        side: str,
+        base: int | None = None,
+        invite: int | None = None,
     ) -> EditResult:
         """Undo change ``seq`` as a new change: its field goes back to the old value.
 
@@ -635,6 +658,7 @@ class Store:
             side=side,
             kind="revert",
             reverts=seq,
+            invite=invite,
         )
 
     # --- reading the log -----------------------------------------------------------------

@@ -12,11 +12,10 @@ All plan data shown through these helpers is the side's view (:mod:`planner.priv
 
 from __future__ import annotations
 
-import math
 import os
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
@@ -24,7 +23,8 @@ import streamlit as st
 from planner import access, i18n, privacy
 from planner.access import Access
 from planner.plan import Plan, fmt_value
-from planner.store import Conflict, EditResult, Snapshot, Store, database_url, lookup, overlaps
+from planner.store import Conflict, Snapshot, Store, database_url
+from planner.store.core import MAX_NAME
 from planner.ui import state
 
 ACCESS = "collab.access"
@@ -39,14 +39,8 @@ SNAPSHOT = "collab.snapshot"
 """The shared plan as last loaded (``Snapshot``): its field versions are the edits' bases."""
 CONFLICTS = "collab.conflicts"
 """Edits not written because someone changed the field first (``list[Conflict]``)."""
-MESSAGE = "collab.message"
-"""The last refusal or validation message of a shared edit (``str``)."""
 POLL_SECONDS = 0.5
 """How often a browser asks whether the plan changed (seconds)."""
-ECHOES = "collab.echoes"
-"""Field path -> (value its input showed before a remote change, monotonic time)."""
-ECHO_SECONDS = 5.0
-"""How long after a remote change an input's old value counts as its echo (seconds)."""
 HEARTBEAT = "collab.heartbeat"
 """``((plan id, name), monotonic time)`` of the session's last presence heartbeat."""
 HEARTBEAT_SECONDS = 10.0
@@ -92,18 +86,22 @@ def session_id() -> str:
 
 
 def join_from_link() -> Access | None:
-    """Resolve ``?plan=&key=`` of the URL once per session; a bad link grants nothing."""
+    """Resolve ``?plan=&key=`` of the URL on every run: a wrong or revoked link grants nothing,
+    also to a session that was let in before the link was revoked."""
     ss = st.session_state
     params = st.query_params
-    plan_id, token = params.get("plan"), params.get("key")
-    if plan_id and token:
-        granted = access.resolve(store(), plan_id, token)
-        if granted is not None:
-            ss[ACCESS] = granted
-        elif ss.get(ACCESS) is None or ss[ACCESS].plan_id != plan_id:
-            ss.pop(ACCESS, None)
-            ss.pop(SNAPSHOT, None)
-    return current_access()
+    granted = access.resolve(store(), params.get("plan"), params.get("key"))
+    if granted is None:
+        for key in (ACCESS, SNAPSHOT, CONFLICTS):
+            ss.pop(key, None)
+        return None
+    ss[ACCESS] = granted
+    return granted
+
+
+def admitted(granted: Access) -> bool:
+    """Whether the access still holds (an invite link can be revoked while a page is open)."""
+    return granted.invite_id is None or access.invite_active(store(), granted.invite_id)
 
 
 def open_as_owner(plan_id: str) -> Access:
@@ -122,8 +120,33 @@ def share(plan: Plan, author: str) -> str:
 
 
 def display_name() -> str:
-    value: str = st.session_state.get(NAME, "")
-    return value.strip()
+    """The participant's name: entered once, kept for the session and in the page address
+    (``?name=``), so a reload of the page or of a join link keeps it."""
+    ss = st.session_state
+    value = str(ss.get(NAME, "")).strip()
+    if not value:
+        value = " ".join(str(st.query_params.get("name", "")).split())[:MAX_NAME]
+        if value:
+            ss[NAME] = value
+    return value
+
+
+def keep_name_in_address() -> None:
+    """Put the name into the page address again (a page switch clears the address's query)."""
+    name = display_name()
+    if name and st.query_params.get("name") != name:
+        st.query_params["name"] = name
+
+
+def write_refusal(granted: Access | None) -> str | None:
+    """Why this session may not write now (no name yet, a viewer, a revoked link), or None."""
+    if granted is not None and not granted.can_edit:
+        return tx("viewer_cannot_edit")
+    if granted is not None and not admitted(granted):
+        return tx("no_access")
+    if not display_name():
+        return tx("name_needed")
+    return None
 
 
 def snapshot(granted: Access) -> Snapshot:
@@ -136,94 +159,14 @@ def snapshot(granted: Access) -> Snapshot:
         return held
     version = store().version(granted.plan_id)
     if version != held.version:
-        fresh = store().snapshot(granted.plan_id)
-        forget_changed_inputs(held, fresh)
-        ss[SNAPSHOT] = fresh
-        held = fresh
+        held = store().snapshot(granted.plan_id)
+        ss[SNAPSHOT] = held
     return held
-
-
-def forget_changed_inputs(before: Snapshot, after: Snapshot) -> None:
-    """Reset the inputs of fields changed between two snapshots (and only those)."""
-    changed = [p for p, v in after.field_versions.items() if v > before.version]
-    forget_inputs(before.plan, changed)
-
-
-def forget_inputs(before: Plan, changed: Sequence[str]) -> None:
-    """Reset the inputs of fields inside ``changed`` paths, and note what they showed.
-
-    The browser may still send an input's old value once (a rerun it asked for before it
-    got the new one); :func:`drop_echoes` recognises that echo so it does not overwrite the
-    change that just arrived.
-    """
-    ss = st.session_state
-    data = before.to_data()
-    echoes: dict[str, tuple[Any, float]] = ss.setdefault(ECHOES, {})
-    now = time.monotonic()
-    for key in list(ss.keys()):
-        if isinstance(key, str) and key.startswith(state.FIELD_PREFIX):
-            path = key.removeprefix(state.FIELD_PREFIX)
-            if any(overlaps(path, p) for p in changed):
-                del ss[key]
-                echoes[path] = (lookup(data, path), now)
-
-
-def _same(a: Any, b: Any) -> bool:
-    numbers = (int, float)
-    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool):
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
-    return bool(a == b)
-
-
-def drop_echoes(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """``changes`` without the inputs' echoes of values that a remote change just replaced.
-
-    An echo is the value an input showed before the remote change, arriving within
-    ``ECHO_SECONDS`` of it; its input is reset to show the plan's value again.
-    """
-    ss = st.session_state
-    echoes: dict[str, tuple[Any, float]] = ss.get(ECHOES, {})
-    now = time.monotonic()
-    kept = {}
-    for path, value in changes.items():
-        echo = echoes.pop(path, None)
-        if echo is not None and now - echo[1] < ECHO_SECONDS and _same(echo[0], value):
-            ss.pop(state.field_key(path), None)
-            continue
-        kept[path] = value
-    return kept
 
 
 def plan_view(granted: Access) -> privacy.PlanView:
     """The shared plan as this session's side sees it."""
     return privacy.view(snapshot(granted).plan, granted.side)
-
-
-def edit(granted: Access, changes: Mapping[str, Any]) -> EditResult:
-    """Send ``{path: value}`` as one edit, each based on the field version last loaded."""
-    # The base is what the user saw when typing, not what arrived since: that would hide
-    # a conflict.
-    held: Snapshot = st.session_state.get(SNAPSHOT) or snapshot(granted)
-    author = display_name() or tx("anonymous")
-    changes = drop_echoes(changes)
-    if not changes:
-        return EditResult("unchanged", held.version)
-    edits = {path: (value, held.field_version(path)) for path, value in changes.items()}
-    if not granted.can_edit:
-        result = EditResult("refused", held.version, message=tx("viewer_cannot_edit"))
-    else:
-        result = store().apply_edits(granted.plan_id, edits, author=author, side=granted.side)
-    ss = st.session_state
-    if result.status == "conflict":
-        ss[CONFLICTS] = [*ss.get(CONFLICTS, []), *result.conflicts]
-    elif result.status in ("invalid", "refused"):
-        lines = [str(p) for p in result.problems] or [result.message]
-        ss[MESSAGE] = "\n".join(lines)
-    else:
-        ss.pop(MESSAGE, None)
-    if result.status == "accepted":
-        st.session_state[SNAPSHOT] = store().snapshot(granted.plan_id)
-    return result
 
 
 def conflict_text(conflict: Conflict, plan: Plan) -> str:
@@ -267,26 +210,44 @@ MONEY_SUFFIXES = (
 
 
 def _resolve(index: int, keep_mine: bool) -> None:
-    granted = current_access()
+    """A person decides a conflict: keep mine writes their value, based on the version that
+    overtook it (a further change by someone else is a new conflict); take theirs writes
+    nothing."""
+    from planner.ui import session
+
     pending: list[Conflict] = st.session_state.get(CONFLICTS, [])
-    if granted is None or index >= len(pending):
+    if index >= len(pending):
         return
     conflict = pending.pop(index)
     st.session_state[CONFLICTS] = pending
     if keep_mine:
-        author = display_name() or tx("anonymous")
-        store().apply_edit(
-            granted.plan_id, conflict.path, conflict.yours, conflict.version, author, granted.side
+        session.change(
+            {conflict.path: conflict.yours},
+            state.field_key(conflict.path),
+            bases={conflict.path: conflict.version},
         )
-    st.session_state.pop(SNAPSHOT, None)
-    st.session_state.pop(state.field_key(conflict.path), None)
+
+
+def pending_paths() -> set[str]:
+    """Fields with a conflict that waits for this person's decision."""
+    return {c.path for c in st.session_state.get(CONFLICTS, [])}
+
+
+def add_conflicts(found: Sequence[Conflict]) -> None:
+    """Keep overtaken edits for a decision; the same edit refused twice is listed once."""
+    ss = st.session_state
+    pending: list[Conflict] = ss.get(CONFLICTS, [])
+    seen = {(c.path, repr(c.yours)) for c in pending}
+    for conflict in found:
+        if (conflict.path, repr(conflict.yours)) not in seen:
+            pending = [c for c in pending if c.path != conflict.path]
+            pending.append(conflict)
+            seen.add((conflict.path, repr(conflict.yours)))
+    ss[CONFLICTS] = pending
 
 
 def conflicts_panel(plan: Plan) -> None:
     """Every edit that someone else overtook, with "keep mine" and "take theirs"."""
-    message = st.session_state.get(MESSAGE)
-    if message:
-        st.error(message, icon=":material/block:")
     for i, conflict in enumerate(st.session_state.get(CONFLICTS, [])):
         with st.container(border=True):
             st.warning(conflict_text(conflict, plan), icon=":material/sync_problem:")
@@ -320,13 +281,14 @@ def heartbeat(granted: Access) -> None:
 
 
 def live(granted: Access) -> None:
-    """Poll the plan's version every ``PLANNER_POLL_SECONDS``; rerun the app when it moved.
+    """Poll the plan's version every ``PLANNER_POLL_SECONDS``; rerun the app when it moved or
+    the link was revoked.
 
-    The version the poll compares with is the one this run shows, read here before the
-    fragment runs. (Comparing with a snapshot that the page loads only later in the run made
-    the fragment's first run, inside the full run, request a rerun on every run after a
-    remote edit: an endless rerun loop, seen as a hang on the poll's read.) The poll itself is
-    one short read: a poll run still busy when the user edits delays that edit's run.
+    The poll never writes and never touches an input: a rerun shows the new plan, and inputs
+    are keyed by their field's version (:mod:`planner.ui.fields`), so only the inputs of
+    changed fields are replaced. The version compared is the one this run shows, read here
+    before the fragment runs (comparing with a snapshot loaded later in the run would ask for
+    a rerun on every run after a remote edit).
     """
     every = poll_seconds()
     heartbeat(granted)
@@ -337,7 +299,7 @@ def live(granted: Access) -> None:
     @st.fragment(run_every=every)
     def _poll() -> None:
         heartbeat(granted)
-        if store().version(granted.plan_id) != shown:
+        if store().version(granted.plan_id) != shown or not admitted(granted):
             st.rerun(scope="app")
 
     _poll()
@@ -361,7 +323,10 @@ def name_prompt() -> bool:
 
 
 def _take_name() -> None:
-    st.session_state[NAME] = str(st.session_state.get(NAME_INPUT, "")).strip()
+    name = " ".join(str(st.session_state.get(NAME_INPUT, "")).split())[:MAX_NAME]
+    if name:
+        st.session_state[NAME] = name
+        st.query_params["name"] = name
 
 
 def base_url() -> str:
@@ -414,7 +379,9 @@ def economics_toggle(granted: Access, plan: Plan) -> None:
     wanted = st.toggle(tx("share_economics"), value=shared, key="collab.share_economics")
     st.caption(tx("share_economics_help"))
     if wanted != shared:
-        edit(granted, privacy.sharing_edits(plan, wanted))
+        from planner.ui import session
+
+        session.change(privacy.sharing_edits(plan, wanted), "collab.share_economics")
         st.rerun()
 
 

@@ -1,7 +1,19 @@
 """Inputs for plan values: one keyed widget per plan path, editable tables for the lists.
 
 Each input shows its unit and allowed range; a change is handed to :func:`session.change`,
-which validates the whole plan. Shares are shown in percent (0-100) and stored as fractions.
+which validates the whole plan. Shares are typed and shown in percent and stored as fractions;
+numbers are typed the way the UI language writes them (``48.000,50`` in German) and parsed
+strictly (:func:`planner.i18n.parse_number`).
+
+Why nothing is written that nobody typed: an input's key names its field *and the version of
+the field it shows* (and the UI language), and its value is passed as the widget's own
+default, never set through the session state. A change by someone else moves the version, so
+the page builds a new input with the new value; the old one is gone and nothing is deleted or
+reset under the browser. The input's callback carries the version and the text it was built
+with: a report of that very text is no edit (a rerun, a poll, a re-mounted input), and any
+other value is written against that version, so a change someone made since is a conflict,
+never overwritten. Empty or malformed text is refused at the field and the stored value shown
+again.
 """
 
 from __future__ import annotations
@@ -14,9 +26,11 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
+from planner import i18n
 from planner.i18n import LANGUAGES
 from planner.plan import MAX_COUNT, MAX_MONEY, Plan, get_value
-from planner.ui import library, session, state
+from planner.privacy import PlanView
+from planner.ui import collab, library, session, state
 from planner.ui.text import label, problem_list, term, tr
 
 Kind = Literal["money", "percent", "count", "integer", "text", "month", "choice", "flag", "code"]
@@ -113,12 +127,93 @@ def _help(spec: Field, plan: Plan) -> str:
     return "  \n".join(parts)
 
 
-def _on_field(path: str) -> None:
+def input_key(path: str, version: int) -> str:
+    """Widget key of the input of ``path`` showing the field at ``version``.
+
+    The language and the field's reset count are part of it: a new key is a new input that
+    shows the stored value (after a language switch, or a refused entry).
+    """
+    resets: dict[str, int] = st.session_state.setdefault(state.FIELD_RESETS, {})
+    return f"{state.field_key(path)}@{version}:{state.language()}:{resets.get(path, 0)}"
+
+
+def _reset(path: str) -> None:
+    """Show the stored value again in the input of ``path`` (a new input)."""
+    resets: dict[str, int] = st.session_state.setdefault(state.FIELD_RESETS, {})
+    resets[path] = resets.get(path, 0) + 1
+
+
+def display_text(spec: Field, value: Any) -> Any:
+    """A plan value as its input shows it: numbers as text in the UI language (percent for
+    shares), flags and choices as they are."""
+    if spec.kind in ("money", "percent", "count", "integer"):
+        return i18n.editable_number(float(shown(spec.kind, value)), state.language())
+    return value
+
+
+class EntryError(ValueError):
+    """An entry refused at the field, with the message to show under it."""
+
+
+def parse_entry(spec: Field, raw: Any) -> Any:
+    """What a person typed into the input of ``spec``, as the plan holds it; raises
+    :class:`EntryError` naming the field and the accepted form or range."""
+    name = label(spec.path)
+    if isinstance(raw, bool) or spec.kind == "choice":
+        return raw
+    text = "" if raw is None else str(raw)
+    if not text.strip():
+        raise EntryError(tr("field.empty", field=name))
+    if spec.kind not in ("money", "percent", "count", "integer"):
+        return stored(spec.kind, text)
+    language = state.language()
+    try:
+        number = i18n.parse_number(text, language, example=_example(spec))
+    except i18n.NumberTextError as error:
+        raise EntryError(
+            tr("field.not_number", field=name, text=text, example=error.example)
+        ) from None
+    if spec.kind == "integer" and not number.is_integer():
+        raise EntryError(tr("field.not_whole", field=name, text=text))
+    if not spec.low <= number <= spec.high:
+        raise EntryError(
+            tr(
+                "field.out_of_range",
+                field=name,
+                text=text,
+                low=i18n.editable_number(spec.low, language),
+                high=i18n.editable_number(spec.high, language),
+                unit=" %" if spec.kind == "percent" else "",
+            )
+        )
+    if spec.kind == "integer":
+        return int(number)
+    return stored(spec.kind, number)
+
+
+def _example(spec: Field) -> float:
+    return {"money": 48000.5, "percent": 12.5, "count": 1.5, "integer": 36}.get(spec.kind, 1.5)
+
+
+def _on_field(path: str, key: str, version: int, showed: Any) -> None:
+    """A person committed the input of ``path`` that showed ``showed`` at ``version``."""
     spec = FIELDS[path]
-    key = state.field_key(path)
-    if key not in st.session_state:
-        return  # a remote change reset this input in a run cut short: its value stands
-    session.change({path: stored(spec.kind, st.session_state[key])}, key)
+    raw = st.session_state.get(key, showed)
+    error_key = state.field_key(path)
+    if raw == showed:
+        return  # the input reports what it was built with: nobody changed anything
+    try:
+        value = parse_entry(spec, raw)
+    except EntryError as refusal:
+        state.errors()[error_key] = [str(refusal)]
+        _reset(path)
+        return
+    if value == parse_entry(spec, showed):  # the same number typed differently
+        state.errors().pop(error_key, None)
+        _reset(path)
+        return
+    if not session.change({path: value}, error_key, bases={path: version}):
+        _reset(path)  # refused or overtaken: the input shows the stored value again
 
 
 def _choice_label(path: str, option: str) -> str:
@@ -127,41 +222,47 @@ def _choice_label(path: str, option: str) -> str:
     return tr(f"language.{option}")
 
 
-def field(path: str, plan: Plan) -> None:
-    """The input of one plan value, with its problems (if refused) right below it."""
+def _title(spec: Field, plan: Plan) -> str:
+    unit = {"percent": " (%)", "money": f" ({plan.currency})"}.get(spec.kind, "")
+    return label(spec.path) + unit
+
+
+def field(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool = False) -> None:
+    """The input of one plan value, with its problems (if refused) right below it.
+
+    ``view``: the side's view of the plan (a value hidden from it shows as private);
+    ``locked``: shown read-only (a viewer, a frozen plan). An input whose field waits for this
+    person's decision of a conflict is read-only until they decide.
+    """
     spec = FIELDS[path]
-    key = state.field_key(path)
-    ss = st.session_state
-    if key not in ss:
-        ss[key] = shown(spec.kind, get_value(plan, path))
-        state.errors().pop(key, None)  # a fresh input shows the plan's value: nothing refused
+    title = _title(spec, plan)
+    if view is not None and view.is_hidden(path):
+        st.text_input(title, tr("field.private"), disabled=True, key=f"private:{path}")
+        return
+    version = session.field_version(path)
+    key = input_key(path, version)
+    showed = display_text(spec, get_value(plan, path))
+    disabled = locked or path in collab.pending_paths()
     common: dict[str, Any] = {
         "key": key,
         "help": _help(spec, plan),
         "on_change": _on_field,
-        "args": (path,),
+        "args": (path, key, version, showed),
+        "disabled": disabled,
     }
-    title = label(path) + (" (%)" if spec.kind == "percent" else "")
-    if spec.kind in ("money", "percent", "count"):
-        st.number_input(
+    if spec.kind == "flag":
+        st.toggle(title, value=bool(showed), **common)
+    elif spec.kind == "choice":
+        st.selectbox(
             title,
-            min_value=float(spec.low),
-            max_value=float(spec.high),
-            step=float(spec.step),
-            format=f"%.{spec.digits}f",
+            spec.choices,
+            index=spec.choices.index(showed),
+            format_func=lambda o: _choice_label(path, o),
             **common,
         )
-    elif spec.kind == "integer":
-        st.number_input(
-            title, min_value=int(spec.low), max_value=int(spec.high), step=int(spec.step), **common
-        )
-    elif spec.kind == "flag":
-        st.toggle(title, **common)
-    elif spec.kind == "choice":
-        st.selectbox(title, spec.choices, format_func=lambda o: _choice_label(path, o), **common)
     else:
-        st.text_input(title, max_chars=200, **common)
-    problems(key)
+        st.text_input(title, value=str(showed), max_chars=200, **common)
+    problems(state.field_key(path))
 
 
 def problems(key: str) -> None:
@@ -259,9 +360,13 @@ def edited_items(
     return items
 
 
-def _on_table(path: str, key: str, frame: pd.DataFrame) -> None:
-    items = edited_items(frame, TABLES[path], st.session_state[key])
-    session.change({path: items}, state.EDITOR_PREFIX + path)
+def _on_table(path: str, key: str, frame: pd.DataFrame, version: int) -> None:
+    """A person edited the table that showed ``frame`` of the list at ``version``."""
+    delta = st.session_state.get(key) or {}
+    if not any(delta.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
+        return  # nothing typed, added or deleted
+    items = edited_items(frame, TABLES[path], delta)
+    session.change({path: items}, state.EDITOR_PREFIX + path, bases={path: version})
 
 
 def _column_config(column: Column, plan: Plan) -> Any:
@@ -289,19 +394,20 @@ def _column_config(column: Column, plan: Plan) -> Any:
     )
 
 
-def table(path: str, plan: Plan) -> None:
+def table(path: str, plan: Plan, *, locked: bool = False) -> None:
     """An editable table of a plan list; rows can be added and deleted."""
     key = state.editor_key(path)
     frame = table_frame(plan, path)
     st.data_editor(
         frame,
         key=key,
-        num_rows="dynamic",
+        num_rows="fixed" if locked else "dynamic",
         hide_index=True,
         width="stretch",
         column_config={c.name: _column_config(c, plan) for c in TABLES[path]},
         on_change=_on_table,
-        args=(path, key, frame),
+        args=(path, key, frame, session.field_version(path)),
+        disabled=locked,
     )
     error_key = state.EDITOR_PREFIX + path
     if state.errors().get(error_key):

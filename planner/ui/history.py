@@ -114,8 +114,17 @@ def render(granted: Access, *, heading: bool = True) -> None:
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             seq = left.selectbox(collab.tx("revert_which"), revertible[::-1], key="history.revert")
             if right.button(collab.tx("revert"), key="history.revert_go", icon=":material/undo:"):
-                author = collab.display_name() or collab.tx("anonymous")
-                result = store.revert(granted.plan_id, int(seq), author=author, side=side)
+                refusal = collab.write_refusal(granted)
+                if refusal is not None:
+                    st.error(refusal)
+                    return
+                result = store.revert(
+                    granted.plan_id,
+                    int(seq),
+                    author=collab.display_name(),
+                    side=side,
+                    invite=granted.invite_id,
+                )
                 if result.status == "conflict":
                     st.warning(collab.conflict_text(result.conflicts[0], plan))
                 elif not result.ok:
@@ -179,12 +188,16 @@ def notes(granted: Access, plan: Plan) -> None:
     )
     body = st.text_area(collab.tx("note_text"), key="history.note_body", max_chars=1000)
     if st.button(collab.tx("add_note"), key="history.add_note", icon=":material/sticky_note_2:"):
+        refusal = collab.write_refusal(granted)
+        if refusal is not None:
+            st.error(refusal)
+            return
         try:
             store.add_note(
                 granted.plan_id,
                 path,
                 body,
-                author=collab.display_name() or collab.tx("anonymous"),
+                author=collab.display_name(),
                 side=granted.side,
             )
         except (ValueError, PermissionError) as error:

@@ -10,7 +10,13 @@ someone else overtook comes back as a conflict, shown with "keep mine / take the
 of an earlier edit back, so they are in the change log like any edit.
 
 Each run starts with :func:`attach`, which reloads the plan when its stored version moved (an
-edit in another browser) and resets only the inputs of the fields that changed.
+edit in another browser). Loading never writes and never touches an input: inputs are keyed
+by their field's version (:mod:`planner.ui.fields`), so the inputs of changed fields are new
+widgets showing the new value, and every other input keeps what is being typed into it.
+
+The one write path is :func:`change`: it runs only from a person's action (committing an
+input, a button, keep mine, undo/redo), carries the field versions that person saw, and
+needs a name and an access that may edit (the vendor's workspace or a live editor link).
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ UNDO_ERROR = "undo"
 """Error key of a refused undo or redo."""
 SIDE: Side = "vendor"
 """The side of the vendor's workspace."""
+CHANGE_ERROR = "change"
+"""Error key of a refused change that names no field."""
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,11 @@ def store() -> Store:
     return collab.store()
 
 
-def author() -> str:
-    """The name edits are attributed to."""
-    return collab.display_name() or collab.tx("anonymous")
+def side() -> Side:
+    """The side this session edits as: the link's side, or the vendor's in the workspace."""
+    granted = collab.current_access()
+    found: Side = "partner" if granted is not None and granted.side == "partner" else SIDE
+    return found
 
 
 def plan_id() -> str | None:
@@ -76,9 +86,13 @@ def plan_id() -> str | None:
 # --- which plan, and keeping it current --------------------------------------------------------
 
 
-def attach() -> None:
-    """Open the newest stored plan on a session's first run; later, take in remote changes."""
+def attach(wanted: str | None = None) -> None:
+    """Open plan ``wanted`` (a join link's) or, on a workspace session's first run, the newest
+    stored plan; later, take in changes that others made since this run's last load."""
     current = plan_id()
+    if wanted is not None and current != wanted:
+        open_stored(wanted, owner=False)
+        return
     if current is None:
         open_stored(library.plan_list(store())[0].id)
         return
@@ -86,18 +100,20 @@ def attach() -> None:
         version = store().version(current)
     except UnknownPlanError:  # the database was replaced under the app
         st.session_state.pop(PLAN_ID, None)
-        attach()
+        attach(wanted)
         return
     held: Snapshot | None = st.session_state.get(collab.SNAPSHOT)
     if version != st.session_state.get(PLAN_VERSION) or held is None or held.version != version:
         _show(store().snapshot(current), local=False)
 
 
-def open_stored(new_id: str) -> None:
-    """Work on the stored plan ``new_id``; its undo history starts empty."""
+def open_stored(new_id: str, *, owner: bool = True) -> None:
+    """Work on the stored plan ``new_id`` (as its owner unless it came by link); its undo
+    history starts empty."""
     ss = st.session_state
     fresh = store().snapshot(new_id)
-    collab.open_as_owner(new_id)
+    if owner:
+        collab.open_as_owner(new_id)
     ss[PLAN_ID] = new_id
     ss[UNDO] = []
     ss[REDO] = []
@@ -105,7 +121,6 @@ def open_stored(new_id: str) -> None:
     ss[state.FUTURE] = []
     ss[MINE] = {}
     ss[collab.CONFLICTS] = []
-    ss.pop(collab.MESSAGE, None)
     ss[state.ERRORS] = {}
     _show(fresh, local=True)
     ss[BEFORE] = None
@@ -116,24 +131,15 @@ def open_plan(plan: Plan, name: str = "") -> str:
 
     ``name`` (a file name from the time plans were files) is not needed any more.
     """
-    new_id = store().create_plan(plan, author=author(), side=SIDE)
+    new_id = store().create_plan(plan, author=collab.display_name() or "?", side=SIDE)
     open_stored(new_id)
     return new_id
 
 
 def _show(fresh: Snapshot, *, local: bool) -> None:
-    """Make a loaded snapshot the plan in force.
-
-    After this session's own edit every input is refilled (as before); after someone else's
-    only the inputs of the fields that changed, so typing elsewhere is not lost.
-    """
+    """Make a loaded snapshot the plan in force (``local``: after this session's own edit)."""
     ss = st.session_state
     old: Plan | None = ss.get(state.PLAN)
-    since = ss.get(PLAN_VERSION)
-    revision = int(ss.get(state.REVISION, 0))
-    in_sync = ss.get(state.SYNCED) == revision
-    if not local and since is not None:
-        _forget_inputs(fresh, int(since), old)
     ss[collab.SNAPSHOT] = fresh
     ss[PLAN_VERSION] = fresh.version
     ss[state.PLAN_FILE] = library.file_name(fresh.plan.title)
@@ -141,17 +147,15 @@ def _show(fresh: Snapshot, *, local: bool) -> None:
         return
     ss[BEFORE] = old
     ss[state.PLAN] = fresh.plan
-    ss[state.REVISION] = revision + 1
-    if not local and in_sync:
-        ss[state.SYNCED] = revision + 1
+    ss[state.REVISION] = int(ss.get(state.REVISION, 0)) + 1
 
 
-def _forget_inputs(fresh: Snapshot, since: int, before: Plan | None) -> None:
-    changed = [p for p, v in fresh.field_versions.items() if v > since]
-    if before is not None:
-        collab.forget_inputs(before, changed)
-    for key in [state.field_key(p) for p in changed]:
-        state.errors().pop(key, None)
+def field_version(path: str) -> int:
+    """The version of ``path`` in the plan this run shows: the base of an edit made from it."""
+    held: Snapshot | None = st.session_state.get(collab.SNAPSHOT)
+    if held is None:  # a page run without the store: the session's own revision
+        return int(st.session_state.get(state.REVISION, 0))
+    return held.field_version(path)
 
 
 # --- results of the plan in force --------------------------------------------------------------
@@ -199,19 +203,32 @@ def memo(name: str, build: Callable[[], T]) -> T:
 # --- edits -------------------------------------------------------------------------------------
 
 
-def change(changes: Mapping[str, Any], error_key: str) -> bool:
-    """Store ``{path: value}`` as one edit of the plan in force; on a refusal keep the plan and
-    note why under ``error_key`` (a conflict goes to the conflicts panel)."""
+def change(
+    changes: Mapping[str, Any], error_key: str, bases: Mapping[str, int] | None = None
+) -> bool:
+    """Store ``{path: value}`` as one edit of the plan in force, each field based on the version
+    in ``bases`` (the one its input showed) or else the one this run shows. On a refusal keep
+    the plan and note why under ``error_key``; a conflict goes to the conflicts panel."""
     current = plan_id()
     if current is None:
         return _change_unstored(changes, error_key)
-    held: Snapshot = st.session_state[collab.SNAPSHOT]
-    changes = collab.drop_echoes(changes)
-    if not changes:
-        return True
-    edits = {path: (value, held.field_version(path)) for path, value in changes.items()}
-    result = store().apply_edits(current, edits, author=author(), side=SIDE)
+    refusal = collab.write_refusal(collab.current_access())
+    if refusal is not None:
+        state.errors()[error_key] = [refusal]
+        return False
+    bases = bases or {}
+    edits = {
+        path: (value, bases.get(path) or field_version(path)) for path, value in changes.items()
+    }
+    result = store().apply_edits(
+        current, edits, author=collab.display_name(), side=side(), invite=_invite()
+    )
     return _settle(result, error_key, undoable=True)
+
+
+def _invite() -> int | None:
+    granted = collab.current_access()
+    return granted.invite_id if granted is not None else None
 
 
 def commit(plan: Plan, error_key: str = "commit") -> bool:
@@ -235,7 +252,7 @@ def _settle(result: EditResult, error_key: str, *, undoable: bool) -> bool:
     if result.status == "unchanged":
         return True
     if result.status == "conflict":
-        ss[collab.CONFLICTS] = [*ss.get(collab.CONFLICTS, []), *result.conflicts]
+        collab.add_conflicts(result.conflicts)
         attach()  # show their value
         return False
     mine: dict[str, int] = ss.setdefault(MINE, {})
@@ -253,7 +270,7 @@ def _settle(result: EditResult, error_key: str, *, undoable: bool) -> bool:
         ss[REDO] = []
         ss[state.FUTURE] = []
     _show(store().snapshot(str(plan_id())), local=True)
-    ss[state.ERRORS] = {}
+    found.clear()
     return True
 
 
@@ -278,8 +295,17 @@ def _replay(step: Step, values: Mapping[str, Any]) -> EditResult:
     write of each field, so that only someone else's later change is a conflict."""
     mine: dict[str, int] = st.session_state.get(MINE, {})
     edits = {path: (value, mine.get(path, step.version)) for path, value in values.items()}
+    refusal = collab.write_refusal(collab.current_access())
+    if refusal is not None:
+        return EditResult("refused", int(st.session_state.get(PLAN_VERSION, 0)), message=refusal)
     return store().apply_edits(
-        str(plan_id()), edits, author=author(), side=SIDE, kind="revert", reverts=step.seq
+        str(plan_id()),
+        edits,
+        author=collab.display_name(),
+        side=side(),
+        kind="revert",
+        reverts=step.seq,
+        invite=_invite(),
     )
 
 
@@ -321,20 +347,6 @@ def can_redo() -> bool:
 
 
 # --- inputs and notices ------------------------------------------------------------------------
-
-
-def sync_fields() -> None:
-    """After a plan change or a language switch, let every input show the plan's value again."""
-    ss = st.session_state
-    relabelled = ss.get(state.SYNCED_LANGUAGE) != state.language()
-    if ss[state.SYNCED] == ss[state.REVISION] and not relabelled:
-        return
-    # Choice widgets keep their value by its label: after a language switch they start afresh.
-    for key in list(ss.keys()):
-        if isinstance(key, str) and (key.startswith(state.FIELD_PREFIX) or key == state.NEW_KIND):
-            del ss[key]
-    ss[state.SYNCED] = ss[state.REVISION]
-    ss[state.SYNCED_LANGUAGE] = state.language()
 
 
 def notify(key: str, **values: Any) -> None:

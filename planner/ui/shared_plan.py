@@ -11,7 +11,8 @@ import streamlit as st
 from planner import i18n, privacy
 from planner.access import Access
 from planner.model import SCALAR_PATHS, evaluate
-from planner.ui import collab, history, signoff_panel, state
+from planner.ui import collab, history, session, signoff_panel, state
+from planner.ui import fields as inputs
 
 FIGURES = ("npv", "irr", "payback_month", "peak_funding")
 
@@ -22,43 +23,16 @@ def link_in_url() -> bool:
     return bool(params.get("plan") or params.get("key"))
 
 
-def _on_field(granted: Access, path: str) -> None:
-    key = state.field_key(path)
-    if key not in st.session_state:
-        return  # a remote change reset this input in a run cut short: its value stands
-    collab.edit(granted, {path: st.session_state[key]})
-
-
 def fields(granted: Access) -> None:
-    """The single-value assumptions this side may see; editable unless a viewer link."""
-    shown = collab.plan_view(granted)
-    locked = not granted.can_edit or signoff_panel.frozen_notice(granted)  # read-only when frozen
+    """The single-value assumptions this side may see; editable unless a viewer link or frozen.
+
+    The same inputs and the same write path as the workspace (:func:`planner.ui.fields.field`).
+    """
+    plan = state.plan_in_force()
+    shown = privacy.view(plan, granted.side)
+    locked = not granted.can_edit or signoff_panel.frozen_notice(granted)
     for path in SCALAR_PATHS:
-        label = collab.field_label(path)
-        if shown.is_hidden(path):
-            st.text_input(label, collab.tx("private"), disabled=True, key=f"private:{path}")
-            continue
-        key = state.field_key(path)
-        value = shown.get(path)
-        if key not in st.session_state:
-            st.session_state[key] = value
-        if isinstance(value, bool):
-            st.toggle(
-                label,
-                key=key,
-                disabled=locked,
-                on_change=_on_field,
-                args=(granted, path),
-            )
-        else:
-            st.number_input(
-                label,
-                key=key,
-                disabled=locked,
-                on_change=_on_field,
-                args=(granted, path),
-                format="%.4g",
-            )
+        inputs.field(path, plan, view=shown, locked=locked)
 
 
 def figures(granted: Access) -> None:
@@ -86,14 +60,17 @@ def figures(granted: Access) -> None:
 
 def render() -> None:
     """The whole page of a join link."""
+    state.init(workspace=False)
     granted = collab.join_from_link()
     if granted is None:
         st.info(collab.tx("no_access"))
         return
     if not collab.name_prompt():
         return
+    collab.keep_name_in_address()
+    session.attach(granted.plan_id)
     collab.live(granted)
-    plan = collab.snapshot(granted).plan
+    plan = state.plan_in_force()
     st.title(plan.title)
     collab.presence_panel(granted)
     collab.conflicts_panel(plan)

@@ -127,7 +127,7 @@ def navigation() -> Any:
 
 def frame() -> None:
     """Sidebar, live updates, conflicts and style; runs before every page."""
-    session.sync_fields()
+    collab.keep_name_in_address()
     presenter = bool(st.session_state.get(state.PRESENTER))
     st.markdown(BASE_CSS + (PRESENTER_CSS if presenter else ""), unsafe_allow_html=True)
     notice = st.session_state.pop(state.NOTICE, None)
@@ -181,4 +181,7 @@ def frame() -> None:
             collab.live(granted)
         if oidc_configured() and st.user.is_logged_in:
             st.button(tr("workspace.logout"), key="workspace.logout", on_click=st.logout)
-    collab.conflicts_panel(plan)
+    # Always one container, empty or not: elements below it (a page's tabs) keep their place,
+    # so a conflict appearing does not switch the page back to its first tab.
+    with st.container():
+        collab.conflicts_panel(plan)

@@ -107,24 +107,26 @@ def _decision_form(plan: Plan, granted: Access | None) -> None:
     }
     if note.strip():
         block["note"] = " ".join(note.split())  # one line: line breaks become spaces
-    if granted is None:
-        if not session.change({"decision": block}, DECISION_FORM):
-            st.error(problem_list(state.errors().get(DECISION_FORM, [])))
+    if not session.change({"decision": block}, DECISION_FORM):
+        st.error(problem_list(state.errors().get(DECISION_FORM, [])))
         return
-    result = collab.edit(granted, {"decision": block})
-    if result.ok:
-        st.rerun()
-    st.error(problem_list([str(p) for p in result.problems] or [result.message]))
+    st.rerun()
 
 
 # --- sign-off of a shared plan -------------------------------------------------------------
 
 
 def _author() -> str:
-    return collab.display_name() or collab.tx("anonymous")
+    return collab.display_name()
 
 
 def _run(step: Any, *args: Any, **kwargs: Any) -> None:
+    """One sign-off step by a person: never without their name or through a revoked link."""
+    granted = collab.current_access()
+    refusal = collab.write_refusal(granted) if granted is None or granted.can_edit else None
+    if refusal is not None:
+        st.session_state[MESSAGE] = refusal
+        return
     try:
         step(*args, **kwargs)
     except SignOffError as error:

@@ -25,8 +25,8 @@ FUTURE = "redo_stack"
 """Plans undone, the next redo last (``list[Plan]``)."""
 REVISION = "revision"
 """Counts accepted plan changes; widgets showing plan values resync when it moves (``int``)."""
-SYNCED = "synced_revision"
-"""The revision the field widgets were last filled from (``int``)."""
+FIELD_RESETS = "field_resets"
+"""Field path -> how often its input was reset to the stored value (part of its key)."""
 ERRORS = "field_errors"
 """Refused edits: widget key -> list of problem lines (``dict[str, list[str]]``)."""
 OUTCOME = "outcome_cache"
@@ -50,13 +50,12 @@ UPLOADED = "uploaded_file_id"
 SCENARIO = "scenario_choice"
 """Widget key: scenario chosen on the analyses page."""
 
-SYNCED_LANGUAGE = "synced_language"
-"""The UI language the choice widgets were labelled in (``str``)."""
 NEW_KIND = "new.kind"
 """Widget key: template chosen for a new plan (its labels depend on the language)."""
 
 FIELD_PREFIX = "field:"
-"""Widget keys of single plan values are ``field:<plan path>``."""
+"""Widget keys of single plan values start ``field:<plan path>@`` (see ``fields.input_key``);
+``field:<plan path>`` alone is the key of the field's refusal messages."""
 EDITOR_PREFIX = "editor:"
 """Widget keys of editable tables are ``editor:<list path>:<revision>``."""
 
@@ -64,7 +63,7 @@ UNDO_LIMIT = 100
 
 
 def field_key(path: str) -> str:
-    """Widget key of the input for a plan path (``field:revenue.deal_size``)."""
+    """Key of a plan path's input and its messages (``field:revenue.deal_size``)."""
     return FIELD_PREFIX + path
 
 
@@ -74,10 +73,11 @@ def editor_key(name: str) -> str:
     return f"{EDITOR_PREFIX}{name}:{ss[REVISION]}:{ss[RESETS]}"
 
 
-def init() -> None:
-    """Give every key its starting value; keys already set are left alone."""
+def init(*, workspace: bool = True) -> None:
+    """Give every key its starting value; keys already set are left alone. A join link's
+    session (``workspace=False``) gets its plan from the link, never the workspace's."""
     ss = st.session_state
-    if PLAN not in ss:
+    if workspace and PLAN not in ss:
         name, plan = library.first_plan()
         ss[PLAN] = plan
         ss[PLAN_FILE] = name
@@ -85,7 +85,6 @@ def init() -> None:
         PAST: [],
         FUTURE: [],
         REVISION: 0,
-        SYNCED: 0,
         RESETS: 0,
         ERRORS: {},
         UPLOAD_ERRORS: [],
@@ -95,7 +94,7 @@ def init() -> None:
         if key not in ss:
             ss[key] = value
     if ss.get(LANGUAGE) not in LANGUAGES:
-        ss[LANGUAGE] = plan_in_force().language
+        ss[LANGUAGE] = plan_in_force().language if PLAN in ss else "de"
 
 
 def plan_in_force() -> Plan:
