@@ -15,7 +15,7 @@ from planner.model import evaluate
 from planner.plan import Plan, to_yaml, with_values
 from planner.store import Store
 from planner.ui import library
-from tests.test_browser_collab import commit_value
+from tests.test_browser_collab import commit_value, enter_name
 
 pytestmark = pytest.mark.browser
 
@@ -69,13 +69,14 @@ def test_the_dashboard_loads_with_the_models_figures(
 def test_editing_a_driver_changes_the_npv(app_page: Any, app_server: dict) -> None:
     plan = newest_plan(app_server["data_dir"])
     open_app(app_page, app_server["url"], "assumptions")
+    enter_name(app_page, "Vera")
     app_page.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
-    field = app_page.get_by_role("spinbutton", name=i18n.label("revenue.deal_size", "de"))
+    field = app_page.get_by_role("textbox", name=i18n.label("revenue.deal_size", "de"))
     new_size = plan.revenue.deal_size + 12_000
     store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
     try:
         plan_id = library.plan_list(store)[0].id
-        commit_value(app_page, field, str(int(new_size)), store, plan_id)
+        commit_value(app_page, field, i18n.number(new_size, "de"), store, plan_id)
         stored = store.version(plan_id)
     finally:
         store.close()

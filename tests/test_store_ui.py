@@ -3,11 +3,15 @@ conflicts, undo as a change, a wrong token, and no connection left open."""
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
 from planner import access
@@ -293,3 +297,68 @@ def test_with_polling_on_a_remote_edit_takes_one_rerun_not_an_endless_loop(
     anna.run(timeout=20)
     assert not anna.exception
     assert field(anna, DEAL).value == "45.000"
+
+
+# --- no action of a person, no write -------------------------------------------------------------
+
+REMOTE_EDITS: dict[str, Any] = {
+    "revenue.deal_size": lambda r: float(r.randrange(30, 61) * 1000),
+    "revenue.monthly_churn": lambda r: r.randrange(1, 30) / 1000,
+    "revenue.subscription": lambda r: r.random() < 0.5,
+    "vendor_programme.gross_margin": lambda r: r.randrange(70, 90) / 100,
+    "months": lambda r: r.choice((36, 48)),
+    "title": lambda r: f"Plan {r.randrange(1000)}",
+}
+
+
+def _inputs_of(app: AppTest) -> list[tuple[Any, Any]]:
+    """The plan inputs of the page as shown now, with their values."""
+    found = [*app.text_input, *app.toggle, *app.selectbox]
+    return [(w, w.value) for w in found if (w.key or "").startswith(state.FIELD_PREFIX)]
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=hst.lists(
+        hst.sampled_from(["poll", "remote", "stale", "language", "page"]), min_size=2, max_size=7
+    ),
+    seed=hst.integers(0, 2**32 - 1),
+)
+def test_polls_reruns_remote_edits_and_stale_inputs_write_nothing(
+    workspace: Store, steps: list[str], seed: int
+) -> None:
+    """Any interleaving of polls, remote edits, a browser re-sending an old page's inputs,
+    language and page switches, without a person's action: the session writes nothing."""
+    rng = random.Random(seed)
+    plan_id = workspace.create_plan(example_plan(), author="Vera", side="vendor")
+    app = _workspace("Max")
+    assert app.session_state[session.PLAN_ID] == plan_id
+    on_fields = True
+    old = [_inputs_of(app)]
+    for step in steps:
+        if step == "poll":
+            app.run()
+        elif step == "remote":
+            path = rng.choice(list(REMOTE_EDITS))
+            base = workspace.field_version(plan_id, path)
+            value = REMOTE_EDITS[path](rng)
+            assert workspace.apply_edit(plan_id, path, value, base, "Remo", "vendor").ok
+        elif step == "stale":
+            page = rng.choice(old)  # the browser re-sends an old page's inputs as they were
+            for widget, value in page:
+                widget.set_value(value)
+            page[0][0].run()
+        elif step == "language":
+            app.selectbox(key=state.LANGUAGE).set_value(rng.choice(["de", "en"])).run()
+        elif step == "page":
+            on_fields = not on_fields
+            target = "assumptions" if on_fields else "dashboard"
+            app.switch_page(f"planner/ui/pages/{target}.py").run()
+        assert not app.exception, [e.message for e in app.exception]
+        if on_fields:
+            old.append(_inputs_of(app))
+    assert {c.author for c in workspace.log(plan_id)[1:]} <= {"Remo"}

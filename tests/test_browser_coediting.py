@@ -1,0 +1,287 @@
+"""Co-editing in real browsers at the default poll: nothing is written that nobody typed.
+
+Three kinds of page (the vendor's workspace, a partner editor's link, a viewer's link) stay open
+while edits arrive through the store, and two people type into the same and into different
+fields with random offsets. The change log must hold exactly what the test typed (or the store
+received), each at most once; a typed value that neither lands nor shows as a conflict is a
+dropped commit and fails the test: nothing is ever typed a second time.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from planner import access, i18n
+from planner.store import Store
+from tests.test_browser_collab import (
+    VISIBLE_MS,
+    browser_page,
+    deal_input,
+    enter_name,
+    join,
+    settle,
+    shared_plan,
+)
+
+pytestmark = pytest.mark.browser
+
+REMOTE = "Remo Fern"
+"""The author of the edits that arrive through the store, not through a page."""
+
+
+@pytest.fixture
+def store(app_server: dict[str, Any]) -> Iterator[Store]:
+    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def plan_id(store: Store) -> str:
+    """A fresh plan per test, the newest, so the workspace opens it."""
+    return store.create_plan(shared_plan(), author="Vera", side="vendor")
+
+
+@pytest.fixture
+def pages(chromium_browser: Any) -> Iterator[list[Any]]:
+    """Three browser contexts: three people with their own Streamlit sessions."""
+    opened = [browser_page(chromium_browser) for _ in range(3)]
+    try:
+        yield [page for _, page in opened]
+    finally:
+        for context, _ in opened:
+            context.close()
+
+
+def open_workspace(page: Any, url: str, name: str) -> None:
+    page.goto(f"{url}/assumptions")
+    settle(page)
+    enter_name(page, name)
+    page.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
+
+
+def field_box(page: Any, path: str) -> Any:
+    return page.get_by_role("textbox", name=i18n.label(path, "de"))
+
+
+def wait_until(condition: Any, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+# --- idle pages -------------------------------------------------------------------------------
+
+REMOTE_VALUES: dict[str, Any] = {
+    "revenue.deal_size": lambda r: float(r.randrange(30, 61) * 1000),
+    "revenue.monthly_churn": lambda r: r.randrange(1, 30) / 1000,
+    "revenue.partner_margin": lambda r: r.randrange(10, 40) / 100,
+    "revenue.subscription": lambda r: r.random() < 0.5,
+    "vendor_programme.mdf_rate": lambda r: r.randrange(0, 60) / 1000,
+    "vendor_programme.gross_margin": lambda r: r.randrange(70, 90) / 100,  # private to the vendor
+    "opex_per_month": lambda r: float(r.randrange(0, 20) * 500),
+}
+
+
+def test_idle_pages_write_nothing_while_200_edits_arrive(
+    pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    from playwright.sync_api import expect
+
+    url = app_server["url"]
+    workspace, partner, viewer = pages
+    open_workspace(workspace, url, "Vera")
+    join(
+        partner, url, plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna"
+    )
+    join(viewer, url, plan_id, access.create_invite(store, plan_id, "viewer").token, "Otto")
+
+    rng = random.Random(10)
+    accepted = 0
+    for _ in range(200):
+        path = rng.choice(list(REMOTE_VALUES))
+        value = REMOTE_VALUES[path](rng)
+        result = store.apply_edit(
+            plan_id, path, value, store.field_version(plan_id, path), REMOTE, "vendor"
+        )
+        assert result.ok, result
+        accepted += result.status == "accepted"
+        time.sleep(rng.uniform(0, 0.1))  # edits arrive at an uneven pace, ~20 a second
+    final = store.plan_at(plan_id)
+    shown = i18n.number(final.revenue.deal_size, "de")
+    for page in (workspace, partner, viewer):
+        page.bring_to_front()
+        expect(deal_input(page)).to_have_value(shown, timeout=VISIBLE_MS)
+    time.sleep(3)  # a late write by a page would land in this quiet time
+
+    rows = store.log(plan_id)[1:]
+    assert {row.author for row in rows} <= {REMOTE}, [r for r in rows if r.author != REMOTE]
+    assert len({row.version for row in rows}) == accepted
+    assert store.plan_at(plan_id) == final
+
+
+# --- two people typing --------------------------------------------------------------------------
+
+DUEL_FIELDS = ("revenue.deal_size", "opex_per_month", "revenue.services_per_deal")
+
+
+def test_two_people_typing_at_once_write_exactly_what_they_typed(
+    pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    url = app_server["url"]
+    vendor, partner, _ = pages
+    open_workspace(vendor, url, "Vera")
+    join(
+        partner, url, plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna"
+    )
+    people = {"Vera": vendor, "Anna": partner}
+    rng = random.Random(11)
+    typed: list[tuple[str, str, float]] = []
+    decided: list[tuple[str, str, float]] = []  # conflicts resolved with "keep mine"
+    for round_ in range(50):
+        same = rng.random() < 0.5
+        paths = [rng.choice(DUEL_FIELDS)] * 2 if same else rng.sample(DUEL_FIELDS, 2)
+        entries = []
+        for (name, page), path, nth in zip(people.items(), paths, (1, 2), strict=True):
+            value = float(10_000 + round_ * 100 + nth)  # never a value anybody else types
+            entries.append((name, page, path, value))
+        for _, page, path, value in entries:
+            field_box(page, path).fill(i18n.number(value, "de"))
+        first, second = entries if rng.random() < 0.5 else entries[::-1]
+        field_box(first[1], first[2]).press("Tab")
+        first[1].wait_for_timeout(rng.uniform(0, 600))
+        field_box(second[1], second[2]).press("Tab")
+        for name, _page, path, value in entries:
+            typed.append((name, path, value))
+
+            def settled(name: str = name, path: str = path, value: float = value) -> bool:
+                logged = any(
+                    (r.author, r.path, r.new) == (name, path, value) for r in store.log(plan_id)
+                )
+                return logged or conflict_shown(people[name])
+
+            assert wait_until(settled), f"round {round_}: {name}'s {value} for {path} was dropped"
+        for name, page, path, value in entries:
+            if conflict_shown(page):
+                keep = rng.random() < 0.5
+                choice = "collab.keep_mine" if keep else "collab.take_theirs"
+                page.get_by_role("button", name=i18n.t(choice, "de")).click()
+                settle(page)
+                if keep:
+                    decided.append((name, path, value))
+        for page in people.values():
+            settle(page)
+
+    rows = [(r.author, r.path, r.new) for r in store.log(plan_id)[1:]]
+    assert len(rows) == len(set(rows)), "a value was written twice"
+    assert set(rows) <= set(typed), [r for r in rows if r not in typed]
+    assert set(decided) <= set(rows)
+    # the plan holds, per field, the last value accepted for it
+    final = store.plan_at(plan_id).to_data()
+    for path in DUEL_FIELDS:
+        last = [new for _, p, new in rows if p == path]
+        if last:
+            section, _, key = path.rpartition(".")
+            holder = final[section] if section else final
+            assert holder[key] == last[-1]
+
+
+def conflict_shown(page: Any) -> bool:
+    return bool(page.get_by_role("button", name=i18n.t("collab.keep_mine", "de")).count())
+
+
+# --- a cleared field, undo under a concurrent edit, reload, revocation -------------------------
+
+CLEARABLE = (
+    ("revenue", "revenue.deal_size"),
+    ("revenue", "revenue.monthly_churn"),
+    ("revenue", "revenue.deals_per_sales_fte_month"),
+    ("general", "months"),
+    ("general", "title"),
+    ("general", "start"),
+    ("general", "currency"),
+)
+
+
+def test_clearing_any_input_is_refused_and_the_stored_value_shows_again(
+    pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    from playwright.sync_api import expect
+
+    page = pages[0]
+    open_workspace(page, app_server["url"], "Vera")
+    for tab, path in CLEARABLE:
+        page.get_by_role("tab", name=i18n.t(f"ui.assumptions.{tab}", "de")).click()
+        box = field_box(page, path)
+        before = box.input_value()
+        box.click()
+        box.press("Control+a")
+        box.press("Delete")
+        box.press("Tab")
+        settle(page)
+        expect(field_box(page, path)).to_have_value(before)
+        refusal = i18n.t("ui.field.empty", "de", field=i18n.label(path, "de"))
+        expect(page.get_by_text(refusal)).to_be_visible()
+    assert store.version(plan_id) == 1  # nothing written
+
+
+def test_undo_never_overwrites_a_later_change_by_someone_else(
+    pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    from playwright.sync_api import expect
+
+    vendor = pages[0]
+    open_workspace(vendor, app_server["url"], "Vera")
+    box = field_box(vendor, "revenue.deal_size")
+    box.fill("50.000")
+    box.press("Tab")
+    assert wait_until(lambda: store.plan_at(plan_id).revenue.deal_size == 50000)
+    version = store.field_version(plan_id, "revenue.deal_size")
+    assert store.apply_edit(plan_id, "revenue.deal_size", 61000, version, "Anna", "partner").ok
+    expect(field_box(vendor, "revenue.deal_size")).to_have_value("61.000", timeout=VISIBLE_MS)
+    vendor.get_by_role("button", name="undo icon").click()  # the sidebar's undo (an icon button)
+    vendor.get_by_role("button", name=i18n.t("collab.keep_mine", "de")).wait_for()
+    assert store.plan_at(plan_id).revenue.deal_size == 61000
+    assert [r.author for r in store.log(plan_id)[1:]] == ["Vera", "Anna"]
+
+
+def test_a_reload_keeps_the_name_and_writes_nothing_half_typed(
+    pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    partner = pages[0]
+    token = access.create_invite(store, plan_id, "partner_editor").token
+    join(partner, app_server["url"], plan_id, token, "Anna")
+    field_box(partner, "revenue.deal_size").fill("77.000")  # typed, never committed
+    partner.reload()
+    settle(partner)
+    deal_input(partner).wait_for()  # straight to the plan: the name survived the reload
+    assert not partner.get_by_role("textbox", name=i18n.t("collab.your_name", "de")).count()
+    box = field_box(partner, "revenue.deal_size")
+    box.fill("78.000")
+    box.press("Tab")
+    assert wait_until(lambda: store.version(plan_id) == 2)
+    assert [(r.author, r.new) for r in store.log(plan_id)[1:]] == [("Anna", 78000)]
+
+
+def test_revoking_an_invite_ends_its_open_session(
+    pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    partner = pages[0]
+    invite = access.create_invite(store, plan_id, "partner_editor")
+    join(partner, app_server["url"], plan_id, invite.token, "Anna")
+    assert access.revoke(store, plan_id, invite.id)
+    partner.get_by_text(i18n.t("collab.no_access", "de")).wait_for(timeout=VISIBLE_MS)
+    assert not deal_input(partner).count()
+    late = store.apply_edits(
+        plan_id, {"revenue.deal_size": (1.0, 1)}, author="Anna", side="partner", invite=invite.id
+    )
+    assert late.status == "refused"
+    assert store.version(plan_id) == 1
