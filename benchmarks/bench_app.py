@@ -21,8 +21,10 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from planner import i18n  # noqa: E402
 from planner.plan import save, with_values  # noqa: E402
-from planner.ui import library, state  # noqa: E402
+from planner.ui import collab, library, state  # noqa: E402
+from tests.app_support import field  # noqa: E402
 
 RUNS = 15
 
@@ -44,13 +46,13 @@ def main() -> None:
         assert not at.exception
         assert len(at.metric) == 12
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    key = state.field_key("revenue.deals_per_sales_fte_month")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[collab.NAME] = "Vera"  # every change is recorded with a name
+    at.run()
     edits, idle = [], []
     for i in range(RUNS):
         # an accepted edit as the callback leaves it (new plan, new revision), then the
         # dashboard rerun that recomputes and redraws every figure, chart and table
-        at.session_state[key] = 0.5 + 0.01 * i
         at.session_state[state.PLAN] = with_values(
             at.session_state[state.PLAN], {"revenue.deals_per_sales_fte_month": 0.5 + 0.01 * i}
         )
@@ -67,7 +69,8 @@ def main() -> None:
     at.switch_page("planner/ui/pages/assumptions.py").run()
     typed = []
     for i in range(RUNS):
-        widget = at.number_input(key=key).set_value(0.8 + 0.01 * i)
+        widget = field(at, "revenue.deals_per_sales_fte_month")
+        widget.set_value(i18n.number(0.8 + 0.01 * i, "de", 2))
         start = time.perf_counter()
         widget.run()
         typed.append(time.perf_counter() - start)

@@ -169,6 +169,27 @@ def plan_view(granted: Access) -> privacy.PlanView:
     return privacy.view(snapshot(granted).plan, granted.side)
 
 
+REMOTE_NOTICES = 3
+"""At most this many of others' changes are announced at once (the history lists them all)."""
+
+
+def announce_changes(plan_id: str, since: int, plan: Plan, audience: str) -> None:
+    """Tell the person who changed what since version ``since``: an input they were typing in
+    may just have been replaced by someone else's value, and that must not pass unnoticed."""
+    me = display_name()
+    rows = [r for r in store().log(plan_id, since_version=since) if r.path and r.author != me]
+    for row in privacy.visible_log(plan, rows[-REMOTE_NOTICES:], audience):
+        value = tx("private") if row.masked else value_text(row.path, row.new, plan)
+        text = tx(
+            "conflict",
+            author=row.author,
+            side=tx(f"side.{row.side}"),
+            field=field_label(row.path),
+            value=value,
+        )
+        st.toast(_plain(text), icon=":material/sync:")
+
+
 def conflict_text(conflict: Conflict, plan: Plan) -> str:
     """ "Anna (partner) changed deal size to 38.000 €", in the UI language."""
     return tx(

@@ -140,6 +140,11 @@ def _show(fresh: Snapshot, *, local: bool) -> None:
     """Make a loaded snapshot the plan in force (``local``: after this session's own edit)."""
     ss = st.session_state
     old: Plan | None = ss.get(state.PLAN)
+    since = ss.get(PLAN_VERSION)
+    if not local and since is not None and fresh.plan_id == plan_id():
+        granted = collab.current_access()
+        audience = granted.side if granted is not None else SIDE
+        collab.announce_changes(fresh.plan_id, int(since), fresh.plan, audience)
     ss[collab.SNAPSHOT] = fresh
     ss[PLAN_VERSION] = fresh.version
     ss[state.PLAN_FILE] = library.file_name(fresh.plan.title)
