@@ -59,7 +59,7 @@ def main() -> None:
             stored.append(time.perf_counter() - start)
             partner.wait_for_function(
                 "([label, text]) => [...document.querySelectorAll('input')].some("
-                "e => e.getAttribute('aria-label') === label && e.value === text)",
+                "e => (e.getAttribute('aria-label') || '').startsWith(label) && e.value === text)",
                 arg=[label, text],
                 polling=10,
             )
