@@ -65,6 +65,14 @@ def open_workspace(page: Any, url: str, name: str) -> None:
     page.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
 
 
+def vendor_and_partner(vendor: Any, partner: Any, url: str, plan_id: str, store: Store) -> None:
+    """Vera in the workspace's revenue tab, Anna by a partner editor's link, both named."""
+    open_workspace(vendor, url, "Vera")
+    join(
+        partner, url, plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna"
+    )
+
+
 def field_box(page: Any, path: str) -> Any:
     return page.get_by_role("textbox", name=i18n.label(path, "de"))
 
@@ -98,10 +106,7 @@ def test_idle_pages_write_nothing_while_200_edits_arrive(
 
     url = app_server["url"]
     workspace, partner, viewer = pages
-    open_workspace(workspace, url, "Vera")
-    join(
-        partner, url, plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna"
-    )
+    vendor_and_partner(workspace, partner, url, plan_id, store)
     join(viewer, url, plan_id, access.create_invite(store, plan_id, "viewer").token, "Otto")
 
     rng = random.Random(10)
@@ -147,10 +152,7 @@ def test_two_people_typing_at_once_write_exactly_what_they_typed(
 ) -> None:
     url = app_server["url"]
     vendor, partner, _ = pages
-    open_workspace(vendor, url, "Vera")
-    join(
-        partner, url, plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna"
-    )
+    vendor_and_partner(vendor, partner, url, plan_id, store)
     people = {"Vera": vendor, "Anna": partner}
     rng = random.Random(11)
     typed: list[tuple[str, str, float]] = []

@@ -51,8 +51,6 @@ UNDO_ERROR = "undo"
 """Error key of a refused undo or redo."""
 SIDE: Side = "vendor"
 """The side of the vendor's workspace."""
-CHANGE_ERROR = "change"
-"""Error key of a refused change that names no field."""
 
 
 @dataclass(frozen=True)
