@@ -299,6 +299,33 @@ def test_with_polling_on_a_remote_edit_takes_one_rerun_not_an_endless_loop(
     assert field(anna, DEAL).value == "45.000"
 
 
+def test_an_edit_landing_while_a_run_renders_leaves_the_run_on_one_version(
+    workspace: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stuck page: an edit stored after the run loaded its plan was taken in halfway (the
+    poll's version), so the poll saw nothing new and the page stayed one version behind."""
+    vera = _workspace("Vera")
+    plan_id = vera.session_state[session.PLAN_ID]
+    loaded = workspace.version(plan_id)
+    attach = session.attach
+
+    def attach_then_someone_edits(wanted: str | None = None) -> None:
+        attach(wanted)
+        if workspace.version(plan_id) == loaded:  # once, right after this run loaded
+            workspace.apply_edit(plan_id, CHURN, 0.02, loaded, "Remo", "vendor")
+
+    monkeypatch.setattr(session, "attach", attach_then_someone_edits)
+    vera.run()
+    assert workspace.version(plan_id) == loaded + 1
+    # Everything this run showed, and what the poll compares, is the version it loaded.
+    assert vera.session_state[session.PLAN_VERSION] == loaded
+    assert vera.session_state[collab.SNAPSHOT].version == loaded
+    assert any(f"Version {loaded}," in c.value for c in vera.sidebar.caption)
+    vera.run()  # the poll's rerun takes the edit in
+    assert vera.session_state[collab.SNAPSHOT].version == loaded + 1
+    assert field(vera, CHURN).value == "2"
+
+
 # --- no action of a person, no write -------------------------------------------------------------
 
 REMOTE_EDITS: dict[str, Any] = {

@@ -150,15 +150,12 @@ def write_refusal(granted: Access | None) -> str | None:
 
 
 def snapshot(granted: Access) -> Snapshot:
-    """The shared plan, reloaded when its version moved since the session last loaded it."""
+    """The shared plan as this run shows it: loaded once at the start of the run
+    (:func:`planner.ui.session.attach`), never reloaded halfway, so every part of a page, and
+    the version :func:`live` compares, are of one version."""
     ss = st.session_state
     held: Snapshot | None = ss.get(SNAPSHOT)
     if held is None or held.plan_id != granted.plan_id:
-        held = store().snapshot(granted.plan_id)
-        ss[SNAPSHOT] = held
-        return held
-    version = store().version(granted.plan_id)
-    if version != held.version:
         held = store().snapshot(granted.plan_id)
         ss[SNAPSHOT] = held
     return held
@@ -307,9 +304,9 @@ def live(granted: Access) -> None:
 
     The poll never writes and never touches an input: a rerun shows the new plan, and inputs
     are keyed by their field's version (:mod:`planner.ui.fields`), so only the inputs of
-    changed fields are replaced. The version compared is the one this run shows, read here
-    before the fragment runs (comparing with a snapshot loaded later in the run would ask for
-    a rerun on every run after a remote edit).
+    changed fields are replaced. The version compared is the one this run shows (loaded at
+    its start): comparing with a version read later would miss an edit that landed while the
+    run was rendering, and the page would stay one version behind until the next edit.
     """
     every = poll_seconds()
     heartbeat(granted)

@@ -240,8 +240,8 @@ def _exports(granted: Access, record: SignOff) -> None:
 def status(granted: Access) -> None:
     """Where the plan stands: frozen and waiting, signed, or an amendment of a signed one."""
     store = collab.store()
-    plan = collab.snapshot(granted).plan
-    version = store.version(granted.plan_id)
+    shown = collab.snapshot(granted)
+    plan, version = shown.plan, shown.version  # the version this page shows, hash and all
     pending = signoff.pending(store, granted.plan_id)
     signed = signoff.last_signed(store, granted.plan_id)
     message = st.session_state.get(MESSAGE)
