@@ -1,22 +1,66 @@
 """Helpers for AppTest: the input of a plan value, found by its field whatever version it shows.
 
-Inputs are keyed ``field:<path>@<version>:<language>:<resets>`` (``planner.ui.fields``), so a
-test names the field, not the key.
+Switches and choices are keyed ``field:<path>@<version>:<language>:<resets>``, typed values are
+browser components keyed ``field:<path>@typed:<language>`` (``planner.ui.fields``), so a test
+names the field, not the key.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from planner.ui import state
 
 
+class TypedInput:
+    """A typed-value input (``planner.ui.live_input``) as the browser shows it; ``set_value``
+    and ``run`` are a person typing into it and leaving it (one commit, with the version and
+    text this input showed, even if the page has moved on since)."""
+
+    def __init__(self, app: AppTest, element: Any) -> None:
+        self.app = app
+        self.id: str = element.proto.id
+        self.key = self.id.split("-", 2)[2]  # "$$ID-<hash>-<key>"
+        data = json.loads(element.proto.json)
+        self.value: str = data["text"]
+        self.version: int = data["version"]
+        self.disabled: bool = data["disabled"]
+        self.label: str = data["label"]
+        self.typed: str | None = None
+
+    def set_value(self, text: str) -> TypedInput:
+        self.typed = text
+        return self
+
+    def run(self) -> AppTest:
+        assert self.typed is not None, "type something first"
+        payload = {"text": self.typed, "version": self.version, "showed": self.value}
+        return send_commit(self.app, self.id, payload)
+
+
+def send_commit(app: AppTest, element_id: str, payload: Any) -> AppTest:
+    """The browser sends ``payload`` as the commit of typed input ``element_id``, with the rest
+    of the page as it is now (one run)."""
+    states = app._tree.get_widget_states()
+    event = states.widgets.add()
+    event.id = _make_trigger_id(element_id, "events")
+    event.json_trigger_value = json.dumps([{"event": "commit", "value": payload}])
+    return app._run(states)
+
+
+def typed_inputs(app: AppTest) -> list[TypedInput]:
+    """Every typed-value input on the page."""
+    return [TypedInput(app, e) for e in app.get("bidi_component")]
+
+
 def field(app: AppTest, path: str) -> Any:
-    """The input of plan value ``path`` on the page (text input, toggle or select box)."""
+    """The input of plan value ``path`` on the page (typed input, toggle or select box)."""
     prefix = state.field_key(path) + "@"
-    for kind in (app.text_input, app.toggle, app.selectbox):
+    for kind in (typed_inputs(app), app.toggle, app.selectbox):
         for widget in kind:
             if (widget.key or "").startswith(prefix):
                 return widget
@@ -35,3 +79,21 @@ def named(app: AppTest, name: str = "Vera") -> AppTest:
 
     app.session_state[collab.NAME] = name
     return app
+
+
+def decision(app: AppTest, path: str, keep_mine: bool) -> Any:
+    """The "keep mine" (or "take theirs") button of the conflict pending for ``path``."""
+    from planner.ui import collab
+
+    (conflict,) = [c for c in app.session_state[collab.CONFLICTS] if c.path == path]
+    return app.button(key=collab.decision_key(conflict, keep_mine))
+
+
+def click_again(app: AppTest, button: Any) -> AppTest:
+    """The browser sends a click on ``button`` from a page it showed before the last run (a
+    double click): the current page's widget states plus that button's trigger, one run."""
+    states = app._tree.get_widget_states()  # what the browser holds now
+    stale = states.widgets.add()
+    stale.id = button.id
+    stale.trigger_value = True
+    return app._run(states)

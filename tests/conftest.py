@@ -16,6 +16,9 @@ from typing import Any
 
 import pytest
 
+from planner.store import Store
+from planner.ui import collab
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # --- the Streamlit app: a real server and Debian's chromium ------------------------------------
@@ -150,3 +153,18 @@ def app_page(chromium_browser: Any, app_server: dict[str, Any]) -> Iterator[Any]
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The vendor's workspace on a fresh SQLite store in ``tmp_path``, polling off (AppTests
+    rerun by hand); yields the store."""
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
+    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
+    collab.store.clear()
+    store = Store()
+    yield store
+    collab.store.clear()
+    store.close()

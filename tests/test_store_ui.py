@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from planner import access
 from planner.store import Store
 from planner.ui import collab, session, state
-from tests.app_support import field, type_into
+from tests.app_support import click_again, decision, field, type_into
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +83,7 @@ def test_an_edit_by_one_appears_for_the_other_and_a_late_edit_is_a_conflict(
     warnings = [w.value for w in vera.warning]
     assert any("Anna (Partner) hat" in w and "38.000\xa0€" in w for w in warnings), warnings
     assert field(vera, DEAL).value == "38.000"  # her page now shows Anna's value
-    vera.button(key="collab.keep.0").click().run()
+    decision(vera, DEAL, keep_mine=True).click().run()
     assert store.plan_at(plan_id).revenue.deal_size == 45000
 
     anna.run()  # the poll's rerun
@@ -127,19 +127,6 @@ def _workspace(name: str) -> AppTest:
     return app
 
 
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
-    collab.store.clear()
-    store = Store()
-    yield store
-    collab.store.clear()
-    store.close()
-
-
 def test_two_workspace_sessions_see_each_others_edit_after_a_rerun(workspace: Store) -> None:
     vera = _workspace("Vera")
     max_ = _workspace("Max")
@@ -181,10 +168,36 @@ def test_a_late_workspace_edit_is_a_conflict_with_keep_mine_and_take_theirs(
     assert field(max_, DEAL).value == "45.000"  # his page shows Vera's value now
     assert not max_.error  # a conflict is no refusal
 
-    max_.button(key="collab.keep.0").click().run()
+    decision(max_, DEAL, keep_mine=True).click().run()
     assert workspace.plan_at(plan_id).revenue.deal_size == 38000
     assert field(max_, DEAL).value == "38.000"
     assert [c.author for c in workspace.log(plan_id)[1:]] == ["Vera", "Max"]
+
+
+def test_a_second_click_on_a_decided_conflict_decides_nothing_else(workspace: Store) -> None:
+    """A double click, or a click on the button of a panel that was still on screen, comes
+    back for a conflict already decided: it must not decide the conflict now in its place."""
+    vera = _workspace("Vera")
+    max_ = _workspace("Max")
+    plan_id = vera.session_state[session.PLAN_ID]
+    old_deal, old_churn = field(max_, DEAL), field(max_, CHURN)  # his page at version 1
+    type_into(vera, DEAL, "45.000")
+    type_into(vera, CHURN, "2")
+    old_deal.set_value("38.000").run()  # typed on the values he saw: two conflicts
+    old_churn.set_value("3").run()
+    assert [c.path for c in max_.session_state[collab.CONFLICTS]] == [DEAL, CHURN]
+
+    keep_deal = decision(max_, DEAL, keep_mine=True)
+    keep_deal.click().run()
+    click_again(max_, keep_deal)
+    assert not max_.exception
+    assert [c.path for c in max_.session_state[collab.CONFLICTS]] == [CHURN]
+    assert workspace.plan_at(plan_id).revenue.monthly_churn == 0.02  # Vera's, still undecided
+    assert [(c.author, c.path) for c in workspace.log(plan_id)[1:]] == [
+        ("Vera", DEAL),
+        ("Vera", CHURN),
+        ("Max", DEAL),
+    ]
 
 
 def test_undo_does_not_overwrite_someone_elses_later_change(workspace: Store) -> None:
@@ -243,10 +256,11 @@ def test_reads_do_not_wait_for_an_open_write_transaction(workspace: Store) -> No
         writer.join()
 
 
-def test_an_inputs_stale_report_does_not_undo_a_remote_edit(workspace: Store) -> None:
-    """The browser may send the input it had before a remote change arrived once more (a rerun
-    it asked for before the new page came): that report writes nothing, and a value typed
-    into that old input is a conflict, never an overwrite."""
+def test_typing_begun_before_a_remote_edit_is_kept_as_a_conflict(workspace: Store) -> None:
+    """Max began typing while his input showed 42.000 at version 1; Vera's 45.000 arrived
+    before he left the input. What he typed is written against version 1: a conflict he
+    decides, never an overwrite of Vera's value and never lost. Leaving it with the text it
+    began on writes nothing."""
     vera = _workspace("Vera")
     max_ = _workspace("Max")
     plan_id = vera.session_state[session.PLAN_ID]
@@ -255,15 +269,15 @@ def test_an_inputs_stale_report_does_not_undo_a_remote_edit(workspace: Store) ->
     type_into(vera, DEAL, "45.000")
     max_.run()  # the poll's rerun: a new input shows 45.000
     assert field(max_, DEAL).value == "45.000"
-    assert field(max_, DEAL).key != old_input.key
-    old_input.set_value("42.000").run()  # his browser re-sends the old page's input as it was
+    assert field(max_, DEAL).version > old_input.version
+    old_input.set_value("42.000").run()  # typed, then back to where it began: no edit
     assert workspace.plan_at(plan_id).revenue.deal_size == 45000
     assert [c.author for c in workspace.log(plan_id)[1:]] == ["Vera"]
-    old_input.set_value("47.000").run()  # typed into the old input: Vera's change came first
+    old_input.set_value("47.000").run()  # his typing began before Vera's change came
     assert workspace.plan_at(plan_id).revenue.deal_size == 45000
     assert max_.session_state[collab.CONFLICTS][0].yours == 47000
     assert field(max_, DEAL).disabled  # nothing more for this field until he decides
-    max_.button(key="collab.take.0").click().run()
+    decision(max_, DEAL, keep_mine=False).click().run()
     assert workspace.plan_at(plan_id).revenue.deal_size == 45000
     type_into(max_, DEAL, "47.000")  # typed into the input showing 45.000: a real edit
     assert workspace.plan_at(plan_id).revenue.deal_size == 47000

@@ -227,17 +227,24 @@ MONEY_SUFFIXES = (
 )
 
 
-def _resolve(index: int, keep_mine: bool) -> None:
+def decision_key(conflict: Conflict, keep_mine: bool) -> str:
+    """The widget key of a conflict's "keep mine" or "take theirs" button: it names the
+    conflict, so a second click on a button of a decided conflict cannot decide the next."""
+    return f"collab.{'keep' if keep_mine else 'take'}.{conflict.path}@{conflict.version}"
+
+
+def _resolve(path: str, version: int, keep_mine: bool) -> None:
     """A person decides a conflict: keep mine writes their value, based on the version that
     overtook it (a further change by someone else is a new conflict); take theirs writes
-    nothing."""
+    nothing. A conflict already decided is left alone."""
     from planner.ui import session
 
     pending: list[Conflict] = st.session_state.get(CONFLICTS, [])
-    if index >= len(pending):
+    found = [c for c in pending if (c.path, c.version) == (path, version)]
+    if not found:
         return
-    conflict = pending.pop(index)
-    st.session_state[CONFLICTS] = pending
+    conflict = found[0]
+    st.session_state[CONFLICTS] = [c for c in pending if c is not conflict]
     if keep_mine:
         session.change(
             {conflict.path: conflict.yours},
@@ -266,15 +273,17 @@ def add_conflicts(found: Sequence[Conflict]) -> None:
 
 def conflicts_panel(plan: Plan) -> None:
     """Every edit that someone else overtook, with "keep mine" and "take theirs"."""
-    for i, conflict in enumerate(st.session_state.get(CONFLICTS, [])):
+    for conflict in st.session_state.get(CONFLICTS, []):
         with st.container(border=True):
             st.warning(conflict_text(conflict, plan), icon=":material/sync_problem:")
             st.caption(tx("yours", value=value_text(conflict.path, conflict.yours, plan)))
-            left, right = st.columns(2)
-            left.button(tx("keep_mine"), key=f"collab.keep.{i}", on_click=_resolve, args=(i, True))
-            right.button(
-                tx("take_theirs"), key=f"collab.take.{i}", on_click=_resolve, args=(i, False)
-            )
+            for column, keep_mine in zip(st.columns(2), (True, False), strict=True):
+                column.button(
+                    tx("keep_mine" if keep_mine else "take_theirs"),
+                    key=decision_key(conflict, keep_mine),
+                    on_click=_resolve,
+                    args=(conflict.path, conflict.version, keep_mine),
+                )
 
 
 def poll_seconds() -> float:
@@ -302,9 +311,8 @@ def live(granted: Access) -> None:
     """Poll the plan's version every ``PLANNER_POLL_SECONDS``; rerun the app when it moved or
     the link was revoked.
 
-    The poll never writes and never touches an input: a rerun shows the new plan, and inputs
-    are keyed by their field's version (:mod:`planner.ui.fields`), so only the inputs of
-    changed fields are replaced. The version compared is the one this run shows (loaded at
+    The poll never writes and never touches an input: a rerun shows the new plan, and an input
+    being typed into keeps its text (:mod:`planner.ui.fields`). The version compared is the one this run shows (loaded at
     its start): comparing with a version read later would miss an edit that landed while the
     run was rendering, and the page would stay one version behind until the next edit.
     """

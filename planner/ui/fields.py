@@ -5,15 +5,16 @@ which validates the whole plan. Shares are typed and shown in percent and stored
 numbers are typed the way the UI language writes them (``48.000,50`` in German) and parsed
 strictly (:func:`planner.i18n.parse_number`).
 
-Why nothing is written that nobody typed: an input's key names its field *and the version of
-the field it shows* (and the UI language), and its value is passed as the widget's own
-default, never set through the session state. A change by someone else moves the version, so
-the page builds a new input with the new value; the old one is gone and nothing is deleted or
-reset under the browser. The input's callback carries the version and the text it was built
-with: a report of that very text is no edit (a rerun, a poll, a re-mounted input), and any
-other value is written against that version, so a change someone made since is a conflict,
-never overwritten. Empty or malformed text is refused at the field and the stored value shown
-again.
+Why nothing is written that nobody typed, and nothing typed is lost: typed values (numbers,
+names, months) go through :mod:`planner.ui.live_input`, which keeps a person's typing whatever
+arrives meanwhile and sends one commit, with the field version the typing began on, when the
+input is left. Switches and choices are committed by the click itself; their inputs are keyed
+by the version of the field they show, with their value as the widget's own default (never set
+through the session state), so a change by someone else builds a new input and a browser's
+report of an old one reaches a key nobody listens to. Every write is a compare-and-set on the
+version the person saw: a change someone made since is a conflict, never overwritten. A
+commit of the text the input showed is no edit; empty or malformed text is refused at the
+field and the stored value shown again.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from planner.i18n import LANGUAGES
 from planner.plan import MAX_COUNT, MAX_MONEY, Plan, get_value
 from planner.privacy import PlanView
 from planner.ui import collab, library, session, state
+from planner.ui.live_input import live_input
 from planner.ui.text import label, problem_list, term, tr
 
 Kind = Literal["money", "percent", "count", "integer", "text", "month", "choice", "flag", "code"]
@@ -128,18 +130,23 @@ def _help(spec: Field, plan: Plan) -> str:
 
 
 def input_key(path: str, version: int) -> str:
-    """Widget key of the input of ``path`` showing the field at ``version``.
+    """Widget key of the switch or choice of ``path`` showing the field at ``version``.
 
     The language and the field's reset count are part of it: a new key is a new input that
     shows the stored value (after a language switch, or a refused entry).
     """
-    resets: dict[str, int] = st.session_state.setdefault(state.FIELD_RESETS, {})
-    return f"{state.field_key(path)}@{version}:{state.language()}:{resets.get(path, 0)}"
+    return f"{state.field_key(path)}@{version}:{state.language()}:{_resets().get(path, 0)}"
+
+
+def _resets() -> dict[str, int]:
+    """Field path -> how often its input was set back to the stored value."""
+    found: dict[str, int] = st.session_state.setdefault(state.FIELD_RESETS, {})
+    return found
 
 
 def _reset(path: str) -> None:
-    """Show the stored value again in the input of ``path`` (a new input)."""
-    resets: dict[str, int] = st.session_state.setdefault(state.FIELD_RESETS, {})
+    """Show the stored value again in the input of ``path``."""
+    resets = _resets()
     resets[path] = resets.get(path, 0) + 1
 
 
@@ -196,9 +203,15 @@ def _example(spec: Field) -> float:
 
 
 def _on_field(path: str, key: str, version: int, showed: Any) -> None:
-    """A person committed the input of ``path`` that showed ``showed`` at ``version``."""
+    """A person switched or chose in the input of ``path`` that showed ``showed`` at
+    ``version``."""
+    _commit(path, st.session_state.get(key, showed), version, showed)
+
+
+def _commit(path: str, raw: Any, version: int, showed: Any) -> None:
+    """Write what a person entered for ``path`` against ``version``, the field's version when
+    the input showed ``showed``; refuse it at the field when it is not a value of the field."""
     spec = FIELDS[path]
-    raw = st.session_state.get(key, showed)
     error_key = state.field_key(path)
     if raw == showed:
         return  # the input reports what it was built with: nobody changed anything
@@ -261,7 +274,16 @@ def field(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
             **common,
         )
     else:
-        st.text_input(title, value=str(showed), max_chars=200, **common)
+        live_input(
+            title,
+            str(showed),
+            key=f"{state.field_key(path)}@typed:{state.language()}",
+            version=version,
+            stamp=_resets().get(path, 0),
+            help=common["help"],
+            disabled=disabled,
+            on_commit=lambda typed: _commit(path, typed.text, typed.version, typed.showed),
+        )
     problems(state.field_key(path))
 
 

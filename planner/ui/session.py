@@ -10,9 +10,9 @@ someone else overtook comes back as a conflict, shown with "keep mine / take the
 of an earlier edit back, so they are in the change log like any edit.
 
 Each run starts with :func:`attach`, which reloads the plan when its stored version moved (an
-edit in another browser). Loading never writes and never touches an input: inputs are keyed
-by their field's version (:mod:`planner.ui.fields`), so the inputs of changed fields are new
-widgets showing the new value, and every other input keeps what is being typed into it.
+edit in another browser). Loading never writes and never touches an input: inputs show the new
+values, and an input being typed into keeps its text until the person leaves it
+(:mod:`planner.ui.fields`).
 
 The one write path is :func:`change`: it runs only from a person's action (committing an
 input, a button, keep mine, undo/redo), carries the field versions that person saw, and

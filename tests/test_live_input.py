@@ -1,0 +1,62 @@
+"""The typed-value input's commits: what the browser sends is checked before anything is
+written (``planner.ui.live_input``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner.store import Store
+from planner.ui import collab, session
+from planner.ui.live_input import Commit, commit_of
+from tests.app_support import field, send_commit, type_into
+
+ROOT = Path(__file__).resolve().parents[1]
+DEAL = "revenue.deal_size"
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ({"text": "45.000", "version": 3, "showed": "42.000"}, Commit("45.000", 3, "42.000")),
+        ({"text": "", "version": 0, "showed": "1"}, Commit("", 0, "1")),
+        ({"text": "x" * 500, "version": 1, "showed": ""}, Commit("x" * 200, 1, "")),
+        (None, None),
+        ("45.000", None),
+        ({"text": 45000, "version": 3, "showed": "42.000"}, None),
+        ({"text": "45.000", "version": "3", "showed": "42.000"}, None),
+        ({"text": "45.000", "version": True, "showed": "42.000"}, None),
+        ({"text": "45.000", "version": -1, "showed": "42.000"}, None),
+        ({"text": "45.000", "version": 3}, None),
+    ],
+)
+def test_a_commit_is_taken_only_in_its_own_shape(payload: Any, expected: Commit | None) -> None:
+    assert commit_of(payload) == expected
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "47.000",
+        {"text": 47000, "version": 1, "showed": "42.000"},
+        {"text": "47.000", "version": "1", "showed": "42.000"},
+        {"text": "47.000", "showed": "42.000"},
+        [1, 2, 3],
+    ],
+)
+def test_a_malformed_commit_writes_nothing_and_breaks_nothing(
+    workspace: Store, payload: Any
+) -> None:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    app.text_input(key=collab.NAME_INPUT).input("Vera").run()
+    app.switch_page("planner/ui/pages/assumptions.py").run()
+    plan_id = app.session_state[session.PLAN_ID]
+    send_commit(app, field(app, DEAL).id, payload)
+    assert not app.exception, [e.message for e in app.exception]
+    assert workspace.log(plan_id)[1:] == []
+    assert field(app, DEAL).value == "42.000"
+    type_into(app, DEAL, "47.000")  # the input still works
+    assert workspace.plan_at(plan_id).revenue.deal_size == 47000
