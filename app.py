@@ -1,20 +1,27 @@
-"""Streamlit entry point: page config and navigation only (pages live in planner/ui/pages)."""
+"""Streamlit entry point: page config and navigation only (pages live in planner/ui/pages).
+
+Everyone uses the same pages: the vendor's workspace behind its login or owner key, and
+whoever came by a join link (``?plan=ID&key=TOKEN``) on that one plan, as its side sees it and
+with its role's rights (planner/ui/shell.py, planner/ui/viewer.py).
+"""
 
 import streamlit as st
 
-from planner.ui import session, shared_plan, shell, state
+from planner.ui import session, shell, state
 from planner.ui.text import tr
 
 st.set_page_config(page_title=tr("app.title"), page_icon=":material/handshake:", layout="wide")
-# Collaboration (planner/ui/shared_plan.py): a join link shows its one shared plan, nothing else.
-if shared_plan.link_in_url():
-    shared_plan.render()
-    st.stop()
-# The vendor's workspace: behind the login or owner key when configured (planner/ui/shell.py).
-if not shell.gate():
-    st.stop()
-session.attach()
-state.init()
-page = shell.navigation()
+if shell.came_by_link():
+    if not shell.link_gate():
+        st.stop()
+    page = shell.navigation()  # before the name: a link to a page (…/assumptions?plan=…) holds
+    if not shell.named():
+        st.stop()
+else:
+    if not shell.gate():
+        st.stop()
+    session.attach()
+    state.init()
+    page = shell.navigation()
 shell.frame()
 page.run()

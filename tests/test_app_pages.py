@@ -73,10 +73,13 @@ def expected_metrics(plan, language: str) -> list[str]:  # type: ignore[no-untyp
     kpis = evaluate(plan).kpis
     p, v = kpis["partner"], kpis["vendor"]
 
-    def month(n: int | None) -> str:
+    def month(n: int | None) -> str:  # "Monat 34 (Okt. 2029)"; none: "nicht in 36 Monaten"
         if n is None:
-            return i18n.MISSING
-        return i18n.month_label(evaluate(plan).monthly["date"].iloc[n - 1], language)
+            word = {"de": "nicht in {} Monaten", "en": "not within {} months"}[language]
+            return word.format(plan.months)
+        date = i18n.month_label(evaluate(plan).monthly["date"].iloc[n - 1], language)
+        unit = {"de": "Monat", "en": "month"}[language]
+        return f"{unit} {n} ({date})"
 
     money = lambda x: i18n.money(x, plan.currency, language)  # noqa: E731
     pct = lambda x: i18n.percent(x, language)  # noqa: E731

@@ -307,6 +307,7 @@ def test_a_reload_keeps_the_name_and_writes_nothing_half_typed(
     field_box(partner, "revenue.deal_size").fill("77.000")  # typed, never committed
     partner.reload()
     settle(partner)
+    partner.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
     deal_input(partner).wait_for()  # straight to the plan: the name survived the reload
     assert not partner.get_by_role("textbox", name=i18n.t("collab.your_name", "de")).count()
     box = field_box(partner, "revenue.deal_size")

@@ -77,13 +77,15 @@ def settle(page: Any) -> None:
 
 
 def join(page: Any, url: str, plan: str, token: str, name: str) -> None:
-    """Open a join link and enter a display name."""
-    page.goto(f"{url}/?plan={plan}&key={token}")
+    """Open a join link on the assumptions page, enter a display name and open the revenue
+    tab (the page every side edits on)."""
+    page.goto(f"{url}/assumptions?plan={plan}&key={token}")
     settle(page)
     name_input = page.get_by_role("textbox", name=i18n.t("collab.your_name", "de"))
     name_input.fill(name)
     name_input.press("Enter")
-    page.get_by_text(i18n.t("collab.history", "de")).first.wait_for()
+    page.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
+    settle(page)
 
 
 def enter_name(page: Any, name: str) -> None:
@@ -200,3 +202,61 @@ def test_the_partner_never_sees_the_vendors_private_values(
     vendor_npv = i18n.money(evaluate(plan).kpis["vendor"]["npv"], plan.currency, "de")
     assert vendor_npv not in shown
     assert i18n.t("collab.private", "de") in shown
+
+
+LINK_PAGES = ("dashboard", "assumptions", "analyses", "onboarding", "history", "export", "signoff")
+
+
+@pytest.mark.parametrize("role", ["partner_editor", "viewer"])
+def test_a_link_opens_every_page_in_german_and_english(
+    app_page: Any, app_server: dict[str, Any], plan_id: str, store: Store, role: str
+) -> None:
+    """The same pages as the workspace, reached from the sidebar, without an error and without
+    the vendor's private values, in both languages; no plans list and no invites."""
+    token = access.create_invite(store, plan_id, role).token
+    join(app_page, app_server["url"], plan_id, token, "Anna")
+    for language in ("de", "en"):
+        if language == "en":
+            app_page.get_by_label(i18n.t("ui.sidebar.language", "de")).click()
+            app_page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
+            settle(app_page)
+        nav = app_page.locator('[data-testid="stSidebarNav"]')
+        for owner_page in ("start", "share"):
+            assert not nav.get_by_text(i18n.t(f"ui.nav.{owner_page}", language)).count()
+        for page in LINK_PAGES:
+            nav.get_by_role("link", name=i18n.t(f"ui.nav.{page}", language)).click()
+            settle(app_page)
+            app_page.get_by_role("heading", level=1).first.wait_for()
+            assert not app_page.locator('[data-testid="stException"]').count(), (language, page)
+            shown = everything_on(app_page)
+            leaked = [secret for secret in SECRET_FORMS if secret in shown]
+            assert not leaked, (language, page, leaked)
+
+
+def test_the_partner_types_german_numbers_into_every_kind_of_field(
+    app_page: Any, app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    token = access.create_invite(store, plan_id, "partner_editor").token
+    join(app_page, app_server["url"], plan_id, token, "Anna")
+    typed = (  # (tab, field, typed as a German partner CFO types it, stored value)
+        ("revenue", "revenue.deal_size", "48.000,50", 48000.5),
+        ("revenue", "revenue.monthly_churn", "0,8", 0.008),  # percent
+        ("revenue", "revenue.deals_per_sales_fte_month", "1,5", 1.5),
+        ("general", "months", "48", 48),
+        ("general", "title", "Plan Nord 2027", "Plan Nord 2027"),
+        ("general", "start", "2027-03", "2027-03"),
+    )
+    for tab, path, text, _ in typed:
+        app_page.get_by_role("tab", name=i18n.t(f"ui.assumptions.{tab}", "de")).click()
+        commit_value(
+            app_page,
+            app_page.get_by_role("textbox", name=i18n.label(path, "de")),
+            text,
+            store,
+            plan_id,
+        )
+    plan = store.plan_at(plan_id).to_data()
+    for _, path, _, value in typed:
+        section, _, key = path.rpartition(".")
+        assert (plan[section] if section else plan)[key] == value, path
+    assert {r.author for r in store.log(plan_id)[1:]} == {"Anna"}

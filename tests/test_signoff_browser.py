@@ -73,12 +73,14 @@ def test_both_sides_sign_in_the_browser_and_the_downloads_verify(
 
         partner = partner_context.new_page()
         partner.set_default_timeout(60_000)
-        partner.goto(f"{url}/{link.query}")
+        partner.goto(f"{url}/assumptions{link.query}")
         settle(partner)
         partner.get_by_label(i18n.t("collab.your_name", "de")).fill("Anna Berger")
         partner.get_by_label(i18n.t("collab.your_name", "de")).press("Enter")
         settle(partner)
         partner.get_by_text(tx("read_only", version=frozen.version)).wait_for()
+        partner.get_by_role("link", name=i18n.t("ui.nav.signoff", "de")).click()  # the sidebar
+        settle(partner)
         _sign(partner, None, "CEO")  # the name field starts with her display name
         partner.get_by_text(tx("your_side_signed")).wait_for()
 

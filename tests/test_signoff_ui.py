@@ -176,12 +176,6 @@ def test_the_app_records_the_decision_and_the_dashboard_shows_it(
     assert "Beteiligt \\(Hersteller\\): Max Roth" in shown
 
 
-def _link_page() -> None:
-    from planner.ui import shared_plan
-
-    shared_plan.render()
-
-
 def test_the_join_link_page_is_read_only_while_frozen_and_lets_the_partner_sign(
     shared: tuple[Store, str],
 ) -> None:
@@ -189,11 +183,13 @@ def test_the_join_link_page_is_read_only_while_frozen_and_lets_the_partner_sign(
 
     store, plan_id = shared
     link = access.create_invite(store, plan_id, "partner_editor")
-    anna = AppTest.from_function(_link_page, default_timeout=60)
+    root = Path(__file__).resolve().parents[1]
+    anna = AppTest.from_file(str(root / "app.py"), default_timeout=60)
     anna.query_params["plan"] = plan_id
     anna.query_params["key"] = link.token
     anna.session_state[collab.NAME] = "Anna Berger"
     anna.run()
+    anna.switch_page("planner/ui/pages/assumptions.py").run()
     deal = "revenue.deal_size"
     assert not field(anna, deal).disabled
 
@@ -201,6 +197,7 @@ def test_the_join_link_page_is_read_only_while_frozen_and_lets_the_partner_sign(
     anna.run()
     assert field(anna, deal).disabled
     assert any("eingefroren: Die Annahmen sind schreibgeschützt" in i.value for i in anna.info)
+    anna.switch_page("planner/ui/pages/signoff.py").run()
     _sign(anna, "CEO")
     record = signoff.record(store, plan_id, 1)
     assert record is not None

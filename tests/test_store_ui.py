@@ -26,12 +26,6 @@ CHURN = "revenue.monthly_churn"
 MARGIN = 0.8537
 
 
-def _app() -> None:
-    from planner.ui import shared_plan
-
-    shared_plan.render()
-
-
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
@@ -53,11 +47,14 @@ def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[St
 
 
 def _session(plan_id: str, token: str, name: str) -> AppTest:
-    app = AppTest.from_function(_app, default_timeout=30)
+    """Someone who opened a join link and gave a name, on the assumptions page."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.query_params["plan"] = plan_id
     app.query_params["key"] = token
     app.run()
     app.text_input(key=collab.NAME_INPUT).input(name).run()
+    app.switch_page("planner/ui/pages/assumptions.py").run()
+    assert not app.exception, [e.message for e in app.exception]
     return app
 
 
@@ -106,7 +103,7 @@ def test_the_partner_page_shows_no_vendor_secret_and_a_viewer_cannot_edit(
 
 def test_a_wrong_token_sees_nothing_of_the_plan(shared: tuple[Store, str]) -> None:
     _, plan_id = shared
-    app = AppTest.from_function(_app, default_timeout=30)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.query_params["plan"] = plan_id
     app.query_params["key"] = "not-the-token"
     app.run()

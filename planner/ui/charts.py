@@ -92,7 +92,9 @@ def _money_y(title: str, **extra: Any) -> Any:
 def _cash_template(
     partner: str, vendor: str, x: str, y: str, payback: str, language: str
 ) -> dict[str, Any]:
-    colours = alt.Scale(domain=[partner, vendor], range=[PARTNER_COLOUR, VENDOR_COLOUR])
+    sides = ((partner, PARTNER_COLOUR), (vendor, VENDOR_COLOUR))
+    shown = [(name, colour) for name, colour in sides if name]  # no vendor line: not shared
+    colours = alt.Scale(domain=[n for n, _ in shown], range=[c for _, c in shown])
     legend = alt.Legend(title=None, orient="top", labelLimit=320)
     lines = (
         alt.Chart(alt.NamedData("cash"))
@@ -128,13 +130,18 @@ def cumulative_cash(
     titles: Mapping[str, str],
     language: str,
 ) -> dict[str, Any]:
-    """Both sides' cumulative cash (the J-curves), the payback month of each side marked.
+    """The sides' cumulative cash (the J-curves), the payback month of each side marked.
 
-    ``names`` maps ``partner``/``vendor`` to legend labels, ``paybacks`` to payback months
-    (None: none within the horizon), ``titles`` holds the ``x``, ``y`` and ``payback`` labels.
+    ``names`` maps ``partner`` and, when its economics are shown, ``vendor`` to legend labels;
+    ``paybacks`` maps them to payback months (None: none within the horizon), ``titles`` holds
+    the ``x``, ``y`` and ``payback`` labels.
     """
     dates = _dates(monthly)
-    columns = {"partner": "cumulative_cash", "vendor": "vendor_cumulative_cash"}
+    columns = {
+        side: column
+        for side, column in (("partner", "cumulative_cash"), ("vendor", "vendor_cumulative_cash"))
+        if side in names
+    }
     cash = pd.concat(
         [
             pd.DataFrame({"date": dates, "side": names[side], "value": monthly[column]})
@@ -146,12 +153,17 @@ def cumulative_cash(
         [
             {"date": dates.iloc[month - 1], "side": names[side], "value": 0.0}
             for side, month in paybacks.items()
-            if month
+            if month and side in names
         ],
         columns=["date", "side", "value"],
     )
     spec = _cash_template(
-        names["partner"], names["vendor"], titles["x"], titles["y"], titles["payback"], language
+        names["partner"],
+        names.get("vendor", ""),
+        titles["x"],
+        titles["y"],
+        titles["payback"],
+        language,
     )
     return _with_data(spec, cash=cash, marks=marks, zero=pd.DataFrame({"value": [0.0]}))
 

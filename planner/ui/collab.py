@@ -35,6 +35,9 @@ NAME_INPUT = "collab.name_input"
 """Widget key of the name input (shown until a name is set)."""
 SESSION_ID = "collab.session_id"
 """Random id of this browser session for the presence list (``str``)."""
+LINK = "collab.link"
+"""``(plan id, token)`` of the join link this session came by: it stays a link session for
+good, also when a page switch drops the address's query."""
 SNAPSHOT = "collab.snapshot"
 """The shared plan as last loaded (``Snapshot``): its field versions are the edits' bases."""
 CONFLICTS = "collab.conflicts"
@@ -85,12 +88,23 @@ def session_id() -> str:
     return value
 
 
+def link() -> tuple[str, str] | None:
+    """The join link (plan id, token) of this session: from the address, or kept from the
+    first run (a session that came by a link never becomes the vendor's workspace)."""
+    ss = st.session_state
+    plan, key = st.query_params.get("plan"), st.query_params.get("key")
+    if plan or key:
+        ss[LINK] = (str(plan or ""), str(key or ""))
+    found: tuple[str, str] | None = ss.get(LINK)
+    return found
+
+
 def join_from_link() -> Access | None:
-    """Resolve ``?plan=&key=`` of the URL on every run: a wrong or revoked link grants nothing,
+    """Resolve the session's join link on every run: a wrong or revoked link grants nothing,
     also to a session that was let in before the link was revoked."""
     ss = st.session_state
-    params = st.query_params
-    granted = access.resolve(store(), params.get("plan"), params.get("key"))
+    found = link()
+    granted = access.resolve(store(), *found) if found is not None else None
     if granted is None:
         for key in (ACCESS, SNAPSHOT, CONFLICTS):
             ss.pop(key, None)
@@ -131,11 +145,16 @@ def display_name() -> str:
     return value
 
 
-def keep_name_in_address() -> None:
-    """Put the name into the page address again (a page switch clears the address's query)."""
-    name = display_name()
-    if name and st.query_params.get("name") != name:
-        st.query_params["name"] = name
+def keep_in_address() -> None:
+    """Put the name and the join link into the page address again (a page switch clears the
+    address's query), so a reload keeps both."""
+    wanted = {"name": display_name()}
+    found = link()
+    if found is not None:
+        wanted.update(plan=found[0], key=found[1])
+    for param, value in wanted.items():
+        if value and st.query_params.get(param) != value:
+            st.query_params[param] = value
 
 
 def write_refusal(granted: Access | None) -> str | None:
@@ -312,9 +331,10 @@ def live(granted: Access) -> None:
     the link was revoked.
 
     The poll never writes and never touches an input: a rerun shows the new plan, and an input
-    being typed into keeps its text (:mod:`planner.ui.fields`). The version compared is the one this run shows (loaded at
-    its start): comparing with a version read later would miss an edit that landed while the
-    run was rendering, and the page would stay one version behind until the next edit.
+    being typed into keeps its text (:mod:`planner.ui.fields`). The version compared is the
+    one this run shows (loaded at its start): comparing with a version read later would miss
+    an edit that landed while the run was rendering, and the page would stay one version
+    behind until the next edit.
     """
     every = poll_seconds()
     heartbeat(granted)

@@ -346,10 +346,19 @@ TABLES: dict[str, tuple[Column, ...]] = {
 
 def table_frame(plan: Plan, path: str) -> pd.DataFrame:
     """A plan list as the editable table shows it (shares in percent)."""
+    return _frame(path, get_value(plan, path))
+
+
+def _frame(path: str, items: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     columns = TABLES[path]
-    items = get_value(plan, path)
-    rows = [{c.name: shown(c.kind, item.get(c.name, c.default)) for c in columns} for item in items]
+    rows = [
+        {c.name: _shown_cell(c, item.get(c.name, c.default)) for c in columns} for item in items
+    ]
     return pd.DataFrame(rows, columns=[c.name for c in columns])
+
+
+def _shown_cell(column: Column, value: Any) -> Any:
+    return None if value is None else shown(column.kind, value)
 
 
 def _cell(column: Column, value: Any) -> Any:
@@ -416,9 +425,16 @@ def _column_config(column: Column, plan: Plan) -> Any:
     )
 
 
-def table(path: str, plan: Plan, *, locked: bool = False) -> None:
-    """An editable table of a plan list; rows can be added and deleted."""
+def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool = False) -> None:
+    """An editable table of a plan list; rows can be added and deleted.
+
+    ``view``: the side's view of the plan; a list holding values hidden from the side shows
+    them empty and cannot be edited by it."""
     key = state.editor_key(path)
+    if view is not None and view.is_hidden(path):
+        st.caption(tr("field.private_cells"))
+        st.dataframe(_frame(path, view.get(path) or []), hide_index=True, width="stretch")
+        return
     frame = table_frame(plan, path)
     st.data_editor(
         frame,

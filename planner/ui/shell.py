@@ -1,5 +1,6 @@
-"""What every page of the vendor's workspace shares: the sign-in gate, navigation, the sidebar
-(plan, name, undo/redo, language, presenter mode, who is here), live updates and conflicts."""
+"""What every page shares: the sign-in gate (the vendor's login or owner key, or a join link and
+a name), navigation by role, the sidebar (plan, name, undo/redo, language, presenter mode, who
+is here), live updates and conflicts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from planner import access
 from planner.i18n import LANGUAGES
-from planner.ui import collab, session, state
+from planner.ui import collab, session, state, viewer
 from planner.ui.text import plain, problem_list, tr
 
 PAGE_DIR = Path(__file__).resolve().parent / "pages"
@@ -26,6 +27,8 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("signoff", ":material/verified:"),
 )
 DEFAULT_PAGE = "dashboard"
+OWNER_PAGES = frozenset({"start", "share"})
+"""Plans list, templates and invites: the vendor's workspace only."""
 OWNER_OK = "workspace.owner_ok"
 """The session gave the right ``PLANNER_OWNER_KEY`` (``bool``)."""
 OWNER_KEY_INPUT = "workspace.owner_key"
@@ -36,6 +39,12 @@ BASE_CSS = """
 [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; font-size: 1.2rem; }
 [data-testid="stMetric"] { padding: 0.35rem 0.5rem; }
 .block-container { padding-top: 2.2rem; }
+[data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p,
+[data-testid="stMetricValue"] div, [data-testid="stMetricValue"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; }
+.st-key-figure_strip { position: sticky; top: 3.2rem; z-index: 990;
+  background: var(--st-background-color, #ffffff); }
+.st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.3rem; }
 </style>
 """
 PRESENTER_CSS = """
@@ -107,11 +116,40 @@ def gate() -> bool:
     return False
 
 
+def came_by_link() -> bool:
+    """Whether this session came by a join link (then it stays on that link's plan)."""
+    return collab.link() is not None
+
+
+def link_gate() -> bool:
+    """Open the plan of the session's join link; True when it holds. A wrong or revoked link
+    shows a short notice and nothing of any plan."""
+    granted = collab.join_from_link()
+    if granted is None:
+        st.info(collab.tx("no_access"))
+        return False
+    session.attach(granted.plan_id)
+    state.init(workspace=False)
+    return True
+
+
+def named() -> bool:
+    """Whoever came by a link gives a name first (every change is recorded with it); True
+    once given."""
+    if collab.display_name():
+        return True
+    st.title(tr("app.title"))
+    collab.name_prompt()
+    return False
+
+
 # --- navigation and frame ----------------------------------------------------------------------
 
 
 def navigation() -> Any:
-    """The pages, titled in the UI language; the dashboard opens first."""
+    """The pages this session may use, titled in the UI language; the dashboard opens first."""
+    owner = viewer.current().is_owner
+    hidden = not owner and not collab.display_name()  # a link's page asks for the name first
     pages = [
         st.Page(
             page_path(name),
@@ -121,13 +159,14 @@ def navigation() -> Any:
             default=name == DEFAULT_PAGE,
         )
         for name, icon in PAGES
+        if owner or name not in OWNER_PAGES
     ]
-    return st.navigation(pages)
+    return st.navigation(pages, position="hidden" if hidden else "sidebar")
 
 
 def frame() -> None:
     """Sidebar, live updates, conflicts and style; runs before every page."""
-    collab.keep_name_in_address()
+    collab.keep_in_address()
     presenter = bool(st.session_state.get(state.PRESENTER))
     st.markdown(BASE_CSS + (PRESENTER_CSS if presenter else ""), unsafe_allow_html=True)
     notice = st.session_state.pop(state.NOTICE, None)
@@ -144,7 +183,7 @@ def frame() -> None:
                 tr(
                     "workspace.you",
                     name=plain(collab.display_name()),
-                    side=collab.tx(f"side.{session.SIDE}"),
+                    side=collab.tx(f"side.{viewer.current().side}"),
                 )
             )
         left, right = st.columns(2)
@@ -177,8 +216,8 @@ def frame() -> None:
         )
         st.toggle(tr("sidebar.presenter"), key=state.PRESENTER, help=tr("sidebar.presenter_help"))
         if granted is not None:
+            collab.live(granted)  # first: its heartbeat puts this person into the list below
             collab.presence_panel(granted)
-            collab.live(granted)
         if oidc_configured() and st.user.is_logged_in:
             st.button(tr("workspace.logout"), key="workspace.logout", on_click=st.logout)
     # Always one container, empty or not: elements below it (a page's tabs) keep their place,

@@ -41,7 +41,7 @@ def figure(name: str, value: float | None, plan: Plan) -> str:
     """A key figure as shown on the dashboard: money, percent or a plan month."""
     language = state.language()
     if value is None:
-        return i18n.MISSING
+        return tr("figure.never", months=plan.months) if name in MONTH_FIGURES else i18n.MISSING
     if name in MONTH_FIGURES:
         if value == 0:
             return tr("figure.month_zero")

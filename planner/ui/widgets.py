@@ -11,7 +11,7 @@ import streamlit as st
 from planner import i18n
 from planner.model import MONTH_FIGURES, Outcome
 from planner.plan import Plan
-from planner.ui import charts, session, state
+from planner.ui import charts, session, state, viewer
 from planner.ui.text import figure, figure_delta, label, month_of, plain, term, tr
 
 Side = Literal["partner", "vendor"]
@@ -68,9 +68,16 @@ def parties(plan: Plan) -> None:
 
 
 def verdict(result: Outcome) -> None:
-    """Whether the plan pays off for both sides, in plain words."""
+    """Whether the plan pays off for both sides, in plain words (for a side that may not see
+    the vendor's economics: whether it pays off for the partner)."""
     partner = (result.kpis["partner"]["npv"] or 0) > 0
     vendor = (result.kpis["vendor"]["npv"] or 0) > 0
+    if not viewer.current().sees_vendor_economics(result.plan):
+        if partner:
+            st.success(term("verdict.partner_pays_off"), icon=":material/trending_up:")
+        else:
+            st.error(term("verdict.partner_does_not"), icon=":material/error:")
+        return
     if result.mutual:
         st.success(term("verdict.mutual"), icon=":material/handshake:")
     elif partner:
@@ -82,11 +89,13 @@ def verdict(result: Outcome) -> None:
 
 
 def figures(side: Side, result: Outcome, before: Outcome | None) -> None:
-    """A side's key figures as metrics, with the change since the last edit."""
+    """A side's key figures as metrics, with the change since the last edit; only those the
+    session's side may see (the vendor's revenue alone unless it shares its economics)."""
     plan = result.plan
+    visible = viewer.current().figures(plan, result.kpis)[side]
     values = result.kpis[side]
     previous = before.kpis[side] if before is not None else {}
-    names = SHOWN_FIGURES[side]
+    names = [name for name in SHOWN_FIGURES[side] if name in visible]
     per_row = 2 if st.session_state.get(state.PRESENTER) else 3
     for row in range(0, len(names), per_row):
         for column, name in zip(st.columns(per_row), names[row : row + per_row], strict=False):
@@ -98,6 +107,59 @@ def figures(side: Side, result: Outcome, before: Outcome | None) -> None:
                 help=_figure_help(name, values[name]),
                 border=True,
             )
+
+
+STRIP_FIGURES: dict[str, tuple[str, ...]] = {
+    "partner": ("npv", "irr", "payback_month", "peak_funding"),
+    "vendor": ("npv", "irr", "revenue"),
+}
+"""The key figures that stay in view while the assumptions are edited."""
+
+
+def figure_strip(result: Outcome, before: Outcome | None) -> None:
+    """Both sides' key figures, the verdict and what the last edit changed (the arrows), in a
+    compact strip that stays at the top of the page while the assumptions are edited."""
+    plan = result.plan
+    visible = viewer.current().figures(plan, result.kpis)
+    shown = {side: [n for n in STRIP_FIGURES[side] if n in visible[side]] for side in STRIP_FIGURES}
+    with st.container(key="figure_strip", border=True):
+        st.markdown(verdict_line(result))
+        sides = [side for side in ("partner", "vendor") if shown.get(side)]
+        for area, side in zip(st.columns([len(shown[s]) for s in sides]), sides, strict=True):
+            previous = before.kpis[side] if before is not None else {}
+            party = plan.partner.name if side == "partner" else plan.vendor.name
+            area.caption(tr(f"side.{side}", name=plain(party)))
+            for column, name in zip(area.columns(len(shown[side])), shown[side], strict=True):
+                value = result.kpis[side][name]
+                column.metric(
+                    tr(f"short.{name}"),
+                    figure(name, value, plan),
+                    delta=figure_delta(name, value, previous.get(name), plan),
+                    delta_color="inverse" if name in LOWER_IS_BETTER else "normal",
+                    help=_figure_help(name, value),
+                )
+
+
+def verdict_line(result: Outcome) -> str:
+    """The verdict as one line of markdown with its icon (see :func:`verdict`)."""
+    partner = (result.kpis["partner"]["npv"] or 0) > 0
+    vendor = (result.kpis["vendor"]["npv"] or 0) > 0
+    if not viewer.current().sees_vendor_economics(result.plan):
+        key = "verdict.partner_pays_off" if partner else "verdict.partner_does_not"
+        good = partner
+    elif result.mutual:
+        key, good = "verdict.mutual", True
+    else:
+        key = (
+            "verdict.partner_only"
+            if partner
+            else "verdict.vendor_only"
+            if vendor
+            else "verdict.neither"
+        )
+        good = False
+    icon = ":green[:material/check_circle:]" if good else ":orange[:material/warning:]"
+    return f"{icon} **{term(key)}**"
 
 
 def _figure_help(name: str, value: float | None) -> str:
@@ -114,12 +176,14 @@ def _titles(plan: Plan, y: str) -> dict[str, str]:
 def cash_chart(result: Outcome) -> None:
     """Cumulative cash of both sides, payback marked."""
     plan = result.plan
+    sides = ("partner", "vendor") if viewer.current().sees_vendor_economics(plan) else ("partner",)
+    names = {"partner": plan.partner.name, "vendor": plan.vendor.name}
     chart = session.memo(
-        "chart:cash",
+        f"chart:cash:{len(sides)}",
         lambda: charts.cumulative_cash(
             result.monthly,
-            names={"partner": plan.partner.name, "vendor": plan.vendor.name},
-            paybacks={side: result.kpis[side]["payback_month"] for side in ("partner", "vendor")},
+            names={side: names[side] for side in sides},
+            paybacks={side: result.kpis[side]["payback_month"] for side in sides},
             titles=_titles(plan, tr("chart.amount", currency=plan.currency)),
             language=state.language(),
         ),

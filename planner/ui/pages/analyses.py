@@ -1,6 +1,8 @@
 """Scenarios and analyses: comparison, tornado, goal seek and Monte Carlo over the plan in force.
 
-Every number comes from :mod:`planner.analysis`; this page only chooses, formats and shows.
+Every number comes from :mod:`planner.analysis`; this page only chooses, formats and shows,
+as the session's side may see it: drivers, figures, scenario values and uncertainty ranges
+private to another side are left out or masked, and a viewer changes nothing.
 Every change to the plan (scenarios, a goal-seek answer, uncertainty ranges) goes through
 :func:`planner.ui.session.change` or :func:`~planner.ui.session.commit`: validated, saved,
 undoable.
@@ -18,13 +20,23 @@ from planner.analysis.drivers import drivers
 from planner.analysis.figures import NUMERIC_FIGURES, is_month_figure
 from planner.model import MONTH_FIGURES, evaluate_many
 from planner.plan import Plan, PlanError, get_value, with_values
-from planner.ui import charts, fields, session, state, widgets
+from planner.privacy import VENDOR_ECONOMICS_FIGURES
+from planner.ui import charts, fields, session, state, viewer, widgets
 from planner.ui.text import figure, label, plain, problem_list, tr
 
 ss = st.session_state
 plan = state.plan_in_force()
 language = state.language()
 revision = ss[state.REVISION]
+who = viewer.current()
+view = who.view(plan)
+# Figures of the vendor's economics (and the verdict built on them) only for a side that sees them
+HIDDEN_FIGURES = (
+    frozenset()
+    if who.sees_vendor_economics(plan)
+    else frozenset({"mutual", *(f"vendor.{f}" for f in VENDOR_ECONOMICS_FIGURES)})
+)
+SHOWN_FIGURES = [f for f in NUMERIC_FIGURES if f not in HIDDEN_FIGURES]
 
 PERCENT_FIGURES = frozenset({"irr", "roi"})
 OPS = (">=", "<=")
@@ -185,6 +197,8 @@ def comparison_table() -> pd.DataFrame:
     rows = []
     for row in result.rows():
         name = row["figure"]
+        if name in HIDDEN_FIGURES:
+            continue
         if name == "mutual":
             cells = [label(name), yes if row["base"] else no]
         else:
@@ -233,6 +247,9 @@ def scenario_changes(name: str) -> str:
     chosen = next(s for s in plan.scenarios if s.name == name)
     lines = []
     for path, value in chosen.set.items():
+        if view.is_hidden(path):
+            lines.append(f"{driver_label_safe(path)}: {tr('field.private')}")
+            continue
         try:
             shown = driver_value(path, float(value))
             title = driver_label(path)
@@ -251,7 +268,7 @@ def scenario_section() -> None:
         text_table(table, "analyses.compare_table", left=(tr("analyses.figure"),))
         side = st.segmented_control(
             tr("analyses.curve_side"),
-            ("partner", "vendor"),
+            ("partner", "vendor") if who.sees_vendor_economics(plan) else ("partner",),
             default="partner",
             format_func=label,
             key=SCENARIO_SIDE,
@@ -266,8 +283,9 @@ def scenario_section() -> None:
             for scenario in plan.scenarios:
                 st.markdown(f"**{plain(scenario.name)}**")
                 st.markdown(scenario_changes(scenario.name) or i18n.MISSING)
-    st.subheader(tr("analyses.manage_title"))
-    manage_scenarios()
+    if who.can_edit:
+        st.subheader(tr("analyses.manage_title"))
+        manage_scenarios()
 
 
 def _from_edits(origin: Plan, name: str) -> Plan:
@@ -399,7 +417,9 @@ def manage_scenarios() -> None:
 
 def driver_paths() -> list[str]:
     """The plan's numeric drivers, in plan order (computed once per plan revision)."""
-    return session.memo("analyses:drivers", lambda: [d.path for d in drivers(plan)])
+    return session.memo(
+        "analyses:drivers", lambda: who.paths(plan, [d.path for d in drivers(plan)])
+    )
 
 
 def driver_label_safe(path: str) -> str:
@@ -461,8 +481,8 @@ def tornado_section() -> None:
     left, right = st.columns([3, 1])
     name = left.selectbox(
         tr("analyses.figure"),
-        NUMERIC_FIGURES,
-        index=NUMERIC_FIGURES.index(sensitivity.DEFAULT_FIGURE),
+        SHOWN_FIGURES,
+        index=SHOWN_FIGURES.index(sensitivity.DEFAULT_FIGURE),
         format_func=figure_label,
         key=TORNADO_FIGURE,
     )
@@ -561,8 +581,8 @@ def goal_section() -> None:
     )
     name = middle.selectbox(
         tr("analyses.figure"),
-        NUMERIC_FIGURES,
-        index=NUMERIC_FIGURES.index("partner.npv"),
+        SHOWN_FIGURES,
+        index=SHOWN_FIGURES.index("partner.npv"),
         format_func=figure_label,
         key=GOAL_FIGURE,
     )
@@ -602,6 +622,8 @@ def ranges_frame() -> pd.DataFrame:
     """The plan's uncertainty ranges in display units (shares in percent)."""
     rows = []
     for entry in plan.uncertainty or []:
+        if view.is_hidden(entry.path):
+            continue  # another side's range of its private value: neither shown nor lost
         kind = driver_kind(entry.path)
         rows.append(
             {
@@ -621,8 +643,13 @@ def ranges_frame() -> pd.DataFrame:
 
 
 def ranges_from(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The edited table as the plan's ``uncertainty`` list (shares back to fractions)."""
-    items = []
+    """The edited table as the plan's ``uncertainty`` list (shares back to fractions); the
+    ranges of values hidden from this side stay as they are."""
+    items = [
+        entry.model_dump(mode="json", exclude_none=True)
+        for entry in plan.uncertainty or []
+        if view.is_hidden(entry.path)
+    ]
     for record in frame.to_dict(orient="records"):
         path = record.get("path")
         if not path or (isinstance(path, float) and pd.isna(path)):
@@ -693,6 +720,8 @@ def percentile_table(result: montecarlo.MonteCarlo) -> pd.DataFrame:
         body[f"P{q}"] = []
     body[tr("analyses.defined")] = []
     for name, values in result.percentiles.items():
+        if name in HIDDEN_FIGURES:
+            continue
         body[tr("analyses.figure")].append(figure_label(name))
         for q in montecarlo.PERCENTILES:
             body[f"P{q}"].append(figure_text(name, values[f"p{q}"]))
@@ -766,12 +795,13 @@ def monte_carlo_section() -> None:
         help=tr("analyses.p_payback_help", months=plan.months),
         border=True,
     )
-    mutual.metric(
-        tr("analyses.p_mutual"),
-        i18n.percent(result.probability_mutual, language),
-        help=tr("analyses.p_mutual_help"),
-        border=True,
-    )
+    if "mutual" not in HIDDEN_FIGURES:
+        mutual.metric(
+            tr("analyses.p_mutual"),
+            i18n.percent(result.probability_mutual, language),
+            help=tr("analyses.p_mutual_help"),
+            border=True,
+        )
     text_table(percentile_table(result), "analyses.mc_table", left=(tr("analyses.figure"),))
     chart = histogram_chart(result)
     if chart is not None:

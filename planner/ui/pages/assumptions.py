@@ -1,15 +1,32 @@
-"""Assumptions, grouped as the meeting thinks: investments, team, revenue, vendor, general."""
+"""Assumptions, grouped as the meeting thinks: investments, team, revenue, vendor, general.
+
+Every side sees the same inputs: values private to another side show as private, and a
+viewer's link, or a plan frozen for sign-off, shows them read-only."""
 
 import streamlit as st
 
-from planner.ui import fields
+from planner.ui import fields, signoff_panel, viewer, widgets
+from planner.ui.collab import current_access
+from planner.ui.session import outcome, previous_outcome
 from planner.ui.state import plan_in_force
 from planner.ui.text import tr
 
 plan = plan_in_force()
+who = viewer.current()
+view = who.view(plan)
+granted = current_access()
 
 st.title(tr("assumptions.title"))
 st.caption(tr("assumptions.caption"))
+widgets.figure_strip(outcome(), previous_outcome())
+frozen = granted is not None and signoff_panel.frozen_notice(granted)
+locked = not who.can_edit or frozen
+
+
+def field(path: str) -> None:
+    fields.field(path, plan, view=view, locked=locked)
+
+
 investments, team, revenue, vendor, general = st.tabs(
     [
         tr("assumptions.investments"),
@@ -22,49 +39,49 @@ investments, team, revenue, vendor, general = st.tabs(
 
 with investments:
     st.caption(tr("assumptions.investments_caption"))
-    fields.table("investments", plan)
+    fields.table("investments", plan, view=view, locked=locked)
 
 with team:
     st.caption(tr("assumptions.team_caption"))
-    fields.table("resources", plan)
+    fields.table("resources", plan, view=view, locked=locked)
 
 with revenue:
     left, right = st.columns(2, gap="large")
     with left:
-        fields.field("revenue.deals_per_sales_fte_month", plan)
-        fields.field("revenue.deal_size", plan)
-        fields.field("revenue.subscription", plan)
-        fields.field("revenue.monthly_churn", plan)
-        fields.field("revenue.annual_price_uplift", plan)
+        field("revenue.deals_per_sales_fte_month")
+        field("revenue.deal_size")
+        field("revenue.subscription")
+        field("revenue.monthly_churn")
+        field("revenue.annual_price_uplift")
     with right:
-        fields.field("revenue.partner_margin", plan)
-        fields.field("revenue.services_per_deal", plan)
-        fields.field("revenue.delivery_capacity_per_fte_month", plan)
-        fields.field("revenue.managed_fee_per_customer_month", plan)
+        field("revenue.partner_margin")
+        field("revenue.services_per_deal")
+        field("revenue.delivery_capacity_per_fte_month")
+        field("revenue.managed_fee_per_customer_month")
 
 with vendor:
     left, right = st.columns(2, gap="large")
     with left:
-        fields.field("vendor_programme.mdf_rate", plan)
-        fields.field("vendor_programme.gross_margin", plan)
+        field("vendor_programme.mdf_rate")
+        field("vendor_programme.gross_margin")
     with right:
-        fields.field("vendor_programme.partner_manager_fte", plan)
-        fields.field("vendor_programme.partner_manager_annual_cost", plan)
+        field("vendor_programme.partner_manager_fte")
+        field("vendor_programme.partner_manager_annual_cost")
     st.markdown(f"**{tr('assumptions.rebate_tiers')}**")
     st.caption(tr("assumptions.rebate_caption"))
-    fields.table("vendor_programme.rebate_tiers", plan)
+    fields.table("vendor_programme.rebate_tiers", plan, view=view, locked=locked)
 
 with general:
     left, right = st.columns(2, gap="large")
     with left:
-        fields.field("title", plan)
-        fields.field("partner.name", plan)
-        fields.field("vendor.name", plan)
-        fields.field("partner.kind", plan)
-        fields.field("language", plan)
+        field("title")
+        field("partner.name")
+        field("vendor.name")
+        field("partner.kind")
+        field("language")
     with right:
-        fields.field("start", plan)
-        fields.field("months", plan)
-        fields.field("discount_rate", plan)
-        fields.field("currency", plan)
-        fields.field("opex_per_month", plan)
+        field("start")
+        field("months")
+        field("discount_rate")
+        field("currency")
+        field("opex_per_month")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner.ui import signoff_panel, widgets
+from planner.ui import signoff_panel, viewer, widgets
 from planner.ui.session import outcome, previous_outcome
 from planner.ui.state import plan_in_force
 from planner.ui.text import plain, tr
@@ -37,8 +37,11 @@ with team:
     widgets.team_chart(result)
 
 st.subheader(tr("dashboard.pnl_title"))
-partner_pnl, vendor_pnl = st.tabs([tr("pnl.partner"), tr("pnl.vendor")])
-with partner_pnl:
+if viewer.current().sees_vendor_economics(plan):
+    partner_pnl, vendor_pnl = st.tabs([tr("pnl.partner"), tr("pnl.vendor")])
+    with partner_pnl:
+        widgets.pnl("partner", result)
+    with vendor_pnl:
+        widgets.pnl("vendor", result)
+else:
     widgets.pnl("partner", result)
-with vendor_pnl:
-    widgets.pnl("vendor", result)

@@ -4,13 +4,17 @@ import importlib
 
 import streamlit as st
 
-from planner.ui import state, widgets
+from planner.ui import state, viewer, widgets
 from planner.ui.text import tr
 
 plan = state.plan_in_force()
 ss = st.session_state
 st.title(tr("export.title"))
 st.caption(tr("export.caption"))
+who = viewer.current()
+if who.view(plan).hidden or not who.sees_vendor_economics(plan):
+    st.info(tr("export.masked_only"), icon=":material/lock:")
+    st.stop()
 
 try:
     pdf = importlib.import_module("planner.export.pdf")

@@ -16,13 +16,17 @@ from planner import i18n
 from planner.analysis import AnalysisError, actuals
 from planner.analysis.scenarios import Comparison
 from planner.model import MONTH_FIGURES, month_dates
-from planner.plan import VALUE_COLUMNS
-from planner.ui import charts, fields, session, state, widgets
+from planner.plan import VALUE_COLUMNS as ALL_COLUMNS
+from planner.privacy import visible_columns
+from planner.ui import charts, fields, session, state, viewer, widgets
 from planner.ui.text import figure, label, month_of, plain, tr
 
 ss = st.session_state
 plan = state.plan_in_force()
 language = state.language()
+who = viewer.current()
+# the columns and figures this side may see (the vendor's economics only when shared)
+VALUE_COLUMNS = tuple(c for c in ALL_COLUMNS if c in visible_columns(plan, who.side))
 
 DEFAULT_COLUMNS = ("revenue", "new_deals", "customers", "staff_cost", "cash_flow")
 # Comments, not docstrings, below: a bare string in a page script would be shown on the page.
@@ -126,7 +130,7 @@ def entry_table(columns: list[str]) -> None:
             placeholder="",
             width="stretch",
             height=widgets.ROW_HEIGHT * (EDITOR_ROWS + 1) + 3,
-            disabled=["month", "date"],
+            disabled=["month", "date"] if who.can_edit else True,
             column_config={
                 "month": st.column_config.NumberColumn(tr("onboarding.plan_month"), format="%d"),
                 "date": st.column_config.TextColumn(label("month")),
@@ -147,11 +151,15 @@ def entry_table(columns: list[str]) -> None:
         )
         save, clear = st.columns([1, 1])
         saved = save.form_submit_button(
-            tr("onboarding.save"), type="primary", width="stretch", key="onboarding.save"
+            tr("onboarding.save"),
+            type="primary",
+            width="stretch",
+            key="onboarding.save",
+            disabled=not who.can_edit,
         )
         cleared = clear.form_submit_button(
             tr("onboarding.clear"),
-            disabled=not plan.actuals,
+            disabled=not plan.actuals or not who.can_edit,
             width="stretch",
             key="onboarding.clear",
         )
@@ -260,8 +268,11 @@ def forecast_table(result: actuals.Variance) -> pd.DataFrame:
     change = Comparison(result.plan_figures, {"reforecast": result.reforecast.kpis})
     difference = change.difference("reforecast")
     names, planned, forecast, moved = [], [], [], []
+    visible = who.figures(plan, result.plan_figures)
     for name in FORECAST_FIGURES:
         side, _, short = name.partition(".")
+        if short not in visible.get(side, {}):
+            continue
         names.append(f"{label(side)} · {label(short)}")
         planned.append(figure(short, result.plan_figures[side][short], plan))
         forecast.append(figure(short, result.reforecast.kpis[side][short], plan))
@@ -375,5 +386,8 @@ with enter:
         entry_table(list(chosen))
 with upload:
     st.subheader(tr("onboarding.upload_title"))
-    upload_section()
+    if who.can_edit:
+        upload_section()
+    else:
+        st.caption(tr("onboarding.read_only"))
 variance_section()
