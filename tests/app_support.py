@@ -92,8 +92,15 @@ def decision(app: AppTest, path: str, keep_mine: bool) -> Any:
 def click_again(app: AppTest, button: Any) -> AppTest:
     """The browser sends a click on ``button`` from a page it showed before the last run (a
     double click): the current page's widget states plus that button's trigger, one run."""
+    return send_stale(app, [button.set_value(True)])
+
+
+def send_stale(app: AppTest, widgets: list[Any]) -> AppTest:
+    """The browser sends ``widgets`` (of a page it showed before, with the values they hold)
+    along with the current page's widget states, in one run."""
     states = app._tree.get_widget_states()  # what the browser holds now
-    stale = states.widgets.add()
-    stale.id = button.id
-    stale.trigger_value = True
+    stale = {w.id: w._widget_state for w in widgets}
+    kept = [s for s in states.widgets if s.id not in stale]
+    del states.widgets[:]
+    states.widgets.extend([*kept, *stale.values()])
     return app._run(states)

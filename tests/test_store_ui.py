@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from planner import access
 from planner.store import Store
 from planner.ui import collab, session, state
-from tests.app_support import click_again, decision, field, type_into
+from tests.app_support import click_again, decision, field, send_stale, type_into
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -350,7 +350,8 @@ REMOTE_EDITS: dict[str, Any] = {
 
 
 def _inputs_of(app: AppTest) -> list[tuple[Any, Any]]:
-    """The plan inputs of the page as shown now, with their values."""
+    """The plan inputs of the page as shown now, with their values (typed values have no
+    state to re-send: they send a commit only when a person leaves them)."""
     found = [*app.text_input, *app.toggle, *app.selectbox]
     return [(w, w.value) for w in found if (w.key or "").startswith(state.FIELD_PREFIX)]
 
@@ -387,9 +388,7 @@ def test_polls_reruns_remote_edits_and_stale_inputs_write_nothing(
             assert workspace.apply_edit(plan_id, path, value, base, "Remo", "vendor").ok
         elif step == "stale":
             page = rng.choice(old)  # the browser re-sends an old page's inputs as they were
-            for widget, value in page:
-                widget.set_value(value)
-            page[0][0].run()
+            send_stale(app, [widget.set_value(value) for widget, value in page])
         elif step == "language":
             app.selectbox(key=state.LANGUAGE).set_value(rng.choice(["de", "en"])).run()
         elif step == "page":

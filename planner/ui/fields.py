@@ -175,7 +175,7 @@ def parse_entry(spec: Field, raw: Any) -> Any:
         return stored(spec.kind, text)
     language = state.language()
     try:
-        number = i18n.parse_number(text, language, example=_example(spec))
+        number = i18n.parse_number(text, language, example=_example(spec.kind))
     except i18n.NumberTextError as error:
         raise EntryError(
             tr("field.not_number", field=name, text=text, example=error.example)
@@ -198,8 +198,11 @@ def parse_entry(spec: Field, raw: Any) -> Any:
     return stored(spec.kind, number)
 
 
-def _example(spec: Field) -> float:
-    return {"money": 48000.5, "percent": 12.5, "count": 1.5, "integer": 36}.get(spec.kind, 1.5)
+def _example(kind: str) -> float:
+    """The number an error message shows as the accepted form, written in the UI language."""
+    return {"money": 48000.5, "percent": 12.5, "count": 1.5, "integer": 36, "month": 36}.get(
+        kind, 1.5
+    )
 
 
 def _on_field(path: str, key: str, version: int, showed: Any) -> None:
@@ -414,19 +417,21 @@ def _column_config(column: Column, plan: Plan) -> Any:
             required=True,
         )
     high = plan.months if column.kind == "month" else column.high
-    fmt = {"money": "localized", "percent": "%.1f", "count": "%.1f"}.get(column.kind, "%d")
+    if column.kind == "money":
+        title += f" ({plan.currency})"
     return cc.NumberColumn(
         title,
         min_value=column.low,
         max_value=high,
         step=column.step,
-        format=fmt,
+        format="localized",  # as the person's browser writes numbers: 12,5 in German
         help=tr(f"column.{column.kind}", currency=plan.currency, months=plan.months),
     )
 
 
 def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool = False) -> None:
-    """An editable table of a plan list; rows can be added and deleted.
+    """An editable table of a plan list: its rows are edited and deleted in place, a new row
+    is added whole through the form below it (:func:`add_form`).
 
     ``view``: the side's view of the plan; a list holding values hidden from the side shows
     them empty and cannot be edited by it."""
@@ -439,7 +444,7 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
     st.data_editor(
         frame,
         key=key,
-        num_rows="fixed" if locked else "dynamic",
+        num_rows="fixed" if locked else "delete",
         hide_index=True,
         width="stretch",
         column_config={c.name: _column_config(c, plan) for c in TABLES[path]},
@@ -451,6 +456,108 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
     if state.errors().get(error_key):
         problems(error_key)
         st.button(tr("discard"), key=f"discard:{path}", on_click=_discard, args=(error_key,))
+    if not locked:
+        add_form(path, plan)
+
+
+ADDED = "table.added"
+"""List path -> how many rows this session added through its form (part of the form's key:
+a new, empty form after each row added)."""
+
+
+def add_form(path: str, plan: Plan) -> None:
+    """A form with every column of a new row; the row is added as one change when all its
+    values are valid, and nothing is written (and nothing typed is lost) when one is not."""
+    added: dict[str, int] = st.session_state.setdefault(ADDED, {})
+    key = f"add:{path}:{added.get(path, 0)}"
+    columns = TABLES[path]
+    with st.expander(tr(f"table.add.{path}")), st.form(key, border=False):
+        cells = st.columns(len(columns))
+        for cell, column in zip(cells, columns, strict=True):
+            title = _column_config(column, plan)["label"]
+            if column.kind == "choice":
+                prefix = "category" if column.name == "category" else "function"
+                names = {o: term(f"{prefix}.{o}") for o in column.choices}
+                cell.selectbox(
+                    title,
+                    list(column.choices),
+                    index=column.choices.index(column.default),
+                    format_func=names.__getitem__,
+                    key=f"{key}:{column.name}",
+                )
+            else:
+                blank = column.kind in ("text", "money")  # a name and an amount are typed
+                default = "" if blank else _default_text(column)
+                cell.text_input(title, default, max_chars=200, key=f"{key}:{column.name}")
+        st.form_submit_button(
+            tr("table.add_button"), on_click=_add_row, args=(path, key, session.field_version(path))
+        )
+    problems(f"{state.EDITOR_PREFIX}{path}:add")
+
+
+def _default_text(column: Column) -> str:
+    value = shown(column.kind, column.default)
+    return i18n.editable_number(float(value), state.language())
+
+
+def _add_row(path: str, key: str, version: int) -> None:
+    """Check every value of the new row; add it as one change, or say what is wrong."""
+    error_key = f"{state.EDITOR_PREFIX}{path}:add"
+    row: dict[str, Any] = {}
+    refused: list[str] = []
+    plan = state.plan_in_force()
+    for column in TABLES[path]:
+        raw = st.session_state.get(f"{key}:{column.name}")
+        try:
+            row[column.name] = _row_value(column, raw, plan)
+        except EntryError as refusal:
+            refused.append(str(refusal))
+    if refused:
+        state.errors()[error_key] = refused
+        return
+    state.errors().pop(error_key, None)
+    items = [dict(item) for item in get_value(plan, path)] + [row]
+    if session.change({path: items}, error_key, bases={path: version}):
+        added: dict[str, int] = st.session_state.setdefault(ADDED, {})
+        added[path] = added.get(path, 0) + 1
+
+
+def _row_value(column: Column, raw: Any, plan: Plan) -> Any:
+    """One value of a new row as the plan holds it; raises :class:`EntryError` naming the
+    column and the accepted form or range."""
+    if column.kind == "choice":
+        return raw
+    name = label(column.name)
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        raise EntryError(tr("field.required", field=name))
+    if column.kind == "text":
+        return text
+    language = state.language()
+    try:
+        number = i18n.parse_number(text, language, example=_example(column.kind))
+    except i18n.NumberTextError as error:
+        raise EntryError(
+            tr("field.not_number", field=name, text=text, example=error.example)
+        ) from None
+    high = plan.months if column.kind == "month" else column.high
+    low = 1 if column.kind == "month" else column.low
+    if column.kind in ("month", "integer") and not number.is_integer():
+        raise EntryError(tr("field.not_whole", field=name, text=text))
+    if not low <= number <= high:
+        raise EntryError(
+            tr(
+                "field.out_of_range",
+                field=name,
+                text=text,
+                low=i18n.editable_number(low, language),
+                high=i18n.editable_number(high, language),
+                unit=" %" if column.kind == "percent" else "",
+            )
+        )
+    if column.kind in ("month", "integer"):
+        return int(number)
+    return stored(column.kind, number)
 
 
 def _discard(error_key: str) -> None:

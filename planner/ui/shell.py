@@ -40,7 +40,8 @@ BASE_CSS = """
 [data-testid="stMetric"] { padding: 0.35rem 0.5rem; }
 .block-container { padding-top: 2.2rem; }
 [data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p,
-[data-testid="stMetricValue"] div, [data-testid="stMetricValue"] p {
+[data-testid="stMetricValue"] div, [data-testid="stMetricValue"] p,
+[data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p {
   white-space: normal; overflow: visible; text-overflow: clip; }
 .st-key-figure_strip { position: sticky; top: 3.2rem; z-index: 990;
   background: var(--st-background-color, #ffffff); }

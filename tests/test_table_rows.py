@@ -1,0 +1,75 @@
+"""Adding a hire or an investment is one action (AppTest): a form with every column, checked
+together, stored as one attributed change; a refused row writes nothing and keeps what was
+typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from planner.store import Store
+from planner.ui import collab, session
+
+ROOT = Path(__file__).resolve().parents[1]
+HIRE = "add:resources:0"
+
+
+def _workspace() -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state[collab.NAME] = "Vera"
+    app.switch_page("planner/ui/pages/assumptions.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def _type_hire(app: AppTest, values: dict[str, str]) -> None:
+    for name, text in values.items():
+        app.text_input(key=f"{HIRE}:{name}").input(text)
+    app.selectbox(key=f"{HIRE}:function").set_value("presales")
+    next(b for b in app.button if b.label == "Hinzufügen" and "resources" in b.id).click().run()
+
+
+def test_a_hire_typed_in_german_is_added_as_one_change(workspace: Store) -> None:
+    app = _workspace()
+    plan_id = app.session_state[session.PLAN_ID]
+    before = list(workspace.plan_at(plan_id).resources)
+    _type_hire(
+        app,
+        {
+            "role": "Presales Engineer",
+            "fte": "0,5",
+            "start_month": "4",
+            "annual_cost": "95.000",
+            "ramp_months": "2",
+        },
+    )
+    assert not app.exception, [e.message for e in app.exception]
+    after = workspace.plan_at(plan_id).resources
+    assert after[: len(before)] == before
+    new = after[-1]
+    # typed: 0,5 FTE from month 4 at 95.000 a year, 2 months' ramp (German number forms)
+    assert (new.role, new.function, new.fte, new.start_month, new.annual_cost, new.ramp_months) == (
+        "Presales Engineer",
+        "presales",
+        0.5,
+        4,
+        95000.0,
+        2,
+    )
+    (change,) = workspace.log(plan_id)[1:]
+    assert (change.author, change.path) == ("Vera", "resources")
+    assert app.text_input(key="add:resources:1:role").value == ""  # a fresh form for the next
+
+
+def test_a_half_typed_hire_is_refused_whole_and_nothing_typed_is_lost(workspace: Store) -> None:
+    app = _workspace()
+    plan_id = app.session_state[session.PLAN_ID]
+    _type_hire(app, {"role": "Delivery Lead", "fte": "zwei", "start_month": "99"})
+    assert workspace.log(plan_id)[1:] == []
+    shown = "\n".join(e.value for e in app.error)
+    assert "FTE\\: „zwei“ ist keine Zahl" in shown
+    assert "99" in shown  # the start month's range is named
+    assert "Vollkosten p\\. a\\. je FTE\\: bitte einen Wert eingeben" in shown  # left empty
+    assert app.text_input(key=f"{HIRE}:role").value == "Delivery Lead"
+    assert app.text_input(key=f"{HIRE}:fte").value == "zwei"
