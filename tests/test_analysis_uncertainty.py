@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 
 from planner import model
 from planner.analysis import AnalysisError, actuals, montecarlo
@@ -32,6 +33,13 @@ def _uncertain(ranges: list[dict[str, Any]]) -> Any:
     data = load(EXAMPLE).to_data()
     data["uncertainty"] = ranges
     return validate(data)
+
+
+def _without_ranges() -> dict[str, Any]:
+    """The example's data without its ``uncertainty`` list."""
+    data = load(EXAMPLE).to_data()
+    del data["uncertainty"]
+    return data
 
 
 # --- Monte Carlo -------------------------------------------------------------------------
@@ -84,7 +92,7 @@ def test_draw_count_and_missing_ranges_are_refused() -> None:
     with pytest.raises(AnalysisError, match="draws: 0 is not within 1 to 1,000,000"):
         montecarlo.run(_uncertain(RANGES), draws=0)
     with pytest.raises(AnalysisError, match="uncertainty"):
-        montecarlo.run(load(EXAMPLE), draws=10)
+        montecarlo.run(validate(_without_ranges()), draws=10)
 
 
 def test_uncertainty_is_validated_with_named_fields() -> None:
@@ -110,7 +118,7 @@ def test_uncertainty_is_validated_with_named_fields() -> None:
     with pytest.raises(PlanError, match=r"uncertainty\.0\.distribution: .normal. is not one of"):
         _uncertain([{"path": "revenue.deal_size", "distribution": "normal", "low": 1, "high": 2}])
     # a plan without the key keeps its canonical form
-    assert "uncertainty" not in load(EXAMPLE).to_data()
+    assert "uncertainty" not in validate(_without_ranges()).to_data()
 
 
 # --- plan vs actuals ---------------------------------------------------------------------
@@ -276,7 +284,7 @@ def test_cli_analyses(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
           "--target", "1e9"], "cannot be reached"),
         (["simulate", "{plan}", "--draws", "0"], "--draws: 0 is not within"),
         (["simulate", "{plan}", "--draws", "1000001"], "--draws: 1000001 is not within"),
-        (["simulate", "{plan}"], "uncertainty"),
+        (["simulate", "{bare}"], "uncertainty"),
         (["variance", "{plan}", "--actuals", "{bad}"], "month 40 is not within 1 to 36"),
         (["variance", "{plan}"], "actuals: the plan has none"),
         (["compare", "{plan}", "--scenario", "Nope"], "'Nope' is not in the plan"),
@@ -287,7 +295,9 @@ def test_cli_bad_arguments_exit_2_with_one_line(
 ) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("month,revenue\n40,5\n", encoding="utf-8")
-    argv = [a.format(plan=EXAMPLE, bad=bad) for a in args]
+    bare = tmp_path / "no-ranges.yaml"
+    bare.write_text(yaml.safe_dump(_without_ranges()), encoding="utf-8")
+    argv = [a.format(plan=EXAMPLE, bad=bad, bare=bare) for a in args]
     status, _, err = _run(capsys, *argv)
     assert status == 2
     lines = [line for line in err.splitlines() if not line.startswith("usage:")]

@@ -309,11 +309,12 @@ def test_ranges_are_added_and_a_seeded_run_shows_the_packages_percentiles(
     analyses: AppTest,
 ) -> None:
     at = analyses
-    assert plan_of(at).uncertainty is None
-    assert not _has(at, "analyses.mc.run")  # no ranges: the editor, no run button
+    assert len(plan_of(at).uncertainty) == 4  # the example carries its ranges
+    assert _has(at, "analyses.mc.run")  # so Monte Carlo runs out of the box
     seed_editor(
         at,
         "uncertainty",
+        deleted_rows=[0, 1, 2, 3],
         added_rows=[
             {
                 "path": "revenue.deal_size",
@@ -364,6 +365,7 @@ def test_a_bad_range_is_refused_with_the_field_named(analyses: AppTest) -> None:
     seed_editor(
         analyses,
         "uncertainty",
+        deleted_rows=[0, 1, 2, 3],
         added_rows=[
             {"path": "revenue.deal_size", "distribution": "uniform", "low": 50_000, "high": 30_000}
         ],
@@ -429,3 +431,18 @@ def test_actuals_entered_in_the_table_are_stored(onboarding: AppTest) -> None:
     ]
     at.button(key="onboarding.clear").click().run()
     assert plan_of(at).actuals == []
+
+
+def test_the_histogram_draws_bars_from_the_axis_up() -> None:
+    """Each bin is a bar from 0 to its count between its edges (without a base only the tops
+    of the bars were drawn, as dashes)."""
+    from planner.ui import charts
+
+    frame = pd.DataFrame({"low": [0.0, 10.0], "high": [10.0, 20.0], "count": [3, 5]})
+    spec = charts.histogram(frame, {"x": "NPV", "y": "draws"}, "de")
+    layer = spec.get("layer", [spec])[0]
+    assert layer["mark"]["type"] == "bar"
+    encoding = layer["encoding"]
+    assert (encoding["x"]["field"], encoding["x2"]["field"]) == ("low", "high")
+    assert encoding["y"]["field"] == "count"
+    assert encoding["y2"] == {"datum": 0}

@@ -88,7 +88,8 @@ def test_sheets_in_reading_order(example_book):
 def test_every_plan_value_has_a_defined_name_on_its_input_cell(example, example_book):
     values = list(plan_values(example))
     # 11 general + 4 investments * 6 + 4 resources * 6 + 9 revenue + 4 + 2 tiers * 2 programme
-    assert len(values) == 11 + 24 + 24 + 9 + 4 + 4
+    # + uncertainty: 3 triangular ranges (path, distribution, low, likely, high), 1 uniform
+    assert len(values) == 11 + 24 + 24 + 9 + 4 + 4 + 3 * 5 + 4
     for path, value in values:
         cell = named_cell(example_book, defined_name(path))
         assert target(example_book, defined_name(path))[0] == INPUTS

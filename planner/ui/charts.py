@@ -319,6 +319,7 @@ def histogram(frame: pd.DataFrame, titles: Mapping[str, str], language: str) -> 
             x=alt.X("low:Q", title=titles["x"], axis=alt.Axis(format=",.0f")),
             x2="high:Q",
             y=alt.Y("count:Q", title=titles["y"]),
+            y2=alt.datum(0),  # bars stand on the axis (without it only their tops are drawn)
         )
     )
     return _finish(chart, language)
