@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import (
     NumberFormatError,
     format_currency,
@@ -100,6 +101,11 @@ def percent(value: float | None, language: str, digits: int = 1) -> str:
     if language == "en":
         pattern = pattern.replace(" %", "%")
     return format_percent(value, format=pattern, locale=_locale(language))
+
+
+def date_time(moment: datetime, language: str) -> str:
+    """A moment as the reader writes it, in its own time zone: ``01.12.2026, 15:04:07``."""
+    return format_datetime(moment, format="medium", locale=_locale(language))
 
 
 def month_label(date: str, language: str) -> str:

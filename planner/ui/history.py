@@ -17,7 +17,7 @@ from planner.access import Access
 from planner.model import SCALAR_PATHS, evaluate
 from planner.plan import Plan
 from planner.store import Change
-from planner.ui import collab, state
+from planner.ui import collab, fields, state
 
 SHOWN = 200
 """Newest change-log rows listed (older ones stay in the database and the chain)."""
@@ -40,38 +40,161 @@ def _delta(after: float | None, before: float | None, plan: Plan) -> str:
     return sign + i18n.money(diff, plan.currency, state.language())
 
 
-def _shown(value: Any, masked: bool, path: str, plan: Plan) -> str:
-    if masked and value is None:
-        return collab.tx("private")
+ITEM_NAMES: dict[str, str] = {
+    "resources": "role",
+    "investments": "name",
+    "scenarios": "name",
+    "uncertainty": "path",
+}
+"""The key that names an item of a plan list in the story (else: its row number)."""
+
+
+def value_text(path: str, value: Any, plan: Plan, masked: bool = False) -> str:
+    """A value as a person reads it: amounts with currency, shares in percent, flags and
+    choices in words, private values as such."""
+    if value is None:
+        return collab.tx("private") if masked else i18n.MISSING
+    key = path.rsplit(".", 1)[-1]
+    kind = _kind(path, key)
+    language = state.language()
+    if isinstance(value, bool):
+        return collab.tx("yes" if value else "no")
+    if isinstance(value, (int, float)) and kind == "percent":
+        return i18n.percent(float(value), language, 2).replace(",00", "").replace(".00", "")
+    if isinstance(value, (int, float)) and kind == "money":
+        return i18n.money(float(value), plan.currency, language)
+    if isinstance(value, (int, float)):
+        return i18n.number(float(value), language, 0 if float(value).is_integer() else 2)
     if isinstance(value, (dict, list)):
-        return collab.tx("several_values") if not masked else collab.tx("partly_private")
-    return collab.value_text(path, value, plan)
+        return collab.tx("several_values")
+    return str(value)
+
+
+def _kind(path: str, key: str) -> str:
+    if path in fields.FIELDS:
+        return fields.FIELDS[path].kind
+    for columns in fields.TABLES.values():
+        for column in columns:
+            if column.name == key:
+                return column.kind
+    return ""
+
+
+def path_text(path: str, plan: Plan, items: Any = None) -> str:
+    """A plan path in words: "Team: Account Manager (Zeile 2) · FTE"."""
+    try:
+        return collab.field_label(path) if "." not in path else i18n.label(path, state.language())
+    except KeyError:
+        pass
+    parts = path.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        head, rest = ".".join(parts[:cut]), parts[cut:]
+        if rest[0].isdigit():
+            row = int(rest[0])
+            listed = items if items is not None else _lookup(plan, head)
+            item = listed[row] if isinstance(listed, list) and row < len(listed) else None
+            text = f"{collab.field_label(head)}: {_item_text(head, item, row)}"
+            if len(rest) > 1:
+                text += " · " + collab.field_label(rest[-1])
+            return text
+    return collab.field_label(path)
+
+
+def _lookup(plan: Plan, path: str) -> Any:
+    data: Any = plan.to_data()
+    for part in path.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _item_text(list_path: str, item: Any, row: int) -> str:
+    name_key = ITEM_NAMES.get(list_path.rsplit(".", 1)[-1], "")
+    name = item.get(name_key) if isinstance(item, dict) else None
+    if list_path == "uncertainty" and isinstance(name, str):
+        name = collab.field_label(name)
+    if list_path == "actuals" and isinstance(item, dict):
+        name = f"{i18n.label('month', state.language())} {item.get('month')}"
+    return collab.tx("row", item=name or "–", row=row + 1)
+
+
+def story(change: Change, plan: Plan) -> list[tuple[str, str, str]]:
+    """What one change did, as lines of (what, before, after): a whole list (a table edit)
+    becomes its rows' changes, "Team: Account Manager (Zeile 2) · FTE: 1 -> 2"."""
+    old, new, path = change.old, change.new, change.path
+    if not path:
+        return [(collab.tx("created"), "", "")]
+    if isinstance(old, list) or isinstance(new, list):
+        return _list_story(path, old or [], new or [], plan, change.masked)
+    return [
+        (
+            path_text(path, plan),
+            value_text(path, old, plan, change.masked),
+            value_text(path, new, plan, change.masked),
+        )
+    ]
+
+
+def _list_story(
+    path: str, old: list[Any], new: list[Any], plan: Plan, masked: bool
+) -> list[tuple[str, str, str]]:
+    lines: list[tuple[str, str, str]] = []
+    title = collab.field_label(path)
+    for row in range(max(len(old), len(new))):
+        before = old[row] if row < len(old) else None
+        after = new[row] if row < len(new) else None
+        item = _item_text(path, after if after is not None else before, row)
+        if before is None:
+            lines.append((f"{title}: {item}", "", collab.tx("added")))
+        elif after is None:
+            lines.append((f"{title}: {item}", collab.tx("removed"), ""))
+        elif isinstance(before, dict) and isinstance(after, dict):
+            for key in [*before, *(k for k in after if k not in before)]:
+                if before.get(key) != after.get(key):
+                    where = f"{path}.{row}.{key}"
+                    lines.append(
+                        (
+                            f"{title}: {item} · {collab.field_label(key)}",
+                            value_text(where, before.get(key), plan, masked),
+                            value_text(where, after.get(key), plan, masked),
+                        )
+                    )
+        elif before != after:
+            lines.append((f"{title}: {item}", str(before), str(after)))
+    return lines
 
 
 def history_table(granted: Access, plan: Plan, log: list[Change]) -> pd.DataFrame:
-    """One row per change: time, person, side, field, old and new value, NPV effect."""
+    """The story of the plan: one row per thing changed (a table edit gives a row per cell
+    changed, row added or removed), with time, person, side, before, after and NPV effect."""
     economics = privacy.sees_vendor_economics(plan, granted.side)
     rows = []
     for change in log:
-        row = {
-            "#": change.seq,
-            collab.tx("col.time"): change.at.strftime("%Y-%m-%d %H:%M:%S"),
-            collab.tx("col.person"): change.author,
-            collab.tx("col.side"): collab.tx(f"side.{change.side}"),
-            collab.tx("col.field"): (
-                collab.tx("created") if not change.path else collab.field_label(change.path)
-            ),
-            collab.tx("col.old"): _shown(change.old, change.masked, change.path, plan),
-            collab.tx("col.new"): _shown(change.new, change.masked, change.path, plan),
-        }
+        effect: dict[str, str] = {}
         if change.version > 1:
             after = _npv(change.plan_id, change.version)
             before = _npv(change.plan_id, change.version - 1)
-            row[collab.tx("col.partner_npv")] = _delta(after[0], before[0], plan)
+            effect[collab.tx("col.partner_npv")] = _delta(after[0], before[0], plan)
             if economics:
-                row[collab.tx("col.vendor_npv")] = _delta(after[1], before[1], plan)
-        rows.append(row)
+                effect[collab.tx("col.vendor_npv")] = _delta(after[1], before[1], plan)
+        for what, old, new in story(change, plan) or [(collab.field_label(change.path), "", "")]:
+            rows.append(
+                {
+                    "#": change.seq,
+                    collab.tx("col.time"): _local_time(change.at),
+                    collab.tx("col.person"): change.author,
+                    collab.tx("col.side"): collab.tx(f"side.{change.side}"),
+                    collab.tx("col.field"): what,
+                    collab.tx("col.old"): old,
+                    collab.tx("col.new"): new,
+                    **effect,
+                }
+            )
     return pd.DataFrame(rows)
+
+
+def _local_time(at: Any) -> str:
+    """A stored time (UTC) in the server's local time zone, as the UI language writes it."""
+    return i18n.date_time(at.astimezone(), state.language())
 
 
 def render(granted: Access, *, heading: bool = True) -> None:
@@ -151,13 +274,9 @@ def compare(granted: Access, plan: Plan, latest: int) -> None:
         return
     table = pd.DataFrame(
         {
-            collab.tx("col.field"): [collab.field_label(d.path) for d in shown],
-            collab.tx("version_n", n=int(a)): [
-                collab.value_text(d.path, d.before, plan) for d in shown
-            ],
-            collab.tx("version_n", n=int(b)): [
-                collab.value_text(d.path, d.after, plan) for d in shown
-            ],
+            collab.tx("col.field"): [path_text(d.path, plan) for d in shown],
+            collab.tx("version_n", n=int(a)): [value_text(d.path, d.before, plan) for d in shown],
+            collab.tx("version_n", n=int(b)): [value_text(d.path, d.after, plan) for d in shown],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -172,7 +291,7 @@ def notes(granted: Access, plan: Plan) -> None:
         st.markdown(f"**{collab._plain(collab.field_label(note.path))}**")
         st.caption(
             f"{collab._plain(note.author)} · {collab.tx('side.' + note.side)} · "
-            f"{note.at.strftime('%Y-%m-%d %H:%M')}"
+            f"{_local_time(note.at)}"
         )
         st.text(note.body)
     if not granted.can_edit:
