@@ -67,6 +67,23 @@ def _finish(chart: Any, language: str, height: int = HEIGHT) -> dict[str, Any]:
     return spec
 
 
+ROOM_FONT = {"axis": (16, 18), "legend": (16, 18), "header": (16, 18)}
+"""Label and title font sizes (px) of charts in presenter mode, read from across a room."""
+
+
+def for_room(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with chart text large enough for a projector (a copy; the cached spec stays)."""
+    config = dict(spec.get("config") or {})
+    for part, (labels, titles) in ROOM_FONT.items():
+        config[part] = {
+            **(config.get(part) or {}),
+            "labelFontSize": labels,
+            "titleFontSize": titles,
+        }
+    config["text"] = {**(config.get("text") or {}), "fontSize": 16}
+    return {**spec, "config": config}
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     rows = frame.to_dict(orient="records")
     # JSON has no NaN: an undefined value is a gap in the chart

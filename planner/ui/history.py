@@ -216,10 +216,14 @@ def render(granted: Access, *, heading: bool = True) -> None:
         collab.tx("filter_side"),
         list(SIDES),
         key="history.sides",
+        placeholder=collab.tx("choose"),
         format_func={s: collab.tx(f"side.{s}") for s in SIDES}.__getitem__,
     )
     people = st.multiselect(
-        collab.tx("filter_person"), sorted({c.author for c in log}), key="history.people"
+        collab.tx("filter_person"),
+        sorted({c.author for c in log}),
+        key="history.people",
+        placeholder=collab.tx("choose"),
     )
     needle = st.text_input(collab.tx("filter_field"), key="history.field").strip().lower()
     chosen = [

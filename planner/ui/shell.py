@@ -50,12 +50,16 @@ BASE_CSS = """
 """
 PRESENTER_CSS = """
 <style>
-html, body, [class*="st-"], .stMarkdown p { font-size: 1.18rem; }
-[data-testid="stMetricValue"] { font-size: 2.3rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem; }
-h1 { font-size: 2.8rem !important; }
-h2, h3 { font-size: 2rem !important; }
-[data-testid="stDataFrame"] { font-size: 1.1rem; }
+html, body, [class*="st-"], .stMarkdown p { font-size: 1.2rem; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricValue"] p { font-size: 2.6rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] div { font-size: 1.2rem; }
+[data-testid="stAlert"] p, .st-key-figure_strip .stMarkdown p { font-size: 1.45rem; }
+h1 { font-size: 3.4rem !important; }
+h2 { font-size: 2.6rem !important; }
+h3 { font-size: 2.1rem !important; }
+[data-testid="stDataFrame"] { font-size: 1.15rem; }
 </style>
 """
 """Constant style sheets: no user text ever goes into HTML."""

@@ -116,6 +116,12 @@ STRIP_FIGURES: dict[str, tuple[str, ...]] = {
 """The key figures that stay in view while the assumptions are edited."""
 
 
+def chart(spec: dict[str, Any], key: str) -> None:
+    """A chart across the page; in presenter mode with text large enough for a room."""
+    presenter = bool(st.session_state.get(state.PRESENTER))
+    st.vega_lite_chart(charts.for_room(spec) if presenter else spec, width="stretch", key=key)
+
+
 def figure_strip(result: Outcome, before: Outcome | None) -> None:
     """Both sides' key figures, the verdict and what the last edit changed (the arrows), in a
     compact strip that stays at the top of the page while the assumptions are edited."""
@@ -178,7 +184,7 @@ def cash_chart(result: Outcome) -> None:
     plan = result.plan
     sides = ("partner", "vendor") if viewer.current().sees_vendor_economics(plan) else ("partner",)
     names = {"partner": plan.partner.name, "vendor": plan.vendor.name}
-    chart = session.memo(
+    spec = session.memo(
         f"chart:cash:{len(sides)}",
         lambda: charts.cumulative_cash(
             result.monthly,
@@ -188,13 +194,13 @@ def cash_chart(result: Outcome) -> None:
             language=state.language(),
         ),
     )
-    st.vega_lite_chart(chart, width="stretch", key="chart:cash")
+    chart(spec, key="chart:cash")
 
 
 def mix_chart(result: Outcome) -> None:
     """The partner's revenue per month by source."""
     plan = result.plan
-    chart = session.memo(
+    spec = session.memo(
         "chart:mix",
         lambda: charts.revenue_mix(
             result.monthly,
@@ -203,18 +209,18 @@ def mix_chart(result: Outcome) -> None:
             state.language(),
         ),
     )
-    st.vega_lite_chart(chart, width="stretch", key="chart:mix")
+    chart(spec, key="chart:mix")
 
 
 def team_chart(result: Outcome) -> None:
     """The partner's headcount ramp."""
-    chart = session.memo(
+    spec = session.memo(
         "chart:team",
         lambda: charts.headcount(
             result.monthly, _titles(result.plan, label("headcount")), state.language()
         ),
     )
-    st.vega_lite_chart(chart, width="stretch", key="chart:team")
+    chart(spec, key="chart:team")
 
 
 def year_columns(plan: Plan, yearly: pd.DataFrame) -> list[str]:

@@ -278,7 +278,7 @@ def scenario_section() -> None:
         chart = session.memo(
             f"analyses:curves:{chosen_side}", lambda: comparison_chart(chosen_side)
         )
-        st.vega_lite_chart(chart, width="stretch", key="analyses.curves")
+        widgets.chart(chart, key="analyses.curves")
         with st.expander(tr("analyses.what_scenarios_set")):
             for scenario in plan.scenarios:
                 st.markdown(f"**{plain(scenario.name)}**")
@@ -504,7 +504,7 @@ def tornado_section() -> None:
     if chart is None:
         st.info(tr("analyses.tornado_flat"), icon=":material/info:")
         return
-    st.vega_lite_chart(chart, width="stretch", key="analyses.tornado_chart")
+    widgets.chart(chart, key="analyses.tornado_chart")
     text_table(table, "analyses.tornado_table", left=(tr("analyses.driver"),))
 
 
@@ -806,7 +806,7 @@ def monte_carlo_section() -> None:
     chart = histogram_chart(result)
     if chart is not None:
         st.markdown(f"**{tr('analyses.histogram_title')}**")
-        st.vega_lite_chart(chart, width="stretch", key="analyses.histogram")
+        widgets.chart(chart, key="analyses.histogram")
 
 
 # --- the page --------------------------------------------------------------------------------

@@ -353,7 +353,7 @@ def variance_section() -> None:
         key=CHART_COLUMN,
     )
     chart = session.memo(f"onboarding:chart:{column}", lambda: comparison_chart(result, column))
-    st.vega_lite_chart(chart, width="stretch", key="onboarding.chart")
+    widgets.chart(chart, key="onboarding.chart")
     per_month, per_year, overall = st.tabs(
         [tr("onboarding.per_month"), tr("onboarding.per_year"), tr("onboarding.all_columns")]
     )
@@ -381,6 +381,7 @@ with enter:
         default=[c for c in VALUE_COLUMNS if c in DEFAULT_COLUMNS or c in present],
         format_func=label,
         key=COLUMNS,
+        placeholder=tr("choose"),
     )
     if chosen:
         entry_table(list(chosen))
