@@ -73,7 +73,7 @@ def _decision_form(plan: Plan, granted: Access | None) -> None:
             tx("decision_date"),
             value=datetime.date.fromisoformat(current.date) if current else datetime.date.today(),
             key=DECISION_DATE,
-            format="YYYY-MM-DD",
+            format="DD.MM.YYYY" if state.language() == "de" else "YYYY/MM/DD",
         )
         partner = st.text_input(
             tx("decision_partner"),

@@ -1,0 +1,94 @@
+"""A partner opens a join link; an edit on the assumptions page updates the key-figure strip.
+
+    .venv/bin/python benchmarks/bench_link.py [ROUNDS]
+
+Real chromium against a warm server (the app served once before measuring):
+- open a join link (with the name already in the address, as a reload has it) -> both sides'
+  key figures visible on the dashboard (goal < 1.5 s), a fresh browser context each time;
+- commit an edit on the assumptions page (Tab) -> the strip shows the new partner NPV
+  (goal p50 < 300 ms).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from planner import access, i18n  # noqa: E402
+from planner.model import evaluate  # noqa: E402
+from planner.plan import with_values  # noqa: E402
+from planner.store import Store  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from tests.test_browser_collab import join, settle, shared_plan  # noqa: E402
+
+ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+
+
+def npv_text(plan: object) -> str:
+    return i18n.money(evaluate(plan).kpis["partner"]["npv"], "EUR", "de")  # type: ignore[arg-type]
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running_app(Path(folder)) as url,
+        sync_playwright() as playwright,
+    ):
+        store = Store(f"sqlite+pysqlite:///{Path(folder) / 'planner.db'}")
+        plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
+        token = access.create_invite(store, plan_id, "partner_editor").token
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        link = f"{url}/dashboard?plan={plan_id}&key={token}&name=Anna"
+        shown = npv_text(store.plan_at(plan_id))
+        opened = []
+        for n in range(ROUNDS + 1):
+            context = browser.new_context(locale="de-DE")
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(link)
+            page.get_by_text(shown).first.wait_for()
+            page.get_by_text(i18n.t("ui.short.revenue", "de")).first.wait_for()  # vendor side
+            if n:  # the first opening warms the server
+                opened.append(time.perf_counter() - start)
+            context.close()
+
+        page = browser.new_context(locale="de-DE").new_page()
+        join(page, url, plan_id, token, "Anna")
+        typed = page.get_by_role("textbox", name=i18n.label("revenue.deal_size", "de"))
+        updated = []
+        for n in range(ROUNDS):
+            value = 30_000 + 500 * n
+            expected = npv_text(with_values(store.plan_at(plan_id), {"revenue.deal_size": value}))
+            typed.fill(i18n.number(value, "de"))
+            start = time.perf_counter()
+            typed.press("Tab")
+            page.locator(".st-key-figure_strip").get_by_text(expected).wait_for()
+            updated.append(time.perf_counter() - start)
+            settle(page)
+        browser.close()
+        store.close()
+
+    def pct(values: list[float], q: int) -> float:
+        return statistics.quantiles(values, n=100)[q - 1] * 1000
+
+    print(f"{'measurement':<52}{'p50':>8}{'p95':>8}  goal")
+    print(
+        f"{'join link -> both sides key figures visible (ms)':<52}"
+        f"{pct(opened, 50):>8.0f}{pct(opened, 95):>8.0f}  < 1500"
+    )
+    print(
+        f"{'edit (Tab) -> key-figure strip updated (ms)':<52}"
+        f"{pct(updated, 50):>8.0f}{pct(updated, 95):>8.0f}  p50 < 300"
+    )
+
+
+if __name__ == "__main__":
+    main()
