@@ -46,7 +46,7 @@ def main() -> None:
         plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
         token = access.create_invite(store, plan_id, "partner_editor").token
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        link = f"{url}/dashboard?plan={plan_id}&key={token}&name=Anna"
+        link = f"{url}/?plan={plan_id}&key={token}&name=Anna"  # the dashboard
         shown = npv_text(store.plan_at(plan_id))
         opened = []
         for n in range(ROUNDS + 1):

@@ -352,11 +352,12 @@ def live(granted: Access) -> None:
 
 
 def presence_panel(granted: Access) -> None:
-    """Who is in the plan right now, with their side."""
-    people = access.present(store(), granted.plan_id)
+    """Who is in the plan right now, with their side (a person in two tabs, or just after a
+    reload, is listed once)."""
+    people = list(dict.fromkeys((p.name, p.side) for p in access.present(store(), granted.plan_id)))
     st.caption(tx("present", count=len(people)))
-    for person in people:
-        st.markdown(f"- {_plain(person.name)} · {tx('side.' + person.side)}")
+    for name, side in people:
+        st.markdown(f"- {_plain(name)} · {tx('side.' + side)}")
 
 
 def name_prompt() -> bool:

@@ -24,8 +24,9 @@ with vendor:
     st.subheader(tr("side.vendor", name=plain(plan.vendor.name)))
     widgets.figures("vendor", result, before)
 
-st.subheader(tr("dashboard.cash_title"))
-st.caption(tr("dashboard.cash_caption"))
+both = viewer.current().sees_vendor_economics(plan)
+st.subheader(tr("dashboard.cash_title" if both else "dashboard.cash_title_partner"))
+st.caption(tr("dashboard.cash_caption" if both else "dashboard.cash_caption_partner"))
 widgets.cash_chart(result)
 
 mix, team = st.columns(2, gap="large")
@@ -37,7 +38,7 @@ with team:
     widgets.team_chart(result)
 
 st.subheader(tr("dashboard.pnl_title"))
-if viewer.current().sees_vendor_economics(plan):
+if both:
     partner_pnl, vendor_pnl = st.tabs([tr("pnl.partner"), tr("pnl.vendor")])
     with partner_pnl:
         widgets.pnl("partner", result)
