@@ -135,15 +135,16 @@ _AMBIGUOUS = {
     "en": re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$"),
 }
 """``48,000`` in German (or ``48.000`` in English): a thousands group or three decimals? Refused."""
-_UNIT = re.compile(r"\s*(%|€|\$|£|[A-Z]{3})$")
+_UNIT = re.compile(r"^(€|\$|£|[A-Z]{3})\s*|\s*(%|€|\$|£|[A-Z]{3})$")
 
 
 def parse_number(text: str, language: str, example: float = 48000.5) -> float:
     """A number typed the way people of ``language`` type it, strictly (Babel).
 
-    German ``48.000,50`` and English ``48,000.50`` are 48000.5; a trailing ``%`` or currency
-    is ignored (the field's unit is known). Empty, ambiguous (German ``48,000``) or malformed
-    text raises :class:`NumberTextError`, never a guess.
+    German ``48.000,50`` and English ``48,000.50`` are 48000.5; a trailing ``%`` and a leading
+    or trailing currency (``€45,000``, ``45.000 €``) are ignored (the field's unit is known).
+    Empty, ambiguous (German ``48,000``) or malformed text raises :class:`NumberTextError`,
+    never a guess.
 
     >>> parse_number("48.000,50", "de"), parse_number("0,8 %", "de"), parse_number("48,000", "en")
     (48000.5, 0.8, 48000.0)
