@@ -27,6 +27,8 @@ class TypedInput:
         self.key = self.id.split("-", 2)[2]  # "$$ID-<hash>-<key>"
         data = json.loads(element.proto.json)
         self.value: str = data["text"]
+        self.resting: str = data["shown"]
+        """How the input reads while nobody edits it (an amount with its currency)."""
         self.version: int = data["version"]
         self.disabled: bool = data["disabled"]
         self.label: str = data["label"]

@@ -121,7 +121,7 @@ def test_idle_pages_write_nothing_while_200_edits_arrive(
         accepted += result.status == "accepted"
         time.sleep(rng.uniform(0, 0.1))  # edits arrive at an uneven pace, ~20 a second
     final = store.plan_at(plan_id)
-    shown = i18n.number(final.revenue.deal_size, "de")
+    shown = i18n.money(final.revenue.deal_size, "EUR", "de")  # as an input reads at rest
     for page in (workspace, partner, viewer):
         page.bring_to_front()
         expect(deal_input(page)).to_have_value(shown, timeout=VISIBLE_MS)
@@ -216,12 +216,39 @@ def test_typing_survives_a_change_by_someone_else_and_becomes_a_conflict(
     keep = vera.get_by_role("button", name=i18n.t("collab.keep_mine", "de"))
     expect(keep).to_have_count(1, timeout=VISIBLE_MS)
     assert store.plan_at(plan_id).revenue.deal_size == 33000  # Remo's stands until she decides
-    expect(deal).to_have_value("33.000")
+    expect(deal).to_have_value("33.000\xa0€")
     keep.click()
     assert wait_until(lambda: store.plan_at(plan_id).revenue.deal_size == 50000)
     rows = [(r.author, r.new) for r in store.log(plan_id)[1:]]
     assert rows == [(REMOTE, 33000.0), ("Vera", 50000.0)]
-    expect(deal).to_have_value("50.000")
+    expect(deal).to_have_value("50.000\xa0€")
+
+
+def test_a_change_arriving_in_a_focused_field_stays_selected_for_the_next_keystroke(
+    pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    """Vera has clicked into the deal size (its value selected) when Remo's change arrives: the
+    input shows his value, still selected, so what she types replaces it (it was appended to
+    it, making a number nobody typed, which the field then refused)."""
+    from playwright.sync_api import expect
+
+    vera = pages[0]
+    open_workspace(vera, app_server["url"], "Vera")
+    deal = deal_input(vera)
+    deal.focus()
+    expect(deal).to_have_value("40.000")  # focused: the value as it is edited, selected
+    path = "revenue.deal_size"
+    assert store.apply_edit(
+        plan_id, path, 33000.0, store.field_version(plan_id, path), REMOTE, "vendor"
+    ).ok
+    expect(deal).to_have_value("33.000", timeout=VISIBLE_MS)  # his value, in the focused input
+    deal.press_sequentially("50000")
+    deal.press("Tab")
+    assert wait_until(lambda: store.plan_at(plan_id).revenue.deal_size == 50000)
+    assert [(r.author, r.new) for r in store.log(plan_id)[1:]] == [
+        (REMOTE, 33000.0),
+        ("Vera", 50000.0),
+    ]
 
 
 def decide_conflicts(page: Any, rng: random.Random) -> None:
@@ -291,7 +318,7 @@ def test_undo_never_overwrites_a_later_change_by_someone_else(
     assert wait_until(lambda: store.plan_at(plan_id).revenue.deal_size == 50000)
     version = store.field_version(plan_id, "revenue.deal_size")
     assert store.apply_edit(plan_id, "revenue.deal_size", 61000, version, "Anna", "partner").ok
-    expect(field_box(vendor, "revenue.deal_size")).to_have_value("61.000", timeout=VISIBLE_MS)
+    expect(field_box(vendor, "revenue.deal_size")).to_have_value("61.000\xa0€", timeout=VISIBLE_MS)
     vendor.get_by_role("button", name="undo icon").click()  # the sidebar's undo (an icon button)
     vendor.get_by_role("button", name=i18n.t("collab.keep_mine", "de")).wait_for()
     assert store.plan_at(plan_id).revenue.deal_size == 61000

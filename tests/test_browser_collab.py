@@ -148,7 +148,7 @@ def test_an_edit_in_one_browser_shows_in_the_other(
     vendor.get_by_text(i18n.t("ui.workspace.version", "de", version=stored)).wait_for()
     assert store.plan_at(plan_id).revenue.deal_size == 52000
     partner.bring_to_front()  # each person looks at their own browser (no background throttling)
-    expect(deal_input(partner)).to_have_value("52.000", timeout=VISIBLE_MS)
+    expect(deal_input(partner)).to_have_value("52.000\xa0€", timeout=VISIBLE_MS)
 
     # attributed in the log to the vendor's name and side
     last = store.log(plan_id)[-1]

@@ -105,7 +105,7 @@ def test_an_edit_on_one_server_shows_on_the_other(offices: TwoOffices, store: St
     version = store.version(offices.plan_id)
     offices.vendor.get_by_text(i18n.t("ui.workspace.version", "de", version=version)).wait_for()
     assert store.plan_at(offices.plan_id).revenue.deal_size == 52000  # stored via server 1
-    expect(deal_input(offices.partner)).to_have_value("52.000", timeout=VISIBLE_MS)  # server 2
+    expect(deal_input(offices.partner)).to_have_value("52.000\xa0€", timeout=VISIBLE_MS)  # server 2
     last = store.log(offices.plan_id)[-1]
     assert (last.author, last.side, last.new) == ("Vera", "vendor", 52000)
 
@@ -116,9 +116,9 @@ def test_the_partners_edit_after_a_remote_edit_reaches_the_vendor_on_the_other_s
     from playwright.sync_api import expect
 
     commit_value(offices.vendor, deal_input(offices.vendor), "52.000", store, offices.plan_id)
-    expect(deal_input(offices.partner)).to_have_value("52.000", timeout=VISIBLE_MS)
+    expect(deal_input(offices.partner)).to_have_value("52.000\xa0€", timeout=VISIBLE_MS)
     commit_value(offices.partner, deal_input(offices.partner), "61.000", store, offices.plan_id)
-    expect(deal_input(offices.vendor)).to_have_value("61.000", timeout=VISIBLE_MS)
+    expect(deal_input(offices.vendor)).to_have_value("61.000\xa0€", timeout=VISIBLE_MS)
     rows = store.log(offices.plan_id)[-2:]
     assert [(r.author, r.side, r.new) for r in rows] == [
         ("Vera", "vendor", 52000),

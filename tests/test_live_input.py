@@ -60,3 +60,13 @@ def test_a_malformed_commit_writes_nothing_and_breaks_nothing(
     assert field(app, DEAL).value == "42.000"
     type_into(app, DEAL, "47.000")  # the input still works
     assert workspace.plan_at(plan_id).revenue.deal_size == 47000
+
+
+def test_at_rest_amounts_carry_their_currency_and_shares_a_percent_sign(workspace: Store) -> None:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.switch_page("planner/ui/pages/assumptions.py").run()
+    deal, churn = field(app, DEAL), field(app, "revenue.monthly_churn")
+    # the example: 42,000 EUR deal size, 0.8 % churn a month; edited as 42.000 and 0,8
+    assert (deal.value, deal.resting) == ("42.000", "42.000\xa0€")
+    assert (churn.value, churn.resting) == ("0,8", "0,8 %")
+    assert field(app, "revenue.deals_per_sales_fte_month").resting == "0,8"

@@ -158,6 +158,18 @@ def display_text(spec: Field, value: Any) -> Any:
     return value
 
 
+def resting_text(spec: Field, value: Any, currency: str) -> str:
+    """A plan value as its input reads while nobody edits it: amounts with their currency and
+    shares with a percent sign, in the UI language (``42.000 €``, ``0,8 %``)."""
+    language = state.language()
+    if spec.kind == "money":
+        return i18n.money(float(value), currency, language, 0 if float(value).is_integer() else 2)
+    if spec.kind == "percent":
+        text = i18n.editable_number(float(shown("percent", value)), language)
+        return f"{text} %" if language == "de" else f"{text}%"
+    return str(display_text(spec, value))
+
+
 class EntryError(ValueError):
     """An entry refused at the field, with the message to show under it."""
 
@@ -280,6 +292,7 @@ def field(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         live_input(
             title,
             str(showed),
+            shown=resting_text(spec, get_value(plan, path), plan.currency),
             key=f"{state.field_key(path)}@typed:{state.language()}",
             version=version,
             stamp=_resets().get(path, 0),

@@ -65,6 +65,7 @@ def live_input(
     label: str,
     text: str,
     *,
+    shown: str = "",
     key: str,
     version: int,
     stamp: int,
@@ -72,7 +73,8 @@ def live_input(
     help: str = "",
     disabled: bool = False,
 ) -> None:
-    """Show ``text`` (the field at ``version``) in an input labelled ``label``.
+    """Show ``text`` (the field at ``version``) in an input labelled ``label``; while it is
+    not being edited it reads ``shown`` (an amount with its currency), when given.
 
     ``stamp``: raise it to show ``text`` again although it did not change (after a refused
     entry). ``on_commit`` runs, before the rerun, with each commit a person makes.
@@ -90,6 +92,7 @@ def live_input(
             "label": label,
             "help": help,
             "text": text,
+            "shown": shown or text,
             "version": version,
             "stamp": stamp,
             "disabled": disabled,
