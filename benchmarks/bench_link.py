@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planner import access, i18n  # noqa: E402
+from benchmarks.shared_plan_server import shared_plan_server  # noqa: E402
+from planner import i18n  # noqa: E402
 from planner.model import evaluate  # noqa: E402
 from planner.plan import with_values  # noqa: E402
-from planner.store import Store  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
-from tests.test_browser_collab import join, settle, shared_plan  # noqa: E402
+from tests.test_browser_collab import join, settle  # noqa: E402
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 
@@ -36,17 +34,9 @@ def npv_text(plan: object) -> str:
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        running_app(Path(folder)) as url,
-        sync_playwright() as playwright,
-    ):
-        store = Store(f"sqlite+pysqlite:///{Path(folder) / 'planner.db'}")
-        plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-        token = access.create_invite(store, plan_id, "partner_editor").token
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with shared_plan_server() as shared:
+        url, store, plan_id, token = shared.url, shared.store, shared.plan_id, shared.token
+        browser = shared.browser
         link = f"{url}/?plan={plan_id}&key={token}&name=Anna"  # the dashboard
         shown = npv_text(store.plan_at(plan_id))
         opened, reopened = [], []
@@ -89,8 +79,6 @@ def main() -> None:
             )
             updated.append(time.perf_counter() - start)
             settle(page)
-        browser.close()
-        store.close()
 
     def pct(values: list[float], q: int) -> float:
         return statistics.quantiles(values, n=100)[q - 1] * 1000

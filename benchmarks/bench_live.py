@@ -11,33 +11,23 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planner import access, i18n  # noqa: E402
-from planner.store import Store  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
-from tests.test_browser_collab import enter_name, join, settle, shared_plan  # noqa: E402
+from benchmarks.shared_plan_server import shared_plan_server  # noqa: E402
+from planner import i18n  # noqa: E402
+from tests.test_browser_collab import enter_name, join, settle  # noqa: E402
 
 EDITS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        running_app(Path(folder)) as url,
-        sync_playwright() as playwright,
-    ):
-        store = Store(f"sqlite+pysqlite:///{Path(folder) / 'planner.db'}")
-        plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-        token = access.create_invite(store, plan_id, "partner_editor").token
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with shared_plan_server() as shared:
+        url, store, plan_id, token = shared.url, shared.store, shared.plan_id, shared.token
+        browser = shared.browser
         vendor = browser.new_context(locale="de-DE").new_page()
         partner = browser.new_context(locale="de-DE").new_page()
         vendor.goto(f"{url}/assumptions")
@@ -66,8 +56,6 @@ def main() -> None:
             )
             visible.append(time.perf_counter() - start)
             settle(vendor)
-        browser.close()
-        store.close()
 
     def pct(values: list[float], q: int) -> float:
         return statistics.quantiles(values, n=100)[q - 1] * 1000

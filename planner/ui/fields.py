@@ -185,29 +185,35 @@ def parse_entry(spec: Field, raw: Any) -> Any:
         raise EntryError(tr("field.empty", field=name))
     if spec.kind not in ("money", "percent", "count", "integer"):
         return stored(spec.kind, text)
+    return number_entry(name, text, spec.kind, spec.low, spec.high)
+
+
+def number_entry(name: str, text: str, kind: str, low: float, high: float) -> Any:
+    """Typed ``text`` as the plan holds a number of ``kind`` (shares as fractions, whole
+    numbers as ``int``); raises :class:`EntryError` naming the field ``name``, the accepted
+    form and the range ``low`` to ``high`` (display units)."""
     language = state.language()
     try:
-        number = i18n.parse_number(text, language, example=_example(spec.kind))
+        number = i18n.parse_number(text, language, example=_example(kind))
     except i18n.NumberTextError as error:
         raise EntryError(
             tr("field.not_number", field=name, text=text, example=error.example)
         ) from None
-    if spec.kind == "integer" and not number.is_integer():
+    whole = kind in ("integer", "month")
+    if whole and not number.is_integer():
         raise EntryError(tr("field.not_whole", field=name, text=text))
-    if not spec.low <= number <= spec.high:
+    if not low <= number <= high:
         raise EntryError(
             tr(
                 "field.out_of_range",
                 field=name,
                 text=text,
-                low=i18n.editable_number(spec.low, language),
-                high=i18n.editable_number(spec.high, language),
-                unit=" %" if spec.kind == "percent" else "",
+                low=i18n.editable_number(low, language),
+                high=i18n.editable_number(high, language),
+                unit=" %" if kind == "percent" else "",
             )
         )
-    if spec.kind == "integer":
-        return int(number)
-    return stored(spec.kind, number)
+    return int(number) if whole else stored(kind, number)
 
 
 def _example(kind: str) -> float:
@@ -546,31 +552,9 @@ def _row_value(column: Column, raw: Any, plan: Plan) -> Any:
         raise EntryError(tr("field.required", field=name))
     if column.kind == "text":
         return text
-    language = state.language()
-    try:
-        number = i18n.parse_number(text, language, example=_example(column.kind))
-    except i18n.NumberTextError as error:
-        raise EntryError(
-            tr("field.not_number", field=name, text=text, example=error.example)
-        ) from None
     high = plan.months if column.kind == "month" else column.high
     low = 1 if column.kind == "month" else column.low
-    if column.kind in ("month", "integer") and not number.is_integer():
-        raise EntryError(tr("field.not_whole", field=name, text=text))
-    if not low <= number <= high:
-        raise EntryError(
-            tr(
-                "field.out_of_range",
-                field=name,
-                text=text,
-                low=i18n.editable_number(low, language),
-                high=i18n.editable_number(high, language),
-                unit=" %" if column.kind == "percent" else "",
-            )
-        )
-    if column.kind in ("month", "integer"):
-        return int(number)
-    return stored(column.kind, number)
+    return number_entry(name, text, column.kind, low, high)
 
 
 def _discard(error_key: str) -> None:
