@@ -260,3 +260,22 @@ def test_the_partner_types_german_numbers_into_every_kind_of_field(
         section, _, key = path.rpartition(".")
         assert (plan[section] if section else plan)[key] == value, path
     assert {r.author for r in store.log(plan_id)[1:]} == {"Anna"}
+
+
+def test_the_key_figures_stay_in_view_while_the_assumptions_scroll(
+    app_page: Any, app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    token = access.create_invite(store, plan_id, "partner_editor").token
+    join(app_page, app_server["url"], plan_id, token, "Anna")
+    app_page.set_viewport_size({"width": 1280, "height": 600})
+    strip = app_page.locator(".st-key-figure_strip")
+    before = strip.bounding_box()
+    app_page.mouse.move(800, 500)
+    app_page.mouse.wheel(0, 600)
+    box = app_page.get_by_role("textbox", name=i18n.label("revenue.deal_size", "de"))
+    app_page.wait_for_function("() => document.querySelector('[data-testid=stMain]').scrollTop > 0")
+    after = strip.bounding_box()
+    assert before is not None
+    assert after is not None
+    assert 0 <= after["y"] < before["y"]  # it moved up with the page, then stuck below the top
+    assert box.is_visible()

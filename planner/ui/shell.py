@@ -43,8 +43,8 @@ BASE_CSS = """
 [data-testid="stMetricValue"] div, [data-testid="stMetricValue"] p,
 [data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p {
   white-space: normal; overflow: visible; text-overflow: clip; }
-.st-key-figure_strip { position: sticky; top: 3.2rem; z-index: 990;
-  background: var(--st-background-color, #ffffff); }
+[data-testid="stLayoutWrapper"]:has(> .st-key-figure_strip) { position: sticky; top: 3.2rem;
+  z-index: 990; background: var(--st-background-color, #ffffff); }
 .st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.3rem; }
 </style>
 """
