@@ -165,9 +165,15 @@ def resting_text(spec: Field, value: Any, currency: str) -> str:
     if spec.kind == "money":
         return i18n.money(float(value), currency, language, 0 if float(value).is_integer() else 2)
     if spec.kind == "percent":
-        text = i18n.editable_number(float(shown("percent", value)), language)
-        return f"{text} %" if language == "de" else f"{text}%"
+        return percent_text(float(value))
     return str(display_text(spec, value))
+
+
+def percent_text(fraction: float) -> str:
+    """A share as people write it, with as many decimals as it has: ``0,8 %`` / ``0.8%``."""
+    language = state.language()
+    text = i18n.editable_number(float(shown("percent", fraction)), language)
+    return f"{text} %" if language == "de" else f"{text}%"
 
 
 class EntryError(ValueError):
@@ -479,15 +485,10 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         add_form(path, plan)
 
 
-ADDED = "table.added"
-"""List path -> how many rows this session added through its form (part of the form's key:
-a new, empty form after each row added)."""
-
-
 def add_form(path: str, plan: Plan) -> None:
     """A form with every column of a new row; the row is added as one change when all its
     values are valid, and nothing is written (and nothing typed is lost) when one is not."""
-    added: dict[str, int] = st.session_state.setdefault(ADDED, {})
+    added: dict[str, int] = st.session_state.setdefault(state.ROWS_ADDED, {})
     key = f"add:{path}:{added.get(path, 0)}"
     columns = TABLES[path]
     with st.expander(tr(f"table.add.{path}")), st.form(key, border=False):
@@ -537,7 +538,7 @@ def _add_row(path: str, key: str, version: int) -> None:
     state.errors().pop(error_key, None)
     items = [dict(item) for item in get_value(plan, path)] + [row]
     if session.change({path: items}, error_key, bases={path: version}):
-        added: dict[str, int] = st.session_state.setdefault(ADDED, {})
+        added: dict[str, int] = st.session_state.setdefault(state.ROWS_ADDED, {})
         added[path] = added.get(path, 0) + 1
 
 

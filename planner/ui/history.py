@@ -60,7 +60,7 @@ def value_text(path: str, value: Any, plan: Plan, masked: bool = False) -> str:
     if isinstance(value, bool):
         return collab.tx("yes" if value else "no")
     if isinstance(value, (int, float)) and kind == "percent":
-        return i18n.percent(float(value), language, 2).replace(",00", "").replace(".00", "")
+        return fields.percent_text(float(value))
     if isinstance(value, (int, float)) and kind == "money":
         return i18n.money(float(value), plan.currency, language)
     if isinstance(value, (int, float)):
