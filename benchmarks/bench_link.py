@@ -12,7 +12,6 @@ Real chromium against a warm server (the app served once before measuring):
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.shared_plan_server import shared_plan_server  # noqa: E402
+from benchmarks.shared_plan_server import percentile_ms, shared_plan_server  # noqa: E402
 from planner import i18n  # noqa: E402
 from planner.model import evaluate  # noqa: E402
 from planner.plan import with_values  # noqa: E402
@@ -80,9 +79,7 @@ def main() -> None:
             updated.append(time.perf_counter() - start)
             settle(page)
 
-    def pct(values: list[float], q: int) -> float:
-        return statistics.quantiles(values, n=100)[q - 1] * 1000
-
+    pct = percentile_ms
     print(f"{'measurement':<52}{'p50':>8}{'p95':>8}  goal")
     print(
         f"{'join link -> both sides key figures visible (ms)':<52}"

@@ -9,7 +9,6 @@ partner's input, over 50 edits (goal: p50 < 1 s); also Tab -> stored.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.shared_plan_server import shared_plan_server  # noqa: E402
+from benchmarks.shared_plan_server import percentile_ms, shared_plan_server  # noqa: E402
 from planner import i18n  # noqa: E402
 from tests.test_browser_collab import enter_name, join, settle  # noqa: E402
 
@@ -57,9 +56,7 @@ def main() -> None:
             visible.append(time.perf_counter() - start)
             settle(vendor)
 
-    def pct(values: list[float], q: int) -> float:
-        return statistics.quantiles(values, n=100)[q - 1] * 1000
-
+    pct = percentile_ms
     print(f"{'measurement':<44}{'p50':>9}{'p95':>9}  goal")
     print(f"{'Tab -> stored (ms)':<44}{pct(stored, 50):>9.0f}{pct(stored, 95):>9.0f}")
     print(

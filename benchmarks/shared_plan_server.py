@@ -3,6 +3,7 @@ benchmarks (``bench_live.py``, ``bench_link.py``)."""
 
 from __future__ import annotations
 
+import statistics
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -51,3 +52,8 @@ def shared_plan_server() -> Iterator[SharedPlan]:
         finally:
             browser.close()
             store.close()
+
+
+def percentile_ms(values: list[float], q: int) -> float:
+    """The ``q``-th percentile of durations in seconds, in milliseconds."""
+    return statistics.quantiles(values, n=100)[q - 1] * 1000
