@@ -21,12 +21,13 @@ def main(runs: int) -> None:
     folder = tempfile.mkdtemp(prefix="bench-signoff-")
     os.environ["PLANNER_DATA_DIR"] = folder
     os.environ.pop("PLANNER_DATABASE_URL", None)
-    from planner import signing, signoff
     from planner.export.pdf import build_pdf
     from planner.plan import load
-    from planner.signed_exports import signed_pdf, signed_workbook
+    from planner.signoff import keys as signing
+    from planner.signoff import records as signoff
+    from planner.signoff.editions import signed_pdf, signed_workbook
+    from planner.signoff.verify import verify_bytes
     from planner.store import Store
-    from planner.verify import verify_bytes
 
     root = Path(__file__).resolve().parents[1]
     store = Store()

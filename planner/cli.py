@@ -23,7 +23,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EXIT_BAD_INPUT = 2
 
 Handler = Callable[[argparse.Namespace], int]
-EXTENSIONS: tuple[str, ...] = ("planner.analysis_cli", "planner.export.cli", "planner.signoff_cli")
+EXTENSIONS: tuple[str, ...] = ("planner.analysis_cli", "planner.export.cli", "planner.signoff.cli")
 """Modules that add subcommands with ``register(subparsers)`` (analyses, exports, sign-off)."""
 
 

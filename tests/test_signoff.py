@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from planner import signoff
 from planner.plan import PlanError, canonical_json, content_hash, parse, to_yaml, validate
-from planner.signoff import NotAllowedError, SignOffError
+from planner.signoff import records as signoff
+from planner.signoff.records import NotAllowedError, SignOffError
 from planner.store import Store
 from tests.store_support import PLAN_DATA, FakeClock, clock, database_url, example_plan, store
 

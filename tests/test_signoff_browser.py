@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from planner import access, i18n, signoff
+from planner import access, i18n
+from planner.signoff import records as signoff
+from planner.signoff.verify import verify_bytes
 from planner.store import Store
-from planner.verify import verify_bytes
 from tests.test_browser_collab import enter_name
 
 pytestmark = pytest.mark.browser

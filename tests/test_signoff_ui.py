@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner import signoff
 from planner.access import Access
+from planner.signoff import records as signoff
+from planner.signoff.verify import verify_bytes
 from planner.store import Store
 from planner.ui import collab, signoff_panel
-from planner.verify import verify_bytes
 from tests.app_support import field, named
 from tests.store_support import example_plan
 

@@ -18,14 +18,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner import cli, signing, signoff
+from planner import cli
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
 from planner.plan import canonical_json, content_hash, validate
-from planner.signed_exports import XLSX_PROPERTY, signed_pdf, signed_workbook
-from planner.signoff import SignOff
+from planner.signoff import keys as signing
+from planner.signoff import records as signoff
+from planner.signoff.editions import XLSX_PROPERTY, signed_pdf, signed_workbook
+from planner.signoff.records import SignOff
+from planner.signoff.verify import StoreView, UnreadableError, verify_bytes
 from planner.store import Store
-from planner.verify import StoreView, UnreadableError, verify_bytes
 from tests.store_support import PLAN_DATA
 
 DECISION = {

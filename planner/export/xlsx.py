@@ -1146,7 +1146,7 @@ def _write_sign_off(
         ],
     )
     for side in ("partner", "vendor"):
-        # signed: (side, name, position, date) of each signatory (planner/signed_exports.py)
+        # signed: (side, name, position, date) of each signatory (planner/signoff/editions.py)
         people = [p for p in signatories if p[0] == side]
         for slot in range(2):
             row += 1
@@ -1195,7 +1195,7 @@ def build_workbook(
     """The plan (or one of its scenarios) as a live XLSX model, as the bytes of the file.
 
     ``language`` overrides the plan's language for labels and number formats. For a signed
-    version (planner/signed_exports.py): ``issued`` is the export date shown (default today),
+    version (planner/signoff/editions.py): ``issued`` is the export date shown (default today),
     ``signatories`` fill the Sign-off lines as ``(side, name, position, date)`` and
     ``properties`` become custom document properties.
     """

@@ -473,7 +473,7 @@ class Store:
             if problem is None:
                 problem = _refusal(current, edits, side)
             if problem is None:  # a version frozen for sign-off cannot change (planner/signoff)
-                from planner.signoff import frozen_refusal
+                from planner.signoff.records import frozen_refusal
 
                 problem = frozen_refusal(conn, plan_id)
             if problem is not None:

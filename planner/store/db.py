@@ -141,7 +141,7 @@ presence = Table(
     Column("last_seen", String(40), nullable=False),
 )
 
-# --- step 3: sign-off of frozen versions (planner/signoff.py) ----------------------------
+# --- step 3: sign-off of frozen versions (planner/signoff/records.py) ----------------------------
 
 signoffs = Table(
     "signoffs",

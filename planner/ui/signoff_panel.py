@@ -13,10 +13,12 @@ from typing import Any
 
 import streamlit as st
 
-from planner import decision, i18n, signing, signoff
+from planner import decision, i18n
 from planner.access import Access
 from planner.plan import Plan, PlanError, content_hash
-from planner.signoff import SignOff, SignOffError
+from planner.signoff import keys as signing
+from planner.signoff import records as signoff
+from planner.signoff.records import SignOff, SignOffError
 from planner.ui import collab, session, state
 from planner.ui.text import plain, problem_list
 
@@ -206,7 +208,7 @@ def _exports(granted: Access, record: SignOff) -> None:
     )
     if key not in cache:
         if st.button(tx("prepare_exports"), key=PREPARE, icon=":material/verified:"):
-            from planner.signed_exports import signed_pdf, signed_workbook
+            from planner.signoff.editions import signed_pdf, signed_workbook
 
             plan = signoff.signed_plan(collab.store(), record)
             with st.spinner(tx("preparing")):
@@ -304,7 +306,7 @@ def fingerprint() -> None:
 
 def verify_upload() -> None:
     """Check an uploaded PDF or XLSX like ``python -m planner verify``."""
-    from planner.verify import UnreadableError, verify_bytes
+    from planner.signoff.verify import UnreadableError, verify_bytes
 
     st.markdown(f"**{tx('verify')}**")
     upload = st.file_uploader(tx("verify_help"), type=["pdf", "xlsx"], key=UPLOAD)

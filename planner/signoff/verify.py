@@ -1,6 +1,6 @@
 """Is this PDF or XLSX the signed plan, unaltered?
 
-A signed PDF (:func:`planner.signed_exports.signed_pdf`) passes when its PAdES signature is
+A signed PDF (:func:`planner.signoff.editions.signed_pdf`) passes when its PAdES signature is
 intact and covers the whole file, the plan it embeds has the content hash its sign-off record
 and its document properties name, and (when the store is reachable) that hash is a version
 both sides signed, signed with this installation's key. A workbook passes when its ``Inputs``
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner import signing
 from planner.plan import Plan, PlanError, canonical_json, content_hash, fmt_value, validate
+from planner.signoff import keys as signing
 
 MAX_BYTES = 50_000_000
 """Files larger than this are not read (bytes)."""
@@ -69,7 +69,7 @@ def ask_store(digest: str, env: Mapping[str, str] | None = None) -> StoreView:
     if not _store_configured(env):
         return StoreView(False, note="no store configured")
     try:
-        from planner import signoff
+        from planner.signoff import records as signoff
         from planner.store import Store
 
         store = Store()
@@ -102,7 +102,7 @@ def describe(record: Mapping[str, Any]) -> str:
 
 
 def _record_of(signed: Any) -> dict[str, Any]:
-    from planner.signed_exports import record_data
+    from planner.signoff.editions import record_data
 
     return record_data(signed)
 
@@ -232,7 +232,7 @@ def _recorded_in_workbook(data: bytes) -> tuple[set[str], dict[str, Any] | None]
     from openpyxl import load_workbook
 
     from planner.export.xlsx import SIGN_OFF
-    from planner.signed_exports import XLSX_PROPERTY
+    from planner.signoff.editions import XLSX_PROPERTY
 
     book = load_workbook(io.BytesIO(data), data_only=True)
     hashes: set[str] = set()
@@ -311,7 +311,7 @@ def _changed_formula(
 ) -> str:
     """Where the workbook's formulas differ from those this app writes for the signed plan
     ("" when none do): the inputs alone would not show an edited formula."""
-    from planner.signed_exports import signed_workbook
+    from planner.signoff.editions import signed_workbook
 
     signed = next(iter(view.records[-1:]), None) if view.reachable else None
     if signed is None:
@@ -341,7 +341,7 @@ def _record_from_data(record: Mapping[str, Any] | None) -> Any:
     """A sign-off record rebuilt from a workbook's ``planner_signoff`` property."""
     import datetime
 
-    from planner.signoff import Signature, SignOff
+    from planner.signoff.records import Signature, SignOff
 
     if record is None or not record.get("signed_at"):
         return None

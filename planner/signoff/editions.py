@@ -2,7 +2,7 @@
 
 Both carry the content hash (:func:`planner.plan.content_hash`) of the signed plan. The PDF
 embeds the plan's canonical JSON (``plan.json``) and the sign-off record (``signoff.json``)
-and is signed with the installation's key, so :mod:`planner.verify` can tell whether a file
+and is signed with the installation's key, so :mod:`planner.signoff.verify` can tell whether a file
 is the signed plan, unaltered. Apart from the signature (its time and value), the exports of
 one signed version are the same bytes whenever they are made: every date printed is the date
 of the signature, never the day of the export.
@@ -17,9 +17,10 @@ import re
 import zipfile
 from typing import Any
 
-from planner import i18n, signing
+from planner import i18n
 from planner.plan import Plan, canonical_json, content_hash
-from planner.signoff import SIDES, SignOff
+from planner.signoff import keys as signing
+from planner.signoff.records import SIDES, SignOff
 
 FORMAT = 1
 """Version of the ``signoff.json`` record."""

@@ -23,7 +23,7 @@ EXIT_UNREADABLE = 2
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from planner.verify import UnreadableError, verify_file
+    from planner.signoff.verify import UnreadableError, verify_file
 
     try:
         verdict = verify_file(args.file, fingerprint=args.fingerprint)
@@ -38,10 +38,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_signed_export(args: argparse.Namespace) -> int:
-    from planner import signoff
     from planner.cli import UsageError
     from planner.export.cli import _write_atomically
-    from planner.signed_exports import NotSignedError, signed_pdf, signed_workbook
+    from planner.signoff import records as signoff
+    from planner.signoff.editions import NotSignedError, signed_pdf, signed_workbook
     from planner.store import Store, UnknownPlanError
 
     if not args.pdf and not args.xlsx:
@@ -69,7 +69,7 @@ def cmd_signed_export(args: argparse.Namespace) -> int:
 
 
 def cmd_fingerprint(args: argparse.Namespace) -> int:
-    from planner import signing
+    from planner.signoff import keys as signing
 
     sys.stdout.write(signing.identity().fingerprint + "\n")
     return 0
