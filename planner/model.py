@@ -9,12 +9,14 @@ plan and returns pandas tables. Money is in the plan's currency and never rounde
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 
 from planner import finance
@@ -330,84 +332,41 @@ def _rebate(sell_in: Array, tiers: Mapping[str, Array], months: int) -> Array:
     return rebate
 
 
-def _due(month: Array, every: Array, months: int) -> Array:
-    """1.0 where an investment is due in a plan month, else 0.0; shape ``(B, items, N)``."""
-    t = np.arange(1, months + 1)
-    since = t - month[:, :, None]
-    period = every[:, :, None]
-    repeats = (period > 0) & (since > 0) & (np.mod(since, np.maximum(period, 1)) == 0)
-    due: Array = ((since == 0) | repeats).astype(np.float64)
-    return due
+@cache
+def _ramp_windows(months: int) -> Array:
+    """``ramp_r(t)`` of a role with ramp ``R`` starting in month ``s``, for t = 1..months, is
+    row ``[R, months + 1 - s]`` of this ``(months + 1, months + 1, months)`` view; ``R = 0``
+    gives ``active_r(t) / fte_r`` (1.0 from month ``s`` on)."""
+    since = np.arange(-months, months, dtype=np.float64)  # t - s
+    ramp = np.minimum(1.0, (since + 1) / np.maximum(np.arange(months + 1), 1)[:, None])
+    table = np.where(since >= 0, ramp, 0.0)
+    return np.asarray(sliding_window_view(table, months, axis=1))
 
 
-def _schedule(start: Array, ramp_months: Array, months: int) -> tuple[Array, Array]:
-    """Per role and month: 1.0 once started (else 0.0), and the ramp factor ``ramp_r(t)``."""
-    t = np.arange(1, months + 1, dtype=np.float64)
-    start, ramp_months = start[:, :, None], ramp_months[:, :, None]
-    started = t >= start
-    ramp = np.minimum(1.0, (t - start + 1) / np.maximum(ramp_months, 1))
-    ramp = np.where(ramp_months == 0, 1.0, ramp)
-    return started.astype(np.float64), np.where(started, ramp, 0.0)
+@cache
+def _due_windows(months: int) -> Array:
+    """1.0 where an investment first due in month ``m`` and repeated every ``e`` months is due,
+    for t = 1..months: row ``[min(e, months), months + 1 - m]`` of this view."""
+    since = np.arange(-months, months)  # t - m
+    every = np.arange(months + 1)[:, None]
+    repeats = (every > 0) & (since > 0) & (since % np.maximum(every, 1) == 0)
+    table = ((since == 0) | repeats).astype(np.float64)
+    return np.asarray(sliding_window_view(table, months, axis=1))
 
 
-_MAX_GROUPS = 64
-"""Batches whose rows fall into at most this many distinct month schedules compute each
-schedule once; others compute every row's."""
+def _month_index(values: Array, low: int, high: int, name: str) -> NDArray[np.intp]:
+    """Whole months in ``low..high`` as indices; anything else is a :class:`ValueError`."""
+    index = values.astype(np.intp)
+    if (index != values).any() or (index < low).any() or (index > high).any():
+        raise ValueError(f"{name}: every value must be a whole number from {low} to {high}")
+    return index
 
 
-def _schedule_groups(keys: Sequence[Array]) -> list[NDArray[np.intp]] | None:
-    """Row indices per distinct row of the integer month ``keys``; None if there are too many.
-
-    Month schedules depend only on whole months (1..120), which most batches (a tornado, a
-    Monte Carlo) share across all or most rows.
-    """
-    rows = keys[0].shape[0]
-    if rows == 1 or all((key == key[:1]).all() for key in keys):
-        return [np.arange(rows)]
-    columns = np.hstack(keys)
-    if columns.shape[1] > 8:  # 121 ** 8 < 2 ** 63: one int64 code per row
-        return None
-    codes = (columns.astype(np.int64) * 121 ** np.arange(columns.shape[1])).sum(axis=1)
-    distinct, inverse = np.unique(codes, return_inverse=True)
-    if len(distinct) > _MAX_GROUPS:
-        return None
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.searchsorted(inverse[order], np.arange(len(distinct) + 1))
-    return [order[bounds[i] : bounds[i + 1]] for i in range(len(distinct))]
-
-
-def _weighted_schedules(
-    compute: Callable[..., tuple[Array, ...]],
-    keys: Sequence[Array],
-    terms: Sequence[tuple[Array, int]],
-    months: int,
-) -> list[Array]:
-    """``sum_r weight[b, r] * schedule[b, r, t]`` for each ``(weight, schedule number)`` term.
-
-    ``compute(*keys)`` gives the schedules (rows x items x months); einsum sums without BLAS,
-    so a row's result does not depend on the rest of the batch.
-    """
-    rows = keys[0].shape[0]
-    totals = [np.zeros((rows, months)) for _ in terms]
-    groups = _schedule_groups(keys)
-    if groups is None:  # too many distinct rows: every row's own schedules
-        schedules = [(np.arange(rows), compute(*keys))]
-    else:
-        schedules = [(index, compute(*(key[index[:1]] for key in keys))) for index in groups]
-    whole = len(schedules) == 1
-    for index, parts in schedules:
-        for (weight, which), total in zip(terms, totals, strict=True):
-            schedule = parts[which]  # (1 or len(index)) x items x months
-            rows_weight = weight if whole else weight[index]
-            if schedule.shape[0] == 1:
-                summed = np.einsum("br,rn->bn", rows_weight, schedule[0])
-            else:
-                summed = np.einsum("br,brn->bn", rows_weight, schedule)
-            if whole:
-                total[...] = summed
-            else:
-                total[index] = summed
-    return totals
+def _weighted(weights: Array, profiles: Array) -> Array:
+    """``sum_r weights[b, r] * profiles[b, r, t]``; einsum sums without BLAS, so a row's
+    result does not depend on the rest of the batch."""
+    total: Array = np.einsum("br,brn->bn", weights, profiles)
+    return total
 
 
 def _running_sum(flow: Array, actual: Array | None) -> Array:
@@ -431,21 +390,18 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
         return computed if actual is None else np.where(np.isnan(actual), computed, actual)
 
     s = batch.scalars
-    t = np.arange(1, n + 1, dtype=np.float64)
 
     res = batch.lists["resources"]
     fte = res["fte"]
-    headcount, staff_cost, sales_fte, delivery_fte = _weighted_schedules(
-        lambda start, ramp_months: _schedule(start, ramp_months, n),
-        (res["start_month"], res["ramp_months"]),
-        [
-            (fte, 0),  # started
-            (fte * res["annual_cost"] / 12, 0),
-            (fte * batch.sales, 1),  # ramp
-            (fte * batch.delivery, 1),
-        ],
-        n,
-    )
+    offset = n + 1 - _month_index(res["start_month"], 1, n, "resources.start_month")
+    ramp_months = _month_index(res["ramp_months"], 0, n, "resources.ramp_months")
+    windows = _ramp_windows(n)
+    active = windows[0, offset]  # (B, roles, N)
+    ramp = windows[ramp_months, offset]
+    headcount = _weighted(fte, active)
+    staff_cost = _weighted(fte * res["annual_cost"] / 12, active)
+    sales_fte = _weighted(fte * batch.sales, ramp)
+    delivery_fte = _weighted(fte * batch.delivery, ramp)
     headcount = take("headcount", headcount)
     staff_cost = take("staff_cost", staff_cost)
 
@@ -467,12 +423,10 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     rebate = take("rebate", _rebate(sell_in, batch.lists["vendor_programme.rebate_tiers"], n))
 
     inv = batch.lists["investments"]
-    investment_gross, investment_vendor_funded = _weighted_schedules(
-        lambda month, every: (_due(month, every, n),),
-        (inv["month"], inv["every_months"]),
-        [(inv["amount"], 0), (inv["amount"] * inv["vendor_share"], 0)],
-        n,
-    )
+    every = np.minimum(_month_index(inv["every_months"], 0, 10**6, "investments.every_months"), n)
+    due = _due_windows(n)[every, n + 1 - _month_index(inv["month"], 1, n, "investments.month")]
+    investment_gross = _weighted(inv["amount"], due)
+    investment_vendor_funded = _weighted(inv["amount"] * inv["vendor_share"], due)
     investment_gross = take("investment_gross", investment_gross)
     investment_vendor_funded = take("investment_vendor_funded", investment_vendor_funded)
     investment_net = take("investment_net", investment_gross - investment_vendor_funded)
