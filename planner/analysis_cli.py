@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from planner import cli
-from planner.analysis import AnalysisError, actuals, goalseek, montecarlo, scenarios, sensitivity
-from planner.analysis.figures import FIGURES
+from planner.analysis import DEFAULT_DRAWS, DEFAULT_FIGURE, AnalysisError
+
+# Each command imports its analysis (numpy, pandas) when it runs: the parser alone stays cheap.
 
 
 def _json(data: Any) -> None:
@@ -54,6 +55,8 @@ def _guard(error: AnalysisError) -> cli.UsageError:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from planner.analysis import scenarios
+
     plan = cli.load_plan(args.plan)
     names = [args.scenario] if args.scenario else None
     try:
@@ -77,6 +80,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_tornado(args: argparse.Namespace) -> int:
+    from planner.analysis import sensitivity
+
     plan = cli.load_plan(args.plan, args.scenario)
     try:
         result = sensitivity.tornado(plan, args.figure, _step(args.step))
@@ -102,6 +107,8 @@ def cmd_tornado(args: argparse.Namespace) -> int:
 
 
 def _step(text: str) -> float:
+    from planner.analysis import sensitivity
+
     value = text.strip()
     try:
         step = float(value[:-1]) / 100 if value.endswith("%") else float(value)
@@ -114,6 +121,8 @@ def _step(text: str) -> float:
 
 
 def cmd_goalseek(args: argparse.Namespace) -> int:
+    from planner.analysis import goalseek
+
     plan = cli.load_plan(args.plan, args.scenario)
     try:
         op, target = goalseek.parse_target(args.target)
@@ -130,6 +139,8 @@ def cmd_goalseek(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from planner.analysis import montecarlo
+
     base = cli.load_plan(args.plan)
     plan = cli.load_plan(args.plan, args.scenario) if args.scenario else base
     try:
@@ -153,6 +164,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_variance(args: argparse.Namespace) -> int:
+    from planner.analysis import actuals
+    from planner.analysis.figures import FIGURES
+
     plan = cli.load_plan(args.plan, args.scenario)
     try:
         if args.scenario:  # a scenario drops the actuals; take them from the file
@@ -192,6 +206,8 @@ def cmd_variance(args: argparse.Namespace) -> int:
 
 
 def _draws(text: str) -> int:
+    from planner.analysis import montecarlo
+
     try:
         value = int(text)
     except ValueError:
@@ -212,7 +228,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("tornado", help="sensitivity of a key figure to every driver")
     p.add_argument("plan", metavar="PLAN")
-    p.add_argument("--figure", default=sensitivity.DEFAULT_FIGURE, metavar="F")
+    p.add_argument("--figure", default=DEFAULT_FIGURE, metavar="F")
     p.add_argument("--step", default="0.2", metavar="S", help="0.2 or 20%% (default)")
     p.add_argument("--scenario", metavar="NAME")
     p.add_argument("--json", action="store_true")
@@ -229,7 +245,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("simulate", help="Monte Carlo over the plan's uncertainty ranges")
     p.add_argument("plan", metavar="PLAN")
-    p.add_argument("--draws", type=_draws, default=montecarlo.DEFAULT_DRAWS, metavar="N")
+    p.add_argument("--draws", type=_draws, default=DEFAULT_DRAWS, metavar="N")
     p.add_argument("--seed", type=int, default=None, metavar="S")
     p.add_argument("--scenario", metavar="NAME")
     p.add_argument("--json", action="store_true")

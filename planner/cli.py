@@ -14,17 +14,22 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from planner import model
 from planner.plan import MONTHLY_COLUMNS, Plan, PlanError, Problem, load
+
+if TYPE_CHECKING:
+    from planner import model
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EXIT_BAD_INPUT = 2
 
 Handler = Callable[[argparse.Namespace], int]
 EXTENSIONS: tuple[str, ...] = ("planner.analysis_cli", "planner.export.cli", "planner.signoff.cli")
-"""Modules that add subcommands with ``register(subparsers)`` (analyses, exports, sign-off)."""
+"""Modules that add subcommands with ``register(subparsers)`` (analyses, exports, sign-off).
+
+Commands import what they compute with (numpy, pandas, the PDF and workbook libraries) when
+they run, so that ``validate`` and ``kpis`` start quickly; tests/test_cli.py checks it."""
 
 
 class UsageError(Exception):
@@ -74,9 +79,11 @@ def _number(value: Any) -> str:
 
 def write_kpis_table(out: TextIO, file: str, scenario: str | None, kpis: dict[str, Any]) -> None:
     """Both sides' key figures as a small text table."""
+    from planner.model import PARTNER_FIGURES, VENDOR_FIGURES
+
     title = f"{file}" + (f" [{scenario}]" if scenario else "")
     out.write(f"{title}\n")
-    names = list(dict.fromkeys(model.PARTNER_FIGURES + model.VENDOR_FIGURES))
+    names = list(dict.fromkeys(PARTNER_FIGURES + VENDOR_FIGURES))
     out.write(f"  {'figure':<18}{'partner':>18}{'vendor':>18}\n")
     for name in names:
         partner = _number(kpis["partner"].get(name)) if name in kpis["partner"] else ""
@@ -86,13 +93,15 @@ def write_kpis_table(out: TextIO, file: str, scenario: str | None, kpis: dict[st
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
+    from planner import model
+
     for file in args.plans:
-        outcome = model.evaluate(load_plan(file, args.scenario))
+        kpis = model.figures(load_plan(file, args.scenario))
         if args.json:
-            record = {"file": file, "scenario": args.scenario, **outcome.kpis}
+            record = {"file": file, "scenario": args.scenario, **kpis}
             sys.stdout.write(json.dumps(record, allow_nan=False, ensure_ascii=False) + "\n")
         else:
-            write_kpis_table(sys.stdout, file, args.scenario, outcome.kpis)
+            write_kpis_table(sys.stdout, file, args.scenario, kpis)
     return 0
 
 
@@ -107,6 +116,8 @@ def write_monthly_csv(out: TextIO, outcome: model.Outcome) -> None:
 
 
 def cmd_monthly(args: argparse.Namespace) -> int:
+    from planner import model
+
     write_monthly_csv(sys.stdout, model.evaluate(load_plan(args.plan, args.scenario)))
     return 0
 

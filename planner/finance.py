@@ -11,7 +11,6 @@ import math
 from functools import cache
 
 import numpy as np
-import numpy_financial as npf
 from numpy.typing import ArrayLike, NDArray
 
 Array = NDArray[np.float64]
@@ -288,6 +287,8 @@ def irr_monthly(cash_flows: ArrayLike) -> Array:
 def _polynomial_irr(flows: Array) -> float:
     """``numpy_financial.irr`` of one row; ``nan`` where its eigenvalue solve cannot run
     (flows so tiny or so large that the companion matrix holds inf or nan)."""
+    import numpy_financial as npf  # rarely needed: imported on first use
+
     with np.errstate(all="ignore"):
         try:
             return float(npf.irr(flows))

@@ -12,15 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 
 from planner import finance
 from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan
+
+if TYPE_CHECKING:  # pandas takes longer to import than the rest: only the tables need it
+    import pandas as pd
 
 Array = NDArray[np.float64]
 
@@ -538,6 +540,8 @@ def figures_of(figures: Mapping[str, Any], row: int) -> dict[str, Any]:
 
 def monthly_table(batch: Batch, columns: Mapping[str, Array], row: int = 0) -> pd.DataFrame:
     """Row ``row`` of the batch as docs/model.md's monthly table."""
+    import pandas as pd
+
     table = pd.DataFrame({name: columns[name][row] for name in VALUE_COLUMNS})
     table.insert(0, "date", batch.dates())
     table.insert(0, "month", np.arange(1, batch.months + 1))
@@ -564,6 +568,14 @@ def actuals_arrays(plan: Plan) -> dict[str, Array]:
         for column, value in values.items():
             arrays.setdefault(column, np.full((1, plan.months), np.nan))[0, month - 1] = value
     return arrays
+
+
+def figures(plan: Plan, scenario: str | None = None) -> dict[str, Any]:
+    """Both sides' key figures and ``mutual`` of one plan (or scenario), as :func:`evaluate`
+    gives them, without building its tables."""
+    chosen = plan.scenario(scenario) if scenario else plan
+    batch = Batch.from_plans([chosen])
+    return figures_of(key_figures(batch, simulate(batch)), 0)
 
 
 def evaluate(plan: Plan, scenario: str | None = None) -> Outcome:

@@ -172,3 +172,45 @@ def test_the_module_runs_as_a_program_without_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"{bad}: title: is required" in result.stderr.splitlines()
+
+
+HEAVY = ("pandas", "reportlab", "openpyxl", "sqlalchemy", "pyhanko", "numpy_financial")
+"""Libraries the quick commands must not import: each costs a tenth of a second or more."""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["validate", EXAMPLE], ["kpis", EXAMPLE], ["kpis", "--json", EXAMPLE]],
+    ids=["validate", "kpis", "kpis --json"],
+)
+def test_quick_commands_import_no_heavy_library(command):
+    code = (
+        "import sys\n"
+        "from planner.cli import main\n"
+        "status = main(sys.argv[1:])\n"
+        f"sys.stderr.write(repr(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
+        "sys.exit(status)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *map(str, command)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "[]"
+
+
+def test_every_command_is_still_listed_and_the_analysis_defaults_agree():
+    from planner.analysis import montecarlo, sensitivity
+    from planner.cli import build_parser
+
+    parser = build_parser()
+    tornado = parser.parse_args(["tornado", "plan.yaml"])
+    simulate = parser.parse_args(["simulate", "plan.yaml"])
+    assert tornado.figure == sensitivity.DEFAULT_FIGURE
+    assert simulate.draws == montecarlo.DEFAULT_DRAWS
+    listed = parser.format_help()
+    for command in ("kpis", "monthly", "validate", "compare", "tornado", "simulate", "export"):
+        assert command in listed

@@ -9,6 +9,11 @@ One module per concern, all pure (no streamlit) and batched (one model call per 
 
 from __future__ import annotations
 
+DEFAULT_FIGURE = "partner.npv"
+"""The key figure a tornado shows unless told otherwise."""
+DEFAULT_DRAWS = 10_000
+"""Monte Carlo draws unless told otherwise."""
+
 
 class AnalysisError(ValueError):
     """A request an analysis cannot answer (unknown driver or figure, bad range, bad file).

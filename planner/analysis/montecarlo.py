@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 
 from planner import model
+from planner.analysis import DEFAULT_DRAWS as DEFAULT_DRAWS
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Array, driver
 from planner.plan import Plan, Uncertainty
 
-DEFAULT_DRAWS = 10_000
 MAX_DRAWS = 1_000_000
 CHUNK = 10_000
 """Plans per model call: 10,000 plans of 36 months take about 100 MB of monthly columns."""

@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 
 from planner import model
+from planner.analysis import DEFAULT_FIGURE as DEFAULT_FIGURE
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Driver, driver, tornado_drivers
 from planner.analysis.figures import check_figure, compute
 from planner.plan import Plan
 
 DEFAULT_STEP = 0.2
-DEFAULT_FIGURE = "partner.npv"
 
 
 def _plain(value: float) -> float | None:
