@@ -24,13 +24,19 @@ from babel.numbers import list_currencies
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from planner import limits
+
 MAX_MONEY = 1e12
 """Upper bound for amounts and costs (currency units): beyond it float sums lose cents, and a
 typo of a few extra zeros should be caught."""
 MAX_COUNT = 1e6
 """Upper bound for unbounded counts such as deals per FTE and month."""
-MAX_FILE_BYTES = 5_000_000
+MAX_FILE_BYTES = limits.TEXT_MAX_BYTES
 """A plan file larger than this is refused before parsing."""
+MAX_NODES = limits.MAX_NODES
+MAX_DEPTH = limits.MAX_DEPTH
+MAX_ACTUAL = MAX_MONEY * 1000
+"""Largest size of an actual value (docs/model.md: at most 10^15), either sign."""
 
 MONTHLY_COLUMNS: tuple[str, ...] = (
     "month",
@@ -481,9 +487,24 @@ def _check_actuals(rows: list[dict[str, Any]], months: int) -> list[Problem]:
                 elif number in seen:
                     problems.append(Problem(f"{where}.month", f"{number} appears twice"))
                 seen.add(int(number))
-            elif abs(number) > MAX_MONEY * 1000:
-                problems.append(Problem(f"{where}.{key}", f"{fmt_value(value)} is too large"))
+            else:
+                refusal = actual_refusal(number)
+                if refusal:
+                    problems.append(Problem(f"{where}.{key}", refusal))
     return problems
+
+
+ACTUAL_RANGE = "-10^15 to 10^15"
+
+
+def actual_refusal(value: float) -> str | None:
+    """Why ``value`` cannot be an actual (docs/model.md: finite, at most 10^15 in size), or
+    ``None``: ``1e+300 is not within -10^15 to 10^15``."""
+    if not math.isfinite(value):
+        return f"{fmt_value(value)} is not a finite number"
+    if abs(value) > MAX_ACTUAL:
+        return f"{fmt_value(value)} is not within {ACTUAL_RANGE}"
+    return None
 
 
 def _check_uncertainty(plan: Plan) -> list[Problem]:
@@ -610,100 +631,21 @@ def with_values(plan: Plan, changes: Mapping[str, Any]) -> Plan:
 # --- files and canonical form ------------------------------------------------------------
 
 
-MAX_NODES = 50_000
-"""Most values, keys and lists a plan text may hold (a plan with ten years of actuals has a
-few thousand): reading stops there, so a hostile file costs bounded time and memory."""
-MAX_DEPTH = 20
-"""Deepest nesting of lists and mappings in a plan text (a plan needs five)."""
-
-
-class _PlanLoader(yaml.SafeLoader):
-    """YAML as a plan may be written: no anchors or aliases (a few lines of them can stand
-    for billions of values), no key twice in one mapping (the last would silently win), at
-    most :data:`MAX_NODES` nodes nested at most :data:`MAX_DEPTH` deep."""
-
-    nodes = 0
-    depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            raise _TextRefusedError(
-                f"anchors and aliases (&, *) are not allowed (line {mark.line + 1})"
-            )
-        self.nodes += 1
-        self.depth += 1
-        if self.nodes > MAX_NODES:
-            raise _TextRefusedError(f"more than {MAX_NODES:,} values")
-        if self.depth > MAX_DEPTH:
-            raise _TextRefusedError(f"nested more than {MAX_DEPTH} levels deep")
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, (str, int, float, bool)) and key in seen:
-                line = key_node.start_mark.line + 1
-                raise _TextRefusedError(f"key {key!r} appears twice in one mapping (line {line})")
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-class _TextRefusedError(ValueError):
-    """Plan text refused before it is read as a plan (its structure, not its values)."""
-
-
-def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    twice = sorted({key for key in keys if keys.count(key) > 1})
-    if twice:
-        raise _TextRefusedError(f"key {twice[0]!r} appears twice in one object")
-    return dict(pairs)
-
-
-def _json_depth(text: str) -> int:
-    """How deep the JSON text nests (brackets outside strings), without parsing it."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            escaped = not escaped and char == "\\"
-            in_string = escaped or char != '"'
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
 def parse(text: str, *, name: str = "plan") -> Plan:
     """Validate a plan from YAML or JSON text (JSON is YAML, but is read strictly as JSON).
 
-    Hostile text is refused with one problem naming what was refused, in bounded time: more
-    than :data:`MAX_FILE_BYTES`, YAML anchors and aliases, a key twice, too many values or too
-    deep a nesting (:class:`_PlanLoader`)."""
-    stripped = text.lstrip()
-    if not stripped:
+    Hostile text is refused by :func:`planner.limits.read_tree` with one problem naming what
+    was refused, in bounded time: more than :data:`MAX_FILE_BYTES`, YAML anchors and aliases, a
+    key twice, too many values or too deep a nesting."""
+    if not text.strip():
         raise PlanError([Problem("", f"{name} is empty")])
-    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-        raise PlanError([Problem("", f"{name} is larger than {MAX_FILE_BYTES // 1_000_000} MB")])
     try:
-        if stripped.startswith("{"):
-            if _json_depth(text) > MAX_DEPTH:
-                raise _TextRefusedError(f"nested more than {MAX_DEPTH} levels deep")
-            data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_json_object)
-        else:
-            data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader, bounded
-    except _TextRefusedError as refused:
-        raise PlanError([Problem("", f"{name} is refused: {refused}")]) from None
+        data = limits.read_tree(text)
+    except limits.RefusedError as refused:
+        message = str(refused)
+        if not message.startswith("is larger"):
+            message = f"is refused: {message}"
+        raise PlanError([Problem("", f"{name} {message}")]) from None
     except (json.JSONDecodeError, ValueError) as error:
         raise PlanError([Problem("", f"{name} is not valid JSON: {error}")]) from None
     except yaml.YAMLError as error:
@@ -711,10 +653,6 @@ def parse(text: str, *, name: str = "plan") -> Plan:
         line = f" (line {where.line + 1})" if where is not None else ""
         raise PlanError([Problem("", f"{name} is not valid YAML{line}")]) from None
     return validate(data)
-
-
-def _reject_constant(token: str) -> Any:
-    raise ValueError(f"{token} is not a finite number")
 
 
 def load(path: str | Path) -> Plan:

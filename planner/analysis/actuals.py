@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner import i18n, model
+from planner import i18n, limits, model
 from planner.analysis import AnalysisError
-from planner.plan import MAX_FILE_BYTES, VALUE_COLUMNS, Plan, PlanError, validate
+from planner.plan import VALUE_COLUMNS, Plan, PlanError, actual_refusal, validate
 
 _MONTH_HEADERS = {"month", "monat"}
 _DATE_HEADERS = {"date", "datum"}
@@ -96,6 +96,8 @@ def rows_from_table(
 
     Errors name the file, row and column: ``actuals.csv row 4, revenue: 'abc' is not a number``.
     """
+    if len(header) > limits.MAX_COLUMNS:
+        raise AnalysisError(f"{name}: has more than {limits.MAX_COLUMNS:,} columns")
     known = column_names()
     headers = [_normal(h) if h is not None else "" for h in header]
     month_at = next((i for i, h in enumerate(headers) if h in _MONTH_HEADERS), None)
@@ -116,6 +118,8 @@ def rows_from_table(
         columns[i] = known[h]
     rows: dict[int, dict[str, Any]] = {}
     for number, record in enumerate(records, start=2):
+        if number > limits.MAX_ROWS + 1:
+            raise AnalysisError(f"{name}: has more than {limits.MAX_ROWS:,} rows")
         cells = list(record) + [None] * (len(header) - len(record))
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
@@ -140,57 +144,142 @@ def rows_from_table(
         for i, column in columns.items():
             value = _number(cells[i], f"{where}, {column}", decimal_comma)
             if value is not None:
+                refusal = actual_refusal(value)
+                if refusal:
+                    raise AnalysisError(f"{where}, month {month}, {column}: {refusal}")
                 row[column] = value
         rows[month] = row
     return [rows[m] for m in sorted(rows)]
 
 
+def _is_workbook(name: str, data: bytes) -> bool:
+    """A workbook by its name or its first bytes (a zip, or an old .xls): checked as one."""
+    return Path(name).suffix.lower() in (".xlsx", ".xlsm", ".xls") or data[:2] in (
+        b"PK",
+        b"\xd0\xcf",
+    )
+
+
 def read_actuals(plan: Plan, path: str | Path, sheet: str | None = None) -> list[dict[str, Any]]:
-    """Actuals from a CSV or XLSX file (first sheet unless ``sheet``), checked against the plan."""
+    """Actuals from a CSV or XLSX file (first sheet unless ``sheet``), checked against the plan.
+
+    The file is held to :mod:`planner.limits` like an upload (:func:`read_actuals_data`)."""
     file = Path(path)
-    name = file.name
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise AnalysisError(f"{name}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
-        if file.suffix.lower() in (".xlsx", ".xlsm"):
-            return _read_xlsx(plan, file, sheet)
-        text = file.read_bytes().decode("utf-8-sig")
+        if file.is_dir():
+            raise AnalysisError(f"{file}: is a directory, not a CSV or XLSX file")
+        workbook = Path(file.name).suffix.lower() in (".xlsx", ".xlsm", ".xls")
+        limit = limits.WORKBOOK_MAX_BYTES if workbook else limits.TEXT_MAX_BYTES
+        if file.stat().st_size > limit:
+            raise AnalysisError(f"{file.name}: is larger than {limits.size_text(limit)}")
+        data = file.read_bytes()
     except FileNotFoundError:
         raise AnalysisError(f"{file}: does not exist") from None
-    except UnicodeDecodeError:
-        raise AnalysisError(f"{name}: is not UTF-8 text (CSV) or an .xlsx workbook") from None
     except OSError as error:
         raise AnalysisError(f"{file}: cannot be read ({error.strerror})") from None
+    return read_actuals_data(plan, data, file.name, sheet)
+
+
+def read_actuals_data(
+    plan: Plan, data: bytes, name: str, sheet: str | None = None
+) -> list[dict[str, Any]]:
+    """Actuals from the bytes of an uploaded CSV or XLSX file named ``name``, checked against
+    the plan. Hostile files are refused by :mod:`planner.limits` before anything is parsed
+    (size; for a workbook zip bombs, macros, ActiveX, external links, XML entities; rows and
+    columns), each with one line naming the file and what was refused."""
+    try:
+        if _is_workbook(name, data):
+            limits.check_workbook(data)
+            return _read_xlsx(plan, data, name, sheet)
+        limits.check_size(len(data), limits.TEXT_MAX_BYTES)
+    except limits.RefusedError as refused:
+        raise AnalysisError(f"{name}: {refused}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise AnalysisError(f"{name}: is not UTF-8 text (CSV) or an .xlsx workbook") from None
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    records = list(csv.reader(io.StringIO(text), dialect))
-    if not records:
-        raise AnalysisError(f"{name}: is empty")
-    # A semicolon-separated file is what German spreadsheets write: decimal commas.
-    decimal_comma = getattr(dialect, "delimiter", ",") == ";"
-    return rows_from_table(plan, records[0], records[1:], name, decimal_comma)
+    records = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = next(records, None)
+        if header is None:
+            raise AnalysisError(f"{name}: is empty")
+        # A semicolon-separated file is what German spreadsheets write: decimal commas.
+        decimal_comma = getattr(dialect, "delimiter", ",") == ";"
+        return rows_from_table(plan, header, records, name, decimal_comma)
+    except csv.Error as error:
+        raise AnalysisError(f"{name}: is not a readable CSV file ({error})") from None
 
 
-def _read_xlsx(plan: Plan, file: Path, sheet: str | None) -> list[dict[str, Any]]:
+def _read_xlsx(plan: Plan, data: bytes, name: str, sheet: str | None) -> list[dict[str, Any]]:
+    """Actuals from a workbook that passed :func:`planner.limits.check_workbook`: values
+    only (no macros, no links); at most :data:`~planner.limits.MAX_COLUMNS` columns and
+    :data:`~planner.limits.MAX_ROWS` rows are read, whatever size the sheet claims."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(file, read_only=True, data_only=True)
+        book = load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
+        )
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise AnalysisError(f"{file.name}: is not a readable .xlsx workbook ({error})") from None
+        kind = type(error).__name__
+        raise AnalysisError(f"{name}: is not a readable .xlsx workbook ({kind})") from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             known = ", ".join(book.sheetnames)
-            raise AnalysisError(f"{file.name}: no sheet {sheet!r} (sheets: {known})")
-        rows = list((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True))
+            raise AnalysisError(f"{name}: no sheet {sheet!r} (sheets: {known})")
+        if sheet is None and not book.worksheets:
+            raise AnalysisError(f"{name}: has no worksheet")
+        table = book[sheet] if sheet else book.worksheets[0]
+        widest = limits.MAX_COLUMNS + 1
+        first = next(table.iter_rows(max_row=1, max_col=widest, values_only=True), None)
+        header = list(first or ())
+        while header and header[-1] in (None, ""):
+            header.pop()
+        if not header:
+            raise AnalysisError(f"{name}: the sheet is empty")
+        records = table.iter_rows(
+            min_row=2, max_row=limits.MAX_ROWS + 2, max_col=len(header), values_only=True
+        )
+        return rows_from_table(plan, header, records, name)
+    except AnalysisError:
+        raise
+    except Exception as error:  # a malformed sheet surfaces while rows are read
+        kind = type(error).__name__
+        raise AnalysisError(f"{name}: is not a readable .xlsx workbook ({kind})") from None
     finally:
         book.close()
-    if not rows:
-        raise AnalysisError(f"{file.name}: the sheet is empty")
-    return rows_from_table(plan, rows[0], rows[1:], file.name)
+
+
+def check_rows(plan: Plan, rows: Sequence[dict[str, Any]]) -> None:
+    """Refuse actuals rows outside the schema (docs/model.md section 1, Actuals): months 1..N
+    once each, monthly columns only, finite values of at most 10^15 in size; the message names
+    the month, the column and the allowed range."""
+    seen: set[int] = set()
+    for row in rows:
+        month = row.get("month")
+        whole = isinstance(month, int | float) and math.isfinite(month) and month == int(month)
+        if isinstance(month, bool) or not whole:
+            raise AnalysisError(f"actuals: month {month!r} is not a whole number")
+        assert isinstance(month, int | float)
+        if not 1 <= month <= plan.months or month in seen:
+            why = "appears twice" if month in seen else f"is not within 1 to {plan.months}"
+            raise AnalysisError(f"actuals: month {int(month)} {why}")
+        seen.add(int(month))
+        for column, value in row.items():
+            if column == "month":
+                continue
+            if column not in VALUE_COLUMNS:
+                raise AnalysisError(f"actuals month {int(month)}: {column!r} is not a column")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise AnalysisError(f"actuals month {int(month)}, {column}: not a number")
+            refusal = actual_refusal(float(value))
+            if refusal:
+                raise AnalysisError(f"actuals month {int(month)}, {column}: {refusal}")
 
 
 def with_actuals(plan: Plan, rows: Sequence[dict[str, Any]]) -> Plan:
@@ -275,6 +364,7 @@ def variance(plan: Plan, rows: Sequence[dict[str, Any]] | None = None) -> Varian
     rows = list(plan.actuals if rows is None else rows)
     if not rows:
         raise AnalysisError("actuals: the plan has none (add actuals[] or give --actuals FILE)")
+    check_rows(plan, rows)
     base = plan.model_copy(update={"actuals": []})
     batch = model.Batch.from_plans([base])
     planned = model.simulate(batch)

@@ -2,7 +2,8 @@
 back into a validated :class:`~planner.plan.Plan`.
 
 Uploads are untrusted. :func:`check_upload` refuses, before any XML is parsed, files that are
-too large, not a zip, zip bombs, carry macros or external links, or declare XML entities;
+too large, not a zip, zip bombs, carry macros of any kind, ActiveX controls, embedded objects,
+external links or data connections, or declare XML entities (:mod:`planner.limits`);
 openpyxl then reads values only (cached results, no macros, no links). Every problem names the
 sheet and cell: ``Inputs!C12 (revenue.deal_size): -5 is below 0``.
 """
@@ -15,7 +16,6 @@ import math
 import re
 import types
 import typing
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,6 +23,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from planner import limits
 from planner.export.xlsx import (
     ACTUALS,
     DEFINITIONS_KEYS,
@@ -35,14 +36,12 @@ from planner.export.xlsx import (
 )
 from planner.plan import Plan, PlanError, Problem, fmt_value, validate
 
-MAX_BYTES = 10_000_000
-"""A workbook larger than this (bytes, as uploaded) is refused."""
-MAX_UNCOMPRESSED = 50_000_000
-"""Refused when the zip's members add up to more than this (bytes, uncompressed)."""
-MAX_RATIO = 100
-"""Refused when the zip expands more than this many times (checked above 1 MB)."""
-MAX_MEMBERS = 10_000
-MAX_ROWS = 100_000
+MAX_BYTES = limits.WORKBOOK_MAX_BYTES
+"""A workbook larger than this (bytes, as uploaded) is refused (:mod:`planner.limits`)."""
+MAX_UNCOMPRESSED = limits.MAX_UNCOMPRESSED
+MAX_RATIO = limits.MAX_RATIO
+MAX_MEMBERS = limits.MAX_MEMBERS
+MAX_ROWS = limits.MAX_ROWS
 """Rows read per sheet at most; a plan has a few hundred."""
 
 _PATH = re.compile(r"^[a-z_]+(\.([a-z_]+|\d{1,4}))*$")
@@ -55,46 +54,12 @@ def _refuse(message: str) -> PlanError:
 
 
 def check_upload(data: bytes) -> None:
-    """Refuse an untrusted upload that is no plain XLSX workbook, without parsing its XML."""
-    if len(data) > MAX_BYTES:
-        raise _refuse(f"is larger than {MAX_BYTES // 1_000_000} MB")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise _refuse("is an old .xls or a password-protected file; save it as .xlsx")
+    """Refuse an untrusted upload that is no plain XLSX workbook, without parsing its XML
+    (:func:`planner.limits.check_workbook`)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        raise _refuse("is not an XLSX workbook (not a zip archive)") from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise _refuse(f"has more than {MAX_MEMBERS} parts")
-        names = {m.filename.lower() for m in members}
-        if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
-            raise _refuse("is not an XLSX workbook (no xl/workbook.xml)")
-        total = sum(m.file_size for m in members)
-        packed = sum(m.compress_size for m in members)
-        if total > MAX_UNCOMPRESSED:
-            raise _refuse(
-                f"expands to {total // 1_000_000} MB (more than {MAX_UNCOMPRESSED // 1_000_000} MB)"
-            )
-        for member in members:
-            big = member.file_size > 1_000_000
-            if big and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-                raise _refuse(f"{member.filename} expands more than {MAX_RATIO} times (zip bomb)")
-        if total > 1_000_000 and total > MAX_RATIO * max(packed, 1):
-            raise _refuse(f"expands more than {MAX_RATIO} times (zip bomb)")
-        if any(m.flag_bits & 0x1 for m in members):
-            raise _refuse("has encrypted parts")
-        if any(name.endswith("vbaproject.bin") for name in names):
-            raise _refuse("contains macros (vbaProject.bin); save it as .xlsx without macros")
-        if any(name.startswith("xl/externallinks/") for name in names):
-            raise _refuse("links to other files (external links); remove them and save again")
-        for member in members:
-            if member.filename.lower().endswith((".xml", ".rels", ".vml")):
-                with archive.open(member) as part:
-                    head = part.read(65536)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise _refuse(f"{member.filename} declares XML entities (refused)")
+        limits.check_workbook(data)
+    except limits.RefusedError as refused:
+        raise _refuse(str(refused)) from None
 
 
 @dataclass

@@ -5,7 +5,6 @@ Actuals are stored in the plan's ``actuals[]`` through :func:`planner.ui.session
 :mod:`planner.analysis.actuals`; this page only chooses, formats and shows.
 """
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -175,12 +174,9 @@ def entry_table(columns: list[str]) -> None:
 
 
 def read_upload(name: str, data: bytes) -> list[dict[str, Any]]:
-    """Actuals rows from an uploaded CSV or XLSX (errors name the file, row and column)."""
-    safe = Path(name).name or "actuals.csv"
-    with tempfile.TemporaryDirectory() as folder:
-        file = Path(folder) / safe
-        file.write_bytes(data)
-        return actuals.read_actuals(plan, file)
+    """Actuals rows from an uploaded CSV or XLSX, held to the limits of every upload (errors
+    name the file, row and column)."""
+    return actuals.read_actuals_data(plan, data, Path(name).name or "actuals.csv")
 
 
 def merged(uploaded: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,0 +1,233 @@
+"""Hostile files through every entry point: the core readers, the command line
+(``python -m planner validate / variance / import``) and the app's uploads. Each is refused
+within a safety bound with one line naming the file and what was refused, and nothing is
+half-applied (planner.limits: one set of limits for every reader)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner.analysis import AnalysisError
+from planner.analysis.actuals import read_actuals, read_actuals_data, variance
+from planner.export.workbook_import import read_workbook
+from planner.plan import PlanError, load, parse
+from planner.ui import state
+from tests.app_support import named
+from tests.factories import EXAMPLE, ROOT
+from tests.hostile_files import (
+    Hostile,
+    actuals_workbook,
+    actuals_workbooks,
+    csv_files,
+    plan_texts,
+    workbooks,
+)
+
+BOUND = 5.0
+"""Seconds within which a hostile file must be refused: a safety bound against unbounded
+work (minutes, before the limits), not a performance measurement."""
+CLI_BOUND = 30.0
+"""The same through a fresh ``python -m planner`` process, which first imports its libraries."""
+ACTUALS = [*workbooks(), *actuals_workbooks(), *csv_files()]
+
+
+def refused_in_time(read: Callable[[], Any], error: type[Exception]) -> str:
+    start = time.perf_counter()
+    with pytest.raises(error) as caught:
+        read()
+    assert time.perf_counter() - start < BOUND
+    return str(caught.value)
+
+
+# --- the core readers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hostile", ACTUALS, ids=repr)
+def test_hostile_actuals_are_refused_with_one_line(hostile: Hostile) -> None:
+    plan = load(EXAMPLE)
+    message = refused_in_time(
+        lambda: read_actuals_data(plan, hostile.data, hostile.name), AnalysisError
+    )
+    assert message.startswith(f"{hostile.name}")
+    assert hostile.refusal in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("hostile", workbooks(), ids=repr)
+def test_hostile_workbooks_are_refused_by_the_import(hostile: Hostile) -> None:
+    message = refused_in_time(lambda: read_workbook(hostile.data), PlanError)
+    assert message.startswith("workbook: ")
+    assert hostile.refusal in message
+
+
+@pytest.mark.parametrize("hostile", plan_texts(), ids=repr)
+def test_hostile_plan_texts_are_refused(hostile: Hostile) -> None:
+    message = refused_in_time(lambda: parse(hostile.data.decode(), name=hostile.name), PlanError)
+    assert message.startswith(hostile.name)
+    assert hostile.refusal in message
+
+
+def test_a_plain_actuals_workbook_and_csv_still_read(tmp_path: Path) -> None:
+    plan = load(EXAMPLE)
+    expected = [{"month": 1, "revenue": 8200.0}, {"month": 2, "revenue": 9100.0}]
+    rows = read_actuals_data(plan, actuals_workbook(), "ist.xlsx")
+    assert [{k: float(v) if k != "month" else v for k, v in r.items()} for r in rows] == expected
+    csv = tmp_path / "ist.csv"
+    csv.write_text("Monat;Umsatz\n1;8.200\n2;9.100,0\n", encoding="utf-8")
+    assert read_actuals(plan, csv) == expected
+
+
+def test_actuals_at_the_edge_of_the_range_pass_and_beyond_it_are_refused() -> None:
+    plan = load(EXAMPLE)
+    assert variance(plan, [{"month": 1, "revenue": 1e15, "cash_flow": -1e15}]).monthly is not None
+    for value in (1e300, -1.5e15, float("inf"), float("nan")):
+        with pytest.raises(AnalysisError) as refused:
+            variance(plan, [{"month": 2, "revenue": 1.0}, {"month": 3, "cash_flow": value}])
+        assert str(refused.value).startswith("actuals month 3, cash_flow: ")
+    with pytest.raises(PlanError) as refused_plan:
+        parse(EXAMPLE.read_text(encoding="utf-8") + "actuals:\n  - {month: 1, revenue: 1.0e+300}\n")
+    assert "actuals.0.revenue: 1e+300 is not within -10^15 to 10^15" in str(refused_plan.value)
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def planner(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "default"},
+        timeout=120,
+    )
+    assert time.perf_counter() - start < CLI_BOUND
+    return done
+
+
+def one_refusal(done: subprocess.CompletedProcess[str]) -> str:
+    """The single stderr line of a refusal (status 2): no traceback, no warnings."""
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "plan.yaml").write_bytes(EXAMPLE.read_bytes())
+    for group in ("actuals", "workbooks", "plans"):
+        (folder / group).mkdir()
+    for hostile in ACTUALS:
+        (folder / "actuals" / hostile.name).write_bytes(hostile.data)
+    for hostile in workbooks():
+        (folder / "workbooks" / hostile.name).write_bytes(hostile.data)
+    for hostile in plan_texts():
+        (folder / "plans" / hostile.name).write_bytes(hostile.data)
+    return folder
+
+
+def test_validate_refuses_every_hostile_plan_file(corpus: Path) -> None:
+    names = [h.name for h in plan_texts()]
+    done = planner("validate", *(f"plans/{name}" for name in names), cwd=corpus)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == len(names), done.stderr  # one line each, no traceback
+    for line, hostile in zip(lines, plan_texts(), strict=True):
+        assert line.startswith(f"plans/{hostile.name}")
+        assert hostile.refusal in line
+
+
+@pytest.mark.parametrize("hostile", ACTUALS, ids=repr)
+def test_variance_refuses_every_hostile_actuals_file(corpus: Path, hostile: Hostile) -> None:
+    done = planner("variance", "plan.yaml", "--actuals", f"actuals/{hostile.name}", cwd=corpus)
+    line = one_refusal(done)
+    assert hostile.refusal in line
+    assert hostile.name in line
+
+
+@pytest.mark.parametrize("hostile", workbooks(), ids=repr)
+def test_import_refuses_every_hostile_workbook(corpus: Path, hostile: Hostile) -> None:
+    out = corpus / f"{hostile.name}.yaml"
+    done = planner("import", f"workbooks/{hostile.name}", out, cwd=corpus)
+    assert hostile.refusal in one_refusal(done)
+    assert not out.exists()  # nothing half-written
+
+
+def test_variance_with_huge_actuals_in_the_plan_says_so_without_numpy_warnings(
+    corpus: Path,
+) -> None:
+    plan = corpus / "huge-actuals.yaml"
+    plan.write_text(
+        EXAMPLE.read_text(encoding="utf-8") + "actuals:\n  - {month: 1, revenue: 1.0e+300}\n",
+        encoding="utf-8",
+    )
+    line = one_refusal(planner("variance", plan.name, cwd=corpus))
+    assert line == "huge-actuals.yaml: actuals.0.revenue: 1e+300 is not within -10^15 to 10^15"
+
+
+# --- the app's uploads -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def onboarding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    from planner.ui import collab
+
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
+    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
+    collab.store.clear()
+    app = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
+    app.switch_page("planner/ui/pages/onboarding.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    yield app
+    collab.store.clear()
+
+
+def unescape(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def test_the_onboarding_upload_refuses_every_hostile_actuals_file(onboarding: AppTest) -> None:
+    app = onboarding
+    before = app.session_state[state.PLAN]
+    for hostile in ACTUALS:
+        # the uploader itself takes .csv and .xlsx only: an .xlsm comes renamed
+        name = hostile.name.replace(".xlsm", ".xlsx")
+        start = time.perf_counter()
+        upload = app.file_uploader(key="onboarding.upload")
+        upload.set_value((name, hostile.data, "application/octet-stream")).run()
+        assert time.perf_counter() - start < BOUND + 5  # the page itself takes a moment
+        assert not app.exception, [e.message for e in app.exception]
+        (error,) = app.error
+        lines = unescape(error.value).splitlines()
+        assert lines[0].startswith(name), lines
+        assert any(hostile.refusal in line for line in lines[1:]), (hostile, lines)
+        assert app.session_state[state.PLAN] is before  # nothing applied
+
+
+def test_the_plan_upload_refuses_every_hostile_plan_file(onboarding: AppTest) -> None:
+    app = onboarding
+    app.switch_page("planner/ui/pages/start.py").run()
+    before = app.session_state[state.PLAN]
+    for hostile in plan_texts():
+        app.file_uploader(key="upload.plan").set_value(
+            (hostile.name, hostile.data, "text/yaml")
+        ).run()
+        assert not app.exception, [e.message for e in app.exception]
+        message = unescape(app.error[0].value)
+        assert hostile.refusal in message, message
+        assert app.session_state[state.PLAN] is before
