@@ -104,18 +104,6 @@ def _grid_discounts(months: int) -> Array:
     return np.asarray(np.exp(-np.outer(np.arange(1, months + 1), _GRID)))
 
 
-def _powers(v: Array, months: int) -> Array:
-    """``v ** t`` for t = 1..months per row, by doubling: a few multiplications, no exp."""
-    out = np.empty((v.size, months))
-    out[:, 0] = v
-    done = 1
-    while done < months:
-        more = min(done, months - done)
-        np.multiply(out[:, :more], out[:, done - 1 : done], out=out[:, done : done + more])
-        done += more
-    return out
-
-
 def _irr_nearest(cf: Array) -> Array:
     """Monthly rate of each row's root nearest 0 that a sign change on the grid brackets.
 
@@ -126,7 +114,6 @@ def _irr_nearest(cf: Array) -> Array:
     Whether the root found is the one nearest 0 is for the caller to establish.
     """
     rows, n = cf.shape
-    t = np.arange(1, n + 1, dtype=np.float64)
     values = np.einsum("rt,tk->rk", cf, _grid_discounts(n))  # unlike BLAS: batch-independent
     signs = np.sign(values)
     has_root = (signs[:, :-1] * signs[:, 1:] < 0) | (signs[:, :-1] == 0)
@@ -137,49 +124,52 @@ def _irr_nearest(cf: Array) -> Array:
     lo, hi = _GRID[k], _GRID[k + 1]
     f_lo, f_hi = values[at, k], values[at, k + 1]
     result = np.where(found & (f_lo == 0), lo, np.nan)
-    rising = f_lo < 0  # f(lo) < 0 < f(hi): f is negative below the root
     active = np.flatnonzero(found & (f_lo != 0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        u = lo - f_lo * (hi - lo) / (f_hi - f_lo)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        _halley(cf, t, u, lo, hi, rising, active, result)
+    if active.size:
+        lo, hi, f_lo, f_hi = lo[active], hi[active], f_lo[active], f_hi[active]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+        t = np.arange(1, n + 1, dtype=np.float64)
+        moments = cf[active, None, :] * np.stack([np.ones(n), t, t * t])[None]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            result[active] = _halley(moments, u, lo, hi, f_lo < 0)
     return np.asarray(np.expm1(result))
 
 
-def _halley(
-    cf: Array,
-    t: Array,
-    u: Array,
-    lo: Array,
-    hi: Array,
-    rising: NDArray[np.bool_],
-    active: NDArray[np.intp],
-    result: Array,
-) -> None:
-    """Safeguarded Halley steps on the ``active`` rows until each converges (in place)."""
-    n = cf.shape[1]
+def _halley(moments: Array, u: Array, lo: Array, hi: Array, rising: NDArray[np.bool_]) -> Array:
+    """Safeguarded Halley steps from ``u`` in the brackets ``[lo, hi]`` until each row converges.
+
+    ``moments[r]`` holds ``cf(t)``, ``t cf(t)`` and ``t**2 cf(t)``: one pass over them gives
+    f and its two derivatives in u. ``rising``: f(lo) < 0 < f(hi). ``nan`` where a row does
+    not converge.
+    """
+    result = np.full(u.size, np.nan)
+    index = np.arange(u.size)
+    minus_months = -np.arange(1, moments.shape[2] + 1, dtype=np.float64)
     for _ in range(_MAX_ITERATIONS):
-        if active.size == 0:
+        if index.size == 0:
             break
-        ua = u[active]
-        weighted = cf[active] * _powers(np.exp(-ua), n)
-        f = weighted.sum(axis=1)
-        weighted *= t
-        slope = -weighted.sum(axis=1)
-        curvature = (weighted * t).sum(axis=1)
-        below = (f < 0) == rising[active]
-        lo[active] = np.where(below, ua, lo[active])
-        hi[active] = np.where(below, hi[active], ua)
+        discount = np.multiply(u[:, None], minus_months)
+        sums = np.einsum("rkt,rt->rk", moments, np.exp(discount, out=discount))
+        f, slope, curvature = sums[:, 0], -sums[:, 1], sums[:, 2]
+        below = (f < 0) == rising
+        lo = np.where(below, u, lo)
+        hi = np.where(below, hi, u)
         denominator = 2.0 * slope * slope - f * curvature
         step = np.where(denominator != 0, 2.0 * f * slope / denominator, np.inf)
-        candidate = ua - step
-        tolerance = _TOLERANCE * (1.0 + np.abs(ua))
-        done = (f == 0) | (np.abs(step) <= tolerance) | (hi[active] - lo[active] <= tolerance)
-        inside = (candidate >= lo[active]) & (candidate <= hi[active])
-        new = np.where(inside | done, candidate, 0.5 * (lo[active] + hi[active]))
-        u[active] = np.where(f == 0, ua, new)
-        result[active[done]] = u[active[done]]
-        active = active[~done]
+        candidate = u - step
+        tolerance = _TOLERANCE * (1.0 + np.abs(u))
+        done = (f == 0) | (np.abs(step) <= tolerance) | (hi - lo <= tolerance)
+        inside = (candidate >= lo) & (candidate <= hi)
+        new = np.where(inside | done, candidate, 0.5 * (lo + hi))
+        new = np.where(f == 0, u, new)
+        if done.any():
+            result[index[done]] = new[done]
+            going = ~done
+            index, moments, new = index[going], moments[going], new[going]
+            lo, hi, rising = lo[going], hi[going], rising[going]
+        u = new
+    return result
 
 
 def _roots_beyond(cf: Array, rate: Array, above: NDArray[np.bool_]) -> NDArray[np.int64]:
