@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import logging
 import os
 import secrets
-from collections.abc import Mapping
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -200,6 +205,123 @@ def check_owner_key(given: str | None, env: Mapping[str, str] | None = None) -> 
     if not expected or not given:
         return False
     return hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8"))
+
+
+KEY_ATTEMPTS = 5
+"""Wrong owner keys a client may give within :data:`KEY_WINDOW_SECONDS`; then it waits."""
+KEY_WINDOW_SECONDS = 60.0
+KEY_CLIENTS = 10_000
+"""Clients remembered at most (the oldest are forgotten first): bounded memory."""
+
+log = logging.getLogger("planner.access")
+
+
+@dataclass(frozen=True)
+class KeyVerdict:
+    """The outcome of an owner-key attempt: ``ok``, ``wrong``, or ``wait`` (too many wrong
+    keys from this client: no key, not even the right one, is checked for ``seconds``)."""
+
+    status: Literal["ok", "wrong", "wait"]
+    seconds: float = 0.0
+
+
+class KeyAttempts:
+    """Wrong owner keys per client (its address) in a sliding window, shared by every session
+    of the process: a client that gave :data:`KEY_ATTEMPTS` wrong keys within
+    :data:`KEY_WINDOW_SECONDS` waits until the oldest of them is that old. Guessing a key of
+    even 40 bits then takes longer than the app lives."""
+
+    def __init__(
+        self,
+        limit: int = KEY_ATTEMPTS,
+        window: float = KEY_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._wrong: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        found = self._wrong.get(client, deque())
+        while found and now - found[0] >= self.window:
+            found.popleft()
+        return found
+
+    def wait(self, client: str) -> float:
+        """Seconds until ``client`` may try a key again (0: now)."""
+        with self._lock:
+            now = self.clock()
+            found = self._recent(client, now)
+            if len(found) < self.limit:
+                return 0.0
+            return max(0.0, self.window - (now - found[0]))
+
+    def record(self, client: str, ok: bool) -> int:
+        """Note an attempt; returns the client's wrong keys within the window."""
+        with self._lock:
+            if ok:
+                self._wrong.pop(client, None)
+                return 0
+            now = self.clock()
+            found = self._recent(client, now)
+            found.append(now)
+            self._wrong.pop(client, None)
+            self._wrong[client] = found  # newest last: the oldest client is forgotten first
+            while len(self._wrong) > KEY_CLIENTS:
+                self._wrong.pop(next(iter(self._wrong)))
+            return len(found)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._wrong.clear()
+
+
+OWNER_KEY_ATTEMPTS = KeyAttempts()
+"""The process-wide record of wrong owner keys."""
+
+
+def try_owner_key(
+    given: str | None,
+    client: str,
+    attempts: KeyAttempts = OWNER_KEY_ATTEMPTS,
+    env: Mapping[str, str] | None = None,
+) -> KeyVerdict:
+    """Check an owner key given by ``client`` (its address), at most :data:`KEY_ATTEMPTS`
+    wrong ones per :data:`KEY_WINDOW_SECONDS`; every attempt is logged (never the key)."""
+    waiting = attempts.wait(client)
+    if waiting > 0:
+        log.warning("owner key: attempt from %s refused unchecked, wait %.0f s", client, waiting)
+        return KeyVerdict("wait", waiting)
+    ok = check_owner_key(given, env)
+    wrong = attempts.record(client, ok)
+    if ok:
+        log.info("owner key: accepted from %s", client)
+        return KeyVerdict("ok")
+    log.warning(
+        "owner key: wrong key from %s (%d of %d within %.0f s)",
+        client,
+        wrong,
+        attempts.limit,
+        attempts.window,
+    )
+    if wrong >= attempts.limit:
+        return KeyVerdict("wait", attempts.wait(client))
+    return KeyVerdict("wrong")
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a server bound to ``address`` is reachable from this computer only: ``localhost``
+    or a loopback IP. Empty (Streamlit's default: every interface), ``0.0.0.0``, ``::`` and any
+    other name or address are not."""
+    text = (address or "").strip().strip("[]")
+    if text.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
 
 
 def owner_access(plan_id: str) -> Access:

@@ -4,6 +4,7 @@ is here), live updates and conflicts."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ OWNER_OK = "workspace.owner_ok"
 """The session gave the right ``PLANNER_OWNER_KEY`` (``bool``)."""
 OWNER_KEY_INPUT = "workspace.owner_key"
 OWNER_KEY_WRONG = "workspace.owner_key_wrong"
+"""The verdict on the last key this session gave (``access.KeyVerdict``)."""
 
 BASE_CSS = """
 <style>
@@ -86,18 +88,41 @@ def local_tool() -> bool:
     return not oidc_configured() and not access.owner_key_configured()
 
 
+def server_address() -> str:
+    """The address the running server binds (``server.address``: the command line's
+    ``--server.address``, else the config file's; empty means every interface)."""
+    return str(st.get_option("server.address") or "")
+
+
+def exposed() -> bool:
+    """Whether the workspace would be served, with neither a login nor an owner key, on an
+    address other computers reach: then it is not served."""
+    return local_tool() and not access.is_loopback(server_address())
+
+
+def client() -> str:
+    """The address of this session's browser (as the server sees it), for the key's limit."""
+    try:
+        found = st.context.ip_address
+    except Exception:  # no request context (a bare script run)
+        found = None
+    return found if isinstance(found, str) and found else "unknown"
+
+
 def _check_owner_key() -> None:
     ss = st.session_state
-    ok = access.check_owner_key(str(ss.get(OWNER_KEY_INPUT, "")))
-    ss[OWNER_OK] = ok
-    ss[OWNER_KEY_WRONG] = not ok
+    verdict = access.try_owner_key(str(ss.get(OWNER_KEY_INPUT, "")), client())
+    ss[OWNER_OK] = verdict.status == "ok"
+    ss[OWNER_KEY_WRONG] = verdict
     ss.pop(OWNER_KEY_INPUT, None)  # the key does not stay in the session
 
 
 def gate() -> bool:
     """The vendor's workspace opens after the login (OIDC) or the owner key; True when open.
 
-    With neither configured the app is a local single-user tool and opens at once.
+    With neither configured the app is a local single-user tool and opens at once, but only
+    on a loopback address: started on an address other computers reach (``--server.address
+    0.0.0.0``), it says how to fix that and shows nothing of the workspace.
     """
     ss = st.session_state
     if oidc_configured():
@@ -109,6 +134,11 @@ def gate() -> bool:
         st.caption(tr("workspace.gate_caption"))
         st.button(tr("workspace.login"), key="workspace.login", on_click=st.login)
         return False
+    if exposed():
+        st.title(tr("workspace.gate_title"))
+        address = server_address() or "0.0.0.0"
+        st.error(tr("workspace.exposed", address=address), icon=":material/public:")
+        return False
     if not access.owner_key_configured() or ss.get(OWNER_OK):
         return True
     st.title(tr("workspace.gate_title"))
@@ -116,7 +146,10 @@ def gate() -> bool:
     with st.form("workspace.key_form"):
         st.text_input(tr("workspace.owner_key"), type="password", key=OWNER_KEY_INPUT)
         st.form_submit_button(tr("workspace.enter"), on_click=_check_owner_key)
-    if ss.get(OWNER_KEY_WRONG):
+    verdict = ss.get(OWNER_KEY_WRONG)
+    if isinstance(verdict, access.KeyVerdict) and verdict.status == "wait":
+        st.error(tr("workspace.owner_key_wait", seconds=math.ceil(verdict.seconds)))
+    elif isinstance(verdict, access.KeyVerdict) and verdict.status == "wrong":
         st.error(tr("workspace.owner_key_wrong"))
     return False
 
