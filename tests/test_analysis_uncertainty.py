@@ -304,3 +304,22 @@ def test_cli_bad_arguments_exit_2_with_one_line(
     assert len(lines) == 1
     assert message in lines[0]
     assert "Traceback" not in err
+
+
+def test_chunked_draws_equal_one_batch_and_each_draw_alone() -> None:
+    plan = _uncertain(RANGES)
+    whole = montecarlo.run(plan, draws=257, seed=11, chunk=257)
+    for chunk in (1, 64, 100, montecarlo.CHUNK):
+        chunked = montecarlo.run(plan, draws=257, seed=11, chunk=chunk)
+        for name, values in whole.samples.items():
+            np.testing.assert_array_equal(chunked.samples[name], values, err_msg=f"{chunk} {name}")
+    drawn = montecarlo.draw_values(plan, plan.uncertainty or [], 257, np.random.default_rng(11))
+    for row in (0, 100, 256):
+        alone = model.Batch.from_plans([plan])
+        for path, values in drawn.items():
+            alone = alone.set(path, values[row : row + 1])
+        figures = model.key_figures(alone, model.simulate(alone))
+        for name in montecarlo.RESULT_FIGURES:
+            side, _, figure = name.partition(".")
+            np.testing.assert_array_equal(whole.samples[name][row], figures[side][figure][0])
+        assert whole.samples["mutual"][row] == float(figures["mutual"][0])
