@@ -15,6 +15,8 @@ Masked values are ``None`` and their paths are listed, so a screen can show "pri
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -22,8 +24,8 @@ from typing import Any, Literal
 import pandas as pd
 
 from planner.model import VENDOR_FIGURES
-from planner.plan import MONTHLY_COLUMNS, Plan
-from planner.store.core import Change, Difference, Note, lookup, overlaps
+from planner.plan import MONTHLY_COLUMNS, Plan, canonical_json
+from planner.store.core import Change, Difference, Note, diff_data, lookup, overlaps
 
 Audience = Literal["vendor", "partner", "viewer"]
 AUDIENCES: tuple[Audience, ...] = ("vendor", "partner", "viewer")
@@ -91,6 +93,19 @@ def _is_scenario_set(path: str) -> bool:
     return len(parts) == 3 and parts[0] == "scenarios" and parts[1].isdigit() and parts[2] == "set"
 
 
+def _is_uncertainty_entry(path: str) -> bool:
+    parts = path.split(".")
+    return len(parts) == 2 and parts[0] == "uncertainty" and parts[1].isdigit()
+
+
+def _set_key(path: str) -> str | None:
+    """The plan path a scenario's ``set`` entry at ``path`` changes, or ``None``."""
+    parts = path.split(".", 3)
+    if len(parts) == 4 and parts[0] == "scenarios" and parts[1].isdigit() and parts[2] == "set":
+        return parts[3]
+    return None
+
+
 def _is_actuals_row(path: str) -> bool:
     parts = path.split(".")
     return len(parts) == 2 and parts[0] == "actuals" and parts[1].isdigit()
@@ -103,6 +118,16 @@ def _mask(
     if _covered(path, private):
         hidden.append(path)
         return None
+    key = _set_key(path)
+    if key is not None and any(overlaps(key, p) for p in private):
+        hidden.append(path)
+        return None
+    if _is_uncertainty_entry(path) and isinstance(value, dict):
+        # A range for a private driver tells its likely value: it is as private as the driver.
+        if any(overlaps(str(value.get("path", "")), p) for p in private):
+            hidden.append(path)
+            return None
+        return value
     if _is_scenario_set(path) and isinstance(value, dict):
         # A scenario's keys are plan paths themselves: hide those that touch private data.
         out: dict[str, Any] = {}
@@ -125,7 +150,7 @@ def _mask(
     descend = _contains(path, private) or (
         hide_economics and (path in ("", "actuals") or path.startswith("actuals."))
     )
-    descend = descend or path in ("", "scenarios") or path.startswith("scenarios.")
+    descend = descend or path in ("", "scenarios", "uncertainty") or path.startswith("scenarios.")
     if not descend:
         return value
     if isinstance(value, dict):
@@ -144,13 +169,18 @@ def mask_value(plan: Plan, audience: str, path: str, value: Any) -> tuple[Any, l
 
     The privacy settings of ``plan`` (normally the current plan) apply.
     """
+    private = hidden_from(plan, audience)
+    parts = path.split(".")
+    if private and len(parts) > 2 and parts[0] == "uncertainty":
+        # Part of a range: whether it is private depends on the range's driver, which the
+        # value alone does not carry. The plan's range at that place decides; none: private.
+        entry = lookup(plan.to_data(), ".".join(parts[:2]))
+        driver = str(entry.get("path", "")) if isinstance(entry, dict) else ""
+        if not driver or any(overlaps(driver, p) for p in private):
+            return None, [path]
     hidden: list[str] = []
     masked = _mask(
-        copy.deepcopy(value),
-        path,
-        hidden_from(plan, audience),
-        not sees_vendor_economics(plan, audience),
-        hidden,
+        copy.deepcopy(value), path, private, not sees_vendor_economics(plan, audience), hidden
     )
     return masked, hidden
 
@@ -183,6 +213,32 @@ def view(plan: Plan, audience: str) -> PlanView:
     return PlanView(audience, data, tuple(hidden), economics)
 
 
+def edition_json(plan: Plan, audience: str, commitment: str = "") -> str:
+    """The plan as ``audience`` may see it, as canonical JSON: what that side's edition of a
+    document is made of and what its hash covers.
+
+    When nothing is hidden from ``audience`` this is the plan's canonical JSON, so the edition
+    hash is the content hash. Otherwise it is the masked plan with the hidden paths and
+    ``commitment``, a keyed hash of the whole plan (:mod:`planner.signoff.editions`): without
+    the key, the edition hash cannot be used to test guesses of the hidden values.
+    """
+    shown = view(plan, audience)
+    if not shown.hidden:
+        return canonical_json(plan)
+    edition = {
+        "edition": audience,
+        "plan": shown.data,
+        "hidden": sorted(shown.hidden),
+        "commitment": commitment,
+    }
+    return json.dumps(edition, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def edition_hash(plan: Plan, audience: str, commitment: str = "") -> str:
+    """SHA-256 (hex) of :func:`edition_json`: the hash a side's edition shows and carries."""
+    return hashlib.sha256(edition_json(plan, audience, commitment).encode("utf-8")).hexdigest()
+
+
 def may_see(plan: Plan, path: str, audience: str) -> bool:
     """Whether ``audience`` sees every part of the value at ``path``."""
     return not view(plan, audience).is_hidden(path)
@@ -197,6 +253,65 @@ def may_edit(plan: Plan, path: str, side: str) -> bool:
     if side not in ("vendor", "partner"):
         return False
     return not view(plan, side).is_hidden(path)
+
+
+def may_write(plan: Plan, path: str, side: str) -> bool:
+    """Whether ``side`` may send an edit at ``path``: an editing side, and ``path`` is not a
+    value hidden from it. An edit of a larger part that holds hidden values is allowed when it
+    leaves them as they are (:func:`hidden_refusal`)."""
+    if side not in ("vendor", "partner"):
+        return False
+    private = hidden_from(plan, side)
+    if _covered(path, private):
+        return False
+    key = _set_key(path)
+    return key is None or not any(overlaps(key, p) for p in private)
+
+
+def _identity(data: Any, path: str) -> str:
+    """A hidden value's place that survives reordering: a range by its driver, a scenario's
+    entry by the scenario's name, an actuals cell by its month."""
+    parts = path.split(".")
+    if parts[0] == "uncertainty" and len(parts) == 2:
+        return f"uncertainty[{lookup(data, path + '.path')}]"
+    if parts[0] == "scenarios" and len(parts) >= 4:
+        name = lookup(data, f"scenarios.{parts[1]}.name")
+        return f"scenarios[{name}].set.{'.'.join(parts[3:])}"
+    if parts[0] == "actuals" and len(parts) == 3:
+        return f"actuals[{lookup(data, f'actuals.{parts[1]}.month')}].{parts[2]}"
+    return path
+
+
+def hidden_values(plan: Plan, data: Mapping[str, Any], side: str) -> dict[str, Any]:
+    """The values of ``data`` (a plan's plain data) that ``side`` may not see, by place, under
+    the privacy settings of ``plan``."""
+    hidden: list[str] = []
+    _mask(data, "", hidden_from(plan, side), not sees_vendor_economics(plan, side), hidden)
+    return {_identity(data, h): _value_at(data, h) for h in hidden}
+
+
+def _value_at(data: Any, path: str) -> Any:
+    """:func:`lookup` that also finds a scenario's entry, whose key is a dotted path itself."""
+    key = _set_key(path)
+    if key is None:
+        return lookup(data, path)
+    entries = lookup(data, ".".join(path.split(".", 3)[:3]))
+    return entries.get(key) if isinstance(entries, dict) else None
+
+
+def hidden_refusal(before: Plan, after: Plan, side: str) -> str | None:
+    """Why ``side`` may not make the change from ``before`` to ``after``: it would change, add
+    or delete a value hidden from it (e.g. delete the range of the other side's private
+    driver by saving the list of ranges). ``None`` when it leaves them all as they were."""
+    if side == "vendor" and not hidden_from(before, side):
+        return None
+    old = hidden_values(before, before.to_data(), side)
+    new = hidden_values(before, after.to_data(), side)
+    if old == new:
+        return None
+    changed = sorted(k for k in old.keys() | new.keys() if k not in old or k not in new)
+    changed += sorted(k for k in old.keys() & new.keys() if old[k] != new[k])
+    return f"{changed[0]} is private to the other side: it cannot be changed, added or deleted"
 
 
 def private_refusal(before: Plan, after: Plan, side: str) -> str | None:
@@ -275,17 +390,40 @@ def visible_log(plan: Plan, log: Iterable[Change], audience: str) -> list[Change
     return [visible_change(plan, c, audience) for c in log]
 
 
+class Hidden:
+    """The type of :data:`PRIVATE`."""
+
+    def __repr__(self) -> str:
+        return "PRIVATE"
+
+
+PRIVATE = Hidden()
+"""What a comparison holds for a value hidden from its reader (never the value itself)."""
+
+
 def visible_differences(
-    plan: Plan, differences: Iterable[Difference], audience: str
+    plan: Plan, before: Mapping[str, Any], after: Mapping[str, Any], audience: str
 ) -> list[Difference]:
-    """A comparison of two versions without the values hidden from ``audience``."""
-    out = []
-    for d in differences:
-        before, hidden_before = mask_value(plan, audience, d.path, d.before)
-        after, hidden_after = mask_value(plan, audience, d.path, d.after)
-        if hidden_before or hidden_after:
-            continue
-        out.append(replace(d, before=before, after=after))
+    """Where two versions' plain data differ, as ``audience`` may see it.
+
+    Both versions are masked with the privacy settings of ``plan`` (normally the current one)
+    before anything is compared: a difference inside a hidden value shows once, at the hidden
+    path, with :data:`PRIVATE` on both sides.
+    """
+    private = hidden_from(plan, audience)
+    economics = not sees_vendor_economics(plan, audience)
+    hidden: list[str] = []
+    _mask(before, "", private, economics, hidden)
+    _mask(after, "", private, economics, hidden)
+    out: list[Difference] = []
+    reported: set[str] = set()
+    for path, old, new in diff_data(before, after):
+        cover = next((h for h in hidden if overlaps(path, h)), None)
+        if cover is None:
+            out.append(Difference(path, old, new))
+        elif cover not in reported:
+            reported.add(cover)
+            out.append(Difference(cover, PRIVATE, PRIVATE))
     return out
 
 

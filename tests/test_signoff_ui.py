@@ -95,7 +95,7 @@ def test_freeze_sign_by_both_sides_and_the_signed_exports_verify(
 
     max_.button(key=signoff_panel.PREPARE).click().run()
     assert not max_.exception, max_.exception
-    pdf, xlsx = max_.session_state[signoff_panel.EXPORTS][(plan_id, 1, "en")]
+    pdf, xlsx = max_.session_state[signoff_panel.EXPORTS][(plan_id, 1, "en", "vendor")]
     for data in (pdf, xlsx):
         verdict = verify_bytes(data)
         assert verdict.ok, verdict.message

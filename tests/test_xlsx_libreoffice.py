@@ -19,7 +19,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from planner import i18n, model
+from planner import i18n, model, privacy
 from planner.export.workbook_import import read_workbook
 from planner.export.xlsx import MONTHLY, MONTHLY_FIRST_ROW, YEARLY, build_workbook
 from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan, content_hash, load, with_values
@@ -168,7 +168,28 @@ def cases() -> dict[str, tuple[Plan, bytes]]:
     for name, plan in generated_plans().items():
         out[name] = (plan, build_workbook(plan))
     out["example-edited"] = (with_values(example, EDIT), edit(out["example"][1], TYPED))
+    for name, (plan, audience) in EDITIONS.items():
+        out[name] = (plan, build_workbook(plan, audience=audience))
     return out
+
+
+def _private_example(share: bool) -> Plan:
+    data = load(EXAMPLE).to_data()
+    data["private"] = {
+        "vendor": ["vendor_programme.gross_margin", "vendor_programme.partner_manager_fte"],
+        "partner": ["resources.0.annual_cost", "revenue.services_per_deal"],
+        "share_vendor_economics": share,
+    }
+    return Plan.model_validate(data)
+
+
+EDITIONS: dict[str, tuple[Plan, str]] = {
+    "edition-partner-shared": (_private_example(True), "partner"),
+    "edition-partner": (_private_example(False), "partner"),
+    "edition-vendor": (_private_example(False), "vendor"),
+    "edition-viewer": (_private_example(True), "viewer"),
+}
+"""A side's edition: the vendor's margin and the partner's team cost and services private."""
 
 
 def edit(data: bytes, changes: dict[str, Any]) -> bytes:
@@ -241,6 +262,45 @@ def close(got: Any, expected: Any, scale: float) -> bool:
     if not isinstance(got, (int, float)):
         return False
     return math.isclose(got, expected, rel_tol=REL, abs_tol=REL * max(1.0, scale))
+
+
+@pytest.mark.parametrize("name", list(EDITIONS))
+def test_a_sides_edition_recalculates_to_the_model_without_what_it_may_not_see(recalculated, name):
+    plan, data = recalculated[name]
+    audience = EDITIONS[name][1]
+    outcome = model.evaluate(plan)
+    book = values(data)
+    shown = privacy.visible_columns(plan, audience)
+    ws = book[MONTHLY]
+    keys = [cell.value for cell in ws[2]]
+    assert [k for k in keys if k in MONTHLY_COLUMNS] == list(shown)
+    rows = list(ws.iter_rows(min_row=MONTHLY_FIRST_ROW, values_only=True))[: plan.months]
+    wrong = []
+    for column in shown:
+        series = outcome.monthly[column].tolist()
+        scale = max((abs(v) for v in series), default=0.0) if column != "date" else 0.0
+        got = [row[keys.index(column)] for row in rows]
+        wrong += [
+            (column, t + 1)
+            for t, (g, e) in enumerate(zip(got, series, strict=True))
+            if not close(g, e, scale)
+        ]
+    visible = privacy.visible_figures(plan, outcome.kpis, audience)
+    for side in ("partner", "vendor"):
+        for figure in set(outcome.kpis[side]) - set(visible[side]):
+            assert f"{side}_{figure}" not in book.defined_names
+        for figure, expected in visible[side].items():
+            sheet, cell = book.defined_names[f"{side}_{figure}"].attr_text.split("!")
+            got = book[sheet.strip("'")][cell.replace("$", "")].value
+            tolerance = 0.0 if figure in ("irr", "roi") or figure in model.MONTH_FIGURES else 1e3
+            if not close(got, expected, tolerance):
+                wrong.append((side, figure, got, expected))
+    assert wrong == []
+    hidden = privacy.view(plan, audience).hidden
+    inputs = book["Inputs"]
+    private = {r[0]: r[2] for r in inputs.iter_rows(min_row=2, values_only=True) if r[0] in hidden}
+    assert private
+    assert set(private.values()) == {i18n.t("xlsx.private", plan.language)}
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -245,7 +245,7 @@ def _refusal(current: Plan, edits: Mapping[str, tuple[Any, int]], side: str) -> 
     for path in edits:
         if not path:
             return "the whole plan cannot be replaced by an edit"
-        if not privacy.may_edit(current, path, side):
+        if not privacy.may_write(current, path, side):
             return f"{path} is private to the other side"
     return None
 
@@ -485,13 +485,22 @@ class Store:
             ]
             if bad:
                 return EditResult("invalid", version, problems=tuple(bad))
+            from planner import privacy
+
             try:
                 updated = with_values(current, {p: v for p, (v, _) in edits.items()})
             except PlanError as error:
+                # A problem at a value hidden from this side would name that value: refuse.
+                shown = privacy.view(current, side)
+                for problem in error.problems:
+                    if problem.path and shown.is_hidden(problem.path):
+                        message = f"{problem.path} is private to the other side"
+                        return EditResult("refused", version, message=message)
                 return EditResult("invalid", version, problems=tuple(error.problems))
-            from planner import privacy
 
-            refusal = privacy.private_refusal(current, updated, side)
+            refusal = privacy.private_refusal(current, updated, side) or privacy.hidden_refusal(
+                current, updated, side
+            )
             if refusal is not None:
                 return EditResult("refused", version, message=refusal)
             before, after = current.to_data(), updated.to_data()

@@ -213,8 +213,17 @@ def conflict_text(conflict: Conflict, plan: Plan) -> str:
         author=conflict.author,
         side=tx(f"side.{conflict.side}"),
         field=field_label(conflict.path),
-        value=value_text(conflict.path, conflict.theirs, plan),
+        value=shown_text(conflict.path, conflict.theirs, plan),
     )
+
+
+def shown_text(path: str, value: Any, plan: Plan) -> str:
+    """:func:`value_text` of a value as this session's side may see it: "private" when any
+    part of it is hidden from that side (a list of ranges holding the other side's)."""
+    granted = current_access()
+    side = granted.side if granted is not None else "vendor"
+    masked, hidden = privacy.mask_value(plan, side, path, value)
+    return tx("private") if hidden else value_text(path, masked, plan)
 
 
 def field_label(path: str) -> str:
@@ -231,6 +240,8 @@ def value_text(path: str, value: Any, plan: Plan) -> str:
         return i18n.money(value, plan.currency, state.language())
     if value is None:
         return i18n.MISSING
+    if isinstance(value, (dict, list)):
+        return tx("several_values")
     return fmt_value(value) if not isinstance(value, str) else value
 
 
@@ -295,7 +306,7 @@ def conflicts_panel(plan: Plan) -> None:
     for conflict in st.session_state.get(CONFLICTS, []):
         with st.container(border=True):
             st.warning(conflict_text(conflict, plan), icon=":material/sync_problem:")
-            st.caption(tx("yours", value=value_text(conflict.path, conflict.yours, plan)))
+            st.caption(tx("yours", value=shown_text(conflict.path, conflict.yours, plan)))
             for column, keep_mine in zip(st.columns(2), (True, False), strict=True):
                 column.button(
                     tx("keep_mine" if keep_mine else "take_theirs"),

@@ -52,8 +52,10 @@ ITEM_NAMES: dict[str, str] = {
 def value_text(path: str, value: Any, plan: Plan, masked: bool = False) -> str:
     """A value as a person reads it: amounts with currency, shares in percent, flags and
     choices in words, private values as such."""
+    if value is privacy.PRIVATE or (value is None and masked):
+        return collab.tx("private")
     if value is None:
-        return collab.tx("private") if masked else i18n.MISSING
+        return i18n.MISSING
     key = path.rsplit(".", 1)[-1]
     kind = _kind(path, key)
     language = state.language()
@@ -271,8 +273,10 @@ def compare(granted: Access, plan: Plan, latest: int) -> None:
         collab.tx("version_a"), 1, latest, max(1, latest - 1), key="history.version_a"
     )
     b = right.number_input(collab.tx("version_b"), 1, latest, latest, key="history.version_b")
-    differences = collab.store().diff(granted.plan_id, int(a), int(b))
-    shown = privacy.visible_differences(plan, differences, granted.side)
+    store = collab.store()
+    before = store.plan_at(granted.plan_id, int(a)).to_data()
+    after = store.plan_at(granted.plan_id, int(b)).to_data()
+    shown = privacy.visible_differences(plan, before, after, granted.side)
     if not shown:
         st.caption(collab.tx("no_differences"))
         return

@@ -13,8 +13,7 @@ st.title(tr("export.title"))
 st.caption(tr("export.caption"))
 who = viewer.current()
 if who.view(plan).hidden or not who.sees_vendor_economics(plan):
-    st.info(tr("export.masked_only"), icon=":material/lock:")
-    st.stop()
+    st.info(tr("export.edition"), icon=":material/lock:")
 
 try:
     pdf = importlib.import_module("planner.export.pdf")
@@ -52,9 +51,9 @@ for column, kind, build, suffix, mime in (
     with column:
         st.subheader(tr(f"export.{kind}"))
         st.caption(tr(f"export.{kind}_caption"))
-        wanted = (ss[state.REVISION], scenario, language)
+        wanted = (ss[state.REVISION], scenario, language, who.side)
         if st.button(tr("export.build"), key=f"export.build.{kind}", type="primary"):
-            data = build(plan, scenario=scenario or None, language=language)
+            data = build(plan, scenario=scenario or None, language=language, audience=who.side)
             ss[f"export.{kind}.data"] = (wanted, data)
         built = ss.get(f"export.{kind}.data")
         if built is not None and built[0] == wanted:

@@ -1,0 +1,338 @@
+"""The privacy matrix: what leaves the server for a side never holds a value hidden from it.
+
+Each side's private values are distinctive numbers placed in fields, a scenario, an uncertainty
+range and a note. For every audience, every document it can download (unsigned and signed, PDF
+and workbook, base plan and scenario, German and English; PDF text, raw content streams,
+embedded files and metadata; every XML part of the workbook), its change log, its version
+comparisons and its conflicts are searched for each value written the ways people and files
+write it (``0.8537``, ``85,37``, ``85.37``, ``123457``, ``123.457``, ``123,457``). The side's
+edition hash is searched for too: the content hash would let it test guesses offline.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from typing import Any
+
+import pypdf
+import pytest
+
+from planner import privacy
+from planner.export.pdf import build_pdf
+from planner.export.xlsx import build_workbook
+from planner.plan import Plan, content_hash, validate
+from planner.signoff import editions
+from planner.signoff import keys as signing
+from planner.signoff.records import Signature, SignOff
+from planner.store import Store
+from tests.store_support import PLAN_DATA, clock, database_url, store
+
+__all__ = ["clock", "database_url", "store"]
+
+MARGIN, PM_FTE, PM_COST = 0.8537, 0.3713, 123457.0
+RANGE_LOW, RANGE_HIGH, SCENARIO_MARGIN = 0.8111, 0.8999, 0.7777
+"""The vendor's private values: margin and partner manager, its range and a scenario's."""
+TEAM_COST = 98765.0
+"""The partner's private value: the first hire's annual cost."""
+VENDOR_SECRETS = (MARGIN, PM_FTE, PM_COST, RANGE_LOW, RANGE_HIGH, SCENARIO_MARGIN)
+KEY = b"k" * 32
+"""The commitment secret of the installation in these tests."""
+
+
+def secret_plan(*, share: bool = False) -> Plan:
+    data: dict[str, Any] = {
+        **PLAN_DATA,
+        "vendor_programme": {
+            **PLAN_DATA["vendor_programme"],
+            "gross_margin": MARGIN,
+            "partner_manager_fte": PM_FTE,
+            "partner_manager_annual_cost": PM_COST,
+        },
+        "resources": [
+            {**PLAN_DATA["resources"][0], "annual_cost": TEAM_COST},
+            *PLAN_DATA["resources"][1:],
+        ],
+        "uncertainty": [
+            {
+                "path": "vendor_programme.gross_margin",
+                "distribution": "uniform",
+                "low": RANGE_LOW,
+                "high": RANGE_HIGH,
+            },
+            {
+                "path": "revenue.deal_size",
+                "distribution": "triangular",
+                "low": 30000,
+                "likely": 42000,
+                "high": 50000,
+            },
+        ],
+        "scenarios": [
+            {
+                "name": "Niedrige Marge",
+                "set": {
+                    "vendor_programme.gross_margin": SCENARIO_MARGIN,
+                    "revenue.deal_size": 39000,
+                },
+            }
+        ],
+        "private": {
+            "vendor": [
+                "vendor_programme.gross_margin",
+                "vendor_programme.partner_manager_fte",
+                "vendor_programme.partner_manager_annual_cost",
+            ],
+            "partner": ["resources.0.annual_cost"],
+            "share_vendor_economics": share,
+        },
+    }
+    return validate(data)
+
+
+def forms(value: float) -> list[re.Pattern[str]]:
+    """Every way ``value`` may be written: raw, in percent, with either grouping or none."""
+    if value < 1:
+        digits = f"{value * 100:.2f}"
+        whole, _, decimals = digits.partition(".")
+        texts = [rf"0[.,]{repr(value)[2:]}", rf"{whole}[.,]{decimals}"]  # 0.8537, 85,37
+        return [re.compile(rf"(?<![\d.,]){t}(?!\d)") for t in texts]
+    whole = str(int(value))
+    grouped = rf"{whole[:-3]}[.,\u202f\u00a0 ]?{whole[-3:]}"
+    return [re.compile(rf"(?<![\d.,]){grouped}(?!\d)")]
+
+
+def hidden_values(audience: str) -> list[float]:
+    if audience == "partner":
+        return list(VENDOR_SECRETS)
+    if audience == "vendor":
+        return [TEAM_COST]
+    return [*VENDOR_SECRETS, TEAM_COST]
+
+
+def leaks(text: str, audience: str, plan: Plan) -> list[str]:
+    found = [
+        f"{value} as {pattern.pattern}"
+        for value in hidden_values(audience)
+        for pattern in forms(value)
+        if pattern.search(text)
+    ]
+    if privacy.view(plan, audience).hidden and content_hash(plan) in text:
+        found.append("the content hash")
+    return found
+
+
+def pdf_text(data: bytes) -> str:
+    """A PDF's text, raw content streams, embedded files and metadata."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    parts = [page.extract_text() for page in reader.pages]
+    parts += [page.get_contents().get_data().decode("latin-1") for page in reader.pages]
+    parts += [content.decode("utf-8") for files in reader.attachments.values() for content in files]
+    parts.append(str(reader.metadata))
+    return "\n".join(parts)
+
+
+def workbook_text(data: bytes) -> str:
+    """Every part of a workbook as text (sheets, shared strings, names, properties)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return "\n".join(z.read(name).decode("utf-8") for name in z.namelist())
+
+
+def signed_record(plan: Plan) -> SignOff:
+    at = datetime.datetime(2027, 1, 6, 9, 0, tzinfo=datetime.UTC)
+    return SignOff(
+        plan_id="p1",
+        version=4,
+        content_hash=content_hash(plan),
+        title=plan.title,
+        status="signed",
+        frozen_at=at,
+        frozen_by="Max",
+        frozen_side="vendor",
+        signed_at=at,
+        signatures={
+            side: Signature(side, name, "CEO", datetime.date(2027, 1, 6), at, name)
+            for side, name in (("partner", "Anna Berger"), ("vendor", "Max Roth"))
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def identity(tmp_path_factory: pytest.TempPathFactory) -> signing.Identity:
+    return signing.identity(tmp_path_factory.mktemp("keys") / "signing")
+
+
+AUDIENCES = ("partner", "viewer", "vendor")
+
+
+@pytest.mark.parametrize("share", [False, True], ids=["economics-private", "economics-shared"])
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_no_document_of_a_side_holds_a_value_hidden_from_it(
+    audience: str, share: bool, identity: signing.Identity
+) -> None:
+    plan = secret_plan(share=share)
+    documents: dict[str, str] = {}
+    for language in ("de", "en"):
+        for scenario in (None, "Niedrige Marge"):
+            label = f"{language}/{scenario or 'base'}"
+            documents[f"pdf {label}"] = pdf_text(
+                build_pdf(plan, scenario=scenario, language=language, audience=audience)
+            )
+            documents[f"xlsx {label}"] = workbook_text(
+                build_workbook(plan, scenario=scenario, language=language, audience=audience)
+            )
+    record = signed_record(plan)
+    documents["signed pdf"] = pdf_text(
+        editions.signed_pdf(plan, record, edition=audience, who=identity, key=KEY)
+    )
+    documents["signed xlsx"] = workbook_text(
+        editions.signed_workbook(plan, record, edition=audience, key=KEY)
+    )
+    found = {name: leaks(text, audience, plan) for name, text in documents.items()}
+    assert {name: where for name, where in found.items() if where} == {}
+    # the documents are not empty shells: the side's own values are there
+    own = "42000" if audience != "vendor" else "8537"
+    assert all(own in documents[f"xlsx {language}/base"] for language in ("de", "en")), own
+
+
+def test_the_search_finds_every_value_in_the_whole_plans_documents(
+    identity: signing.Identity,
+) -> None:
+    """The matrix above can fail: the documents of the whole plan hold every secret."""
+    plan = secret_plan(share=True)
+    record = signed_record(plan)
+    whole = workbook_text(editions.signed_workbook(plan, record, edition="full", key=KEY))
+    whole += pdf_text(editions.signed_pdf(plan, record, edition="full", who=identity, key=KEY))
+    missing = [
+        value
+        for value in (*VENDOR_SECRETS, TEAM_COST)
+        if not any(p.search(whole) for p in forms(value))
+    ]
+    assert missing == []
+
+
+def test_an_edition_hash_depends_on_hidden_values_only_through_the_keyed_commitment() -> None:
+    plan = secret_plan()
+    other = validate(
+        {
+            **plan.to_data(),
+            "vendor_programme": {**plan.to_data()["vendor_programme"], "gross_margin": 0.6},
+        }
+    )
+    # what the partner's edition embeds is the same for both plans but the commitment ...
+    assert privacy.edition_json(plan, "partner", "c") == privacy.edition_json(other, "partner", "c")
+    # ... which differs, and which nobody can compute without the installation's secret
+    assert editions.commitment(plan, KEY) != editions.commitment(other, KEY)
+    assert editions.commitment(plan, KEY) != editions.commitment(plan, b"x" * 32)
+    assert editions.edition_hash(plan, "partner", KEY) != content_hash(plan)
+    # a side that sees everything is shown the content hash itself
+    vendor_only = validate({**plan.to_data(), "private": {"vendor": [], "partner": []}})
+    assert editions.edition_hash(vendor_only, "vendor", KEY) == content_hash(vendor_only)
+
+
+def test_the_signed_edition_embeds_the_sides_view_and_names_its_hash(
+    identity: signing.Identity,
+) -> None:
+    import json
+
+    plan = secret_plan()
+    record = signed_record(plan)
+    pdf = editions.signed_pdf(plan, record, edition="partner", who=identity, key=KEY)
+    files = {n: c[0] for n, c in pypdf.PdfReader(io.BytesIO(pdf)).attachments.items()}
+    embedded = json.loads(files[signing.PLAN_ATTACHMENT])
+    sealed = json.loads(files[signing.SIGNOFF_ATTACHMENT])
+    assert embedded["plan"]["vendor_programme"]["gross_margin"] is None
+    assert embedded["plan"]["resources"][0]["annual_cost"] == TEAM_COST  # the partner's own
+    assert "vendor_programme.gross_margin" in embedded["hidden"]
+    assert sealed["edition"] == "partner"
+    assert sealed["edition_hash"] == editions.edition_hash(plan, "partner", KEY)
+    assert "content_hash" not in sealed
+
+
+# --- the store: a side cannot change or delete what it may not see ------------------------
+
+
+@pytest.fixture
+def secret(store: Store) -> str:
+    return store.create_plan(secret_plan(), author="Vera", side="vendor")
+
+
+def test_the_partner_saves_its_ranges_without_touching_the_vendors(
+    store: Store, secret: str
+) -> None:
+    ranges = store.plan_at(secret).to_data()["uncertainty"]
+    mine = {**ranges[1], "low": 31000}
+    kept = store.apply_edit(secret, "uncertainty", [ranges[0], mine], 1, "Anna", "partner")
+    assert kept.status == "accepted"
+    for attempt in (
+        [mine],  # deletes the vendor's range
+        [{**ranges[0], "low": 0.5}, mine],  # changes it
+        [ranges[0], mine, {**ranges[0], "path": "vendor_programme.partner_manager_fte"}],  # adds
+    ):
+        result = store.apply_edit(secret, "uncertainty", attempt, 2, "Anna", "partner")
+        assert result.status == "refused", attempt
+        assert "private to the other side" in result.message
+    assert store.plan_at(secret).to_data()["uncertainty"] == [ranges[0], mine]
+
+
+def test_the_partner_cannot_delete_a_scenario_entry_it_cannot_see(
+    store: Store, secret: str
+) -> None:
+    scenarios = store.plan_at(secret).to_data()["scenarios"]
+    without = [{**scenarios[0], "set": {"revenue.deal_size": 39000}}]
+    assert store.apply_edit(secret, "scenarios", without, 1, "Anna", "partner").status == (
+        "refused"
+    )
+    path = "scenarios.0.set.vendor_programme.gross_margin"
+    assert store.apply_edit(secret, path, 0.5, 1, "Anna", "partner").status == "refused"
+    renamed = [{**scenarios[0], "set": {**scenarios[0]["set"], "revenue.deal_size": 41000}}]
+    assert store.apply_edit(secret, "scenarios", renamed, 1, "Anna", "partner").ok
+
+
+def test_an_invalid_edit_of_a_hidden_value_is_refused_without_naming_it(
+    store: Store, secret: str
+) -> None:
+    result = store.apply_edit(secret, "vendor_programme", {"mdf_rate": 0.1}, 1, "Anna", "partner")
+    assert result.status == "refused"
+    assert not any(p.search(str(result)) for v in VENDOR_SECRETS for p in forms(v))
+
+
+# --- log, comparisons, conflicts ----------------------------------------------------------
+
+
+def test_log_and_comparisons_of_ranges_and_scenarios_show_private_not_the_value(
+    store: Store, secret: str
+) -> None:
+    data = store.plan_at(secret).to_data()
+    wider = [{**data["uncertainty"][0], "low": 0.7011}, data["uncertainty"][1]]
+    assert store.apply_edit(secret, "uncertainty", wider, 1, "Vera", "vendor").ok
+    scenarios = data["scenarios"]
+    lower = [
+        {**scenarios[0], "set": {**scenarios[0]["set"], "vendor_programme.gross_margin": 0.7122}}
+    ]
+    assert store.apply_edit(secret, "scenarios", lower, 2, "Vera", "vendor").ok
+    path = "scenarios.0.set.vendor_programme.gross_margin"
+    current = store.plan_at(secret)
+    for audience in ("partner", "viewer"):
+        log = privacy.visible_log(current, store.log(secret), audience)
+        before, after = store.plan_at(secret, 1).to_data(), current.to_data()
+        shown = privacy.visible_differences(current, before, after, audience)
+        text = repr([(c.path, c.old, c.new) for c in log]) + repr(shown)
+        assert not any(p.search(text) for v in (*VENDOR_SECRETS, 0.7011, 0.7122) for p in forms(v))
+        assert [d.path for d in shown] == [path, "uncertainty.0"]
+        assert all(d.before is privacy.PRIVATE for d in shown)
+    vendor = privacy.visible_differences(current, before, after, "vendor")
+    assert [(d.path, d.after) for d in vendor] == [(path, 0.7122), ("uncertainty.0.low", 0.7011)]
+
+
+def test_a_conflicts_value_is_masked_like_any_other() -> None:
+    plan = secret_plan()
+    ranges = plan.to_data()["uncertainty"]
+    masked, hidden = privacy.mask_value(plan, "partner", "uncertainty", ranges)
+    assert hidden == ["uncertainty.0"]
+    assert masked == [None, ranges[1]]
+    part, where = privacy.mask_value(plan, "partner", "uncertainty.0.low", RANGE_LOW)
+    assert (part, where) == (None, ["uncertainty.0.low"])
+    assert privacy.mask_value(plan, "partner", "uncertainty.1.low", 30000) == (30000, [])
