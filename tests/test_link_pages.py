@@ -140,3 +140,29 @@ def test_plans_templates_and_invites_stay_the_owners(shared: tuple[Store, str]) 
     for owner_page in ("start", "share"):  # not among the pages of a link's session at all
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             anna.switch_page(f"planner/ui/pages/{owner_page}.py")
+
+
+def test_the_amendment_of_a_signed_plan_shows_the_partner_no_private_value(
+    shared: tuple[Store, str],
+) -> None:
+    """The sign-off page lists what changed since the signed version: a change of the vendor's
+    margin shows as a private change, never as its old and new value."""
+    from planner.signoff import records as signoff
+
+    store, plan_id = shared
+    signoff.freeze(store, plan_id, role="owner", author="Vera")
+    for side, role in (("partner", "partner_editor"), ("vendor", "owner")):
+        signoff.sign(store, plan_id, 1, side=side, role=role, name="Anna", title="CEO")
+    assert store.apply_edit(
+        plan_id, "vendor_programme.gross_margin", 0.7531, 1, "Vera", "vendor"
+    ).ok
+    assert store.apply_edit(plan_id, "revenue.deal_size", 43000, 2, "Vera", "vendor").ok
+    token = access.create_invite(store, plan_id, "partner_editor").token
+    app = by_link(plan_id, token, "Anna", "de", "signoff")
+    text = page_text(app)
+    leaked = [f for f in [*secret_forms(), "0.7531", "75,31", "75.31"] if f in text]
+    assert not leaked
+    (table,) = [d.value for d in app.dataframe if "Freigegeben" in "".join(d.value.columns)]
+    rows = table.to_dict("records")
+    assert len(rows) == 2
+    assert [r for r in rows if "privat" in str(r.values())], rows
