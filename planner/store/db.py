@@ -43,6 +43,8 @@ DATABASE_URL_ENV = "PLANNER_DATABASE_URL"
 DB_FILE = "planner.db"
 BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another writer's transaction (milliseconds)."""
+CONNECT_TIMEOUT_SECONDS = 5
+"""How long to wait for PostgreSQL to accept a connection before reporting it unreachable."""
 IMMEDIATE = "planner_immediate"
 """Execution option: start the SQLite transaction as ``BEGIN IMMEDIATE``."""
 
@@ -207,8 +209,23 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
     if url:
         return url
     folder = Path(env.get(DATA_DIR_ENV, "").strip() or "data")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DataFolderError(str(folder.resolve()), error.strerror or str(error)) from error
     return f"sqlite+pysqlite:///{(folder / DB_FILE).resolve()}"
+
+
+class DataFolderError(OSError):
+    """The data folder (``PLANNER_DATA_DIR``) cannot be created."""
+
+    def __init__(self, folder: str, reason: str) -> None:
+        super().__init__(f"the data folder {folder} cannot be created: {reason}")
+        self.folder = folder
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of the app."""
 
 
 def make_engine(url: str) -> Engine:
@@ -216,7 +233,14 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            # a server that is down or unreachable is reported within seconds, not minutes
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        )
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -264,12 +288,21 @@ def upgrade(engine: Engine, target: int = SCHEMA_VERSION) -> int:
     Safe when several processes start at once: SQLite serialises the immediate transactions,
     PostgreSQL an advisory lock.
     """
+    with engine.connect() as conn, conn.begin():  # a read: a read-only database still opens
+        found = current_schema_version(conn)
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"the database has schema version {found}, newer than this app "
+            f"({SCHEMA_VERSION}): update the app"
+        )
+    if found >= target:
+        return found
     with engine.connect().execution_options(**write_options()) as conn, conn.begin():
         if not is_sqlite(conn):
             conn.execute(text("SELECT pg_advisory_xact_lock(7310642)"))
         before = current_schema_version(conn)
         if before > SCHEMA_VERSION:
-            raise RuntimeError(
+            raise SchemaTooNewError(
                 f"the database has schema version {before}, newer than this app "
                 f"({SCHEMA_VERSION}): update the app"
             )

@@ -21,6 +21,7 @@ needs a name and an access that may edit (the vendor's workspace or a live edito
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -29,8 +30,12 @@ import streamlit as st
 
 from planner.model import Outcome, evaluate
 from planner.plan import Plan, PlanError, with_values
-from planner.store import EditResult, Side, Snapshot, Store, UnknownPlanError
+from planner.store import EditResult, Side, Snapshot, Store, UnknownPlanError, database_url
+from planner.store.faults import FAULTS, Fault, classify
 from planner.ui import collab, library, state
+from planner.ui.text import tr
+
+log = logging.getLogger("planner.ui")
 
 T = TypeVar("T")
 
@@ -219,14 +224,77 @@ def change(
     if refusal is not None:
         state.errors()[error_key] = [refusal]
         return False
-    bases = bases or {}
-    edits = {
-        path: (value, bases.get(path) or field_version(path)) for path, value in changes.items()
-    }
-    result = store().apply_edits(
-        current, edits, author=collab.display_name(), side=side(), invite=_invite()
-    )
+    bases = {path: (bases or {}).get(path) or field_version(path) for path in changes}
+    edits = {path: (value, bases[path]) for path, value in changes.items()}
+    try:
+        result = store().apply_edits(
+            current, edits, author=collab.display_name(), side=side(), invite=_invite()
+        )
+    except FAULTS as error:
+        _hold(Pending(current, dict(changes), bases, error_key), error)
+        return False
     return _settle(result, error_key, undoable=True)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An edit the database did not take: kept in the session until it is saved or dropped."""
+
+    plan_id: str
+    changes: Mapping[str, Any]
+    bases: Mapping[str, int]
+    """The version of each field the person saw (a retry is an edit of that version)."""
+    error_key: str
+    fault: Fault | None = None
+
+
+def fault_of(error: BaseException) -> Fault:
+    """What a store error means (the database the environment names)."""
+    try:
+        url = database_url()
+    except FAULTS:
+        url = ""
+    return classify(error, url)
+
+
+def _hold(pending: Pending, error: BaseException) -> None:
+    """Keep an edit the database failed to take, and say so under its input."""
+    fault = fault_of(error)
+    log.error("the plan could not be saved (%s at %s): %s", fault.kind, fault.where, fault.detail)
+    changes, bases = dict(pending.changes), dict(pending.bases)
+    earlier = pending_change()
+    if earlier is not None and earlier.plan_id == pending.plan_id:  # both are kept
+        changes, bases = {**earlier.changes, **changes}, {**earlier.bases, **bases}
+    st.session_state[state.PENDING] = Pending(
+        pending.plan_id, changes, bases, pending.error_key, fault
+    )
+    state.errors()[pending.error_key] = [tr("fault.not_saved_here")]
+
+
+def pending_change() -> Pending | None:
+    """The edit waiting for the database, if any."""
+    found: Pending | None = st.session_state.get(state.PENDING)
+    return found
+
+
+def retry() -> None:
+    """Send the kept edit again, based on the versions the person saw (someone else's change
+    since then makes it a conflict, as always)."""
+    held = pending_change()
+    if held is None:
+        return
+    if plan_id() != held.plan_id:  # another plan is open now: retry from there is no edit
+        return
+    st.session_state.pop(state.PENDING, None)
+    if change(held.changes, held.error_key, held.bases):
+        notify("fault.saved")
+
+
+def discard() -> None:
+    """Drop the kept edit."""
+    held = st.session_state.pop(state.PENDING, None)
+    if held is not None:
+        state.errors().pop(held.error_key, None)
 
 
 def _invite() -> int | None:
@@ -318,8 +386,14 @@ def _move(source: str, target: str, undoing: bool) -> None:
     if not steps or plan_id() is None:
         return
     step = steps[-1]
+    try:
+        result = _replay(step, step.before if undoing else step.after)
+    except FAULTS as error:  # nothing written: the step stays where it was
+        fault = fault_of(error)
+        log.error("undo/redo not saved (%s at %s): %s", fault.kind, fault.where, fault.detail)
+        state.errors()[UNDO_ERROR] = [tr("fault.undo_not_saved")]
+        return
     ss[source] = steps[:-1]
-    result = _replay(step, step.before if undoing else step.after)
     plans_key, other_key = (state.PAST, state.FUTURE) if undoing else (state.FUTURE, state.PAST)
     plans: list[Plan] = ss.get(plans_key, [])
     ss[plans_key] = plans[:-1]

@@ -4,6 +4,7 @@ is here), live updates and conflicts."""
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ import streamlit as st
 
 from planner import access
 from planner.i18n import LANGUAGES
-from planner.ui import collab, session, state, viewer
+from planner.store.faults import FAULTS
+from planner.ui import collab, faults, session, state, viewer
 from planner.ui.text import plain, problem_list, tr
 
 PAGE_DIR = Path(__file__).resolve().parent / "pages"
@@ -254,11 +256,15 @@ def frame() -> None:
         )
         st.toggle(tr("sidebar.presenter"), key=state.PRESENTER, help=tr("sidebar.presenter_help"))
         if granted is not None:
-            collab.live(granted)  # first: its heartbeat puts this person into the list below
+            try:
+                collab.live(granted)  # first: its heartbeat puts this person into the list below
+            except FAULTS as error:  # a database that takes no writes: the page still shows
+                logging.getLogger("planner.ui").warning("presence not recorded: %s", error)
             collab.presence_panel(granted)
         if oidc_configured() and st.user.is_logged_in:
             st.button(tr("workspace.logout"), key="workspace.logout", on_click=st.logout)
     # Always one container, empty or not: elements below it (a page's tabs) keep their place,
     # so a conflict appearing does not switch the page back to its first tab.
     with st.container():
+        faults.pending_panel()
         collab.conflicts_panel(plan)

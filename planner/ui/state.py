@@ -50,6 +50,8 @@ RESETS = "editor_resets"
 """Counts discarded table edits: part of each table's widget key (``int``)."""
 UPLOADED = "uploaded_file_id"
 """File id of the plan upload already handled, so a rerun does not open it twice (``str``)."""
+PENDING = "pending_change"
+"""An edit the database did not take (it failed), kept for a retry (``session.Pending``)."""
 SCENARIO = "scenario_choice"
 """Widget key: scenario chosen on the analyses page."""
 
