@@ -1,0 +1,180 @@
+"""Which signing certificates a reader trusts: a signature proves something only then.
+
+An intact signature shows that a file is what some key signed; whose key it was is known only
+by comparing the certificate's SHA-256 fingerprint with the one the signing side gives by
+another channel (read aloud, or ``python -m planner fingerprint`` on the signing
+installation). A certificate is trusted when its fingerprint is
+
+- given on the command line (``--fingerprint``): then only the fingerprints given count;
+- this installation's own certificate (``$PLANNER_DATA_DIR/signing/certificate.pem``);
+- listed in ``$PLANNER_DATA_DIR/trusted-certificates.txt`` or a file given with ``--trust``:
+  one fingerprint a line, optionally followed by a name; ``#`` starts a comment;
+- listed in the environment variable ``PLANNER_TRUSTED_FINGERPRINTS`` (separated by commas,
+  semicolons or spaces).
+
+Fingerprints are 32 hex pairs; colons, spaces and case do not matter.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planner.signoff import keys as signing
+
+TRUST_FILE = "trusted-certificates.txt"
+TRUST_ENV = "PLANNER_TRUSTED_FINGERPRINTS"
+_HEX = re.compile(r"^[0-9A-F]{64}$")
+_MAX_FILE = 1_000_000
+"""A trust list larger than this is refused (bytes)."""
+
+
+class TrustError(ValueError):
+    """A trust list or fingerprint that cannot be read (exit status 2)."""
+
+
+def normalize(text: str) -> str:
+    """A fingerprint as 64 upper-case hex digits; ValueError when it is none.
+
+    >>> normalize("ab:" * 31 + "ab")[:6]
+    'ABABAB'
+    """
+    digits = re.sub(r"[\s:]", "", text).upper()
+    if not _HEX.match(digits):
+        raise ValueError(f"{text!r} is not a SHA-256 fingerprint (32 hex pairs, colons allowed)")
+    return digits
+
+
+def pretty(fingerprint: str) -> str:
+    """``AB:CD:...`` as ``python -m planner fingerprint`` prints it."""
+    digits = normalize(fingerprint)
+    return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Trusted fingerprints (normalized) and why each is trusted."""
+
+    known: Mapping[str, str] = field(default_factory=dict)
+    required: bool = False
+    """True when the fingerprints were given on the command line: nothing else counts."""
+    local: str = ""
+    """This installation's fingerprint (normalized), "" when it has none."""
+
+    def why(self, fingerprint: str) -> str | None:
+        """Why ``fingerprint`` is trusted, or None when it is not."""
+        try:
+            return self.known.get(normalize(fingerprint))
+        except ValueError:
+            return None
+
+    def is_local(self, fingerprint: str) -> bool:
+        try:
+            return bool(self.local) and normalize(fingerprint) == self.local
+        except ValueError:
+            return False
+
+    def refusal(self, fingerprint: str) -> str:
+        """One line saying that ``fingerprint`` is not trusted and what to do about it."""
+        shown = pretty(fingerprint)
+        if self.required:
+            expected = ", ".join(pretty(f) for f in self.known)
+            return f"signed with certificate {shown}, not the expected {expected}"
+        return (
+            f"signed with certificate {shown}, which is not trusted here: confirm this "
+            "fingerprint with the signing side by another channel (read it aloud, or compare "
+            "with `python -m planner fingerprint` on their installation), then pass "
+            f"--fingerprint {shown} or add it to {TRUST_FILE} in the data folder"
+        )
+
+
+def installation_fingerprint(env: Mapping[str, str] | None = None) -> str:
+    """This installation's certificate fingerprint (normalized), "" when it has none yet.
+
+    Never makes a key: checking a file must not create one.
+    """
+    file = signing.data_dir(env) / signing.FOLDER / signing.CERT_FILE
+    if not file.is_file():
+        return ""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        loaded = x509.load_pem_x509_certificate(file.read_bytes())
+    except (OSError, ValueError):
+        return ""
+    return normalize(signing.fingerprint(loaded.public_bytes(serialization.Encoding.DER)))
+
+
+def read_list(path: Path) -> dict[str, str]:
+    """Fingerprint -> "FILE line N (name)" of a trust list; TrustError for a bad line."""
+    try:
+        if path.stat().st_size > _MAX_FILE:
+            raise TrustError(f"{path}: larger than {_MAX_FILE // 1_000_000} MB")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TrustError(f"{path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise TrustError(f"{path} cannot be read: {error}") from None
+    found: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        first, *rest = line.split(maxsplit=1)
+        name = rest[0] if rest else ""
+        try:
+            digits = normalize(first)
+        except ValueError as error:
+            raise TrustError(f"{path} line {number}: {error}") from None
+        label = f" ({name.strip()})" if name.strip() else ""
+        found.setdefault(digits, f"listed in {path.name} line {number}{label}")
+    return found
+
+
+def _from_env(value: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in re.split(r"[,;\s]+", value.strip()):
+        if item:
+            try:
+                found.setdefault(normalize(item), f"listed in {TRUST_ENV}")
+            except ValueError as error:
+                raise TrustError(f"{TRUST_ENV}: {error}") from None
+    return found
+
+
+def load(
+    *,
+    fingerprints: Iterable[str] = (),
+    files: Iterable[str | Path] = (),
+    env: Mapping[str, str] | None = None,
+) -> Trust:
+    """The trust of this reader: ``fingerprints`` alone when given, else this installation's
+    certificate, its trust list, ``files`` and ``PLANNER_TRUSTED_FINGERPRINTS``.
+
+    Raises :class:`TrustError` for a fingerprint, list or variable that cannot be read.
+    """
+    env = os.environ if env is None else env
+    local = installation_fingerprint(env)
+    given = list(fingerprints)
+    if given:
+        try:
+            return Trust(
+                {normalize(f): "the fingerprint given" for f in given}, required=True, local=local
+            )
+        except ValueError as error:
+            raise TrustError(f"--fingerprint: {error}") from None
+    known: dict[str, str] = {}
+    if local:
+        known[local] = "this installation"
+    default = signing.data_dir(env) / TRUST_FILE
+    lists = [default] if default.is_file() else []
+    for path in [*lists, *(Path(f) for f in files)]:
+        for digits, why in read_list(path).items():
+            known.setdefault(digits, why)
+    for digits, why in _from_env(env.get(TRUST_ENV, "")).items():
+        known.setdefault(digits, why)
+    return Trust(known, local=local)

@@ -1,0 +1,256 @@
+"""The workbook seal (planner/signoff/seal.py) and the reader's trust (planner/signoff/trust.py)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from planner.export.xlsx import build_workbook
+from planner.plan import validate
+from planner.signoff import keys as signing
+from planner.signoff import seal, trust
+from tests.store_support import PLAN_DATA
+
+MOMENT = datetime.datetime(2027, 1, 6, 10, 32, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(scope="module")
+def who(tmp_path_factory: pytest.TempPathFactory) -> signing.Identity:
+    return signing.identity(tmp_path_factory.mktemp("key") / "signing")
+
+
+@pytest.fixture(scope="module")
+def workbook() -> bytes:
+    return build_workbook(validate(PLAN_DATA), language="en")
+
+
+@pytest.fixture(scope="module")
+def sealed(workbook: bytes, who: signing.Identity) -> bytes:
+    return seal.seal(workbook, who, MOMENT)
+
+
+def rebuilt(data: bytes, change: dict[str, bytes | None], *, stored: bool = False) -> bytes:
+    """The archive with entries replaced (None: removed) or added, the seal kept as it was;
+    ``stored``: every entry written uncompressed."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            content = change.get(info.filename, source.read(info))
+            if stored:
+                info.compress_type = zipfile.ZIP_STORED
+            if content is not None:
+                target.writestr(info, content)
+        for name, content in change.items():
+            if name not in source.namelist() and content is not None:
+                target.writestr(name, content)
+        target.comment = source.comment
+    return out.getvalue()
+
+
+def test_a_sealed_workbook_checks_and_names_its_certificate(
+    sealed: bytes, who: signing.Identity
+) -> None:
+    found = seal.check(sealed)
+    assert found.ok, found.problem
+    assert found.fingerprint == who.fingerprint
+    assert found.signed_at == MOMENT
+    assert openpyxl.load_workbook(io.BytesIO(sealed))["Inputs"]  # still an ordinary workbook
+
+
+def test_sealing_is_deterministic(workbook: bytes, sealed: bytes, who: signing.Identity) -> None:
+    assert seal.seal(workbook, who, MOMENT) == sealed
+    assert seal.seal(sealed, who, MOMENT) == sealed  # sealing again replaces the seal
+
+
+def test_the_seal_lives_in_the_archive_comment_and_saving_drops_it(sealed: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(sealed)) as archive:
+        carried = json.loads(archive.comment)
+    assert carried["kind"] == seal.KIND
+    assert carried["algorithm"] == "ECDSA-P256-SHA256"
+    book = openpyxl.load_workbook(io.BytesIO(sealed))
+    out = io.BytesIO()
+    book.save(out)
+    found = seal.check(out.getvalue())
+    assert found.problem.startswith("the workbook carries no seal")
+
+
+def test_a_changed_sheet_is_named(sealed: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(sealed)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    changed = rebuilt(sealed, {"xl/worksheets/sheet1.xml": sheet.replace(b"42000", b"52000")})
+    found = seal.check(changed)
+    assert found.problem == (
+        "the workbook was changed after it was signed: changed sheet Inputs "
+        "(xl/worksheets/sheet1.xml)"
+    )
+
+
+def test_added_and_removed_parts_are_named(sealed: bytes) -> None:
+    changed = rebuilt(
+        sealed, {"xl/worksheets/sheet99.xml": b"<worksheet/>", "docProps/app.xml": None}
+    )
+    assert seal.check(changed).problem == (
+        "the workbook was changed after it was signed: added xl/worksheets/sheet99.xml; "
+        "removed docProps/app.xml"
+    )
+
+
+def test_same_entries_in_another_archive_layout_fail(sealed: bytes) -> None:
+    """Every byte up to the comment is sealed, not only the entries' contents."""
+    assert rebuilt(sealed, {}) == sealed
+    again = rebuilt(sealed, {}, stored=True)
+    assert seal.check(again).problem == (
+        "the workbook was changed after it was signed: its zip structure differs "
+        "(entries unchanged)"
+    )
+
+
+def test_an_altered_seal_or_another_certificate_fails(
+    sealed: bytes, tmp_path: Path, who: signing.Identity
+) -> None:
+    at = sealed.rindex(b"PK\x05\x06") + 22
+    carried = json.loads(sealed[at:])
+    other = signing.identity(tmp_path / "other")
+    forged_certificate = seal.seal(sealed, other, MOMENT)
+    other_der = json.loads(forged_certificate[at:])["certificate"]
+    for name, value in (
+        ("signed_at", "2030-01-01T00:00:00+00:00"),
+        ("certificate", other_der),
+        ("sha256", "0" * 64),
+    ):
+        comment = json.dumps({**carried, name: value}, sort_keys=True).encode()
+        data = sealed[: at - 2] + len(comment).to_bytes(2, "little") + comment
+        assert "seal was altered" in seal.check(data).problem, name
+    assert seal.check(forged_certificate).fingerprint == other.fingerprint
+
+
+@pytest.mark.parametrize(
+    ("tail", "problem"),
+    [
+        (b"{not json", "the workbook's seal is damaged (its text cannot be read)"),
+        (b'{"kind": "x"}', "the workbook's seal is damaged (its text cannot be read)"),
+    ],
+)
+def test_a_damaged_seal_fails(sealed: bytes, tail: bytes, problem: str) -> None:
+    at = sealed.rindex(b"PK\x05\x06") + 22
+    data = sealed[: at - 2] + len(tail).to_bytes(2, "little") + tail
+    assert seal.check(data).problem == problem
+
+
+def test_what_is_no_archive_cannot_be_read(sealed: bytes) -> None:
+    for data in (b"PK\x03\x04broken", sealed + b"appended", sealed[:-1]):
+        with pytest.raises(seal.SealError):
+            seal.check(data)
+
+
+def test_a_name_twice_cannot_be_sealed(workbook: bytes, who: signing.Identity) -> None:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook)) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            target.writestr("xl/worksheets/sheet1.xml", b"<worksheet/>")
+    with pytest.raises(seal.SealError, match="twice"):
+        seal.seal(out.getvalue(), who, MOMENT)
+
+
+def test_a_custom_property_is_read_without_openpyxl(sealed: bytes) -> None:
+    data = build_workbook(validate(PLAN_DATA), properties={"planner_signoff": '{"a": "<&>"}'})
+    assert seal.read_property(data, "planner_signoff") == '{"a": "<&>"}'
+    assert seal.read_property(sealed, "planner_signoff") is None
+
+
+# --- trust -------------------------------------------------------------------------------
+
+FP = "AB:" * 31 + "AB"
+OTHER = "CD" * 32
+
+
+def test_fingerprints_are_compared_without_colons_or_case() -> None:
+    assert trust.normalize("ab:" * 31 + "ab") == "AB" * 32
+    assert trust.pretty("ab" * 32) == FP
+    with pytest.raises(ValueError, match="not a SHA-256 fingerprint"):
+        trust.normalize("AB:CD")
+
+
+def test_the_trust_list_env_and_installation_are_trusted(
+    tmp_path: Path, who: signing.Identity
+) -> None:
+    listed = tmp_path / "partner.txt"
+    listed.write_text(f"# certificates we checked by phone\n\n{OTHER}  Partner GmbH, Anna\n")
+    (tmp_path / trust.TRUST_FILE).write_text(f"{FP}\n")
+    (tmp_path / "signing").symlink_to(who.folder)
+    env = {"PLANNER_DATA_DIR": str(tmp_path), trust.TRUST_ENV: "ef" * 32 + ", " + "01" * 32}
+    found = trust.load(files=[listed], env=env)
+    assert found.why(who.fingerprint) == "this installation"
+    assert found.is_local(who.fingerprint)
+    assert found.why(FP) == f"listed in {trust.TRUST_FILE} line 1"
+    assert found.why(OTHER) == "listed in partner.txt line 3 (Partner GmbH, Anna)"
+    assert found.why("EF" * 32) == found.why("01" * 32) == f"listed in {trust.TRUST_ENV}"
+    assert found.why("02" * 32) is None
+    assert "not trusted here" in found.refusal("02" * 32)
+
+
+def test_fingerprints_given_are_the_only_ones_trusted(
+    tmp_path: Path, who: signing.Identity
+) -> None:
+    (tmp_path / "signing").symlink_to(who.folder)
+    env = {"PLANNER_DATA_DIR": str(tmp_path), trust.TRUST_ENV: OTHER}
+    found = trust.load(fingerprints=[FP.lower()], env=env)
+    assert found.why(FP) == "the fingerprint given"
+    assert found.why(OTHER) is None
+    assert found.why(who.fingerprint) is None
+    assert (
+        found.refusal(OTHER)
+        == f"signed with certificate {trust.pretty(OTHER)}, not the expected {FP}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "env", "message"),
+    [
+        ("AB:CD nonsense\n", "", "list.txt line 1: 'AB:CD' is not a SHA-256 fingerprint"),
+        (None, "", "list.txt does not exist"),
+        ("", "xyz", "PLANNER_TRUSTED_FINGERPRINTS: 'xyz' is not a SHA-256 fingerprint"),
+    ],
+)
+def test_a_bad_trust_entry_is_refused_naming_it(
+    tmp_path: Path, content: str | None, env: str, message: str
+) -> None:
+    listed = tmp_path / "list.txt"
+    if content is not None:
+        listed.write_text(content)
+    with pytest.raises(trust.TrustError, match=message.replace("(", r"\(")) as raised:
+        trust.load(files=[listed], env={"PLANNER_DATA_DIR": str(tmp_path), trust.TRUST_ENV: env})
+    assert "\n" not in str(raised.value)
+    with pytest.raises(trust.TrustError, match="--fingerprint: 'AB' is not"):
+        trust.load(fingerprints=["AB"], env={})
+
+
+def test_checking_trust_creates_no_key(tmp_path: Path) -> None:
+    found = trust.load(env={"PLANNER_DATA_DIR": str(tmp_path / "none")})
+    assert dict(found.known) == {}
+    assert not (tmp_path / "none").exists()
+
+
+def test_a_zip_bomb_stops_early(sealed: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    bomb = rebuilt(sealed, {"xl/media/zeros.bin": bytes(3 << 20)})  # 3 MB of zeros: 3 KB zipped
+    assert len(bomb) < len(sealed) + 10_000
+    monkeypatch.setattr(seal, "MAX_EXPANDED", 2 << 20)
+    assert seal.check(bomb).problem == (
+        "the workbook was changed after it was signed: it expands to more than 2 MB"
+    )
+    with pytest.raises(seal.SealError, match="expands to more than 2 MB"):
+        seal.entries(bomb)
