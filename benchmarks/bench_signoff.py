@@ -25,8 +25,9 @@ def main(runs: int) -> None:
     from planner.plan import load
     from planner.signoff import keys as signing
     from planner.signoff import records as signoff
+    from planner.signoff import trust
     from planner.signoff.editions import signed_pdf, signed_workbook
-    from planner.signoff.verify import verify_bytes
+    from planner.signoff.verify import StoreView, verify_bytes
     from planner.store import Store
 
     root = Path(__file__).resolve().parents[1]
@@ -40,14 +41,18 @@ def main(runs: int) -> None:
     pdf = signed_pdf(plan, record, who=who)
     xlsx = signed_workbook(plan, record)
     base = build_pdf(plan)
+    nowhere = StoreView(False, note="no store configured")
+    trusted = trust.load(fingerprints=[who.fingerprint])
 
     steps: list[tuple[str, Callable[[], object]]] = [
         ("PDF built (reportlab, unsigned)", lambda: build_pdf(plan)),
         ("PDF signed (embed plan + PAdES)", lambda: signing.sign_pdf(base, who)),
         ("signed PDF, whole export", lambda: signed_pdf(plan, record, who=who)),
         ("signed XLSX, whole export", lambda: signed_workbook(plan, record)),
-        ("verify PDF (signature, hash, store)", lambda: verify_bytes(pdf)),
-        ("verify XLSX (re-import, hash, store)", lambda: verify_bytes(xlsx)),
+        ("verify PDF (signature, trust, store)", lambda: verify_bytes(pdf)),
+        ("verify XLSX (seal, trust, store)", lambda: verify_bytes(xlsx)),
+        ("verify PDF, no store", lambda: verify_bytes(pdf, view=nowhere, trust=trusted)),
+        ("verify XLSX, no store", lambda: verify_bytes(xlsx, view=nowhere, trust=trusted)),
     ]
     print(f"{'step':40} {'median ms':>10} {'min ms':>10}   ({runs} runs)")
     for name, step in steps:

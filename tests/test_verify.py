@@ -1,13 +1,17 @@
-"""``python -m planner verify``: signed exports pass; a change, unknown hash or other key fails."""
+"""``python -m planner verify``: signed exports pass on their own, by a trusted key; a change,
+a forgery, an unknown hash or an untrusted key fails; a damaged file is unreadable."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime
 import io
 import json
+import random
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,12 +25,13 @@ from hypothesis import strategies as st
 from planner import cli
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
-from planner.plan import canonical_json, content_hash, validate
+from planner.plan import canonical_json, content_hash, validate, with_values
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff
+from planner.signoff import seal, trust
 from planner.signoff.editions import XLSX_PROPERTY, signed_pdf, signed_workbook
 from planner.signoff.records import SignOff
-from planner.signoff.verify import StoreView, UnreadableError, verify_bytes
+from planner.signoff.verify import StoreView, UnreadableError, Verdict, verify_bytes
 from planner.store import Store
 from tests.store_support import PLAN_DATA
 
@@ -128,18 +133,32 @@ def test_the_signed_workbook_verifies_in_one_line(
 ) -> None:
     file = tmp_path / "plan.xlsx"
     file.write_bytes(env.xlsx)
-    assert _verify(file, capsys) == (0, EXPECTED.format(hash=env.record.content_hash) + "\n", "")
+    fingerprint = signing.identity(env.folder / "signing").fingerprint
+    assert _verify(file, capsys) == (
+        0,
+        EXPECTED.format(hash=env.record.content_hash)
+        + f"; workbook seal intact, certificate SHA-256 {fingerprint} (this installation)\n",
+        "",
+    )
 
 
-def test_without_a_store_the_file_alone_is_checked(
+def test_without_a_store_the_file_alone_proves_itself(
     signed: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv(trust.TRUST_ENV, _fingerprint(signed))
     for data in (signed.pdf, signed.xlsx):
         verdict = verify_bytes(data)
         assert verdict.ok, verdict.message
-        assert verdict.message.endswith("(no store configured: file checked only)")
+        assert verdict.message.endswith(
+            f"{_fingerprint(signed)} (listed in {trust.TRUST_ENV}) "
+            "(no store configured: file checked only)"
+        )
     assert not (tmp_path / "elsewhere").exists()  # verifying creates no database or key
+
+
+def _fingerprint(signed: Signed) -> str:
+    return signing.identity(signed.folder / "signing").fingerprint
 
 
 def test_the_pdf_carries_the_hash_on_every_page_the_signatories_and_the_plan(
@@ -173,8 +192,8 @@ def test_the_workbook_records_the_hash_signatories_and_sign_off(signed: Signed) 
     sheet = book["Sign-off"]
     rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     assert [signed.record.content_hash] in [row[1:] for row in rows]
-    assert ["Partner", "Anna Berger", "CEO", "2027-01-05"] in rows
-    assert ["Vendor", "Max Roth", "Partner Manager", "2027-01-06"] in rows
+    assert ["Partner", "Anna Berger", "CEO", "2027-01-05", "signed electronically"] in rows
+    assert ["Vendor", "Max Roth", "Partner Manager", "2027-01-06", "signed electronically"] in rows
     assert f"content_hash:{signed.record.content_hash}" in book.properties.keywords
     (prop,) = [p for p in book.custom_doc_props.props if p.name == XLSX_PROPERTY]
     assert json.loads(prop.value)["signatures"]["vendor"]["name"] == "Max Roth"
@@ -195,8 +214,10 @@ def test_one_changed_input_cell_of_the_workbook_fails_naming_the_value(
     book.save(file)
     status, out, err = _verify(file, capsys)
     assert (status, out) == (1, "")
-    assert "the workbook's inputs have hash" in err
-    assert err.rstrip().endswith("revenue.deal_size is 42500, signed 42000")
+    assert "the workbook carries no seal" in err
+    assert err.endswith(
+        "its inputs differ from signed version 2: revenue.deal_size is 42500, signed 42000\n"
+    )
 
 
 def test_a_changed_recorded_hash_in_the_workbook_fails(env: Signed, tmp_path: Path) -> None:
@@ -210,7 +231,7 @@ def test_a_changed_recorded_hash_in_the_workbook_fails(env: Signed, tmp_path: Pa
     book.save(out)
     verdict = verify_bytes(out.getvalue())
     assert not verdict.ok
-    assert verdict.message.startswith("the workbook records different hashes")
+    assert verdict.message.startswith("the workbook carries no seal")
 
 
 def _flip(data: bytes, at: int) -> bytes:
@@ -270,17 +291,29 @@ def test_an_unsigned_pdf_fails(env: Signed) -> None:
     assert verdict.message == "the PDF carries no digital signature (not a signed export)"
 
 
-def test_a_draft_workbook_whose_hash_was_never_signed_fails(env: Signed) -> None:
+def test_a_draft_workbook_fails_it_carries_no_seal(env: Signed) -> None:
     draft = build_workbook(validate(PLAN_DATA))
     verdict = verify_bytes(draft)
     assert not verdict.ok
-    assert (
-        verdict.message
-        == f"hash {content_hash(validate(PLAN_DATA))} is not a signed version in the store"
-    )
+    assert verdict.message.startswith("the workbook carries no seal: it is not a signed export")
 
 
-def test_a_hash_the_store_does_not_know_fails(
+def test_a_version_the_signing_store_never_signed_fails(env: Signed) -> None:
+    """Sealed with this installation's key, but its store knows no such signed version."""
+    store = Store()
+    plan = signoff.signed_plan(store, env.record)
+    store.close()
+    unsigned = dataclasses.replace(env.record, version=1)  # version 1 was never frozen
+    for data in (signed_pdf(plan, unsigned), signed_workbook(plan, unsigned)):
+        verdict = verify_bytes(data)
+        assert not verdict.ok
+        assert verdict.message == (
+            f"version 1 of plan {env.plan_id} (hash {env.record.content_hash}) is not a signed "
+            "version in the store"
+        )
+
+
+def test_another_installations_store_does_not_judge_a_trusted_signature(
     signed: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
@@ -288,8 +321,12 @@ def test_a_hash_the_store_does_not_know_fails(
     for data in (signed.pdf, signed.xlsx):
         verdict = verify_bytes(data)
         assert not verdict.ok
-        assert verdict.message == (
-            f"hash {signed.record.content_hash} is not a signed version in the store"
+        assert "which is not trusted here" in verdict.message
+        trusted = trust.load(fingerprints=[_fingerprint(signed)])
+        verdict = verify_bytes(data, trust=trusted)
+        assert verdict.ok, verdict.message
+        assert verdict.message.endswith(
+            "(the plan is not in this installation's store: signature checked only)"
         )
 
 
@@ -301,7 +338,9 @@ def test_a_pdf_re_signed_with_another_key_fails_where_the_plan_was_signed(
     forged = signing.sign_pdf(prefix, other, attachments=_attachments(env.pdf))
     verdict = verify_bytes(forged)
     assert not verdict.ok
-    assert verdict.message.startswith(f"signed with certificate {other.fingerprint}, not this")
+    assert verdict.message.startswith(
+        f"signed with certificate {other.fingerprint}, which is not trusted here"
+    )
 
 
 def _attachments(pdf: bytes) -> dict[str, bytes]:
@@ -429,28 +468,44 @@ def _resaved(data: bytes, change: Any = None) -> bytes:
     return out.getvalue()
 
 
-def test_a_workbook_saved_again_unchanged_still_verifies(env: Signed) -> None:
+def test_a_workbook_saved_again_unchanged_fails_saving_drops_the_seal(env: Signed) -> None:
     verdict = verify_bytes(_resaved(env.xlsx))
-    assert verdict.ok, verdict.message
+    assert not verdict.ok
+    assert verdict.message == (
+        "the workbook carries no seal: it is not a signed export, or it was saved again after "
+        "signing (saving drops the seal)"
+    )
 
 
-def test_an_edited_formula_fails_naming_the_cell(env: Signed) -> None:
-    def edit(book: openpyxl.Workbook) -> None:
-        sheet = book["Monthly"]
-        for row in sheet.iter_rows(min_row=3):
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.value = cell.value + "*1.1"
-                    return
-
-    changed = _resaved(env.xlsx, edit)
+def test_an_edited_formula_fails_naming_the_sheet(env: Signed) -> None:
+    with zipfile.ZipFile(io.BytesIO(env.xlsx)) as archive:
+        names = {n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")}
+        part = next(n for n in sorted(names) if b"<f>" in archive.read(n) and "4" in n)
+        sheet = archive.read(part)
+    formula = re.search(rb"<f>([^<]*)</f>", sheet)
+    assert formula is not None
+    changed = _replaced(
+        env.xlsx, part, sheet.replace(formula[0], b"<f>" + formula[1] + b"*1.1</f>", 1)
+    )
     for view in (None, StoreView(False, note="no store configured")):
         verdict = verify_bytes(changed, view=view)
         assert not verdict.ok
-        assert re.fullmatch(
-            r"the formula in Monthly!\w+ is =.*\*1\.1, the signed workbook has =.*",
-            verdict.message,
+        assert verdict.message == (
+            f"the workbook was changed after it was signed: changed sheet Monthly ({part})"
         ), verdict.message
+
+
+def _replaced(data: bytes, part: str, content: bytes) -> bytes:
+    """Zip surgery: one entry replaced, every other byte and the seal kept."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info, content if info.filename == part else source.read(info))
+        target.comment = source.comment
+    return out.getvalue()
 
 
 # --- any changed byte --------------------------------------------------------------------
@@ -463,6 +518,7 @@ NO_STORE = StoreView(False, note="no store configured")
 def test_any_single_changed_byte_of_the_signed_pdf_fails(
     signed: Signed, data: st.DataObject
 ) -> None:
+    """Judged with the signer's key trusted, so only the change can make it fail."""
     pdf = signed.pdf
     gap = re.compile(rb"/Contents\s*<([0-9A-F]+)>").search(pdf, pdf.rfind(b"/Contents"))
     assert gap is not None
@@ -472,4 +528,350 @@ def test_any_single_changed_byte_of_the_signed_pdf_fails(
     )
     changed = bytearray(pdf)
     changed[where] ^= data.draw(st.integers(1, 255))
-    assert not verify_bytes(bytes(changed), view=NO_STORE).ok, pdf[where - 120 : where + 40]
+    trusted = trust.load(fingerprints=[_fingerprint(signed)])
+    assert verify_bytes(pdf, view=NO_STORE, trust=trusted).ok
+    assert not _outcome(bytes(changed), trusted).ok, pdf[where - 120 : where + 40]
+
+
+def _outcome(data: bytes, trusted: trust.Trust) -> Verdict:
+    """The verdict, an unreadable file counting as not verified; nothing else may be raised."""
+    try:
+        return verify_bytes(data, view=NO_STORE, trust=trusted)
+    except UnreadableError as error:
+        return Verdict(False, str(error))
+
+
+# --- forgeries without a store: the partner's, an auditor's or a court's situation -------
+
+Forgery = Callable[[openpyxl.Workbook, Signed], None]
+
+
+def _inputs_row(book: openpyxl.Workbook, path: str) -> tuple[Any, ...]:
+    (row,) = [r for r in book["Inputs"].iter_rows() if r[0].value == path]
+    return tuple(row)
+
+
+def _record_property(book: openpyxl.Workbook) -> Any:
+    (prop,) = [p for p in book.custom_doc_props.props if p.name == XLSX_PROPERTY]
+    return prop
+
+
+def _new_deal_size_and_margin(book: openpyxl.Workbook, signed: Signed) -> None:
+    """Deal size and margin changed, the new plan's hash written wherever one is recorded."""
+    _inputs_row(book, "revenue.deal_size")[2].value = 52000
+    _inputs_row(book, "revenue.partner_margin")[2].value = 0.35
+    store = Store()
+    plan = signoff.signed_plan(store, signed.record)
+    store.close()
+    forged = content_hash(
+        with_values(plan, {"revenue.deal_size": 52000, "revenue.partner_margin": 0.35})
+    )
+    old = signed.record.content_hash
+    for row in book["Sign-off"].iter_rows():
+        for cell in row:
+            if cell.value == old:
+                cell.value = forged
+    book.properties.keywords = str(book.properties.keywords).replace(old, forged)
+    prop = _record_property(book)
+    prop.value = str(prop.value).replace(old, forged)
+
+
+def _other_signatory(book: openpyxl.Workbook, signed: Signed) -> None:
+    for row in book["Sign-off"].iter_rows():
+        for cell in row:
+            if cell.value == "Max Roth":
+                cell.value = "Eva Falk"
+    prop = _record_property(book)
+    prop.value = str(prop.value).replace("Max Roth", "Eva Falk")
+
+
+def _units_in_thousands(book: openpyxl.Workbook, signed: Signed) -> None:
+    for (cell,) in book["Inputs"].iter_rows(min_col=4, max_col=4):  # "Unit / allowed"
+        if isinstance(cell.value, str) and cell.value.startswith("EUR "):
+            cell.value = "T" + cell.value  # "TEUR per month": every amount a thousand times
+
+
+def _another_label(book: openpyxl.Workbook, signed: Signed) -> None:
+    _inputs_row(book, "revenue.deal_size")[1].value = "List price per deal and month"
+
+
+def _fake_cached_figure(book: openpyxl.Workbook, signed: Signed) -> None:
+    book["Key figures"]["D3"].value = 999_999  # the partner's NPV "at export"
+
+
+def _another_number_format(book: openpyxl.Workbook, signed: Signed) -> None:
+    book["Key figures"]["B3"].number_format = '#,##0,," Mio. €"'
+
+
+def _added_sheet(book: openpyxl.Workbook, signed: Signed) -> None:
+    sheet = book.create_sheet("Key figures (final)", 0)
+    sheet.append(["Net present value (NPV)", 2_500_000])
+
+
+FORGERIES: dict[str, Forgery] = {
+    "deal size and margin, hash recomputed": _new_deal_size_and_margin,
+    "signatory names": _other_signatory,
+    "unit text TEUR": _units_in_thousands,
+    "a label": _another_label,
+    "a cached key-figure value": _fake_cached_figure,
+    "a number format": _another_number_format,
+    "an added sheet with fake values": _added_sheet,
+}
+
+
+def _with_comment(data: bytes, comment: bytes) -> bytes:
+    at = data.rindex(b"PK\x05\x06")
+    return data[: at + 20] + len(comment).to_bytes(2, "little") + comment
+
+
+@pytest.mark.parametrize("forgery", list(FORGERIES))
+def test_a_forged_workbook_fails_without_a_store(
+    env: Signed,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    forgery: str,
+) -> None:
+    edited = _resaved(env.xlsx, lambda book: FORGERIES[forgery](book, env))
+    with zipfile.ZipFile(io.BytesIO(env.xlsx)) as archive:
+        original_seal = archive.comment
+    assert env.record.signed_at is not None
+    forger = signing.identity(tmp_path / "forger" / "signing")
+    ways = {
+        "saved": (edited, "the workbook carries no seal"),
+        "seal kept": (
+            _with_comment(edited, original_seal),
+            "the workbook was changed after it was signed: changed sheet",
+        ),
+        "sealed again by another key": (
+            seal.seal(edited, forger, env.record.signed_at),
+            f"signed with certificate {forger.fingerprint}, not the expected {_fingerprint(env)}",
+        ),
+    }
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "auditor"))  # no store, no key
+    for way, (data, reason) in ways.items():
+        file = tmp_path / f"{way}.xlsx"
+        file.write_bytes(data)
+        status, out, err = _verify(file, capsys, "--fingerprint", _fingerprint(env))
+        assert (status, out) == (1, ""), (way, out)
+        assert err.startswith(f"{file}: NOT VERIFIED: {reason}"), (way, err)
+        assert err.count("\n") == 1
+    status, _, err = _verify(tmp_path / "sealed again by another key.xlsx", capsys)
+    assert status == 1
+    assert f"signed with certificate {forger.fingerprint}, which is not trusted here" in err
+
+
+def test_the_signed_workbook_verifies_without_a_store_by_fingerprint(
+    env: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "auditor"))
+    file = tmp_path / "plan.xlsx"
+    file.write_bytes(env.xlsx)
+    status, out, err = _verify(file, capsys, "--fingerprint", _fingerprint(env).lower())
+    assert (status, err) == (0, "")
+    assert out.startswith(EXPECTED.format(hash=env.record.content_hash))
+    assert out.endswith("(the fingerprint given) (no store configured: file checked only)\n")
+
+
+# --- a PDF signed by another installation --------------------------------------------------
+
+
+def test_a_pdf_of_another_installation_passes_only_when_its_key_is_trusted(
+    env: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = signing.identity(tmp_path / "other" / "signing")
+    prefix = env.pdf[: env.pdf.index(b"%%EOF") + 6]
+    file = tmp_path / "other.pdf"
+    file.write_bytes(signing.sign_pdf(prefix, other, attachments=_attachments(env.pdf)))
+    auditor = tmp_path / "auditor"
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(auditor))
+
+    status, out, err = _verify(file, capsys)
+    assert (status, out) == (1, "")
+    assert f"signed with certificate {other.fingerprint}, which is not trusted here" in err
+    assert "`python -m planner fingerprint`" in err
+    assert f"--fingerprint {other.fingerprint}" in err
+    assert err.count("\n") == 1
+
+    listed = tmp_path / "trusted.txt"
+    listed.write_text(f"{other.fingerprint} Nordwind Security AG\n")
+    ways: list[tuple[list[str], str]] = [
+        (["--fingerprint", other.fingerprint], "the fingerprint given"),
+        (["--trust", str(listed)], "listed in trusted.txt line 1 (Nordwind Security AG)"),
+    ]
+    for extra, why in ways:
+        status, out, err = _verify(file, capsys, *extra)
+        assert (status, err) == (0, ""), err
+        assert f"certificate SHA-256 {other.fingerprint} ({why})" in out
+    monkeypatch.setenv(trust.TRUST_ENV, other.fingerprint.replace(":", ""))
+    assert _verify(file, capsys)[0] == 0
+    monkeypatch.delenv(trust.TRUST_ENV)
+    auditor.mkdir()
+    (auditor / trust.TRUST_FILE).write_text(f"# checked by phone\n{other.fingerprint}\n")
+    status, out, _ = _verify(file, capsys)
+    assert status == 0
+    assert f"(listed in {trust.TRUST_FILE} line 2)" in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--fingerprint", "AB:CD"], "error: --fingerprint: 'AB:CD' is not a SHA-256 fingerprint"),
+        (["--trust", "missing.txt"], "error: missing.txt does not exist"),
+    ],
+)
+def test_a_bad_fingerprint_or_trust_list_exits_2(
+    env: Signed,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    extra: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    file = tmp_path / "plan.pdf"
+    file.write_bytes(env.pdf)
+    status, out, err = _verify(file, capsys, *extra)
+    assert (status, out) == (2, "")
+    assert err.startswith(message)
+    assert err.count("\n") == 1
+
+
+# --- damaged files -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["pdf", "xlsx"])
+def test_random_byte_flips_are_not_verified_and_never_a_traceback(
+    env: Signed,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+) -> None:
+    original = env.pdf if kind == "pdf" else env.xlsx
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "auditor"))
+    trusted = trust.load(fingerprints=[_fingerprint(env)])
+    draw = random.Random(f"flips-{kind}")
+    statuses = []
+    for flip in range(20):
+        changed = bytearray(original)
+        for _ in range(1 + flip % 3):  # one to three bytes anywhere after the magic number
+            changed[draw.randrange(5, len(changed))] ^= draw.randrange(1, 256)
+        with contextlib.suppress(UnreadableError):  # in the process: nothing else is raised
+            assert not verify_bytes(bytes(changed), view=NO_STORE, trust=trusted).ok
+        file = tmp_path / f"flip{flip}.{kind}"
+        file.write_bytes(bytes(changed))
+        status, out, err = _verify(file, capsys, "--fingerprint", _fingerprint(env))
+        assert status in (1, 2), (flip, out)
+        assert out == ""
+        assert err.count("\n") == 1, err
+        assert "Traceback" not in err
+        statuses.append(status)
+    assert 1 in statuses
+
+
+# --- evidence on the page --------------------------------------------------------------------
+
+
+def test_the_signed_pdf_states_its_electronic_signature(env: Signed) -> None:
+    fingerprint = _fingerprint(env)
+    digest = env.record.content_hash
+    store = Store()
+    plan = signoff.signed_plan(store, env.record)
+    store.close()
+    german = signed_pdf(plan, env.record, language="de")
+    for data, texts in (
+        (
+            env.pdf,
+            [
+                "signed electronically (see below)",
+                "Electronic signature",
+                "This document is electronically signed.",
+                "Anna Berger (CEO) for the partner ACME IT GmbH, on 5 January 2027",
+                "Max Roth (Partner Manager) for the vendor Nordwind Security AG, on 6 January",
+                "Sign-off complete on",
+                "How to check this file",
+                "python -m planner verify FILE.pdf --fingerprint",
+            ],
+        ),
+        (
+            german,
+            [
+                "elektronisch unterschrieben (siehe unten)",
+                "Elektronische Signatur",
+                "Dieses Dokument ist elektronisch unterschrieben.",
+                "Anna Berger (CEO) für den Partner ACME IT GmbH, am 5. Januar 2027",
+                "Freigabe vollständig am",
+                "So prüfen Sie die Datei",
+                "python -m planner verify DATEI.pdf --fingerprint",
+            ],
+        ),
+    ):
+        pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+        last = " ".join(pages[-1].split())
+        for text in texts:
+            assert text in last, text
+        assert fingerprint[:47] in last  # on two lines
+        assert fingerprint[48:] in last
+        assert f"--fingerprint {fingerprint}" in last
+        assert last.count(digest) >= 3  # statement, facts, footer
+        assert not any("Version Version" in page for page in pages)
+    assert "Version 2, freigegeben" in " ".join(pages[0].split())
+
+
+def test_the_signed_workbook_states_its_electronic_signature(env: Signed) -> None:
+    fingerprint = _fingerprint(env)
+    store = Store()
+    plan = signoff.signed_plan(store, env.record)
+    store.close()
+    german = signed_workbook(plan, env.record, language="de")
+    for data, texts, unsigned_note in (
+        (
+            env.xlsx,
+            [
+                "This workbook is electronically signed",
+                "Sign-off complete on",
+                "Certificate (SHA-256 fingerprint)",
+                f"python -m planner verify FILE.xlsx --fingerprint {fingerprint}",
+            ],
+            "Blank until the plan is signed off",
+        ),
+        (
+            german,
+            [
+                "Diese Arbeitsmappe ist elektronisch unterschrieben",
+                "Freigabe vollständig am",
+                "Zertifikat (SHA-256-Fingerabdruck)",
+                f"python -m planner verify DATEI.xlsx --fingerprint {fingerprint}",
+            ],
+            "Leer, bis der Plan freigegeben ist",
+        ),
+    ):
+        sheet = openpyxl.load_workbook(io.BytesIO(data))["Sign-off"]
+        cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+        text = "\n".join(cells)
+        for expected in texts:
+            assert expected in text, expected
+        assert fingerprint in cells
+        assert env.record.content_hash in cells
+        assert unsigned_note not in text
+    assert signed_workbook(plan, env.record, language="de") == german  # sealed the same
+
+
+def test_an_unsealed_workbook_with_macros_is_refused(
+    env: Signed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(env.xlsx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/vbaProject.bin", b"macro")
+    file = tmp_path / "macro.xlsx"
+    file.write_bytes(out.getvalue())
+    status, stdout, err = _verify(file, capsys)
+    assert (status, stdout) == (2, "")
+    assert err.startswith("error: the workbook is refused: it ")
+    assert err.count("\n") == 1

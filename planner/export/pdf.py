@@ -50,7 +50,7 @@ from reportlab.platypus import (
 
 from planner import decision, i18n, model, privacy
 from planner.analysis.sensitivity import Tornado, tornado
-from planner.export import charts
+from planner.export import Evidence, charts
 from planner.plan import Plan, content_hash, get_value
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -246,6 +246,9 @@ def _numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canva
 
 class _Writer:
     """Builds the story of one plan's PDF: texts, formatting, tables and charts."""
+
+    evidence: Evidence | None = None
+    """Set for a signed edition: its sign-off page states the electronic signature."""
 
     def __init__(
         self,
@@ -1283,6 +1286,8 @@ class _Writer:
                         text = person.title
                     elif person is not None and field == "date" and person.date is not None:
                         text = self.date(person.date)
+                    elif person is not None and field == "signature" and self.evidence:
+                        text = self.t("pdf.signoff.signed_electronically")
                     if row:
                         row.append("")
                     row += [self.p(self.m(f"pdf.signoff.{field}"), "small"), self.p(_safe(text))]
@@ -1327,6 +1332,76 @@ class _Writer:
             self.p(_safe(self.hash), "mono"),
             Spacer(1, 8 * mm),
             KeepTogether([table]),
+            *self.evidence_section(),
+        ]
+
+    def evidence_section(self) -> list[Flowable]:
+        """What proves the signature, for a signed edition: who signed and when, the
+        certificate, the hash, and how to check the file without the planner's store."""
+        if self.evidence is None:
+            return []
+        moment = self.evidence.signed_at.astimezone(datetime.UTC)
+        print_ = self.evidence.fingerprint
+        orgs = {"partner": self.plan.partner.name, "vendor": self.plan.vendor.name}
+        mono = self.fonts.mono
+        rows: list[tuple[str, str]] = [
+            (
+                self.m("pdf.signoff.signed_by"),
+                self.m(
+                    f"pdf.signoff.by_{s.side}",
+                    name=s.name,
+                    title=s.title,
+                    org=orgs[s.side],
+                    date=self.date(s.date) if s.date else "",
+                ),
+            )
+            for s in self.signatories
+        ]
+        rows += [
+            (
+                self.m("pdf.signoff.complete"),
+                _safe(f"{self.date(moment.date())}, {moment:%H:%M} UTC"),
+            ),
+            (
+                self.m("pdf.signoff.certificate"),
+                f'<font name="{mono}" size="8">{print_[:47]}<br/>{print_[48:]}</font>',
+            ),
+            (
+                self.m("pdf.signoff.content_hash"),
+                f'<font name="{mono}" size="8">{_safe(self.hash)}</font>',
+            ),
+        ]
+        facts = Table(
+            [[self.p(k, "small"), self.p(v)] for k, v in rows],
+            colWidths=[45 * mm, BODY_WIDTH - 45 * mm],
+            hAlign="LEFT",
+        )
+        facts.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        command = _safe(f"python -m planner verify {self.t('pdf.signoff.file')} --fingerprint")
+        return [
+            Spacer(1, 4 * mm),
+            KeepTogether(
+                [
+                    self.p(self.m("pdf.signoff.evidence_title"), "h2"),
+                    self.p(self.m("pdf.signoff.evidence")),
+                    Spacer(1, 2 * mm),
+                    facts,
+                    self.p(self.m("pdf.signoff.check_title"), "h2"),
+                    self.p(self.m("pdf.signoff.check")),
+                    Spacer(1, 1 * mm),
+                    self.p(f'<font size="8">{command}<br/>{_safe(print_)}</font>', "mono"),
+                    Spacer(1, 1 * mm),
+                    self.p(self.m("pdf.signoff.reader"), "small"),
+                ]
+            ),
         ]
 
     # page decorations -----------------------------------------------------------------------
@@ -1377,6 +1452,7 @@ def build_pdf(
     version: str | None = None,
     signatories: Sequence[Signatory] = (),
     audience: str | None = None,
+    evidence: Evidence | None = None,
 ) -> bytes:
     """The business plan as PDF bytes (A4), deterministic for the same arguments.
 
@@ -1388,6 +1464,8 @@ def build_pdf(
     other side's private assumptions read "confidential" and, unless the vendor shares its
     economics, the vendor's figures beyond its revenue are left out (:mod:`planner.privacy`);
     without it the document shows everything, as both sides see it at sign-off.
+    ``evidence`` (a signed edition) states on the sign-off page that and how the file is
+    electronically signed.
     Raises :class:`planner.plan.PlanError` for an unknown scenario and ValueError for an
     unknown language.
     """
@@ -1406,6 +1484,7 @@ def build_pdf(
     writer = _Writer(
         plan, outcomes, chosen, scenario, chosen_language, issued, version, signatories, audience
     )
+    writer.evidence = evidence
     title = plan.title if scenario is None else f"{plan.title} – {scenario}"
     buffer = io.BytesIO()
     document = BaseDocTemplate(
@@ -1441,4 +1520,4 @@ def build_pdf(
     return buffer.getvalue()
 
 
-__all__ = ["Signatory", "build_pdf", "clean", "tornado_bars"]
+__all__ = ["Evidence", "Signatory", "build_pdf", "clean", "tornado_bars"]

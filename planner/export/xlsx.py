@@ -22,7 +22,7 @@ import re
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -37,6 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner import i18n, model
+from planner.export import Evidence
 from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Investment, Partner, Plan, Resource
 from planner.plan import content_hash as plan_hash
 
@@ -1109,6 +1110,7 @@ def _write_sign_off(
     digest: str,
     issued: date | None = None,
     signatories: Sequence[Sequence[str]] = (),
+    evidence: Evidence | None = None,
 ) -> None:
     ws = wb.create_sheet(SIGN_OFF)
     _put(ws, 1, 1, i18n.t("xlsx.signoff.title", language), font=_TITLE_FONT)
@@ -1129,13 +1131,34 @@ def _write_sign_off(
         (i18n.t("xlsx.signoff.exported", language), (issued or date.today()).isoformat()),
         (i18n.t("xlsx.signoff.hash", language), digest),
     ]
+    if evidence is not None:  # a signed edition: when it was signed, and by which key
+        moment = evidence.signed_at.astimezone(UTC)
+        when = f"{moment:%Y-%m-%d %H:%M} UTC"
+        facts_values[0] = (i18n.t("xlsx.signoff.signed_at", language), when)
+        facts_values.append((i18n.t("xlsx.signoff.certificate", language), evidence.fingerprint))
     for row, (label, value) in enumerate(facts_values, start=3 + len(facts)):
         _put(ws, row, 1, label, font=_BOLD)
         _put(ws, row, 2, value)
+    _name(wb, "content_hash", _ref(SIGN_OFF, 2, 3 + len(facts) + 1))  # after the date
     facts += facts_values
-    _name(wb, "content_hash", _ref(SIGN_OFF, 2, 3 + len(facts) - 1))
     row = 4 + len(facts)
-    _put(ws, row, 1, i18n.t("xlsx.signoff.note", language))
+    if evidence is None:
+        _put(ws, row, 1, i18n.t("xlsx.signoff.note", language))
+    else:
+        command = (
+            f"python -m planner verify {i18n.t('xlsx.signoff.file', language)} "
+            f"--fingerprint {evidence.fingerprint}"
+        )
+        for text in (
+            i18n.t("xlsx.signoff.signed_note", language),
+            i18n.t("xlsx.signoff.check", language),
+            command,
+        ):
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+            _put(ws, row, 1, text, wrap=True)
+            ws.row_dimensions[row].height = 15 * (1 + len(text) // 150)
+            row += 1
+        row -= 1
     row += 2
     _header(
         ws,
@@ -1154,6 +1177,8 @@ def _write_sign_off(
             if slot < len(people):
                 for column, text in enumerate(people[slot][1:4], start=2):
                     put_text(ws.cell(row=row, column=column), text)
+                if evidence is not None:
+                    _put(ws, row, 5, i18n.t("xlsx.signoff.signed_electronically", language))
             ws.row_dimensions[row].height = 30
     _widths(ws, {1: 30, 2: 70, 3: 24, 4: 14, 5: 30})
     _print_setup(ws, "1:1")
@@ -1191,13 +1216,16 @@ def build_workbook(
     issued: date | None = None,
     signatories: Sequence[Sequence[str]] = (),
     properties: Mapping[str, str] | None = None,
+    evidence: Evidence | None = None,
 ) -> bytes:
     """The plan (or one of its scenarios) as a live XLSX model, as the bytes of the file.
 
     ``language`` overrides the plan's language for labels and number formats. For a signed
     version (planner/signoff/editions.py): ``issued`` is the export date shown (default today),
     ``signatories`` fill the Sign-off lines as ``(side, name, position, date)`` and
-    ``properties`` become custom document properties.
+    ``properties`` become custom document properties; ``evidence`` states on ``Sign-off``
+    that and how the workbook is electronically signed (the seal itself is added afterwards,
+    :mod:`planner.signoff.seal`).
     """
     chosen = plan.scenario(scenario) if scenario else plan
     lang = language or chosen.language
@@ -1216,7 +1244,7 @@ def build_workbook(
     _write_scenarios(wb, chosen, lang, fmt, outcome.kpis)
     if chosen.actuals:
         _write_actuals(wb, chosen, lang, fmt)
-    _write_sign_off(wb, chosen, lang, digest, issued, signatories)
+    _write_sign_off(wb, chosen, lang, digest, issued, signatories, evidence)
     wb.active = wb.sheetnames.index(FIGURES)
     _pages(wb, chosen.title, digest)
 

@@ -1,8 +1,9 @@
 """``python -m planner verify``, ``signed-export`` and ``fingerprint``.
 
-python -m planner verify FILE [--fingerprint SHA256]
-    exit 0 and one line when FILE (PDF or XLSX) is a signed version, unaltered;
-    exit 1 with the reason when anything differs; exit 2 when FILE cannot be read
+python -m planner verify FILE [--fingerprint SHA256]... [--trust LIST]...
+    exit 0 and one line when FILE (PDF or XLSX) is a signed version, unaltered, signed with a
+    trusted certificate (planner/signoff/trust.py); exit 1 with the reason when anything
+    differs or the certificate is not trusted; exit 2 when FILE cannot be read
 python -m planner signed-export PLAN_ID VERSION [--pdf FILE] [--xlsx FILE] [--language de|en]
     the exports of a signed version from the store (the PDF signed with this installation's key)
 python -m planner fingerprint
@@ -22,18 +23,27 @@ EXIT_DIFFERS = 1
 EXIT_UNREADABLE = 2
 
 
+def _line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
+    from planner.signoff import trust
     from planner.signoff.verify import UnreadableError, verify_file
 
     try:
-        verdict = verify_file(args.file, fingerprint=args.fingerprint)
-    except UnreadableError as error:
-        sys.stderr.write(f"error: {error}\n")
+        trusted = trust.load(fingerprints=args.fingerprint or (), files=args.trust or ())
+        verdict = verify_file(args.file, trust=trusted)
+    except (UnreadableError, trust.TrustError) as error:
+        sys.stderr.write(f"error: {_line(error)}\n")
+        return EXIT_UNREADABLE
+    except Exception as error:  # never a traceback: a file this damaged is unreadable
+        sys.stderr.write(f"error: {args.file} cannot be read ({type(error).__name__})\n")
         return EXIT_UNREADABLE
     if verdict.ok:
-        sys.stdout.write(verdict.message + "\n")
+        sys.stdout.write(_line(verdict.message) + "\n")
         return 0
-    sys.stderr.write(f"{args.file}: NOT VERIFIED: {verdict.message}\n")
+    sys.stderr.write(f"{args.file}: NOT VERIFIED: {_line(verdict.message)}\n")
     return EXIT_DIFFERS
 
 
@@ -79,10 +89,21 @@ def register(subparsers: Any) -> None:
     """Add ``verify``, ``signed-export`` and ``fingerprint`` to the command line."""
     p = subparsers.add_parser("verify", help="check that a PDF or XLSX is a signed plan, unaltered")
     p.add_argument("file", metavar="FILE")
-    p.add_argument(
+    who = p.add_mutually_exclusive_group()
+    who.add_argument(
         "--fingerprint",
         metavar="SHA256",
-        help="require the PDF to be signed with this certificate (as shared out of band)",
+        action="append",
+        help="require the file to be signed with this certificate (its fingerprint as the "
+        "signing side told you by another channel); repeatable; no trust list counts then",
+    )
+    who.add_argument(
+        "--trust",
+        metavar="LIST",
+        action="append",
+        help="also trust the fingerprints in this file (one a line, then optionally a name); "
+        "repeatable; besides this installation's certificate, "
+        "$PLANNER_DATA_DIR/trusted-certificates.txt and $PLANNER_TRUSTED_FINGERPRINTS",
     )
     p.set_defaults(handler=cmd_verify)
 

@@ -18,8 +18,10 @@ import zipfile
 from typing import Any
 
 from planner import i18n
+from planner.export import Evidence
 from planner.plan import Plan, canonical_json, content_hash
 from planner.signoff import keys as signing
+from planner.signoff import seal as sealing
 from planner.signoff.records import SIDES, SignOff
 
 FORMAT = 1
@@ -67,6 +69,8 @@ def signed_pdf(
     from planner.export import pdf
 
     day = _check(plan, record)
+    who = who or signing.identity()
+    assert record.signed_at is not None
     lang = language or plan.language
     signatories = [
         pdf.Signatory(side, s.name, s.title, s.date)
@@ -79,6 +83,7 @@ def signed_pdf(
         issued=day,
         version=i18n.t("signoff.version_label", lang, version=record.version),
         signatories=signatories,
+        evidence=Evidence(who.fingerprint, record.signed_at),
     )
     reason = i18n.t(
         "signoff.pdf_reason",
@@ -89,7 +94,7 @@ def signed_pdf(
     )
     return signing.sign_pdf(
         document,
-        who or signing.identity(),
+        who,
         attachments={
             signing.PLAN_ATTACHMENT: canonical_json(plan).encode("utf-8"),
             signing.SIGNOFF_ATTACHMENT: json.dumps(
@@ -100,12 +105,20 @@ def signed_pdf(
     )
 
 
-def signed_workbook(plan: Plan, record: SignOff, *, language: str | None = None) -> bytes:
+def signed_workbook(
+    plan: Plan,
+    record: SignOff,
+    *,
+    language: str | None = None,
+    who: signing.Identity | None = None,
+) -> bytes:
     """The signed version as a workbook: signatories on ``Sign-off``, the record in a
     document property, and the same bytes for every export of the version."""
     from planner.export import xlsx
 
     day = _check(plan, record)
+    who = who or signing.identity()
+    assert record.signed_at is not None
     signatories = [
         (side, s.name, s.title, s.date.isoformat())
         for side in SIDES
@@ -116,10 +129,10 @@ def signed_workbook(plan: Plan, record: SignOff, *, language: str | None = None)
         language=language,
         issued=day,
         signatories=signatories,
+        evidence=Evidence(who.fingerprint, record.signed_at),
         properties={XLSX_PROPERTY: json.dumps(record_data(record), sort_keys=True)},
     )
-    assert record.signed_at is not None
-    return stable_zip(data, record.signed_at)
+    return sealing.seal(stable_zip(data, record.signed_at), who, record.signed_at)
 
 
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")

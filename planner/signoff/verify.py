@@ -1,33 +1,41 @@
-"""Is this PDF or XLSX the signed plan, unaltered?
+"""Is this PDF or XLSX the signed plan, unaltered, signed by a key the reader trusts?
 
-A signed PDF (:func:`planner.signoff.editions.signed_pdf`) passes when its PAdES signature is
-intact and covers the whole file, the plan it embeds has the content hash its sign-off record
-and its document properties name, and (when the store is reachable) that hash is a version
-both sides signed, signed with this installation's key. A workbook passes when its ``Inputs``
-sheet, read back with :func:`planner.export.workbook_import.read_workbook`, has the content
-hash its ``Sign-off`` sheet and document properties record, and (store reachable) that hash
-is a signed version. Anything else is a :class:`Verdict` with ``ok`` false and the reason;
-a file that is neither a PDF nor a workbook raises :class:`UnreadableError`.
+A file proves itself, without the store: a signed PDF (:func:`planner.signoff.editions.
+signed_pdf`) carries a PAdES signature over every byte, a signed workbook a seal
+(:mod:`planner.signoff.seal`) over every byte of its archive. Either passes when
+
+1. the signature is intact (nothing changed since it was made);
+2. its certificate is trusted (:mod:`planner.signoff.trust`): given on the command line, this
+   installation's own, or on a trust list;
+3. for a PDF, the embedded plan (``plan.json``) has the SHA-256 its sign-off record names and,
+   when nothing is hidden from the edition's reader, is a valid plan in canonical form;
+4. when a store is configured and answers, and it is the signing installation's or knows the
+   plan: the record's version is signed there, with the same hash and signatories.
+
+Anything else is a :class:`Verdict` with ``ok`` false and the reason; a file that cannot be
+read at all raises :class:`UnreadableError`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner.plan import Plan, PlanError, canonical_json, content_hash, fmt_value, validate
 from planner.signoff import keys as signing
+from planner.signoff import seal
+from planner.signoff import trust as trusting
 
 MAX_BYTES = 50_000_000
 """Files larger than this are not read (bytes)."""
 HASH = re.compile(r"^[0-9a-f]{64}$")
+SIDES = ("partner", "vendor")
 
 
 class UnreadableError(Exception):
@@ -41,17 +49,20 @@ class Verdict:
     ok: bool
     message: str
     content_hash: str = ""
+    """The hash the file's sign-off record names (the edition's hash)."""
     record: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
 class StoreView:
-    """What the store says about a hash: the signed records, or why it could not be asked."""
+    """What the store says about a plan version: its signed record, or why it could not be
+    asked. ``known`` is whether the store holds the plan at all."""
 
     reachable: bool
     records: tuple[Any, ...] = ()
-    plans: Mapping[tuple[str, int], Plan] | None = None
+    plans: Mapping[tuple[str, int], Any] | None = None
     note: str = ""
+    known: bool = False
 
 
 # --- the store ---------------------------------------------------------------------------
@@ -63,8 +74,8 @@ def _store_configured(env: Mapping[str, str]) -> bool:
     return (signing.data_dir(env) / "planner.db").is_file()
 
 
-def ask_store(digest: str, env: Mapping[str, str] | None = None) -> StoreView:
-    """The signed versions with this content hash, if a store is configured and answers."""
+def ask_store(plan_id: str, version: int, env: Mapping[str, str] | None = None) -> StoreView:
+    """The signed record of one plan version, if a store is configured and answers."""
     env = os.environ if env is None else env
     if not _store_configured(env):
         return StoreView(False, note="no store configured")
@@ -74,78 +85,148 @@ def ask_store(digest: str, env: Mapping[str, str] | None = None) -> StoreView:
 
         store = Store()
         try:
-            records = tuple(r for r in signoff.by_hash(store, digest) if r.signed)
+            known = store.exists(plan_id)
+            found = signoff.record(store, plan_id, version) if known else None
+            records = (found,) if found is not None and found.signed else ()
             plans = {(r.plan_id, r.version): signoff.signed_plan(store, r) for r in records}
         finally:
             store.close()
     except Exception as error:  # any database failure means: the store cannot vouch now
         return StoreView(False, note=f"store not reachable: {type(error).__name__}")
-    return StoreView(True, records, plans)
+    return StoreView(True, records, plans, known=known)
 
 
-# --- messages ----------------------------------------------------------------------------
+def _ask(record: Mapping[str, Any]) -> StoreView:
+    return ask_store(str(record["plan_id"]), int(record["version"]))
+
+
+# --- the sign-off record -----------------------------------------------------------------
+
+
+def _edition(record: Mapping[str, Any]) -> str:
+    """Whose edition the file is ("full" when it shows everything)."""
+    return str(record.get("edition") or record.get("side") or "full")
+
+
+def record_hash(record: Mapping[str, Any]) -> str:
+    """The hash a record vouches for: its edition's (format 2) or the plan's (format 1)."""
+    return str(record.get("edition_hash") or record.get("content_hash"))
+
+
+def checked_record(raw: object) -> dict[str, Any]:
+    """A sign-off record read from a file, checked for shape; ValueError naming what is wrong."""
+    if not isinstance(raw, dict):
+        raise ValueError("it is not a mapping")
+    if not isinstance(raw.get("plan_id"), str) or not isinstance(raw.get("title"), str):
+        raise ValueError("plan or title missing")
+    version = raw.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError("no version")
+    hashes = {k: raw[k] for k in ("edition_hash", "content_hash") if raw.get(k) is not None}
+    if not hashes or not all(isinstance(h, str) and HASH.match(h) for h in hashes.values()):
+        raise ValueError("no SHA-256 hash")
+    if len(set(hashes.values())) > 1:
+        raise ValueError("its content hash and edition hash differ")
+    people = raw.get("signatures")
+    if not isinstance(people, dict) or sorted(people) != sorted(SIDES):
+        raise ValueError("not signed by both sides")
+    for person in people.values():
+        if not isinstance(person, dict) or not all(
+            isinstance(person.get(k), str) for k in ("name", "title", "date")
+        ):
+            raise ValueError("a signature without name, title or date")
+    return raw
 
 
 def describe(record: Mapping[str, Any]) -> str:
     """``signed version 3 of "Title", hash ..., signed by A (CEO) for the partner on ...``."""
     people = []
-    for side in ("partner", "vendor"):
+    for side in SIDES:
         person = (record.get("signatures") or {}).get(side)
         if person:
             people.append(
                 f"{person['name']} ({person['title']}) for the {side} on {person['date']}"
             )
+    edition = _edition(record)
+    whose = f" ({edition} edition)" if edition != "full" else ""
     return (
-        f'signed version {record["version"]} of "{record["title"]}", '
-        f"hash {record['content_hash']}, signed by {' and '.join(people) or 'nobody'}"
+        f'signed version {record["version"]} of "{record["title"]}"{whose}, '
+        f"hash {record_hash(record)}, signed by {' and '.join(people) or 'nobody'}"
     )
 
 
-def _record_of(signed: Any) -> dict[str, Any]:
-    from planner.signoff.editions import record_data
+def _signatures(stored: Any) -> dict[str, dict[str, str]]:
+    return {
+        side: {"name": s.name, "title": s.title, "date": s.date.isoformat()}
+        for side, s in sorted(stored.signatures.items())
+    }
 
-    return record_data(signed)
+
+def _expected_hash(stored: Any, plan: Any, record: Mapping[str, Any]) -> str | None:
+    """The hash the store's signed version gives the file's edition (None: cannot tell)."""
+    if record.get("content_hash"):
+        return str(stored.content_hash)
+    try:
+        from planner.signoff import editions
+
+        edition_hash = getattr(editions, "edition_hash", None)
+        if edition_hash is None or plan is None:
+            return None
+        return str(edition_hash(plan, _edition(record)))
+    except Exception:  # an edition this installation cannot rebuild: the signature stands
+        return None
 
 
-def _differences(plan: Plan, signed: Plan, most: int = 3) -> str:
+def _store_verdict(
+    record: Mapping[str, Any], view: StoreView, *, local: bool, suffix: str
+) -> Verdict:
+    """The verdict once the file is intact and signed by a trusted key."""
+    digest = record_hash(record)
+    version = int(record["version"])
+    if view.reachable and (view.known or local):
+        if not view.records:
+            return Verdict(
+                False,
+                f"version {version} of plan {record['plan_id']} (hash {digest}) is not a signed "
+                "version in the store",
+                digest,
+                record,
+            )
+        stored = view.records[-1]
+        plan = (view.plans or {}).get((stored.plan_id, stored.version))
+        expected = _expected_hash(stored, plan, record)
+        if expected is not None and expected != digest:
+            return Verdict(
+                False,
+                f"the file's hash {digest} is not that of signed version {version} in the "
+                f"store ({expected})",
+                digest,
+                record,
+            )
+        if record["signatures"] != _signatures(stored):
+            return Verdict(
+                False,
+                "the signatories in the file differ from the store's: "
+                f"{describe(record)} / {describe({**record, 'signatures': _signatures(stored)})}",
+                digest,
+                record,
+            )
+        return Verdict(True, describe(record) + suffix, digest, record)
+    if view.reachable:
+        note = "the plan is not in this installation's store: signature checked only"
+    else:
+        note = f"{view.note}: file checked only"
+    return Verdict(True, f"{describe(record)}{suffix} ({note})", digest, record)
+
+
+def _differences(plan: Any, signed: Any, most: int = 3) -> str:
+    from planner.plan import fmt_value
     from planner.store import diff_data
 
     found = list(diff_data(signed.to_data(), plan.to_data()))
     parts = [f"{p} is {fmt_value(after)}, signed {fmt_value(before)}" for p, before, after in found]
     more = f" and {len(parts) - most} more" if len(parts) > most else ""
     return "; ".join(parts[:most]) + more
-
-
-def _store_verdict(
-    digest: str,
-    record: Mapping[str, Any] | None,
-    view: StoreView,
-    *,
-    suffix: str = "",
-) -> Verdict:
-    """The final verdict once the file itself is consistent with ``digest``."""
-    if view.reachable:
-        if not view.records:
-            return Verdict(
-                False, f"hash {digest} is not a signed version in the store", digest, record
-            )
-        stored = _record_of(view.records[-1])
-        if record is not None and _people(record) != _people(stored):
-            return Verdict(
-                False,
-                "the signatories in the file differ from the store's: "
-                f"{describe(record)} / {describe(stored)}",
-                digest,
-                record,
-            )
-        return Verdict(True, describe(stored) + suffix, digest, stored)
-    if record is None:
-        return Verdict(False, f"the file carries no sign-off record ({view.note})", digest)
-    return Verdict(True, f"{describe(record)}{suffix} ({view.note}: file checked only)", digest)
-
-
-def _people(record: Mapping[str, Any]) -> Any:
-    return record.get("version"), record.get("signatures")
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -161,231 +242,156 @@ def _pdf_keywords(data: bytes) -> str:
     return str(info.get_object().get("/Keywords", ""))
 
 
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())
+
+
 def verify_pdf(
-    data: bytes, *, view: StoreView | None = None, fingerprint: str | None = None
+    data: bytes, *, view: StoreView | None = None, trust: trusting.Trust | None = None
 ) -> Verdict:
     """Check a signed PDF export (see the module docstring)."""
+    trust = trust if trust is not None else trusting.load()
     try:
         check = signing.check_pdf(data)
-    except ValueError as error:
-        return Verdict(False, f"the PDF is damaged or was altered: {error}")
+    except ValueError as error:  # its structure is readable, its signature is not
+        return Verdict(False, f"the PDF is damaged or was altered: {_one_line(error)}")
+    except Exception as error:  # a damaged file breaks the PDF reader in many ways
+        raise UnreadableError(f"the PDF cannot be read ({type(error).__name__})") from None
     if not check.ok:
         return Verdict(False, check.problem)
+    why = trust.why(check.fingerprint)
+    if why is None:
+        return Verdict(False, trust.refusal(check.fingerprint))
     files = check.attachments or {}
     if signing.PLAN_ATTACHMENT not in files or signing.SIGNOFF_ATTACHMENT not in files:
         return Verdict(False, "the PDF embeds no signed plan (not a signed export)")
     try:
-        text = files[signing.PLAN_ATTACHMENT].decode("utf-8")
-        plan = validate(json.loads(text))
-        record = json.loads(files[signing.SIGNOFF_ATTACHMENT].decode("utf-8"))
-        recorded = str(record["content_hash"])
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
-        return Verdict(False, f"the PDF's embedded plan cannot be read: {error}")
-    digest = content_hash(plan)
-    if canonical_json(plan) != text or digest != recorded:
+        record = checked_record(json.loads(files[signing.SIGNOFF_ATTACHMENT].decode("utf-8")))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        return Verdict(False, f"the PDF's sign-off record cannot be read: {_one_line(error)}")
+    digest = record_hash(record)
+    embedded = files[signing.PLAN_ATTACHMENT]
+    actual = hashlib.sha256(embedded).hexdigest()
+    if actual != digest:
         return Verdict(
-            False, f"the embedded plan has hash {digest}, its sign-off record names {recorded}"
+            False, f"the embedded plan has hash {actual}, its sign-off record names {digest}"
         )
-    if digest not in _pdf_keywords(data):
+    if record.get("content_hash"):  # the whole plan: it must be one, in canonical form
+        from planner.plan import canonical_json, validate
+
+        try:
+            text = embedded.decode("utf-8")
+            if canonical_json(validate(json.loads(text))) != text:
+                raise ValueError("it is not in canonical form")
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            reason = _one_line(error)
+            return Verdict(False, f"the PDF's embedded plan is not a valid plan: {reason}")
+    try:
+        keywords = _pdf_keywords(data)
+    except Exception as error:
+        raise UnreadableError(f"the PDF cannot be read ({type(error).__name__})") from None
+    if digest not in keywords:
         return Verdict(False, f"the PDF's pages are not those of the plan with hash {digest}")
-    if fingerprint is not None and _norm(fingerprint) != _norm(check.fingerprint):
-        return Verdict(
-            False,
-            f"signed with certificate {check.fingerprint}, not the expected {fingerprint}",
-            digest,
-            record,
-        )
-    view = view if view is not None else ask_store(digest)
-    local = _local_fingerprint()
-    if view.reachable and view.records and local and local != check.fingerprint:
-        return Verdict(
-            False,
-            f"signed with certificate {check.fingerprint}, not this installation's ({local})",
-            digest,
-            record,
-        )
-    whose = " (this installation)" if local == check.fingerprint else ""
-    suffix = f"; PDF signature intact, certificate SHA-256 {check.fingerprint}{whose}"
-    return _store_verdict(digest, record, view, suffix=suffix)
-
-
-def _norm(fingerprint: str) -> str:
-    return re.sub(r"[^0-9A-F]", "", fingerprint.upper())
-
-
-def _local_fingerprint() -> str:
-    certificate = signing.data_dir() / signing.FOLDER / signing.CERT_FILE
-    if not certificate.is_file():
-        return ""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-
-    loaded = x509.load_pem_x509_certificate(certificate.read_bytes())
-    return signing.fingerprint(loaded.public_bytes(serialization.Encoding.DER))
+    view = view if view is not None else _ask(record)
+    suffix = f"; PDF signature intact, certificate SHA-256 {check.fingerprint} ({why})"
+    return _store_verdict(record, view, local=trust.is_local(check.fingerprint), suffix=suffix)
 
 
 # --- XLSX --------------------------------------------------------------------------------
 
-
-def _recorded_in_workbook(data: bytes) -> tuple[set[str], dict[str, Any] | None]:
-    """The content hashes a workbook names (Sign-off cell, keywords) and its sign-off record."""
-    from openpyxl import load_workbook
-
-    from planner.export.xlsx import SIGN_OFF
-    from planner.signoff.editions import XLSX_PROPERTY
-
-    book = load_workbook(io.BytesIO(data), data_only=True)
-    hashes: set[str] = set()
-    name = book.defined_names.get("content_hash")
-    if name is not None:
-        for sheet, cell in name.destinations:
-            if sheet == SIGN_OFF:
-                hashes.add(str(book[sheet][cell.replace("$", "")].value or "").strip())
-    for part in str(book.properties.keywords or "").split(";"):
-        key, _, value = part.strip().partition(":")
-        if key == "content_hash":
-            hashes.add(value.strip())
-    record = None
-    for prop in book.custom_doc_props.props:
-        if prop.name == XLSX_PROPERTY:
-            record = json.loads(str(prop.value))
-    return hashes, record
+XLSX_PROPERTY = "planner_signoff"
+"""Custom document property of a signed workbook holding the sign-off record (JSON); the
+same name as :data:`planner.signoff.editions.XLSX_PROPERTY` (not imported: it pulls in the
+store, which a check without a store never needs)."""
 
 
-def verify_xlsx(data: bytes, *, view: StoreView | None = None) -> Verdict:
-    """Check a workbook export (see the module docstring)."""
-    from planner.export.workbook_import import check_upload, read_workbook
+def _workbook_record(data: bytes) -> dict[str, Any] | None:
+    raw = seal.read_property(data, XLSX_PROPERTY)
+    return None if raw is None else checked_record(json.loads(raw))
+
+
+def _refused(data: bytes) -> str:
+    """Why the limits every workbook from a person passes (:mod:`planner.limits`) refuse an
+    unsealed or altered one ("" when they do not). A sealed, intact workbook is the app's own."""
+    from planner import limits
 
     try:
-        check_upload(data)
-        hashes, record = _recorded_in_workbook(data)
-    except (PlanError, ValueError, KeyError, zipfile.BadZipFile, OSError) as error:
-        raise UnreadableError(f"the workbook cannot be read: {error}") from None
-    if not hashes or "" in hashes:
-        return Verdict(False, "the workbook records no content hash (Sign-off sheet)")
-    if len(hashes) > 1:
-        return Verdict(False, f"the workbook records different hashes: {', '.join(sorted(hashes))}")
-    (recorded,) = hashes
-    if not HASH.match(recorded):
-        return Verdict(False, f"the workbook's recorded hash {recorded!r} is not a SHA-256")
-    if record is not None and record.get("content_hash") != recorded:
-        return Verdict(False, "the workbook's sign-off record names another hash")
-    view = view if view is not None else ask_store(recorded)
-    try:
-        plan = read_workbook(data)
-    except PlanError as error:
-        return Verdict(False, f"the workbook's inputs are not a valid plan: {error}", recorded)
-    digest = content_hash(plan)
-    if digest != recorded:
-        detail = ""
-        if view.reachable and view.records and view.plans:
-            signed = view.records[-1]
-            detail = ": " + _differences(plan, view.plans[(signed.plan_id, signed.version)])
-        return Verdict(
-            False,
-            f"the workbook's inputs have hash {digest}, not the recorded {recorded}{detail}",
-            digest,
-            record,
-        )
-    changed = _changed_formula(data, plan, record, view)
-    if changed:
-        return Verdict(False, changed, digest, record)
-    return _store_verdict(digest, record, view)
-
-
-def _formulas(data: bytes) -> dict[tuple[str, str], str]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data))
-    return {
-        (sheet.title, cell.coordinate): str(cell.value)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows()
-        for cell in row
-        if isinstance(cell.value, str) and cell.value.startswith("=")
-    }
-
-
-def _changed_formula(
-    data: bytes, plan: Plan, record: Mapping[str, Any] | None, view: StoreView
-) -> str:
-    """Where the workbook's formulas differ from those this app writes for the signed plan
-    ("" when none do): the inputs alone would not show an edited formula."""
-    from planner.signoff.editions import signed_workbook
-
-    signed = next(iter(view.records[-1:]), None) if view.reachable else None
-    if signed is None:
-        signed = _record_from_data(record)
-    if signed is None:
+        limits.check_workbook(data)
+    except limits.RefusedError as refused:
+        return _one_line(refused)
+    except Exception:  # damaged: the seal's verdict says so
         return ""
-    ours = _formulas(signed_workbook(plan, signed, language=_workbook_language(data)))
-    theirs = _formulas(data)
-    for where in sorted(set(ours) | set(theirs)):
-        if ours.get(where) != theirs.get(where):
-            sheet, cell = where
-            return (
-                f"the formula in {sheet}!{cell} is {theirs.get(where, 'missing')}, "
-                f"the signed workbook has {ours.get(where, 'none')}"
-            )
     return ""
 
 
-def _workbook_language(data: bytes) -> str:
-    from openpyxl import load_workbook
-
-    language = str(load_workbook(io.BytesIO(data), read_only=True).properties.language or "")
-    return "de" if language.startswith("de") else "en"
-
-
-def _record_from_data(record: Mapping[str, Any] | None) -> Any:
-    """A sign-off record rebuilt from a workbook's ``planner_signoff`` property."""
-    import datetime
-
-    from planner.signoff.records import Signature, SignOff
-
-    if record is None or not record.get("signed_at"):
-        return None
+def _inputs_detail(data: bytes, view: StoreView | None) -> str:
+    """For a workbook that fails: which inputs differ from the signed version in the store
+    ("" when that cannot be told). Only a hint: the verdict is already "not verified"."""
     try:
-        at = datetime.datetime.fromisoformat(str(record["signed_at"]))
-        return SignOff(
-            plan_id=str(record["plan_id"]),
-            version=int(record["version"]),
-            content_hash=str(record["content_hash"]),
-            title=str(record["title"]),
-            status="signed",
-            frozen_at=at,
-            frozen_by="",
-            frozen_side="",
-            signed_at=at,
-            signatures={
-                side: Signature(
-                    side,
-                    str(s["name"]),
-                    str(s["title"]),
-                    datetime.date.fromisoformat(s["date"]),
-                    at,
-                    "",
-                )
-                for side, s in dict(record["signatures"]).items()
-            },
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
+        record = _workbook_record(data)
+        if record is None or not record.get("content_hash"):
+            return ""
+        view = view if view is not None else _ask(record)
+        signed = (view.plans or {}).get((str(record["plan_id"]), int(record["version"])))
+        if not view.reachable or signed is None:
+            return ""
+        from planner.export.workbook_import import read_workbook
+
+        found = _differences(read_workbook(data), signed)
+    except Exception:  # a hint only; the file may be anything
+        return ""
+    return f"; its inputs differ from signed version {record['version']}: {found}" if found else ""
+
+
+def verify_xlsx(
+    data: bytes, *, view: StoreView | None = None, trust: trusting.Trust | None = None
+) -> Verdict:
+    """Check a signed workbook export (see the module docstring)."""
+    trust = trust if trust is not None else trusting.load()
+    try:
+        sealed = seal.check(data)
+    except seal.SealError as error:
+        raise UnreadableError(f"the workbook cannot be read: {_one_line(error)}") from None
+    if not sealed.ok:
+        refused = _refused(data)
+        if refused:
+            raise UnreadableError(f"the workbook is refused: it {refused}")
+        return Verdict(False, sealed.problem + _inputs_detail(data, view))
+    why = trust.why(sealed.fingerprint)
+    if why is None:
+        return Verdict(False, trust.refusal(sealed.fingerprint))
+    try:
+        record = _workbook_record(data)
+    except seal.SealError as error:
+        raise UnreadableError(f"the workbook cannot be read: {_one_line(error)}") from None
+    except (ValueError, RecursionError) as error:
+        return Verdict(False, f"the workbook's sign-off record cannot be read: {_one_line(error)}")
+    if record is None:
+        return Verdict(False, "the workbook carries no sign-off record (not a signed export)")
+    view = view if view is not None else _ask(record)
+    suffix = f"; workbook seal intact, certificate SHA-256 {sealed.fingerprint} ({why})"
+    return _store_verdict(record, view, local=trust.is_local(sealed.fingerprint), suffix=suffix)
 
 
 # --- files -------------------------------------------------------------------------------
 
 
-def verify_bytes(data: bytes, *, view: StoreView | None = None) -> Verdict:
-    """Check the bytes of a PDF or XLSX file; UnreadableError for anything else."""
+def verify_bytes(
+    data: bytes, *, view: StoreView | None = None, trust: trusting.Trust | None = None
+) -> Verdict:
+    """Check the bytes of a PDF or XLSX file; UnreadableError for anything else.
+
+    ``trust`` defaults to :func:`planner.signoff.trust.load` (this installation's certificate,
+    its trust list and ``PLANNER_TRUSTED_FINGERPRINTS``).
+    """
     if data.startswith(b"%PDF-"):
-        return verify_pdf(data, view=view)
+        return verify_pdf(data, view=view, trust=trust)
     if data.startswith(b"PK\x03\x04"):
-        return verify_xlsx(data, view=view)
+        return verify_xlsx(data, view=view, trust=trust)
     raise UnreadableError("the file is neither a PDF nor an XLSX workbook")
 
 
-def verify_file(path: str | Path, *, fingerprint: str | None = None) -> Verdict:
+def verify_file(path: str | Path, *, trust: trusting.Trust | None = None) -> Verdict:
     """Check a file on disk; UnreadableError when it cannot be read."""
     file = Path(path)
     try:
@@ -398,6 +404,4 @@ def verify_file(path: str | Path, *, fingerprint: str | None = None) -> Verdict:
         raise UnreadableError(f"{file} does not exist") from None
     except OSError as error:
         raise UnreadableError(f"{file} cannot be read: {error.strerror}") from None
-    if data.startswith(b"%PDF-"):
-        return verify_pdf(data, fingerprint=fingerprint)
-    return verify_bytes(data)
+    return verify_bytes(data, trust=trust)
