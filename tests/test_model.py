@@ -287,3 +287,32 @@ def test_rows_with_their_own_month_schedules_equal_their_single_results(ramps):
         single = simulate(Batch.from_plans([single_plan]))
         for name, values in single.items():
             np.testing.assert_array_equal(columns[name][row], values[0], err_msg=name)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [("resources.0.start_month", 2.5), ("resources.0.ramp_months", -1), ("investments.0.month", 0)],
+)
+def test_months_outside_the_plan_or_not_whole_are_refused_by_the_model(path, value):
+    batch = Batch.from_plans([load(EXAMPLE)]).repeat(2).set(path, [1, value])
+    with pytest.raises(ValueError, match=path.split(".")[0]):
+        simulate(batch)
+
+
+def test_rows_with_their_own_investment_repeats_equal_their_single_results():
+    plan = load(EXAMPLE)
+    combos = [(month, every) for month in (1, 5, 30) for every in (0, 1, 7, 12, 40, 120)]
+    batch = Batch.from_plans([plan]).repeat(len(combos))
+    batch = batch.set("investments.0.month", [c[0] for c in combos])
+    batch = batch.set("investments.0.every_months", [c[1] for c in combos])
+    columns = simulate(batch)
+    for row, (month, every) in enumerate(combos):
+        single_plan = with_values(
+            plan, {"investments.0.month": month, "investments.0.every_months": every}
+        )
+        single = simulate(Batch.from_plans([single_plan]))
+        for name, values in single.items():
+            np.testing.assert_array_equal(columns[name][row], values[0], err_msg=name)
+        due = np.flatnonzero(single["investment_gross"][0] >= plan.investments[0].amount) + 1
+        expected = [month] if every == 0 else list(range(month, plan.months + 1, every))
+        assert set(expected) <= set(due.tolist())
