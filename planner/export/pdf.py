@@ -261,6 +261,7 @@ class _Writer:
         version: str | None,
         signatories: Sequence[Signatory],
         audience: str | None = None,
+        digest: str | None = None,
     ) -> None:
         self.source = plan
         self.outcomes = outcomes
@@ -271,7 +272,11 @@ class _Writer:
         self.language = language
         self.currency = self.plan.currency
         self.issued = issued
-        self.hash = content_hash(plan)
+        # The hash a side's edition shows covers only what that side sees: the plan's
+        # content hash would let a reader test guesses of the values hidden from it.
+        self.hash = digest or (
+            privacy.edition_hash(plan, audience) if audience else content_hash(plan)
+        )
         self.version = version or self.t("pdf.version_draft", short=self.hash[:8])
         self.signatories = signatories
         self.audience = audience
@@ -1452,6 +1457,7 @@ def build_pdf(
     version: str | None = None,
     signatories: Sequence[Signatory] = (),
     audience: str | None = None,
+    digest: str | None = None,
     evidence: Evidence | None = None,
 ) -> bytes:
     """The business plan as PDF bytes (A4), deterministic for the same arguments.
@@ -1464,6 +1470,8 @@ def build_pdf(
     other side's private assumptions read "confidential" and, unless the vendor shares its
     economics, the vendor's figures beyond its revenue are left out (:mod:`planner.privacy`);
     without it the document shows everything, as both sides see it at sign-off.
+    ``digest`` is the hash printed (default: the edition hash of :mod:`planner.privacy`, which
+    is the content hash when nothing is hidden from the audience).
     ``evidence`` (a signed edition) states on the sign-off page that and how the file is
     electronically signed.
     Raises :class:`planner.plan.PlanError` for an unknown scenario and ValueError for an
@@ -1482,7 +1490,16 @@ def build_pdf(
     if audience is not None and audience not in privacy.AUDIENCES:
         raise ValueError(f"audience: {audience!r} is not one of {', '.join(privacy.AUDIENCES)}")
     writer = _Writer(
-        plan, outcomes, chosen, scenario, chosen_language, issued, version, signatories, audience
+        plan,
+        outcomes,
+        chosen,
+        scenario,
+        chosen_language,
+        issued,
+        version,
+        signatories,
+        audience,
+        digest,
     )
     writer.evidence = evidence
     title = plan.title if scenario is None else f"{plan.title} – {scenario}"

@@ -36,7 +36,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner import i18n, model
+from planner import i18n, model, privacy
 from planner.export import Evidence
 from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Investment, Partner, Plan, Resource
 from planner.plan import content_hash as plan_hash
@@ -823,11 +823,17 @@ def _column_format(key: str, fmt: Formats) -> str | None:
 
 
 def _write_monthly(
-    wb: Workbook, plan: Plan, language: str, fmt: Formats, team: ItemBlock, inv: ItemBlock
+    wb: Workbook,
+    plan: Plan,
+    language: str,
+    fmt: Formats,
+    team: ItemBlock,
+    inv: ItemBlock,
+    shown: Sequence[str] = MONTHLY_COLUMNS,
 ) -> MonthlyLayout:
     ws = wb.create_sheet(MONTHLY)
     tiers = len(plan.vendor_programme.rebate_tiers)
-    keys = [*MONTHLY_COLUMNS, *HELPERS, *(f"tier_{j}" for j in range(tiers)), "rebate_rate"]
+    keys = [*shown, *HELPERS, *(f"tier_{j}" for j in range(tiers)), "rebate_rate"]
     columns = {key: i for i, key in enumerate(keys, start=1)}
     layout = MonthlyLayout(plan.months, columns, tiers, team, inv)
     formulas = dict(MONTHLY_FORMULAS)
@@ -842,7 +848,7 @@ def _write_monthly(
             labels.append(i18n.t(f"xlsx.helper.{key}", language))
     _header(ws, 1, labels)
     _keys(ws, 2, keys)
-    first_helper = len(MONTHLY_COLUMNS) + 1
+    first_helper = len(shown) + 1
     for column in range(first_helper, len(keys) + 1):
         _style(ws.cell(row=1, column=column), font=_BOLD, fill=_HELPER_FILL, wrap=True)
     formats = {key: _column_format(key, fmt) for key in keys}
@@ -852,7 +858,7 @@ def _write_monthly(
         for key, column in columns.items():
             value: Any = t if key == "month" else "=" + formulas[key](month)
             _style(ws.cell(row=row, column=column, value=value), formats[key])
-    for key in MONTHLY_COLUMNS:
+    for key in shown:
         _name(wb, f"monthly_{key}", layout.range(key))
     ws.freeze_panes = "C3"
     _widths(ws, {1: 7, 2: 9, **dict.fromkeys(range(3, len(keys) + 1), 15)})
@@ -868,13 +874,14 @@ def _write_yearly(
     wb: Workbook, plan: Plan, language: str, fmt: Formats, layout: MonthlyLayout
 ) -> None:
     ws = wb.create_sheet(YEARLY)
-    keys = ["year", "months", "from", "to", *VALUE_COLUMNS]
+    values = [key for key in VALUE_COLUMNS if key in layout.columns]
+    keys = ["year", "months", "from", "to", *values]
     labels = [
         i18n.label("year", language),
         i18n.t("xlsx.head.months_in_year", language),
         i18n.t("xlsx.head.from", language),
         i18n.t("xlsx.head.to", language),
-        *(i18n.label(key, language) for key in VALUE_COLUMNS),
+        *(i18n.label(key, language) for key in values),
     ]
     _header(ws, 1, labels)
     _keys(ws, 2, keys)
@@ -887,7 +894,7 @@ def _write_yearly(
         _fx(ws, row, 2, f"COUNT({_ref(MONTHLY, cols['month'], first, last)})", fmt.whole)
         _fx(ws, row, 3, _ref(MONTHLY, cols["date"], first))
         _fx(ws, row, 4, _ref(MONTHLY, cols["date"], last))
-        for i, key in enumerate(VALUE_COLUMNS, start=5):
+        for i, key in enumerate(values, start=5):
             if key in model.STOCK_COLUMNS:
                 formula = _ref(MONTHLY, cols[key], last)
             else:
@@ -972,8 +979,15 @@ def _figure_format(figure: str, fmt: Formats) -> str:
 
 
 def _write_figures(
-    wb: Workbook, plan: Plan, language: str, fmt: Formats, kpis: Mapping[str, Any]
+    wb: Workbook,
+    plan: Plan,
+    language: str,
+    fmt: Formats,
+    kpis: Mapping[str, Any],
+    economics: bool = True,
 ) -> None:
+    """``economics`` false: of the vendor's figures only its revenue, and no verdict (a side's
+    edition without the vendor's economics, :mod:`planner.privacy`)."""
     ws = wb.create_sheet(FIGURES)
     _put(ws, 1, 1, i18n.t("xlsx.figures.title", language), font=_TITLE_FONT)
     head = [
@@ -990,7 +1004,7 @@ def _write_figures(
         _put(ws, row, 1, i18n.label(figure, language))
         _put(ws, row, 6, figure, font=_KEY_FONT)
         for offset, side in enumerate(("partner", "vendor")):
-            if figure not in kpis[side]:
+            if figure not in kpis[side] or not _shown(side, figure, economics):
                 continue
             number = _figure_format(figure, fmt)
             formula = figure_formula(side, figure, plan.months)
@@ -999,14 +1013,15 @@ def _write_figures(
             _put(ws, row, 4 + offset, i18n.MISSING if exported is None else exported, number)
             _name(wb, f"{side}_{figure}", _ref(FIGURES, 2 + offset, row))
         row += 1
-    _put(ws, row, 1, i18n.label("mutual", language), font=_BOLD)
-    _fx(ws, row, 2, "AND(partner_npv>0,vendor_npv>0)", font=_BOLD)
-    _put(ws, row, 4, bool(kpis["mutual"]))
-    _put(ws, row, 6, "mutual", font=_KEY_FONT)
-    _name(wb, "mutual", _ref(FIGURES, 2, row))
+    if economics:
+        _put(ws, row, 1, i18n.label("mutual", language), font=_BOLD)
+        _fx(ws, row, 2, "AND(partner_npv>0,vendor_npv>0)", font=_BOLD)
+        _put(ws, row, 4, bool(kpis["mutual"]))
+        _put(ws, row, 6, "mutual", font=_KEY_FONT)
+        _name(wb, "mutual", _ref(FIGURES, 2, row))
     row += 2
     _put(ws, row, 1, i18n.t("xlsx.figures.irr_guess", language))
-    for offset, side in enumerate(("partner", "vendor")):
+    for offset, side in enumerate(("partner", "vendor") if economics else ("partner",)):
         _put(ws, row, 2 + offset, irr_guess(kpis[side]["irr"]), "0.00%", fill=_INPUT_FILL)
         _name(wb, f"{side}_irr_guess", _ref(FIGURES, 2 + offset, row))
     _put(ws, row, 6, "irr_guess", font=_KEY_FONT)
@@ -1016,13 +1031,22 @@ def _write_figures(
     _print_setup(ws, "2:2")
 
 
+def _shown(side: str, figure: str, economics: bool) -> bool:
+    return economics or side == "partner" or figure not in privacy.VENDOR_ECONOMICS_FIGURES
+
+
 # --- Scenarios, Actuals, Sign-off --------------------------------------------------------
 
 _TYPES: dict[type, str] = {bool: "bool", int: "int", float: "float", str: "str"}
 
 
 def _write_scenarios(
-    wb: Workbook, plan: Plan, language: str, fmt: Formats, base_kpis: Mapping[str, Any]
+    wb: Workbook,
+    plan: Plan,
+    language: str,
+    fmt: Formats,
+    base_kpis: Mapping[str, Any],
+    economics: bool = True,
 ) -> None:
     ws = wb.create_sheet(SCENARIOS)
     _put(ws, 1, 1, i18n.t("xlsx.scenarios.title", language), font=_TITLE_FONT)
@@ -1041,6 +1065,8 @@ def _write_scenarios(
         row += 1
         for side, figures in (("partner", model.PARTNER_FIGURES), ("vendor", model.VENDOR_FIGURES)):
             for figure in figures:
+                if not _shown(side, figure, economics):
+                    continue
                 text = f"{i18n.label(side, language)}: {i18n.label(figure, language)}"
                 _put(ws, row, 1, text)
                 for column, kpis in enumerate(outcomes, start=2):
@@ -1053,10 +1079,12 @@ def _write_scenarios(
                         _figure_format(figure, fmt),
                     )
                 row += 1
-        _put(ws, row, 1, i18n.label("mutual", language))
-        for column, kpis in enumerate(outcomes, start=2):
-            _put(ws, row, column, bool(kpis["mutual"]))
-        row += 2
+        if economics:
+            _put(ws, row, 1, i18n.label("mutual", language))
+            for column, kpis in enumerate(outcomes, start=2):
+                _put(ws, row, column, bool(kpis["mutual"]))
+            row += 1
+        row += 1
     _put(ws, row, 1, i18n.t("xlsx.section.definitions", language), font=_BOLD)
     row += 1
     _header(
@@ -1087,10 +1115,12 @@ def _write_scenarios(
     _print_setup(ws, "1:1")
 
 
-def _write_actuals(wb: Workbook, plan: Plan, language: str, fmt: Formats) -> None:
+def _write_actuals(
+    wb: Workbook, plan: Plan, language: str, fmt: Formats, shown: Sequence[str] = MONTHLY_COLUMNS
+) -> None:
     ws = wb.create_sheet(ACTUALS)
     given = {key for row in plan.actuals for key in row}
-    keys = ["month", *(c for c in VALUE_COLUMNS if c in given)]
+    keys = ["month", *(c for c in VALUE_COLUMNS if c in given and c in shown)]
     _header(ws, 1, [i18n.label(k, language) for k in keys])
     _keys(ws, 2, keys)
     for r, values in enumerate(plan.actuals, start=3):
@@ -1216,6 +1246,8 @@ def build_workbook(
     issued: date | None = None,
     signatories: Sequence[Sequence[str]] = (),
     properties: Mapping[str, str] | None = None,
+    audience: str | None = None,
+    digest: str | None = None,
     evidence: Evidence | None = None,
 ) -> bytes:
     """The plan (or one of its scenarios) as a live XLSX model, as the bytes of the file.
@@ -1226,25 +1258,39 @@ def build_workbook(
     ``properties`` become custom document properties; ``evidence`` states on ``Sign-off``
     that and how the workbook is electronically signed (the seal itself is added afterwards,
     :mod:`planner.signoff.seal`).
+
+    ``audience`` (``vendor``, ``partner`` or ``viewer``) makes that side's edition: the other
+    side's private inputs read "private", a formula that would need one holds the model's value
+    instead (:mod:`planner.export.edition`), and without the vendor's economics its figures
+    beyond its revenue are left out. ``digest`` is the hash recorded (default: the edition hash
+    of :mod:`planner.privacy`, the content hash when nothing is hidden from the audience).
     """
     chosen = plan.scenario(scenario) if scenario else plan
     lang = language or chosen.language
     fmt = Formats.of(chosen.currency, lang)
     outcome = model.evaluate(chosen)
-    digest = plan_hash(chosen)
+    view = privacy.view(chosen, audience) if audience else None
+    economics = view is None or view.economics
+    shown = MONTHLY_COLUMNS if view is None else privacy.visible_columns(chosen, audience or "")
+    if digest is None:
+        digest = privacy.edition_hash(chosen, audience) if audience else plan_hash(chosen)
 
     wb = Workbook()
     wb.remove(wb.active)
     _write_inputs(wb, chosen, lang, fmt)
     team = _write_team(wb, chosen, lang, fmt)
     inv = _write_investments(wb, chosen, lang, fmt)
-    layout = _write_monthly(wb, chosen, lang, fmt, team, inv)
+    layout = _write_monthly(wb, chosen, lang, fmt, team, inv, shown)
     _write_yearly(wb, chosen, lang, fmt, layout)
-    _write_figures(wb, chosen, lang, fmt, outcome.kpis)
-    _write_scenarios(wb, chosen, lang, fmt, outcome.kpis)
+    _write_figures(wb, chosen, lang, fmt, outcome.kpis, economics)
+    _write_scenarios(wb, chosen, lang, fmt, outcome.kpis, economics)
     if chosen.actuals:
-        _write_actuals(wb, chosen, lang, fmt)
+        _write_actuals(wb, chosen, lang, fmt, shown)
     _write_sign_off(wb, chosen, lang, digest, issued, signatories, evidence)
+    if view is not None and view.hidden:
+        from planner.export import edition
+
+        edition.hide(wb, view, outcome, lang)
     wb.active = wb.sheetnames.index(FIGURES)
     _pages(wb, chosen.title, digest)
 

@@ -11,21 +11,30 @@ of the signature, never the day of the export.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import io
 import json
+import os
 import re
+import secrets
 import zipfile
+from pathlib import Path
 from typing import Any
 
-from planner import i18n
+from planner import i18n, privacy
 from planner.export import Evidence
 from planner.plan import Plan, canonical_json, content_hash
 from planner.signoff import keys as signing
 from planner.signoff import seal as sealing
 from planner.signoff.records import SIDES, SignOff
 
-FORMAT = 1
-"""Version of the ``signoff.json`` record."""
+FORMAT = 2
+"""Version of the ``signoff.json`` record (1: whole plans only, before editions)."""
+EDITIONS: tuple[str, ...] = ("vendor", "partner", "viewer", "full")
+"""Who an edition is for: a side, a read-only viewer, or the whole plan."""
+SECRET_FILE = "edition.key"
+"""The commitment secret beside the signing key (32 random bytes, owner-readable)."""
 XLSX_PROPERTY = "planner_signoff"
 """Custom document property of a signed workbook holding the sign-off record (JSON)."""
 
@@ -34,14 +43,70 @@ class NotSignedError(ValueError):
     """The record is not a signed version of this plan."""
 
 
-def record_data(record: SignOff) -> dict[str, Any]:
-    """The sign-off record as plain data (what ``signoff.json`` holds)."""
-    return {
+def secret(folder: Path | None = None) -> bytes:
+    """The installation's commitment secret, made on first use (see the module docstring)."""
+    folder = folder or signing.data_dir() / signing.FOLDER
+    file = folder / SECRET_FILE
+    if not file.is_file():
+        signing.identity(folder)  # the folder is made with the key, in one move
+        scratch = folder / f".{SECRET_FILE}.{secrets.token_hex(4)}"
+        descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(secrets.token_bytes(32))
+        try:
+            os.link(scratch, file)  # fails when another process made it first: use theirs
+        except FileExistsError:
+            pass
+        finally:
+            scratch.unlink()
+    return file.read_bytes()
+
+
+def commitment(plan: Plan, key: bytes) -> str:
+    """HMAC-SHA-256 (hex) of the plan's content hash under ``key``."""
+    return hmac.new(key, content_hash(plan).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _audience(edition: str) -> str:
+    if edition not in EDITIONS:
+        raise ValueError(f"edition: {edition!r} is not one of {', '.join(EDITIONS)}")
+    return "vendor" if edition == "full" else edition
+
+
+def edition_json(plan: Plan, edition: str, key: bytes | None = None) -> str:
+    """What ``edition`` of the signed ``plan`` embeds (``full``: the plan's canonical JSON)."""
+    audience = _audience(edition)
+    if edition == "full" or not privacy.view(plan, audience).hidden:
+        return canonical_json(plan)
+    seal = commitment(plan, key if key is not None else secret())
+    return privacy.edition_json(plan, audience, seal)
+
+
+def edition_hash(plan: Plan, edition: str, key: bytes | None = None) -> str:
+    """SHA-256 (hex) of :func:`edition_json`: the hash an edition shows and carries."""
+    return hashlib.sha256(edition_json(plan, edition, key).encode("utf-8")).hexdigest()
+
+
+def record_data(
+    record: SignOff, edition: str = "full", digest: str | None = None
+) -> dict[str, Any]:
+    """The sign-off record of one edition as plain data (what ``signoff.json`` holds).
+
+    ``digest`` is the edition hash; the content hash of the whole plan is included only when
+    it is the same (nothing hidden from the edition's reader).
+    """
+    digest = digest or record.content_hash
+    data: dict[str, Any] = {
         "format": FORMAT,
         "plan_id": record.plan_id,
         "version": record.version,
         "title": record.title,
-        "content_hash": record.content_hash,
+        "edition": edition,
+        "edition_hash": digest,
+    }
+    if digest == record.content_hash:
+        data["content_hash"] = record.content_hash
+    return data | {
         "signed_at": record.signed_at.isoformat() if record.signed_at else None,
         "signatures": {
             side: {"name": s.name, "title": s.title, "date": s.date.isoformat()}
@@ -62,16 +127,21 @@ def signed_pdf(
     plan: Plan,
     record: SignOff,
     *,
+    edition: str = "full",
     who: signing.Identity | None = None,
     language: str | None = None,
+    key: bytes | None = None,
 ) -> bytes:
-    """The signed version as a PDF with its signatories, plan files and PAdES signature."""
+    """``edition`` of the signed version as a PDF: the plan as that side sees it, its
+    signatories, the edition's JSON and record embedded, and a PAdES signature over it all."""
     from planner.export import pdf
 
     day = _check(plan, record)
     who = who or signing.identity()
     assert record.signed_at is not None
     lang = language or plan.language
+    embedded = edition_json(plan, edition, key)
+    digest = hashlib.sha256(embedded.encode("utf-8")).hexdigest()
     signatories = [
         pdf.Signatory(side, s.name, s.title, s.date)
         for side in ("partner", "vendor")
@@ -84,22 +154,21 @@ def signed_pdf(
         version=i18n.t("signoff.version_label", lang, version=record.version),
         signatories=signatories,
         evidence=Evidence(who.fingerprint, record.signed_at),
+        audience=None if edition == "full" else edition,
+        digest=digest,
     )
     reason = i18n.t(
-        "signoff.pdf_reason",
-        lang,
-        version=record.version,
-        title=plan.title,
-        hash=record.content_hash,
+        "signoff.pdf_reason", lang, version=record.version, title=plan.title, hash=digest
     )
+    data = record_data(record, edition, digest)
     return signing.sign_pdf(
         document,
         who,
         attachments={
-            signing.PLAN_ATTACHMENT: canonical_json(plan).encode("utf-8"),
-            signing.SIGNOFF_ATTACHMENT: json.dumps(
-                record_data(record), sort_keys=True, ensure_ascii=False
-            ).encode("utf-8"),
+            signing.PLAN_ATTACHMENT: embedded.encode("utf-8"),
+            signing.SIGNOFF_ATTACHMENT: json.dumps(data, sort_keys=True, ensure_ascii=False).encode(
+                "utf-8"
+            ),
         },
         reason=reason,
     )
@@ -109,16 +178,20 @@ def signed_workbook(
     plan: Plan,
     record: SignOff,
     *,
+    edition: str = "full",
     language: str | None = None,
+    key: bytes | None = None,
     who: signing.Identity | None = None,
 ) -> bytes:
-    """The signed version as a workbook: signatories on ``Sign-off``, the record in a
-    document property, and the same bytes for every export of the version."""
+    """``edition`` of the signed version as a workbook: the plan as that side sees it (what
+    it may not see is left out, formulas that would need it hold their values), signatories
+    on ``Sign-off``, the record in a document property, the same bytes for every export."""
     from planner.export import xlsx
 
     day = _check(plan, record)
     who = who or signing.identity()
     assert record.signed_at is not None
+    digest = edition_hash(plan, edition, key)
     signatories = [
         (side, s.name, s.title, s.date.isoformat())
         for side in SIDES
@@ -130,7 +203,11 @@ def signed_workbook(
         issued=day,
         signatories=signatories,
         evidence=Evidence(who.fingerprint, record.signed_at),
-        properties={XLSX_PROPERTY: json.dumps(record_data(record), sort_keys=True)},
+        properties={
+            XLSX_PROPERTY: json.dumps(record_data(record, edition, digest), sort_keys=True)
+        },
+        audience=None if edition == "full" else edition,
+        digest=digest,
     )
     return sealing.seal(stable_zip(data, record.signed_at), who, record.signed_at)
 

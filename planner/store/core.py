@@ -492,9 +492,9 @@ class Store:
             except PlanError as error:
                 # A problem at a value hidden from this side would name that value: refuse.
                 shown = privacy.view(current, side)
-                for problem in error.problems:
-                    if problem.path and shown.is_hidden(problem.path):
-                        message = f"{problem.path} is private to the other side"
+                for found in error.problems:
+                    if found.path and shown.is_hidden(found.path):
+                        message = f"{found.path} is private to the other side"
                         return EditResult("refused", version, message=message)
                 return EditResult("invalid", version, problems=tuple(error.problems))
 

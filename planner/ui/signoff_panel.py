@@ -13,13 +13,14 @@ from typing import Any
 
 import streamlit as st
 
-from planner import decision, i18n
+from planner import decision, i18n, privacy
 from planner.access import Access
-from planner.plan import Plan, PlanError, content_hash
+from planner.plan import Plan, PlanError
+from planner.signoff import editions
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff
 from planner.signoff.records import SignOff, SignOffError
-from planner.ui import collab, session, state
+from planner.ui import collab, history, session, state
 from planner.ui.text import plain, problem_list
 
 FREEZE = "signoff.freeze"
@@ -162,7 +163,8 @@ def _sign_form(granted: Access, record: SignOff) -> None:
     st.text_input(tx("sign_name"), value=collab.display_name(), max_chars=200, key=SIGN_NAME)
     st.text_input(tx("sign_title"), max_chars=200, key=SIGN_TITLE)
     st.date_input(tx("sign_date"), value=datetime.date.today(), key=SIGN_DATE)
-    st.caption(tx("sign_statement", version=record.version, hash=record.content_hash))
+    digest = _edition_hash(granted, signoff.signed_plan(collab.store(), record))
+    st.caption(tx("sign_statement", version=record.version, hash=digest))
     if st.button(tx("sign"), key=SIGN, type="primary", icon=":material/draw:"):
         ss = st.session_state
         day = ss.get(SIGN_DATE)
@@ -189,38 +191,47 @@ def _amendment(granted: Access, plan: Plan) -> None:
         tx("amendment", signed=change.signed.version, version=change.version),
         icon=":material/difference:",
     )
+    signed = signoff.signed_plan(collab.store(), change.signed).to_data()
+    shown = privacy.visible_differences(plan, signed, plan.to_data(), granted.side)
     rows = [
         {
-            tx("diff_field"): collab.field_label(d.path),
-            tx("diff_signed"): collab.value_text(d.path, d.before, plan),
-            tx("diff_now"): collab.value_text(d.path, d.after, plan),
+            tx("diff_field"): history.path_text(d.path, plan),
+            tx("diff_signed"): history.value_text(d.path, d.before, plan),
+            tx("diff_now"): history.value_text(d.path, d.after, plan),
         }
-        for d in change.differences
+        for d in shown
     ]
     st.dataframe(rows, hide_index=True, key="signoff.diff")
 
 
+def _edition_hash(granted: Access, plan: Plan) -> str:
+    """The hash this side is shown of ``plan``: its edition's, which reveals nothing hidden
+    from it (the content hash when nothing is)."""
+    return editions.edition_hash(plan, granted.side)
+
+
 def _exports(granted: Access, record: SignOff) -> None:
+    """This side's signed edition (PDF and workbook): the plan as this side sees it."""
     language = state.language()
-    key = (record.plan_id, record.version, language)
-    cache: dict[tuple[str, int, str], tuple[bytes, bytes]] = st.session_state.setdefault(
+    key = (record.plan_id, record.version, language, granted.side)
+    cache: dict[tuple[str, int, str, str], tuple[bytes, bytes]] = st.session_state.setdefault(
         EXPORTS, {}
     )
     if key not in cache:
         if st.button(tx("prepare_exports"), key=PREPARE, icon=":material/verified:"):
-            from planner.signoff.editions import signed_pdf, signed_workbook
-
             plan = signoff.signed_plan(collab.store(), record)
+            side = granted.side
             with st.spinner(tx("preparing")):
                 cache[key] = (
-                    signed_pdf(plan, record, language=language),
-                    signed_workbook(plan, record, language=language),
+                    editions.signed_pdf(plan, record, edition=side, language=language),
+                    editions.signed_workbook(plan, record, edition=side, language=language),
                 )
         else:
             return
     pdf, xlsx = cache[key]
     left, right = st.columns(2)
-    stem = f"plan-v{record.version}-{record.content_hash[:8]}"
+    digest = _edition_hash(granted, signoff.signed_plan(collab.store(), record))
+    stem = f"plan-v{record.version}-{granted.side}-{digest[:8]}"
     left.download_button(
         tx("download_pdf"),
         pdf,
@@ -250,7 +261,7 @@ def status(granted: Access) -> None:
     if message:
         st.error(plain(message), icon=":material/block:")
     st.markdown(tx("current", version=version))
-    st.code(content_hash(plan), language=None)
+    st.code(_edition_hash(granted, plan), language=None)
     if pending is not None:
         st.info(
             tx(
@@ -280,7 +291,11 @@ def status(granted: Access) -> None:
             st.rerun()
     if signed is not None:
         st.success(
-            tx("signed", version=signed.version, hash=signed.content_hash),
+            tx(
+                "signed",
+                version=signed.version,
+                hash=_edition_hash(granted, signoff.signed_plan(store, signed)),
+            ),
             icon=":material/verified:",
         )
         _signatures(signed)
