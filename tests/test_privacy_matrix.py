@@ -15,6 +15,7 @@ import datetime
 import io
 import re
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -336,3 +337,45 @@ def test_a_conflicts_value_is_masked_like_any_other() -> None:
     part, where = privacy.mask_value(plan, "partner", "uncertainty.0.low", RANGE_LOW)
     assert (part, where) == (None, ["uncertainty.0.low"])
     assert privacy.mask_value(plan, "partner", "uncertainty.1.low", 30000) == (30000, [])
+
+
+# --- each side's signed edition proves itself ---------------------------------------------
+
+
+def test_each_sides_signed_edition_verifies_alone_and_against_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A partner holds its edition: with the installation's store it is that signed version's
+    edition; elsewhere (no store, the fingerprint confirmed) the file alone verifies; a changed
+    margin in the embedded view fails."""
+    from planner import cli
+    from planner.signoff import records as signoff
+
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "vendor-installation"))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLANNER_TRUSTED_FINGERPRINTS", raising=False)
+    store = Store()
+    plan_id = store.create_plan(secret_plan(), author="Vera", side="vendor")
+    signoff.freeze(store, plan_id, role="owner", author="Vera")
+    for side, role in (("partner", "partner_editor"), ("vendor", "owner")):
+        record = signoff.sign(store, plan_id, 1, side=side, role=role, name="Anna", title="CEO")
+    signed = signoff.signed_plan(store, record)
+    store.close()
+    files = {}
+    for edition in ("partner", "viewer", "vendor"):
+        for kind, build in (("pdf", editions.signed_pdf), ("xlsx", editions.signed_workbook)):
+            files[(edition, kind)] = tmp_path / f"{edition}.{kind}"
+            files[(edition, kind)].write_bytes(build(signed, record, edition=edition))
+    fingerprint = signing.identity().fingerprint
+    for (edition, kind), file in files.items():
+        assert cli.main(["verify", str(file)]) == 0, (edition, kind, capsys.readouterr())
+        out = capsys.readouterr().out
+        assert editions.edition_hash(signed, edition) in out
+        assert content_hash(signed) not in out or edition == "vendor"
+    # elsewhere: no store, no installation key, only the fingerprint read out over the phone
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "partner-laptop"))
+    for file in files.values():
+        assert cli.main(["verify", str(file), "--fingerprint", fingerprint]) == 0
+        assert "file checked only" in capsys.readouterr().out
+    assert cli.main(["verify", str(files[("partner", "pdf")])]) == 1  # unknown key: not trusted
+    assert fingerprint.replace(":", "")[:16] in capsys.readouterr().err.replace(":", "")

@@ -62,6 +62,12 @@ def secret(folder: Path | None = None) -> bytes:
     return file.read_bytes()
 
 
+def existing_secret(folder: Path | None = None) -> bytes | None:
+    """The commitment secret if this installation has one (never makes it)."""
+    file = (folder or signing.data_dir() / signing.FOLDER) / SECRET_FILE
+    return file.read_bytes() if file.is_file() else None
+
+
 def commitment(plan: Plan, key: bytes) -> str:
     """HMAC-SHA-256 (hex) of the plan's content hash under ``key``."""
     return hmac.new(key, content_hash(plan).encode("ascii"), hashlib.sha256).hexdigest()

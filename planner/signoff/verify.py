@@ -163,17 +163,18 @@ def _signatures(stored: Any) -> dict[str, dict[str, str]]:
 
 
 def _expected_hash(stored: Any, plan: Any, record: Mapping[str, Any]) -> str | None:
-    """The hash the store's signed version gives the file's edition (None: cannot tell)."""
+    """The hash the store's signed version gives the file's edition (None: cannot tell, as
+    when the installation's commitment secret is gone: then the signature stands alone)."""
     if record.get("content_hash"):
         return str(stored.content_hash)
-    try:
-        from planner.signoff import editions
+    from planner.signoff import editions
 
-        edition_hash = getattr(editions, "edition_hash", None)
-        if edition_hash is None or plan is None:
-            return None
-        return str(edition_hash(plan, _edition(record)))
-    except Exception:  # an edition this installation cannot rebuild: the signature stands
+    key = editions.existing_secret()
+    if plan is None or key is None:
+        return None
+    try:
+        return editions.edition_hash(plan, _edition(record), key)
+    except ValueError:  # an edition name this installation does not make
         return None
 
 
