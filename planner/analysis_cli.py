@@ -1,5 +1,5 @@
 """Subcommands of ``python -m planner`` for the analyses: compare, tornado, goalseek, simulate,
-variance. Human-readable aligned tables by default, ``--json`` for machines (full precision).
+variance, zone. Human-readable aligned tables by default, ``--json`` for machines (full precision).
 Bad arguments exit with status 2 and one line naming the argument.
 """
 
@@ -205,6 +205,69 @@ def cmd_variance(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_zone(args: argparse.Namespace) -> int:
+    from planner.analysis import zone
+
+    plan = cli.load_plan(args.plan, args.scenario)
+    try:
+        found = zone.zone(
+            plan,
+            args.x,
+            args.y,
+            points=args.points,
+            x_range=_span("--x-range", args.x_range),
+            y_range=_span("--y-range", args.y_range),
+        )
+    except AnalysisError as error:
+        raise _guard(error) from None
+    if args.json:
+        _json({"file": args.plan, "scenario": args.scenario, **found.to_json()})
+        return 0
+    both = found.both
+    assert found.vendor is not None
+    assert both is not None
+    marks = {(True, True): "#", (True, False): "P", (False, True): "V", (False, False): "."}
+    xs, ys = found.x.values, found.y.values
+    here = (_closest(xs, found.x.current), _closest(ys, found.y.current))
+    sys.stdout.write(f"{found.y.path} (rows, top {ys[-1]:g}) x {found.x.path} (columns)\n")
+    for row in range(len(ys) - 1, -1, -1):
+        line = "".join(
+            "*" if (column, row) == here else marks[(bool(p), bool(v))]
+            for column, (p, v) in enumerate(zip(found.partner[row], found.vendor[row], strict=True))
+        )
+        sys.stdout.write(f"{ys[row]:>12g} {line}\n")
+    sys.stdout.write(f"{'':>12} {xs[0]:g} .. {xs[-1]:g}\n")
+    sys.stdout.write("# both   P partner only   V vendor only   . neither   * this plan\n")
+    now = found.current
+    sys.stdout.write(
+        f"this plan: partner {_fmt(now['partner'])}, vendor {_fmt(now['vendor'])}, "
+        f"mutual {_fmt(now['both'])}\n"
+    )
+    if found.nearest:
+        change = ", ".join(f"{path} = {value:g}" for path, value in found.nearest.items())
+        sys.stdout.write(f"smallest change to mutual: {change}\n")
+    elif not now["both"]:
+        sys.stdout.write("no point of this map is mutual\n")
+    return 0
+
+
+def _closest(values: tuple[float, ...], value: float) -> int:
+    return min(range(len(values)), key=lambda i: abs(values[i] - value))
+
+
+def _span(name: str, text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    low, sep, high = text.partition(":")
+    try:
+        span = (float(low), float(high))
+    except ValueError:
+        span = (math.nan, math.nan)
+    if not sep or not all(math.isfinite(v) for v in span):
+        raise cli.UsageError(f"{name}: {text!r} is not LOW:HIGH (e.g. 0.1:0.4)")
+    return span
+
+
 def _draws(text: str) -> int:
     from planner.analysis import montecarlo
 
@@ -258,3 +321,14 @@ def register(sub: Any) -> None:
     p.add_argument("--scenario", metavar="NAME")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_variance)
+
+    p = sub.add_parser("zone", help="where the plan pays off for each side, over two drivers")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--x", default="revenue.partner_margin", metavar="PATH")
+    p.add_argument("--y", default="vendor_programme.mdf_rate", metavar="PATH")
+    p.add_argument("--x-range", metavar="LOW:HIGH", help="default: the driver's range")
+    p.add_argument("--y-range", metavar="LOW:HIGH")
+    p.add_argument("--points", type=int, default=60, metavar="N", help="grid points per axis")
+    p.add_argument("--scenario", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_zone)

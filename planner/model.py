@@ -9,6 +9,7 @@ plan and returns pandas tables. Money is in the plan's currency and never rounde
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -42,8 +43,10 @@ SCALAR_PATHS: tuple[str, ...] = (
     "vendor_programme.gross_margin",
     "vendor_programme.partner_manager_fte",
     "vendor_programme.partner_manager_annual_cost",
+    "vendor_programme.discount_rate",
 )
-"""Plan paths held as one number per plan (``revenue.subscription`` as 1.0 or 0.0)."""
+"""Plan paths held as one number per plan (``revenue.subscription`` as 1.0 or 0.0; an
+optional value the plan leaves out as ``nan``, see :func:`side_rate`)."""
 RESOURCE_FIELDS = ("fte", "start_month", "annual_cost", "ramp_months")
 INVESTMENT_FIELDS = ("amount", "month", "every_months", "vendor_share")
 TIER_FIELDS = ("threshold", "rate")
@@ -229,7 +232,18 @@ def _scalar(plan: Plan, path: str) -> float:
     node: Any = plan
     for part in path.split("."):
         node = getattr(node, part)
-    return float(node)
+    return math.nan if node is None else float(node)
+
+
+def side_rate(batch: Batch, side: str) -> Array:
+    """The annual rate a side's NPV is discounted at, shape ``(B,)``: the partner's is the
+    plan's ``discount_rate``, the vendor's its own ``vendor_programme.discount_rate`` where
+    the plan sets one."""
+    rate = batch.scalars["discount_rate"]
+    if side == "partner":
+        return rate
+    own = batch.scalars["vendor_programme.discount_rate"]
+    return np.where(np.isnan(own), rate, own)
 
 
 def month_dates(start: str, months: int) -> list[str]:
@@ -478,14 +492,17 @@ def side_figures(cash_flow: Array, cumulative: Array, annual_rate: Array) -> dic
 
 def key_figures(batch: Batch, columns: Mapping[str, Array]) -> dict[str, Any]:
     """Both sides' key figures and ``mutual``; every figure is an array of shape ``(B,)``."""
-    rate = batch.scalars["discount_rate"]
-    partner = side_figures(columns["cash_flow"], columns["cumulative_cash"], rate)
+    partner = side_figures(
+        columns["cash_flow"], columns["cumulative_cash"], side_rate(batch, "partner")
+    )
     partner.update(
         revenue=columns["revenue"].sum(axis=1),
         gross_profit=columns["gross_profit"].sum(axis=1),
         ebitda=columns["ebitda"].sum(axis=1),
     )
-    vendor = side_figures(columns["vendor_cash_flow"], columns["vendor_cumulative_cash"], rate)
+    vendor = side_figures(
+        columns["vendor_cash_flow"], columns["vendor_cumulative_cash"], side_rate(batch, "vendor")
+    )
     vendor.update(
         revenue=columns["vendor_revenue"].sum(axis=1),
         gross_profit=columns["vendor_gross_profit"].sum(axis=1),

@@ -248,6 +248,21 @@ class VendorProgramme(_Strict):
     gross_margin: Share
     partner_manager_fte: Annotated[Number, Field(ge=0, le=1000)]
     partner_manager_annual_cost: Money
+    discount_rate: Share | None = None
+    """The vendor's own annual rate for its NPV; None: the plan's ``discount_rate``."""
+
+
+class Hurdle(_Strict):
+    """What a side needs beyond a positive NPV before the plan counts for it (README:
+    hurdles): a minimum annual IRR and a latest payback month, each optional."""
+
+    min_irr: Annotated[Number, Field(ge=-1, le=10)] | None = None
+    latest_payback_month: Annotated[Integer, Field(ge=1, le=120)] | None = None
+
+
+class Hurdles(_Strict):
+    partner: Hurdle | None = None
+    vendor: Hurdle | None = None
 
 
 class Scenario(_Strict):
@@ -336,6 +351,7 @@ class Plan(_Strict):
     private: Private | None = None
     uncertainty: list[Uncertainty] | None = None  # None: absent, so old files hash the same
     decision: Decision | None = None  # None: absent, so old files hash the same
+    hurdles: Hurdles | None = None  # None: absent, so old files hash the same
 
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data (what the file holds), without defaults left implicit."""
@@ -447,6 +463,13 @@ def _cross_checks(plan: Plan) -> list[Problem]:
         if res.ramp_months > n:
             problems.append(
                 Problem(f"resources.{i}.ramp_months", f"{res.ramp_months} is above {n} (months)")
+            )
+    for side in ("partner", "vendor"):
+        hurdle = getattr(plan.hurdles, side, None) if plan.hurdles else None
+        latest = hurdle.latest_payback_month if hurdle else None
+        if latest is not None and latest > n:
+            problems.append(
+                Problem(f"hurdles.{side}.latest_payback_month", f"{latest} is above {n} (months)")
             )
     problems += _check_actuals(plan.actuals, n)
     problems += _check_private(plan)

@@ -131,7 +131,7 @@ def _driver(plan: Plan, path: str) -> Driver | None:
         high = min(high, float(plan.months))
     try:
         value = _value(plan, path)
-    except (AttributeError, IndexError):
+    except (AttributeError, IndexError, TypeError):  # TypeError: an optional value left out
         return None
     return Driver(path, value, low, high, integer)
 

@@ -11,11 +11,32 @@ from numpy.typing import NDArray
 from planner import finance, model
 from planner.analysis import AnalysisError
 
+SHARE_FIGURES: tuple[str, ...] = ("partner.value_share", "vendor.value_share")
+"""Each side's share of the joint NPV (a fraction; undefined where the joint NPV is not
+positive): the value split that goal seek can aim at."""
 NUMERIC_FIGURES: tuple[str, ...] = (
     *(f"partner.{n}" for n in model.PARTNER_FIGURES),
     *(f"vendor.{n}" for n in model.VENDOR_FIGURES),
 )
 """Every numeric key figure of both sides as ``side.name``."""
+ANALYSIS_FIGURES: tuple[str, ...] = (*NUMERIC_FIGURES, *SHARE_FIGURES)
+"""What goal seek and the tornado can aim at: the key figures and the value split."""
+
+
+def value_share(partner_npv: Any, vendor_npv: Any, side: str = "partner") -> NDArray[np.float64]:
+    """A side's share of the joint NPV, ``nan`` where the joint NPV is not positive.
+
+    >>> value_share([30.0, 50.0, 10.0], [70.0, -60.0, -10.0]).tolist()
+    [0.3, nan, nan]
+    """
+    p = np.asarray(partner_npv, dtype=np.float64)
+    v = np.asarray(vendor_npv, dtype=np.float64)
+    joint = p + v
+    own = p if side == "partner" else v
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(joint > 0, own / np.where(joint > 0, joint, 1.0), np.nan)
+
+
 FIGURES: tuple[str, ...] = (*NUMERIC_FIGURES, "mutual")
 
 
@@ -25,9 +46,9 @@ def check_figure(name: str) -> str:
     >>> check_figure("vendor.npv")
     'vendor.npv'
     """
-    if name not in NUMERIC_FIGURES:
+    if name not in ANALYSIS_FIGURES:
         raise AnalysisError(
-            f"figure: {name!r} is not a key figure (one of {', '.join(NUMERIC_FIGURES)})"
+            f"figure: {name!r} is not a key figure (one of {', '.join(ANALYSIS_FIGURES)})"
         )
     return name
 
@@ -42,6 +63,8 @@ def figure_array(figures: Mapping[str, Any], name: str) -> NDArray[np.float64]:
     if name == "mutual":
         return np.asarray(figures["mutual"], dtype=np.float64)
     side, _, figure = name.partition(".")
+    if name in SHARE_FIGURES:
+        return value_share(figures["partner"]["npv"], figures["vendor"]["npv"], side)
     return np.asarray(figures[side][figure], dtype=np.float64)
 
 
@@ -50,6 +73,9 @@ def figure_value(figures: Mapping[str, Any], name: str) -> Any:
     if name == "mutual":
         return figures["mutual"]
     side, _, figure = name.partition(".")
+    if name in SHARE_FIGURES:
+        share = float(value_share(figures["partner"]["npv"], figures["vendor"]["npv"], side))
+        return None if np.isnan(share) else share
     return figures[side][figure]
 
 
@@ -76,17 +102,20 @@ def compute(
     :func:`planner.model.key_figures` gives (a test keeps them equal), without computing the
     others; an analysis that needs one figure then skips the IRR, the costliest of them."""
     if name == "mutual":
-        rate = batch.scalars["discount_rate"]
-        partner = finance.npv(rate, columns["cash_flow"])
-        vendor = finance.npv(rate, columns["vendor_cash_flow"])
+        partner = finance.npv(model.side_rate(batch, "partner"), columns["cash_flow"])
+        vendor = finance.npv(model.side_rate(batch, "vendor"), columns["vendor_cash_flow"])
         return ((partner > 0) & (vendor > 0)).astype(np.float64)
     if name in _SUMS:
         return np.asarray(columns[_SUMS[name]].sum(axis=1))
+    if name in SHARE_FIGURES:
+        partner = finance.npv(model.side_rate(batch, "partner"), columns["cash_flow"])
+        vendor = finance.npv(model.side_rate(batch, "vendor"), columns["vendor_cash_flow"])
+        return value_share(partner, vendor, name.partition(".")[0])
     side, _, figure = name.partition(".")
     flow_column, cumulative_column = _side_columns(side)
     flows, cumulative = columns[flow_column], columns[cumulative_column]
     if figure == "npv":
-        return finance.npv(batch.scalars["discount_rate"], flows)
+        return finance.npv(model.side_rate(batch, side), flows)
     if figure == "irr":
         return finance.irr_annual(flows)
     if figure == "payback_month":

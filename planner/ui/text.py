@@ -9,7 +9,7 @@ from planner.model import MONTH_FIGURES, month_dates
 from planner.plan import Plan
 from planner.ui import state
 
-PERCENT_FIGURES = frozenset({"irr", "roi"})
+PERCENT_FIGURES = frozenset({"irr", "roi", "value_share"})
 
 
 def tr(key: str, **values: Any) -> str:

@@ -17,7 +17,7 @@ import streamlit as st
 from planner import i18n
 from planner.analysis import AnalysisError, goalseek, montecarlo, scenarios, sensitivity
 from planner.analysis.drivers import drivers
-from planner.analysis.figures import NUMERIC_FIGURES, is_month_figure
+from planner.analysis.figures import ANALYSIS_FIGURES, SHARE_FIGURES, is_month_figure
 from planner.model import MONTH_FIGURES, evaluate_many
 from planner.plan import Plan, PlanError, get_value, with_values
 from planner.privacy import VENDOR_ECONOMICS_FIGURES
@@ -34,11 +34,11 @@ view = who.view(plan)
 HIDDEN_FIGURES = (
     frozenset()
     if who.sees_vendor_economics(plan)
-    else frozenset({"mutual", *(f"vendor.{f}" for f in VENDOR_ECONOMICS_FIGURES)})
+    else frozenset({"mutual", *SHARE_FIGURES, *(f"vendor.{f}" for f in VENDOR_ECONOMICS_FIGURES)})
 )
-SHOWN_FIGURES = [f for f in NUMERIC_FIGURES if f not in HIDDEN_FIGURES]
+SHOWN_FIGURES = [f for f in ANALYSIS_FIGURES if f not in HIDDEN_FIGURES]
 
-PERCENT_FIGURES = frozenset({"irr", "roi"})
+PERCENT_FIGURES = frozenset({"irr", "roi", "value_share"})
 OPS = (">=", "<=")
 # Comments, not docstrings, below: a bare string in a page script would be shown on the page.
 CHART_BARS = 12  # tornado bars drawn; the table lists every driver that moves the figure
