@@ -584,10 +584,13 @@ def get_value(plan: Plan, path: str) -> Any:
 def _set_path(data: dict[str, Any], path: str, value: Any) -> bool:
     parts = path.split(".")
     node: Any = data
-    for part in parts[:-1]:
-        found, node = _step(node, part)
-        if not found:
+    for depth, part in enumerate(parts[:-1], start=1):
+        found, child = _step(node, part)
+        if not found and isinstance(node, dict) and _is_optional_key(parts[:depth]):
+            child = node[part] = {}  # an optional block the file left out (``hurdles``)
+        elif not found:
             return False
+        node = child
     last = parts[-1]
     if isinstance(node, dict) and last in node:
         node[last] = copy.deepcopy(value)

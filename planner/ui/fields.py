@@ -51,6 +51,10 @@ class Field:
     choices: tuple[str, ...] = ()
     explained: bool = False
     """Whether ``ui.help.<path>`` describes the value in words."""
+    optional: bool = False
+    """Whether the plan may leave the value out: an empty entry removes it."""
+    default_path: str = ""
+    """For an optional value: the plan value that applies while it is left out."""
 
 
 FIELDS: dict[str, Field] = {
@@ -79,6 +83,41 @@ FIELDS: dict[str, Field] = {
         Field("vendor_programme.gross_margin", "percent", 0, 100, 1, 2, explained=True),
         Field("vendor_programme.partner_manager_fte", "count", 0, 1000, 0.1, 2, explained=True),
         Field("vendor_programme.partner_manager_annual_cost", "money", step=5000, explained=True),
+        Field(
+            "vendor_programme.discount_rate",
+            "percent",
+            0,
+            100,
+            0.5,
+            2,
+            explained=True,
+            optional=True,
+            default_path="discount_rate",
+        ),
+        *(
+            spec
+            for side in ("partner", "vendor")
+            for spec in (
+                Field(
+                    f"hurdles.{side}.min_irr",
+                    "percent",
+                    -100,
+                    1000,
+                    1,
+                    2,
+                    explained=True,
+                    optional=True,
+                ),
+                Field(
+                    f"hurdles.{side}.latest_payback_month",
+                    "integer",
+                    1,
+                    120,
+                    explained=True,
+                    optional=True,
+                ),
+            )
+        ),
     )
 }
 
@@ -153,6 +192,8 @@ def _reset(path: str) -> None:
 def display_text(spec: Field, value: Any) -> Any:
     """A plan value as its input shows it: numbers as text in the UI language (percent for
     shares), flags and choices as they are."""
+    if value is None:
+        return ""
     if spec.kind in ("money", "percent", "count", "integer"):
         return i18n.editable_number(float(shown(spec.kind, value)), state.language())
     return value
@@ -162,6 +203,8 @@ def resting_text(spec: Field, value: Any, currency: str) -> str:
     """A plan value as its input reads while nobody edits it: amounts with their currency and
     shares with a percent sign, in the UI language (``42.000 €``, ``0,8 %``)."""
     language = state.language()
+    if value is None:
+        return tr("field.unset")
     if spec.kind == "money":
         return i18n.money(float(value), currency, language, 0 if float(value).is_integer() else 2)
     if spec.kind == "percent":
@@ -187,6 +230,8 @@ def parse_entry(spec: Field, raw: Any) -> Any:
     if isinstance(raw, bool) or spec.kind == "choice":
         return raw
     text = "" if raw is None else str(raw)
+    if not text.strip() and spec.optional:
+        return None
     if not text.strip():
         raise EntryError(tr("field.empty", field=name))
     if spec.kind not in ("money", "percent", "count", "integer"):
@@ -281,7 +326,8 @@ def field(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         return
     version = session.field_version(path)
     key = input_key(path, version)
-    showed = display_text(spec, get_value(plan, path))
+    value = _value(plan, spec)
+    showed = display_text(spec, value)
     disabled = locked or path in collab.pending_paths()
     common: dict[str, Any] = {
         "key": key,
@@ -304,7 +350,7 @@ def field(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         live_input(
             title,
             str(showed),
-            shown=resting_text(spec, get_value(plan, path), plan.currency),
+            shown=_resting(spec, value, plan),
             key=f"{state.field_key(path)}@typed:{state.language()}",
             version=version,
             stamp=_resets().get(path, 0),
@@ -313,6 +359,24 @@ def field(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
             on_commit=lambda typed: _commit(path, typed.text, typed.version, typed.showed),
         )
     problems(state.field_key(path))
+
+
+def _value(plan: Plan, spec: Field) -> Any:
+    """The plan's value of the field; ``None`` for an optional value the plan leaves out."""
+    try:
+        return get_value(plan, spec.path)
+    except KeyError:
+        if spec.optional:
+            return None
+        raise
+
+
+def _resting(spec: Field, value: Any, plan: Plan) -> str:
+    if value is None and spec.default_path:
+        default = FIELDS[spec.default_path]
+        fallback = resting_text(default, get_value(plan, spec.default_path), plan.currency)
+        return tr("field.as_default", value=fallback, field=label(spec.default_path))
+    return resting_text(spec, value, plan.currency)
 
 
 def problems(key: str) -> None:

@@ -88,6 +88,67 @@ def verdict(result: Outcome) -> None:
         st.error(term("verdict.neither"), icon=":material/error:")
 
 
+def terms(result: Outcome) -> None:
+    """What the two sides negotiate with, next to the verdict: how the joint NPV is split and
+    whether each side's hurdles (minimum IRR, latest payback) are cleared. A side that may not
+    see the vendor's economics sees neither the split nor the vendor's hurdles."""
+    plan = result.plan
+    economics = viewer.current().sees_vendor_economics(plan)
+    lines = []
+    if economics:
+        partner, vendor = result.kpis["partner"]["npv"], result.kpis["vendor"]["npv"]
+        joint = (partner or 0.0) + (vendor or 0.0)
+        if joint > 0:
+            language = state.language()
+            lines.append(
+                tr(
+                    "terms.split",
+                    partner=i18n.percent(partner / joint, language, 0),
+                    vendor=i18n.percent(vendor / joint, language, 0),
+                    joint=i18n.money(joint, plan.currency, language),
+                )
+            )
+        else:
+            lines.append(tr("terms.no_joint_value"))
+    for side in ("partner", "vendor") if economics else ("partner",):
+        checks = hurdle_checks(result, side)
+        if checks:
+            party = plan.partner.name if side == "partner" else plan.vendor.name
+            lines.append(tr(f"terms.hurdles.{side}", name=plain(party)) + " " + " · ".join(checks))
+    if lines:
+        st.markdown("  \n".join(lines))
+
+
+def hurdle_checks(result: Outcome, side: str) -> list[str]:
+    """Each hurdle of ``side`` with whether the plan clears it (empty when it has none)."""
+    plan = result.plan
+    hurdle = getattr(plan.hurdles, side, None) if plan.hurdles is not None else None
+    if hurdle is None:
+        return []
+    found = result.kpis[side]
+    checks = []
+    if hurdle.min_irr is not None:
+        irr = found["irr"]
+        ok = irr is not None and irr >= hurdle.min_irr
+        digits = 0 if round(hurdle.min_irr * 100, 9).is_integer() else 1
+        wanted = i18n.percent(hurdle.min_irr, state.language(), digits)
+        checks.append(_mark(ok) + " " + tr("terms.min_irr", irr=wanted))
+    if hurdle.latest_payback_month is not None:
+        month = found["payback_month"]
+        ok = month is not None and month <= hurdle.latest_payback_month
+        latest = tr(
+            "figure.month",
+            month=hurdle.latest_payback_month,
+            date=month_of(hurdle.latest_payback_month, plan),
+        )
+        checks.append(_mark(ok) + " " + tr("terms.latest_payback", month=latest))
+    return checks
+
+
+def _mark(ok: bool) -> str:
+    return ":green[:material/check_circle:]" if ok else ":red[:material/cancel:]"
+
+
 def figures(side: Side, result: Outcome, before: Outcome | None) -> None:
     """A side's key figures as metrics, with the change since the last edit; only those the
     session's side may see (the vendor's revenue alone unless it shares its economics)."""

@@ -67,6 +67,7 @@ with vendor:
     with right:
         field("vendor_programme.partner_manager_fte")
         field("vendor_programme.partner_manager_annual_cost")
+        field("vendor_programme.discount_rate")
     st.markdown(f"**{tr('assumptions.rebate_tiers')}**")
     st.caption(tr("assumptions.rebate_caption"))
     fields.table("vendor_programme.rebate_tiers", plan, view=view, locked=locked)
@@ -85,3 +86,10 @@ with general:
         field("discount_rate")
         field("currency")
         field("opex_per_month")
+    st.markdown(f"**{tr('assumptions.hurdles')}**")
+    st.caption(tr("assumptions.hurdles_caption"))
+    left, right = st.columns(2, gap="large")
+    for column, side in ((left, "partner"), (right, "vendor")):
+        with column:
+            field(f"hurdles.{side}.min_irr")
+            field(f"hurdles.{side}.latest_payback_month")

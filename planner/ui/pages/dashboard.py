@@ -15,6 +15,7 @@ st.title(tr("dashboard.title"))
 widgets.parties(plan)
 signoff_panel.decision_summary(plan)
 widgets.verdict(result)
+widgets.terms(result)
 
 partner, vendor = st.columns(2, gap="medium")
 with partner:

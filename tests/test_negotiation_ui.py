@@ -1,0 +1,82 @@
+"""Negotiating in the app (AppTest): the vendor's own rate and each side's hurdles are typed
+like any value (German numbers, an empty entry removes an optional one), and the dashboard
+shows the value split and the hurdles next to the verdict, to each side as it may see them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from planner import access, model
+from planner.store import Store
+from planner.ui import collab, session
+from tests.app_support import field
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _page(page: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state[collab.NAME] = "Vera"
+    app.switch_page(f"planner/ui/pages/{page}.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def _text(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_the_vendor_types_its_own_rate_and_an_empty_entry_gives_the_plans_back(
+    workspace: Store,
+) -> None:
+    app = _page("assumptions")
+    plan_id = app.session_state[session.PLAN_ID]
+    rate = field(app, "vendor_programme.discount_rate")
+    assert rate.value == ""
+    assert rate.resting.startswith("wie Kalkulationszins")  # left out: the plan's rate applies
+    app = rate.set_value("12,5").run()
+    assert workspace.plan_at(plan_id).vendor_programme.discount_rate == 0.125
+    assert field(app, "vendor_programme.discount_rate").resting == "12,5 %"
+    app = field(app, "vendor_programme.discount_rate").set_value("").run()
+    assert workspace.plan_at(plan_id).vendor_programme.discount_rate is None
+    assert "discount_rate" not in workspace.plan_at(plan_id).to_data()["vendor_programme"]
+    assert [c.path for c in workspace.log(plan_id)[1:]] == ["vendor_programme.discount_rate"] * 2
+
+
+def test_hurdles_typed_on_the_assumptions_show_on_the_dashboard(workspace: Store) -> None:
+    app = _page("assumptions")
+    plan_id = app.session_state[session.PLAN_ID]
+    app = field(app, "hurdles.partner.min_irr").set_value("25").run()
+    app = field(app, "hurdles.partner.latest_payback_month").set_value("30").run()
+    plan = workspace.plan_at(plan_id)
+    assert plan.hurdles is not None
+    assert plan.hurdles.partner is not None
+    assert (plan.hurdles.partner.min_irr, plan.hurdles.partner.latest_payback_month) == (0.25, 30)
+    figures = model.figures(plan)["partner"]
+    assert figures["irr"] < 0.25  # by hand from the example: 18.9 % a year, payback month 34
+    assert figures["payback_month"] > 30
+    app.switch_page("planner/ui/pages/dashboard.py").run()
+    text = _text(app)
+    assert "Mindestanforderungen des Partners" in text
+    assert ":red[:material/cancel:] IRR mindestens 25 %" in text
+    assert ":red[:material/cancel:] Amortisation spätestens Monat 30" in text
+    npv = model.figures(plan)
+    joint = npv["partner"]["npv"] + npv["vendor"]["npv"]
+    share = round(100 * npv["partner"]["npv"] / joint)
+    assert f"Partner {share} %" in text  # the split, worked out from both NPVs
+
+
+def test_a_partner_without_the_vendors_economics_sees_no_split(workspace: Store) -> None:
+    app = _page("dashboard")
+    plan_id = app.session_state[session.PLAN_ID]
+    token = access.create_invite(workspace, plan_id, "partner_editor").token
+    anna = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    anna.query_params["plan"] = plan_id
+    anna.query_params["key"] = token
+    anna.session_state[collab.NAME] = "Anna"
+    anna.switch_page("planner/ui/pages/dashboard.py").run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    assert "Aufteilung des gemeinsamen Kapitalwerts" in _text(app)
+    assert "Aufteilung des gemeinsamen Kapitalwerts" not in _text(anna)
