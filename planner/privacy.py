@@ -314,6 +314,21 @@ def hidden_refusal(before: Plan, after: Plan, side: str) -> str | None:
     return f"{changed[0]} is private to the other side: it cannot be changed, added or deleted"
 
 
+OWN_TERMS: dict[str, tuple[str, ...]] = {
+    "vendor": ("hurdles.vendor", "vendor_programme.discount_rate"),
+    "partner": ("hurdles.partner",),
+}
+"""What only that side states for itself: its hurdles and (the vendor) its cost of capital."""
+
+
+def owner_of(path: str) -> str | None:
+    """The side that alone may set ``path`` (:data:`OWN_TERMS`), or None."""
+    for side, paths in OWN_TERMS.items():
+        if any(overlaps(path, own) and path != "hurdles" for own in paths):
+            return side
+    return None
+
+
 def private_refusal(before: Plan, after: Plan, side: str) -> str | None:
     """Why ``side`` may not make this change of privacy settings, or ``None``."""
     old, new = private_paths(before), private_paths(after)
@@ -323,6 +338,10 @@ def private_refusal(before: Plan, after: Plan, side: str) -> str | None:
         return "only the partner decides which partner values are private"
     if shares_economics(before) != shares_economics(after) and side != "vendor":
         return "only the vendor decides whether to share its economics"
+    old, new = before.to_data(), after.to_data()
+    for owner, paths in OWN_TERMS.items():
+        if owner != side and any(lookup(old, p) != lookup(new, p) for p in paths):
+            return f"only the {owner} states its own hurdles and rate of return"
     return None
 
 

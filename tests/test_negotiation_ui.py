@@ -45,38 +45,47 @@ def test_the_vendor_types_its_own_rate_and_an_empty_entry_gives_the_plans_back(
     assert [c.path for c in workspace.log(plan_id)[1:]] == ["vendor_programme.discount_rate"] * 2
 
 
-def test_hurdles_typed_on_the_assumptions_show_on_the_dashboard(workspace: Store) -> None:
-    app = _page("assumptions")
-    plan_id = app.session_state[session.PLAN_ID]
-    app = field(app, "hurdles.partner.min_irr").set_value("25").run()
-    app = field(app, "hurdles.partner.latest_payback_month").set_value("30").run()
-    plan = workspace.plan_at(plan_id)
-    assert plan.hurdles is not None
-    assert plan.hurdles.partner is not None
-    assert (plan.hurdles.partner.min_irr, plan.hurdles.partner.latest_payback_month) == (0.25, 30)
-    figures = model.figures(plan)["partner"]
-    assert figures["irr"] < 0.25  # by hand from the example: 18.9 % a year, payback month 34
-    assert figures["payback_month"] > 30
-    app.switch_page("planner/ui/pages/dashboard.py").run()
-    text = _text(app)
-    assert "Mindestanforderungen des Partners" in text
-    assert ":red[:material/cancel:] IRR mindestens 25 %" in text
-    assert ":red[:material/cancel:] Amortisation spätestens Monat 30" in text
-    npv = model.figures(plan)
-    joint = npv["partner"]["npv"] + npv["vendor"]["npv"]
-    share = round(100 * npv["partner"]["npv"] / joint)
-    assert f"Partner {share} %" in text  # the split, worked out from both NPVs
-
-
-def test_a_partner_without_the_vendors_economics_sees_no_split(workspace: Store) -> None:
-    app = _page("dashboard")
-    plan_id = app.session_state[session.PLAN_ID]
-    token = access.create_invite(workspace, plan_id, "partner_editor").token
+def _anna(store: Store, plan_id: str, page: str) -> AppTest:
+    """The partner's CFO by her join link, on ``page``."""
+    token = access.create_invite(store, plan_id, "partner_editor").token
     anna = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     anna.query_params["plan"] = plan_id
     anna.query_params["key"] = token
     anna.session_state[collab.NAME] = "Anna"
-    anna.switch_page("planner/ui/pages/dashboard.py").run()
+    anna.switch_page(f"planner/ui/pages/{page}.py").run()
     assert not anna.exception, [e.message for e in anna.exception]
+    return anna
+
+
+def test_the_partner_types_its_hurdles_and_the_dashboard_checks_them(workspace: Store) -> None:
+    vera = _page("assumptions")
+    plan_id = vera.session_state[session.PLAN_ID]
+    assert field(vera, "hurdles.partner.min_irr").disabled  # the partner's to state
+    assert not field(vera, "hurdles.vendor.min_irr").disabled
+    anna = _anna(workspace, plan_id, "assumptions")
+    assert field(anna, "hurdles.vendor.min_irr").disabled
+    anna = field(anna, "hurdles.partner.min_irr").set_value("25").run()
+    anna = field(anna, "hurdles.partner.latest_payback_month").set_value("30").run()
+    plan = workspace.plan_at(plan_id)
+    assert plan.hurdles is not None
+    assert plan.hurdles.partner is not None
+    assert (plan.hurdles.partner.min_irr, plan.hurdles.partner.latest_payback_month) == (0.25, 30)
+    figures = model.figures(plan)
+    assert figures["partner"]["irr"] < 0.25  # the example: 18.9 % a year, payback month 34
+    assert figures["partner"]["payback_month"] > 30
+    for app in (anna, vera):
+        app.switch_page("planner/ui/pages/dashboard.py").run()
+        text = _text(app)
+        assert "Mindestanforderungen des Partners" in text
+        assert ":red[:material/cancel:] IRR mindestens 25 %" in text
+        assert ":red[:material/cancel:] Amortisation spätestens Monat 30" in text
+    joint = figures["partner"]["npv"] + figures["vendor"]["npv"]
+    share = round(100 * figures["partner"]["npv"] / joint)
+    assert f"Partner {share} %" in _text(vera)  # the split, worked out from both NPVs
+
+
+def test_a_partner_without_the_vendors_economics_sees_no_split(workspace: Store) -> None:
+    app = _page("dashboard")
+    anna = _anna(workspace, app.session_state[session.PLAN_ID], "dashboard")
     assert "Aufteilung des gemeinsamen Kapitalwerts" in _text(app)
     assert "Aufteilung des gemeinsamen Kapitalwerts" not in _text(anna)

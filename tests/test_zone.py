@@ -154,3 +154,20 @@ def test_the_command_prints_a_map_and_json(capsys: pytest.CaptureFixture[str]) -
     assert data["current"]["both"] is True
     assert cli.main(["zone", str(EXAMPLE), "--x-range", "a:b"]) == 2
     assert "--x-range: 'a:b' is not LOW:HIGH" in capsys.readouterr().err
+
+
+def test_only_a_side_states_its_own_hurdles_and_rate(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from planner.store import Store
+
+    store = Store(f"sqlite+pysqlite:///{tmp_path / 'p.db'}")
+    plan_id = store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
+    mine = {"partner": {"min_irr": 0.2}}
+    assert store.apply_edit(plan_id, "hurdles", mine, 1, "Anna", "partner").ok
+    theirs = {"partner": {"min_irr": 0.2}, "vendor": {"min_irr": 0.1}}
+    refused = store.apply_edit(plan_id, "hurdles", theirs, 2, "Anna", "partner")
+    assert refused.status == "refused"
+    assert "only the vendor states its own hurdles" in refused.message
+    rate = store.apply_edit(plan_id, "vendor_programme.discount_rate", 0.2, 2, "Anna", "partner")
+    assert rate.status == "refused"
+    assert store.apply_edit(plan_id, "hurdles.vendor.min_irr", 0.1, 2, "Vera", "vendor").ok
+    store.close()

@@ -5,6 +5,7 @@ viewer's link, or a plan frozen for sign-off, shows them read-only."""
 
 import streamlit as st
 
+from planner import privacy
 from planner.ui import fields, signoff_panel, viewer, widgets
 from planner.ui.collab import current_access
 from planner.ui.session import outcome, previous_outcome
@@ -24,7 +25,9 @@ locked = not who.can_edit or frozen
 
 
 def field(path: str) -> None:
-    fields.field(path, plan, view=view, locked=locked)
+    owner = privacy.owner_of(path)  # a side's hurdles and rate are that side's to state
+    theirs = owner is not None and who.side != owner
+    fields.field(path, plan, view=view, locked=locked or theirs)
 
 
 investments, team, revenue, vendor, general = st.tabs(
