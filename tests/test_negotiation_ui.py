@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from planner import access, model
@@ -89,3 +90,39 @@ def test_a_partner_without_the_vendors_economics_sees_no_split(workspace: Store)
     anna = _anna(workspace, app.session_state[session.PLAN_ID], "dashboard")
     assert "Aufteilung des gemeinsamen Kapitalwerts" in _text(app)
     assert "Aufteilung des gemeinsamen Kapitalwerts" not in _text(anna)
+
+
+def _zone_regions(app: AppTest) -> set[str]:
+    """The regions the zone map draws (its ``cells`` data, as sent to the browser)."""
+    (cells,) = [
+        d.data.data
+        for chart in app.get("vega_lite_chart")
+        for d in chart.proto.datasets
+        if d.name == "cells"
+    ]
+    return set(convert_arrow_bytes_to_pandas_df(cells)["region"])
+
+
+def test_the_zone_map_shows_each_side_what_it_may_see_and_applies_the_smallest_change(
+    workspace: Store,
+) -> None:
+    vera = _page("analyses")
+    plan_id = vera.session_state[session.PLAN_ID]
+    assert _zone_regions(vera) >= {"lohnt sich für beide", "lohnt sich für den Partner"}
+    anna = _anna(workspace, plan_id, "analyses")
+    assert _zone_regions(anna) <= {
+        "lohnt sich für den Partner",
+        "lohnt sich für den Partner nicht",
+    }
+    # a plan that is not mutual: the deal size falls; the map offers the smallest change back
+    assert workspace.apply_edit(plan_id, "revenue.deal_size", 30000, 1, "Vera", "vendor").ok
+    vera.run()
+    assert not model.figures(workspace.plan_at(plan_id))["mutual"]
+    assert any("Kleinste Änderung" in w.value for w in vera.warning)
+    vera.button(key="analyses.zone.apply").click().run()
+    after = workspace.plan_at(plan_id)
+    assert model.figures(after)["mutual"]
+    assert [c.path for c in workspace.log(plan_id)[2:]] == [
+        "revenue.partner_margin",
+        "vendor_programme.mdf_rate",
+    ]

@@ -340,3 +340,73 @@ def histogram(frame: pd.DataFrame, titles: Mapping[str, str], language: str) -> 
         )
     )
     return _finish(chart, language)
+
+
+ZONE_COLOURS = ("#4f8a3c", "#5b8db8", "#e0a370", "#e6e6e6")
+"""Both sides, the partner only, the vendor only, neither."""
+
+
+@cache
+def _zone_template(
+    regions: tuple[str, ...],
+    colours: tuple[str, ...],
+    x: str,
+    y: str,
+    x_format: str,
+    y_format: str,
+    language: str,
+) -> dict[str, Any]:
+    cells = (
+        alt.Chart(alt.NamedData("cells"))
+        .mark_rect(strokeWidth=0)
+        .encode(
+            x=alt.X("x:Q", title=x, axis=alt.Axis(format=x_format), scale=alt.Scale(nice=False)),
+            x2="x2:Q",
+            y=alt.Y("y:Q", title=y, axis=alt.Axis(format=y_format), scale=alt.Scale(nice=False)),
+            y2="y2:Q",
+            color=alt.Color(
+                "region:N",
+                scale=alt.Scale(domain=list(regions), range=list(colours)),
+                legend=alt.Legend(title=None, orient="top", labelLimit=400),
+            ),
+            tooltip=[alt.Tooltip("region:N", title=" ")],
+        )
+    )
+    marks = (
+        alt.Chart(alt.NamedData("points"))
+        .mark_point(size=220, filled=True, color="#202020", opacity=1)
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            shape=alt.Shape(
+                "label:N",
+                scale=alt.Scale(range=["cross", "diamond"]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=" ")],
+        )
+    )
+    return _finish(alt.layer(cells, marks), language, height=420)
+
+
+def zone(
+    cells: pd.DataFrame,
+    points: pd.DataFrame,
+    regions: Mapping[str, str],
+    titles: Mapping[str, str],
+    language: str,
+) -> dict[str, Any]:
+    """The zone of mutual interest: a cell per grid point, coloured by whom it pays off for
+    (``cells``: ``x``, ``x2``, ``y``, ``y2``, ``region``), and the plan and the smallest change
+    to a mutual plan marked (``points``: ``x``, ``y``, ``label``, ``text``). ``regions`` maps
+    each region's label to its colour, in legend order."""
+    spec = _zone_template(
+        tuple(regions),
+        tuple(regions.values()),
+        titles["x"],
+        titles["y"],
+        titles["x_format"],
+        titles["y_format"],
+        language,
+    )
+    return _with_data(spec, cells=cells, points=points)

@@ -8,6 +8,7 @@ Every change to the plan (scenarios, a goal-seek answer, uncertainty ranges) goe
 undoable.
 """
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import i18n
-from planner.analysis import AnalysisError, goalseek, montecarlo, scenarios, sensitivity
+from planner.analysis import AnalysisError, goalseek, montecarlo, scenarios, sensitivity, zone
 from planner.analysis.drivers import drivers
 from planner.analysis.figures import ANALYSIS_FIGURES, SHARE_FIGURES, is_month_figure
 from planner.model import MONTH_FIGURES, evaluate_many
@@ -67,6 +68,9 @@ MC_SEED = "analyses.mc.seed"
 MC_RESULT = "analyses.mc.result"
 MC_ERRORS = "analyses.mc"
 RANGE_ERRORS = "analyses.uncertainty"
+ZONE_X = "analyses.zone.x"
+ZONE_Y = "analyses.zone.y"
+ZONE_ERRORS = "analyses.zone"
 
 
 # --- labels and formats ----------------------------------------------------------------------
@@ -809,13 +813,143 @@ def monte_carlo_section() -> None:
         widgets.chart(chart, key="analyses.histogram")
 
 
+# --- zone of mutual interest ---------------------------------------------------------------
+
+
+def _edges(values: tuple[float, ...], scale: float) -> tuple[list[float], list[float]]:
+    """Each grid value's cell from halfway to its left neighbour to halfway to its right."""
+    shown = [v * scale for v in values]
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(shown)]
+    return [shown[0], *mids], [*mids, shown[-1]]
+
+
+def zone_section() -> None:
+    st.caption(tr("analyses.zone_caption"))
+    paths = driver_paths()
+    left, right = st.columns(2)
+    defaults = (zone.DEFAULT_X, zone.DEFAULT_Y)
+    chosen = []
+    for column, key, default, name in (
+        (left, ZONE_X, defaults[0], "x"),
+        (right, ZONE_Y, defaults[1], "y"),
+    ):
+        chosen.append(
+            column.selectbox(
+                tr(f"analyses.zone_{name}"),
+                paths,
+                index=paths.index(default) if default in paths else 0,
+                format_func=lambda p: driver_label_safe(str(p)),
+                key=key,
+            )
+        )
+    x, y = chosen
+    if x == y:
+        st.info(tr("analyses.zone_same"), icon=":material/info:")
+        return
+    try:
+        full = session.memo(f"analyses:zone:{x}:{y}", lambda: zone.zone(plan, x, y))
+    except AnalysisError as error:
+        st.error(plain(str(error)))
+        return
+    found = full.for_side(who.sees_vendor_economics(plan))
+    scale_x = 100.0 if driver_kind(x) == "percent" else 1.0
+    scale_y = 100.0 if driver_kind(y) == "percent" else 1.0
+    x_low, x_high = _edges(found.x.values, scale_x)
+    y_low, y_high = _edges(found.y.values, scale_y)
+    names = {
+        "both": tr("analyses.zone_both"),
+        "partner": tr("analyses.zone_partner"),
+        "vendor": tr("analyses.zone_vendor"),
+        "neither": tr("analyses.zone_neither"),
+    }
+    if found.vendor is None:
+        regions = {
+            names["partner"]: charts.ZONE_COLOURS[0],
+            tr("analyses.zone_not_partner"): charts.ZONE_COLOURS[3],
+        }
+    else:
+        regions = {
+            names[k]: c
+            for k, c in zip(
+                ("both", "partner", "vendor", "neither"), charts.ZONE_COLOURS, strict=True
+            )
+        }
+    rows = []
+    for i in range(len(found.y.values)):
+        for j in range(len(found.x.values)):
+            p = bool(found.partner[i, j])
+            if found.vendor is None:
+                region = names["partner"] if p else tr("analyses.zone_not_partner")
+            else:
+                v = bool(found.vendor[i, j])
+                region = names[
+                    "both" if p and v else "partner" if p else "vendor" if v else "neither"
+                ]
+            rows.append(
+                {"x": x_low[j], "x2": x_high[j], "y": y_low[i], "y2": y_high[i], "region": region}
+            )
+    now = tr("analyses.zone_this_plan")
+    points = [
+        {"x": found.x.current * scale_x, "y": found.y.current * scale_y, "label": now, "text": ""}
+    ]
+    if found.nearest:
+        points.append(
+            {
+                "x": float(found.nearest[x]) * scale_x,
+                "y": float(found.nearest[y]) * scale_y,
+                "label": tr("analyses.zone_nearest"),
+                "text": "",
+            }
+        )
+    titles = {
+        "x": driver_label_safe(x) + (" (%)" if scale_x == 100 else ""),
+        "y": driver_label_safe(y) + (" (%)" if scale_y == 100 else ""),
+        "x_format": ",.1f" if scale_x == 100 else ",.4~g",
+        "y_format": ",.1f" if scale_y == 100 else ",.4~g",
+    }
+    spec = charts.zone(pd.DataFrame(rows), pd.DataFrame(points), regions, titles, language)
+    widgets.chart(spec, key="analyses.zone_chart")
+    zone_verdict(found, x, y)
+
+
+def zone_verdict(found: zone.Zone, x: str, y: str) -> None:
+    """Where the plan stands on the map, and the smallest change that makes it mutual."""
+    current = found.current
+    if current["both"]:
+        st.success(tr("analyses.zone_is_mutual"), icon=":material/handshake:")
+        return
+    if current["both"] is None:
+        key = "analyses.zone_partner_yes" if current["partner"] else "analyses.zone_partner_no"
+        st.info(tr(key), icon=":material/info:")
+        return
+    if not found.nearest:
+        st.warning(tr("analyses.zone_nowhere"), icon=":material/warning:")
+        return
+    change = tr(
+        "analyses.zone_change",
+        x=driver_label_safe(x),
+        x_from=driver_value(x, found.x.current),
+        x_to=driver_value(x, float(found.nearest[x])),
+        y=driver_label_safe(y),
+        y_from=driver_value(y, found.y.current),
+        y_to=driver_value(y, float(found.nearest[y])),
+    )
+    st.warning(change, icon=":material/moving:")
+    applied = who.can_edit and st.button(tr("analyses.zone_apply"), key="analyses.zone.apply")
+    if applied and session.change(dict(found.nearest), ZONE_ERRORS):
+        session.notify("analyses.zone_applied")
+        st.rerun()
+    fields.problems(ZONE_ERRORS)
+
+
 # --- the page --------------------------------------------------------------------------------
 
 st.title(tr("analyses.title"))
 widgets.parties(plan)
-compare_tab, tornado_tab, goal_tab, mc_tab = st.tabs(
+compare_tab, zone_tab, tornado_tab, goal_tab, mc_tab = st.tabs(
     [
         tr("analyses.tab_compare"),
+        tr("analyses.tab_zone"),
         tr("analyses.tab_tornado"),
         tr("analyses.tab_goal"),
         tr("analyses.tab_mc"),
@@ -823,6 +957,8 @@ compare_tab, tornado_tab, goal_tab, mc_tab = st.tabs(
 )
 with compare_tab:
     scenario_section()
+with zone_tab:
+    zone_section()
 with tornado_tab:
     tornado_section()
 with goal_tab:
