@@ -291,7 +291,7 @@ def test_an_old_schema_is_upgraded_and_its_plans_kept(database_url: str, clock: 
 
     upgraded = Store(database_url, clock=clock)
     with upgraded.engine.connect() as conn:
-        assert db.current_schema_version(conn) == SCHEMA_VERSION == 3  # 3: sign-off tables
+        assert db.current_schema_version(conn) == SCHEMA_VERSION == 4  # 4: term proposals
     assert upgraded.plan_at(plan_id).revenue.deal_size == 42000
     assert upgraded.apply_edit(plan_id, "revenue.deal_size", 38000, 1, "Anna", "partner").ok
     assert upgraded.verify_chain(plan_id).ok

@@ -179,6 +179,30 @@ signatures = Table(
 )
 
 
+# --- step 4: term proposals (planner/proposals.py) ---------------------------------------
+
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_id", String(32), ForeignKey("plans.id"), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("side", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("changes", Text, nullable=False),
+    Column("base_version", Integer, nullable=False),
+    Column("counter_of", Integer, nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("decided_at", String(40), nullable=True),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_side", String(20), nullable=True),
+    Column("decision_reason", Text, nullable=True),
+    Column("result_version", Integer, nullable=True),
+)
+Index("ix_proposals_plan", proposals.c.plan_id, proposals.c.status)
+
+
 def _create(*tables: Table) -> Callable[[Connection], None]:
     def step(conn: Connection) -> None:
         for table in tables:
@@ -193,6 +217,7 @@ UPGRADES: tuple[Callable[[Connection], None], ...] = (
     _create(plans, plan_versions, changes),
     _create(notes, invites, presence),
     _create(signoffs, signatures),
+    _create(proposals),
 )
 """Upgrade steps: ``UPGRADES[i]`` takes a database from schema version ``i`` to ``i + 1``."""
 SCHEMA_VERSION = len(UPGRADES)

@@ -1,0 +1,359 @@
+"""Term proposals: one side proposes a set of changes with a reason, the other side decides.
+
+A proposal is a set of plan values (``{path: value}``) a side would change, with a short
+reason, based on the plan version it was made on. While it is *open* both sides see it and
+what it would do to both sides' key figures; then
+
+- the other side *accepts* it: its changes are written as one attributed change of the plan
+  (kind ``proposal``, in the proposer's name, so the proposer's rights apply), with the
+  conflict checks of any edit against the version the proposal was based on: a value someone
+  changed since cannot be overwritten unseen; the proposal then stays open;
+- the other side *rejects* it, with a reason;
+- the other side *counters* it with a changed proposal of its own (the first is then closed
+  as countered and the counter links to it);
+- the proposer *withdraws* it.
+
+What a proposal may change: plan values both sides can see (never a value private to either
+side, since the other side must judge it), not the other side's own terms (its hurdles, the
+vendor's rate), not the privacy settings. A viewer proposes and decides nothing.
+
+The records live in the store's ``proposals`` table (schema step 4); every decision is kept,
+so the history of a negotiation can be told (and printed in the PDF's amendment record).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection
+
+from planner import privacy
+from planner.plan import PlanError, get_value, with_values
+from planner.store import Store, UnknownPlanError
+from planner.store.core import MAX_NAME, Conflict, from_stamp
+from planner.store.db import plans, proposals
+
+Status = Literal["open", "accepted", "rejected", "countered", "withdrawn"]
+SIDES = ("partner", "vendor")
+MAX_REASON = 1000
+"""Longest reason of a proposal or a rejection (characters)."""
+MAX_CHANGES = 50
+"""Most values one proposal may change."""
+
+
+class ProposalError(ValueError):
+    """A proposal step that cannot be done (the message says why, naming the field)."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One proposal and, once decided, its outcome."""
+
+    id: int
+    plan_id: str
+    created_at: datetime
+    author: str
+    side: str
+    reason: str
+    changes: Mapping[str, Any]
+    base_version: int
+    counter_of: int | None
+    status: Status
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decided_side: str | None = None
+    decision_reason: str | None = None
+    result_version: int | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What accepting did: the proposal as it now stands and, when the plan moved on in the
+    meantime, the conflicts that kept it from being applied."""
+
+    proposal: Proposal
+    conflicts: tuple[Conflict, ...] = ()
+
+
+def _text(value: str, what: str) -> str:
+    text = str(value).strip()
+    if not text:
+        raise ProposalError(f"{what}: please give a short reason")
+    if any(ord(char) < 32 and char not in "\n\t" for char in text):
+        raise ProposalError(f"{what}: must not contain control characters")
+    if len(text) > MAX_REASON:
+        raise ProposalError(f"{what}: is longer than {MAX_REASON} characters")
+    return text
+
+
+def _person(name: str, side: str) -> tuple[str, str]:
+    if side not in SIDES:
+        raise ProposalError(f"side {side!r} cannot propose or decide (only partner or vendor)")
+    text = " ".join(str(name).split())
+    if not text:
+        raise ProposalError("author: must not be empty")
+    if len(text) > MAX_NAME:
+        raise ProposalError(f"author: is longer than {MAX_NAME} characters")
+    return text, side
+
+
+def check_changes(plan: Any, changes: Mapping[str, Any], side: str) -> dict[str, Any]:
+    """The changes a side may propose on ``plan``, validated together; ProposalError naming
+    the first field that may not be proposed, or the plan's problems."""
+    if not changes:
+        raise ProposalError("changes: a proposal changes at least one value")
+    if len(changes) > MAX_CHANGES:
+        raise ProposalError(f"changes: at most {MAX_CHANGES} values in one proposal")
+    other = "vendor" if side == "partner" else "partner"
+    for path in changes:
+        if path.split(".")[0] == "private":
+            raise ProposalError(f"{path}: privacy settings are each side's own, not proposed")
+        if not privacy.may_write(plan, path, side) or not privacy.may_write(plan, path, other):
+            raise ProposalError(f"{path}: is private to one side and cannot be proposed")
+        owner = privacy.owner_of(path)
+        if owner is not None and owner != side:
+            raise ProposalError(f"{path}: only the {owner} states its own terms")
+    try:
+        changed = with_values(plan, dict(changes))
+    except PlanError as error:
+        raise ProposalError("; ".join(str(p) for p in error.problems)) from None
+    effective = {}
+    for path, value in changes.items():
+        before = _value(plan, path)
+        after = _value(changed, path)
+        if before != after:
+            effective[path] = value
+    if not effective:
+        raise ProposalError("changes: every proposed value is already the plan's")
+    return effective
+
+
+def _value(plan: Any, path: str) -> Any:
+    try:
+        return get_value(plan, path)
+    except KeyError:
+        return None
+
+
+def _row(row: Mapping[Any, Any]) -> Proposal:
+    return Proposal(
+        id=int(row["id"]),
+        plan_id=row["plan_id"],
+        created_at=from_stamp(row["created_at"]),
+        author=row["author"],
+        side=row["side"],
+        reason=row["reason"],
+        changes=json.loads(row["changes"]),
+        base_version=int(row["base_version"]),
+        counter_of=row["counter_of"],
+        status=row["status"],
+        decided_at=from_stamp(row["decided_at"]) if row["decided_at"] else None,
+        decided_by=row["decided_by"],
+        decided_side=row["decided_side"],
+        decision_reason=row["decision_reason"],
+        result_version=row["result_version"],
+    )
+
+
+def _get(conn: Connection, plan_id: str, proposal_id: int) -> Proposal:
+    row = (
+        conn.execute(
+            select(proposals).where(proposals.c.plan_id == plan_id, proposals.c.id == proposal_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise ProposalError(f"proposal {proposal_id} is not a proposal of this plan")
+    return _row(row)
+
+
+def _plan_version(conn: Connection, plan_id: str) -> int:
+    version = conn.execute(select(plans.c.version).where(plans.c.id == plan_id)).scalar()
+    if version is None:
+        raise UnknownPlanError(plan_id)
+    return int(version)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def all_of(store: Store, plan_id: str) -> list[Proposal]:
+    """Every proposal of the plan, oldest first."""
+    with store.reading() as conn:
+        rows = conn.execute(
+            select(proposals).where(proposals.c.plan_id == plan_id).order_by(proposals.c.id)
+        ).mappings()
+        return [_row(r) for r in rows]
+
+
+def open_ones(store: Store, plan_id: str) -> list[Proposal]:
+    """The proposals waiting for a decision, oldest first."""
+    return [p for p in all_of(store, plan_id) if p.open]
+
+
+def stamp(store: Store, plan_id: str) -> tuple[int, int]:
+    """How many proposals were made and decided: it grows with every step (for polling)."""
+    with store.reading() as conn:
+        row = conn.execute(
+            select(func.count(proposals.c.id), func.count(proposals.c.decided_at)).where(
+                proposals.c.plan_id == plan_id
+            )
+        ).first()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+
+def propose(
+    store: Store,
+    plan_id: str,
+    changes: Mapping[str, Any],
+    *,
+    reason: str,
+    author: str,
+    side: str,
+    counter_of: int | None = None,
+) -> Proposal:
+    """Propose ``changes`` on the plan's current version (see the module docstring)."""
+    author, side = _person(author, side)
+    why = _text(reason, "reason")
+    version = store.version(plan_id)
+    effective = check_changes(store.plan_at(plan_id, version), changes, side)
+    with store.writing() as conn:
+        _plan_version(conn, plan_id)  # the plan exists (and, on PostgreSQL, is read in order)
+        if counter_of is not None:
+            countered = _get(conn, plan_id, counter_of)
+            if not countered.open:
+                raise ProposalError(f"proposal {counter_of} is {countered.status}, not open")
+            if countered.side == side:
+                raise ProposalError("a side counters the other side's proposal, not its own")
+        stamp_now = store.now()
+        inserted = conn.execute(
+            proposals.insert().values(
+                plan_id=plan_id,
+                created_at=stamp_now,
+                author=author,
+                side=side,
+                reason=why,
+                changes=json.dumps(effective, sort_keys=True),
+                base_version=version,
+                counter_of=counter_of,
+                status="open",
+            )
+        )
+        key = inserted.inserted_primary_key
+        assert key is not None
+        new_id = key[0]
+        if counter_of is not None:
+            _decide(conn, plan_id, counter_of, "countered", stamp_now, author, side, why)
+        return _get(conn, plan_id, int(new_id))
+
+
+def _decide(
+    conn: Connection,
+    plan_id: str,
+    proposal_id: int,
+    status: Status,
+    at: str,
+    author: str,
+    side: str,
+    reason: str | None,
+    result_version: int | None = None,
+) -> None:
+    conn.execute(
+        update(proposals)
+        .where(proposals.c.plan_id == plan_id, proposals.c.id == proposal_id)
+        .values(
+            status=status,
+            decided_at=at,
+            decided_by=author,
+            decided_side=side,
+            decision_reason=reason,
+            result_version=result_version,
+        )
+    )
+
+
+def _open_for(proposal: Proposal, side: str, *, own: bool) -> None:
+    if not proposal.open:
+        raise ProposalError(f"proposal {proposal.id} is {proposal.status}, not open")
+    if own and proposal.side != side:
+        raise ProposalError("only the side that proposed it can withdraw a proposal")
+    if not own and proposal.side == side:
+        raise ProposalError("the other side decides a proposal, not the side that made it")
+
+
+def accept(store: Store, plan_id: str, proposal_id: int, *, author: str, side: str) -> Decision:
+    """Apply an open proposal of the other side as one attributed change; when the plan
+    changed any of its values since it was made, nothing is applied: the conflicts say which
+    (the proposal stays open, to be countered or proposed again)."""
+    author, side = _person(author, side)
+    with store.reading() as conn:
+        proposal = _get(conn, plan_id, proposal_id)
+    _open_for(proposal, side, own=False)
+    edits = {path: (value, proposal.base_version) for path, value in proposal.changes.items()}
+    result = store.apply_edits(
+        plan_id, edits, author=proposal.author, side=proposal.side, kind="proposal"
+    )
+    if result.status == "conflict":
+        return Decision(proposal, tuple(result.conflicts))
+    if result.status not in ("accepted", "unchanged"):
+        problems = "; ".join(str(p) for p in result.problems) or result.message
+        raise ProposalError(f"proposal {proposal_id} cannot be applied: {problems}")
+    with store.writing() as conn:
+        current = _get(conn, plan_id, proposal_id)
+        _open_for(current, side, own=False)
+        _decide(
+            conn, plan_id, proposal_id, "accepted", store.now(), author, side, None, result.version
+        )
+        return Decision(_get(conn, plan_id, proposal_id))
+
+
+def reject(
+    store: Store, plan_id: str, proposal_id: int, *, reason: str, author: str, side: str
+) -> Proposal:
+    """Turn down an open proposal of the other side, saying why."""
+    author, side = _person(author, side)
+    why = _text(reason, "reason")
+    with store.writing() as conn:
+        proposal = _get(conn, plan_id, proposal_id)
+        _open_for(proposal, side, own=False)
+        _decide(conn, plan_id, proposal_id, "rejected", store.now(), author, side, why)
+        return _get(conn, plan_id, proposal_id)
+
+
+def withdraw(store: Store, plan_id: str, proposal_id: int, *, author: str, side: str) -> Proposal:
+    """Take back one's own open proposal."""
+    author, side = _person(author, side)
+    with store.writing() as conn:
+        proposal = _get(conn, plan_id, proposal_id)
+        _open_for(proposal, side, own=True)
+        _decide(conn, plan_id, proposal_id, "withdrawn", store.now(), author, side, None)
+        return _get(conn, plan_id, proposal_id)
+
+
+def counter(
+    store: Store,
+    plan_id: str,
+    proposal_id: int,
+    changes: Mapping[str, Any],
+    *,
+    reason: str,
+    author: str,
+    side: str,
+) -> Proposal:
+    """Answer an open proposal of the other side with a changed one of one's own."""
+    return propose(
+        store, plan_id, changes, reason=reason, author=author, side=side, counter_of=proposal_id
+    )

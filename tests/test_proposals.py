@@ -1,0 +1,141 @@
+"""Term proposals in the store: propose, counter, accept (with conflict checks), reject,
+withdraw; who may do what; the log holds exactly the accepted changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner import proposals
+from planner.proposals import ProposalError
+from planner.store import Store
+from tests.store_support import clock, database_url, example_plan, store
+
+__all__ = ["clock", "database_url", "store"]
+
+
+@pytest.fixture
+def plan_id(store: Store) -> str:
+    return store.create_plan(example_plan(), author="Max", side="vendor")
+
+
+def test_propose_counter_accept_writes_only_the_accepted_changes(
+    store: Store, plan_id: str
+) -> None:
+    first = proposals.propose(
+        store,
+        plan_id,
+        {"vendor_programme.mdf_rate": 0.05, "revenue.partner_margin": 0.3},
+        reason="More funds and margin for the first year",
+        author="Anna",
+        side="partner",
+    )
+    assert first.open
+    assert first.base_version == 1
+    assert [p.id for p in proposals.open_ones(store, plan_id)] == [first.id]
+    answer = proposals.counter(
+        store,
+        plan_id,
+        first.id,
+        {"vendor_programme.mdf_rate": 0.04},
+        reason="4 % MDF, margin as it is",
+        author="Max",
+        side="vendor",
+    )
+    assert answer.counter_of == first.id
+    assert [p.status for p in proposals.all_of(store, plan_id)] == ["countered", "open"]
+    assert store.version(plan_id) == 1  # nothing is written while terms are traded
+    done = proposals.accept(store, plan_id, answer.id, author="Anna", side="partner")
+    assert done.conflicts == ()
+    assert done.proposal.status == "accepted"
+    assert done.proposal.result_version == 2
+    assert done.proposal.decided_by == "Anna"
+    log = store.log(plan_id)[1:]
+    assert [(c.path, c.new, c.author, c.side, c.kind) for c in log] == [
+        ("vendor_programme.mdf_rate", 0.04, "Max", "vendor", "proposal")
+    ]
+    assert store.plan_at(plan_id).revenue.partner_margin == example_plan().revenue.partner_margin
+
+
+def test_a_value_changed_since_the_proposal_is_a_conflict_and_nothing_is_applied(
+    store: Store, plan_id: str
+) -> None:
+    offer = proposals.propose(
+        store,
+        plan_id,
+        {"revenue.deal_size": 45000, "opex_per_month": 2500},
+        reason="Bigger deals",
+        author="Anna",
+        side="partner",
+    )
+    assert store.apply_edit(plan_id, "revenue.deal_size", 39000, 1, "Max", "vendor").ok
+    done = proposals.accept(store, plan_id, offer.id, author="Max", side="vendor")
+    assert [c.path for c in done.conflicts] == ["revenue.deal_size"]
+    assert done.proposal.open
+    assert store.plan_at(plan_id).revenue.deal_size == 39000
+    assert store.plan_at(plan_id).opex_per_month == example_plan().opex_per_month  # all or nothing
+
+
+def test_who_may_do_what(store: Store, plan_id: str) -> None:
+    offer = proposals.propose(
+        store, plan_id, {"revenue.deal_size": 45000}, reason="r", author="Anna", side="partner"
+    )
+    with pytest.raises(ProposalError, match="the other side decides"):
+        proposals.accept(store, plan_id, offer.id, author="Anna", side="partner")
+    with pytest.raises(ProposalError, match="only the side that proposed it can withdraw"):
+        proposals.withdraw(store, plan_id, offer.id, author="Max", side="vendor")
+    with pytest.raises(ProposalError, match="cannot propose or decide"):
+        proposals.reject(store, plan_id, offer.id, reason="no", author="Eve", side="viewer")
+    with pytest.raises(ProposalError, match="a side counters the other side's proposal"):
+        proposals.counter(
+            store,
+            plan_id,
+            offer.id,
+            {"revenue.deal_size": 44000},
+            reason="r",
+            author="Anna",
+            side="partner",
+        )
+    withdrawn = proposals.withdraw(store, plan_id, offer.id, author="Anna", side="partner")
+    assert withdrawn.status == "withdrawn"
+    with pytest.raises(ProposalError, match="is withdrawn, not open"):
+        proposals.accept(store, plan_id, offer.id, author="Max", side="vendor")
+    second = proposals.propose(
+        store, plan_id, {"revenue.deal_size": 46000}, reason="r", author="Anna", side="partner"
+    )
+    with pytest.raises(ProposalError, match="please give a short reason"):
+        proposals.reject(store, plan_id, second.id, reason=" ", author="Max", side="vendor")
+    rejected = proposals.reject(
+        store, plan_id, second.id, reason="Too high for year 1", author="Max", side="vendor"
+    )
+    assert (rejected.status, rejected.decision_reason) == ("rejected", "Too high for year 1")
+    assert store.log(plan_id)[1:] == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "side", "message"),
+    [
+        ({"vendor_programme.gross_margin": 0.7}, "vendor", "is private to one side"),
+        ({"hurdles.vendor.min_irr": 0.2}, "partner", "only the vendor states its own terms"),
+        ({"private.share_vendor_economics": True}, "vendor", "privacy settings"),
+        ({"revenue.deal_size": -5}, "partner", "revenue.deal_size: -5 is below 0"),
+        ({"revenue.deal_size": 42000}, "partner", "every proposed value is already the plan's"),
+        ({}, "partner", "at least one value"),
+    ],
+)
+def test_what_cannot_be_proposed_is_refused_naming_the_field(
+    store: Store, plan_id: str, changes: dict[str, object], side: str, message: str
+) -> None:
+    with pytest.raises(ProposalError, match=message):
+        proposals.propose(store, plan_id, changes, reason="r", author="A", side=side)
+    assert proposals.all_of(store, plan_id) == []
+
+
+def test_the_stamp_moves_with_every_proposal_and_decision(store: Store, plan_id: str) -> None:
+    before = proposals.stamp(store, plan_id)
+    offer = proposals.propose(
+        store, plan_id, {"revenue.deal_size": 45000}, reason="r", author="Anna", side="partner"
+    )
+    made = proposals.stamp(store, plan_id)
+    assert made != before
+    proposals.withdraw(store, plan_id, offer.id, author="Anna", side="partner")
+    assert proposals.stamp(store, plan_id) != made
