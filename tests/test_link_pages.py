@@ -19,7 +19,16 @@ from tests.app_support import field, typed_inputs
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ("dashboard", "assumptions", "analyses", "onboarding", "history", "export", "signoff")
+PAGES = (
+    "dashboard",
+    "assumptions",
+    "analyses",
+    "proposals",
+    "onboarding",
+    "history",
+    "export",
+    "signoff",
+)
 MARGIN, PM_FTE, PM_COST = 0.8537, 0.3713, 123457.0
 """The vendor's private values: distinctive, so any form of them on a page is found."""
 RANGE_LOW, SCENARIO_MARGIN = 0.8111, 0.7777

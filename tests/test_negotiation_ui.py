@@ -9,7 +9,7 @@ from pathlib import Path
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from planner import access, model
+from planner import access, model, proposals
 from planner.store import Store
 from planner.ui import collab, session
 from tests.app_support import field
@@ -126,3 +126,52 @@ def test_the_zone_map_shows_each_side_what_it_may_see_and_applies_the_smallest_c
         "revenue.partner_margin",
         "vendor_programme.mdf_rate",
     ]
+
+
+def test_propose_counter_and_accept_in_two_sessions(workspace: Store) -> None:
+    """The vendor proposes 4,5 % MDF with a reason; the partner sees it with its effect,
+    counters with 5 %; the vendor accepts: the log holds exactly the accepted change."""
+    vera = _page("proposals")
+    plan_id = vera.session_state[session.PLAN_ID]
+    vera.multiselect(key="proposals.paths").set_value(["vendor_programme.mdf_rate"]).run()
+    vera.text_input(key="proposals.value:vendor_programme.mdf_rate").input("4,5")
+    vera.text_area(key="proposals.reason").input("Mehr MDF im ersten Jahr")
+    vera.button(key="FormSubmitter:proposals.form-Vorschlagen").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    (offer,) = proposals.open_ones(workspace, plan_id)
+    assert dict(offer.changes) == {"vendor_programme.mdf_rate": 0.045}
+    assert offer.reason == "Mehr MDF im ersten Jahr"
+
+    anna = _anna(workspace, plan_id, "proposals")
+    text = _text(anna)
+    assert f"Vorschlag {offer.id} von Vera (Hersteller)" in text
+    effect = [d.value for d in anna.dataframe if "Mit dem Vorschlag" in d.value.columns]
+    assert effect  # both sides' figures now and with the proposal, as the partner may see them
+    anna.button(key=f"proposal_counter_{offer.id}").click().run()
+    assert anna.text_input(key="proposals.value:vendor_programme.mdf_rate").value == "4,5"
+    anna.text_input(key="proposals.value:vendor_programme.mdf_rate").input("5")
+    anna.text_area(key="proposals.reason").input("5 % brauchen wir für die Kampagne")
+    anna.button(key="FormSubmitter:proposals.form-Vorschlagen").click().run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    (answer,) = proposals.open_ones(workspace, plan_id)
+    assert (answer.side, answer.counter_of, dict(answer.changes)) == (
+        "partner",
+        offer.id,
+        {"vendor_programme.mdf_rate": 0.05},
+    )
+    assert workspace.log(plan_id)[1:] == []  # trading terms writes nothing
+
+    vera.run()
+    vera.button(key=f"proposal_accept_{answer.id}").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    log = workspace.log(plan_id)[1:]
+    assert [(c.path, c.new, c.author, c.kind) for c in log] == [
+        ("vendor_programme.mdf_rate", 0.05, "Anna", "proposal")
+    ]
+    assert [p.status for p in proposals.all_of(workspace, plan_id)] == ["countered", "accepted"]
+    assert "angenommen von Vera" in _text(vera)
+    vera.switch_page("planner/ui/pages/history.py").run()
+    story = _text(vera)
+    assert f"Vorschlag {offer.id} von Vera (Hersteller)" in story
+    assert "Gegenvorschlag von Anna" in story
+    assert f"Vorschlag {answer.id} von Anna (Partner)" in story

@@ -347,16 +347,22 @@ def live(granted: Access) -> None:
     an edit that landed while the run was rendering, and the page would stay one version
     behind until the next edit.
     """
+    from planner import proposals
+
     every = poll_seconds()
     heartbeat(granted)
     shown = snapshot(granted).version
     if not every:
         return
+    offered = proposals.stamp(store(), granted.plan_id)  # a proposal made or decided: rerun
 
     @st.fragment(run_every=every)
     def _poll() -> None:
         heartbeat(granted)
-        if store().version(granted.plan_id) != shown or not admitted(granted):
+        moved = store().version(granted.plan_id) != shown
+        if moved or proposals.stamp(store(), granted.plan_id) != offered:
+            st.rerun(scope="app")
+        if not admitted(granted):
             st.rerun(scope="app")
 
     _poll()

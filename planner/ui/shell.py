@@ -14,7 +14,7 @@ import streamlit as st
 from planner import access
 from planner.i18n import LANGUAGES
 from planner.store.faults import FAULTS
-from planner.ui import collab, faults, session, state, viewer
+from planner.ui import collab, faults, proposals_panel, session, state, viewer
 from planner.ui.text import plain, problem_list, tr
 
 PAGE_DIR = Path(__file__).resolve().parent / "pages"
@@ -23,6 +23,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("dashboard", ":material/insights:"),
     ("assumptions", ":material/tune:"),
     ("analyses", ":material/stacked_line_chart:"),
+    ("proposals", ":material/handshake:"),
     ("onboarding", ":material/fact_check:"),
     ("share", ":material/group:"),
     ("history", ":material/history:"),
@@ -261,6 +262,7 @@ def frame() -> None:
             except FAULTS as error:  # a database that takes no writes: the page still shows
                 logging.getLogger("planner.ui").warning("presence not recorded: %s", error)
             collab.presence_panel(granted)
+            proposals_panel.banner(granted)
         if oidc_configured() and st.user.is_logged_in:
             st.button(tr("workspace.logout"), key="workspace.logout", on_click=st.logout)
     # Always one container, empty or not: elements below it (a page's tabs) keep their place,

@@ -1,0 +1,379 @@
+"""Term proposals on screen: what is on the table, its effect on both sides, and the answers.
+
+The steps themselves live in :mod:`planner.proposals` (which refuses what a side may not do);
+this module shows them in the session side's view: the key figures before and after a
+proposal are those this side may see, and the values proposed are visible to both sides by
+construction (:func:`planner.proposals.check_changes`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from planner import i18n, privacy, proposals
+from planner.access import Access
+from planner.analysis.drivers import driver, drivers
+from planner.model import evaluate_many
+from planner.plan import Plan, PlanError, get_value, with_values
+from planner.proposals import Proposal, ProposalError
+from planner.ui import collab, fields, history, state, viewer
+from planner.ui.text import figure, label, plain, tr
+
+CHOSEN = "proposals.paths"
+REASON = "proposals.reason"
+VALUE = "proposals.value:"
+COUNTERING = "proposals.countering"
+MESSAGE = "proposals.message"
+REJECT_REASON = "proposals.reject_reason:"
+EFFECT_FIGURES: dict[str, tuple[str, ...]] = {
+    "partner": ("npv", "irr", "payback_month", "peak_funding"),
+    "vendor": ("npv", "irr", "payback_month"),
+}
+"""The key figures a proposal's effect is shown in, per side."""
+
+
+def _author() -> str:
+    return collab.display_name() or tr("proposals.someone")
+
+
+def proposable_paths(plan: Plan, side: str) -> list[str]:
+    """The numeric values this side may propose: visible to both sides, not the other side's
+    own terms (its hurdles, the vendor's rate)."""
+    other = "vendor" if side == "partner" else "partner"
+    return [
+        d.path
+        for d in drivers(plan)
+        if privacy.may_write(plan, d.path, side)
+        and privacy.may_write(plan, d.path, other)
+        and privacy.owner_of(d.path) in (None, side)
+    ]
+
+
+def _kind(path: str) -> str:
+    spec = fields.FIELDS.get(path)
+    if spec is not None:
+        return spec.kind
+    list_path, _, rest = path.rpartition(".")
+    for column in fields.TABLES.get(list_path.rpartition(".")[0], ()):
+        if column.name == rest:
+            return column.kind
+    return "count"
+
+
+def _shown(path: str, value: Any) -> str:
+    """A value as its input shows it (German ``4,5`` for a share of 4.5 %)."""
+    spec = fields.Field(path, _kind(path))  # type: ignore[arg-type]
+    return str(fields.display_text(spec, value))
+
+
+# --- the effect of a proposal --------------------------------------------------------------
+
+
+def effect_table(plan: Plan, changes: dict[str, Any]) -> pd.DataFrame | None:
+    """Both sides' key figures now and with the proposal, as this side may see them (None
+    when the proposal no longer makes a valid plan)."""
+    try:
+        after = with_values(plan, changes)
+    except PlanError:
+        return None
+    now, then = evaluate_many([plan, after])
+    who = viewer.current()
+    seen_now = who.figures(plan, now.kpis)
+    seen_then = who.figures(plan, then.kpis)
+    rows = []
+    for side, names in EFFECT_FIGURES.items():
+        for name in names:
+            if name not in seen_now.get(side, {}):
+                continue
+            rows.append(
+                {
+                    tr("proposals.figure"): f"{label(side)} · {label(name)}",
+                    tr("proposals.now"): figure(name, seen_now[side][name], plan),
+                    tr("proposals.with"): figure(name, seen_then[side][name], after),
+                }
+            )
+    if "mutual" in seen_now:
+        yes, no = collab.tx("yes"), collab.tx("no")
+        rows.append(
+            {
+                tr("proposals.figure"): label("mutual"),
+                tr("proposals.now"): yes if seen_now["mutual"] else no,
+                tr("proposals.with"): yes if seen_then["mutual"] else no,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def changes_table(plan: Plan, changes: dict[str, Any]) -> pd.DataFrame:
+    """Each proposed value next to the plan's."""
+    return pd.DataFrame(
+        [
+            {
+                tr("proposals.field"): history.path_text(path, plan),
+                tr("proposals.now"): history.value_text(path, _current(plan, path), plan),
+                tr("proposals.proposed"): history.value_text(path, value, plan),
+            }
+            for path, value in changes.items()
+        ]
+    )
+
+
+def _current(plan: Plan, path: str) -> Any:
+    try:
+        return get_value(plan, path)
+    except KeyError:
+        return None
+
+
+# --- open proposals ------------------------------------------------------------------------
+
+
+def banner(granted: Access) -> None:
+    """How many proposals wait, for every page's sidebar (nothing when none)."""
+    waiting = proposals.open_ones(collab.store(), granted.plan_id)
+    if waiting:
+        theirs = sum(1 for p in waiting if p.side != granted.side)
+        st.page_link(
+            "planner/ui/pages/proposals.py",
+            label=tr("proposals.waiting", count=len(waiting), theirs=theirs),
+            icon=":material/handshake:",
+        )
+
+
+def render(granted: Access, plan: Plan) -> None:
+    """The proposals page body."""
+    message = st.session_state.pop(MESSAGE, None)
+    if message:
+        st.error(plain(message), icon=":material/block:")
+    store = collab.store()
+    everything = proposals.all_of(store, granted.plan_id)
+    waiting = [p for p in everything if p.open]
+    st.subheader(tr("proposals.open", count=len(waiting)))
+    if not waiting:
+        st.caption(tr("proposals.none_open"))
+    for proposal in reversed(waiting):
+        _open_card(granted, plan, proposal)
+    if granted.can_edit:
+        _new_form(granted, plan, everything)
+    decided = [p for p in everything if not p.open]
+    if decided:
+        st.subheader(tr("proposals.decided"))
+        for proposal in reversed(decided):
+            st.markdown(outcome_line(proposal, plan))
+
+
+def negotiation(granted: Access, plan: Plan) -> None:
+    """Every proposal and its outcome, newest first, for the history page."""
+    everything = proposals.all_of(collab.store(), granted.plan_id)
+    if not everything:
+        return
+    st.subheader(tr("proposals.history"))
+    for proposal in reversed(everything):
+        if proposal.open:
+            what = "; ".join(
+                f"{history.path_text(p, plan)} → {history.value_text(p, v, plan)}"
+                for p, v in proposal.changes.items()
+            )
+            st.markdown(
+                "- "
+                + tr(
+                    "proposals.outcome.open",
+                    number=proposal.id,
+                    who=_who(proposal),
+                    what=plain(what),
+                )
+            )
+        else:
+            st.markdown(outcome_line(proposal, plan))
+
+
+def _who(proposal: Proposal) -> str:
+    return f"{plain(proposal.author)} ({collab.tx('side.' + proposal.side)})"
+
+
+def outcome_line(proposal: Proposal, plan: Plan) -> str:
+    """One line of a decided proposal: who proposed what, who decided how, and why."""
+    what = "; ".join(
+        f"{history.path_text(p, plan)} → {history.value_text(p, v, plan)}"
+        for p, v in proposal.changes.items()
+    )
+    decided = plain(proposal.decided_by or "")
+    when = i18n.date_time(proposal.decided_at, state.language()) if proposal.decided_at else ""
+    text = tr(
+        f"proposals.outcome.{proposal.status}",
+        number=proposal.id,
+        who=_who(proposal),
+        what=plain(what),
+        by=decided,
+        when=when,
+    )
+    if proposal.decision_reason and proposal.status == "rejected":
+        text += " " + tr("proposals.because", reason=plain(proposal.decision_reason))
+    return "- " + text
+
+
+def _open_card(granted: Access, plan: Plan, proposal: Proposal) -> None:
+    with st.container(border=True, key=f"proposal_{proposal.id}"):
+        title = tr("proposals.card", number=proposal.id, who=_who(proposal))
+        if proposal.counter_of is not None:
+            title += " " + tr("proposals.counters", number=proposal.counter_of)
+        st.markdown(f"**{title}**")
+        st.markdown(tr("proposals.reason_is", reason=plain(proposal.reason)))
+        changes = dict(proposal.changes)
+        st.dataframe(
+            changes_table(plan, changes), hide_index=True, key=f"proposal_changes_{proposal.id}"
+        )
+        effect = effect_table(plan, changes)
+        if effect is None:
+            st.warning(tr("proposals.no_longer_valid"), icon=":material/warning:")
+        else:
+            st.dataframe(effect, hide_index=True, key=f"proposal_effect_{proposal.id}")
+        if not granted.can_edit:
+            return
+        if proposal.side == granted.side:
+            if st.button(tr("proposals.withdraw"), key=f"proposal_withdraw_{proposal.id}"):
+                _step(proposals.withdraw, granted, proposal.id)
+            return
+        accept, counter, reject = st.columns(3)
+        if accept.button(
+            tr("proposals.accept"), key=f"proposal_accept_{proposal.id}", type="primary"
+        ):
+            _accept(granted, proposal)
+        if counter.button(tr("proposals.counter"), key=f"proposal_counter_{proposal.id}"):
+            _prefill(plan, proposal)
+            st.rerun()
+        with reject:
+            reason = st.text_input(
+                tr("proposals.reject_reason"), key=f"{REJECT_REASON}{proposal.id}", max_chars=1000
+            )
+            if st.button(tr("proposals.reject"), key=f"proposal_reject_{proposal.id}"):
+                _step(proposals.reject, granted, proposal.id, reason=reason)
+
+
+def _step(action: Any, granted: Access, proposal_id: int, **values: Any) -> None:
+    try:
+        action(
+            collab.store(),
+            granted.plan_id,
+            proposal_id,
+            author=_author(),
+            side=granted.side,
+            **values,
+        )
+    except ProposalError as error:
+        st.session_state[MESSAGE] = str(error)
+    st.rerun()
+
+
+def _accept(granted: Access, proposal: Proposal) -> None:
+    try:
+        done = proposals.accept(
+            collab.store(), granted.plan_id, proposal.id, author=_author(), side=granted.side
+        )
+    except ProposalError as error:
+        st.session_state[MESSAGE] = str(error)
+        st.rerun()
+    if done.conflicts:
+        plan = collab.snapshot(granted).plan
+        names = ", ".join(history.path_text(c.path, plan) for c in done.conflicts)
+        st.session_state[MESSAGE] = tr("proposals.conflict", fields=names)
+    st.rerun(scope="app")
+
+
+# --- a new proposal (or a counter) ---------------------------------------------------------
+
+
+def _prefill(plan: Plan, proposal: Proposal) -> None:
+    ss = st.session_state
+    ss[COUNTERING] = proposal.id
+    ss[CHOSEN] = list(proposal.changes)
+    for path, value in proposal.changes.items():
+        ss[VALUE + path] = _shown(path, value)
+
+
+def _new_form(granted: Access, plan: Plan, everything: list[Proposal]) -> None:
+    ss = st.session_state
+    countering = ss.get(COUNTERING)
+    if countering is not None and not any(p.id == countering and p.open for p in everything):
+        ss.pop(COUNTERING, None)
+        countering = None
+    heading = (
+        tr("proposals.counter_title", number=countering)
+        if countering is not None
+        else tr("proposals.new_title")
+    )
+    st.subheader(heading)
+    paths = proposable_paths(plan, granted.side)
+    chosen = st.multiselect(
+        tr("proposals.choose"),
+        paths,
+        key=CHOSEN,
+        format_func=lambda p: history.path_text(str(p), plan),
+        placeholder=tr("proposals.choose_placeholder"),
+    )
+    with st.form("proposals.form", border=False):
+        for path in chosen:
+            ss.setdefault(VALUE + path, _shown(path, _current(plan, path)))
+            st.text_input(
+                history.path_text(path, plan),
+                key=VALUE + path,
+                help=tr(
+                    "proposals.value_help", now=history.value_text(path, _current(plan, path), plan)
+                ),
+            )
+        st.text_area(tr("proposals.reason"), key=REASON, max_chars=1000)
+        sent = st.form_submit_button(tr("proposals.send"), type="primary")
+    if sent:
+        _send(granted, plan, chosen, countering)
+
+
+def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None) -> None:
+    ss = st.session_state
+    changes: dict[str, Any] = {}
+    problems = []
+    for path in chosen:
+        item = driver(plan, path)
+        kind = _kind(path)
+        scale = 100.0 if kind == "percent" else 1.0
+        try:
+            changes[path] = fields.number_entry(
+                history.path_text(path, plan),
+                str(ss.get(VALUE + path, "")),
+                kind,
+                item.low * scale,
+                item.high * scale,
+            )
+        except fields.EntryError as error:
+            problems.append(str(error))
+    if problems:
+        ss[MESSAGE] = " ".join(problems)
+        st.rerun()
+    try:
+        if countering is not None:
+            proposals.counter(
+                collab.store(),
+                granted.plan_id,
+                countering,
+                changes,
+                reason=str(ss.get(REASON, "")),
+                author=_author(),
+                side=granted.side,
+            )
+        else:
+            proposals.propose(
+                collab.store(),
+                granted.plan_id,
+                changes,
+                reason=str(ss.get(REASON, "")),
+                author=_author(),
+                side=granted.side,
+            )
+    except ProposalError as error:
+        ss[MESSAGE] = str(error)  # nothing typed is lost: the form keeps its values
+        st.rerun()
+    for key in [k for k in ss if str(k).startswith(VALUE)] + [CHOSEN, REASON, COUNTERING]:
+        ss.pop(key, None)
+    st.rerun()
