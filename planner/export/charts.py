@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib.colors import Color, HexColor
@@ -25,13 +26,65 @@ AXIS = HexColor("#9CA3AF")
 WHITE = HexColor("#FFFFFF")
 
 
+def _no_fallback(text: str) -> list[tuple[bool, str]]:
+    return [(False, text)] if text else []
+
+
 @dataclass(frozen=True)
 class Fonts:
-    """Font names registered with reportlab, and the chart's base size (points)."""
+    """Font names registered with reportlab, and the chart's base size (points).
+
+    ``runs`` splits a text into runs drawn with the regular font (False) or with ``fallback``
+    (True), the font for scripts the regular one lacks (Chinese, Japanese, Korean).
+    """
 
     regular: str = "Helvetica"
     bold: str = "Helvetica-Bold"
     size: float = 7.5
+    fallback: str | None = None
+    runs: Callable[[str], list[tuple[bool, str]]] = _no_fallback
+
+    def _pieces(self, text: str, font: str) -> list[tuple[str, str]]:
+        return [
+            (self.fallback if other and self.fallback else font, part)
+            for other, part in self.runs(text)
+        ]
+
+    def width(self, text: str, font: str | None = None, size: float | None = None) -> float:
+        """Width of ``text`` in points, each run measured in the font that draws it."""
+        size = self.size if size is None else size
+        return math.fsum(
+            stringWidth(part, f, size) for f, part in self._pieces(text, font or self.regular)
+        )
+
+    def shorten(self, text: str, width: float, font: str | None = None) -> str:
+        """``text`` cut with an ellipsis so that it is at most ``width`` points wide."""
+        if self.width(text, font) <= width:
+            return text
+        while text and self.width(text + "…", font) > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
+    def text(
+        self,
+        drawing: Drawing,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        anchor: str = "start",
+        color: Color = INK,
+        font: str | None = None,
+        size: float | None = None,
+    ) -> None:
+        """Draw ``text`` at ``x`` (its start, middle or end by ``anchor``), one string per run."""
+        size = self.size if size is None else size
+        pieces = self._pieces(text, font or self.regular)
+        total = sum(stringWidth(part, f, size) for f, part in pieces)
+        left = x - (total if anchor == "end" else total / 2 if anchor == "middle" else 0.0)
+        for name, part in pieces:
+            drawing.add(String(left, y, part, fontName=name, fontSize=size, fillColor=color))
+            left += stringWidth(part, name, size)
 
 
 @dataclass(frozen=True)
@@ -86,10 +139,19 @@ def _legend(
 ) -> None:
     for label, color in items:
         drawing.add(Rect(x, y - 1, 8, 6, fillColor=color, strokeColor=None))
-        drawing.add(
-            String(x + 11, y, label, fontName=fonts.regular, fontSize=fonts.size, fillColor=INK)
-        )
-        x += 11 + stringWidth(label, fonts.regular, fonts.size) + 14
+        fonts.text(drawing, x + 11, y, label)
+        x += 11 + fonts.width(label) + 14
+
+
+def axis_width(values: Sequence[float], fmt: AxisFormat, fonts: Fonts) -> float:
+    """Room the value axis of ``values`` needs left of the plot (its widest tick label)."""
+    finite = [v for v in values if math.isfinite(v)] or [0.0]
+    vmin, vmax, step = nice_ticks(min(finite), max(finite))
+    widest, value = 0.0, vmin
+    while value <= vmax + step / 2:
+        widest = max(widest, stringWidth(fmt(value, step), fonts.regular, fonts.size))
+        value += step
+    return widest + 8
 
 
 class _Frame:
@@ -105,6 +167,7 @@ class _Frame:
         *,
         top: float,
         bottom: float = 18,
+        left: float | None = None,
     ) -> None:
         finite = [v for v in values if math.isfinite(v)] or [0.0]
         self.vmin, self.vmax, step = nice_ticks(min(finite), max(finite))
@@ -113,8 +176,7 @@ class _Frame:
         while value <= self.vmax + step / 2:
             ticks.append((value, fmt(value, step)))
             value += step
-        label_width = max(stringWidth(text, fonts.regular, fonts.size) for _, text in ticks)
-        self.x0: float = label_width + 8
+        self.x0: float = left if left is not None else axis_width(values, fmt, fonts)
         self.x1: float = drawing.width - 6
         self.y0: float = bottom
         self.y1: float = drawing.height - top
@@ -122,28 +184,8 @@ class _Frame:
             y = self.y(value)
             color = AXIS if value == 0 else GRID
             drawing.add(Line(self.x0, y, self.x1, y, strokeColor=color, strokeWidth=0.6))
-            drawing.add(
-                String(
-                    self.x0 - 4,
-                    y - fonts.size / 3,
-                    text,
-                    fontName=fonts.regular,
-                    fontSize=fonts.size,
-                    fillColor=MUTED,
-                    textAnchor="end",
-                )
-            )
-        drawing.add(
-            String(
-                self.x0 - 4,
-                self.y1 + 6,
-                unit,
-                fontName=fonts.regular,
-                fontSize=fonts.size,
-                fillColor=MUTED,
-                textAnchor="end",
-            )
-        )
+            fonts.text(drawing, self.x0 - 4, y - fonts.size / 3, text, anchor="end", color=MUTED)
+        fonts.text(drawing, self.x0 - 4, self.y1 + 6, unit, anchor="end", color=MUTED)
 
     def y(self, value: float) -> float:
         return self.y0 + (value - self.vmin) / (self.vmax - self.vmin) * (self.y1 - self.y0)
@@ -159,37 +201,52 @@ def line_chart(
     width: float = 480,
     height: float = 220,
     fonts: Fonts = Fonts(),
+    steps: bool = False,
+    left: float | None = None,
+    caption: str = "",
 ) -> Drawing:
-    """Lines over months ``1..N`` (N = length of the series), with optional vertical markers."""
+    """Lines over months ``1..N`` (N = length of the series), with optional vertical markers.
+
+    ``steps`` draws each month's value as a level held for the month (headcount changes at
+    a month's start, it does not slope); ``left`` fixes where the plot starts, so that stacked
+    charts share their month axis; ``caption`` is a bold title at the top left.
+    """
     drawing = Drawing(width, height)
     count = max(len(s.values) for s in series)
     values = [v for s in series for v in s.values] + [m.y for m in markers]
-    frame = _Frame(drawing, values, unit, fmt, fonts, top=30)
+    frame = _Frame(drawing, values, unit, fmt, fonts, top=30, left=left)
+    # With steps, month t fills the slot from t - 1/2 to t + 1/2; a line joins month centres.
+    half = 0.5 if steps else 0.0
+    span = max(count - 1 + 2 * half, 1)
 
     def x(month: float) -> float:
-        return frame.x0 + (month - 1) / max(count - 1, 1) * (frame.x1 - frame.x0)
+        return frame.x0 + (month - 1 + half) / span * (frame.x1 - frame.x0)
 
     for month, text in x_ticks.items():
         drawing.add(
             Line(x(month), frame.y0, x(month), frame.y0 - 3, strokeColor=AXIS, strokeWidth=0.6)
         )
         # The first label starts at the axis rather than reaching into the value labels.
-        first = month == min(x_ticks)
-        drawing.add(
-            String(
-                x(month),
-                frame.y0 - 11,
-                text,
-                fontName=fonts.regular,
-                fontSize=fonts.size,
-                fillColor=MUTED,
-                textAnchor="start" if first else "middle",
-            )
+        first = month == min(x_ticks) and not steps
+        fonts.text(
+            drawing,
+            x(month),
+            frame.y0 - 11,
+            text,
+            anchor="start" if first else "middle",
+            color=MUTED,
         )
     for line in series:
-        points: list[float] = []
-        for i, value in enumerate(line.values):
-            points += [x(i + 1), frame.y(value if math.isfinite(value) else 0.0)]
+        levels = [frame.y(v if math.isfinite(v) else 0.0) for v in line.values]
+        if steps:
+            # A level across each month's slot, a riser at the border between two months.
+            points = [frame.x0, levels[0]]
+            for month, (before, after) in enumerate(pairwise(levels)):
+                border = x(month + 1.5)
+                points += [border, before, border, after]
+            points += [frame.x1, levels[-1]]
+        else:
+            points = [c for i, y in enumerate(levels) for c in (x(i + 1), y)]
         drawing.add(PolyLine(points, strokeColor=line.color, strokeWidth=1.6, strokeLineJoin=1))
     label_y = frame.y1 - 2
     for marker in markers:
@@ -206,12 +263,12 @@ def line_chart(
             )
         )
         drawing.add(Circle(mx, frame.y(marker.y), 2.6, fillColor=marker.color, strokeColor=None))
-        label_width = stringWidth(marker.label, fonts.regular, fonts.size)
+        label_width = fonts.width(marker.label)
         anchor = "end" if mx + 4 + label_width > frame.x1 else "start"
-        left = mx - 4 - label_width if anchor == "end" else mx + 4
+        left_edge = mx - 4 - label_width if anchor == "end" else mx + 4
         drawing.add(
             Rect(
-                left - 1.5,
+                left_edge - 1.5,
                 label_y - fonts.size - 2,
                 label_width + 3,
                 fonts.size + 3,
@@ -219,19 +276,18 @@ def line_chart(
                 strokeColor=None,
             )
         )
-        drawing.add(
-            String(
-                mx - 4 if anchor == "end" else mx + 4,
-                label_y - fonts.size,
-                marker.label,
-                fontName=fonts.regular,
-                fontSize=fonts.size,
-                fillColor=marker.color,
-                textAnchor=anchor,
-            )
+        fonts.text(
+            drawing,
+            mx - 4 if anchor == "end" else mx + 4,
+            label_y - fonts.size,
+            marker.label,
+            anchor=anchor,
+            color=marker.color,
         )
         label_y -= fonts.size + 3
-    if len(series) > 1:
+    if caption:
+        fonts.text(drawing, frame.x0, height - 10, caption, font=fonts.bold, size=fonts.size + 1)
+    elif len(series) > 1:
         _legend(drawing, [(s.label, s.color) for s in series], frame.x0, height - 10, fonts)
     return drawing
 
@@ -245,37 +301,60 @@ def stacked_bars(
     width: float = 480,
     height: float = 200,
     fonts: Fonts = Fonts(),
+    value: Callable[[float], str] | None = None,
 ) -> Drawing:
-    """Stacked columns, one per category (plan year); layers are non-negative amounts."""
+    """Stacked columns, one per category (plan year); layers are non-negative amounts.
+
+    ``value`` formats the numbers written on the bars: each column's total above it and each
+    layer's amount inside it where the layer is tall and wide enough to hold the text.
+    """
     drawing = Drawing(width, height)
     totals = [sum(max(s.values[i], 0.0) for s in series) for i in range(len(categories))]
-    frame = _Frame(drawing, [*totals, 0.0], unit, fmt, fonts, top=30)
+    # Head room for the totals written above the columns.
+    frame = _Frame(drawing, [*totals, 0.0], unit, fmt, fonts, top=30 + (10 if value else 0))
     slot = (frame.x1 - frame.x0) / max(len(categories), 1)
-    bar = min(slot * 0.6, 48)
+    bar = min(slot * 0.6, 56)
     for i, category in enumerate(categories):
         left = frame.x0 + slot * i + (slot - bar) / 2
         base = 0.0
         for layer in series:
-            value = max(layer.values[i], 0.0)
-            y_low, y_high = frame.y(base), frame.y(base + value)
+            amount = max(layer.values[i], 0.0)
+            y_low, y_high = frame.y(base), frame.y(base + amount)
             if y_high - y_low > 0.05:
                 drawing.add(
                     Rect(left, y_low, bar, y_high - y_low, fillColor=layer.color, strokeColor=None)
                 )
-            base += value
-        drawing.add(
-            String(
+            if value is not None and amount > 0 and y_high - y_low >= fonts.size + 4:
+                text = value(amount)
+                if fonts.width(text, size=fonts.size - 0.5) <= bar - 4:
+                    fonts.text(
+                        drawing,
+                        left + bar / 2,
+                        (y_low + y_high) / 2 - fonts.size / 3,
+                        text,
+                        anchor="middle",
+                        color=_on(layer.color),
+                        size=fonts.size - 0.5,
+                    )
+            base += amount
+        if value is not None:
+            fonts.text(
+                drawing,
                 left + bar / 2,
-                frame.y0 - 11,
-                category,
-                fontName=fonts.regular,
-                fontSize=fonts.size,
-                fillColor=MUTED,
-                textAnchor="middle",
+                frame.y(totals[i]) + 3,
+                value(totals[i]),
+                anchor="middle",
+                font=fonts.bold,
             )
-        )
+        fonts.text(drawing, left + bar / 2, frame.y0 - 11, category, anchor="middle", color=MUTED)
     _legend(drawing, [(s.label, s.color) for s in series], frame.x0, height - 10, fonts)
     return drawing
+
+
+def _on(color: Color) -> Color:
+    """White or ink, whichever reads better on ``color``."""
+    light = 0.299 * color.red + 0.587 * color.green + 0.114 * color.blue
+    return INK if light > 0.6 else WHITE
 
 
 def tornado(
@@ -292,12 +371,11 @@ def tornado(
     fonts: Fonts = Fonts(),
 ) -> Drawing:
     """Horizontal bars from the base value of a figure to its value with each assumption
-    moved low and high (``nan`` = undefined, no bar); the largest effect first."""
+    moved low and high (``nan`` = undefined, no bar); the largest effect first. A label
+    wider than the label column is cut with an ellipsis."""
     row = 17.0
-    label_width = min(
-        max((stringWidth(b.label, fonts.regular, fonts.size) for b in bars), default=0) + 10,
-        width * 0.42,
-    )
+    room = width * 0.4
+    label_width = min(max((fonts.width(b.label) for b in bars), default=0) + 10, room)
     height = row * len(bars) + 54
     drawing = Drawing(width, height)
     values = [v for b in bars for v in (b.low, b.high) if math.isfinite(v)] + [base]
@@ -313,57 +391,18 @@ def tornado(
     while tick <= vmax + step / 2:
         color = AXIS if tick == 0 else GRID
         drawing.add(Line(x(tick), y_bottom, x(tick), y_top, strokeColor=color, strokeWidth=0.6))
-        drawing.add(
-            String(
-                x(tick),
-                y_bottom - 11,
-                fmt(tick, step),
-                fontName=fonts.regular,
-                fontSize=fonts.size,
-                fillColor=MUTED,
-                textAnchor="middle",
-            )
-        )
+        fonts.text(drawing, x(tick), y_bottom - 11, fmt(tick, step), anchor="middle", color=MUTED)
         tick += step
     for i, item in enumerate(bars):
         y = y_top - row * (i + 1) + 3
-        drawing.add(
-            String(
-                x0 - 6,
-                y + 3,
-                item.label,
-                fontName=fonts.regular,
-                fontSize=fonts.size,
-                fillColor=INK,
-                textAnchor="end",
-            )
-        )
+        label = fonts.shorten(item.label, label_width - 10)
+        fonts.text(drawing, x0 - 6, y + 3, label, anchor="end")
         for value, color in ((item.low, low_color), (item.high, high_color)):
             if math.isfinite(value) and value != base:
                 left, right = sorted((x(base), x(value)))
                 drawing.add(Rect(left, y, right - left, row - 6, fillColor=color, strokeColor=None))
     drawing.add(Line(x(base), y_bottom, x(base), y_top + 4, strokeColor=INK, strokeWidth=0.9))
-    drawing.add(
-        String(
-            x(base),
-            y_top + 7,
-            base_label,
-            fontName=fonts.regular,
-            fontSize=fonts.size,
-            fillColor=INK,
-            textAnchor="middle",
-        )
-    )
+    fonts.text(drawing, x(base), y_top + 7, base_label, anchor="middle")
     _legend(drawing, [(legend[0], low_color), (legend[1], high_color)], x0, height - 10, fonts)
-    drawing.add(
-        String(
-            x1,
-            height - 10,
-            unit,
-            fontName=fonts.regular,
-            fontSize=fonts.size,
-            fillColor=MUTED,
-            textAnchor="end",
-        )
-    )
+    fonts.text(drawing, x1, height - 10, unit, anchor="end", color=MUTED)
     return drawing

@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape
 from babel.dates import format_date
 from babel.numbers import get_currency_symbol
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -49,12 +50,19 @@ from reportlab.platypus import (
 )
 
 from planner import decision, i18n, model, privacy
+from planner.analysis import montecarlo
 from planner.analysis.sensitivity import Tornado, tornado
 from planner.export import Evidence, charts
 from planner.plan import Plan, content_hash, get_value
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-"""Debian's ``fonts-dejavu-core``: wide Unicode coverage; Helvetica (Latin-1) without it."""
+"""Debian's ``fonts-dejavu-core``: Latin, Cyrillic, Greek, Arabic, Hebrew; Helvetica (Latin-1)
+without it."""
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+"""Debian's ``fonts-wqy-microhei``: Chinese, Japanese and Korean, for the characters DejaVu Sans
+lacks. Its outlines are TrueType, which reportlab embeds; Noto Sans CJK's are CFF, which
+reportlab refuses. Loaded only when a document needs it."""
+CJK_NAME = "PlanCJK"
 
 Side = Literal["partner", "vendor"]
 
@@ -85,6 +93,18 @@ MAX_TORNADO_BARS = 10
 """The sensitivity page shows the assumptions with the largest effect, this many."""
 TORNADO_STEP = 0.2
 """Each assumption moves down and up by this fraction (20 %)."""
+SANE_RATIO = 10.0
+"""IRR and ROI above 1,000 % print as "> 1.000 %" with a note: such a rate comes from a tiny
+investment base and says nothing a board can compare."""
+FAIR_SHARE = 0.2
+"""A side getting less than this share of the joint NPV is a caveat of the summary."""
+LATE_PAYBACK = 0.75
+"""A payback in the last quarter of the horizon (or never) is a caveat of the summary."""
+SUMMARY_DRAWS = 2_000
+SUMMARY_SEED = 20_240_613
+"""The summary's Monte Carlo: few draws and a fixed seed, so that the same plan gives the same
+document, quickly (about 20 ms for 2,000 draws of a 36-month plan)."""
+SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 _MONEY_PATHS = frozenset(
     {
@@ -133,6 +153,40 @@ class _Fonts:
     bold: str
     mono: str
     covers: Callable[[str], bool]
+    """Whether the regular and bold fonts draw a character."""
+
+    def runs(self, text: str) -> list[tuple[bool, str]]:
+        """``text`` split into runs the main fonts draw (False) and runs the CJK font draws."""
+        if text.isascii():
+            return [(False, text)] if text else []
+        out: list[tuple[bool, str]] = []
+        for ch in text:
+            other = not self.covers(ch) and _cjk_covers(ch)
+            if out and out[-1][0] == other:
+                out[-1] = (other, out[-1][1] + ch)
+            else:
+                out.append((other, ch))
+        return out
+
+
+@cache
+def _cjk() -> frozenset[int]:
+    """The code points of the CJK font, registered on first use; empty when not installed."""
+    try:
+        font = TTFont(CJK_NAME, str(CJK_FONT), subfontIndex=0)
+    except (OSError, TTFError):
+        return frozenset()
+    pdfmetrics.registerFont(font)
+    # One face for every style: the CJK font has no bold, reportlab needs the family mapped.
+    pdfmetrics.registerFontFamily(
+        CJK_NAME, normal=CJK_NAME, bold=CJK_NAME, italic=CJK_NAME, boldItalic=CJK_NAME
+    )
+    return frozenset(font.face.charToGlyph)
+
+
+def _cjk_covers(ch: str) -> bool:
+    # Below U+0250 (Latin, the common case) the CJK font is never needed: no file is read.
+    return ord(ch) >= 0x250 and ord(ch) in _cjk()
 
 
 @cache
@@ -172,7 +226,7 @@ def _in_cp1252(ch: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """``text`` with what the font cannot draw replaced by ``?`` and control characters by spaces.
+    """``text`` with what no font can draw replaced by ``?`` and control characters by spaces.
 
     >>> clean("Müller\\n& Söhne\\ud800")
     'Müller & Söhne?'
@@ -186,7 +240,7 @@ def clean(text: str) -> str:
         category = unicodedata.category(ch)
         if category == "Cc":
             out.append(" ")
-        elif category == "Cs" or not covers(ch):
+        elif category == "Cs" or not (covers(ch) or _cjk_covers(ch)):
             # Narrow no-break space (German number grouping in some locales) degrades to a space.
             out.append("\u00a0" if ch == "\u202f" and covers("\u00a0") else "?")
         else:
@@ -195,8 +249,15 @@ def clean(text: str) -> str:
 
 
 def _safe(text: object) -> str:
-    """User or formatted text made safe for a Paragraph: cleaned, then markup-escaped."""
-    return escape(clean(str(text)))
+    """User or formatted text made safe for a Paragraph: cleaned, then markup-escaped, with
+    the characters only the CJK font draws set in it."""
+    text = clean(str(text))
+    if text.isascii():
+        return escape(text)
+    return "".join(
+        f'<font name="{CJK_NAME}">{escape(part)}</font>' if other else escape(part)
+        for other, part in _fonts().runs(text)
+    )
 
 
 def _meta(text: str) -> str:
@@ -207,15 +268,141 @@ def _meta(text: str) -> str:
     )
 
 
+class _Notes:
+    """Footnotes of one table: a mark per distinct text, the texts below the table."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def mark(self, text: str) -> str:
+        if text not in self.texts:
+            self.texts.append(text)
+        index = self.texts.index(text)
+        return "\u00a0" + (SUPERSCRIPTS[index] if index < len(SUPERSCRIPTS) else f"({index + 1})")
+
+    def flowables(self, writer: _Writer) -> list[Flowable]:
+        return [
+            writer.p(
+                _safe(f"{SUPERSCRIPTS[i] if i < len(SUPERSCRIPTS) else f'({i + 1})'} {text}"),
+                "small",
+            )
+            for i, text in enumerate(self.texts)
+        ]
+
+
+SECTION_TITLES = {
+    "summary": "pdf.summary.title",
+    "assumptions": "pdf.assumptions.title",
+    "team": "pdf.team.title",
+    "partner_years": "pdf.yearly.partner_title",
+    "vendor_years": "pdf.yearly.vendor_title",
+    "development": "pdf.charts.title",
+    "scenarios": "pdf.scenarios.title",
+    "sensitivity": "pdf.tornado.title",
+    "commitments": "pdf.commit.title",
+    "signoff": "pdf.signoff.title",
+}
+
+
+class _Contents:
+    """The table of contents, filled while the document is laid out: the page each section
+    starts on, and where on the cover its line is, so that the page numbers are drawn when
+    the held pages are written (one layout pass, no rebuild)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, int] = {}
+        self.lines: list[tuple[str, int, float, float]] = []
+        """(section, cover page, right end x, baseline y) of each contents line."""
+
+    def draw(self, canvas: Canvas, page: int, font: str, size: float) -> None:
+        for key, on_page, right, y in self.lines:
+            if on_page == page and key in self.pages:
+                canvas.setFont(font, size)
+                canvas.setFillColor(INK)
+                canvas.drawRightString(right, y, str(self.pages[key]))
+
+
+class _Anchor(Flowable):  # type: ignore[misc]
+    """Where a section starts: records its page, a bookmark and an outline entry."""
+
+    def __init__(self, key: str, title: str, contents: _Contents) -> None:
+        super().__init__()
+        self.key, self.title, self.contents = key, title, contents
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return (0, 0)
+
+    def draw(self) -> None:
+        self.contents.pages.setdefault(self.key, self.canv.getPageNumber())
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.title, self.key, level=0)
+
+
+class _ContentsLine(Flowable):  # type: ignore[misc]
+    """One line of the table of contents: the title, dot leaders, a link to the section; the
+    page number is drawn at the end (:class:`_Contents`)."""
+
+    def __init__(self, key: str, title: str, contents: _Contents, fonts: _Fonts) -> None:
+        super().__init__()
+        self.key, self.title, self.contents, self.fonts = key, title, contents, fonts
+        self.size = 9.5
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width * 0.75
+        return (self.width, 14)
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFillColor(INK)
+        _draw(canvas, 0, 3, self.title, self.fonts.regular, self.size)
+        start = _width(self.title, self.fonts.regular, self.size) + 4
+        canvas.setFillColor(RULE)
+        canvas.setFont(self.fonts.regular, self.size)
+        dots = max(
+            0,
+            int(
+                (self.width - 18 - start)
+                / pdfmetrics.stringWidth(". ", self.fonts.regular, self.size)
+            ),
+        )
+        canvas.drawString(start, 3, ". " * dots)
+        right, baseline = canvas.absolutePosition(self.width, 3)
+        self.contents.lines.append((self.key, canvas.getPageNumber(), right, baseline))
+        canvas.linkRect("", self.key, (0, 0, self.width, 14), relative=1, thickness=0)
+
+
 # --- page decorations (header, footer, page x of y) -------------------------------------
 
 
+def _width(text: str, font: str, size: float) -> float:
+    """Width of ``text`` with the CJK runs measured in the CJK font."""
+    return math.fsum(
+        pdfmetrics.stringWidth(part, CJK_NAME if other else font, size)
+        for other, part in _fonts().runs(text)
+    )
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+    """``text`` cut with an ellipsis to at most ``width`` points."""
+    if _width(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+    while text and _width(text + "…", font, size) > width:
         text = text[:-1]
-    return text + "…"
+    return text.rstrip() + "…"
+
+
+def _draw(
+    canvas: Canvas, x: float, y: float, text: str, font: str, size: float, *, right: bool = False
+) -> None:
+    """Draw ``text`` from ``x`` (or ending at ``x``), the CJK runs in the CJK font."""
+    if right:
+        x -= _width(text, font, size)
+    for other, part in _fonts().runs(text):
+        name = CJK_NAME if other else font
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, part)
+        x += pdfmetrics.stringWidth(part, name, size)
 
 
 def _numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
@@ -277,6 +464,7 @@ class _Writer:
         self.hash = digest or (
             privacy.edition_hash(plan, audience) if audience else content_hash(plan)
         )
+        self.draft = version is None
         self.version = version or self.t("pdf.version_draft", short=self.hash[:8])
         self.signatories = signatories
         self.audience = audience
@@ -287,6 +475,8 @@ class _Writer:
         self.dates: list[str] = self.outcome.monthly["date"].tolist()
         self.yearly_table = self.outcome.yearly  # a property that regroups on every use
         self.styles = self._styles()
+        self._simulation: montecarlo.MonteCarlo | Literal[False] | None = False
+        self.toc = _Contents()
 
     # texts ------------------------------------------------------------------------------
 
@@ -300,6 +490,9 @@ class _Writer:
         return template.format(**{k: _safe(v) for k, v in values.items()}) if values else template
 
     def label(self, key: str) -> str:
+        """A field's or column's label; the PDF's own wording where it has one."""
+        if f"pdf.label.{key}" in i18n.catalog():
+            return self.t(f"pdf.label.{key}")
         return i18n.label(key, self.language)
 
     def hidden(self, path: str) -> bool:
@@ -384,6 +577,17 @@ class _Writer:
                 spaceAfter=4,
                 keepWithNext=1,
             ),
+            "h3": ParagraphStyle(
+                "h3",
+                body,
+                fontName=bold,
+                fontSize=9.5,
+                leading=13,
+                textColor=NAVY,
+                spaceBefore=6,
+                spaceAfter=2,
+                keepWithNext=1,
+            ),
             "kicker": ParagraphStyle(
                 "kicker", body, fontName=bold, fontSize=10, leading=14, textColor=MUTED
             ),
@@ -392,6 +596,24 @@ class _Writer:
             ),
             "verdict": ParagraphStyle(
                 "verdict", body, fontName=bold, fontSize=13, leading=17, textColor=INK
+            ),
+            "point": ParagraphStyle(
+                "point",
+                body,
+                leftIndent=12,
+                bulletIndent=0,
+                spaceAfter=3,
+                bulletFontName=bold,
+                bulletColor=GOOD[1],
+            ),
+            "caveat": ParagraphStyle(
+                "caveat",
+                body,
+                leftIndent=12,
+                bulletIndent=0,
+                spaceAfter=3,
+                bulletFontName=bold,
+                bulletColor=WARN[1],
             ),
             "cell": ParagraphStyle("cell", body, fontSize=8, leading=10),
             "cell_bold": ParagraphStyle("cell_bold", body, fontName=bold, fontSize=8, leading=10),
@@ -427,7 +649,7 @@ class _Writer:
         body row indexes shown as totals (bold, rule above) or as "of which" lines (muted).
         """
         head = [
-            self.p(_safe(text), "head" if i < numeric_from else "head_right")
+            self.header_cell(text, widths[i], "head" if i < numeric_from else "head_right")
             for i, text in enumerate(header)
         ]
         body = [
@@ -475,6 +697,22 @@ class _Writer:
         table = Table([head, *body], colWidths=list(widths), repeatRows=1, hAlign="LEFT")
         table.setStyle(TableStyle(commands))
         return table
+
+    def header_cell(self, text: str, width: float, style: str) -> Paragraph:
+        """A header cell that wraps between words only: a word wider than the column makes the
+        cell's type smaller (down to 6 pt) instead of breaking inside the word."""
+        text = text.replace(" %", "\u00a0%").replace(" …", "\u00a0…")
+        room = width - 8
+        widest = max(
+            (_width(word, self.fonts.bold, 8) for word in text.split() if word), default=0.0
+        )
+        if widest <= room:
+            return self.p(_safe(text), style)
+        size = max(6.0, math.floor(8 * room / widest * 4) / 4)
+        fitted = ParagraphStyle(
+            f"{style}_{size}", self.styles[style], fontSize=size, leading=size + 2
+        )
+        return Paragraph(_safe(text), fitted)
 
     def fitting_size(
         self, body: Sequence[Sequence[Any]], widths: Sequence[float], numeric_from: int
@@ -531,32 +769,36 @@ class _Writer:
         return ticks
 
     def chart_fonts(self) -> charts.Fonts:
-        return charts.Fonts(self.fonts.regular, self.fonts.bold)
+        return charts.Fonts(
+            self.fonts.regular, self.fonts.bold, fallback=CJK_NAME, runs=self.fonts.runs
+        )
 
     # sections -----------------------------------------------------------------------------
 
     def story(self) -> list[Flowable]:
-        story: list[Flowable] = []
-        for section in (
-            self.cover,
-            self.summary,
-            self.assumptions,
-            self.team,
-            self.partner_years,
-            self.vendor_years,
-            self.development,
-            self.scenarios,
-            self.sensitivity,
-            self.signoff,
+        sections: list[tuple[str, list[Flowable]]] = []
+        for key, section in (
+            ("summary", self.summary),
+            ("assumptions", self.assumptions),
+            ("team", self.team),
+            ("partner_years", self.partner_years),
+            ("vendor_years", self.vendor_years),
+            ("development", self.development),
+            ("scenarios", self.scenarios),
+            ("sensitivity", self.sensitivity),
+            ("commitments", self.commitments),
+            ("signoff", self.signoff),
         ):
             flowables = section()
             if flowables:
-                if story:
-                    story.append(PageBreak())
-                story += flowables
+                sections.append((key, flowables))
+        story: list[Flowable] = self.cover([key for key, _ in sections])
+        for key, flowables in sections:
+            story += [PageBreak(), _Anchor(key, clean(self.t(SECTION_TITLES[key])), self.toc)]
+            story += flowables
         return story
 
-    def cover(self) -> list[Flowable]:
+    def cover(self, contents: Sequence[str] = ()) -> list[Flowable]:
         plan = self.plan
         rows = [
             (
@@ -577,7 +819,9 @@ class _Writer:
             (self.t("pdf.cover.currency"), plan.currency),
         ]
         if self.issued is not None:
-            rows.append((self.t("pdf.cover.date"), self.date(self.issued)))
+            # A draft is dated as of its printing; a signed version by its issue date.
+            key = "pdf.cover.as_of" if self.draft else "pdf.cover.date"
+            rows.append((self.t(key), self.date(self.issued)))
         rows.append((self.t("pdf.cover.version"), self.version))
         rows += decision.lines(plan, self.language)  # the decision in principle, when recorded
         if self.audience:
@@ -592,25 +836,37 @@ class _Writer:
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
                 ]
             )
         )
         # Less air above a long title or a recorded decision keeps the cover on one page.
-        top = 45 * mm - (20 * mm if len(plan.title) > 90 else 0) - (20 * mm if plan.decision else 0)
+        top = 30 * mm - (15 * mm if len(plan.title) > 90 else 0) - (15 * mm if plan.decision else 0)
+        toc: list[Flowable] = []
+        if contents:
+            toc = [
+                Spacer(1, 7 * mm),
+                self.p(self.m("pdf.contents.title"), "kicker"),
+                Spacer(1, 1.5 * mm),
+                *(
+                    _ContentsLine(key, clean(self.t(SECTION_TITLES[key])), self.toc, self.fonts)
+                    for key in contents
+                ),
+            ]
         return [
-            Spacer(1, top),
+            Spacer(1, max(top, 0)),
             self.p(self.m("pdf.kicker").upper(), "kicker"),
             Spacer(1, 4 * mm),
             self.p(_safe(plan.title), "title"),
-            Spacer(1, 14 * mm),
-            details,
             Spacer(1, 10 * mm),
+            details,
+            *toc,
+            Spacer(1, 7 * mm),
             self.p(self.m("pdf.cover.hash"), "small"),
             self.p(_safe(self.hash), "mono"),
-            Spacer(1, 25 * mm),
+            Spacer(1, 6 * mm),
             self.p(self.m("pdf.cover.confidential"), "small"),
         ]
 
@@ -630,8 +886,46 @@ class _Writer:
             else ("verdict.neither")
         )
 
-    def side_sentence(self, side: Side) -> str:
+    # figures in words: every "–" explained, absurd percentages capped --------------------
+
+    def figure_cell(self, side: Side, name: str, outcome: model.Outcome, notes: _Notes) -> str:
+        """A key figure for a table, with a footnote mark where it needs explaining."""
+        figures = outcome.kpis[side]
+        value = figures[name]
+        months = len(outcome.monthly)
+        if name == "payback_month" and value is None:
+            return self.t("pdf.figure.not_by", months=months)
+        if name == "break_even_month" and value is None:
+            flows = outcome.monthly["cash_flow" if side == "partner" else "vendor_cash_flow"]
+            last = float(flows.iloc[-1])
+            rebate = float(outcome.monthly["rebate"].iloc[-1])
+            key = (
+                "pdf.note.no_break_even_rebate"
+                if side == "vendor" and rebate > 0 and last + rebate >= 0
+                else "pdf.note.no_break_even"
+            )
+            return i18n.MISSING + notes.mark(self.t(key, date=self.month_label(months)))
+        if name == "irr" and value is None:
+            flows = outcome.monthly["cash_flow" if side == "partner" else "vendor_cash_flow"]
+            key = (
+                "pdf.note.irr_no_negative"
+                if float(flows.min()) >= 0
+                else "pdf.note.irr_no_positive"
+                if float(flows.max()) <= 0
+                else "pdf.note.irr_no_root"
+            )
+            return i18n.MISSING + notes.mark(self.t(key))
+        if name == "roi" and value is None:
+            return i18n.MISSING + notes.mark(self.t("pdf.note.roi_no_funding"))
+        if name in ("irr", "roi") and value is not None and value > SANE_RATIO:
+            limit = i18n.percent(SANE_RATIO, self.language, 0)
+            return f"> {limit}" + notes.mark(self.t("pdf.note.huge_percent", limit=limit))
+        return self.figure(name, value)
+
+    def payback_phrase(self, side: Side) -> str:
+        """What a side funds and when it has its money back, relative to the horizon."""
         figures = self.outcome.kpis[side]
+        months = len(self.dates)
         who = self.t(f"pdf.summary.the_{side}")
         payback = figures["payback_month"]
         cumulative = self.money(figures["cumulative_cash"])
@@ -639,18 +933,154 @@ class _Writer:
             return self.m("pdf.summary.side_no_funding", side=who, cumulative=cumulative)
         peak = self.money(figures["peak_funding"])
         if payback is None:
-            return self.m("pdf.summary.side_no_payback", side=who, peak=peak, cumulative=cumulative)
+            return self.m(
+                "pdf.summary.side_no_payback",
+                side=who,
+                peak=peak,
+                months=months,
+                cumulative=cumulative,
+            )
         return self.m(
             "pdf.summary.side_funding",
             side=who,
             peak=peak,
             month=payback,
+            months=months,
             date=self.month_label(payback),
         )
+
+    def glance(self) -> list[tuple[str, str, bool]]:
+        """The summary's points: (lead, text, caveat). A caveat is a risk a board should see."""
+        kpis = self.outcome.kpis
+        months = len(self.dates)
+        points: list[tuple[str, str, bool]] = []
+        partner_npv = kpis["partner"]["npv"] or 0.0
+        vendor_npv = kpis["vendor"]["npv"] or 0.0
+        if self.economics:
+            # The joint value as the sum of the amounts printed, so the sentence adds up.
+            total = float(round(partner_npv) + round(vendor_npv))
+            if partner_npv > 0 and vendor_npv > 0:
+                share = partner_npv / total
+                text = self.m(
+                    "pdf.glance.split",
+                    total=self.money(total),
+                    partner_share=i18n.percent(share, self.language, 0),
+                    vendor_share=i18n.percent(1 - share, self.language, 0),
+                    partner=self.money(partner_npv),
+                    vendor=self.money(vendor_npv),
+                )
+                caveat = min(share, 1 - share) < FAIR_SHARE
+                if caveat:
+                    text += " " + self.m(
+                        "pdf.glance.split_caveat",
+                        side=self.t(
+                            "pdf.summary.the_partner" if share < 0.5 else "pdf.summary.the_vendor"
+                        ),
+                        limit=i18n.percent(FAIR_SHARE, self.language, 0),
+                    )
+                points.append((self.m("pdf.glance.lead.split"), text, caveat))
+            else:
+                text = self.m(
+                    "pdf.glance.split_unshared",
+                    total=self.money(total),
+                    partner=self.money(partner_npv),
+                    vendor=self.money(vendor_npv),
+                )
+                points.append((self.m("pdf.glance.lead.split"), text, True))
+        sides: tuple[Side, ...] = ("partner", "vendor") if self.economics else ("partner",)
+        for side in sides:
+            payback = kpis[side]["payback_month"]
+            late = payback is None or payback > LATE_PAYBACK * months
+            text = self.payback_phrase(side)
+            if late and payback is not None:
+                text += " " + self.m("pdf.glance.late", left=months - payback)
+            lead = self.m("pdf.glance.lead.payback", side=self.label(side))
+            points.append((lead, text, late))
+        worst = self.worst_case()
+        if worst is not None:
+            points.append(worst)
+        spread = self.spread()
+        if spread is not None:
+            points.append(spread)
+        return points
+
+    def worst_case(self) -> tuple[str, str, bool] | None:
+        """The least favourable of the plan's cases (lowest partner NPV) other than this one."""
+        if len(self.outcomes) < 2:
+            return None
+        others = [i for i in range(len(self.outcomes)) if i != self.chosen]
+        worst = min(others, key=lambda i: self.outcomes[i].kpis["partner"]["npv"] or 0.0)
+        own = self.outcome.kpis["partner"]["npv"] or 0.0
+        if (self.outcomes[worst].kpis["partner"]["npv"] or 0.0) >= own:
+            caveat = own <= 0 or (self.economics and not self.outcome.mutual)
+            lead = self.m("pdf.glance.lead.worst_this")
+            return (lead, self.m("pdf.glance.worst_is_this"), caveat)
+        outcome = self.outcomes[worst]
+        name = self.t("pdf.cover.base") if worst == 0 else self.source.scenarios[worst - 1].name
+        partner = outcome.kpis["partner"]
+        lead = self.m("pdf.glance.lead.worst", name=self.short(name, 60))
+        values: dict[str, object] = {
+            "partner": self.money(partner["npv"]),
+            "peak": self.money(partner["peak_funding"]),
+        }
+        if self.economics:
+            values["vendor"] = self.money(outcome.kpis["vendor"]["npv"])
+            key = "pdf.glance.worst_mutual" if outcome.mutual else "pdf.glance.worst_not_mutual"
+            caveat = not outcome.mutual
+        else:
+            key = "pdf.glance.worst_partner"
+            caveat = (partner["npv"] or 0.0) <= 0
+        return (lead, self.m(key, **values), caveat)
+
+    def simulation(self) -> montecarlo.MonteCarlo | None:
+        """The Monte Carlo of the plan's uncertainty ranges: fixed seed, few draws, so the
+        document stays the same bytes and quick to build. None without ranges."""
+        if self._simulation is False:
+            ranges = [
+                entry
+                for entry in self.source.uncertainty or []
+                if entry.path not in self.scenario_paths()
+            ]
+            self._simulation = (
+                montecarlo.run(self.plan, SUMMARY_DRAWS, SUMMARY_SEED, ranges=ranges)
+                if ranges
+                else None
+            )
+        return self._simulation
+
+    def scenario_paths(self) -> set[str]:
+        """The paths this document's scenario sets (none for the base plan)."""
+        if self.chosen == 0:
+            return set()
+        return set(self.source.scenarios[self.chosen - 1].set)
+
+    def spread(self) -> tuple[str, str, bool] | None:
+        result = self.simulation()
+        if result is None:
+            return None
+        npv = result.percentiles["partner.npv"]
+        values: dict[str, object] = {
+            "draws": i18n.number(result.draws, self.language),
+            "p10": self.money(npv["p10"]),
+            "p50": self.money(npv["p50"]),
+            "p90": self.money(npv["p90"]),
+            "months": len(self.dates),
+            "payback": i18n.percent(result.probability_payback, self.language, 0),
+        }
+        caveat = result.probability_payback < 0.5 or (npv["p50"] or 0.0) <= 0
+        if self.economics:
+            values["mutual"] = i18n.percent(result.probability_mutual, self.language, 0)
+            caveat = caveat or result.probability_mutual < 0.5
+            key = "pdf.glance.spread"
+        else:
+            key = "pdf.glance.spread_partner"
+        return (self.m("pdf.glance.lead.spread"), self.m(key, **values), caveat)
 
     def summary(self) -> list[Flowable]:
         kpis = self.outcome.kpis
         rate = i18n.percent(self.plan.discount_rate, self.language)
+        points = self.glance()
+        caveats = any(caveat for _, _, caveat in points)
         if self.economics:
             key = self.verdict_key(kpis)
             good = key == "verdict.mutual"
@@ -670,7 +1100,9 @@ class _Writer:
                 rate=rate,
                 partner=self.money(kpis["partner"]["npv"]),
             )
-        background, bar = GOOD if good else WARN
+        if good and caveats:
+            verdict = verdict.rstrip(".") + self.m("pdf.summary.with_caveats")
+        background, bar = GOOD if good and not caveats else WARN
         box = Table(
             [[self.p(verdict, "verdict")], [self.p(npv_line)]],
             colWidths=[BODY_WIDTH],
@@ -686,6 +1118,17 @@ class _Writer:
                 ]
             )
         )
+        bullets = [
+            Paragraph(
+                f"<b>{lead}:</b> {text}",
+                self.styles["point"],
+                bulletText="!" if caveat else "✓",
+            )
+            for lead, text, caveat in points
+        ]
+        for paragraph, (_, _, caveat) in zip(bullets, points, strict=True):
+            paragraph.style = self.styles["caveat" if caveat else "point"]
+        notes = _Notes()
         names = (*model.PARTNER_FIGURES, "cost")
         rows = []
         for name in names:
@@ -694,14 +1137,14 @@ class _Writer:
                 if name not in kpis[side]
                 else self.t("pdf.private")
                 if side == "vendor" and not self.economics and name != "revenue"
-                else self.figure(name, kpis[side][name])
+                else self.figure_cell(side, name, self.outcome, notes)
                 for side in ("partner", "vendor")
             ]
             rows.append((self.label(name), *values))
         header = [
             self.t("pdf.summary.figure"),
-            f"{self.label('partner')}: {self.plan.partner.name}",
-            f"{self.label('vendor')}: {self.plan.vendor.name}",
+            f"{self.label('partner')}: {self.short(self.plan.partner.name, 50)}",
+            f"{self.label('vendor')}: {self.short(self.plan.vendor.name, 50)}",
         ]
         figures = self.table(header, rows, [62 * mm, 54 * mm, 54 * mm], strong=[0])
         return [
@@ -713,56 +1156,81 @@ class _Writer:
                     vendor=self.plan.vendor.name,
                 )
             ),
-            Spacer(1, 5 * mm),
+            Spacer(1, 4 * mm),
             box,
             Spacer(1, 3 * mm),
-            self.p(self.side_sentence("partner")),
-            Spacer(1, 1.5 * mm),
-            self.p(self.side_sentence("vendor") if self.economics else ""),
+            *bullets,
             self.p(self.m("pdf.summary.figures"), "h2"),
             figures,
+            *notes.flowables(self),
             Spacer(1, 4 * mm),
             self.cumulative_chart(),
         ]
+
+    def short(self, text: str, limit: int) -> str:
+        """``text`` of at most ``limit`` characters, cut with an ellipsis (table headers)."""
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
     def chart_block(self, title_key: str, drawing: Flowable, **values: object) -> Flowable:
         return KeepTogether([self.p(self.m(title_key, **values), "h2"), drawing])
 
     def cumulative_chart(self) -> Flowable:
+        """Each side's J-curve on its own scale (the vendor's would flatten the partner's),
+        one above the other on the same month axis, payback marked."""
         monthly = self.outcome.monthly
-        partner = monthly["cumulative_cash"].tolist()
-        vendor = monthly["vendor_cumulative_cash"].tolist()
-        sides = [("partner", partner, PARTNER_COLOR), ("vendor", vendor, VENDOR_COLOR)]
+        sides: list[tuple[Side, list[float], Color]] = [
+            ("partner", monthly["cumulative_cash"].tolist(), PARTNER_COLOR),
+            ("vendor", monthly["vendor_cumulative_cash"].tolist(), VENDOR_COLOR),
+        ]
         if not self.economics:
             sides = sides[:1]
-        markers = []
-        for side, values, color in sides:
+        axes = [self.money_axis(values) for _, values, _ in sides]
+        fonts = self.chart_fonts()
+        left = max(
+            charts.axis_width(values, fmt, fonts)
+            for (_, values, _), (_, fmt) in zip(sides, axes, strict=True)
+        )
+        months = len(self.dates)
+        drawings: list[Flowable] = []
+        for (side, values, color), (unit, fmt) in zip(sides, axes, strict=True):
+            markers = []
             month = self.outcome.kpis[side]["payback_month"]
             if month:
                 markers.append(
                     charts.Marker(
                         month,
                         values[month - 1],
-                        clean(self.t("pdf.chart.payback", side=self.label(side), month=month)),
+                        clean(self.t("pdf.chart.payback", month=month, months=months)),
                         color,
                     )
                 )
-        unit, fmt = self.money_axis([v for _, values, _ in sides for v in values])
-        drawing = charts.line_chart(
-            [
-                charts.Series(clean(self.label(side)), values, color)
-                for side, values, color in sides
-            ],
-            self.month_ticks(),
-            unit=unit,
-            fmt=fmt,
-            markers=markers,
-            width=BODY_WIDTH,
-            height=200,
-            fonts=self.chart_fonts(),
-        )
+            name = self.plan.partner.name if side == "partner" else self.plan.vendor.name
+            drawings.append(
+                charts.line_chart(
+                    [charts.Series(clean(self.label(side)), values, color)],
+                    self.month_ticks(),
+                    unit=unit,
+                    fmt=fmt,
+                    markers=markers,
+                    width=BODY_WIDTH,
+                    height=135 if len(sides) > 1 else 190,
+                    fonts=fonts,
+                    left=left,
+                    caption=fonts.shorten(
+                        clean(f"{self.label(side)}: {name}"), BODY_WIDTH * 0.6, fonts.bold
+                    ),
+                )
+            )
         title = "pdf.chart.cumulative" if self.economics else "pdf.chart.cumulative_partner"
-        return self.chart_block(title, drawing)
+        return KeepTogether(
+            [
+                self.p(self.m(title), "h2"),
+                *drawings,
+                self.p(
+                    self.m("pdf.chart.own_scale" if len(sides) > 1 else "pdf.chart.scale"), "small"
+                ),
+            ]
+        )
 
     def assumptions(self) -> list[Flowable]:
         plan = self.plan
@@ -830,10 +1298,11 @@ class _Writer:
             self.p(self.m("pdf.team.team"), "h2"),
         ]
         if plan.resources:
+            roles = self.item_names("resources")
             rows = [
                 (
-                    self.shown(f"resources.{i}.role", item.role),
-                    self.shown(f"resources.{i}.function", self.t(f"function.{item.function}")),
+                    roles[i],
+                    self.shown(f"resources.{i}.function", self.t(f"pdf.function.{item.function}")),
                     self.shown(f"resources.{i}.fte", self.value("fte", item.fte)),
                     self.shown(f"resources.{i}.start_month", self.month_label(item.start_month)),
                     self.shown(
@@ -864,9 +1333,10 @@ class _Writer:
             flowables.append(self.p(self.m("pdf.team.none")))
         flowables.append(self.p(self.m("pdf.invest.title"), "h2"))
         if plan.investments:
+            names = self.item_names("investments")
             rows = [
                 (
-                    self.shown(f"investments.{i}.name", item.name),
+                    names[i],
                     self.shown(f"investments.{i}.category", self.t(f"category.{item.category}")),
                     self.shown(f"investments.{i}.amount", self.money(item.amount)),
                     self.shown(f"investments.{i}.month", self.month_label(item.month)),
@@ -895,7 +1365,7 @@ class _Writer:
                 self.table(
                     header,
                     rows,
-                    [50 * mm, 28 * mm, 26 * mm, 20 * mm, 26 * mm, 20 * mm],
+                    [42 * mm, 30 * mm, 24 * mm, 19 * mm, 27 * mm, 28 * mm],
                     numeric_from=2,
                 )
             )
@@ -929,125 +1399,138 @@ class _Writer:
         )
         return f"{self.t('pdf.yearly.year', n=int(row['year']))}\n{period}"
 
+    def monthly_column(self, column: str) -> list[float]:
+        """A monthly column of the model, or one the PDF derives from the plan for its tables:
+        ``partner_management``, the vendor's partner-manager cost (part of ``vendor_cost``)."""
+        if column == "partner_management":
+            programme = self.plan.vendor_programme
+            cost = programme.partner_manager_fte * programme.partner_manager_annual_cost / 12
+            return [cost] * len(self.dates)
+        return [float(v) for v in self.outcome.monthly[column].tolist()]
+
+    def year_values(self, column: str, stock: bool) -> list[float]:
+        """Per plan year: the flow summed, or a level's value in the year's last month."""
+        values = self.monthly_column(column)
+        years = range(math.ceil(len(values) / 12))
+        if stock:
+            return [values[min(12 * (y + 1), len(values)) - 1] for y in years]
+        return [math.fsum(values[12 * y : 12 * (y + 1)]) for y in years]
+
     def yearly(
         self,
-        lines: Sequence[tuple[str, str, int]],
+        lines: Sequence[tuple[str, str, str]],
         strong: Sequence[str] = (),
-        minor: Sequence[str] = (),
     ) -> list[Flowable]:
-        """Yearly table(s) of monthly columns; ``lines`` are (column, kind, sign).
+        """Yearly table(s) of monthly columns; ``lines`` are (column, kind, role).
 
-        ``kind`` is ``money``, ``count`` or ``stock`` (a level: year-end value, no total);
-        ``sign`` -1 shows a cost with a minus sign.
+        ``kind`` is ``money``, ``count`` or ``stock`` (a level: year-end value, no total).
+        ``role`` says how a line adds up: ``less`` (a cost, shown as a positive amount and
+        subtracted), ``plus`` (added), ``of_which`` (a part of the line above it) or empty.
         """
-        monthly = self.outcome.monthly
         records: list[dict[str, Any]] = [
             {str(k): v for k, v in rec.items()} for rec in self.yearly_table.to_dict("records")
         ]
-        totals = {column: float(monthly[column].sum()) for column, _, _ in lines}
+        values = {
+            column: self.year_values(column, kind.startswith("stock")) for column, kind, _ in lines
+        }
         # One column per plan year, then the total (flows summed; a level has no total).
-        columns: list[tuple[str, dict[str, Any], bool]] = [
-            (self.year_header(rec), rec, False) for rec in records
+        columns: list[tuple[str, int | None]] = [
+            (self.year_header(rec), index) for index, rec in enumerate(records)
         ]
-        columns.append((self.t("pdf.yearly.total"), totals, True))
+        columns.append((self.t("pdf.yearly.total"), None))
         chunks = max(1, math.ceil(len(columns) / MAX_YEAR_COLUMNS))
         size = math.ceil(len(columns) / chunks)
         flowables: list[Flowable] = []
         for start in range(0, len(columns), size):
             part = columns[start : start + size]
             rows = []
-            for column, kind, sign in lines:
+            for column, kind, role in lines:
                 label = self.label(column)
-                if column in minor:
-                    label = self.t("pdf.yearly.of_which", label=label)
+                if role:
+                    label = self.t(f"pdf.yearly.{role}", label=label)
                 elif kind.startswith("stock"):
                     label = self.t("pdf.yearly.end_of_year", label=label)
                 cells = [label]
-                for _, values, is_total in part:
-                    value = None if is_total and kind.startswith("stock") else float(values[column])
-                    if value is None:
+                for _, year in part:
+                    if year is None and kind.startswith("stock"):
                         cells.append("")
-                    elif kind.endswith("count"):
+                        continue
+                    value = values[column][year] if year is not None else math.fsum(values[column])
+                    if kind.endswith("count"):
                         cells.append(i18n.number(value, self.language, 1))
                     else:
-                        shown = sign * value
-                        cells.append(self.money(shown if shown != 0 else 0.0))
+                        cells.append(self.money(value if round(value) != 0 else 0.0))
                 rows.append(cells)
             value_width = min(30 * mm, (BODY_WIDTH - 58 * mm) / len(part))
-            header = ["", *(name for name, _, _ in part)]
+            header = ["", *(name for name, _ in part)]
             table = self.table(
                 header,
                 rows,
                 [58 * mm] + [value_width] * len(part),
                 strong=[i for i, (c, _, _) in enumerate(lines) if c in strong],
-                minor=[i for i, (c, _, _) in enumerate(lines) if c in minor],
+                minor=[i for i, (_, _, role) in enumerate(lines) if role == "of_which"],
             )
             flowables += [table, Spacer(1, 3 * mm)]
         return flowables
 
     def partner_years(self) -> list[Flowable]:
         pnl = [
-            ("resale", "money", 1),
-            ("services", "money", 1),
-            ("managed", "money", 1),
-            ("revenue", "money", 1),
-            ("sell_in", "money", -1),
-            ("gross_profit", "money", 1),
-            ("vendor_funds", "money", 1),
-            ("mdf", "money", 1),
-            ("rebate", "money", 1),
-            ("staff_cost", "money", -1),
-            ("opex", "money", -1),
-            ("investment_net", "money", -1),
-            ("ebitda", "money", 1),
+            ("resale", "money", ""),
+            ("services", "money", ""),
+            ("managed", "money", ""),
+            ("revenue", "money", ""),
+            ("sell_in", "money", "less"),
+            ("gross_profit", "money", ""),
+            ("vendor_funds", "money", "plus"),
+            ("mdf", "money", "of_which"),
+            ("rebate", "money", "of_which"),
+            ("staff_cost", "money", "less"),
+            ("opex", "money", "less"),
+            ("investment_net", "money", "less"),
+            ("ebitda", "money", ""),
         ]
         cash = [
-            ("cash_flow", "money", 1),
-            ("investment_gross", "money", -1),
-            ("investment_vendor_funded", "money", 1),
-            ("cumulative_cash", "stock", 1),
-            ("new_deals", "count", 1),
-            ("customers", "stock_count", 1),
-            ("headcount", "stock_count", 1),
-            ("backlog", "stock", 1),
+            ("cash_flow", "money", ""),
+            ("cumulative_cash", "stock", ""),
+            ("investment_gross", "money", ""),
+            ("investment_vendor_funded", "money", "of_which"),
+            ("investment_net", "money", "of_which"),
+            ("new_deals", "count", ""),
+            ("customers", "stock_count", ""),
+            ("headcount", "stock_count", ""),
+            ("backlog", "stock", ""),
         ]
         return [
             self.p(self.m("pdf.yearly.partner_title"), "h1"),
             self.p(self.m("pdf.yearly.pnl"), "h2"),
-            *self.yearly(
-                pnl, strong=("revenue", "gross_profit", "ebitda"), minor=("mdf", "rebate")
-            ),
+            *self.yearly(pnl, strong=("revenue", "gross_profit", "ebitda")),
             self.p(self.m("pdf.yearly.cash"), "h2"),
-            *self.yearly(
-                cash, strong=("cash_flow", "cumulative_cash"), minor=("investment_vendor_funded",)
-            ),
-            self.p(self.m("pdf.yearly.note"), "small"),
+            *self.yearly(cash, strong=("cash_flow", "cumulative_cash")),
+            self.p(self.m("pdf.yearly.note", currency=self.currency), "small"),
         ]
 
     def vendor_years(self) -> list[Flowable]:
         if not self.economics:
             return []  # the vendor's revenue is the partner's sell-in, shown on its page
         pnl = [
-            ("vendor_revenue", "money", 1),
-            ("vendor_gross_profit", "money", 1),
-            ("vendor_cost", "money", -1),
-            ("mdf", "money", -1),
-            ("rebate", "money", -1),
-            ("investment_vendor_funded", "money", -1),
-            ("vendor_cash_flow", "money", 1),
+            ("vendor_revenue", "money", ""),
+            ("vendor_gross_profit", "money", ""),
+            ("vendor_cost", "money", "less"),
+            ("mdf", "money", "of_which"),
+            ("rebate", "money", "of_which"),
+            ("investment_vendor_funded", "money", "of_which"),
+            ("partner_management", "money", "of_which"),
+            ("vendor_cash_flow", "money", ""),
         ]
-        cash = [("vendor_cash_flow", "money", 1), ("vendor_cumulative_cash", "stock", 1)]
+        cash = [("vendor_cash_flow", "money", ""), ("vendor_cumulative_cash", "stock", "")]
         return [
             self.p(self.m("pdf.yearly.vendor_title"), "h1"),
             self.p(self.m("pdf.yearly.pnl"), "h2"),
-            *self.yearly(
-                pnl,
-                strong=("vendor_gross_profit", "vendor_cash_flow"),
-                minor=("mdf", "rebate", "investment_vendor_funded"),
-            ),
+            *self.yearly(pnl, strong=("vendor_gross_profit", "vendor_cash_flow")),
+            self.p(self.m("pdf.yearly.vendor_margin"), "small"),
             self.p(self.m("pdf.yearly.cash"), "h2"),
             *self.yearly(cash, strong=("vendor_cumulative_cash",)),
-            self.p(self.m("pdf.yearly.note"), "small"),
+            self.p(self.m("pdf.yearly.note", currency=self.currency), "small"),
         ]
 
     def development(self) -> list[Flowable]:
@@ -1066,6 +1549,7 @@ class _Writer:
             width=BODY_WIDTH,
             height=220,
             fonts=self.chart_fonts(),
+            value=self.compact_money(yearly["revenue"].tolist()),
         )
         headcount = charts.line_chart(
             [
@@ -1081,31 +1565,61 @@ class _Writer:
             width=BODY_WIDTH,
             height=170,
             fonts=self.chart_fonts(),
+            steps=True,
         )
         return [
             self.p(self.m("pdf.charts.title"), "h1"),
             self.chart_block("pdf.chart.revenue_mix", mix),
+            self.p(self.m("pdf.chart.revenue_mix_note", unit=unit), "small"),
             Spacer(1, 6 * mm),
             self.chart_block("pdf.chart.headcount", headcount),
+            self.p(self.m("pdf.chart.headcount_note"), "small"),
         ]
+
+    def compact_money(self, values: Iterable[float]) -> Callable[[float], str]:
+        """Amounts for labels on bars, in the unit of the axis (thousands or millions)."""
+        largest = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+        scale = 1e6 if largest >= 2e6 else 1e3 if largest >= 2e3 else 1.0
+
+        def fmt(value: float) -> str:
+            scaled = value / scale
+            digits = 0 if scale == 1.0 or abs(scaled) >= 100 else 1 if abs(scaled) >= 10 else 2
+            return clean(i18n.number(scaled, self.language, digits))
+
+        return fmt
+
+    def item_names(self, kind: str, plan: Plan | None = None) -> list[str]:
+        """The names of a list's items as the document shows them: an item hidden from this
+        edition by its kind and number, and equal names told apart by a number in brackets
+        (``Account Manager (2)``)."""
+        plan = plan or self.plan
+        items: Sequence[Any] = plan.resources if kind == "resources" else plan.investments
+        field = "role" if kind == "resources" else "name"
+        names = [
+            self.t(f"pdf.{kind}_hidden", n=i + 1)
+            if self.hidden(f"{kind}.{i}.{field}")
+            else str(getattr(item, field))
+            for i, item in enumerate(items)
+        ]
+        counts = {name: names.count(name) for name in names}
+        seen: dict[str, int] = {}
+        out = []
+        for name in names:
+            if counts[name] > 1:
+                seen[name] = seen.get(name, 0) + 1
+                name = f"{name} ({seen[name]})"
+            out.append(name)
+        return out
 
     # scenarios and sensitivity --------------------------------------------------------------
 
     def path_label(self, path: str) -> str:
-        """A scenario's dotted path in words: ``Account Executive: FTE``."""
+        """A scenario's dotted path in words: ``Account Executive (2): FTE``."""
         parts = path.split(".")
-        items: dict[str, Sequence[Any]] = {
-            "resources": self.source.resources,
-            "investments": self.source.investments,
-        }
-        if len(parts) == 3 and parts[0] in items and parts[1].isdigit():
+        if len(parts) == 3 and parts[0] in ("resources", "investments") and parts[1].isdigit():
             index = int(parts[1])
-            listed = items[parts[0]]
-            owner = (
-                getattr(listed[index], "role", None) or getattr(listed[index], "name", "")
-                if index < len(listed)
-                else f"#{index + 1}"
-            )
+            names = self.item_names(parts[0], self.source)
+            owner = names[index] if index < len(names) else f"#{index + 1}"
             return f"{owner}: {self.label(parts[2]) if self.known(parts[2]) else parts[2]}"
         if len(parts) == 4 and parts[1] == "rebate_tiers" and parts[2].isdigit():
             return (
@@ -1120,7 +1634,7 @@ class _Writer:
     def scenarios(self) -> list[Flowable]:
         if not self.source.scenarios:
             return []
-        names = [self.t("pdf.cover.base")] + [s.name for s in self.source.scenarios]
+        names = [self.t("pdf.cover.base")] + [self.short(s.name, 60) for s in self.source.scenarios]
         this = self.chosen
         names[this] = f"{names[this]} {self.t('pdf.scenarios.this_document')}"
         lines: list[tuple[str, str | None]] = [
@@ -1148,15 +1662,16 @@ class _Writer:
             part = range(start, min(count, start + size))
             rows: list[list[str]] = []
             strong: list[int] = []
+            notes = _Notes()
             for key, figure in lines:
                 if figure is None:
                     strong.append(len(rows))
                     rows.append([key] + [""] * len(part))
                     continue
-                side = key.split(".")[0]
+                side: Side = "partner" if key.startswith("partner.") else "vendor"
                 rows.append(
                     [self.label(figure)]
-                    + [self.figure(figure, self.outcomes[i].kpis[side][figure]) for i in part]
+                    + [self.figure_cell(side, figure, self.outcomes[i], notes) for i in part]
                 )
             if self.economics:
                 rows.append(
@@ -1177,7 +1692,7 @@ class _Writer:
                 [52 * mm] + [value_width] * len(part),
                 strong=strong,
             )
-            flowables += [table, Spacer(1, 4 * mm)]
+            flowables += [table, *notes.flowables(self), Spacer(1, 4 * mm)]
         flowables.append(self.p(self.m("pdf.scenarios.changes"), "h2"))
         for scenario, outcome in zip(self.source.scenarios, self.outcomes[1:], strict=True):
             changes = "; ".join(
@@ -1258,6 +1773,245 @@ class _Writer:
             KeepTogether([drawing]),
             Spacer(1, 5 * mm),
             table,
+        ]
+
+    # commitments annex ----------------------------------------------------------------------
+
+    def commitments(self) -> list[Flowable]:
+        """What each side commits to and when, worded to be attached to the partner agreement."""
+        plan = self.plan
+        programme = plan.vendor_programme
+        months = len(self.dates)
+        partner, vendor = plan.partner.name, plan.vendor.name
+        flowables: list[Flowable] = [
+            self.p(self.m("pdf.commit.title"), "h1"),
+            self.p(
+                self.m(
+                    "pdf.commit.intro",
+                    partner=partner,
+                    vendor=vendor,
+                    hash=self.hash[:16],
+                    first=self.month_label(1),
+                    months=months,
+                )
+            ),
+            self.p(self.m("pdf.commit.partner", partner=partner), "h2"),
+        ]
+        # 1. the partner's hires
+        if plan.resources:
+            roles = self.item_names("resources")
+            rows = [
+                (
+                    roles[i],
+                    self.shown(f"resources.{i}.function", self.t(f"pdf.function.{item.function}")),
+                    self.shown(f"resources.{i}.fte", self.value("fte", item.fte)),
+                    self.shown(f"resources.{i}.start_month", self.month(item.start_month)),
+                    self.shown(
+                        f"resources.{i}.ramp_months",
+                        self.t("pdf.team.months_n", n=item.ramp_months),
+                    ),
+                )
+                for i, item in enumerate(plan.resources)
+            ]
+            flowables += [
+                self.p(self.m("pdf.commit.hires"), "h3"),
+                self.table(
+                    [
+                        self.label("role"),
+                        self.label("function"),
+                        self.label("fte"),
+                        self.t("pdf.commit.from"),
+                        self.label("ramp_months"),
+                    ],
+                    rows,
+                    [56 * mm, 30 * mm, 16 * mm, 40 * mm, 28 * mm],
+                    numeric_from=2,
+                ),
+            ]
+        else:
+            flowables.append(self.p(self.m("pdf.commit.no_hires")))
+        # 2. the partner's investments and the vendor's share of each
+        if plan.investments:
+            names = self.item_names("investments")
+            lines: list[tuple[str, ...]] = []
+            for i, item in enumerate(plan.investments):
+                count = 1 + (months - item.month) // item.every_months if item.every_months else 1
+                total = item.amount * count
+                funded = total * item.vendor_share
+                amount_hidden = self.hidden(f"investments.{i}.amount")
+                share_hidden = self.hidden(f"investments.{i}.vendor_share")
+                when = (
+                    self.t(
+                        "pdf.commit.due_every",
+                        month=item.month,
+                        n=item.every_months,
+                        count=count,
+                    )
+                    if item.every_months
+                    else self.t("pdf.commit.due_once", month=item.month)
+                )
+                lines.append(
+                    (
+                        names[i],
+                        self.shown(f"investments.{i}.month", when)
+                        if not self.hidden(f"investments.{i}.every_months")
+                        else self.t("pdf.private"),
+                        self.shown(f"investments.{i}.amount", self.money(total)),
+                        self.shown(
+                            f"investments.{i}.vendor_share",
+                            i18n.percent(item.vendor_share, self.language, 0),
+                        ),
+                        self.t("pdf.private")
+                        if amount_hidden or share_hidden
+                        else self.money(funded),
+                        self.t("pdf.private")
+                        if amount_hidden or share_hidden
+                        else self.money(total - funded),
+                    )
+                )
+            monthly = self.outcome.monthly
+            lines.append(
+                (
+                    self.t("pdf.yearly.total"),
+                    "",
+                    self.money(float(monthly["investment_gross"].sum())),
+                    "",
+                    self.money(float(monthly["investment_vendor_funded"].sum())),
+                    self.money(float(monthly["investment_net"].sum())),
+                )
+            )
+            flowables += [
+                self.p(self.m("pdf.commit.investments"), "h3"),
+                self.table(
+                    [
+                        self.label("name"),
+                        self.t("pdf.commit.due"),
+                        self.t("pdf.commit.total"),
+                        self.t("pdf.commit.share"),
+                        self.t("pdf.commit.by_vendor"),
+                        self.t("pdf.commit.by_partner"),
+                    ],
+                    lines,
+                    [42 * mm, 36 * mm, 24 * mm, 20 * mm, 24 * mm, 24 * mm],
+                    numeric_from=2,
+                    strong=[len(lines) - 1],
+                ),
+            ]
+        flowables.append(
+            self.p(
+                self.m(
+                    "pdf.commit.opex",
+                    amount=self.shown("opex_per_month", self.money(plan.opex_per_month)),
+                )
+            )
+        )
+        # 3. the vendor's programme
+        flowables.append(self.p(self.m("pdf.commit.vendor", vendor=vendor), "h2"))
+        mdf_total = self.money(float(self.outcome.monthly["mdf"].sum()))
+        flowables += [
+            self.p(self.m("pdf.commit.lead.mdf"), "h3"),
+            self.p(
+                self.m(
+                    "pdf.commit.mdf",
+                    rate=self.shown(
+                        "vendor_programme.mdf_rate",
+                        i18n.percent(programme.mdf_rate, self.language),
+                    ),
+                    total=mdf_total,
+                )
+            ),
+            self.p(self.m("pdf.commit.lead.rebate"), "h3"),
+        ]
+        if programme.rebate_tiers:
+            flowables += [
+                self.p(self.m("pdf.commit.rebate_mechanics")),
+                Spacer(1, 2 * mm),
+                *self.rebate_years(),
+            ]
+        else:
+            flowables.append(self.p(self.m("pdf.assumptions.no_tiers")))
+        funded_total = self.money(float(self.outcome.monthly["investment_vendor_funded"].sum()))
+        fte = programme.partner_manager_fte
+        support = (
+            self.m("pdf.commit.support_hidden")
+            if self.hidden("vendor_programme.partner_manager_fte")
+            else self.m("pdf.commit.support_none")
+            if fte == 0
+            else self.m("pdf.commit.support", fte=self.value("fte", fte), months=months)
+        )
+        flowables += [
+            self.p(self.m("pdf.commit.lead.funding"), "h3"),
+            self.p(self.m("pdf.commit.funding", total=funded_total)),
+            self.p(self.m("pdf.commit.lead.support"), "h3"),
+            self.p(support),
+            Spacer(1, 3 * mm),
+            self.p(self.m("pdf.commit.note", currency=self.currency), "small"),
+        ]
+        return flowables
+
+    def rebate_years(self) -> list[Flowable]:
+        """The rebate tiers and what they pay in each plan year of this plan."""
+        tiers = self.plan.vendor_programme.rebate_tiers
+        tier_rows = [
+            (
+                self.shown(
+                    f"vendor_programme.rebate_tiers.{i}.threshold", self.money(tier.threshold)
+                ),
+                self.shown(
+                    f"vendor_programme.rebate_tiers.{i}.rate",
+                    i18n.percent(tier.rate, self.language),
+                ),
+            )
+            for i, tier in enumerate(tiers)
+        ]
+        sell_in = self.year_values("sell_in", stock=False)
+        rebate = self.year_values("rebate", stock=False)
+        months = len(self.dates)
+        rates_hidden = self.hidden("vendor_programme.rebate_tiers")
+        rows = []
+        for year, (bought, paid) in enumerate(zip(sell_in, rebate, strict=True)):
+            last = min(12 * (year + 1), months)
+            length = last - 12 * year
+            rate = paid / bought if bought > 0 else 0.0
+            rows.append(
+                (
+                    self.t("pdf.yearly.year", n=year + 1)
+                    + ("" if length == 12 else " " + self.t("pdf.commit.partial", n=length)),
+                    self.money(bought),
+                    self.t("pdf.private") if rates_hidden else i18n.percent(rate, self.language),
+                    self.money(paid),
+                    self.month(last),
+                )
+            )
+        rows.append(
+            (
+                self.t("pdf.yearly.total"),
+                self.money(math.fsum(sell_in)),
+                "",
+                self.money(math.fsum(rebate)),
+                "",
+            )
+        )
+        return [
+            self.table(
+                [self.label("threshold"), self.label("rate")],
+                tier_rows,
+                [60 * mm, 40 * mm],
+                numeric_from=0,
+            ),
+            Spacer(1, 3 * mm),
+            self.table(
+                [
+                    self.t("pdf.commit.plan_year"),
+                    self.label("sell_in"),
+                    self.t("pdf.commit.rate_reached"),
+                    self.label("rebate"),
+                    self.t("pdf.commit.paid"),
+                ],
+                rows,
+                [34 * mm, 32 * mm, 26 * mm, 30 * mm, 48 * mm],
+                strong=[len(rows) - 1],
+            ),
         ]
 
     # sign-off -------------------------------------------------------------------------------
@@ -1418,10 +2172,11 @@ class _Writer:
         canvas.setFont(regular, size)
         canvas.setFillColor(MUTED)
         version = clean(self.t("pdf.header_version", version=self.version))
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, version)
-        room = BODY_WIDTH - pdfmetrics.stringWidth(version, regular, size) - 10 * mm
+        _draw(canvas, PAGE_WIDTH - MARGIN_X, top, version, regular, size, right=True)
+        room = BODY_WIDTH - _width(version, regular, size) - 10 * mm
         title = self.plan.title if self.scenario is None else f"{self.plan.title} – {self.scenario}"
-        canvas.drawString(MARGIN_X, top, _fit(clean(title), regular, size, room))
+        _draw(canvas, MARGIN_X, top, _fit(clean(title), regular, size, room), regular, size)
+        canvas.setFont(regular, size)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, top - 2.5 * mm, PAGE_WIDTH - MARGIN_X, top - 2.5 * mm)
@@ -1431,6 +2186,7 @@ class _Writer:
         canvas.drawRightString(
             PAGE_WIDTH - MARGIN_X, bottom, clean(self.t("pdf.page_of", page=page, pages=pages))
         )
+        self.toc.draw(canvas, page, regular, 9.5)
         canvas.restoreState()
 
 
