@@ -218,6 +218,7 @@ def render(granted: Access, *, heading: bool = True) -> None:
         collab.tx("filter_side"),
         list(SIDES),
         key="history.sides",
+        select_all=False,  # its label is Streamlit's English
         placeholder=collab.tx("choose"),
         format_func={s: collab.tx(f"side.{s}") for s in SIDES}.__getitem__,
     )
@@ -225,6 +226,7 @@ def render(granted: Access, *, heading: bool = True) -> None:
         collab.tx("filter_person"),
         sorted({c.author for c in log}),
         key="history.people",
+        select_all=False,  # its label is Streamlit's English
         placeholder=collab.tx("choose"),
     )
     needle = st.text_input(collab.tx("filter_field"), key="history.field").strip().lower()

@@ -311,6 +311,7 @@ def _new_form(granted: Access, plan: Plan, everything: list[Proposal]) -> None:
         tr("proposals.choose"),
         paths,
         key=CHOSEN,
+        select_all=False,  # its label is Streamlit's English
         format_func=lambda p: history.path_text(str(p), plan),
         placeholder=tr("proposals.choose_placeholder"),
     )

@@ -377,6 +377,7 @@ with enter:
         default=[c for c in VALUE_COLUMNS if c in DEFAULT_COLUMNS or c in present],
         format_func=label,
         key=COLUMNS,
+        select_all=False,  # its label is Streamlit's English
         placeholder=tr("choose"),
     )
     if chosen:
