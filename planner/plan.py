@@ -329,6 +329,20 @@ class Decision(_Strict):
     note: Annotated[str, BeforeValidator(_note)] | None = None
 
 
+def _notes(value: Any) -> dict[str, str]:
+    from planner.notes import note_refusal
+
+    if not isinstance(value, Mapping):
+        raise PydanticCustomError(
+            "notes", "{value} is not a mapping of plan paths to text", {"value": fmt_value(value)}
+        )
+    for key, text in value.items():
+        refusal = note_refusal(key, text)
+        if refusal:
+            raise PydanticCustomError("note", "{key}: {why}", {"key": str(key), "why": refusal})
+    return dict(value)
+
+
 class Plan(_Strict):
     """A validated plan (docs/model.md section 1). Immutable: edits make a new plan."""
 
@@ -352,6 +366,8 @@ class Plan(_Strict):
     uncertainty: list[Uncertainty] | None = None  # None: absent, so old files hash the same
     decision: Decision | None = None  # None: absent, so old files hash the same
     hurdles: Hurdles | None = None  # None: absent, so old files hash the same
+    notes: Annotated[dict[str, str], BeforeValidator(_notes)] | None = None
+    """The reasoning behind values, by plan path (:mod:`planner.notes`); None: absent."""
 
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data (what the file holds), without defaults left implicit."""
@@ -382,6 +398,7 @@ _SCENARIO_ROOTS = frozenset(Plan.model_fields) - {
     "private",
     "uncertainty",
     "decision",
+    "notes",
 }
 
 
@@ -678,6 +695,12 @@ def parse(text: str, *, name: str = "plan") -> Plan:
         where = getattr(error, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
         raise PlanError([Problem("", f"{name} is not valid YAML{line}")]) from None
+    if isinstance(data, dict) and "notes" not in data:
+        from planner.notes import comment_notes
+
+        found = comment_notes(text)  # the reasoning beside each value, as YAML comments
+        if found:
+            data["notes"] = found
     return validate(data)
 
 

@@ -154,14 +154,41 @@ def _mask(
     if not descend:
         return value
     if isinstance(value, dict):
-        return {
+        masked = {
             k: _mask(v, _join(path, k), private, hide_economics, hidden) for k, v in value.items()
         }
+        if not path and isinstance(masked.get("notes"), dict):
+            masked["notes"] = _mask_notes(value["notes"], value, private, hidden)
+        return masked
     if isinstance(value, list):
         return [
             _mask(v, _join(path, i), private, hide_economics, hidden) for i, v in enumerate(value)
         ]
     return value
+
+
+def _mask_notes(
+    notes: Mapping[str, Any], data: Mapping[str, Any], private: Sequence[str], hidden: list[str]
+) -> dict[str, Any]:
+    """The reasoning beside values (``notes``, by plan path) tells what it explains: a note on
+    a private value, a scenario entry changing one or a range of a private driver is private."""
+    ranges = data.get("uncertainty") or []
+    out: dict[str, Any] = {}
+    for key, text in notes.items():
+        place = str(key)
+        parts = place.split(".")
+        driver = ""
+        if len(parts) > 1 and parts[0] == "uncertainty" and parts[1].isdigit():
+            index = int(parts[1])
+            entry = ranges[index] if index < len(ranges) else None
+            driver = str(entry.get("path", "")) if isinstance(entry, dict) else place
+        touched = [place, _set_key(place) or place, driver or place]
+        if private and any(overlaps(t, p) for t in touched for p in private):
+            hidden.append(_join("notes", place))
+            out[key] = None
+        else:
+            out[key] = text
+    return out
 
 
 def mask_value(plan: Plan, audience: str, path: str, value: Any) -> tuple[Any, list[str]]:
