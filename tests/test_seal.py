@@ -85,12 +85,12 @@ def test_the_seal_lives_in_the_archive_comment_and_saving_drops_it(sealed: bytes
 
 def test_a_changed_sheet_is_named(sealed: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(sealed)) as archive:
-        sheet = archive.read("xl/worksheets/sheet1.xml")
-    changed = rebuilt(sealed, {"xl/worksheets/sheet1.xml": sheet.replace(b"42000", b"52000")})
+        sheet = archive.read("xl/worksheets/sheet2.xml")  # sheet1 is the summary
+    changed = rebuilt(sealed, {"xl/worksheets/sheet2.xml": sheet.replace(b"42000", b"52000")})
     found = seal.check(changed)
     assert found.problem == (
         "the workbook was changed after it was signed: changed sheet Inputs "
-        "(xl/worksheets/sheet1.xml)"
+        "(xl/worksheets/sheet2.xml)"
     )
 
 

@@ -3,6 +3,7 @@ export -> import round trip (no spreadsheet engine needed; see test_xlsx_libreof
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
@@ -14,15 +15,14 @@ from hypothesis import strategies as st
 from planner import model
 from planner.export.workbook_import import read_workbook
 from planner.export.xlsx import (
-    FIGURES,
-    INPUTS,
-    MONTHLY,
     MONTHLY_FIRST_ROW,
-    SIGN_OFF,
+    SHEET_NAMES,
     build_workbook,
     defined_name,
+    enum_value,
     escape_text,
     plan_values,
+    sheet_name,
     unescape_text,
 )
 from planner.plan import MONTHLY_COLUMNS, PlanError, content_hash, load, with_values
@@ -30,6 +30,10 @@ from tests.factories import EXAMPLE, ROOT, investment, make_plan, sales
 from tests.strategies import plans
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.yaml"))
+INPUTS, MONTHLY, FIGURES, SIGN_OFF, SCENARIOS = (
+    sheet_name(key, "de") for key in ("inputs", "monthly", "figures", "signoff", "scenarios")
+)
+"""The example plan is German: its workbook's sheets have German names."""
 HOSTILE = [
     '=HYPERLINK("http://x","y")',
     "@SUM(A1)",
@@ -72,17 +76,36 @@ def example_book(example):
 # --- structure ---------------------------------------------------------------------------
 
 
-def test_sheets_in_reading_order(example_book):
-    assert example_book.sheetnames == [
-        "Inputs",
+def test_sheets_in_reading_order_named_in_the_plans_language(example):
+    assert book(build_workbook(example)).sheetnames == [
+        "Übersicht",
+        "Eingaben",
+        "Szenarien",
         "Team",
-        "Investments",
-        "Monthly",
-        "Yearly",
-        "Key figures",
-        "Scenarios",
-        "Sign-off",
+        "Investitionen",
+        "Monate",
+        "Jahre",
+        "GuV",
+        "Kennzahlen",
+        "Prüfungen",
+        "Freigabe",
     ]
+    english = book(build_workbook(example, language="en"))
+    assert english.sheetnames == [
+        name for key, name in SHEET_NAMES["en"].items() if key != "actuals"
+    ]
+    assert english.sheetnames[:3] == ["Summary", "Inputs", "Scenarios"]
+
+
+def test_german_workbook_has_german_headers_and_enum_values(example_book):
+    ws = example_book[INPUTS]
+    assert [c.value for c in ws[1]][:4] == ["Pfad (Name)", "Eingabe", "Wert", "Einheit / zulässig"]
+    assert ws.cell(row=1, column=6).value == "Begründung"
+    assert named_cell(example_book, "partner_kind").value == "Reseller"
+    assert named_cell(example_book, "resources_0_function").value == "Vertrieb"
+    assert named_cell(example_book, "investments_0_category").value == "Zertifizierung"
+    headings = [c.value for c in example_book[sheet_name("pnl", "de")][5]]
+    assert [headings[0], *headings[2:4]] == ["Position", "Jahr 1", "Jahr 2"]
 
 
 def test_every_plan_value_has_a_defined_name_on_its_input_cell(example, example_book):
@@ -90,22 +113,33 @@ def test_every_plan_value_has_a_defined_name_on_its_input_cell(example, example_
     # 11 general + 4 investments * 6 + 4 resources * 6 + 9 revenue + 4 + 2 tiers * 2 programme
     # + uncertainty: 3 triangular ranges (path, distribution, low, likely, high), 1 uniform
     assert len(values) == 11 + 24 + 24 + 9 + 4 + 4 + 3 * 5 + 4
+    changed = {"revenue.deals_per_sales_fte_month", "revenue.monthly_churn"}
+    changed |= {"resources.0.ramp_months", "resources.0.fte"}  # by a scenario
     for path, value in values:
-        cell = named_cell(example_book, defined_name(path))
-        assert target(example_book, defined_name(path))[0] == INPUTS
-        assert cell.value == value, path
+        # an input a scenario changes: the name is the value in use, base_ the input
+        name = ("base_" if path in changed else "") + defined_name(path)
+        cell = named_cell(example_book, name)
+        assert target(example_book, name)[0] == INPUTS
+        shown = cell.value.strftime("%Y-%m") if path == "start" else enum_value(path, cell.value)
+        assert shown == value, path
         assert example_book[INPUTS].cell(row=cell.row, column=1).value == path
+        if path in changed:
+            assert target(example_book, defined_name(path))[0] == SCENARIOS
     for name in ("revenue_deal_size", "resources_0_fte", "investments_2_amount"):
         assert name in example_book.defined_names
     assert named_cell(example_book, "vendor_programme_rebate_tiers_1_rate").value == 0.04
 
 
-def test_text_and_enum_inputs_are_text_and_the_subscription_a_boolean(example_book):
-    for name in ("title", "partner_name", "partner_kind", "resources_0_function", "start"):
+def test_text_and_enum_inputs_are_text_the_start_a_date_and_the_subscription_a_boolean(
+    example_book,
+):
+    for name in ("title", "partner_name", "partner_kind", "resources_0_function"):
         cell = named_cell(example_book, name)
         assert cell.data_type == "s", name
-    assert named_cell(example_book, "partner_kind").value == "reseller"
-    assert named_cell(example_book, "start").value == "2027-01"
+    start = named_cell(example_book, "start")
+    assert start.is_date
+    assert start.value.date() == datetime.date(2027, 1, 1)
+    assert start.number_format == "yyyy-mm"
     subscription = named_cell(example_book, "revenue_subscription")
     assert subscription.value is True
     assert subscription.data_type == "b"
@@ -116,11 +150,12 @@ def test_inputs_are_labelled_in_the_plans_language_with_units(example_book):
     row = named_cell(example_book, "revenue_deal_size").row
     assert ws.cell(row=row, column=2).value == "Listenpreis je Abschluss"
     assert ws.cell(row=row, column=4).value == "EUR je Abschluss"
+    assert ws.cell(row=row, column=6).value is None  # the example has no reasoning for it
     row = named_cell(example_book, "resources_1_fte").row
     assert ws.cell(row=row, column=2).value == "Ressource 2: FTE"
     english = book(build_workbook(load(EXAMPLE), language="en"))
-    row = named_cell(english, "revenue_monthly_churn").row
-    assert english[INPUTS].cell(row=row, column=2).value == "Customer churn per month"
+    row = named_cell(english, "base_revenue_monthly_churn").row
+    assert english["Inputs"].cell(row=row, column=2).value == "Customer churn per month"
 
 
 def test_every_monthly_cell_is_a_formula_with_a_name_per_column(example, example_book):
@@ -206,14 +241,34 @@ def test_number_formats_follow_the_locale_and_currency(example):
     )
 
 
-def test_sheets_have_frozen_headers_widths_and_landscape_print_setup(example_book):
-    assert example_book[INPUTS].freeze_panes == "A2"
+def test_sheets_have_frozen_headers_widths_and_a4_print_setup(example, example_book):
+    assert example_book[INPUTS].freeze_panes == "A4"
     assert example_book[MONTHLY].freeze_panes == "C3"
     for ws in example_book.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
-        assert ws.page_setup.fitToWidth == 1
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert example_book[INPUTS].column_dimensions["B"].width == 52
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    for key in ("summary", "inputs", "pnl", "figures", "checks", "signoff"):
+        ws = example_book[sheet_name(key, "de")]
+        assert ws.page_setup.fitToWidth == 1, key
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, key
+    # Monthly prints without its helper columns, one plan year per page, 9 columns per page
+    # beside the month and date, at 80 %: never shrunk to fit 41 columns on a page
+    monthly = example_book[MONTHLY]
+    assert not monthly.sheet_properties.pageSetUpPr.fitToPage
+    assert monthly.page_setup.scale == 80
+    assert monthly.print_area == f"'{MONTHLY}'!$A$1:$AC$38"
+    assert [b.id for b in monthly.row_breaks.brk] == [14, 26]
+    assert [b.id for b in monthly.col_breaks.brk] == [11, 20]
+    assert monthly.print_title_cols == "$A:$B"
+    assert example_book[INPUTS].column_dimensions["F"].width == 56
+
+
+def test_every_style_names_its_font(example_book):
+    for ws in example_book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.has_style:
+                    assert cell.font.name == "Arial", (ws.title, cell.coordinate)
 
 
 def test_printed_pages_carry_title_page_numbers_and_hash(example):
@@ -227,10 +282,10 @@ def test_printed_pages_carry_title_page_numbers_and_hash(example):
 
 
 def test_formula_sheets_are_protected_and_inputs_stay_editable(example_book):
-    for name in ("Team", "Investments", "Monthly", "Yearly"):
-        assert example_book[name].protection.sheet, name
-    for name in ("Inputs", "Key figures", "Scenarios", "Sign-off"):
-        assert not example_book[name].protection.sheet, name
+    for key in ("summary", "team", "investments", "monthly", "yearly", "pnl", "checks"):
+        assert example_book[sheet_name(key, "de")].protection.sheet, key
+    for key in ("inputs", "figures", "scenarios", "signoff"):
+        assert not example_book[sheet_name(key, "de")].protection.sheet, key
 
 
 # --- hostile text ------------------------------------------------------------------------
@@ -252,7 +307,7 @@ def test_hostile_names_stay_literal_text(name):
         assert cell.data_type == "s", (key, name)
         assert unescape_text(cell.value) == name
     # the scenario's name is a column heading and a definition: text there too
-    for row in wb["Scenarios"].iter_rows():
+    for row in wb[SCENARIOS].iter_rows():
         for cell in row:
             if isinstance(cell.value, str) and unescape_text(cell.value) == name:
                 assert cell.data_type == "s"
@@ -341,18 +396,25 @@ def test_any_valid_plan_round_trips(plan):
 # --- import of edited workbooks ----------------------------------------------------------
 
 
+def input_name(wb: openpyxl.Workbook, name: str) -> str:
+    """The name of an input cell: ``base_<name>`` when a scenario changes it (``<name>`` is
+    then the value in use under the scenario switch)."""
+    return f"base_{name}" if f"base_{name}" in wb.defined_names else name
+
+
 def edited(data: bytes, changes: dict[str, object]) -> bytes:
     """The workbook with input cells (by defined name) changed, as a CFO would edit them."""
     wb = book(data)
     for name, value in changes.items():
-        named_cell(wb, name).value = value
+        named_cell(wb, input_name(wb, name)).value = value
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def input_cell(data: bytes, name: str) -> str:
-    cell = named_cell(book(data), name)
+    wb = book(data)
+    cell = named_cell(wb, input_name(wb, name))
     return f"{INPUTS}!{cell.coordinate}"
 
 
@@ -393,10 +455,10 @@ def test_an_emptied_required_input_names_its_cell(example):
 
 def test_a_bad_scenario_value_names_the_scenarios_sheet(example):
     wb = book(build_workbook(example))
-    for row in wb["Scenarios"].iter_rows():
+    for row in wb[SCENARIOS].iter_rows():
         if row[1].value == "revenue.monthly_churn":
             row[2].value = 7
-            where = f"Scenarios!C{row[2].row}"
+            where = f"{SCENARIOS}!C{row[2].row}"
     out = io.BytesIO()
     wb.save(out)
     with pytest.raises(PlanError) as caught:
@@ -427,3 +489,107 @@ def test_an_uncalculated_formula_in_an_input_says_so(example):
         f"{cell} (revenue.deal_size): holds a formula without a calculated value: type the "
         "number, or open and save the workbook in a spreadsheet program first"
     ]
+
+
+# --- the reasoning column ----------------------------------------------------------------
+
+
+def test_template_comments_become_the_reasoning_column_and_come_back_on_import():
+    plan = load(ROOT / "templates" / "reseller.yaml")
+    assert plan.notes["revenue.deal_size"].startswith("yearly list price of a mid-market")
+    assert "scenarios.0.set.revenue.monthly_churn" in plan.notes
+    for language in ("de", "en"):
+        data = build_workbook(plan, language=language)
+        wb = book(data)
+        inputs = wb[sheet_name("inputs", language)]
+        cell = named_cell(wb, "revenue_deal_size")
+        assert inputs.cell(row=cell.row, column=6).value == plan.notes["revenue.deal_size"]
+        again = read_workbook(data)
+        assert again.notes == plan.notes
+        assert content_hash(again) == content_hash(plan)
+
+
+def test_a_reasoning_edited_in_the_workbook_is_imported_and_one_without_a_row_kept():
+    plan = with_values(
+        load(EXAMPLE), {"notes": {"opex_per_month": "CRM and events", "partner": "a reseller"}}
+    )
+    wb = book(build_workbook(plan))
+    inputs = wb[INPUTS]
+    row = named_cell(wb, "opex_per_month").row
+    inputs.cell(row=row, column=6).value = "CRM, events and travel"
+    rows = [r[0].row for r in inputs.iter_rows() if r[0].value == "notes.partner"]
+    assert rows  # a note on a whole block has a row of its own: notes.<path>
+    out = io.BytesIO()
+    wb.save(out)
+    assert read_workbook(out.getvalue()).notes == {
+        "opex_per_month": "CRM, events and travel",
+        "partner": "a reseller",
+    }
+
+
+def test_a_plan_without_notes_hashes_as_before_and_a_side_sees_no_reasoning_of_hidden_values():
+    example = load(EXAMPLE)
+    assert example.notes is None
+    assert "notes" not in example.to_data()
+    plan = load(ROOT / "templates" / "reseller.yaml")
+    # the vendor's margin is private to the vendor by default: its reasoning too
+    assert "vendor_programme.gross_margin" in plan.notes
+    wb = book(build_workbook(plan, audience="partner"))
+    texts = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    assert plan.notes["vendor_programme.gross_margin"] not in texts
+    assert plan.notes["revenue.deal_size"] in texts
+
+
+# --- the scenario switch and the checks (recalculated in test_xlsx_libreoffice.py) ------
+
+
+def test_the_switch_chooses_the_values_in_use_and_the_scenarios_results_are_labelled(example):
+    wb = book(build_workbook(example))
+    assert target(wb, "scenario_switch") == (INPUTS, "C2")
+    assert named_cell(wb, "scenario_switch").value == 0
+    in_use = named_cell(wb, "revenue_monthly_churn")
+    assert in_use.value.startswith("=CHOOSE(scenario_switch+1,")
+    # the scenario's value is the definition cell read back on import, not a copy
+    konservativ = wb[SCENARIOS].cell(row=in_use.row, column=in_use.column - 2).value
+    (definition,) = [r for r in wb[SCENARIOS].iter_rows() if r[1].value == "revenue.monthly_churn"]
+    assert konservativ == f"=$C${definition[2].row}"
+    texts = [c.value for row in wb[SCENARIOS].iter_rows() for c in row]
+    assert "Basisplan (gespeichert beim Export)" in texts
+    assert "Live: Szenario in Rechnung" in texts
+
+
+def test_a_scenario_that_changes_the_shape_is_offered_but_flagged():
+    plan = make_plan(
+        resources=[sales()],
+        scenarios=[{"name": "long", "set": {"months": 48}}, {"name": "big", "set": {}}],
+    )
+    wb = book(build_workbook(plan, language="en"))
+    switch = wb["Inputs"].cell(row=2, column=4).value
+    assert "1 = long (changes the horizon or lists" in switch
+    assert "2 = big" in switch
+    checks = {r[3].value: r[1].value for r in wb["Checks"].iter_rows(min_row=5)}
+    assert "scenario_switch=1" in checks["scenario_switch"]
+
+
+def test_every_output_sheet_shows_the_master_check(example_book):
+    for key in ("summary", "pnl", "figures", "scenarios"):
+        ws = example_book[sheet_name(key, "de")]
+        formulas = [c.value for row in ws.iter_rows(max_row=3) for c in row]
+        assert "=check_master" in formulas, key
+    checks = example_book[sheet_name("checks", "de")]
+    keys = [r[3].value for r in checks.iter_rows(min_row=5) if r[3].value]
+    assert keys[:5] == [
+        "months",
+        "rows_resources",
+        "rows_investments",
+        "rows_rebate_tiers",
+        "errors",
+    ]
+    assert {
+        "yearly_totals",
+        "pnl_revenue",
+        "pnl_ebitda",
+        "figure_totals",
+        "scenario_switch",
+    } <= set(keys)
+    assert len(example_book[sheet_name("summary", "de")]._charts) == 2

@@ -22,7 +22,10 @@ def test_export_writes_the_workbook_and_import_reads_it_back(capsys, tmp_path):
     status, out, err = run(capsys, "export", EXAMPLE, "--xlsx", xlsx, "--language", "en")
     assert status == 0, err
     assert out.startswith(f"{xlsx}: XLSX workbook, ")
-    assert openpyxl.load_workbook(io.BytesIO(xlsx.read_bytes())).sheetnames[0] == "Inputs"
+    assert openpyxl.load_workbook(io.BytesIO(xlsx.read_bytes())).sheetnames[:2] == [
+        "Summary",
+        "Inputs",
+    ]
     back = tmp_path / "back.yaml"
     status, out, err = run(capsys, "import", xlsx, back)
     assert status == 0, err
@@ -91,7 +94,8 @@ def test_import_of_a_bad_value_names_the_cell(capsys, tmp_path):
     wb.save(xlsx)
     status, _, err = run(capsys, "import", xlsx, tmp_path / "out.yaml")
     assert status == 2
-    assert err == f"{xlsx}: Inputs!{cell} (revenue.deal_size): -5 is below 0\n"
+    # the example is German: its input sheet is "Eingaben"
+    assert err == f"{xlsx}: Eingaben!{cell} (revenue.deal_size): -5 is below 0\n"
 
 
 def test_import_does_not_overwrite_without_force(capsys, tmp_path):

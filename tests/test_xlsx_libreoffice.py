@@ -4,7 +4,10 @@ Every workbook of this module is converted in ONE LibreOffice call (it takes sec
 with a private profile; the workbook asks for a full calculation on load, so LibreOffice
 evaluates every formula, and openpyxl reads the results (``data_only=True``). The monthly
 table, the yearly table and both sides' key figures must match ``model.evaluate`` to 1e-6
-relative (absolute, scaled to the series, for values near 0).
+relative (absolute, scaled to the series, for values near 0). The scenario switch set to each
+scenario reproduces ``model.evaluate(plan.scenario(name))``; every total read back equals its
+parts; the master check is 0 on every valid workbook and flags a changed ``months`` and a
+deleted list row.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ import pytest
 
 from planner import i18n, model, privacy
 from planner.export.workbook_import import read_workbook
-from planner.export.xlsx import MONTHLY, MONTHLY_FIRST_ROW, YEARLY, build_workbook
+from planner.export.xlsx import (
+    MONTHLY_FIRST_ROW,
+    PNL_FIRST_ROW,
+    PNL_LINES,
+    build_workbook,
+    sheet_names,
+)
 from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan, content_hash, load, with_values
 from tests.factories import EXAMPLE, ROOT, delivery, investment, make_plan, sales
 
@@ -151,6 +160,43 @@ def generated_plans() -> dict[str, Plan]:
     }
 
 
+def switched(data: bytes, k: int) -> bytes:
+    """The workbook with its scenario switch set to ``k``, as a person would set it."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    sheet, cell = wb.defined_names["scenario_switch"].attr_text.split("!")
+    wb[sheet.strip("'")][cell.replace("$", "")].value = k
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def deleted_item(data: bytes, prefix: str) -> bytes:
+    """The workbook with the rows of one list item deleted from Inputs the way a spreadsheet
+    program deletes rows: the names of the deleted cells become #REF!, those below move up."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb[next(n for n in sheet_names("inputs") if n in wb.sheetnames)]
+    rows = [r[0].row for r in ws.iter_rows() if str(r[0].value or "").startswith(prefix)]
+    first, count = rows[0], len(rows)
+    ws.delete_rows(first, count)
+    quoted = f"'{ws.title}'" if not ws.title.isalnum() else ws.title
+    for defined in wb.defined_names.values():
+        sheet, _, cell = str(defined.attr_text).partition("!")
+        if sheet.strip("'") != ws.title or ":" in cell:
+            continue
+        row = int(cell.split("$")[-1])
+        if first <= row < first + count:
+            defined.attr_text = f"{quoted}!#REF!"
+        elif row >= first + count:
+            defined.attr_text = f"{quoted}!{cell.rsplit('$', 1)[0]}${row - count}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+BROKEN = ("broken-months", "broken-deleted-role")
+"""Workbooks a person made inconsistent: the master check must flag them."""
+
+
 def cases() -> dict[str, tuple[Plan, bytes]]:
     """Name -> (the plan the workbook must reproduce, the workbook)."""
     example = load(EXAMPLE)
@@ -170,6 +216,12 @@ def cases() -> dict[str, tuple[Plan, bytes]]:
     out["example-edited"] = (with_values(example, EDIT), edit(out["example"][1], TYPED))
     for name, (plan, audience) in EDITIONS.items():
         out[name] = (plan, build_workbook(plan, audience=audience))
+    for base in ["example", "example-en", *(f"template-{path.stem}" for path in TEMPLATES)]:
+        plan, data = out[base]
+        for k, scenario in enumerate(plan.scenarios, start=1):
+            out[f"{base}-switch-{k}"] = (plan.scenario(scenario.name), switched(data, k))
+    out["broken-months"] = (example, edit(out["example"][1], {"months": 24}))
+    out["broken-deleted-role"] = (example, deleted_item(out["example"][1], "resources.3."))
     return out
 
 
@@ -196,7 +248,9 @@ def edit(data: bytes, changes: dict[str, Any]) -> bytes:
     """The workbook with input cells changed, as someone would in a spreadsheet program."""
     wb = openpyxl.load_workbook(io.BytesIO(data))
     for path, value in changes.items():
-        sheet, cell = wb.defined_names[path.replace(".", "_")].attr_text.split("!")
+        name = path.replace(".", "_")
+        name = f"base_{name}" if f"base_{name}" in wb.defined_names else name  # the input cell
+        sheet, cell = wb.defined_names[name].attr_text.split("!")
         wb[sheet.strip("'")][cell.replace("$", "")].value = value
     wb.calculation.fullCalcOnLoad = True
     out = io.BytesIO()
@@ -244,11 +298,34 @@ NAMES = [
     *(f"template-{path.stem}" for path in TEMPLATES),
     *generated_plans(),
     "example-edited",
+    "example-switch-1",
+    "example-switch-2",
+    "example-en-switch-2",
+    *(
+        f"template-{path.stem}-switch-{k + 1}"
+        for path in TEMPLATES
+        for k in range(len(load(path).scenarios))
+    ),
 ]
 
 
 def values(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+
+
+def sheet(book: openpyxl.Workbook, key: str) -> Any:
+    """Sheet ``key`` by its name in the workbook's language."""
+    return book[next(n for n in sheet_names(key) if n in book.sheetnames)]
+
+
+def named(book: openpyxl.Workbook, name: str) -> Any:
+    where, cell = book.defined_names[name].attr_text.split("!")
+    return book[where.strip("'")][cell.replace("$", "")].value
+
+
+def month_text(value: Any) -> Any:
+    """A date cell as docs/model.md's ``YYYY-MM``."""
+    return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
 
 
 def close(got: Any, expected: Any, scale: float) -> bool:
@@ -271,7 +348,7 @@ def test_a_sides_edition_recalculates_to_the_model_without_what_it_may_not_see(r
     outcome = model.evaluate(plan)
     book = values(data)
     shown = privacy.visible_columns(plan, audience)
-    ws = book[MONTHLY]
+    ws = sheet(book, "monthly")
     keys = [cell.value for cell in ws[2]]
     assert [k for k in keys if k in MONTHLY_COLUMNS] == list(shown)
     rows = list(ws.iter_rows(min_row=MONTHLY_FIRST_ROW, values_only=True))[: plan.months]
@@ -279,7 +356,7 @@ def test_a_sides_edition_recalculates_to_the_model_without_what_it_may_not_see(r
     for column in shown:
         series = outcome.monthly[column].tolist()
         scale = max((abs(v) for v in series), default=0.0) if column != "date" else 0.0
-        got = [row[keys.index(column)] for row in rows]
+        got = [month_text(row[keys.index(column)]) for row in rows]
         wrong += [
             (column, t + 1)
             for t, (g, e) in enumerate(zip(got, series, strict=True))
@@ -290,14 +367,13 @@ def test_a_sides_edition_recalculates_to_the_model_without_what_it_may_not_see(r
         for figure in set(outcome.kpis[side]) - set(visible[side]):
             assert f"{side}_{figure}" not in book.defined_names
         for figure, expected in visible[side].items():
-            sheet, cell = book.defined_names[f"{side}_{figure}"].attr_text.split("!")
-            got = book[sheet.strip("'")][cell.replace("$", "")].value
+            got = named(book, f"{side}_{figure}")
             tolerance = 0.0 if figure in ("irr", "roi") or figure in model.MONTH_FIGURES else 1e3
             if not close(got, expected, tolerance):
                 wrong.append((side, figure, got, expected))
     assert wrong == []
     hidden = privacy.view(plan, audience).hidden
-    inputs = book["Inputs"]
+    inputs = sheet(book, "inputs")
     private = {r[0]: r[2] for r in inputs.iter_rows(min_row=2, values_only=True) if r[0] in hidden}
     assert private
     assert set(private.values()) == {i18n.t("xlsx.private", plan.language)}
@@ -307,7 +383,7 @@ def test_a_sides_edition_recalculates_to_the_model_without_what_it_may_not_see(r
 def test_monthly_table_matches_the_model(recalculated, name):
     plan, data = recalculated[name]
     expected = model.evaluate(plan).monthly
-    ws = values(data)[MONTHLY]
+    ws = sheet(values(data), "monthly")
     keys = [cell.value for cell in ws[2]]
     assert keys[: len(MONTHLY_COLUMNS)] == list(MONTHLY_COLUMNS)
     rows = list(ws.iter_rows(min_row=MONTHLY_FIRST_ROW, values_only=True))[: plan.months]
@@ -315,7 +391,7 @@ def test_monthly_table_matches_the_model(recalculated, name):
     for column in MONTHLY_COLUMNS:
         series = expected[column].tolist()
         scale = max((abs(v) for v in series), default=0.0) if column != "date" else 0.0
-        got = [row[keys.index(column)] for row in rows]
+        got = [month_text(row[keys.index(column)]) for row in rows]
         wrong += [
             (column, t + 1, g, e)
             for t, (g, e) in enumerate(zip(got, series, strict=True))
@@ -348,7 +424,7 @@ def test_key_figures_match_the_model(recalculated, name):
 def test_yearly_table_matches_the_model(recalculated, name):
     plan, data = recalculated[name]
     expected = model.evaluate(plan).yearly
-    ws = values(data)[YEARLY]
+    ws = sheet(values(data), "yearly")
     keys = [cell.value for cell in ws[2]]
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert len([r for r in rows if r[0] is not None]) == len(expected)
@@ -356,7 +432,8 @@ def test_yearly_table_matches_the_model(recalculated, name):
     for k, record in expected.iterrows():
         row = rows[k]
         assert row[keys.index("months")] == record["months"]
-        assert (row[keys.index("from")], row[keys.index("to")]) == (record["from"], record["to"])
+        got = (month_text(row[keys.index("from")]), month_text(row[keys.index("to")]))
+        assert got == (record["from"], record["to"])
         for column in VALUE_COLUMNS:
             scale = float(expected[column].abs().max())
             if not close(row[keys.index(column)], record[column], scale):
@@ -364,7 +441,9 @@ def test_yearly_table_matches_the_model(recalculated, name):
     assert wrong == []
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if n != "example-edited"])
+@pytest.mark.parametrize(
+    "name", [n for n in NAMES if n != "example-edited" and "-switch-" not in n]
+)
 def test_a_workbook_saved_by_a_spreadsheet_program_imports_as_the_same_plan(recalculated, name):
     plan, data = recalculated[name]
     assert content_hash(read_workbook(data)) == content_hash(plan)
@@ -378,3 +457,126 @@ def test_edited_inputs_recalculate_the_whole_plan(recalculated):
     got = values(data)[sheet.strip("'")][cell.replace("$", "")].value
     assert not math.isclose(got, original, rel_tol=1e-3)
     assert read_workbook(data).revenue.deal_size == 50000
+
+
+VALID = [n for n in NAMES if n not in BROKEN] + list(EDITIONS)
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_the_master_check_is_zero_on_every_valid_workbook(recalculated, name):
+    book = values(recalculated[name][1])
+    checks = sheet(book, "checks")
+    failing = [r[3] for r in checks.iter_rows(min_row=5, values_only=True) if r[3] and r[1] != 0]
+    assert failing == []
+    assert named(book, "check_master") == 0
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_the_master_check_flags_a_changed_horizon_and_a_deleted_list_row(recalculated, name):
+    book = values(recalculated[name][1])
+    checks = sheet(book, "checks")
+    failing = {r[3] for r in checks.iter_rows(min_row=5, values_only=True) if r[3] and r[1] != 0}
+    assert named(book, "check_master") >= 1
+    assert ("months" if name == "broken-months" else "rows_resources") in failing
+    if name == "broken-months":  # the figures are still the 36 months', and the check says so
+        assert named(book, "partner_npv") == pytest.approx(
+            model.evaluate(load(EXAMPLE)).kpis["partner"]["npv"], rel=REL
+        )
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_every_total_read_back_equals_its_parts(recalculated, name):
+    """Monthly identities, yearly sums of the months, the P&L's subtotals and totals and the
+    key figures' sums, all read from the recalculated workbook (not from its formulas)."""
+    plan, data = recalculated[name]
+    book = values(data)
+    wrong: list[Any] = []
+
+    def tie(where: Any, got: Any, parts: list[float], scale: float) -> None:
+        if not math.isclose(_number(got), sum(parts), rel_tol=REL, abs_tol=REL * max(1, scale)):
+            wrong.append((where, got, sum(parts)))
+
+    ws = sheet(book, "monthly")
+    keys = [c.value for c in ws[2]]
+    rows = list(ws.iter_rows(min_row=MONTHLY_FIRST_ROW, values_only=True))[: plan.months]
+    col = {key: [r[keys.index(key)] for r in rows] for key in keys if key in MONTHLY_COLUMNS}
+    identities = {
+        "revenue": ["resale", "services", "managed"],
+        "vendor_funds": ["mdf", "rebate"],
+        "investment_net": ["investment_gross", "-investment_vendor_funded"],
+        "ebitda": ["gross_profit", "vendor_funds", "-staff_cost", "-opex", "-investment_net"],
+        "gross_profit": ["revenue", "-sell_in"],
+        "vendor_cash_flow": ["vendor_gross_profit", "-vendor_cost"],
+    }
+    for total, parts in identities.items():
+        if total not in col or any(p.lstrip("-") not in col for p in parts):
+            continue
+        scale = max(abs(_number(v)) for v in col[total]) if col[total] else 0
+        for t in range(plan.months):
+            terms = [
+                -_number(col[p[1:]][t]) if p.startswith("-") else _number(col[p][t]) for p in parts
+            ]
+            tie(("monthly", total, t + 1), col[total][t], terms, scale)
+    ws = sheet(book, "yearly")
+    ykeys = [c.value for c in ws[2]]
+    yrows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] is not None]
+    tie(("yearly", "months"), plan.months, [r[ykeys.index("months")] for r in yrows], 1)
+    for key in ykeys[4:]:
+        if key in model.STOCK_COLUMNS or key not in col:
+            continue
+        scale = max(abs(_number(v)) for v in col[key]) if col[key] else 0
+        for k, r in enumerate(yrows):
+            months = col[key][12 * k : 12 * k + 12]
+            tie(("yearly", key, k + 1), r[ykeys.index(key)], [_number(v) for v in months], scale)
+    ws = sheet(book, "pnl")
+    years = len(yrows)
+    lines = {r[3 + years]: r for r in ws.iter_rows(min_row=PNL_FIRST_ROW, values_only=True)}
+    for key, _, kind, parts in PNL_LINES:
+        if key not in lines or kind == "head":
+            continue
+        line = lines[key]
+        amounts = [_number(v) for v in line[2 : 2 + years]]
+        scale = max(abs(a) for a in amounts)
+        if kind == "level":
+            tie(("pnl", key, "total"), line[2 + years], amounts[-1:], scale)
+            flows = [_number(v) for v in lines[parts[0]][2 : 2 + years]]
+            for k in range(years):
+                tie(("pnl", key, k + 1), amounts[k], flows[: k + 1], scale)
+            continue
+        tie(("pnl", key, "total"), line[2 + years], amounts, scale)
+        if kind == "sum" and all(
+            not isinstance(lines[p.lstrip("-")][2], str) for p in parts
+        ):  # a line "confidential" in a side's edition: its subtotal holds the model's value
+            for k in range(years):
+                terms = [
+                    (-1 if p.startswith("-") else 1) * _number(lines[p.lstrip("-")][2 + k])
+                    for p in parts
+                ]
+                tie(("pnl", key, k + 1), amounts[k], terms, scale)
+        if key in col and kind in ("line", "sum"):
+            tie(("pnl vs months", key), line[2 + years], [_number(v) for v in col[key]], scale)
+    figures = {
+        ("partner", "revenue"): "revenue",
+        ("partner", "gross_profit"): "gross_profit",
+        ("partner", "ebitda"): "ebitda",
+        ("vendor", "revenue"): "vendor_revenue",
+        ("vendor", "cost"): "vendor_cost",
+    }
+    for (side, figure), key in figures.items():
+        if f"{side}_{figure}" in book.defined_names and key in lines:
+            got = named(book, f"{side}_{figure}")
+            tie(("figure", side, figure), got, [_number(lines[key][2 + years])], abs(_number(got)))
+    assert wrong == []
+
+
+def test_a_german_workbook_recalculates_with_german_sheet_names(recalculated):
+    book = values(recalculated["example"][1])
+    assert book.sheetnames[:3] == ["Übersicht", "Eingaben", "Szenarien"]
+    assert sheet(book, "summary")["B3"].value == 0  # the master check on the summary
+    assert sheet(book, "summary")["B4"].value == "Basisplan"
+    switched_book = values(recalculated["example-switch-1"][1])
+    assert sheet(switched_book, "summary")["B4"].value == "Konservativ"

@@ -102,7 +102,7 @@ def test_a_workbook_without_inputs_sheet_is_refused():
     out = io.BytesIO()
     wb.save(out)
     assert refusal(out.getvalue()) == (
-        "workbook: has no sheet named 'Inputs' (was it exported by this product?)"
+        "workbook: has no sheet named 'Inputs' or 'Eingaben' (was it exported by this product?)"
     )
 
 

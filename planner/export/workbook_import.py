@@ -25,13 +25,15 @@ from openpyxl.utils import get_column_letter
 
 from planner import limits
 from planner.export.xlsx import (
-    ACTUALS,
+    DEFINITION_NOTE_COLUMN,
     DEFINITIONS_KEYS,
     INPUT_EXACT_COLUMN,
+    INPUT_NOTE_COLUMN,
     INPUT_PATH_COLUMN,
     INPUT_VALUE_COLUMN,
-    INPUTS,
-    SCENARIOS,
+    NOTE_PREFIX,
+    enum_value,
+    sheet_names,
     unescape_text,
 )
 from planner.plan import Plan, PlanError, Problem, fmt_value, validate
@@ -70,10 +72,17 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
     empty: set[str] = field(default_factory=set)
     """Input paths whose cell had no value (empty, or a formula never calculated)."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """The reasoning column: plan path -> text (the plan's ``notes``)."""
+    sheets: dict[str, str] = field(default_factory=dict)
+    """Role (``inputs``, ``scenarios``, ``actuals``) -> the sheet's name in this workbook."""
+
+    def sheet(self, key: str) -> str:
+        return self.sheets.get(key) or sheet_names(key)[0]
 
     def where(self, path: str) -> str:
         cell = self.cells.get(path)
-        return f"{cell} ({path})" if cell else f"{INPUTS} ({path})"
+        return f"{cell} ({path})" if cell else f"{self.sheet('inputs')} ({path})"
 
 
 def _rows(sheet: Any, columns: int) -> Iterator[tuple[int, list[Any]]]:
@@ -173,7 +182,7 @@ def _number(value: Any) -> Any:
 def _input_value(path: str, value: Any) -> Any:
     kind = field_kind(path)
     if kind == "text":
-        return _text(value, day=path != "start")
+        return enum_value(path, _text(value, day=path != "start"))
     if kind == "bool":
         return _flag(value)
     if kind == "number":
@@ -208,7 +217,7 @@ def _lists(node: Any, prefix: str, reader: _Reader) -> Any:
     if items and all(k.isdigit() for k in items):
         indexes = sorted(int(k) for k in items)
         if indexes != list(range(len(indexes))):
-            where = f"{INPUTS} ({prefix.rstrip('.')})"
+            where = f"{reader.sheet('inputs')} ({prefix.rstrip('.')})"
             numbers = ", ".join(str(i) for i in indexes)
             reader.problems.append(
                 Problem(where, f"items are numbered {numbers}; they must run 0, 1, 2, ...")
@@ -220,26 +229,41 @@ def _lists(node: Any, prefix: str, reader: _Reader) -> Any:
 def _read_inputs(sheet: Any, reader: _Reader) -> dict[str, Any]:
     values: list[tuple[str, Any]] = []
     column = get_column_letter(INPUT_VALUE_COLUMN)
-    for number, row in _rows(sheet, INPUT_EXACT_COLUMN):
+    name = reader.sheet("inputs")
+    for number, row in _rows(sheet, INPUT_NOTE_COLUMN):
         path, value = row[INPUT_PATH_COLUMN - 1], row[INPUT_VALUE_COLUMN - 1]
         value = _exact(value, row[INPUT_EXACT_COLUMN - 1])
-        if not isinstance(path, str) or not _PATH.match(path.strip()):
+        if not isinstance(path, str):
             continue
         path = path.strip()
+        note = row[INPUT_NOTE_COLUMN - 1]
+        if path.startswith(NOTE_PREFIX) and len(path) > len(NOTE_PREFIX):
+            _read_note(reader, path[len(NOTE_PREFIX) :], note)
+            continue
+        if not _PATH.match(path):
+            continue
         if path in reader.cells:
             reader.problems.append(
                 Problem(
-                    f"{INPUTS}!{column}{number} ({path})",
+                    f"{name}!{column}{number} ({path})",
                     f"appears twice (also {reader.cells[path]})",
                 )
             )
             continue
-        reader.cells[path] = f"{INPUTS}!{column}{number}"
+        reader.cells[path] = f"{name}!{column}{number}"
+        _read_note(reader, path, note)
         if value is None:
             reader.empty.add(path)
             continue  # an empty cell: the key is left out (a default applies, or it is required)
         values.append((path, _input_value(path, value)))
     return _nest(values, reader)
+
+
+def _read_note(reader: _Reader, path: str, note: Any) -> None:
+    """The reasoning beside a value: text (an empty cell: none)."""
+    if note is None or (isinstance(note, str) and not note.strip()):
+        return
+    reader.notes[path] = unescape_text(note) if isinstance(note, str) else str(_text(note))
 
 
 _CASTS: dict[str, type] = {"int": int, "float": float, "bool": bool}
@@ -254,6 +278,8 @@ def _scenario_value(value: Any, kind: Any, where: str, reader: _Reader) -> Any:
             return None
     if isinstance(value, str):
         return unescape_text(value) if kind == "str" else _number(value)
+    if isinstance(value, (datetime, date)) and kind == "str":
+        return _text(value, day=False)
     if kind == "bool":
         return _flag(value)
     if kind == "int" and isinstance(value, float) and value.is_integer():
@@ -265,27 +291,34 @@ def _scenario_value(value: Any, kind: Any, where: str, reader: _Reader) -> Any:
 
 def _read_scenarios(sheet: Any, reader: _Reader) -> list[dict[str, Any]]:
     scenarios: dict[str, dict[str, Any]] = {}
+    notes: dict[tuple[str, str], Any] = {}
     started = False
-    for number, row in _rows(sheet, len(DEFINITIONS_KEYS) + 1):
+    name_of_sheet = reader.sheet("scenarios")
+    for number, row in _rows(sheet, DEFINITION_NOTE_COLUMN):
         if not started:
             started = tuple(row[: len(DEFINITIONS_KEYS)]) == DEFINITIONS_KEYS
             continue
-        name, path, value, kind, exact = row
+        name, path, value, kind, exact, note = row[:DEFINITION_NOTE_COLUMN]
         value = _exact(value, exact)
         if name is None or (isinstance(name, str) and not name.strip()):
             continue
         name = _text(name)
         entries = scenarios.setdefault(name, {})
-        reader.cells.setdefault(f"scenario:{name}", f"{SCENARIOS}!A{number}")
+        reader.cells.setdefault(f"scenario:{name}", f"{name_of_sheet}!A{number}")
         if path is None:
             continue
         path = str(path).strip()
-        where = f"{SCENARIOS}!C{number}"
+        where = f"{name_of_sheet}!C{number}"
         reader.cells[f"scenarios.{name}: {path}"] = where
         reader.cells[f"scenarios.{name}.{path}"] = where
         if path in entries:
             reader.problems.append(Problem(f"{where} ({name}: {path})", "appears twice"))
-        entries[path] = _scenario_value(value, kind, where, reader)
+        parsed = _scenario_value(value, kind, where, reader)
+        entries[path] = enum_value(path, parsed) if kind == "str" else parsed
+        notes[(name, path)] = note
+    for index, name in enumerate(scenarios):
+        for path in scenarios[name]:
+            _read_note(reader, f"scenarios.{index}.set.{path}", notes.get((name, path)))
     return [{"name": name, "set": entries} for name, entries in scenarios.items()]
 
 
@@ -302,7 +335,7 @@ def _read_actuals(sheet: Any, reader: _Reader) -> list[dict[str, Any]]:
         for index, (key, value) in enumerate(zip(keys, row, strict=False)):
             if key is None or value is None:
                 continue
-            cell = f"{ACTUALS}!{get_column_letter(index + 1)}{number}"
+            cell = f"{reader.sheet('actuals')}!{get_column_letter(index + 1)}{number}"
             reader.cells[f"actuals.{len(actuals)}.{key}"] = cell
             record[str(key)] = _number(value)
         actuals.append(record)
@@ -313,22 +346,25 @@ def _locate(problem: Problem, reader: _Reader) -> Problem:
     path = problem.path
     if path in reader.cells:
         return Problem(f"{reader.cells[path]} ({path})", problem.message)
+    scenarios = reader.sheet("scenarios")
     match = re.match(r"^scenarios\.(\d+)\.", path)
     if match:
-        return Problem(f"{SCENARIOS} ({path})", problem.message)
+        return Problem(f"{scenarios} ({path})", problem.message)
     if path.startswith("scenarios."):
         name = path.split(":", 1)[0][len("scenarios.") :]
         cell = reader.cells.get(f"scenario:{name}")
-        return Problem(f"{cell or SCENARIOS} ({path})", problem.message)
+        return Problem(f"{cell or scenarios} ({path})", problem.message)
     if path.startswith("actuals."):
-        return Problem(f"{ACTUALS} ({path})", problem.message)
+        return Problem(f"{reader.sheet('actuals')} ({path})", problem.message)
     if not path:
         return problem
-    return Problem(f"{INPUTS} ({path})", problem.message)
+    return Problem(f"{reader.sheet('inputs')} ({path})", problem.message)
 
 
 def read_workbook(data: bytes) -> Plan:
-    """The plan held by a workbook's ``Inputs`` (and ``Scenarios``, ``Actuals``) sheets.
+    """The plan held by a workbook's ``Inputs`` (and ``Scenarios``, ``Actuals``) sheets, by
+    their name in any language of :data:`planner.export.xlsx.SHEET_NAMES`, with the reasoning
+    column as the plan's ``notes``.
 
     Raises :class:`PlanError` for a refused upload or a plan that does not validate; each
     problem names the sheet and cell.
@@ -343,18 +379,25 @@ def read_workbook(data: bytes) -> Plan:
     except Exception as error:  # openpyxl raises many kinds on malformed files
         raise _refuse(f"cannot be read as XLSX ({type(error).__name__})") from None
     reader = _Reader()
+    for key in ("inputs", "scenarios", "actuals"):
+        found = next((n for n in sheet_names(key) if n in book.sheetnames), None)
+        if found:
+            reader.sheets[key] = found
     try:
-        if INPUTS not in book.sheetnames:
-            raise _refuse(f"has no sheet named {INPUTS!r} (was it exported by this product?)")
-        data_tree = _read_inputs(book[INPUTS], reader)
-        if SCENARIOS in book.sheetnames:
-            scenarios = _read_scenarios(book[SCENARIOS], reader)
+        if "inputs" not in reader.sheets:
+            names = " or ".join(repr(n) for n in sheet_names("inputs"))
+            raise _refuse(f"has no sheet named {names} (was it exported by this product?)")
+        data_tree = _read_inputs(book[reader.sheets["inputs"]], reader)
+        if "scenarios" in reader.sheets:
+            scenarios = _read_scenarios(book[reader.sheets["scenarios"]], reader)
             if scenarios:
                 data_tree["scenarios"] = scenarios
-        if ACTUALS in book.sheetnames:
-            actuals = _read_actuals(book[ACTUALS], reader)
+        if "actuals" in reader.sheets:
+            actuals = _read_actuals(book[reader.sheets["actuals"]], reader)
             if actuals:
                 data_tree["actuals"] = actuals
+        if reader.notes:
+            data_tree["notes"] = reader.notes
     except PlanError:
         raise
     except Exception as error:  # a malformed sheet surfaces while rows are read
@@ -386,7 +429,7 @@ def _uncalculated(problem: Problem, reader: _Reader, data: bytes) -> Problem:
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         cell = reader.cells[problem.path].split("!", 1)[1]
-        value = book[INPUTS][cell].value
+        value = book[reader.sheet("inputs")][cell].value
     finally:
         book.close()
     if isinstance(value, str) and value.startswith("="):
