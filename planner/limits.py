@@ -26,6 +26,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from typing import Any
 
 import yaml
@@ -183,6 +184,16 @@ def read_tree(text: str) -> Any:
 # --- workbooks ---------------------------------------------------------------------------------
 
 
+DAMAGED: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    OSError,
+)
+"""What reading a damaged archive raises (a checksum, a compressed stream, an unknown method)."""
+
+
 def check_workbook(data: bytes) -> None:
     """Refuse an untrusted upload that is no plain XLSX workbook, before any XML is parsed.
 
@@ -213,7 +224,10 @@ def check_workbook(data: bytes) -> None:
                     raise RefusedError(why.format(part=member.filename))
         for member in members:
             if member.filename.lower().endswith((".xml", ".rels", ".vml")):
-                _check_xml_part(archive, member)
+                try:
+                    _check_xml_part(archive, member)
+                except DAMAGED as error:  # a changed byte: bad checksum, broken compression
+                    raise RefusedError(f"is damaged: {member.filename} cannot be read") from error
 
 
 def _check_xml_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:

@@ -231,3 +231,39 @@ def test_the_plan_upload_refuses_every_hostile_plan_file(onboarding: AppTest) ->
         message = unescape(app.error[0].value)
         assert hostile.refusal in message, message
         assert app.session_state[state.PLAN] is before
+
+
+def test_damaged_workbooks_are_refused_in_one_line_never_with_a_traceback(tmp_path: Path) -> None:
+    """Random byte flips of an exported workbook (a damaged download, a bad disk): the import
+    and the actuals reader either read it or refuse it with one line, never a traceback."""
+    import random
+
+    from planner.export.xlsx import build_workbook
+
+    data = build_workbook(load(EXAMPLE))
+    rng = random.Random(11)
+    outcomes = set()
+    for round_ in range(40):
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 3, 12])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        for read in (read_workbook, lambda d: read_actuals_data(load(EXAMPLE), d, "ist.xlsx")):
+            message = ""
+            try:
+                read(bytes(damaged))
+            except (PlanError, AnalysisError) as refused:  # anything else fails the test
+                message = str(refused).strip()
+            outcomes.add("refused" if message else "read")
+            assert "\n" not in message, (round_, message)
+    assert "refused" in outcomes
+    file = tmp_path / "damaged.xlsx"
+    file.write_bytes(bytes(damaged))
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "import", str(file), str(tmp_path / "out.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode in (0, 2)
+    assert "Traceback" not in done.stderr
