@@ -10,6 +10,7 @@ Exit status 2, with one line per problem on stderr, for a bad plan, workbook or 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -52,7 +53,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.pdf:
         from planner.export.pdf import build_pdf
 
-        data = build_pdf(plan, scenario=args.scenario, language=args.language)
+        # A draft is dated as of today; build_pdf itself reads no clock.
+        data = build_pdf(
+            plan, scenario=args.scenario, language=args.language, issued=datetime.date.today()
+        )
         outputs.append((args.pdf, "PDF", data))
     for file, kind, data in outputs:
         _write_atomically(Path(file), data)

@@ -1,6 +1,7 @@
 """Export: the business-plan PDF and the workbook with live formulas, built on click."""
 
 import importlib
+from datetime import date
 
 import streamlit as st
 
@@ -53,7 +54,13 @@ for column, kind, build, suffix, mime in (
         st.caption(tr(f"export.{kind}_caption"))
         wanted = (ss[state.REVISION], scenario, language, who.side)
         if st.button(tr("export.build"), key=f"export.build.{kind}", type="primary"):
-            data = build(plan, scenario=scenario or None, language=language, audience=who.side)
+            data = build(
+                plan,
+                scenario=scenario or None,
+                language=language,
+                audience=who.side,
+                issued=date.today(),  # the draft's "as of" date
+            )
             ss[f"export.{kind}.data"] = (wanted, data)
         built = ss.get(f"export.{kind}.data")
         if built is not None and built[0] == wanted:
