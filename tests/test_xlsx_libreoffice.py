@@ -156,6 +156,10 @@ def generated_plans() -> dict[str, Plan]:
             vendor_programme={"gross_margin": 0.5},
         ),
         "120-months": make_plan(**base, months=120, start="2029-11"),
+        # the vendor discounts at its own rate: its NPV formula must read that rate
+        "vendor-own-rate": make_plan(
+            **{**base, "vendor_programme": {**programme, "discount_rate": 0.25}}, months=36
+        ),
         **{f"random-{seed}": random_plan(seed) for seed in range(6)},
     }
 

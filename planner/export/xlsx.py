@@ -1270,9 +1270,11 @@ FIGURE_ROWS: tuple[str, ...] = tuple(dict.fromkeys(model.PARTNER_FIGURES + model
 """Rows of ``Key figures``; a side leaves the cell of a figure it does not have empty."""
 
 
-def figure_formula(side: str, figure: str, months: int) -> str:
-    """The spreadsheet formula of one key figure of one side (docs/model.md section 4)."""
+def figure_formula(side: str, figure: str, months: int, own_rate: bool = False) -> str:
+    """The spreadsheet formula of one key figure of one side (docs/model.md section 4);
+    ``own_rate``: the vendor discounts at its own rate (``vendor_programme.discount_rate``)."""
     flow, level = _SIDES[side]
+    rate = "vendor_programme_discount_rate" if side == "vendor" and own_rate else "discount_rate"
     cf, cum = f"monthly_{flow}", f"monthly_{level}"
     last_cf = f"INDEX({cf},{months})"
     last_cum = f"INDEX({cum},{months})"
@@ -1281,7 +1283,7 @@ def figure_formula(side: str, figure: str, months: int) -> str:
         return f"SUM(monthly_{_SUMS[side][figure]})"
     peak = f"MAX(0,-MIN({cum}))"
     formulas = {
-        "npv": f"SUMPRODUCT({cf}/(1+discount_rate)^(monthly_month/12))",
+        "npv": f"SUMPRODUCT({cf}/(1+{rate})^(monthly_month/12))",
         "irr": (
             f'IF(OR(COUNTIF({cf},"<0")=0,COUNTIF({cf},">0")=0),{missing},'
             # Newton from the guess; then from 1 %, -10 % and -20 % a month before giving up
@@ -1348,7 +1350,8 @@ def _write_figures(book: Book, kpis: Mapping[str, Any]) -> None:
             if figure not in kpis[side] or not _shown(side, figure, economics):
                 continue
             number = _figure_format(figure, fmt)
-            formula = figure_formula(side, figure, plan.months)
+            own = plan.vendor_programme.discount_rate is not None
+            formula = figure_formula(side, figure, plan.months, own)
             _fx(ws, row, 2 + offset, formula, number, font=_BOLD)
             exported = kpis[side][figure]
             _put(ws, row, 4 + offset, i18n.MISSING if exported is None else exported, number)
