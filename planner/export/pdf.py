@@ -17,6 +17,7 @@ import contextlib
 import datetime
 import io
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -1614,13 +1615,17 @@ class _Writer:
 
     # scenarios and sensitivity --------------------------------------------------------------
 
-    def path_label(self, path: str) -> str:
-        """A scenario's dotted path in words: ``Account Executive (2): FTE``."""
+    def path_label(self, path: str, owner_limit: int = 200) -> str:
+        """A scenario's dotted path in words: ``Account Executive (2): FTE``; ``owner_limit``
+        cuts a long role or investment name, never the field after it."""
         parts = path.split(".")
         if len(parts) == 3 and parts[0] in ("resources", "investments") and parts[1].isdigit():
             index = int(parts[1])
             names = self.item_names(parts[0], self.source)
             owner = names[index] if index < len(names) else f"#{index + 1}"
+            if len(owner) > owner_limit:  # keep the " (2)" that tells equal names apart
+                base, number = re.fullmatch(r"(.*?)((?: \(\d+\))?)", owner).groups()  # type: ignore[union-attr]
+                owner = self.short(base, owner_limit - len(number)) + number
             return f"{owner}: {self.label(parts[2]) if self.known(parts[2]) else parts[2]}"
         if len(parts) == 4 and parts[1] == "rebate_tiers" and parts[2].isdigit():
             return (
@@ -1726,7 +1731,7 @@ class _Writer:
         drawing = charts.tornado(
             [
                 charts.Bar(
-                    clean(self.path_label(b.path)),
+                    clean(self.path_label(b.path, owner_limit=32)),
                     math.nan if b.low_figure is None else b.low_figure,
                     math.nan if b.high_figure is None else b.high_figure,
                 )
