@@ -4,6 +4,7 @@ shows the value split and the hurdles next to the verdict, to each side as it ma
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
@@ -175,3 +176,38 @@ def test_propose_counter_and_accept_in_two_sessions(workspace: Store) -> None:
     assert f"Vorschlag {offer.id} von Vera (Hersteller)" in story
     assert "Gegenvorschlag von Anna" in story
     assert f"Vorschlag {answer.id} von Anna (Partner)" in story
+
+
+def test_the_pdf_maps_the_zone_and_records_every_proposal(workspace: Store) -> None:
+    """The PDF's negotiation page: the zone, and every proposal with its outcome; a signed
+    edition records the proposals as they stood when both sides had signed."""
+    import datetime
+
+    import pypdf
+
+    from planner.export.pdf import build_pdf
+    from planner.signoff import editions
+
+    app = _page("dashboard")
+    plan_id = app.session_state[session.PLAN_ID]
+    offer = proposals.propose(
+        workspace,
+        plan_id,
+        {"vendor_programme.mdf_rate": 0.045},
+        reason="Mehr MDF im ersten Jahr",
+        author="Vera",
+        side="vendor",
+    )
+    proposals.reject(workspace, plan_id, offer.id, reason="Zu wenig", author="Anna", side="partner")
+    plan = workspace.plan_at(plan_id)
+    everything = proposals.all_of(workspace, plan_id)
+    reader = pypdf.PdfReader(io.BytesIO(build_pdf(plan, language="de", proposals=everything)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Zone beidseitigen Interesses" in text
+    assert "Dieser Plan liegt in der Zone beidseitigen Interesses." in text
+    assert "Mehr MDF im ersten Jahr" in text
+    assert "abgelehnt von Anna (Zu wenig)" in " ".join(text.split())
+    before = everything[0].created_at - datetime.timedelta(seconds=1)
+    assert editions.as_of(everything, before) == []
+    still_open = editions.as_of(everything, everything[0].created_at)
+    assert [p.status for p in still_open] == ["open"]

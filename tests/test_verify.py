@@ -767,7 +767,10 @@ def test_random_byte_flips_are_not_verified_and_never_a_traceback(
         assert err.count("\n") == 1, err
         assert "Traceback" not in err
         statuses.append(status)
-    assert 1 in statuses
+    # a changed byte inside a compressed part fails its checksum (damaged: 2); elsewhere the
+    # file still reads and the signature or seal no longer matches (altered: 1)
+    assert set(statuses) <= {1, 2}
+    assert len(statuses) == 20
 
 
 # --- evidence on the page --------------------------------------------------------------------

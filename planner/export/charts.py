@@ -406,3 +406,60 @@ def tornado(
     _legend(drawing, [(legend[0], low_color), (legend[1], high_color)], x0, height - 10, fonts)
     fonts.text(drawing, x1, height - 10, unit, anchor="end", color=MUTED)
     return drawing
+
+
+def zone_map(
+    regions: Sequence[Sequence[int]],
+    colors: Sequence[Color],
+    *,
+    x_ticks: Sequence[tuple[float, str]],
+    y_ticks: Sequence[tuple[float, str]],
+    x_title: str,
+    y_title: str,
+    here: tuple[float, float],
+    target: tuple[float, float] | None,
+    legend: Sequence[tuple[str, Color]],
+    width: float,
+    height: float,
+    fonts: Fonts,
+) -> Drawing:
+    """A map of the grid ``regions[row][column]`` (rows bottom to top), each cell filled with
+    ``colors[region]``; positions of ticks, the plan (``here``) and the smallest change to a
+    mutual plan (``target``) are fractions of the axes (0 to 1)."""
+    drawing = Drawing(width, height)
+    left, bottom, top = 40.0, 34.0, 34.0
+    right = width - 8
+    plot_w, plot_h = right - left, height - top - bottom
+    rows, columns = len(regions), len(regions[0]) if regions else 0
+    cell_w, cell_h = plot_w / max(columns, 1), plot_h / max(rows, 1)
+    for i, row in enumerate(regions):
+        for j, region in enumerate(row):
+            drawing.add(
+                Rect(
+                    left + j * cell_w,
+                    bottom + i * cell_h,
+                    cell_w + 0.3,
+                    cell_h + 0.3,
+                    fillColor=colors[region],
+                    strokeColor=None,
+                )
+            )
+    for fraction, text in x_ticks:
+        x = left + fraction * plot_w
+        drawing.add(Line(x, bottom, x, bottom - 3, strokeColor=AXIS, strokeWidth=0.6))
+        fonts.text(drawing, x, bottom - 11, text, anchor="middle", color=MUTED)
+    for fraction, text in y_ticks:
+        y = bottom + fraction * plot_h
+        drawing.add(Line(left - 3, y, left, y, strokeColor=AXIS, strokeWidth=0.6))
+        fonts.text(drawing, left - 5, y - fonts.size / 3, text, anchor="end", color=MUTED)
+    fonts.text(drawing, left + plot_w / 2, 4, x_title, anchor="middle", color=INK)
+    fonts.text(drawing, left - 30, height - top + 8, y_title, color=INK)
+    hx, hy = left + here[0] * plot_w, bottom + here[1] * plot_h
+    drawing.add(Line(hx - 5, hy, hx + 5, hy, strokeColor=INK, strokeWidth=1.6))
+    drawing.add(Line(hx, hy - 5, hx, hy + 5, strokeColor=INK, strokeWidth=1.6))
+    if target is not None:
+        tx, ty = left + target[0] * plot_w, bottom + target[1] * plot_h
+        drawing.add(Line(hx, hy, tx, ty, strokeColor=INK, strokeWidth=0.8, strokeDashArray=[2, 2]))
+        drawing.add(Circle(tx, ty, 3.5, fillColor=WHITE, strokeColor=INK, strokeWidth=1.2))
+    _legend(drawing, legend, left, height - 8, fonts)
+    return drawing

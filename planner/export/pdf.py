@@ -55,6 +55,7 @@ from planner.analysis import montecarlo
 from planner.analysis.sensitivity import Tornado, tornado
 from planner.export import Evidence, charts
 from planner.plan import Plan, content_hash, get_value
+from planner.proposals import Proposal
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 """Debian's ``fonts-dejavu-core``: Latin, Cyrillic, Greek, Arabic, Hebrew; Helvetica (Latin-1)
@@ -80,6 +81,15 @@ RULE = colors.HexColor("#D1D5DB")
 SHADE = colors.HexColor("#F3F4F6")
 PARTNER_COLOR = colors.HexColor("#1F4E79")
 VENDOR_COLOR = colors.HexColor("#C8811A")
+ZONE_COLORS = (
+    colors.HexColor("#4F8A3C"),
+    colors.HexColor("#5B8DB8"),
+    colors.HexColor("#E0A370"),
+    colors.HexColor("#E6E6E6"),
+)
+"""The zone map: pays off for both, the partner only, the vendor only, neither."""
+ZONE_POINTS = 40
+"""Grid points per axis of the PDF's zone map (1,600 plans in one batched call)."""
 MIX_COLORS = (colors.HexColor("#1F4E79"), colors.HexColor("#5B8DB8"), colors.HexColor("#A9C4DE"))
 GOOD = (colors.HexColor("#EEF5EF"), colors.HexColor("#3C7A4A"))
 WARN = (colors.HexColor("#FBF3E6"), colors.HexColor("#B7791F"))
@@ -301,6 +311,7 @@ SECTION_TITLES = {
     "development": "pdf.charts.title",
     "scenarios": "pdf.scenarios.title",
     "sensitivity": "pdf.tornado.title",
+    "negotiation": "pdf.zone.title",
     "commitments": "pdf.commit.title",
     "signoff": "pdf.signoff.title",
 }
@@ -438,6 +449,8 @@ class _Writer:
 
     evidence: Evidence | None = None
     """Set for a signed edition: its sign-off page states the electronic signature."""
+    proposals: Sequence[Proposal] = ()
+    """The term proposals of the plan, for the record of the negotiation."""
 
     def __init__(
         self,
@@ -467,6 +480,8 @@ class _Writer:
             privacy.edition_hash(plan, audience) if audience else content_hash(plan)
         )
         self.draft = version is None
+        self.whole = self.hash == content_hash(plan)
+        """Whether the hash printed is the plan's content hash (nothing hidden from the reader)."""
         self.version = version or self.t("pdf.version_draft", short=self.hash[:8])
         self.signatories = signatories
         self.audience = audience
@@ -788,6 +803,7 @@ class _Writer:
             ("development", self.development),
             ("scenarios", self.scenarios),
             ("sensitivity", self.sensitivity),
+            ("negotiation", self.negotiation),
             ("commitments", self.commitments),
             ("signoff", self.signoff),
         ):
@@ -866,7 +882,7 @@ class _Writer:
             details,
             *toc,
             Spacer(1, 7 * mm),
-            self.p(self.m("pdf.cover.hash"), "small"),
+            self.p(self.m("pdf.cover.hash" if self.whole else "pdf.cover.edition_hash"), "small"),
             self.p(_safe(self.hash), "mono"),
             Spacer(1, 6 * mm),
             self.p(self.m("pdf.cover.confidential"), "small"),
@@ -1087,9 +1103,11 @@ class _Writer:
             key = self.verdict_key(kpis)
             good = key == "verdict.mutual"
             verdict = escape(i18n.t(key, self.language))
+            own = self.plan.vendor_programme.discount_rate
             npv_line = self.m(
-                "pdf.summary.npv_line",
+                "pdf.summary.npv_line" if own is None else "pdf.summary.npv_line_own_rates",
                 rate=rate,
+                vendor_rate=i18n.percent(own or 0.0, self.language),
                 partner=self.money(kpis["partner"]["npv"]),
                 vendor=self.money(kpis["vendor"]["npv"]),
             )
@@ -1714,6 +1732,159 @@ class _Writer:
             value = get_value(outcome.plan, path)
         return self.shown(path, self.value(path, value))
 
+    def negotiation(self) -> list[Flowable]:
+        """The zone of mutual interest over partner margin and MDF rate, each side's hurdles,
+        and the record of the term proposals (who proposed what, and what became of it)."""
+        from planner.analysis import AnalysisError, zone
+
+        try:
+            full = zone.zone(self.plan, points=ZONE_POINTS)
+        except AnalysisError:
+            return []
+        found = full.for_side(self.economics)
+        x, y = found.x, found.y
+        flowables: list[Flowable] = [
+            self.p(self.m("pdf.zone.title"), "h1"),
+            self.p(self.m("pdf.zone.intro")),
+            Spacer(1, 2 * mm),
+        ]
+        if found.vendor is None:
+            regions = [[0 if p else 1 for p in row] for row in found.partner.tolist()]
+            colours = [ZONE_COLORS[0], ZONE_COLORS[3]]
+            names = [self.t("pdf.zone.partner_pays"), self.t("pdf.zone.partner_not")]
+        else:
+            regions = [
+                [0 if p and v else 1 if p else 2 if v else 3 for p, v in zip(pr, vr, strict=True)]
+                for pr, vr in zip(found.partner.tolist(), found.vendor.tolist(), strict=True)
+            ]
+            colours = list(ZONE_COLORS)
+            names = [self.t(f"pdf.zone.{k}") for k in ("both", "partner", "vendor", "neither")]
+
+        def fraction(axis: zone.Axis, value: float) -> float:
+            low, high = axis.values[0], axis.values[-1]
+            return 0.0 if high == low else min(1.0, max(0.0, (value - low) / (high - low)))
+
+        def ticks(axis: zone.Axis) -> list[tuple[float, str]]:
+            picks = [axis.values[round(i * (len(axis.values) - 1) / 4)] for i in range(5)]
+            return [(fraction(axis, v), self.value(axis.path, v)) for v in picks]
+
+        target = None
+        if found.nearest:
+            target = (
+                fraction(x, float(found.nearest[x.path])),
+                fraction(y, float(found.nearest[y.path])),
+            )
+        drawing = charts.zone_map(
+            regions,
+            colours,
+            x_ticks=ticks(x),
+            y_ticks=ticks(y),
+            x_title=clean(self.path_label(x.path)),
+            y_title=clean(self.path_label(y.path)),
+            here=(fraction(x, x.current), fraction(y, y.current)),
+            target=target,
+            legend=[(clean(n), c) for n, c in zip(names, colours, strict=True)],
+            width=BODY_WIDTH,
+            height=78 * mm,
+            fonts=self.chart_fonts(),
+        )
+        flowables += [drawing, Spacer(1, 2 * mm)]
+        now = found.current
+        if now["both"]:
+            flowables.append(self.p(self.m("pdf.zone.is_mutual")))
+        elif now["both"] is None:
+            key = "pdf.zone.partner_yes" if now["partner"] else "pdf.zone.partner_no"
+            flowables.append(self.p(self.m(key)))
+        elif found.nearest:
+            flowables.append(
+                self.p(
+                    self.m(
+                        "pdf.zone.change",
+                        x=self.path_label(x.path),
+                        x_from=self.value(x.path, x.current),
+                        x_to=self.value(x.path, found.nearest[x.path]),
+                        y=self.path_label(y.path),
+                        y_from=self.value(y.path, y.current),
+                        y_to=self.value(y.path, found.nearest[y.path]),
+                    )
+                )
+            )
+        else:
+            flowables.append(self.p(self.m("pdf.zone.nowhere")))
+        flowables += self.hurdle_lines()
+        flowables += self.proposal_record()
+        return flowables
+
+    def hurdle_lines(self) -> list[Flowable]:
+        """Each side's hurdles (a side without the vendor's economics: the partner's only)."""
+        hurdles = self.plan.hurdles
+        if hurdles is None:
+            return []
+        out: list[Flowable] = []
+        for side in ("partner", "vendor") if self.economics else ("partner",):
+            hurdle = getattr(hurdles, side)
+            if hurdle is None:
+                continue
+            found = self.outcome.kpis[side]
+            parts = []
+            if hurdle.min_irr is not None:
+                ok = found["irr"] is not None and found["irr"] >= hurdle.min_irr
+                parts.append(
+                    self.t(
+                        "pdf.zone.min_irr",
+                        irr=i18n.percent(hurdle.min_irr, self.language),
+                        verdict=self.t("pdf.zone.met" if ok else "pdf.zone.missed"),
+                    )
+                )
+            if hurdle.latest_payback_month is not None:
+                month = found["payback_month"]
+                ok = month is not None and month <= hurdle.latest_payback_month
+                parts.append(
+                    self.t(
+                        "pdf.zone.latest_payback",
+                        month=self.month(hurdle.latest_payback_month),
+                        verdict=self.t("pdf.zone.met" if ok else "pdf.zone.missed"),
+                    )
+                )
+            if parts:
+                out.append(self.p(self.m("pdf.zone.hurdles_" + side, items="; ".join(parts))))
+        return out
+
+    def proposal_record(self) -> list[Flowable]:
+        """Every term proposal and its outcome, oldest first: the negotiation's record."""
+        if not self.proposals:
+            return []
+        rows = []
+        for proposal in self.proposals:
+            changes = "; ".join(
+                f"{self.path_label(path)} → {self.value(path, value)}"
+                for path, value in proposal.changes.items()
+            )
+            outcome = self.t(f"pdf.proposal.{proposal.status}")
+            if proposal.decided_by and proposal.status != "open":
+                outcome += " " + self.t("pdf.proposal.by", name=proposal.decided_by)
+            if proposal.decision_reason and proposal.status == "rejected":
+                outcome += f" ({proposal.decision_reason})"
+            rows.append(
+                [
+                    str(proposal.id),
+                    f"{proposal.author} ({self.label(proposal.side)})",
+                    f"{changes}. {proposal.reason}",
+                    outcome,
+                ]
+            )
+        table = self.table(
+            [
+                self.t("pdf.proposal.number"),
+                self.t("pdf.proposal.who"),
+                self.t("pdf.proposal.what"),
+                self.t("pdf.proposal.outcome"),
+            ],
+            rows,
+            [10 * mm, 38 * mm, BODY_WIDTH - 88 * mm, 40 * mm],
+        )
+        return [Spacer(1, 4 * mm), self.p(self.m("pdf.proposal.title"), "h2"), table]
+
     def sensitivity(self) -> list[Flowable]:
         result = tornado_bars(self.plan)
         if result is None or not result.bars:
@@ -2132,7 +2303,7 @@ class _Writer:
                 f'<font name="{mono}" size="8">{print_[:47]}<br/>{print_[48:]}</font>',
             ),
             (
-                self.m("pdf.signoff.content_hash"),
+                self.m("pdf.signoff.content_hash" if self.whole else "pdf.signoff.edition_hash"),
                 f'<font name="{mono}" size="8">{_safe(self.hash)}</font>',
             ),
         ]
@@ -2188,7 +2359,15 @@ class _Writer:
         canvas.line(MARGIN_X, top - 2.5 * mm, PAGE_WIDTH - MARGIN_X, top - 2.5 * mm)
         bottom = 11 * mm
         canvas.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)
-        canvas.drawString(MARGIN_X, bottom, clean(self.t("pdf.hash_footer", hash=self.hash)))
+        canvas.drawString(
+            MARGIN_X,
+            bottom,
+            clean(
+                self.t(
+                    "pdf.hash_footer" if self.whole else "pdf.edition_hash_footer", hash=self.hash
+                )
+            ),
+        )
         canvas.drawRightString(
             PAGE_WIDTH - MARGIN_X, bottom, clean(self.t("pdf.page_of", page=page, pages=pages))
         )
@@ -2221,6 +2400,7 @@ def build_pdf(
     audience: str | None = None,
     digest: str | None = None,
     evidence: Evidence | None = None,
+    proposals: Sequence[Proposal] = (),
 ) -> bytes:
     """The business plan as PDF bytes (A4), deterministic for the same arguments.
 
@@ -2234,6 +2414,7 @@ def build_pdf(
     without it the document shows everything, as both sides see it at sign-off.
     ``digest`` is the hash printed (default: the edition hash of :mod:`planner.privacy`, which
     is the content hash when nothing is hidden from the audience).
+    ``proposals`` (the plan's term proposals) are printed as the record of the negotiation.
     ``evidence`` (a signed edition) states on the sign-off page that and how the file is
     electronically signed.
     Raises :class:`planner.plan.PlanError` for an unknown scenario and ValueError for an
@@ -2264,6 +2445,7 @@ def build_pdf(
         digest,
     )
     writer.evidence = evidence
+    writer.proposals = tuple(proposals)
     title = plan.title if scenario is None else f"{plan.title} – {scenario}"
     buffer = io.BytesIO()
     document = BaseDocTemplate(

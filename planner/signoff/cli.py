@@ -48,6 +48,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_signed_export(args: argparse.Namespace) -> int:
+    from planner import proposals
     from planner.cli import UsageError
     from planner.export.cli import _write_atomically
     from planner.signoff import records as signoff
@@ -62,13 +63,15 @@ def cmd_signed_export(args: argparse.Namespace) -> int:
         if record is None:
             raise UsageError(f"version {args.version} of plan {args.plan_id} was never frozen")
         plan = signoff.signed_plan(store, record)
+        offers = proposals.all_of(store, args.plan_id)
     except UnknownPlanError as error:
         raise UsageError(str(error)) from None
     finally:
         store.close()
     try:
         if args.pdf:
-            _write_atomically(Path(args.pdf), signed_pdf(plan, record, language=args.language))
+            document = signed_pdf(plan, record, language=args.language, proposals=offers)
+            _write_atomically(Path(args.pdf), document)
         if args.xlsx:
             _write_atomically(
                 Path(args.xlsx), signed_workbook(plan, record, language=args.language)

@@ -19,12 +19,15 @@ import os
 import re
 import secrets
 import zipfile
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from planner import i18n, privacy
 from planner.export import Evidence
 from planner.plan import Plan, canonical_json, content_hash
+from planner.proposals import Proposal
 from planner.signoff import keys as signing
 from planner.signoff import seal as sealing
 from planner.signoff.records import SIDES, SignOff
@@ -93,6 +96,26 @@ def edition_hash(plan: Plan, edition: str, key: bytes | None = None) -> str:
     return hashlib.sha256(edition_json(plan, edition, key).encode("utf-8")).hexdigest()
 
 
+def as_of(proposals: Sequence[Proposal], moment: datetime.datetime) -> list[Proposal]:
+    """The proposals made by ``moment``, each as it stood then (a later decision: open)."""
+    out = []
+    for proposal in proposals:
+        if proposal.created_at > moment:
+            continue
+        if proposal.decided_at is not None and proposal.decided_at > moment:
+            proposal = replace(
+                proposal,
+                status="open",
+                decided_at=None,
+                decided_by=None,
+                decided_side=None,
+                decision_reason=None,
+                result_version=None,
+            )
+        out.append(proposal)
+    return out
+
+
 def record_data(
     record: SignOff, edition: str = "full", digest: str | None = None
 ) -> dict[str, Any]:
@@ -137,9 +160,13 @@ def signed_pdf(
     who: signing.Identity | None = None,
     language: str | None = None,
     key: bytes | None = None,
+    proposals: Sequence[Proposal] = (),
 ) -> bytes:
     """``edition`` of the signed version as a PDF: the plan as that side sees it, its
-    signatories, the edition's JSON and record embedded, and a PAdES signature over it all."""
+    signatories, the edition's JSON and record embedded, and a PAdES signature over it all.
+
+    ``proposals``: the plan's term proposals; the record prints those made before the
+    signature, each as it stood then (so every export of the version is the same)."""
     from planner.export import pdf
 
     day = _check(plan, record)
@@ -162,6 +189,7 @@ def signed_pdf(
         evidence=Evidence(who.fingerprint, record.signed_at),
         audience=None if edition == "full" else edition,
         digest=digest,
+        proposals=as_of(proposals, record.signed_at),
     )
     reason = i18n.t(
         "signoff.pdf_reason", lang, version=record.version, title=plan.title, hash=digest

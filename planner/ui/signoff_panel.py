@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from planner import decision, i18n, privacy
+from planner import decision, i18n, privacy, proposals
 from planner.access import Access
 from planner.plan import Plan, PlanError
 from planner.signoff import editions
@@ -223,7 +223,13 @@ def _exports(granted: Access, record: SignOff) -> None:
             side = granted.side
             with st.spinner(tx("preparing")):
                 cache[key] = (
-                    editions.signed_pdf(plan, record, edition=side, language=language),
+                    editions.signed_pdf(
+                        plan,
+                        record,
+                        edition=side,
+                        language=language,
+                        proposals=proposals.all_of(collab.store(), record.plan_id),
+                    ),
                     editions.signed_workbook(plan, record, edition=side, language=language),
                 )
         else:

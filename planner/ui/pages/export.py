@@ -2,10 +2,12 @@
 
 import importlib
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
-from planner.ui import state, viewer, widgets
+from planner import proposals
+from planner.ui import collab, state, viewer, widgets
 from planner.ui.text import tr
 
 plan = state.plan_in_force()
@@ -54,12 +56,17 @@ for column, kind, build, suffix, mime in (
         st.caption(tr(f"export.{kind}_caption"))
         wanted = (ss[state.REVISION], scenario, language, who.side)
         if st.button(tr("export.build"), key=f"export.build.{kind}", type="primary"):
+            extra: dict[str, Any] = {}
+            granted = collab.current_access()
+            if kind == "pdf" and granted is not None:  # the record of the negotiation so far
+                extra["proposals"] = proposals.all_of(collab.store(), granted.plan_id)
             data = build(
                 plan,
                 scenario=scenario or None,
                 language=language,
                 audience=who.side,
                 issued=date.today(),  # the draft's "as of" date
+                **extra,
             )
             ss[f"export.{kind}.data"] = (wanted, data)
         built = ss.get(f"export.{kind}.data")
