@@ -335,16 +335,18 @@ def peak_funding(cumulative: ArrayLike) -> Array:
     return np.asarray(np.maximum(0.0, -_rows(cumulative).min(axis=1)))
 
 
-def roi(cumulative: ArrayLike) -> Array:
+def roi(cumulative: ArrayLike, peak: Array | None = None) -> Array:
     """``cum(N) / peak_funding``; nan when nothing had to be put in.
 
     A peak so small that the ratio overflows (float residue of a zero) also gives nan.
+    ``peak``: :func:`peak_funding` of the same rows, where the caller has it.
 
     >>> roi([[-5, -8, 2], [1, 2, 3], [-1e-320, 5, 5]]).tolist()
     [0.25, nan, nan]
     """
     cum = _rows(cumulative)
-    peak = peak_funding(cum)
+    if peak is None:
+        peak = peak_funding(cum)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(peak > 0, cum[:, -1] / np.where(peak > 0, peak, 1.0), np.nan)
     return np.where(np.isfinite(ratio), ratio, np.nan)

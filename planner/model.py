@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -282,17 +282,35 @@ _MIN_KEEP = 0.01
 overflow over 120 months, so the customer recursion runs month by month."""
 
 
-def _customers(new_deals: Array, keep: Array, actual: Array | None) -> Array:
-    """``customers(t) = customers(t-1) * keep + new_deals(t)`` from 0 (docs/model.md section 2).
+def _customers(
+    new_deals: Array, keep: Array, actual: Array | None, out: Array, growth: Array
+) -> None:
+    """``customers(t) = customers(t-1) * keep + new_deals(t)`` from 0 (docs/model.md section 2),
+    into ``out``.
 
-    Without actuals, in closed form: ``keep ** t * cumsum(new_deals(j) * keep ** -j)``; the
-    terms are never negative, so the sum loses no precision to cancellation.
+    Without actuals, in closed form: ``keep ** t * cumsum(new_deals(j) * keep ** -j)`` with
+    ``keep ** t = exp(t log keep)``; the terms are never negative, so the sum loses no precision
+    to cancellation. Plans that keep less than ``_MIN_KEEP`` run month by month. ``growth``
+    is scratch space of ``out``'s shape.
     """
-    if actual is not None or (keep < _MIN_KEEP).any():
-        return _recurrence(new_deals, keep, actual)
-    growth = keep[:, None] ** np.arange(1, new_deals.shape[1] + 1)
-    customers: Array = growth * np.cumsum(new_deals / growth, axis=1)
-    return customers
+    if actual is not None:
+        out[...] = _recurrence(new_deals, keep, actual)
+        return
+    low = keep < _MIN_KEEP
+    log_keep = np.log(np.where(low, 1.0, keep))
+    np.multiply(log_keep[:, None], _months(new_deals.shape[1]), out=growth)
+    np.exp(growth, out=growth)
+    np.divide(new_deals, growth, out=out)
+    np.cumsum(out, axis=1, out=out)
+    np.multiply(growth, out, out=out)
+    if low.any():
+        out[low] = _recurrence(new_deals[low], keep[low], None)
+
+
+@cache
+def _months(months: int) -> Array:
+    """``t = 1..months`` as floats."""
+    return np.arange(1, months + 1, dtype=np.float64)
 
 
 def _at(actuals: Mapping[str, Array], column: str, i: int, computed: Array) -> Array:
@@ -304,70 +322,84 @@ def _at(actuals: Mapping[str, Array], column: str, i: int, computed: Array) -> A
 
 
 def _services_and_backlog(
-    demand: Array, capacity: Array, actuals: Mapping[str, Array]
-) -> tuple[Array, Array]:
+    demand: Array,
+    capacity: Array,
+    actuals: Mapping[str, Array],
+    services_out: Array,
+    backlog_out: Array,
+    lowest: Array,
+) -> None:
     """Services delivered within capacity; what cannot be delivered waits in the backlog.
 
     ``backlog(t) = max(0, backlog(t-1) + demand(t) - capacity(t))`` is Lindley's recursion:
     without actuals it is the running sum of demand less capacity minus its running minimum
-    (from 0), and services are what the backlog does not keep.
+    (from 0), and services are what the backlog does not keep. ``capacity`` is overwritten,
+    ``lowest`` is scratch space.
     """
     if "services" not in actuals and "backlog" not in actuals:
-        surplus = np.cumsum(demand - capacity, axis=1)
-        backlog_out = surplus - np.minimum.accumulate(np.minimum(surplus, 0.0), axis=1)
-        before = np.zeros_like(backlog_out)
-        before[:, 1:] = backlog_out[:, :-1]
-        services: Array = before + demand - backlog_out
-        return services, backlog_out
+        surplus = np.subtract(demand, capacity, out=capacity)
+        np.cumsum(surplus, axis=1, out=surplus)
+        np.minimum(surplus, 0.0, out=lowest)
+        np.minimum.accumulate(lowest, axis=1, out=lowest)
+        np.subtract(surplus, lowest, out=backlog_out)
+        services_out[:, 0] = demand[:, 0]  # backlog(0) = 0
+        np.add(backlog_out[:, :-1], demand[:, 1:], out=services_out[:, 1:])
+        np.subtract(services_out, backlog_out, out=services_out)
+        return
     backlog = np.zeros(demand.shape[0])
-    services_out = np.empty_like(demand)
-    backlog_out = np.empty_like(demand)
     for i in range(demand.shape[1]):
         open_work = backlog + demand[:, i]
         done = _at(actuals, "services", i, np.minimum(open_work, capacity[:, i]))
         backlog = _at(actuals, "backlog", i, open_work - done)
         services_out[:, i] = done
         backlog_out[:, i] = backlog
-    return services_out, backlog_out
 
 
-def _rebate(sell_in: Array, tiers: Mapping[str, Array], months: int) -> Array:
+def _rebate(sell_in: Array, tiers: Mapping[str, Array], months: int, out: Array) -> None:
     """The yearly rebate, paid in each plan year's last month (docs/model.md section 2)."""
     rows = sell_in.shape[0]
     years = -(-months // 12)
-    padded = np.zeros((rows, years * 12))
-    padded[:, :months] = sell_in
+    if months % 12:
+        padded = np.zeros((rows, years * 12))
+        padded[:, :months] = sell_in
+    else:
+        padded = sell_in
     yearly_sell_in = padded.reshape(rows, years, 12).sum(axis=2)  # S_k
     year_length = np.minimum(12, months - 12 * np.arange(years))  # L_k
     threshold = tiers["threshold"][:, :, None]
     qualifies = threshold * year_length / 12 <= yearly_sell_in[:, None, :]
     rate = np.where(qualifies, tiers["rate"][:, :, None], 0.0)
     yearly_rate = rate.max(axis=1) if rate.shape[1] else np.zeros((rows, years))
-    rebate = np.zeros((rows, months))
-    rebate[:, np.minimum(12 * np.arange(1, years + 1), months) - 1] = yearly_rate * yearly_sell_in
-    return rebate
+    out.fill(0.0)
+    out[:, np.minimum(12 * np.arange(1, years + 1), months) - 1] = yearly_rate * yearly_sell_in
 
 
-@cache
+@lru_cache(maxsize=4)
 def _ramp_windows(months: int) -> Array:
     """``ramp_r(t)`` of a role with ramp ``R`` starting in month ``s``, for t = 1..months, is
-    row ``[R, months + 1 - s]`` of this ``(months + 1, months + 1, months)`` view; ``R = 0``
-    gives ``active_r(t) / fte_r`` (1.0 from month ``s`` on)."""
+    row ``R * (months + 1) + months + 1 - s`` of this ``((months + 1) ** 2, months)`` table;
+    ``R = 0`` gives ``active_r(t) / fte_r`` (1.0 from month ``s`` on)."""
     since = np.arange(-months, months, dtype=np.float64)  # t - s
     ramp = np.minimum(1.0, (since + 1) / np.maximum(np.arange(months + 1), 1)[:, None])
     table = np.where(since >= 0, ramp, 0.0)
-    return np.asarray(sliding_window_view(table, months, axis=1))
+    return _flat_windows(table, months)
 
 
-@cache
+@lru_cache(maxsize=4)
 def _due_windows(months: int) -> Array:
     """1.0 where an investment first due in month ``m`` and repeated every ``e`` months is due,
-    for t = 1..months: row ``[min(e, months), months + 1 - m]`` of this view."""
+    for t = 1..months: row ``min(e, months) * (months + 1) + months + 1 - m`` of this table."""
     since = np.arange(-months, months)  # t - m
     every = np.arange(months + 1)[:, None]
     repeats = (every > 0) & (since > 0) & (since % np.maximum(every, 1) == 0)
     table = ((since == 0) | repeats).astype(np.float64)
-    return np.asarray(sliding_window_view(table, months, axis=1))
+    return _flat_windows(table, months)
+
+
+def _flat_windows(table: Array, months: int) -> Array:
+    """Every window of ``months`` columns of each row of ``table``, one table row each."""
+    windows = sliding_window_view(table, months, axis=1)  # (rows, months + 1, months)
+    return np.ascontiguousarray(windows).reshape(-1, months)
 
 
 def _month_index(values: Array, low: int, high: int, name: str) -> NDArray[np.intp]:
@@ -385,10 +417,18 @@ def _weighted(weights: Array, profiles: Array) -> Array:
     return total
 
 
-def _running_sum(flow: Array, actual: Array | None) -> Array:
+def _running_sum(flow: Array, actual: Array | None, out: Array) -> None:
     if actual is None:
-        return np.cumsum(flow, axis=1)
-    return _recurrence(flow, np.ones(flow.shape[0]), actual)
+        np.cumsum(flow, axis=1, out=out)
+    else:
+        out[...] = _recurrence(flow, np.ones(flow.shape[0]), actual)
+
+
+BLOCK = 512
+"""Plans per pass of :func:`simulate`: the block's temporaries (a workspace of a few arrays of
+512 x N, allocated once per call) stay in the processor's second-level cache, and each monthly
+column is written once, in place; the arithmetic of a row does not depend on the block (nor on
+the batch) it is computed in."""
 
 
 def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[str, Array]:
@@ -397,96 +437,243 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     ``actuals`` optionally maps column names to ``(B, N)`` arrays, ``nan`` where no actual is
     known: each column takes the actual where given, and everything computed from it (stocks
     such as customers and backlog, the cumulative cash) continues from the actual value.
+
+    The columns are views into one ``(columns, B, N)`` array, filled ``BLOCK`` plans at a time.
     """
     n = batch.months
     given = {k: np.asarray(v, float) for k, v in (actuals or {}).items()}
+    res = batch.lists["resources"]
+    inv = batch.lists["investments"]
+    ramp = _month_index(res["ramp_months"], 0, n, "resources.ramp_months")
+    every = np.minimum(_month_index(inv["every_months"], 0, 10**6, "investments.every_months"), n)
+    plan_index = _PlanIndex(
+        role=n + 1 - _month_index(res["start_month"], 1, n, "resources.start_month"),
+        ramp=ramp * (n + 1),
+        due=every * (n + 1) + n + 1 - _month_index(inv["month"], 1, n, "investments.month"),
+    )
+    rows = batch.size
+    values = np.empty((len(VALUE_COLUMNS), rows, n))
+    block_rows = min(rows, BLOCK)
+    items = max(res["fte"].shape[1], inv["amount"].shape[1], 1)
+    work = _Workspace(np.empty((block_rows, items, n)), np.empty((3, block_rows, n)))
+    for start in range(0, rows, BLOCK):
+        block = slice(start, min(rows, start + BLOCK))
+        out = {name: values[i, block] for i, name in enumerate(VALUE_COLUMNS)}
+        given_rows = {k: v[block] for k, v in given.items()}
+        _simulate_rows(batch, block, plan_index, given_rows, out, work.rows(block))
+    return {name: values[i] for i, name in enumerate(VALUE_COLUMNS)}
 
-    def take(column: str, computed: Array) -> Array:
+
+@dataclass(frozen=True)
+class _Workspace:
+    """Temporaries of one block, allocated once per :func:`simulate` call."""
+
+    items: Array  # (rows, items, N): a schedule per role or investment
+    months: Array  # (3, rows, N)
+
+    def rows(self, block: slice) -> _Workspace:
+        count = block.stop - block.start
+        return _Workspace(self.items[:count], self.months[:, :count])
+
+
+@dataclass(frozen=True)
+class _PlanIndex:
+    """Per plan and item, rows of the schedule tables (:func:`_ramp_windows`,
+    :func:`_due_windows`): a role's start (``role``) plus its ramp (``ramp``) or 0 for
+    being active; an investment's due months (``due``)."""
+
+    role: NDArray[np.intp]
+    ramp: NDArray[np.intp]
+    due: NDArray[np.intp]
+
+
+def _simulate_rows(
+    batch: Batch,
+    rows: slice,
+    index: _PlanIndex,
+    given: Mapping[str, Array],
+    out: Mapping[str, Array],
+    work: _Workspace,
+) -> None:
+    """Fill ``out`` (each ``(b, N)``) with the columns of the batch's plans ``rows``."""
+    n = batch.months
+
+    def take(column: str) -> Array:
+        """The column, replaced in place by its actuals where given."""
+        computed = out[column]
         actual = given.get(column)
-        return computed if actual is None else np.where(np.isnan(actual), computed, actual)
+        if actual is not None:
+            np.copyto(computed, actual, where=~np.isnan(actual))
+        return computed
 
-    s = batch.scalars
+    def scalar(path: str) -> Array:
+        column: Array = batch.scalars[path][rows, None]
+        return column
 
     res = batch.lists["resources"]
-    fte = res["fte"]
-    offset = n + 1 - _month_index(res["start_month"], 1, n, "resources.start_month")
-    ramp_months = _month_index(res["ramp_months"], 0, n, "resources.ramp_months")
+    fte = res["fte"][rows]
+    roles = fte.shape[1]
     windows = _ramp_windows(n)
-    active = windows[0, offset]  # (B, roles, N)
-    ramp = windows[ramp_months, offset]
-    headcount = _weighted(fte, active)
-    staff_cost = _weighted(fte * res["annual_cost"] / 12, active)
-    sales_fte = _weighted(fte * batch.sales, ramp)
-    delivery_fte = _weighted(fte * batch.delivery, ramp)
-    headcount = take("headcount", headcount)
-    staff_cost = take("staff_cost", staff_cost)
+    offset = index.role[rows]
+    schedule = work.items[:, :roles]
+    sales_fte, delivery_fte, scratch = work.months
+    np.take(windows, offset, axis=0, out=schedule, mode="clip")  # active / fte: (b, roles, N)
+    np.einsum("br,brn->bn", fte, schedule, out=out["headcount"])
+    np.einsum("br,brn->bn", fte * res["annual_cost"][rows] / 12, schedule, out=out["staff_cost"])
+    take("headcount")
+    staff_cost = take("staff_cost")
+    np.take(windows, index.ramp[rows] + offset, axis=0, out=schedule, mode="clip")  # ramp
+    np.einsum("br,brn->bn", fte * batch.sales[rows], schedule, out=sales_fte)
+    np.einsum("br,brn->bn", fte * batch.delivery[rows], schedule, out=delivery_fte)
 
-    new_deals = take("new_deals", s["revenue.deals_per_sales_fte_month"][:, None] * sales_fte)
-    customers = _customers(new_deals, 1.0 - s["revenue.monthly_churn"], given.get("customers"))
-    price = s["revenue.deal_size"][:, None] * (
-        (1.0 + s["revenue.annual_price_uplift"][:, None]) ** plan_year(n)
+    new_deals = out["new_deals"]
+    np.multiply(scalar("revenue.deals_per_sales_fte_month"), sales_fte, out=new_deals)
+    take("new_deals")
+    customers = out["customers"]
+    _customers(
+        new_deals,
+        1.0 - batch.scalars["revenue.monthly_churn"][rows],
+        given.get("customers"),
+        customers,
+        scratch,
     )
-    subscription = s["revenue.subscription"][:, None] > 0.5
-    resale = take("resale", np.where(subscription, customers * price / 12, new_deals * price))
-    sell_in = take("sell_in", resale * (1.0 - s["revenue.partner_margin"][:, None]))
 
-    services_demand = take("services_demand", new_deals * s["revenue.services_per_deal"][:, None])
-    capacity = s["revenue.delivery_capacity_per_fte_month"][:, None] * delivery_fte
-    services, backlog = _services_and_backlog(services_demand, capacity, given)
-    managed = take("managed", customers * s["revenue.managed_fee_per_customer_month"][:, None])
+    # price(t) = deal_size * (1 + uplift) ** y(t): one power per plan year, spread over months
+    years = -(-n // 12)
+    yearly_price = scalar("revenue.deal_size") * (
+        (1.0 + scalar("revenue.annual_price_uplift")) ** np.arange(years)
+    )
+    price = np.take(yearly_price, plan_year(n), axis=1, out=scratch, mode="clip")
+    subscription = batch.scalars["revenue.subscription"][rows, None] > 0.5
+    resale = out["resale"]
+    np.copyto(resale, new_deals)
+    np.copyto(resale, customers, where=subscription)
+    np.multiply(resale, price, out=resale)
+    np.divide(resale, np.where(subscription, 12.0, 1.0), out=resale)  # / 1.0: unchanged
+    take("resale")
+    sell_in = out["sell_in"]
+    np.multiply(resale, 1.0 - scalar("revenue.partner_margin"), out=sell_in)
+    take("sell_in")
 
-    mdf = take("mdf", s["vendor_programme.mdf_rate"][:, None] * sell_in)
-    rebate = take("rebate", _rebate(sell_in, batch.lists["vendor_programme.rebate_tiers"], n))
+    demand = out["services_demand"]
+    np.multiply(new_deals, scalar("revenue.services_per_deal"), out=demand)
+    take("services_demand")
+    capacity = np.multiply(
+        scalar("revenue.delivery_capacity_per_fte_month"), delivery_fte, out=delivery_fte
+    )
+    _services_and_backlog(demand, capacity, given, out["services"], out["backlog"], scratch)
+    services = out["services"]
+    managed = out["managed"]
+    np.multiply(customers, scalar("revenue.managed_fee_per_customer_month"), out=managed)
+    take("managed")
+
+    mdf = out["mdf"]
+    np.multiply(scalar("vendor_programme.mdf_rate"), sell_in, out=mdf)
+    take("mdf")
+    tiers = {k: v[rows] for k, v in batch.lists["vendor_programme.rebate_tiers"].items()}
+    rebate = out["rebate"]
+    _rebate(sell_in, tiers, n, rebate)
+    take("rebate")
 
     inv = batch.lists["investments"]
-    every = np.minimum(_month_index(inv["every_months"], 0, 10**6, "investments.every_months"), n)
-    due = _due_windows(n)[every, n + 1 - _month_index(inv["month"], 1, n, "investments.month")]
-    investment_gross = _weighted(inv["amount"], due)
-    investment_vendor_funded = _weighted(inv["amount"] * inv["vendor_share"], due)
-    investment_gross = take("investment_gross", investment_gross)
-    investment_vendor_funded = take("investment_vendor_funded", investment_vendor_funded)
-    investment_net = take("investment_net", investment_gross - investment_vendor_funded)
-
-    revenue = take("revenue", resale + services + managed)
-    gross_profit = take("gross_profit", revenue - sell_in)
-    vendor_funds = take("vendor_funds", mdf + rebate)
-    opex = take("opex", np.broadcast_to(s["opex_per_month"][:, None], revenue.shape).copy())
-    ebitda = take("ebitda", gross_profit + vendor_funds - staff_cost - opex - investment_net)
-    cash_flow = take("cash_flow", ebitda)
-    cumulative_cash = _running_sum(cash_flow, given.get("cumulative_cash"))
-
-    vendor_revenue = take("vendor_revenue", sell_in)
-    vendor_gross_profit = take(
-        "vendor_gross_profit", sell_in * s["vendor_programme.gross_margin"][:, None]
+    amount = inv["amount"][rows]
+    due = work.items[:, : amount.shape[1]]
+    np.take(_due_windows(n), index.due[rows], axis=0, out=due, mode="clip")
+    np.einsum("br,brn->bn", amount, due, out=out["investment_gross"])
+    np.einsum(
+        "br,brn->bn",
+        amount * inv["vendor_share"][rows],
+        due,
+        out=out["investment_vendor_funded"],
     )
+    investment_gross = take("investment_gross")
+    investment_vendor_funded = take("investment_vendor_funded")
+    investment_net = out["investment_net"]
+    np.subtract(investment_gross, investment_vendor_funded, out=investment_net)
+    take("investment_net")
+
+    revenue = out["revenue"]
+    np.add(resale, services, out=revenue)
+    np.add(revenue, managed, out=revenue)
+    take("revenue")
+    gross_profit = out["gross_profit"]
+    np.subtract(revenue, sell_in, out=gross_profit)
+    take("gross_profit")
+    vendor_funds = out["vendor_funds"]
+    np.add(mdf, rebate, out=vendor_funds)
+    take("vendor_funds")
+    opex = out["opex"]
+    np.copyto(opex, scalar("opex_per_month"))
+    take("opex")
+    ebitda = out["ebitda"]
+    np.add(gross_profit, vendor_funds, out=ebitda)
+    np.subtract(ebitda, staff_cost, out=ebitda)
+    np.subtract(ebitda, opex, out=ebitda)
+    np.subtract(ebitda, investment_net, out=ebitda)
+    take("ebitda")
+    cash_flow = out["cash_flow"]
+    np.copyto(cash_flow, ebitda)
+    take("cash_flow")
+    _running_sum(cash_flow, given.get("cumulative_cash"), out["cumulative_cash"])
+
+    np.copyto(out["vendor_revenue"], sell_in)
+    take("vendor_revenue")
+    vendor_gross_profit = out["vendor_gross_profit"]
+    np.multiply(sell_in, scalar("vendor_programme.gross_margin"), out=vendor_gross_profit)
+    take("vendor_gross_profit")
     manager_cost = (
-        s["vendor_programme.partner_manager_fte"]
-        * s["vendor_programme.partner_manager_annual_cost"]
+        scalar("vendor_programme.partner_manager_fte")
+        * scalar("vendor_programme.partner_manager_annual_cost")
         / 12
     )
-    vendor_cost = take(
-        "vendor_cost", mdf + rebate + investment_vendor_funded + manager_cost[:, None]
+    vendor_cost = out["vendor_cost"]
+    np.add(mdf, rebate, out=vendor_cost)
+    np.add(vendor_cost, investment_vendor_funded, out=vendor_cost)
+    np.add(vendor_cost, manager_cost, out=vendor_cost)
+    take("vendor_cost")
+    vendor_cash_flow = out["vendor_cash_flow"]
+    np.subtract(vendor_gross_profit, vendor_cost, out=vendor_cash_flow)
+    take("vendor_cash_flow")
+    _running_sum(
+        vendor_cash_flow, given.get("vendor_cumulative_cash"), out["vendor_cumulative_cash"]
     )
-    vendor_cash_flow = take("vendor_cash_flow", vendor_gross_profit - vendor_cost)
-    vendor_cumulative_cash = _running_sum(vendor_cash_flow, given.get("vendor_cumulative_cash"))
-
-    columns = locals()
-    return {name: np.asarray(columns[name], dtype=np.float64) for name in VALUE_COLUMNS}
 
 
 # --- section 4: key figures --------------------------------------------------------------
 
 
+FIGURE_BLOCK = 1_024
+"""Rows per pass of :func:`side_figures`. Whole batches of 10,000 plans made each temporary of
+the IRR 4.8 MB: allocated afresh (page faults) on every call; blocks of 1,024 rows are reused
+from the heap (key figures of 10,000 plans: 65 ms whole, 61 ms in blocks of 256, 54 ms of 1,024)."""
+
+
 def side_figures(cash_flow: Array, cumulative: Array, annual_rate: Array) -> dict[str, Array]:
-    """The figures docs/model.md section 4 defines for one side's cash flows, one value per row."""
+    """The figures docs/model.md section 4 defines for one side's cash flows, one value per row.
+
+    Computed ``FIGURE_BLOCK`` rows at a time, so that the temporaries stay small: a row's
+    figures do not depend on the block it is in.
+    """
+    rows = cash_flow.shape[0]
+    if rows <= FIGURE_BLOCK:
+        return _side_figures(cash_flow, cumulative, annual_rate)
+    parts = [
+        _side_figures(cash_flow[block], cumulative[block], annual_rate[block])
+        for block in (slice(start, start + FIGURE_BLOCK) for start in range(0, rows, FIGURE_BLOCK))
+    ]
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+def _side_figures(cash_flow: Array, cumulative: Array, annual_rate: Array) -> dict[str, Array]:
+    peak = finance.peak_funding(cumulative)
     return {
         "npv": finance.npv(annual_rate, cash_flow),
         "irr": finance.irr_annual(cash_flow),
         "payback_month": finance.payback_month(cumulative),
         "break_even_month": finance.break_even_month(cash_flow),
-        "peak_funding": finance.peak_funding(cumulative),
+        "peak_funding": peak,
         "cumulative_cash": cumulative[:, -1].copy(),
-        "roi": finance.roi(cumulative),
+        "roi": finance.roi(cumulative, peak),
     }
 
 

@@ -316,3 +316,26 @@ def test_rows_with_their_own_investment_repeats_equal_their_single_results():
         due = np.flatnonzero(single["investment_gross"][0] >= plan.investments[0].amount) + 1
         expected = [month] if every == 0 else list(range(month, plan.months + 1, every))
         assert set(expected) <= set(due.tolist())
+
+
+def test_plans_losing_nearly_all_customers_leave_other_rows_alone():
+    # A plan keeping 0.5 % of its customers a month runs the month-by-month recursion (its
+    # closed form could overflow); the other plans of the batch keep the closed form, so each
+    # row equals the plan run alone, and 1,100 rows span three blocks of simulate.
+    steady = make_plan(
+        resources=[sales(), delivery(start=3)],
+        revenue={"deals_per_sales_fte_month": 1.3, "deal_size": 9_000, "monthly_churn": 0.013},
+    )
+    leaving = with_values(steady, {"revenue.monthly_churn": 0.995})
+    plans = [steady] * 1_099 + [leaving]
+    batch = Batch.from_plans(plans)
+    together = simulate(batch)
+    for row, plan in ((0, steady), (1_099, leaving)):
+        alone = simulate(Batch.from_plans([plan]))
+        for name, values in alone.items():
+            assert np.array_equal(together[name][row], values[0]), name
+    customers = together["customers"][1_099]
+    expected = np.zeros(12)
+    for t in range(12):  # the recursion of docs/model.md section 2
+        expected[t] = (expected[t - 1] if t else 0.0) * 0.005 + together["new_deals"][1_099][t]
+    assert customers == pytest.approx(expected, rel=1e-12)
