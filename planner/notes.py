@@ -98,3 +98,26 @@ def note_refusal(key: Any, text: Any) -> str | None:
 
 
 __all__ = ["MAX_NOTE", "comment_notes", "note_refusal"]
+
+
+def after_deleting(notes: dict[str, str], list_path: str, deleted: set[int]) -> dict[str, str]:
+    """``notes`` after items ``deleted`` of the list at ``list_path`` were removed: a deleted
+    item's notes go with it, the notes of the items after it move up with them.
+
+    >>> after_deleting({"resources.0.fte": "a", "resources.1.fte": "b", "title": "t"},
+    ...                "resources", {0})
+    {'resources.0.fte': 'b', 'title': 't'}
+    """
+    prefix = list_path + "."
+    out: dict[str, str] = {}
+    for key, text in notes.items():
+        index, _, rest = key[len(prefix) :].partition(".")
+        if not key.startswith(prefix) or not index.isdigit():
+            out[key] = text
+            continue
+        number = int(index)
+        if number in deleted:
+            continue
+        moved = number - sum(1 for d in deleted if d < number)
+        out[f"{prefix}{moved}" + (f".{rest}" if rest else "")] = text
+    return out

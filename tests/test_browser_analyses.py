@@ -36,9 +36,15 @@ def test_the_analyses_page_draws_the_scenarios_and_the_tornado(
     charts.first.wait_for()  # the overlaid cash curves of the base and the scenarios
     app_page.get_by_role("tab", name=i18n.t("ui.analyses.tab_tornado", "de")).click()
     settle(app_page)
-    charts.nth(1).wait_for()  # the tornado
+    # the tornado: the chart the open tab shows (other tabs' charts are there, hidden)
+    app_page.locator('[data-testid="stVegaLiteChart"]:visible').first.wait_for()
     headline = i18n.label("npv", "de")
     app_page.get_by_text(headline, exact=False).first.wait_for()
+    # the zone of mutual interest: its map and where this plan lies on it
+    app_page.get_by_role("tab", name=i18n.t("ui.analyses.tab_zone", "de")).click()
+    settle(app_page)
+    app_page.get_by_text(i18n.t("ui.analyses.zone_is_mutual", "de")).wait_for()
+    app_page.locator('[data-testid="stVegaLiteChart"]:visible').first.wait_for()
 
 
 def test_actuals_beyond_the_horizon_are_refused_with_the_row_named(

@@ -29,6 +29,7 @@ import streamlit as st
 
 from planner import i18n
 from planner.i18n import LANGUAGES
+from planner.notes import after_deleting
 from planner.plan import MAX_COUNT, MAX_MONEY, Plan, get_value
 from planner.privacy import PlanView
 from planner.ui import collab, library, session, state
@@ -489,7 +490,12 @@ def _on_table(path: str, key: str, frame: pd.DataFrame, version: int) -> None:
     if not any(delta.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
         return  # nothing typed, added or deleted
     items = edited_items(frame, TABLES[path], delta)
-    session.change({path: items}, state.EDITOR_PREFIX + path, bases={path: version})
+    edits: dict[str, Any] = {path: items}
+    deleted = {int(i) for i in delta.get("deleted_rows") or ()}
+    notes = state.plan_in_force().notes
+    if deleted and notes:  # the reasoning stays with its item, not with its row number
+        edits["notes"] = after_deleting(dict(notes), path, deleted)
+    session.change(edits, state.EDITOR_PREFIX + path, bases={path: version})
 
 
 def _column_config(column: Column, plan: Plan) -> Any:
