@@ -47,7 +47,13 @@ MAX_CHANGES = 50
 
 
 class ProposalError(ValueError):
-    """A proposal step that cannot be done (the message says why, naming the field)."""
+    """A proposal step that cannot be done: the message says why, naming the field; ``key``
+    and ``params`` let a page say it in the reader's language (``ui.proposals.error.<key>``)."""
+
+    def __init__(self, key: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -87,22 +93,28 @@ class Decision:
 def _text(value: str, what: str) -> str:
     text = str(value).strip()
     if not text:
-        raise ProposalError(f"{what}: please give a short reason")
+        raise ProposalError("reason_missing", f"{what}: please give a short reason")
     if any(ord(char) < 32 and char not in "\n\t" for char in text):
-        raise ProposalError(f"{what}: must not contain control characters")
+        raise ProposalError("reason_control", f"{what}: must not contain control characters")
     if len(text) > MAX_REASON:
-        raise ProposalError(f"{what}: is longer than {MAX_REASON} characters")
+        raise ProposalError(
+            "reason_long", f"{what}: is longer than {MAX_REASON} characters", most=MAX_REASON
+        )
     return text
 
 
 def _person(name: str, side: str) -> tuple[str, str]:
     if side not in SIDES:
-        raise ProposalError(f"side {side!r} cannot propose or decide (only partner or vendor)")
+        raise ProposalError(
+            "not_a_side", f"side {side!r} cannot propose or decide (only partner or vendor)"
+        )
     text = " ".join(str(name).split())
     if not text:
-        raise ProposalError("author: must not be empty")
+        raise ProposalError("author_empty", "author: must not be empty")
     if len(text) > MAX_NAME:
-        raise ProposalError(f"author: is longer than {MAX_NAME} characters")
+        raise ProposalError(
+            "author_long", f"author: is longer than {MAX_NAME} characters", most=MAX_NAME
+        )
     return text, side
 
 
@@ -110,22 +122,31 @@ def check_changes(plan: Any, changes: Mapping[str, Any], side: str) -> dict[str,
     """The changes a side may propose on ``plan``, validated together; ProposalError naming
     the first field that may not be proposed, or the plan's problems."""
     if not changes:
-        raise ProposalError("changes: a proposal changes at least one value")
+        raise ProposalError("no_changes", "changes: a proposal changes at least one value")
     if len(changes) > MAX_CHANGES:
-        raise ProposalError(f"changes: at most {MAX_CHANGES} values in one proposal")
+        raise ProposalError(
+            "too_many", f"changes: at most {MAX_CHANGES} values in one proposal", most=MAX_CHANGES
+        )
     other = "vendor" if side == "partner" else "partner"
     for path in changes:
         if path.split(".")[0] == "private":
-            raise ProposalError(f"{path}: privacy settings are each side's own, not proposed")
+            raise ProposalError(
+                "privacy", f"{path}: privacy settings are each side's own, not proposed", path=path
+            )
         if not privacy.may_write(plan, path, side) or not privacy.may_write(plan, path, other):
-            raise ProposalError(f"{path}: is private to one side and cannot be proposed")
+            raise ProposalError(
+                "private", f"{path}: is private to one side and cannot be proposed", path=path
+            )
         owner = privacy.owner_of(path)
         if owner is not None and owner != side:
-            raise ProposalError(f"{path}: only the {owner} states its own terms")
+            raise ProposalError(
+                "own_terms", f"{path}: only the {owner} states its own terms", path=path, side=owner
+            )
     try:
         changed = with_values(plan, dict(changes))
     except PlanError as error:
-        raise ProposalError("; ".join(str(p) for p in error.problems)) from None
+        problems = "; ".join(str(p) for p in error.problems)
+        raise ProposalError("invalid", problems, problems=problems) from None
     effective = {}
     for path, value in changes.items():
         before = _value(plan, path)
@@ -133,7 +154,7 @@ def check_changes(plan: Any, changes: Mapping[str, Any], side: str) -> dict[str,
         if before != after:
             effective[path] = value
     if not effective:
-        raise ProposalError("changes: every proposed value is already the plan's")
+        raise ProposalError("already", "changes: every proposed value is already the plan's")
     return effective
 
 
@@ -173,7 +194,9 @@ def _get(conn: Connection, plan_id: str, proposal_id: int) -> Proposal:
         .first()
     )
     if row is None:
-        raise ProposalError(f"proposal {proposal_id} is not a proposal of this plan")
+        raise ProposalError(
+            "unknown", f"proposal {proposal_id} is not a proposal of this plan", number=proposal_id
+        )
     return _row(row)
 
 
@@ -235,9 +258,15 @@ def propose(
         if counter_of is not None:
             countered = _get(conn, plan_id, counter_of)
             if not countered.open:
-                raise ProposalError(f"proposal {counter_of} is {countered.status}, not open")
+                raise ProposalError(
+                    "not_open",
+                    f"proposal {counter_of} is {countered.status}, not open",
+                    number=counter_of,
+                )
             if countered.side == side:
-                raise ProposalError("a side counters the other side's proposal, not its own")
+                raise ProposalError(
+                    "counter_own", "a side counters the other side's proposal, not its own"
+                )
         stamp_now = store.now()
         inserted = conn.execute(
             proposals.insert().values(
@@ -287,11 +316,17 @@ def _decide(
 
 def _open_for(proposal: Proposal, side: str, *, own: bool) -> None:
     if not proposal.open:
-        raise ProposalError(f"proposal {proposal.id} is {proposal.status}, not open")
+        raise ProposalError(
+            "not_open", f"proposal {proposal.id} is {proposal.status}, not open", number=proposal.id
+        )
     if own and proposal.side != side:
-        raise ProposalError("only the side that proposed it can withdraw a proposal")
+        raise ProposalError(
+            "withdraw_other", "only the side that proposed it can withdraw a proposal"
+        )
     if not own and proposal.side == side:
-        raise ProposalError("the other side decides a proposal, not the side that made it")
+        raise ProposalError(
+            "decide_own", "the other side decides a proposal, not the side that made it"
+        )
 
 
 def accept(store: Store, plan_id: str, proposal_id: int, *, author: str, side: str) -> Decision:
@@ -310,7 +345,12 @@ def accept(store: Store, plan_id: str, proposal_id: int, *, author: str, side: s
         return Decision(proposal, tuple(result.conflicts))
     if result.status not in ("accepted", "unchanged"):
         problems = "; ".join(str(p) for p in result.problems) or result.message
-        raise ProposalError(f"proposal {proposal_id} cannot be applied: {problems}")
+        raise ProposalError(
+            "cannot_apply",
+            f"proposal {proposal_id} cannot be applied: {problems}",
+            number=proposal_id,
+            problems=problems,
+        )
     with store.writing() as conn:
         current = _get(conn, plan_id, proposal_id)
         _open_for(current, side, own=False)

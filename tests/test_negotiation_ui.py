@@ -211,3 +211,22 @@ def test_the_pdf_maps_the_zone_and_records_every_proposal(workspace: Store) -> N
     assert editions.as_of(everything, before) == []
     still_open = editions.as_of(everything, everything[0].created_at)
     assert [p.status for p in still_open] == ["open"]
+
+
+def test_a_refused_proposal_says_why_in_german_and_keeps_what_was_typed(
+    workspace: Store,
+) -> None:
+    vera = _page("proposals")
+    plan_id = vera.session_state[session.PLAN_ID]
+    vera.multiselect(key="proposals.paths").set_value(["vendor_programme.mdf_rate"]).run()
+    vera.text_input(key="proposals.value:vendor_programme.mdf_rate").input("4,5")
+    vera.button(key="FormSubmitter:proposals.form-Vorschlagen").click().run()
+    shown = [e.value.replace("\\", "") for e in vera.error]  # markdown escapes dropped
+    assert shown == ["Bitte eine kurze Begründung angeben."]
+    assert vera.text_input(key="proposals.value:vendor_programme.mdf_rate").value == "4,5"
+    vera.text_input(key="proposals.value:vendor_programme.mdf_rate").input("vier")
+    vera.text_area(key="proposals.reason").input("Mehr MDF")
+    vera.button(key="FormSubmitter:proposals.form-Vorschlagen").click().run()
+    (message,) = [e.value.replace("\\", "") for e in vera.error]
+    assert "„vier“ ist keine Zahl" in message
+    assert proposals.all_of(workspace, plan_id) == []

@@ -190,6 +190,20 @@ def negotiation(granted: Access, plan: Plan) -> None:
             st.markdown(outcome_line(proposal, plan))
 
 
+def refusal_text(error: ProposalError) -> str:
+    """Why a proposal step was refused, in the UI language (plan paths as labels)."""
+    plan = state.plan_in_force()
+    params = dict(error.params)
+    if "path" in params:
+        params["path"] = history.path_text(str(params["path"]), plan)
+    if "side" in params:
+        params["side"] = collab.tx(f"side.{params['side']}")
+    key = f"ui.proposals.error.{error.key}"
+    if key not in i18n.catalog():
+        return str(error)
+    return tr(f"proposals.error.{error.key}", **params)
+
+
 def _who(proposal: Proposal) -> str:
     return f"{plain(proposal.author)} ({collab.tx('side.' + proposal.side)})"
 
@@ -264,7 +278,7 @@ def _step(action: Any, granted: Access, proposal_id: int, **values: Any) -> None
             **values,
         )
     except ProposalError as error:
-        st.session_state[MESSAGE] = str(error)
+        st.session_state[MESSAGE] = refusal_text(error)
     st.rerun()
 
 
@@ -274,7 +288,7 @@ def _accept(granted: Access, proposal: Proposal) -> None:
             collab.store(), granted.plan_id, proposal.id, author=_author(), side=granted.side
         )
     except ProposalError as error:
-        st.session_state[MESSAGE] = str(error)
+        st.session_state[MESSAGE] = refusal_text(error)
         st.rerun()
     if done.conflicts:
         plan = collab.snapshot(granted).plan
@@ -373,7 +387,7 @@ def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None
                 side=granted.side,
             )
     except ProposalError as error:
-        ss[MESSAGE] = str(error)  # nothing typed is lost: the form keeps its values
+        ss[MESSAGE] = refusal_text(error)  # nothing typed is lost: the form keeps its values
         st.rerun()
     for key in [k for k in ss if str(k).startswith(VALUE)] + [CHOSEN, REASON, COUNTERING]:
         ss.pop(key, None)
