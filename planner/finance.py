@@ -8,6 +8,7 @@ Month numbers are 1-based plan months; rates are fractions.
 from __future__ import annotations
 
 import math
+import threading
 from functools import cache
 
 import numpy as np
@@ -96,61 +97,148 @@ _GRID_DISTANCE = np.where(
     np.minimum(np.abs(np.expm1(_GRID[:-1])), np.abs(np.expm1(_GRID[1:]))),
 )
 """How far each grid interval's rates lie from 0 (0 for the interval holding 0)."""
+_WINDOW = 7
+"""Grid intervals on each side of 0 evaluated first. Ordered by their distance from 0 the
+intervals alternate sides (below 0, above 0, below, ...) up to 10 on each side, so the
+``2 * _WINDOW`` intervals around 0 are exactly the nearest ones: a row with a sign change
+among them chooses the same interval as on the whole grid, without the other points (the
+partner's roots mostly lie within +-7 intervals, +-0.14 in ``log(1 + rate)``)."""
+_FIRST = (_GRID.size - 1) // 2 - _WINDOW
+_LAST = (_GRID.size - 1) // 2 + _WINDOW
+"""The window's first and last grid point (``_GRID[16]`` is 0)."""
+IRR_BLOCK = 1_024
+"""Rows per pass of the IRR. Its temporaries, a few ``(rows, months)`` arrays, live in a
+workspace kept per thread (:func:`_workspace`), so that no pass asks the kernel for fresh pages
+(a fresh 0.5 MB array costs 120 page faults on first write)."""
 
 
 @cache
-def _grid_discounts(months: int) -> Array:
-    """``exp(-u t)`` for t = 1..months (rows) and every grid point u (columns)."""
-    return np.asarray(np.exp(-np.outer(np.arange(1, months + 1), _GRID)))
+def _grid_tables(months: int) -> tuple[Array, Array, Array]:
+    """``exp(-u t)`` for every grid point u (rows) and t = 1..months (columns): the window's
+    points, the points outside it, and the moments table ``1, t, t ** 2`` of Halley's sums."""
+    discounts = np.exp(-np.outer(_GRID, np.arange(1, months + 1)))
+    window = np.ascontiguousarray(discounts[_FIRST : _LAST + 1])
+    outside = np.ascontiguousarray(np.vstack([discounts[:_FIRST], discounts[_LAST + 1 :]]))
+    t = np.arange(1, months + 1, dtype=np.float64)
+    return window, outside, np.stack([np.ones(months), t, t * t])
 
 
-def _irr_nearest(cf: Array) -> Array:
+class _Workspace(threading.local):
+    """Flat buffers for the temporaries of one IRR pass, one set per thread (the app computes
+    in several threads), grown to the longest horizon seen: ``flows`` and ``scratch`` hold
+    ``(rows, months)`` arrays, ``inner``, ``outside`` and ``whole`` the grid's values, ``sums``
+    Halley's."""
+
+    def __init__(self) -> None:
+        self.months = 0
+
+    def ensure(self, months: int) -> _Workspace:
+        if months > self.months:
+            self.months = months
+            self.flows = np.empty(IRR_BLOCK * months)
+            self.scratch = np.empty(IRR_BLOCK * months)
+            self.inner = np.empty(IRR_BLOCK * (_LAST + 1 - _FIRST))
+            self.outside = np.empty(IRR_BLOCK * (_GRID.size - (_LAST + 1 - _FIRST)))
+            self.whole = np.empty(IRR_BLOCK * _GRID.size)
+            self.sums = np.empty(IRR_BLOCK * 3)
+        return self
+
+
+_WORKSPACE = _Workspace()
+
+
+def _view(buffer: Array, rows: int, columns: int) -> Array:
+    """A C-contiguous ``(rows, columns)`` array at the start of a flat workspace buffer."""
+    return buffer[: rows * columns].reshape(rows, columns)
+
+
+def _choose_interval(
+    values: Array, first: int
+) -> tuple[NDArray[np.intp], NDArray[np.bool_], Array, Array]:
+    """Per row, the interval with a sign change nearest 0 among grid points ``first`` on
+    (``values``): its index on the whole grid, whether there is one, f at its ends."""
+    signs = np.sign(values)
+    has_root = (signs[:, :-1] * signs[:, 1:] < 0) | (signs[:, :-1] == 0)
+    score = np.where(has_root, _GRID_DISTANCE[first : first + values.shape[1] - 1], np.inf)
+    k = np.argmin(score, axis=1)
+    at = np.arange(values.shape[0])
+    return k + first, has_root[at, k], values[at, k], values[at, k + 1]
+
+
+def _irr_nearest(cf: Array, work: _Workspace) -> Array:
     """Monthly rate of each row's root nearest 0 that a sign change on the grid brackets.
 
-    The grid interval with a sign change closest to a rate of 0 brackets a root; safeguarded
+    The grid interval with a sign change closest to a rate of 0 brackets a root (the window
+    around 0 first, the other points only for rows without a sign change there); safeguarded
     Halley iteration on ``u = log(1 + x)`` from the secant point converges in about three
     steps (a step that leaves the bracket bisects). ``nan`` where no grid interval changes
     sign (no root within +-4, or two roots in one interval) or Halley does not converge.
-    Whether the root found is the one nearest 0 is for the caller to establish.
+    Whether the root found is the one nearest 0 is for the caller to establish. At most
+    ``IRR_BLOCK`` rows.
     """
     rows, n = cf.shape
-    values = np.einsum("rt,tk->rk", cf, _grid_discounts(n))  # unlike BLAS: batch-independent
-    signs = np.sign(values)
-    has_root = (signs[:, :-1] * signs[:, 1:] < 0) | (signs[:, :-1] == 0)
-    score = np.where(has_root, _GRID_DISTANCE, np.inf)
-    k = np.argmin(score, axis=1)
-    at = np.arange(rows)
-    found = np.isfinite(score[at, k])
-    lo, hi = _GRID[k], _GRID[k + 1]
-    f_lo, f_hi = values[at, k], values[at, k + 1]
-    result = np.where(found & (f_lo == 0), lo, np.nan)
+    window, outside, moments = _grid_tables(n)
+    inner = np.einsum("rt,kt->rk", cf, window, out=_view(work.inner, rows, window.shape[0]))
+    k, found, f_lo, f_hi = _choose_interval(inner, _FIRST)  # unlike BLAS: batch-independent
+    rest = np.flatnonzero(~found)
+    if rest.size:
+        whole = _view(work.whole, rest.size, _GRID.size)
+        whole[:, _FIRST : _LAST + 1] = inner[rest]
+        values = np.einsum(
+            "rt,kt->rk",
+            np.take(cf, rest, axis=0, out=_view(work.scratch, rest.size, n)),
+            outside,
+            out=_view(work.outside, rest.size, outside.shape[0]),
+        )
+        whole[:, :_FIRST] = values[:, :_FIRST]
+        whole[:, _LAST + 1 :] = values[:, _FIRST:]
+        k[rest], found[rest], f_lo[rest], f_hi[rest] = _choose_interval(whole, 0)
+    result = np.where(found & (f_lo == 0), _GRID[k], np.nan)
     active = np.flatnonzero(found & (f_lo != 0))
     if active.size:
-        lo, hi, f_lo, f_hi = lo[active], hi[active], f_lo[active], f_hi[active]
+        lo, hi = _GRID[k[active]], _GRID[k[active] + 1]
+        low, high = f_lo[active], f_hi[active]
         with np.errstate(divide="ignore", invalid="ignore"):
-            u = lo - f_lo * (hi - lo) / (f_hi - f_lo)
-        t = np.arange(1, n + 1, dtype=np.float64)
-        moments = cf[active, None, :] * np.stack([np.ones(n), t, t * t])[None]
+            u = lo - low * (hi - lo) / (high - low)
+        flows = np.take(cf, active, axis=0, out=_view(work.flows, active.size, n))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            result[active] = _halley(moments, u, lo, hi, f_lo < 0)
+            result[active] = _halley(flows, u, lo, hi, low < 0, moments, work)
     return np.asarray(np.expm1(result))
 
 
-def _halley(moments: Array, u: Array, lo: Array, hi: Array, rising: NDArray[np.bool_]) -> Array:
+def _minus_months(months: int) -> Array:
+    return -np.arange(1, months + 1, dtype=np.float64)
+
+
+def _halley(
+    flows: Array,
+    u: Array,
+    lo: Array,
+    hi: Array,
+    rising: NDArray[np.bool_],
+    moments: Array,
+    work: _Workspace,
+) -> Array:
     """Safeguarded Halley steps from ``u`` in the brackets ``[lo, hi]`` until each row converges.
 
-    ``moments[r]`` holds ``cf(t)``, ``t cf(t)`` and ``t**2 cf(t)``: one pass over them gives
-    f and its two derivatives in u. ``rising``: f(lo) < 0 < f(hi). ``nan`` where a row does
-    not converge.
+    ``flows`` (a view of ``work.flows``) holds each row's ``cf(t)``: with ``d(t) = cf(t)
+    exp(-u t)``, the sums of d, ``t d`` and ``t**2 d`` (one einsum against ``moments``) give f
+    and its two derivatives in u. ``rising``: f(lo) < 0 < f(hi). ``nan`` where a row does not
+    converge. Rows that converge leave the pass; the others are packed into the other buffer.
     """
     result = np.full(u.size, np.nan)
     index = np.arange(u.size)
-    minus_months = -np.arange(1, moments.shape[2] + 1, dtype=np.float64)
+    n = flows.shape[1]
+    minus_months = _minus_months(n)
+    own, spare = work.flows, work.scratch
     for _ in range(_MAX_ITERATIONS):
         if index.size == 0:
             break
-        discount = np.multiply(u[:, None], minus_months)
-        sums = np.einsum("rkt,rt->rk", moments, np.exp(discount, out=discount))
+        d = _view(spare, index.size, n)
+        np.multiply(u[:, None], minus_months, out=d)
+        np.exp(d, out=d)
+        np.multiply(flows, d, out=d)
+        sums = np.einsum("rt,kt->rk", d, moments, out=_view(work.sums, index.size, 3))
         f, slope, curvature = sums[:, 0], -sums[:, 1], sums[:, 2]
         below = (f < 0) == rising
         lo = np.where(below, u, lo)
@@ -165,11 +253,103 @@ def _halley(moments: Array, u: Array, lo: Array, hi: Array, rising: NDArray[np.b
         new = np.where(f == 0, u, new)
         if done.any():
             result[index[done]] = new[done]
-            going = ~done
-            index, moments, new = index[going], moments[going], new[going]
+            going = np.flatnonzero(~done)
+            index, new = index[going], new[going]
             lo, hi, rising = lo[going], hi[going], rising[going]
+            flows = np.take(flows, going, axis=0, out=_view(spare, going.size, n))
+            own, spare = spare, own
         u = new
     return result
+
+
+def _halley_one(
+    flows: Array, u: float, lo: float, hi: float, rising: bool, moments: Array, work: _Workspace
+) -> float:
+    """:func:`_halley` for one row, step for step the same arithmetic (numpy for the sums,
+    IEEE floats for the rest), so that a row gets the same bits alone as in a batch."""
+    n = flows.size
+    minus_months = _minus_months(n)
+    d = _view(work.scratch, 1, n)
+    sums = _view(work.sums, 1, 3)
+    for _ in range(_MAX_ITERATIONS):
+        np.multiply(u, minus_months, out=d[0])
+        np.exp(d, out=d)
+        np.multiply(flows, d, out=d)
+        f, first, curvature = np.einsum("rt,kt->rk", d, moments, out=sums)[0].tolist()
+        slope = -first
+        if (f < 0) == rising:
+            lo = u
+        else:
+            hi = u
+        denominator = 2.0 * slope * slope - f * curvature
+        step = 2.0 * f * slope / denominator if denominator != 0 else math.inf
+        candidate = u - step
+        tolerance = _TOLERANCE * (1.0 + abs(u))
+        done = f == 0 or abs(step) <= tolerance or hi - lo <= tolerance
+        inside = candidate >= lo and candidate <= hi
+        new = candidate if inside or done else 0.5 * (lo + hi)
+        if f == 0:
+            new = u
+        if done:
+            return new
+        u = new
+    return math.nan
+
+
+_ORDER = tuple(int(k) for k in np.argsort(_GRID_DISTANCE, kind="stable"))
+"""Grid intervals by their distance from 0, ties by position: the order ``argmin`` chooses in."""
+_GRID_POINTS = tuple(float(u) for u in _GRID)
+
+
+def _first_sign_change(values: list[float], order: tuple[int, ...]) -> int:
+    """The first interval of ``order`` with a sign change (or f = 0 at its start); -1 if none."""
+    for k in order:
+        low, high = values[k], values[k + 1]
+        if low == 0 or (low < 0 < high) or (low > 0 > high):
+            return k
+    return -1
+
+
+def _log_rate_one(cf: Array, work: _Workspace) -> float:
+    """:func:`_irr_nearest` for one row, as ``log(1 + rate)``: the same grid values and Halley
+    steps, the bracket chosen in the same order by a loop over floats."""
+    n = cf.size
+    window, outside, moments = _grid_tables(n)
+    row = cf.reshape(1, n)
+    values = [math.nan] * _GRID.size
+    inner = np.einsum("rt,kt->rk", row, window, out=_view(work.inner, 1, window.shape[0]))
+    values[_FIRST : _LAST + 1] = inner[0].tolist()
+    k = _first_sign_change(values, _ORDER[: 2 * _WINDOW])
+    if k < 0:
+        rest = np.einsum("rt,kt->rk", row, outside, out=_view(work.outside, 1, outside.shape[0]))
+        values[:_FIRST], values[_LAST + 1 :] = rest[0, :_FIRST].tolist(), rest[0, _FIRST:].tolist()
+        k = _first_sign_change(values, _ORDER[2 * _WINDOW :])
+        if k < 0:
+            return math.nan
+    lo, hi, f_lo, f_hi = _GRID_POINTS[k], _GRID_POINTS[k + 1], values[k], values[k + 1]
+    if f_lo == 0:
+        return lo
+    u = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _halley_one(cf, u, lo, hi, f_lo < 0, moments, work)
+
+
+def _irr_one(cf: Array, work: _Workspace) -> tuple[float, bool]:
+    """:func:`_irr_block` for one row ``(N,)``: its monthly IRR and whether it falls back."""
+    if not ((cf > 0).any() and (cf < 0).any()):
+        return math.nan, False
+    row = cf.reshape(1, -1)
+    changes = int(_sign_changes(row)[0])
+    x = np.expm1(np.full(1, _log_rate_one(cf, work)))
+    if changes > 1 and not math.isnan(x[0]) and not _nearest_to_zero(row, x)[0]:
+        x[0] = math.nan
+    if not math.isnan(x[0]):
+        return float(x[0]), False
+    if changes > 1:
+        below, above, uncertain = _roots_by_side(row)
+        if not uncertain[0] and below[0] == 0 and above[0] == 0:
+            return math.nan, False
+    return math.nan, True
 
 
 def _roots_beyond(cf: Array, rate: Array, above: NDArray[np.bool_]) -> NDArray[np.int64]:
@@ -212,22 +392,42 @@ def _irr_vectorised(cf: Array) -> tuple[Array, NDArray[np.bool_]]:
 
     Rows with one sign change have exactly one root (Descartes), so the bracketed root is it.
     With several, the root found is kept where :func:`_nearest_to_zero` proves it nearest 0,
-    and rows that :func:`_roots_by_side` proves rootless are settled as ``nan``.
+    and rows that :func:`_roots_by_side` proves rootless are settled as ``nan``. ``IRR_BLOCK``
+    rows at a time: a row's result does not depend on the block it is in.
     """
+    rows = cf.shape[0]
+    work = _WORKSPACE.ensure(cf.shape[1])
+    cf = np.ascontiguousarray(cf)  # the same summation order for a row alone and in a batch
+    if rows == 1:  # one plan: numpy for the sums, plain floats for the bookkeeping
+        x, falls_back = _irr_one(cf[0], work)
+        return np.full(1, x), np.full(1, falls_back)
+    if rows <= IRR_BLOCK:
+        return _irr_block(cf, work)
+    out = np.empty(rows)
+    fallback = np.empty(rows, dtype=bool)
+    for start in range(0, rows, IRR_BLOCK):
+        block = slice(start, start + IRR_BLOCK)
+        out[block], fallback[block] = _irr_block(cf[block], work)
+    return out, fallback
+
+
+def _irr_block(cf: Array, work: _Workspace) -> tuple[Array, NDArray[np.bool_]]:
     rows = cf.shape[0]
     out = np.full(rows, np.nan)
     defined = (cf > 0).any(axis=1) & (cf < 0).any(axis=1)
     index = np.flatnonzero(defined)
     if index.size == 0:
         return out, np.zeros(rows, dtype=bool)
-    changes = _sign_changes(cf[index])
-    x = _irr_nearest(cf[index])
+    flows = cf if index.size == rows else cf[index]
+    changes = _sign_changes(flows)
+    x = _irr_nearest(flows, work)
     check = np.flatnonzero((changes > 1) & ~np.isnan(x))
     if check.size:
-        x[check[~_nearest_to_zero(cf[index[check]], x[check])]] = np.nan
+        x[check[~_nearest_to_zero(flows[check], x[check])]] = np.nan
     out[index] = x
-    open_rows = index[np.isnan(x)]
-    several = open_rows[changes[np.isnan(x)] > 1]
+    unsettled = np.isnan(x)
+    open_rows = index[unsettled]
+    several = open_rows[changes[unsettled] > 1]
     if several.size:
         below, above, uncertain = _roots_by_side(cf[several])
         rootless = several[~uncertain & (below == 0) & (above == 0)]

@@ -121,3 +121,51 @@ def test_batches_of_mixed_rows_agree_row_by_row(rows):
             assert np.isnan(value)
         else:
             assert value == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_window_around_zero_holds_the_grid_intervals_nearest_zero():
+    # The IRR evaluates the grid's points around 0 first and keeps a sign change found there:
+    # that is the whole grid's choice only if the window's intervals are the nearest ones.
+    nearest = np.argsort(finance._GRID_DISTANCE, kind="stable")[: 2 * finance._WINDOW]
+    assert sorted(nearest.tolist()) == list(range(finance._FIRST, finance._LAST))
+    assert finance._GRID[(finance._FIRST + finance._LAST) // 2] == 0.0
+
+
+def test_rows_alone_equal_rows_in_blocks_bit_for_bit():
+    # Roots inside and outside the window around 0, on a grid point, several sign changes,
+    # no root, one-signed rows and a fallback; more rows than one block, so that a row's
+    # neighbours and its block change between the runs. Alone, a row takes the float path.
+    rng = np.random.default_rng(7)
+    t = np.arange(1, 61)
+    growth = rng.uniform(0.05, 4.0, (700, 1))
+    j_curves = -40_000 + 2_500 * t[None, :] * growth  # roots from near 0 to far beyond +-0.14
+    dipped = j_curves[:300].copy()
+    dipped[:, 11::12] -= rng.uniform(20_000, 90_000, (300, 1))
+    fast = -np.ones((200, 60))
+    fast[:, 1:] = rng.uniform(0.5, 3.0, (200, 1))  # roots far above the window
+    several = np.zeros((100, 60))
+    for row in several:
+        roots = rng.choice([-0.3, -0.05, 0.02, 0.08, 0.4], size=rng.integers(1, 4), replace=False)
+        flows = flows_with_roots(sorted(roots), scale=-100.0)
+        row[: flows.size] = flows
+    special = np.zeros((4, 60))
+    special[0, :2] = [-100.0, 100.0]  # a root on a grid point (rate 0)
+    special[1] = 1.0  # no negative month
+    special[2, [0, 59]] = [-1.0, 1e30]  # beyond the grid: falls back
+    special[3] = rng.normal(0, 1, 60)
+    batch = np.vstack([j_curves, dipped, fast, several, special, rng.normal(0, 1, (300, 60))])
+    assert batch.shape[0] > finance.IRR_BLOCK
+    together = finance.irr_monthly(batch)
+    alone = np.array([finance.irr_monthly(row)[0] for row in batch])
+    np.testing.assert_array_equal(together, alone)
+    np.testing.assert_array_equal(finance.irr_monthly(batch[::-1])[::-1], together)
+    assert finance.irr_fallback_rows(batch).tolist() == [
+        bool(finance.irr_fallback_rows(row)[0]) for row in batch
+    ]
+    sample = rng.choice(batch.shape[0], 120, replace=False)
+    for row in sample:
+        expected = reference(batch[row])
+        if np.isnan(expected):
+            assert np.isnan(together[row])
+        else:
+            assert together[row] == pytest.approx(expected, abs=1e-9)
