@@ -222,39 +222,42 @@ def _halley(
     """Safeguarded Halley steps from ``u`` in the brackets ``[lo, hi]`` until each row converges.
 
     ``flows`` (a view of ``work.flows``) holds each row's ``cf(t)``: with ``d(t) = cf(t)
-    exp(-u t)``, the sums of d, ``t d`` and ``t**2 d`` (one einsum against ``moments``) give f
-    and its two derivatives in u. ``rising``: f(lo) < 0 < f(hi). ``nan`` where a row does not
-    converge. Rows that converge leave the pass; the others are packed into the other buffer.
+    exp(-u t)``, the sums of d, ``t d`` and ``t**2 d`` (one einsum against ``moments``) are f,
+    ``-f'`` and ``f''`` in u. ``rising``: f(lo) < 0 < f(hi). A row stops when f is 0, its step
+    or its bracket is within the tolerance (relative to the bracket's ends); a step that leaves
+    the bracket bisects. ``nan`` where a row does not converge. Rows that converge leave the
+    pass; the others are packed into the other buffer.
     """
     result = np.full(u.size, np.nan)
     index = np.arange(u.size)
     n = flows.shape[1]
     minus_months = _minus_months(n)
+    tolerance = _TOLERANCE * (1.0 + np.maximum(np.abs(lo), np.abs(hi)))
     own, spare = work.flows, work.scratch
     for _ in range(_MAX_ITERATIONS):
         if index.size == 0:
             break
         d = _view(spare, index.size, n)
-        np.multiply(u[:, None], minus_months, out=d)
+        np.einsum("r,t->rt", u, minus_months, out=d)
         np.exp(d, out=d)
         np.multiply(flows, d, out=d)
-        sums = np.einsum("rt,kt->rk", d, moments, out=_view(work.sums, index.size, 3))
-        f, slope, curvature = sums[:, 0], -sums[:, 1], sums[:, 2]
+        f, first, curvature = np.einsum(
+            "rt,kt->rk", d, moments, out=_view(work.sums, index.size, 3)
+        ).T
         below = (f < 0) == rising
         lo = np.where(below, u, lo)
         hi = np.where(below, hi, u)
-        denominator = 2.0 * slope * slope - f * curvature
-        step = np.where(denominator != 0, 2.0 * f * slope / denominator, np.inf)
+        step = -2.0 * f * first / (2.0 * first * first - f * curvature)
         candidate = u - step
-        tolerance = _TOLERANCE * (1.0 + np.abs(u))
-        done = (f == 0) | (np.abs(step) <= tolerance) | (hi - lo <= tolerance)
-        inside = (candidate >= lo) & (candidate <= hi)
-        new = np.where(inside | done, candidate, 0.5 * (lo + hi))
-        new = np.where(f == 0, u, new)
+        small = np.abs(step) <= tolerance
+        zero = f == 0
+        done = small | zero | (hi - lo <= tolerance)
+        new = np.where(small | ((candidate >= lo) & (candidate <= hi)), candidate, 0.5 * (lo + hi))
+        new = np.where(zero, u, new)
         if done.any():
             result[index[done]] = new[done]
             going = np.flatnonzero(~done)
-            index, new = index[going], new[going]
+            index, new, tolerance = index[going], new[going], tolerance[going]
             lo, hi, rising = lo[going], hi[going], rising[going]
             flows = np.take(flows, going, axis=0, out=_view(spare, going.size, n))
             own, spare = spare, own
@@ -269,6 +272,7 @@ def _halley_one(
     IEEE floats for the rest), so that a row gets the same bits alone as in a batch."""
     n = flows.size
     minus_months = _minus_months(n)
+    tolerance = _TOLERANCE * (1.0 + max(abs(lo), abs(hi)))
     d = _view(work.scratch, 1, n)
     sums = _view(work.sums, 1, 3)
     for _ in range(_MAX_ITERATIONS):
@@ -276,23 +280,19 @@ def _halley_one(
         np.exp(d, out=d)
         np.multiply(flows, d, out=d)
         f, first, curvature = np.einsum("rt,kt->rk", d, moments, out=sums)[0].tolist()
-        slope = -first
         if (f < 0) == rising:
             lo = u
         else:
             hi = u
-        denominator = 2.0 * slope * slope - f * curvature
-        step = 2.0 * f * slope / denominator if denominator != 0 else math.inf
-        candidate = u - step
-        tolerance = _TOLERANCE * (1.0 + abs(u))
-        done = f == 0 or abs(step) <= tolerance or hi - lo <= tolerance
-        inside = candidate >= lo and candidate <= hi
-        new = candidate if inside or done else 0.5 * (lo + hi)
+        denominator = 2.0 * first * first - f * curvature
+        step = -2.0 * f * first / denominator if denominator != 0 else math.inf
+        candidate = u - step  # (a step of inf or nan leaves the bracket either way)
+        small = abs(step) <= tolerance
         if f == 0:
-            new = u
-        if done:
-            return new
-        u = new
+            return u
+        u = candidate if small or lo <= candidate <= hi else 0.5 * (lo + hi)
+        if small or hi - lo <= tolerance:
+            return u
     return math.nan
 
 
