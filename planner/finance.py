@@ -42,7 +42,13 @@ def npv(annual_rate: ArrayLike, cash_flows: ArrayLike) -> Array:
     if rate.size > 1 and (rate == rate[0]).all():
         rate = rate[:1]  # one rate for the whole batch: one row of discount factors
     discount = (1.0 + rate) ** (-months / 12.0)
-    return np.asarray((cf * discount).sum(axis=1))
+    # einsum: one pass without a temporary; per row the same sum whether the batch has one
+    # rate or one per row (and unlike BLAS, whatever the batch)
+    if discount.shape[0] == 1:
+        return np.asarray(np.einsum("rt,t->r", cf, discount[0]))
+    if discount.shape[0] == cf.shape[0]:
+        return np.asarray(np.einsum("rt,rt->r", cf, discount))
+    return np.asarray(np.einsum("t,rt->r", cf[0], discount))
 
 
 def _sign_changes(cf: Array) -> NDArray[np.int64]:
@@ -511,8 +517,9 @@ def payback_month(cumulative: ArrayLike) -> Array:
     [0.0, 2.0, 3.0, nan]
     """
     cum = _rows(cumulative)
-    month = _first_month_staying_nonnegative(cum)
-    month = np.where((cum < 0).any(axis=1), month, 0.0)
+    negative = cum < 0
+    last_negative = cum.shape[1] - 1 - np.argmax(negative[:, ::-1], axis=1)
+    month = np.where(negative.any(axis=1), last_negative + 2.0, 0.0)
     return np.where(cum[:, -1] < 0, np.nan, month)
 
 

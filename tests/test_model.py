@@ -6,6 +6,7 @@ import numpy as np
 import numpy_financial as npf
 import pytest
 
+from planner import finance
 from planner.model import Batch, evaluate, evaluate_many, month_dates, simulate
 from planner.plan import MONTHLY_COLUMNS, load, with_values
 from tests.factories import EXAMPLE, delivery, investment, make_plan, sales
@@ -339,3 +340,17 @@ def test_plans_losing_nearly_all_customers_leave_other_rows_alone():
     for t in range(12):  # the recursion of docs/model.md section 2
         expected[t] = (expected[t - 1] if t else 0.0) * 0.005 + together["new_deals"][1_099][t]
     assert customers == pytest.approx(expected, rel=1e-12)
+
+
+def test_npv_of_a_row_is_the_same_alone_with_one_rate_and_with_a_rate_per_row():
+    rng = np.random.default_rng(11)
+    flows = rng.normal(0, 10_000, (300, 48))
+    rates = rng.uniform(0.0, 0.3, 300)
+    rates[::2] = 0.1
+    per_row = finance.npv(rates, flows)
+    alone = np.array([finance.npv(rate, row)[0] for rate, row in zip(rates, flows, strict=True)])
+    np.testing.assert_array_equal(per_row, alone)
+    np.testing.assert_array_equal(finance.npv(np.full(300, 0.1), flows)[::2], per_row[::2])
+    np.testing.assert_array_equal(finance.npv(0.1, flows), finance.npv(np.full(300, 0.1), flows))
+    t = np.arange(1, 49)
+    np.testing.assert_allclose(per_row, (flows * (1 + rates[:, None]) ** (-t / 12)).sum(axis=1))
