@@ -178,7 +178,43 @@ def read_tree(text: str) -> Any:
         if json_depth(text) > MAX_DEPTH:
             raise RefusedError(f"nested more than {MAX_DEPTH} levels deep")
         return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_json_object)
+    _prescan(text)
     return yaml.load(text, Loader=_TreeLoader)  # a SafeLoader, bounded
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
+def _prescan(text: str) -> None:
+    """The limits checked on the C parser's events, before the Python composer builds a node:
+    a file far beyond them is refused in milliseconds, not in the seconds composing takes."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return  # the composer's own checks still hold, only slower
+    nodes = depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            nodes, depth = _count(event, nodes, depth)
+    except yaml.YAMLError:
+        return  # text the C parser stops at: the composer says where and why
+
+
+def _count(event: Any, nodes: int, depth: int) -> tuple[int, int]:
+    """Nodes and depth after ``event``; RefusedError when a limit is passed."""
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        mark = event.start_mark
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise RefusedError(f"anchors and aliases (&, *) are not allowed{where}")
+    if isinstance(event, _NODE_EVENTS):
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise RefusedError(f"more than {MAX_NODES:,} values")
+    if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise RefusedError(f"nested more than {MAX_DEPTH} levels deep")
+    elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        depth -= 1
+    return nodes, depth
 
 
 # --- workbooks ---------------------------------------------------------------------------------
