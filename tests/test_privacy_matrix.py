@@ -379,3 +379,27 @@ def test_each_sides_signed_edition_verifies_alone_and_against_the_store(
         assert "file checked only" in capsys.readouterr().out
     assert cli.main(["verify", str(files[("partner", "pdf")])]) == 1  # unknown key: not trusted
     assert fingerprint.replace(":", "")[:16] in capsys.readouterr().err.replace(":", "")
+
+
+def test_signed_export_writes_a_sides_edition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner import cli
+    from planner.signoff import records as signoff
+
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    store = Store()
+    plan_id = store.create_plan(secret_plan(), author="Vera", side="vendor")
+    signoff.freeze(store, plan_id, role="owner", author="Vera")
+    for side, role in (("partner", "partner_editor"), ("vendor", "owner")):
+        signoff.sign(store, plan_id, 1, side=side, role=role, name="Anna", title="CEO")
+    store.close()
+    pdf, xlsx = tmp_path / "p.pdf", tmp_path / "p.xlsx"
+    command = ["signed-export", plan_id, "1", "--pdf", str(pdf), "--xlsx", str(xlsx)]
+    assert cli.main([*command, "--edition", "partner"]) == 0
+    assert not leaks(pdf_text(pdf.read_bytes()), "partner", secret_plan())
+    assert not leaks(workbook_text(xlsx.read_bytes()), "partner", secret_plan())
+    assert cli.main(["verify", str(xlsx)]) == 0
+    assert cli.main([*command, "--edition", "full"]) == 0
+    assert any(p.search(workbook_text(xlsx.read_bytes())) for p in forms(MARGIN))

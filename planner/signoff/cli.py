@@ -5,6 +5,7 @@ python -m planner verify FILE [--fingerprint SHA256]... [--trust LIST]...
     trusted certificate (planner/signoff/trust.py); exit 1 with the reason when anything
     differs or the certificate is not trusted; exit 2 when FILE cannot be read
 python -m planner signed-export PLAN_ID VERSION [--pdf FILE] [--xlsx FILE] [--language de|en]
+                                 [--edition full|vendor|partner|viewer]
     the exports of a signed version from the store (the PDF signed with this installation's key)
 python -m planner fingerprint
     SHA-256 fingerprint of this installation's signing certificate (made on first use)
@@ -70,11 +71,14 @@ def cmd_signed_export(args: argparse.Namespace) -> int:
         store.close()
     try:
         if args.pdf:
-            document = signed_pdf(plan, record, language=args.language, proposals=offers)
+            document = signed_pdf(
+                plan, record, edition=args.edition, language=args.language, proposals=offers
+            )
             _write_atomically(Path(args.pdf), document)
         if args.xlsx:
             _write_atomically(
-                Path(args.xlsx), signed_workbook(plan, record, language=args.language)
+                Path(args.xlsx),
+                signed_workbook(plan, record, edition=args.edition, language=args.language),
             )
     except NotSignedError as error:
         raise UsageError(str(error)) from None
@@ -116,6 +120,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--pdf", metavar="FILE")
     p.add_argument("--xlsx", metavar="FILE")
     p.add_argument("--language", choices=i18n.LANGUAGES)
+    p.add_argument(
+        "--edition",
+        choices=("full", "vendor", "partner", "viewer"),
+        default="full",
+        help="whose edition: the whole plan (default) or what one side may see",
+    )
     p.set_defaults(handler=cmd_signed_export)
 
     p = subparsers.add_parser("fingerprint", help="this installation's signing certificate")
