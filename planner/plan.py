@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -76,10 +76,15 @@ VALUE_COLUMNS: tuple[str, ...] = MONTHLY_COLUMNS[2:]
 
 @dataclass(frozen=True)
 class Problem:
-    """One bad field: its dotted path in the plan and what is wrong with it."""
+    """One bad field: its dotted path in the plan and what is wrong with it.
+
+    ``key`` and ``params``, where given, let a page say the message in the reader's language
+    (``ui.refusal.<key>``, as for a file refused by :mod:`planner.limits`)."""
 
     path: str
     message: str
+    key: str | None = field(default=None, compare=False)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -688,7 +693,8 @@ def parse(text: str, *, name: str = "plan") -> Plan:
         message = str(refused)
         if not message.startswith("is larger"):
             message = f"is refused: {message}"
-        raise PlanError([Problem("", f"{name} {message}")]) from None
+        params = {**refused.params, "name": name}
+        raise PlanError([Problem("", f"{name} {message}", refused.key, params)]) from None
     except (json.JSONDecodeError, ValueError) as error:
         raise PlanError([Problem("", f"{name} is not valid JSON: {error}")]) from None
     except yaml.YAMLError as error:

@@ -30,7 +30,15 @@ import pandas as pd
 
 from planner import i18n, limits, model
 from planner.analysis import AnalysisError
-from planner.plan import VALUE_COLUMNS, Plan, PlanError, actual_refusal, validate
+from planner.plan import (
+    ACTUAL_RANGE,
+    VALUE_COLUMNS,
+    Plan,
+    PlanError,
+    actual_refusal,
+    fmt_value,
+    validate,
+)
 
 _MONTH_HEADERS = {"month", "monat"}
 _DATE_HEADERS = {"date", "datum"}
@@ -51,23 +59,35 @@ def column_names() -> dict[str, str]:
     return names
 
 
-def _month_of_date(value: Any, plan: Plan, where: str) -> int:
+def _month_of_date(value: Any, plan: Plan, where: str, at: dict[str, Any]) -> int:
+    """The plan month of a date cell; ``at`` names the file and row for the refusal's key."""
     if isinstance(value, datetime | date):
         year, month = value.year, value.month
     else:
         match = _YEAR_MONTH.match(str(value).strip())
         if not match or not 1 <= int(match[2]) <= 12:
-            raise AnalysisError(f"{where}: {value!r} is not a month as YYYY-MM")
+            raise AnalysisError(
+                f"{where}: {value!r} is not a month as YYYY-MM",
+                "not_a_date",
+                value=repr(value),
+                **at,
+            )
         year, month = int(match[1]), int(match[2])
     first_year, first_month = (int(part) for part in plan.start.split("-"))
     return (year - first_year) * 12 + (month - first_month) + 1
 
 
-def _number(value: Any, where: str, decimal_comma: bool = False) -> float | None:
+def _number(
+    value: Any, where: str, at: dict[str, Any], decimal_comma: bool = False
+) -> float | None:
+    """The number of a cell (None when empty); ``at`` names the file, row and column for the
+    refusal's key."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise AnalysisError(f"{where}: {value!r} is not a number")
+        raise AnalysisError(
+            f"{where}: {value!r} is not a number", "not_a_number", value=repr(value), **at
+        )
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -79,9 +99,13 @@ def _number(value: Any, where: str, decimal_comma: bool = False) -> float | None
             if math.isnan(number) and "nan" not in text.lower():
                 raise ValueError(text)
         except ValueError:
-            raise AnalysisError(f"{where}: {value!r} is not a number") from None
+            raise AnalysisError(
+                f"{where}: {value!r} is not a number", "not_a_number", value=repr(value), **at
+            ) from None
     if not math.isfinite(number):
-        raise AnalysisError(f"{where}: {value!r} is not a finite number")
+        raise AnalysisError(
+            f"{where}: {value!r} is not a finite number", "not_finite", value=repr(value), **at
+        )
     return number
 
 
@@ -97,13 +121,20 @@ def rows_from_table(
     Errors name the file, row and column: ``actuals.csv row 4, revenue: 'abc' is not a number``.
     """
     if len(header) > limits.MAX_COLUMNS:
-        raise AnalysisError(f"{name}: has more than {limits.MAX_COLUMNS:,} columns")
+        raise AnalysisError(
+            f"{name}: has more than {limits.MAX_COLUMNS:,} columns",
+            "too_many_columns",
+            name=name,
+            limit=limits.MAX_COLUMNS,
+        )
     known = column_names()
     headers = [_normal(h) if h is not None else "" for h in header]
     month_at = next((i for i, h in enumerate(headers) if h in _MONTH_HEADERS), None)
     date_at = next((i for i, h in enumerate(headers) if h in _DATE_HEADERS), None)
     if month_at is None and date_at is None:
-        raise AnalysisError(f"{name}: no 'month' or 'date' column (plan month or YYYY-MM)")
+        raise AnalysisError(
+            f"{name}: no 'month' or 'date' column (plan month or YYYY-MM)", "no_month", name=name
+        )
     columns: dict[int, str] = {}
     for i, h in enumerate(headers):
         if i in (month_at, date_at) or not h:
@@ -111,45 +142,85 @@ def rows_from_table(
         if h not in known:
             raise AnalysisError(
                 f"{name}: column {header[i]!r} is not a monthly column "
-                "(use docs/model.md keys such as revenue, or their German or English labels)"
+                "(use docs/model.md keys such as revenue, or their German or English labels)",
+                "unknown_column",
+                name=name,
+                header=repr(header[i]),
             )
         if known[h] in columns.values():
-            raise AnalysisError(f"{name}: column {known[h]!r} appears twice")
+            raise AnalysisError(
+                f"{name}: column {known[h]!r} appears twice",
+                "column_twice",
+                name=name,
+                column=known[h],
+            )
         columns[i] = known[h]
     rows: dict[int, dict[str, Any]] = {}
     for number, record in enumerate(records, start=2):
         if number > limits.MAX_ROWS + 1:
-            raise AnalysisError(f"{name}: has more than {limits.MAX_ROWS:,} rows")
+            raise AnalysisError(
+                f"{name}: has more than {limits.MAX_ROWS:,} rows",
+                "too_many_rows",
+                name=name,
+                limit=limits.MAX_ROWS,
+            )
         cells = list(record) + [None] * (len(header) - len(record))
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         where = f"{name} row {number}"
-        if month_at is not None and _number(cells[month_at], f"{where}, month") is not None:
-            month_value = _number(cells[month_at], f"{where}, month")
-            assert month_value is not None
+        at: dict[str, Any] = {"name": name, "row": number}
+        month_cell = cells[month_at] if month_at is not None else None
+        month_value = _number(month_cell, f"{where}, month", {**at, "column": "month"})
+        if month_value is not None:
             if not month_value.is_integer():
-                raise AnalysisError(f"{where}, month: {cells[month_at]!r} is not a whole number")
+                raise AnalysisError(
+                    f"{where}, month: {month_cell!r} is not a whole number",
+                    "not_whole",
+                    value=repr(month_cell),
+                    **at,
+                )
             month = int(month_value)
         elif date_at is not None and cells[date_at] not in (None, ""):
-            month = _month_of_date(cells[date_at], plan, f"{where}, date")
+            month = _month_of_date(cells[date_at], plan, f"{where}, date", at)
         else:
-            raise AnalysisError(f"{where}: the month is missing")
+            raise AnalysisError(f"{where}: the month is missing", "month_missing", **at)
         if not 1 <= month <= plan.months:
             raise AnalysisError(
-                f"{where}: month {month} is not within 1 to {plan.months} (the plan's horizon)"
+                f"{where}: month {month} is not within 1 to {plan.months} (the plan's horizon)",
+                "beyond_horizon",
+                month=month,
+                months=plan.months,
+                **at,
             )
         if month in rows:
-            raise AnalysisError(f"{where}: month {month} appears twice")
+            raise AnalysisError(
+                f"{where}: month {month} appears twice", "month_twice", month=month, **at
+            )
         row: dict[str, Any] = {"month": month}
         for i, column in columns.items():
-            value = _number(cells[i], f"{where}, {column}", decimal_comma)
+            value = _number(cells[i], f"{where}, {column}", {**at, "column": column}, decimal_comma)
             if value is not None:
                 refusal = actual_refusal(value)
                 if refusal:
-                    raise AnalysisError(f"{where}, month {month}, {column}: {refusal}")
+                    key, params = _refusal_key(value)
+                    raise AnalysisError(
+                        f"{where}, month {month}, {column}: {refusal}",
+                        "value_" + key,
+                        month=month,
+                        column=column,
+                        **params,
+                        **at,
+                    )
                 row[column] = value
         rows[month] = row
     return [rows[m] for m in sorted(rows)]
+
+
+def _refusal_key(value: float) -> tuple[str, dict[str, Any]]:
+    """The key and values of :func:`~planner.plan.actual_refusal`'s reason."""
+    if math.isfinite(value):
+        return "range", {"value": fmt_value(value), "bounds": ACTUAL_RANGE}
+    return "not_finite", {"value": fmt_value(value)}
 
 
 def _is_workbook(name: str, data: bytes) -> bool:
@@ -167,16 +238,28 @@ def read_actuals(plan: Plan, path: str | Path, sheet: str | None = None) -> list
     file = Path(path)
     try:
         if file.is_dir():
-            raise AnalysisError(f"{file}: is a directory, not a CSV or XLSX file")
+            raise AnalysisError(
+                f"{file}: is a directory, not a CSV or XLSX file", "directory", name=str(file)
+            )
         workbook = Path(file.name).suffix.lower() in (".xlsx", ".xlsm", ".xls")
         limit = limits.WORKBOOK_MAX_BYTES if workbook else limits.TEXT_MAX_BYTES
         if file.stat().st_size > limit:
-            raise AnalysisError(f"{file.name}: is larger than {limits.size_text(limit)}")
+            raise AnalysisError(
+                f"{file.name}: is larger than {limits.size_text(limit)}",
+                "too_large",
+                name=file.name,
+                limit=limit // 1_000_000,
+            )
         data = file.read_bytes()
     except FileNotFoundError:
-        raise AnalysisError(f"{file}: does not exist") from None
+        raise AnalysisError(f"{file}: does not exist", "missing", name=str(file)) from None
     except OSError as error:
-        raise AnalysisError(f"{file}: cannot be read ({error.strerror})") from None
+        raise AnalysisError(
+            f"{file}: cannot be read ({error.strerror})",
+            "unreadable",
+            name=str(file),
+            reason=str(error.strerror),
+        ) from None
     return read_actuals_data(plan, data, file.name, sheet)
 
 
@@ -193,11 +276,16 @@ def read_actuals_data(
             return _read_xlsx(plan, data, name, sheet)
         limits.check_size(len(data), limits.TEXT_MAX_BYTES)
     except limits.RefusedError as refused:
-        raise AnalysisError(f"{name}: {refused}") from None
+        # the limit's key and values carried through: a page says it in the reader's language
+        raise AnalysisError(
+            f"{name}: {refused}", refused.key, **refused.params, name=name
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise AnalysisError(f"{name}: is not UTF-8 text (CSV) or an .xlsx workbook") from None
+        raise AnalysisError(
+            f"{name}: is not UTF-8 text (CSV) or an .xlsx workbook", "not_utf8", name=name
+        ) from None
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -207,12 +295,14 @@ def read_actuals_data(
     try:
         header = next(records, None)
         if header is None:
-            raise AnalysisError(f"{name}: is empty")
+            raise AnalysisError(f"{name}: is empty", "empty", name=name)
         # A semicolon-separated file is what German spreadsheets write: decimal commas.
         decimal_comma = getattr(dialect, "delimiter", ",") == ";"
         return rows_from_table(plan, header, records, name, decimal_comma)
     except csv.Error as error:
-        raise AnalysisError(f"{name}: is not a readable CSV file ({error})") from None
+        raise AnalysisError(
+            f"{name}: is not a readable CSV file ({error})", "bad_csv", name=name, reason=str(error)
+        ) from None
 
 
 def _read_xlsx(plan: Plan, data: bytes, name: str, sheet: str | None) -> list[dict[str, Any]]:
@@ -227,13 +317,21 @@ def _read_xlsx(plan: Plan, data: bytes, name: str, sheet: str | None) -> list[di
         )
     except Exception as error:  # openpyxl raises many kinds for a broken file
         kind = type(error).__name__
-        raise AnalysisError(f"{name}: is not a readable .xlsx workbook ({kind})") from None
+        raise AnalysisError(
+            f"{name}: is not a readable .xlsx workbook ({kind})", "bad_xlsx", name=name, kind=kind
+        ) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             known = ", ".join(book.sheetnames)
-            raise AnalysisError(f"{name}: no sheet {sheet!r} (sheets: {known})")
+            raise AnalysisError(
+                f"{name}: no sheet {sheet!r} (sheets: {known})",
+                "no_sheet",
+                name=name,
+                sheet=repr(sheet),
+                sheets=known,
+            )
         if sheet is None and not book.worksheets:
-            raise AnalysisError(f"{name}: has no worksheet")
+            raise AnalysisError(f"{name}: has no worksheet", "no_worksheet", name=name)
         table = book[sheet] if sheet else book.worksheets[0]
         widest = limits.MAX_COLUMNS + 1
         first = next(table.iter_rows(max_row=1, max_col=widest, values_only=True), None)
@@ -241,7 +339,7 @@ def _read_xlsx(plan: Plan, data: bytes, name: str, sheet: str | None) -> list[di
         while header and header[-1] in (None, ""):
             header.pop()
         if not header:
-            raise AnalysisError(f"{name}: the sheet is empty")
+            raise AnalysisError(f"{name}: the sheet is empty", "sheet_empty", name=name)
         records = table.iter_rows(
             min_row=2, max_row=limits.MAX_ROWS + 2, max_col=len(header), values_only=True
         )
@@ -250,7 +348,9 @@ def _read_xlsx(plan: Plan, data: bytes, name: str, sheet: str | None) -> list[di
         raise
     except Exception as error:  # a malformed sheet surfaces while rows are read
         kind = type(error).__name__
-        raise AnalysisError(f"{name}: is not a readable .xlsx workbook ({kind})") from None
+        raise AnalysisError(
+            f"{name}: is not a readable .xlsx workbook ({kind})", "bad_xlsx", name=name, kind=kind
+        ) from None
     finally:
         book.close()
 
@@ -264,22 +364,49 @@ def check_rows(plan: Plan, rows: Sequence[dict[str, Any]]) -> None:
         month = row.get("month")
         whole = isinstance(month, int | float) and math.isfinite(month) and month == int(month)
         if isinstance(month, bool) or not whole:
-            raise AnalysisError(f"actuals: month {month!r} is not a whole number")
+            raise AnalysisError(
+                f"actuals: month {month!r} is not a whole number",
+                "actuals_not_whole",
+                value=repr(month),
+            )
         assert isinstance(month, int | float)
         if not 1 <= month <= plan.months or month in seen:
-            why = "appears twice" if month in seen else f"is not within 1 to {plan.months}"
-            raise AnalysisError(f"actuals: month {int(month)} {why}")
+            twice = month in seen
+            why = "appears twice" if twice else f"is not within 1 to {plan.months}"
+            raise AnalysisError(
+                f"actuals: month {int(month)} {why}",
+                "actuals_twice" if twice else "actuals_beyond",
+                month=int(month),
+                months=plan.months,
+            )
         seen.add(int(month))
         for column, value in row.items():
             if column == "month":
                 continue
             if column not in VALUE_COLUMNS:
-                raise AnalysisError(f"actuals month {int(month)}: {column!r} is not a column")
+                raise AnalysisError(
+                    f"actuals month {int(month)}: {column!r} is not a column",
+                    "actuals_column",
+                    month=int(month),
+                    column=repr(column),
+                )
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise AnalysisError(f"actuals month {int(month)}, {column}: not a number")
+                raise AnalysisError(
+                    f"actuals month {int(month)}, {column}: not a number",
+                    "actuals_not_a_number",
+                    month=int(month),
+                    column=column,
+                )
             refusal = actual_refusal(float(value))
             if refusal:
-                raise AnalysisError(f"actuals month {int(month)}, {column}: {refusal}")
+                key, params = _refusal_key(float(value))
+                raise AnalysisError(
+                    f"actuals month {int(month)}, {column}: {refusal}",
+                    "actuals_" + key,
+                    month=int(month),
+                    column=column,
+                    **params,
+                )
 
 
 def with_actuals(plan: Plan, rows: Sequence[dict[str, Any]]) -> Plan:
@@ -289,7 +416,9 @@ def with_actuals(plan: Plan, rows: Sequence[dict[str, Any]]) -> Plan:
     try:
         return validate(data)
     except PlanError as error:
-        raise AnalysisError(str(error.problems[0])) from None
+        raise AnalysisError(
+            str(error.problems[0]), "invalid_plan", problem=str(error.problems[0])
+        ) from None
 
 
 def _arrays(plan: Plan, rows: Sequence[dict[str, Any]]) -> dict[str, model.Array]:
@@ -363,7 +492,9 @@ def variance(plan: Plan, rows: Sequence[dict[str, Any]] | None = None) -> Varian
     """
     rows = list(plan.actuals if rows is None else rows)
     if not rows:
-        raise AnalysisError("actuals: the plan has none (add actuals[] or give --actuals FILE)")
+        raise AnalysisError(
+            "actuals: the plan has none (add actuals[] or give --actuals FILE)", "none"
+        )
     check_rows(plan, rows)
     base = plan.model_copy(update={"actuals": []})
     batch = model.Batch.from_plans([base])

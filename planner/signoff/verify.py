@@ -39,7 +39,15 @@ SIDES = ("partner", "vendor")
 
 
 class UnreadableError(Exception):
-    """The file cannot be read as a PDF or a workbook (exit status 2)."""
+    """The file cannot be read as a PDF or a workbook (exit status 2).
+
+    ``key`` and ``params``, where given, are those of the :mod:`planner.limits` refusal, for a
+    page to say it in the reader's language (``ui.refusal.<key>``)."""
+
+    def __init__(self, message: str, key: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -311,18 +319,20 @@ def _workbook_record(data: bytes) -> dict[str, Any] | None:
     return None if raw is None else checked_record(json.loads(raw))
 
 
-def _refused(data: bytes) -> str:
-    """Why the limits every workbook from a person passes (:mod:`planner.limits`) refuse an
-    unsealed or altered one ("" when they do not). A sealed, intact workbook is the app's own."""
+def _refused(data: bytes) -> UnreadableError | None:
+    """The refusal of the limits every workbook from a person passes (:mod:`planner.limits`)
+    for an unsealed or altered one (None when they pass it). A sealed, intact workbook is the
+    app's own."""
     from planner import limits
 
     try:
         limits.check_workbook(data)
     except limits.RefusedError as refused:
-        return _one_line(refused)
+        message = f"the workbook is refused: it {_one_line(refused)}"
+        return UnreadableError(message, refused.key, **refused.params)
     except Exception:  # damaged: the seal's verdict says so
-        return ""
-    return ""
+        return None
+    return None
 
 
 def _inputs_detail(data: bytes, view: StoreView | None) -> str:
@@ -355,8 +365,8 @@ def verify_xlsx(
         raise UnreadableError(f"the workbook cannot be read: {_one_line(error)}") from None
     if not sealed.ok:
         refused = _refused(data)
-        if refused:
-            raise UnreadableError(f"the workbook is refused: it {refused}")
+        if refused is not None:
+            raise refused
         return Verdict(False, sealed.problem + _inputs_detail(data, view))
     why = trust.why(sealed.fingerprint)
     if why is None:
