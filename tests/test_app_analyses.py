@@ -415,7 +415,7 @@ def test_a_month_beyond_the_horizon_is_refused_and_nothing_changes(onboarding: A
     upload(at, "ist.csv", "month,revenue\n1,9000\n40,12000\n")
     assert not at.exception
     message = unescape(at.error[0].value)
-    assert "ist.csv row 3: month 40 is not within 1 to 36 (the plan's horizon)" in message
+    assert "ist.csv Zeile 3: Monat 40 liegt nicht im Planhorizont von 1 bis 36" in message
     assert plan_of(at) is before
     assert plan_of(at).actuals == []
 

@@ -55,5 +55,8 @@ def test_actuals_beyond_the_horizon_are_refused_with_the_row_named(
     open_app(app_page, app_server["url"], "onboarding")
     app_page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(file))
     alert = app_page.locator('[data-testid="stAlertContentError"]')
-    alert.get_by_text("ist.csv row 3: month 400 is not within 1 to", exact=False).wait_for()
+    # the German page says it in German, naming the file, the row and the month
+    alert.get_by_text(
+        "ist.csv Zeile 3: Monat 400 liegt nicht im Planhorizont", exact=False
+    ).wait_for()
     assert i18n.t("ui.onboarding.no_actuals", "de") in app_page.locator("body").inner_text()

@@ -5,11 +5,13 @@ half-applied (planner.limits: one set of limits for every reader)."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -201,8 +203,26 @@ def unescape(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
-def test_the_onboarding_upload_refuses_every_hostile_actuals_file(onboarding: AppTest) -> None:
-    app = onboarding
+def in_language(app: AppTest, language: str) -> AppTest:
+    """The session switched to ``language`` (the example plan opens in German)."""
+    app.selectbox(key=state.LANGUAGE).set_value(language).run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def said(line: str, hostile: Hostile, language: str) -> bool:
+    """Whether ``line`` says the hostile file's refusal in ``language``: in English the
+    command line's words (a column by its label: ``Revenue``), in German none of them."""
+    if language == "en":
+        return hostile.refusal.casefold() in line.casefold()
+    return hostile.name.split(".")[0] in line and hostile.refusal not in line
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_onboarding_upload_refuses_every_hostile_actuals_file(
+    onboarding: AppTest, language: str
+) -> None:
+    app = in_language(onboarding, language)
     before = app.session_state[state.PLAN]
     for hostile in ACTUALS:
         # the uploader itself takes .csv and .xlsx only: an .xlsm comes renamed
@@ -215,22 +235,163 @@ def test_the_onboarding_upload_refuses_every_hostile_actuals_file(onboarding: Ap
         (error,) = app.error
         lines = unescape(error.value).splitlines()
         assert lines[0].startswith(name), lines
-        assert any(hostile.refusal in line for line in lines[1:]), (hostile, lines)
+        (line,) = [line for line in lines[1:] if line.strip()]
+        assert said(line, hostile, language), (hostile, lines)
         assert app.session_state[state.PLAN] is before  # nothing applied
 
 
-def test_the_plan_upload_refuses_every_hostile_plan_file(onboarding: AppTest) -> None:
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_plan_upload_refuses_every_hostile_plan_file(
+    onboarding: AppTest, language: str
+) -> None:
     app = onboarding
     app.switch_page("planner/ui/pages/start.py").run()
+    app = in_language(app, language)
     before = app.session_state[state.PLAN]
     for hostile in plan_texts():
         app.file_uploader(key="upload.plan").set_value(
             (hostile.name, hostile.data, "text/yaml")
         ).run()
         assert not app.exception, [e.message for e in app.exception]
-        message = unescape(app.error[0].value)
-        assert hostile.refusal in message, message
+        (line,) = [line for line in unescape(app.error[0].value).splitlines()[1:] if line.strip()]
+        assert said(line, hostile, language), line
         assert app.session_state[state.PLAN] is before
+
+
+def damaged_workbook() -> bytes:
+    """The plain actuals workbook with one byte of its sheet's compressed data changed."""
+    data = bytearray(actuals_workbook())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    head = info.header_offset
+    name_length = int.from_bytes(data[head + 26 : head + 28], "little")
+    extra_length = int.from_bytes(data[head + 28 : head + 30], "little")
+    data[head + 30 + name_length + extra_length + info.compress_size // 2] ^= 0xFF
+    return bytes(data)
+
+
+def refusals() -> list[tuple[str, bytes, str, str]]:
+    """Refused actuals files: name, bytes, and the line a German and an English page show."""
+    months = load(EXAMPLE).months
+    by_name = {h.name: h for h in ACTUALS}
+    return [
+        (
+            "ist.csv",
+            b"month,revenue\n1,9000\n400,12000\n",
+            f"ist.csv Zeile 3: Monat 400 liegt nicht im Planhorizont von 1 bis {months}",
+            f"ist.csv row 3: month 400 is not within 1 to {months} (the plan's horizon)",
+        ),
+        (
+            "ist.csv",
+            b"Monat;Umsatz\n1;9.000\n2;viel\n",
+            "ist.csv Zeile 3, Umsatz: 'viel' ist keine Zahl",
+            "ist.csv row 3, Revenue: 'viel' is not a number",
+        ),
+        (
+            "ist.xlsx",
+            damaged_workbook(),
+            "ist.xlsx: ist beschädigt: xl/worksheets/sheet1.xml lässt sich nicht lesen",
+            "ist.xlsx: is damaged: xl/worksheets/sheet1.xml cannot be read",
+        ),
+        (
+            "ist.xlsx",
+            by_name["bomb-ratio.xlsx"].data,
+            "ist.xlsx: xl/worksheets/sheet1.xml wird entpackt mehr als 100-mal so groß (Zip-Bombe)",
+            "ist.xlsx: xl/worksheets/sheet1.xml expands more than 100 times (zip bomb)",
+        ),
+        (
+            "ist.xlsx",
+            by_name["too-large.xlsx"].data,
+            "ist.xlsx: ist größer als 10 MB",
+            "ist.xlsx: is larger than 10 MB",
+        ),
+        (
+            "ist.csv",
+            by_name["empty-lines.csv"].data,
+            "ist.csv: hat mehr als 100.000 Zeilen",
+            "ist.csv: has more than 100,000 rows",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_refused_actuals_file_is_said_in_the_ui_language(
+    onboarding: AppTest, language: str
+) -> None:
+    """The row, the month, the column (by its label) and the limit, in the page's language
+    with its numbers (100.000 in German); the command line keeps its English line."""
+    app = in_language(onboarding, language)
+    for name, data, german, english in refusals():
+        app.file_uploader(key="onboarding.upload").set_value((name, data, "text/csv")).run()
+        assert not app.exception, [e.message for e in app.exception]
+        lines = [line for line in unescape(app.error[0].value).splitlines() if line.strip()]
+        assert lines[1] == "- " + (german if language == "de" else english), lines
+
+
+def test_the_command_line_keeps_the_english_line(tmp_path: Path) -> None:
+    (tmp_path / "plan.yaml").write_bytes(EXAMPLE.read_bytes())
+    months = load(EXAMPLE).months
+    for name, data, expected in (
+        (
+            "ist.csv",
+            b"month,revenue\n1,9000\n400,12000\n",
+            f"ist.csv row 3: month 400 is not within 1 to {months} (the plan's horizon)",
+        ),
+        (
+            "ist.csv",
+            b"Monat;Umsatz\n1;9.000\n2;viel\n",
+            "ist.csv row 3, revenue: 'viel' is not a number",
+        ),
+        (
+            "ist.xlsx",
+            damaged_workbook(),
+            "ist.xlsx: is damaged: xl/worksheets/sheet1.xml cannot be read",
+        ),
+    ):
+        (tmp_path / name).write_bytes(data)
+        line = one_refusal(planner("variance", "plan.yaml", "--actuals", name, cwd=tmp_path))
+        assert line == f"error: {expected}"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", "many.yaml: enthält mehr als 50.000 Werte"),
+        ("en", "many.yaml: has more than 50,000 values"),
+    ],
+)
+def test_a_refused_plan_file_is_said_in_the_ui_language(
+    onboarding: AppTest, language: str, expected: str
+) -> None:
+    app = onboarding
+    app.switch_page("planner/ui/pages/start.py").run()
+    app = in_language(app, language)
+    (many,) = [h for h in plan_texts() if h.name == "many.yaml"]
+    app.file_uploader(key="upload.plan").set_value((many.name, many.data, "text/yaml")).run()
+    lines = [line for line in unescape(app.error[0].value).splitlines() if line.strip()]
+    assert lines[1] == f"- {expected}", lines
+
+
+def test_a_workbook_refused_by_the_signoff_check_is_said_in_the_ui_language(
+    onboarding: AppTest,
+) -> None:
+    from planner.signoff.verify import UnreadableError, verify_bytes
+
+    bomb = next(h for h in workbooks() if h.name == "bomb-ratio.xlsx")
+    with pytest.raises(UnreadableError) as caught:  # the command line's English line stays
+        verify_bytes(bomb.data)
+    assert str(caught.value) == (
+        "the workbook is refused: it xl/worksheets/sheet1.xml expands more than 100 times "
+        "(zip bomb)"
+    )
+    app = onboarding
+    app.switch_page("planner/ui/pages/signoff.py").run()
+    app.file_uploader(key="signoff.verify.upload").set_value(("ist.xlsx", bomb.data, "x")).run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert unescape(app.error[0].value) == (
+        "Die Datei kann nicht gelesen werden: ist.xlsx: xl/worksheets/sheet1.xml wird entpackt "
+        "mehr als 100-mal so groß (Zip-Bombe)"
+    )
 
 
 def test_damaged_workbooks_are_refused_in_one_line_never_with_a_traceback(tmp_path: Path) -> None:
@@ -267,3 +428,52 @@ def test_damaged_workbooks_are_refused_in_one_line_never_with_a_traceback(tmp_pa
     )
     assert done.returncode in (0, 2)
     assert "Traceback" not in done.stderr
+
+
+# --- every refusal has its text ----------------------------------------------------------------
+
+
+def raised_keys(module: Path, error: str) -> list[str | None]:
+    """The key of every ``raise <error>(message, key, ...)`` in ``module`` (None: no key);
+    a key from a variable counts as ``"*"``."""
+    import ast
+
+    keys: list[str | None] = []
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        call = node.exc if isinstance(node, ast.Raise) else None
+        if not (isinstance(call, ast.Call) and getattr(call.func, "id", "") == error):
+            continue
+        key = call.args[1] if len(call.args) > 1 else None
+        if isinstance(key, ast.Constant):
+            keys.append(str(key.value))
+        elif isinstance(key, ast.BinOp):  # "value_" + key
+            keys.append("*")
+        else:
+            keys.append(None if key is None else "*")
+    return keys
+
+
+def test_every_refusal_of_the_readers_carries_a_key_with_german_and_english_text() -> None:
+    import string
+
+    from planner import i18n, limits
+
+    found = raised_keys(ROOT / "planner" / "limits.py", "RefusedError")
+    found += raised_keys(ROOT / "planner" / "analysis" / "actuals.py", "AnalysisError")
+    assert len(found) > 40
+    assert None not in found, found
+    texts = {
+        k.removeprefix("ui.refusal."): v
+        for k, v in i18n.catalog().items()
+        if k.startswith("ui.refusal.")
+    }
+    named = {key for key in found if isinstance(key, str) and key != "*"}
+    for sub in ("range", "not_finite"):  # actual_refusal's reasons, per row and per month
+        named |= {f"value_{sub}", f"actuals_{sub}"}
+    for key in named | limits.KEYS:
+        assert f"ui.refusal.{key}" in i18n.catalog(), key
+        places = [
+            {field for _, field, _, _ in string.Formatter().parse(texts[key][language]) if field}
+            for language in ("de", "en")
+        ]
+        assert places[0] == places[1], key

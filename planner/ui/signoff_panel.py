@@ -21,6 +21,7 @@ from planner.signoff import keys as signing
 from planner.signoff import records as signoff
 from planner.signoff.records import SignOff, SignOffError
 from planner.ui import collab, history, session, state
+from planner.ui.refusals import refusal_text
 from planner.ui.text import plain, problem_list
 
 FREEZE = "signoff.freeze"
@@ -336,7 +337,8 @@ def verify_upload() -> None:
     try:
         verdict = verify_bytes(upload.getvalue())
     except UnreadableError as error:
-        st.error(tx("unreadable", reason=plain(str(error))), icon=":material/error:")
+        reason = refusal_text(error, name=upload.name)
+        st.error(tx("unreadable", reason=plain(reason)), icon=":material/error:")
         return
     if verdict.ok:
         st.success(plain(verdict.message), icon=":material/verified:")

@@ -18,6 +18,7 @@ from planner.model import MONTH_FIGURES, month_dates
 from planner.plan import VALUE_COLUMNS as ALL_COLUMNS
 from planner.privacy import visible_columns
 from planner.ui import charts, fields, session, state, viewer, widgets
+from planner.ui.refusals import refusal_text
 from planner.ui.text import figure, label, month_of, plain, tr
 
 ss = st.session_state
@@ -201,7 +202,7 @@ def upload_section() -> None:
         try:
             rows = read_upload(uploaded.name, uploaded.getvalue())
         except AnalysisError as error:
-            state.errors()[UPLOAD_ERRORS] = [str(error)]
+            state.errors()[UPLOAD_ERRORS] = [refusal_text(error)]
         else:
             if session.change({"actuals": merged(rows)}, UPLOAD_ERRORS):
                 session.notify("onboarding.uploaded", count=len(rows), name=plain(uploaded.name))

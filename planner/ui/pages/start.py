@@ -7,6 +7,7 @@ import streamlit as st
 
 from planner.plan import PlanError, to_yaml
 from planner.ui import collab, library, session, shell, state
+from planner.ui.refusals import problem_text
 from planner.ui.text import plain, problem_list, term, tr
 
 plan = state.plan_in_force()
@@ -93,7 +94,7 @@ with upload:
         except UnicodeDecodeError:
             ss[state.UPLOAD_ERRORS] = [tr("start.not_utf8")]
         except PlanError as error:
-            ss[state.UPLOAD_ERRORS] = [str(problem) for problem in error.problems]
+            ss[state.UPLOAD_ERRORS] = [problem_text(problem) for problem in error.problems]
         else:
             ss[state.UPLOAD_ERRORS] = []
             session.open_plan(received)
