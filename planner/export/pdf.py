@@ -1320,18 +1320,10 @@ class _Writer:
         if plan.resources:
             roles = self.item_names("resources")
             rows = [
-                (
-                    roles[i],
-                    self.shown(f"resources.{i}.function", self.t(f"pdf.function.{item.function}")),
-                    self.shown(f"resources.{i}.fte", self.value("fte", item.fte)),
-                    self.shown(f"resources.{i}.start_month", self.month_label(item.start_month)),
-                    self.shown(
-                        f"resources.{i}.ramp_months",
-                        self.t("pdf.team.months_n", n=item.ramp_months),
-                    ),
-                    self.shown(f"resources.{i}.annual_cost", self.money(item.annual_cost)),
+                (*cells, self.shown(f"resources.{i}.annual_cost", self.money(item.annual_cost)))
+                for i, (item, cells) in enumerate(
+                    zip(plan.resources, self.hire_cells(roles, self.month_label), strict=True)
                 )
-                for i, item in enumerate(plan.resources)
             ]
             header = [
                 self.label("role"),
@@ -1732,6 +1724,24 @@ class _Writer:
             value = get_value(outcome.plan, path)
         return self.shown(path, self.value(path, value))
 
+    def hire_cells(
+        self, roles: Sequence[str], month: Callable[[int], str]
+    ) -> list[tuple[str, ...]]:
+        """Each hire as the team table and the commitments annex show it: role, function, FTE,
+        start (``month`` formats it), ramp; values hidden from the reader as such."""
+        return [
+            (
+                roles[i],
+                self.shown(f"resources.{i}.function", self.t(f"pdf.function.{item.function}")),
+                self.shown(f"resources.{i}.fte", self.value("fte", item.fte)),
+                self.shown(f"resources.{i}.start_month", month(item.start_month)),
+                self.shown(
+                    f"resources.{i}.ramp_months", self.t("pdf.team.months_n", n=item.ramp_months)
+                ),
+            )
+            for i, item in enumerate(self.plan.resources)
+        ]
+
     def negotiation(self) -> list[Flowable]:
         """The zone of mutual interest over partner margin and MDF rate, each side's hurdles,
         and the record of the term proposals (who proposed what, and what became of it)."""
@@ -1977,19 +1987,7 @@ class _Writer:
         # 1. the partner's hires
         if plan.resources:
             roles = self.item_names("resources")
-            rows = [
-                (
-                    roles[i],
-                    self.shown(f"resources.{i}.function", self.t(f"pdf.function.{item.function}")),
-                    self.shown(f"resources.{i}.fte", self.value("fte", item.fte)),
-                    self.shown(f"resources.{i}.start_month", self.month(item.start_month)),
-                    self.shown(
-                        f"resources.{i}.ramp_months",
-                        self.t("pdf.team.months_n", n=item.ramp_months),
-                    ),
-                )
-                for i, item in enumerate(plan.resources)
-            ]
+            rows = self.hire_cells(roles, self.month)
             flowables += [
                 self.p(self.m("pdf.commit.hires"), "h3"),
                 self.table(
