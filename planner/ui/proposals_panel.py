@@ -256,9 +256,14 @@ def _open_card(granted: Access, plan: Plan, proposal: Proposal) -> None:
             tr("proposals.accept"), key=f"proposal_accept_{proposal.id}", type="primary"
         ):
             _accept(granted, proposal)
-        if counter.button(tr("proposals.counter"), key=f"proposal_counter_{proposal.id}"):
-            _prefill(plan, proposal)
-            st.rerun()
+        # a callback: it runs before the page, so the click cannot be lost to a rerun that
+        # another person's change starts while this page is being drawn
+        counter.button(
+            tr("proposals.counter"),
+            key=f"proposal_counter_{proposal.id}",
+            on_click=_prefill,
+            args=(proposal,),
+        )
         with reject:
             reason = st.text_input(
                 tr("proposals.reject_reason"), key=f"{REJECT_REASON}{proposal.id}", max_chars=1000
@@ -300,7 +305,7 @@ def _accept(granted: Access, proposal: Proposal) -> None:
 # --- a new proposal (or a counter) ---------------------------------------------------------
 
 
-def _prefill(plan: Plan, proposal: Proposal) -> None:
+def _prefill(proposal: Proposal) -> None:
     ss = st.session_state
     ss[COUNTERING] = proposal.id
     ss[CHOSEN] = list(proposal.changes)
