@@ -100,7 +100,18 @@ def percent(value: float | None, language: str, digits: int = 1) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
     if language == "en":
         pattern = pattern.replace(" %", "%")
+    if abs(value) > PERCENT_SHOWN:
+        # an IRR of a tiny investment reaches 10^26 %: beyond any meaning, and beyond what
+        # decimal formatting holds; say how large instead
+        sign = ">" if value > 0 else "<"
+        bound = PERCENT_SHOWN if value > 0 else -PERCENT_SHOWN
+        whole = "#,##0 %" if language != "en" else "#,##0%"
+        return f"{sign} {format_percent(bound, format=whole, locale=_locale(language))}"
     return format_percent(value, format=pattern, locale=_locale(language))
+
+
+PERCENT_SHOWN = 10_000.0
+"""The largest share shown as a number (1,000,000 %); beyond it a share reads "> 1.000.000 %"."""
 
 
 def date_time(moment: datetime, language: str) -> str:

@@ -230,3 +230,21 @@ def test_a_refused_proposal_says_why_in_german_and_keeps_what_was_typed(
     (message,) = [e.value.replace("\\", "") for e in vera.error]
     assert "„vier“ ist keine Zahl" in message
     assert proposals.all_of(workspace, plan_id) == []
+
+
+def test_a_return_beyond_a_million_percent_reads_as_such(workspace: Store) -> None:
+    """A tiny first-month investment gives the vendor an IRR of 4 * 10^26 (numpy_financial
+    agrees); the pages say "> 1.000.000 %" instead of failing to format it."""
+    from planner import i18n
+    from tests.store_support import example_plan
+
+    plan = example_plan(
+        vendor_programme={**example_plan().to_data()["vendor_programme"], "gross_margin": 0.74}
+    )
+    assert model.figures(plan)["vendor"]["irr"] > 1e26
+    workspace.create_plan(plan, author="Vera", side="vendor")
+    for page in ("dashboard", "assumptions"):
+        app = _page(page)
+        assert "> 1.000.000 %" in [m.value for m in app.metric]
+    assert i18n.percent(-5e5, "en", 0) == "< -1,000,000%"
+    assert i18n.percent(23.198, "de") == "2.319,8 %"
