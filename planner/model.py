@@ -10,7 +10,8 @@ plan and returns pandas tables. Money is in the plan's currency and never rounde
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -214,6 +215,17 @@ class Batch:
             sales=rep(self.sales),
             delivery=rep(self.delivery),
             labels=tuple(label for label in self.labels for _ in range(count)),
+        )
+
+    def rows(self, block: slice) -> Batch:
+        """The plans ``block`` of this batch (views, not copies)."""
+        return replace(
+            self,
+            scalars={k: v[block] for k, v in self.scalars.items()},
+            lists={k: {n: a[block] for n, a in v.items()} for k, v in self.lists.items()},
+            sales=self.sales[block],
+            delivery=self.delivery[block],
+            labels=self.labels[block],
         )
 
     def dates(self) -> list[str]:
@@ -424,7 +436,7 @@ def _running_sum(flow: Array, actual: Array | None, out: Array) -> None:
         out[...] = _recurrence(flow, np.ones(flow.shape[0]), actual)
 
 
-BLOCK = 512
+BLOCK = 1_024
 """Plans per pass of :func:`simulate`: the block's temporaries (a workspace of a few arrays of
 512 x N, allocated once per call) stay in the processor's second-level cache, and each monthly
 column is written once, in place; the arithmetic of a row does not depend on the block (nor on
@@ -440,6 +452,40 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
 
     The columns are views into one ``(columns, B, N)`` array, filled ``BLOCK`` plans at a time.
     """
+    values = np.empty((len(VALUE_COLUMNS), batch.size, batch.months))
+    for _ in _fill(batch, actuals, lambda block: values[:, block]):
+        pass
+    return {name: values[i] for i, name in enumerate(VALUE_COLUMNS)}
+
+
+def simulate_blocks(
+    batch: Batch, actuals: Mapping[str, Array] | None = None
+) -> Iterator[tuple[slice, dict[str, Array]]]:
+    """:func:`simulate` ``BLOCK`` plans at a time: each block's rows of the batch and their
+    columns, each ``(rows, N)``, as :func:`simulate` gives them (bit for bit).
+
+    The columns live in a buffer reused for the next block (and kept per thread for the next
+    call): what a caller keeps of them, it copies. An analysis that needs only figures skips
+    writing, and the kernel's zeroing of, 130 MB of fresh columns per 10,000 plans of 60 months.
+    """
+    buffer = _BLOCK_BUFFERS.claim(len(VALUE_COLUMNS) * min(batch.size, BLOCK) * batch.months)
+    try:
+        yield from _fill(
+            batch,
+            actuals,
+            lambda block: buffer[
+                : len(VALUE_COLUMNS) * (block.stop - block.start) * batch.months
+            ].reshape(len(VALUE_COLUMNS), block.stop - block.start, batch.months),
+        )
+    finally:
+        _BLOCK_BUFFERS.release(buffer)
+
+
+def _fill(
+    batch: Batch, actuals: Mapping[str, Array] | None, target: Callable[[slice], Array]
+) -> Iterator[tuple[slice, dict[str, Array]]]:
+    """Compute the columns ``BLOCK`` plans at a time into ``target(block)``, an array of shape
+    ``(columns, rows, N)``, and yield each block with its columns."""
     n = batch.months
     given = {k: np.asarray(v, float) for k, v in (actuals or {}).items()}
     res = batch.lists["resources"]
@@ -452,16 +498,37 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
         due=every * (n + 1) + n + 1 - _month_index(inv["month"], 1, n, "investments.month"),
     )
     rows = batch.size
-    values = np.empty((len(VALUE_COLUMNS), rows, n))
     block_rows = min(rows, BLOCK)
     items = max(res["fte"].shape[1], inv["amount"].shape[1], 1)
     work = _Workspace(np.empty((block_rows, items, n)), np.empty((3, block_rows, n)))
     for start in range(0, rows, BLOCK):
         block = slice(start, min(rows, start + BLOCK))
-        out = {name: values[i, block] for i, name in enumerate(VALUE_COLUMNS)}
+        values = target(block)
+        out = {name: values[i] for i, name in enumerate(VALUE_COLUMNS)}
         given_rows = {k: v[block] for k, v in given.items()}
         _simulate_rows(batch, block, plan_index, given_rows, out, work.rows(block))
-    return {name: values[i] for i, name in enumerate(VALUE_COLUMNS)}
+        yield block, out
+
+
+class _Buffers(threading.local):
+    """A flat buffer per thread for :func:`simulate_blocks`, grown to the largest block seen;
+    a call while another one's blocks are still being read (nested) gets a buffer of its own."""
+
+    def __init__(self) -> None:
+        self.free: Array | None = None
+
+    def claim(self, size: int) -> Array:
+        buffer, self.free = self.free, None
+        if buffer is None or buffer.size < size:
+            buffer = np.empty(size)
+        return buffer
+
+    def release(self, buffer: Array) -> None:
+        if self.free is None or self.free.size < buffer.size:
+            self.free = buffer
+
+
+_BLOCK_BUFFERS = _Buffers()
 
 
 @dataclass(frozen=True)
@@ -699,6 +766,27 @@ def key_figures(batch: Batch, columns: Mapping[str, Array]) -> dict[str, Any]:
         "partner": partner,
         "vendor": vendor,
         "mutual": (partner["npv"] > 0) & (vendor["npv"] > 0),
+    }
+
+
+def batch_key_figures(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[str, Any]:
+    """``key_figures(batch, simulate(batch, actuals))``, bit for bit, without keeping the monthly
+    columns: each block of :func:`simulate_blocks` goes to the figures while it is in cache."""
+    parts = [
+        key_figures(batch.rows(block), columns)
+        for block, columns in simulate_blocks(batch, actuals)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return {
+        "partner": {
+            name: np.concatenate([p["partner"][name] for p in parts])
+            for name in parts[0]["partner"]
+        },
+        "vendor": {
+            name: np.concatenate([p["vendor"][name] for p in parts]) for name in parts[0]["vendor"]
+        },
+        "mutual": np.concatenate([p["mutual"] for p in parts]),
     }
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import numpy_financial as npf
 import pytest
 
-from planner import finance
+from planner import finance, model
 from planner.model import Batch, evaluate, evaluate_many, month_dates, simulate
 from planner.plan import MONTHLY_COLUMNS, load, with_values
 from tests.factories import EXAMPLE, delivery, investment, make_plan, sales
@@ -322,7 +322,7 @@ def test_rows_with_their_own_investment_repeats_equal_their_single_results():
 def test_plans_losing_nearly_all_customers_leave_other_rows_alone():
     # A plan keeping 0.5 % of its customers a month runs the month-by-month recursion (its
     # closed form could overflow); the other plans of the batch keep the closed form, so each
-    # row equals the plan run alone, and 1,100 rows span three blocks of simulate.
+    # row equals the plan run alone, and 1,100 rows span two blocks of simulate.
     steady = make_plan(
         resources=[sales(), delivery(start=3)],
         revenue={"deals_per_sales_fte_month": 1.3, "deal_size": 9_000, "monthly_churn": 0.013},
@@ -354,3 +354,61 @@ def test_npv_of_a_row_is_the_same_alone_with_one_rate_and_with_a_rate_per_row():
     np.testing.assert_array_equal(finance.npv(0.1, flows), finance.npv(np.full(300, 0.1), flows))
     t = np.arange(1, 49)
     np.testing.assert_allclose(per_row, (flows * (1 + rates[:, None]) ** (-t / 12)).sum(axis=1))
+
+
+def _varied(count: int, seed: int) -> Batch:
+    """``count`` variations of the example: start month, FTE, deals, deal size and churn."""
+    rng = np.random.default_rng(seed)
+    batch = Batch.from_plans([load(EXAMPLE)]).repeat(count)
+    return (
+        batch.set("resources.0.start_month", rng.integers(1, 13, count).astype(float))
+        .set("resources.0.fte", rng.uniform(0.5, 2.0, count))
+        .set("revenue.deals_per_sales_fte_month", rng.uniform(0.2, 2.0, count))
+        .set("revenue.deal_size", rng.uniform(5_000, 30_000, count))
+        .set("revenue.monthly_churn", rng.uniform(0.0, 0.05, count))
+    )
+
+
+def test_blocks_and_their_figures_equal_the_whole_batch_bit_for_bit():
+    # 2,500 plans: two whole blocks of the model and a part one; with actuals for some rows
+    batch = _varied(2 * model.BLOCK + 452, seed=5)
+    actuals = {"cash_flow": np.full((batch.size, batch.months), np.nan)}
+    actuals["cash_flow"][::7, :3] = -12_345.0
+    for given in (None, actuals):
+        whole = simulate(batch, given)
+        blocks = list(model.simulate_blocks(batch, given))  # columns copied as they come
+        assert [b.stop - b.start for b, _ in blocks] == [model.BLOCK, model.BLOCK, 452]
+        for block, columns in model.simulate_blocks(batch, given):
+            for name, values in columns.items():
+                np.testing.assert_array_equal(values, whole[name][block], err_msg=name)
+        expected = model.key_figures(batch, whole)
+        fused = model.batch_key_figures(batch, given)
+        for side in ("partner", "vendor"):
+            assert fused[side].keys() == expected[side].keys()
+            for name, values in expected[side].items():
+                np.testing.assert_array_equal(fused[side][name], values, err_msg=name)
+        np.testing.assert_array_equal(fused["mutual"], expected["mutual"])
+    # actuals reach the figures: NPV moves by the discounted difference of the first three
+    # months' flows, (actual - planned) * (1 + r) ** (-t / 12), in the rows given them only
+    plain, given = model.batch_key_figures(batch), model.batch_key_figures(batch, actuals)
+    planned = simulate(batch)["cash_flow"][::7, :3]
+    discount = (1 + batch.get("discount_rate")[::7, None]) ** (-np.arange(1, 4) / 12)
+    moved = ((-12_345.0 - planned) * discount).sum(axis=1)
+    npv = given["partner"]["npv"] - plain["partner"]["npv"]
+    np.testing.assert_allclose(npv[::7], moved, rtol=1e-9, atol=1e-6)
+    np.testing.assert_array_equal(npv[1::7], 0.0)
+
+
+def test_blocks_read_while_others_are_computed_keep_their_own_values():
+    # a caller may compute another batch while it reads a block: the blocks must not share
+    # the reused buffer
+    first, second = _varied(model.BLOCK + 10, seed=1), _varied(model.BLOCK + 10, seed=2)
+    expected_first, expected_second = simulate(first), simulate(second)
+    for (block, columns), (other, other_columns) in zip(
+        model.simulate_blocks(first), model.simulate_blocks(second), strict=True
+    ):
+        np.testing.assert_array_equal(columns["cash_flow"], expected_first["cash_flow"][block])
+        np.testing.assert_array_equal(
+            other_columns["cash_flow"], expected_second["cash_flow"][other]
+        )
+        assert not np.shares_memory(columns["cash_flow"], other_columns["cash_flow"])

@@ -29,11 +29,10 @@ from planner.analysis.figures import compute
 from planner.plan import Plan, Uncertainty
 
 MAX_DRAWS = 1_000_000
-CHUNK = 1_024
-"""Plans per model call: their monthly columns (27 x 1,024 x up to 120 months, at most 27 MB)
-are dropped before the next chunk, so memory grows with the draws only by the figures kept
-(9 per draw). Chunks this small keep the arrays in the processor's cache: 10,000 draws took
-124 ms in chunks of 10,000, 101 ms of 2,048, 84 ms of 1,024, 98 ms of 512 (CPU, one core)."""
+CHUNK = 16_384
+"""Draws per batch of plans. The model computes a batch ``model.BLOCK`` plans at a time
+(:func:`planner.model.simulate_blocks`), in a buffer it reuses, and only the figures reported
+are kept (8 per draw): memory grows with the draws by those figures, not by monthly columns."""
 BINS = 30
 RESULT_FIGURES: tuple[str, ...] = tuple(
     f"{side}.{name}"
@@ -137,10 +136,10 @@ def run(
         batch = base.repeat(stop - start)
         for path, values in drawn.items():
             batch = batch.set(path, values[start:stop])
-        columns = model.simulate(batch)  # dropped after the chunk: memory stays per chunk
-        for name in RESULT_FIGURES:
-            samples[name][start:stop] = compute(batch, columns, name)
-        del columns
+        for block, columns in model.simulate_blocks(batch):
+            rows = slice(start + block.start, start + block.stop)
+            for name in RESULT_FIGURES:
+                samples[name][rows] = compute(batch.rows(block), columns, name)
     mutual = (samples["partner.npv"] > 0) & (samples["vendor.npv"] > 0)
     percentiles = {
         name: {

@@ -137,8 +137,12 @@ def pays_off(plan: Plan, batch: model.Batch, columns: Mapping[str, Array], side:
 def _classify(plan: Plan, xs: Array, ys: Array, x: str, y: str) -> tuple[Mask, Mask]:
     """One batched model call: does each ``(xs[i], ys[i])`` pay off for each side."""
     batch = model.Batch.from_plans([plan]).repeat(len(xs)).set(x, xs).set(y, ys)
-    columns = model.simulate(batch)
-    return pays_off(plan, batch, columns, "partner"), pays_off(plan, batch, columns, "vendor")
+    partner, vendor = np.empty(batch.size, bool), np.empty(batch.size, bool)
+    for block, columns in model.simulate_blocks(batch):
+        rows = batch.rows(block)
+        partner[block] = pays_off(plan, rows, columns, "partner")
+        vendor[block] = pays_off(plan, rows, columns, "vendor")
+    return partner, vendor
 
 
 def zone(
