@@ -171,16 +171,17 @@ def _choose_interval(
     return k + first, has_root[at, k], values[at, k], values[at, k + 1]
 
 
-def _irr_nearest(cf: Array, work: _Workspace) -> Array:
+def _irr_nearest(cf: Array, single: NDArray[np.bool_], work: _Workspace) -> Array:
     """Monthly rate of each row's root nearest 0 that a sign change on the grid brackets.
 
     The grid interval with a sign change closest to a rate of 0 brackets a root (the window
-    around 0 first, the other points only for rows without a sign change there); safeguarded
-    Halley iteration on ``u = log(1 + x)`` from the secant point converges in about three
-    steps (a step that leaves the bracket bisects). ``nan`` where no grid interval changes
-    sign (no root within +-4, or two roots in one interval) or Halley does not converge.
-    Whether the root found is the one nearest 0 is for the caller to establish. At most
-    ``IRR_BLOCK`` rows.
+    around 0 first, the other points only for rows without a sign change there; for rows
+    whose flows change sign once, ``single``, only the points on the side of their one root);
+    safeguarded Halley iteration on ``u = log(1 + x)`` from the secant point converges in
+    about three steps (a step that leaves the bracket bisects). ``nan`` where no grid interval
+    changes sign (no root within +-4, or two roots in one interval) or Halley does not
+    converge. Whether the root found is the one nearest 0 is for the caller to establish. At
+    most ``IRR_BLOCK`` rows.
     """
     rows, n = cf.shape
     window, outside, moments = _grid_tables(n)
@@ -188,17 +189,27 @@ def _irr_nearest(cf: Array, work: _Workspace) -> Array:
     k, found, f_lo, f_hi = _choose_interval(inner, _FIRST)  # unlike BLAS: batch-independent
     rest = np.flatnonzero(~found)
     if rest.size:
-        whole = _view(work.whole, rest.size, _GRID.size)
-        whole[:, _FIRST : _LAST + 1] = inner[rest]
-        values = np.einsum(
-            "rt,kt->rk",
-            np.take(cf, rest, axis=0, out=_view(work.scratch, rest.size, n)),
-            outside,
-            out=_view(work.outside, rest.size, outside.shape[0]),
-        )
-        whole[:, :_FIRST] = values[:, :_FIRST]
-        whole[:, _LAST + 1 :] = values[:, _FIRST:]
-        k[rest], found[rest], f_lo[rest], f_hi[rest] = _choose_interval(whole, 0)
+        above, below, both = _outer_sides(cf, inner, rest, single)
+        for chosen, points, first, edge in (
+            (above, slice(_FIRST, None), _LAST, inner[:, -1:]),
+            (below, slice(None, _FIRST), 0, None),
+        ):
+            if chosen.size:
+                values = _outer_values(cf, chosen, outside[points], work)
+                if edge is None:  # the window's first point closes the last interval below
+                    values = np.hstack([values, inner[chosen, :1]])
+                else:
+                    values = np.hstack([edge[chosen], values])
+                k[chosen], found[chosen], f_lo[chosen], f_hi[chosen] = _choose_interval(
+                    values, first
+                )
+        if both.size:
+            whole = _view(work.whole, both.size, _GRID.size)
+            whole[:, _FIRST : _LAST + 1] = inner[both]
+            values = _outer_values(cf, both, outside, work)
+            whole[:, :_FIRST] = values[:, :_FIRST]
+            whole[:, _LAST + 1 :] = values[:, _FIRST:]
+            k[both], found[both], f_lo[both], f_hi[both] = _choose_interval(whole, 0)
     result = np.where(found & (f_lo == 0), _GRID[k], np.nan)
     active = np.flatnonzero(found & (f_lo != 0))
     if active.size:
@@ -210,6 +221,34 @@ def _irr_nearest(cf: Array, work: _Workspace) -> Array:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             result[active] = _halley(flows, u, lo, hi, low < 0, moments, work)
     return np.asarray(np.expm1(result))
+
+
+def _outer_sides(
+    cf: Array, inner: Array, rest: NDArray[np.intp], single: NDArray[np.bool_]
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """Of the rows ``rest`` (no sign change in the window), those whose one root lies above
+    the window, below it, and those with several sign changes, which need both sides.
+
+    A row whose flows change sign once has one root (Descartes): above 0 when f(0) and f at
+    ``u -> +inf`` (the sign of its first non-zero flow) differ. On the other side f keeps its
+    sign, so the side alone holds the interval the whole grid would choose.
+    """
+    one = rest[single[rest]]
+    first = cf[one, np.argmax(cf[one] != 0, axis=1)]
+    at_zero = inner[one, _WINDOW]  # f(0), the window's middle point
+    rising = (at_zero > 0) != (first > 0)
+    return one[rising], one[~rising], rest[~single[rest]]
+
+
+def _outer_values(cf: Array, rows: NDArray[np.intp], table: Array, work: _Workspace) -> Array:
+    """f at the grid points of ``table`` for the rows ``rows`` of ``cf``."""
+    n = cf.shape[1]
+    return np.einsum(
+        "rt,kt->rk",
+        np.take(cf, rows, axis=0, out=_view(work.scratch, rows.size, n)),
+        table,
+        out=_view(work.outside, rows.size, table.shape[0]),
+    )
 
 
 def _minus_months(months: int) -> Array:
@@ -426,7 +465,7 @@ def _irr_block(cf: Array, work: _Workspace) -> tuple[Array, NDArray[np.bool_]]:
         return out, np.zeros(rows, dtype=bool)
     flows = cf if index.size == rows else cf[index]
     changes = _sign_changes(flows)
-    x = _irr_nearest(flows, work)
+    x = _irr_nearest(flows, changes == 1, work)
     check = np.flatnonzero((changes > 1) & ~np.isnan(x))
     if check.size:
         x[check[~_nearest_to_zero(flows[check], x[check])]] = np.nan

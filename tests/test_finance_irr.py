@@ -132,9 +132,10 @@ def test_the_window_around_zero_holds_the_grid_intervals_nearest_zero():
 
 
 def test_rows_alone_equal_rows_in_blocks_bit_for_bit():
-    # Roots inside and outside the window around 0, on a grid point, several sign changes,
-    # no root, one-signed rows and a fallback; more rows than one block, so that a row's
-    # neighbours and its block change between the runs. Alone, a row takes the float path.
+    # Roots inside and outside the window around 0 (above and below it), on a grid point,
+    # several sign changes, no root, one-signed rows and a fallback; more rows than one block,
+    # so that a row's neighbours and its block change between the runs. Alone, a row takes
+    # the float path.
     rng = np.random.default_rng(7)
     t = np.arange(1, 61)
     growth = rng.uniform(0.05, 4.0, (700, 1))
@@ -143,6 +144,10 @@ def test_rows_alone_equal_rows_in_blocks_bit_for_bit():
     dipped[:, 11::12] -= rng.uniform(20_000, 90_000, (300, 1))
     fast = -np.ones((200, 60))
     fast[:, 1:] = rng.uniform(0.5, 3.0, (200, 1))  # roots far above the window
+    lossy = np.zeros((100, 60))
+    lossy[:, 0] = -1.0
+    lossy[:, 1:8] = rng.uniform(0.01, 0.12, (100, 1))  # roots far below it (rates to -80 %)
+    lossy[::2] *= -1  # and the same with the signs the other way round
     several = np.zeros((100, 60))
     for row in several:
         roots = rng.choice([-0.3, -0.05, 0.02, 0.08, 0.4], size=rng.integers(1, 4), replace=False)
@@ -153,7 +158,9 @@ def test_rows_alone_equal_rows_in_blocks_bit_for_bit():
     special[1] = 1.0  # no negative month
     special[2, [0, 59]] = [-1.0, 1e30]  # beyond the grid: falls back
     special[3] = rng.normal(0, 1, 60)
-    batch = np.vstack([j_curves, dipped, fast, several, special, rng.normal(0, 1, (300, 60))])
+    batch = np.vstack(
+        [j_curves, dipped, fast, lossy, several, special, rng.normal(0, 1, (300, 60))]
+    )
     assert batch.shape[0] > finance.IRR_BLOCK
     together = finance.irr_monthly(batch)
     alone = np.array([finance.irr_monthly(row)[0] for row in batch])
