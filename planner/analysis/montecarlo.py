@@ -94,14 +94,18 @@ def draw_values(
     return values
 
 
-def _percentile(values: Array, q: int, month: bool) -> float | None:
+def _percentiles(values: Array, month: bool) -> dict[str, float | None]:
+    """``p10``, ``p50`` and ``p90`` of the draws (one partition of them for all three)."""
     if month:  # never paid back counts as later than every month; a percentile is a month
         later = np.where(np.isnan(values), np.inf, values)
-        result = float(np.percentile(later, q, method="inverted_cdf"))
+        found = np.percentile(later, PERCENTILES, method="inverted_cdf")
     else:
         defined = values[np.isfinite(values)]
-        result = float(np.percentile(defined, q)) if defined.size else math.nan
-    return result if math.isfinite(result) else None
+        found = np.percentile(defined, PERCENTILES) if defined.size else np.full(3, math.nan)
+    return {
+        f"p{q}": float(value) if math.isfinite(value) else None
+        for q, value in zip(PERCENTILES, found.tolist(), strict=True)
+    }
 
 
 def _histogram(values: Array, bins: int) -> dict[str, list[float] | list[int]]:
@@ -143,9 +147,7 @@ def run(
     mutual = (samples["partner.npv"] > 0) & (samples["vendor.npv"] > 0)
     percentiles = {
         name: {
-            **{
-                f"p{q}": _percentile(values, q, name.endswith("payback_month")) for q in PERCENTILES
-            },
+            **_percentiles(values, name.endswith("payback_month")),
             "defined": float(np.isfinite(values).mean()),
         }
         for name, values in samples.items()
