@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from reportlab.graphics.shapes import PolyLine, String
+from reportlab.graphics.shapes import PolyLine, Rect, String
+from reportlab.lib.colors import Color
 
 from planner import i18n
 from planner.analysis import montecarlo
@@ -535,3 +536,33 @@ def test_functions_and_the_payback_mark_are_german_in_german(example: Plan) -> N
     assert " Delivery " not in text.replace("Delivery-", "")
     assert "Payback" not in text
     assert "Herstelleranteil" in text  # a header word is never split
+
+
+def test_the_zone_map_fills_every_cell_with_its_regions_colour_once() -> None:
+    # rows bottom to top; runs of one region share a rectangle: 2 + 3 + 1 = 6 rectangles
+    regions = [[0, 0, 1, 1], [2, 1, 1, 0], [3, 3, 3, 3]]
+    colors = [Color(0.1 * i, 0.2, 0.3) for i in range(4)]
+    drawing = charts.zone_map(
+        regions,
+        colors,
+        x_ticks=[(0.0, "0"), (1.0, "1")],
+        y_ticks=[(0.0, "0"), (1.0, "1")],
+        x_title="x",
+        y_title="y",
+        here=(0.5, 0.5),
+        target=None,
+        legend=[],
+        width=200.0,
+        height=134.0,
+        fonts=charts.Fonts(pdf._fonts().regular, pdf._fonts().bold),
+    )
+    cells = [s for s in drawing.contents if isinstance(s, Rect) and s.fillColor in colors]
+    assert len(cells) == 6
+    # plot from x 40 to 192 and y 34 to 100 (width 200, height 134): cells 38 x 22 points
+    for i, row in enumerate(regions):
+        for j, region in enumerate(row):
+            x, y = 40 + (j + 0.5) * 38, 34 + (i + 0.5) * 22
+            covering = [
+                c for c in cells if c.x <= x <= c.x + c.width and c.y <= y <= c.y + c.height
+            ]
+            assert [c.fillColor for c in covering] == [colors[region]], (i, j)

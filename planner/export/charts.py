@@ -12,9 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
-from reportlab.lib.colors import Color, HexColor
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab import rl_config
+
+# reportlab checks every attribute set on a shape against its declared types: a help while
+# writing drawing code, and 20 ms of the example PDF's 160 ms (benchmarks/bench_pdf.py). The
+# shapes here are set from floats, strings and colours only. Read when shapes is imported.
+rl_config.shapeChecking = 0
+
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String  # noqa: E402
+from reportlab.lib.colors import Color, HexColor  # noqa: E402
+from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: E402
 
 AxisFormat = Callable[[float, float], str]
 """Formats a tick value given the tick step (so the digits can follow the step)."""
@@ -433,17 +440,21 @@ def zone_map(
     rows, columns = len(regions), len(regions[0]) if regions else 0
     cell_w, cell_h = plot_w / max(columns, 1), plot_h / max(rows, 1)
     for i, row in enumerate(regions):
-        for j, region in enumerate(row):
+        start = 0
+        for j in range(1, columns + 1):  # one rectangle per run of cells of one region
+            if j < columns and row[j] == row[start]:
+                continue
             drawing.add(
                 Rect(
-                    left + j * cell_w,
+                    left + start * cell_w,
                     bottom + i * cell_h,
-                    cell_w + 0.3,
+                    (j - start) * cell_w + 0.3,
                     cell_h + 0.3,
-                    fillColor=colors[region],
+                    fillColor=colors[row[start]],
                     strokeColor=None,
                 )
             )
+            start = j
     for fraction, text in x_ticks:
         x = left + fraction * plot_w
         drawing.add(Line(x, bottom, x, bottom - 3, strokeColor=AXIS, strokeWidth=0.6))
