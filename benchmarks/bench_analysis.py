@@ -1,7 +1,7 @@
 """Benchmark of the analyses on the example plan, on one core. Run by hand:
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 taskset -c 0 \
-        /opt/venv/bin/python benchmarks/bench_analysis.py
+        .venv/bin/python benchmarks/bench_analysis.py
 
 Prints the median wall time (ms) of: a tornado over every default driver, a goal seek,
 Monte Carlo with 10,000 and 100,000 draws, and, in the same run, the plain alternative for the

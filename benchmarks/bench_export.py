@@ -1,6 +1,6 @@
 """Benchmark of the live XLSX workbook and its import, on one core. Run by hand:
 
-    taskset -c 0 /opt/venv/bin/python benchmarks/bench_export.py [--runs 15]
+    taskset -c 0 .venv/bin/python benchmarks/bench_export.py [--runs 15]
 
 Prints wall and CPU times (ms) of ``build_workbook`` and ``read_workbook`` for the example
 plan (36 months, two scenarios) and for the same plan over 120 months: the first call in the
