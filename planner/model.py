@@ -2,8 +2,10 @@
 
 A :class:`Batch` holds the numbers of B plans with the same horizon as numpy arrays, one row
 per plan; :func:`simulate` turns it into the monthly columns (arrays of shape ``(B, N)``) and
-:func:`key_figures` into both sides' key figures (arrays of shape ``(B,)``). One plan and
-10,000 variations of it take the same code path. :func:`evaluate` wraps all of it for a single
+:func:`key_figures` into both sides' key figures (arrays of shape ``(B,)``);
+:func:`simulate_blocks` and :func:`batch_key_figures` do the same a block of plans at a time, for
+analyses that need the figures but not the monthly tables. One plan and 10,000 variations of it
+take the same code path. :func:`evaluate` wraps all of it for a single
 plan and returns pandas tables. Money is in the plan's currency and never rounded here.
 """
 
