@@ -356,19 +356,19 @@ def _zone_template(
     y_format: str,
     language: str,
 ) -> dict[str, Any]:
+    scale = alt.Scale(domain=list(regions), range=list(colours))
     cells = (
         alt.Chart(alt.NamedData("cells"))
-        .mark_rect(strokeWidth=0)
+        .mark_rect(strokeWidth=0.6)  # a rim in each cell's colour covers the seams between cells
         .encode(
             x=alt.X("x:Q", title=x, axis=alt.Axis(format=x_format), scale=alt.Scale(nice=False)),
             x2="x2:Q",
             y=alt.Y("y:Q", title=y, axis=alt.Axis(format=y_format), scale=alt.Scale(nice=False)),
             y2="y2:Q",
             color=alt.Color(
-                "region:N",
-                scale=alt.Scale(domain=list(regions), range=list(colours)),
-                legend=alt.Legend(title=None, orient="top", labelLimit=400),
+                "region:N", scale=scale, legend=alt.Legend(title=None, orient="top", labelLimit=400)
             ),
+            stroke=alt.Stroke("region:N", scale=scale, legend=None),
             tooltip=[alt.Tooltip("region:N", title=" ")],
         )
     )
