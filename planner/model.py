@@ -418,10 +418,14 @@ def _flat_windows(table: Array, months: int) -> Array:
 
 def _month_index(values: Array, low: int, high: int, name: str) -> NDArray[np.intp]:
     """Whole months in ``low..high`` as indices; anything else is a :class:`ValueError`."""
-    index = values.astype(np.intp)
-    if (index != values).any() or (index < low).any() or (index > high).any():
+    if values.size <= 64:  # a plan or a few: floats in Python take a third of numpy's calls
+        whole = all(low <= v <= high and v == int(v) for v in values.ravel().tolist())
+    else:
+        index = values.astype(np.intp)
+        whole = not ((index != values).any() or (index < low).any() or (index > high).any())
+    if not whole:
         raise ValueError(f"{name}: every value must be a whole number from {low} to {high}")
-    return index
+    return values.astype(np.intp)
 
 
 def _weighted(weights: Array, profiles: Array) -> Array:

@@ -294,10 +294,15 @@ def test_rows_with_their_own_month_schedules_equal_their_single_results(ramps):
     ("path", "value"),
     [("resources.0.start_month", 2.5), ("resources.0.ramp_months", -1), ("investments.0.month", 0)],
 )
-def test_months_outside_the_plan_or_not_whole_are_refused_by_the_model(path, value):
-    batch = Batch.from_plans([load(EXAMPLE)]).repeat(2).set(path, [1, value])
+@pytest.mark.parametrize("plans", [2, 200], ids=["a few plans", "a batch"])
+def test_months_outside_the_plan_or_not_whole_are_refused_by_the_model(path, value, plans):
+    values = np.ones(plans)
+    values[-1] = value
+    batch = Batch.from_plans([load(EXAMPLE)]).repeat(plans).set(path, values)
     with pytest.raises(ValueError, match=path.split(".")[0]):
         simulate(batch)
+    with pytest.raises(ValueError, match=path.split(".")[0]):
+        model.batch_key_figures(batch)
 
 
 def test_rows_with_their_own_investment_repeats_equal_their_single_results():
