@@ -3,10 +3,10 @@
 A :class:`Batch` holds the numbers of B plans with the same horizon as numpy arrays, one row
 per plan; :func:`simulate` turns it into the monthly columns (arrays of shape ``(B, N)``) and
 :func:`key_figures` into both sides' key figures (arrays of shape ``(B,)``);
-:func:`simulate_blocks` and :func:`batch_key_figures` do the same a block of plans at a time, for
-analyses that need the figures but not the monthly tables. One plan and 10,000 variations of it
-take the same code path. :func:`evaluate` wraps all of it for a single
-plan and returns pandas tables. Money is in the plan's currency and never rounded here.
+:func:`simulate_blocks` and :func:`batch_key_figures` do the same a block of plans at a time,
+for analyses that need the figures but not the monthly tables. One plan and 10,000 variations
+of it take the same code path. :func:`evaluate` wraps all of it for a single plan and returns
+pandas tables. Money is in the plan's currency and never rounded here.
 """
 
 from __future__ import annotations
@@ -418,14 +418,14 @@ def _flat_windows(table: Array, months: int) -> Array:
 
 def _month_index(values: Array, low: int, high: int, name: str) -> NDArray[np.intp]:
     """Whole months in ``low..high`` as indices; anything else is a :class:`ValueError`."""
+    index = values.astype(np.intp)
     if values.size <= 64:  # a plan or a few: floats in Python take a third of numpy's calls
         whole = all(low <= v <= high and v == int(v) for v in values.ravel().tolist())
     else:
-        index = values.astype(np.intp)
         whole = not ((index != values).any() or (index < low).any() or (index > high).any())
     if not whole:
         raise ValueError(f"{name}: every value must be a whole number from {low} to {high}")
-    return values.astype(np.intp)
+    return index
 
 
 def _weighted(weights: Array, profiles: Array) -> Array:
@@ -444,9 +444,10 @@ def _running_sum(flow: Array, actual: Array | None, out: Array) -> None:
 
 BLOCK = 1_024
 """Plans per pass of :func:`simulate`: the block's temporaries (a workspace of a few arrays of
-512 x N, allocated once per call) stay in the processor's second-level cache, and each monthly
-column is written once, in place; the arithmetic of a row does not depend on the block (nor on
-the batch) it is computed in."""
+``BLOCK x N``, allocated once per call) are reused from block to block, and each monthly column
+is written once, in place; the arithmetic of a row does not depend on the block (nor on the
+batch) it is computed in. 10,000 plans of 60 months in a reused buffer: 42 ms in blocks of 256,
+39-41 ms of 512 or 1,024, 41 ms of 2,048; 1,024 is also the block of the IRR."""
 
 
 def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[str, Array]:
@@ -471,8 +472,8 @@ def simulate_blocks(
     columns, each ``(rows, N)``, as :func:`simulate` gives them (bit for bit).
 
     The columns live in a buffer reused for the next block (and kept per thread for the next
-    call): what a caller keeps of them, it copies. An analysis that needs only figures skips
-    writing, and the kernel's zeroing of, 130 MB of fresh columns per 10,000 plans of 60 months.
+    call): what a caller keeps of them, it copies. An analysis that needs only the figures so
+    avoids 130 MB of fresh columns per 10,000 plans of 60 months, and the kernel zeroing them.
     """
     buffer = _BLOCK_BUFFERS.claim(len(VALUE_COLUMNS) * min(batch.size, BLOCK) * batch.months)
     try:

@@ -141,9 +141,9 @@ def run(
         for path, values in drawn.items():
             batch = batch.set(path, values[start:stop])
         for block, columns in model.simulate_blocks(batch):
-            rows = slice(start + block.start, start + block.stop)
+            plans, rows = batch.rows(block), slice(start + block.start, start + block.stop)
             for name in RESULT_FIGURES:
-                samples[name][rows] = compute(batch.rows(block), columns, name)
+                samples[name][rows] = compute(plans, columns, name)
     mutual = (samples["partner.npv"] > 0) & (samples["vendor.npv"] > 0)
     percentiles = {
         name: {
