@@ -112,10 +112,22 @@ partner's roots mostly lie within +-7 intervals, +-0.14 in ``log(1 + rate)``).""
 _FIRST = (_GRID.size - 1) // 2 - _WINDOW
 _LAST = (_GRID.size - 1) // 2 + _WINDOW
 """The window's first and last grid point (``_GRID[16]`` is 0)."""
-IRR_BLOCK = 1_024
-"""Rows per pass of the IRR. Its temporaries, a few ``(rows, months)`` arrays, live in a
-workspace kept per thread (:func:`_workspace`), so that no pass asks the kernel for fresh pages
-(a fresh 0.5 MB array costs 120 page faults on first write)."""
+BLOCK_VALUES = 73_728
+"""Values per ``(rows, months)`` array in one block of rows (576 KB): the model, the key figures
+and the IRR work through a batch this many values at a time (:func:`block_rows`), so that a
+block's arrays stay in the processor's second-level cache and the calls per block are few.
+Measured (one core): Monte Carlo of 10,000 36-month plans 64 ms in blocks of 1,024 plans, 59 ms
+of 2,048 (this size), 65 ms of 4,096; 10,000 60-month plans alike in blocks of 1,024 and
+2,048 (85 ms)."""
+
+
+def block_rows(months: int) -> int:
+    """Rows per block of series ``months`` long: :data:`BLOCK_VALUES` values each, at least 1.
+
+    >>> block_rows(36), block_rows(60), block_rows(120)
+    (2048, 1228, 614)
+    """
+    return max(1, BLOCK_VALUES // months)
 
 
 @cache
@@ -130,23 +142,27 @@ def _grid_tables(months: int) -> tuple[Array, Array, Array]:
 
 
 class _Workspace(threading.local):
-    """Flat buffers for the temporaries of one IRR pass, one set per thread (the app computes
-    in several threads), grown to the longest horizon seen: ``flows`` and ``scratch`` hold
-    ``(rows, months)`` arrays, ``inner``, ``outside`` and ``whole`` the grid's values, ``sums``
-    Halley's."""
+    """Flat buffers for the temporaries of one IRR pass (a block of :func:`block_rows` rows), one
+    set per thread (the app computes in several threads), so that no pass asks the kernel for
+    fresh pages (a fresh 0.5 MB array costs 120 page faults on first write). Grown to the largest
+    block seen: ``flows`` and ``scratch`` hold ``(rows, months)`` arrays, ``inner``, ``outside``
+    and ``whole`` the grid's values, ``sums`` Halley's."""
 
     def __init__(self) -> None:
-        self.months = 0
+        self.values = 0
+        self.rows = 0
 
     def ensure(self, months: int) -> _Workspace:
-        if months > self.months:
-            self.months = months
-            self.flows = np.empty(IRR_BLOCK * months)
-            self.scratch = np.empty(IRR_BLOCK * months)
-            self.inner = np.empty(IRR_BLOCK * (_LAST + 1 - _FIRST))
-            self.outside = np.empty(IRR_BLOCK * (_GRID.size - (_LAST + 1 - _FIRST)))
-            self.whole = np.empty(IRR_BLOCK * _GRID.size)
-            self.sums = np.empty(IRR_BLOCK * 3)
+        rows = block_rows(months)
+        if rows * months > self.values or rows > self.rows:
+            self.values = max(self.values, rows * months)
+            self.rows = max(self.rows, rows)
+            self.flows = np.empty(self.values)
+            self.scratch = np.empty(self.values)
+            self.inner = np.empty(self.rows * (_LAST + 1 - _FIRST))
+            self.outside = np.empty(self.rows * (_GRID.size - (_LAST + 1 - _FIRST)))
+            self.whole = np.empty(self.rows * _GRID.size)
+            self.sums = np.empty(self.rows * 3)
         return self
 
 
@@ -181,7 +197,7 @@ def _irr_nearest(cf: Array, single: NDArray[np.bool_], work: _Workspace) -> Arra
     about three steps (a step that leaves the bracket bisects). ``nan`` where no grid interval
     changes sign (no root within +-4, or two roots in one interval) or Halley does not
     converge. Whether the root found is the one nearest 0 is for the caller to establish. At
-    most ``IRR_BLOCK`` rows.
+    most :func:`block_rows` rows.
     """
     rows, n = cf.shape
     window, outside, moments = _grid_tables(n)
@@ -437,8 +453,8 @@ def _irr_vectorised(cf: Array) -> tuple[Array, NDArray[np.bool_]]:
 
     Rows with one sign change have exactly one root (Descartes), so the bracketed root is it.
     With several, the root found is kept where :func:`_nearest_to_zero` proves it nearest 0,
-    and rows that :func:`_roots_by_side` proves rootless are settled as ``nan``. ``IRR_BLOCK``
-    rows at a time: a row's result does not depend on the block it is in.
+    and rows that :func:`_roots_by_side` proves rootless are settled as ``nan``. A block of
+    :func:`block_rows` rows at a time: a row's result does not depend on the block it is in.
     """
     rows = cf.shape[0]
     work = _WORKSPACE.ensure(cf.shape[1])
@@ -446,12 +462,13 @@ def _irr_vectorised(cf: Array) -> tuple[Array, NDArray[np.bool_]]:
     if rows == 1:  # one plan: numpy for the sums, plain floats for the bookkeeping
         x, falls_back = _irr_one(cf[0], work)
         return np.full(1, x), np.full(1, falls_back)
-    if rows <= IRR_BLOCK:
+    size = block_rows(cf.shape[1])
+    if rows <= size:
         return _irr_block(cf, work)
     out = np.empty(rows)
     fallback = np.empty(rows, dtype=bool)
-    for start in range(0, rows, IRR_BLOCK):
-        block = slice(start, start + IRR_BLOCK)
+    for start in range(0, rows, size):
+        block = slice(start, start + size)
         out[block], fallback[block] = _irr_block(cf[block], work)
     return out, fallback
 

@@ -442,14 +442,6 @@ def _running_sum(flow: Array, actual: Array | None, out: Array) -> None:
         out[...] = _recurrence(flow, np.ones(flow.shape[0]), actual)
 
 
-BLOCK = 1_024
-"""Plans per pass of :func:`simulate`: the block's temporaries (a workspace of a few arrays of
-``BLOCK x N``, allocated once per call) are reused from block to block, and each monthly column
-is written once, in place; the arithmetic of a row does not depend on the block (nor on the
-batch) it is computed in. 10,000 plans of 60 months in a reused buffer: 42 ms in blocks of 256,
-39-41 ms of 512 or 1,024, 41 ms of 2,048; 1,024 is also the block of the IRR."""
-
-
 def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[str, Array]:
     """The monthly columns of docs/model.md section 3 (but ``month``/``date``), each ``(B, N)``.
 
@@ -457,7 +449,10 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
     known: each column takes the actual where given, and everything computed from it (stocks
     such as customers and backlog, the cumulative cash) continues from the actual value.
 
-    The columns are views into one ``(columns, B, N)`` array, filled ``BLOCK`` plans at a time.
+    The columns are views into one ``(columns, B, N)`` array, filled a block of plans at a time
+    (:func:`planner.finance.block_rows`), each column written once, in place, from a workspace
+    of the block's temporaries; the arithmetic of a row does not depend on the block (nor on
+    the batch) it is computed in.
     """
     values = np.empty((len(VALUE_COLUMNS), batch.size, batch.months))
     for _ in _fill(batch, actuals, lambda block: values[:, block]):
@@ -468,14 +463,15 @@ def simulate(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[s
 def simulate_blocks(
     batch: Batch, actuals: Mapping[str, Array] | None = None
 ) -> Iterator[tuple[slice, dict[str, Array]]]:
-    """:func:`simulate` ``BLOCK`` plans at a time: each block's rows of the batch and their
+    """:func:`simulate` a block of plans at a time: each block's rows of the batch and their
     columns, each ``(rows, N)``, as :func:`simulate` gives them (bit for bit).
 
     The columns live in a buffer reused for the next block (and kept per thread for the next
     call): what a caller keeps of them, it copies. An analysis that needs only the figures so
     avoids 130 MB of fresh columns per 10,000 plans of 60 months, and the kernel zeroing them.
     """
-    buffer = _BLOCK_BUFFERS.claim(len(VALUE_COLUMNS) * min(batch.size, BLOCK) * batch.months)
+    size = min(batch.size, finance.block_rows(batch.months))
+    buffer = _BLOCK_BUFFERS.claim(len(VALUE_COLUMNS) * size * batch.months)
     try:
         yield from _fill(
             batch,
@@ -491,7 +487,7 @@ def simulate_blocks(
 def _fill(
     batch: Batch, actuals: Mapping[str, Array] | None, target: Callable[[slice], Array]
 ) -> Iterator[tuple[slice, dict[str, Array]]]:
-    """Compute the columns ``BLOCK`` plans at a time into ``target(block)``, an array of shape
+    """Compute the columns a block of plans at a time into ``target(block)``, an array of shape
     ``(columns, rows, N)``, and yield each block with its columns."""
     n = batch.months
     given = {k: np.asarray(v, float) for k, v in (actuals or {}).items()}
@@ -505,11 +501,11 @@ def _fill(
         due=every * (n + 1) + n + 1 - _month_index(inv["month"], 1, n, "investments.month"),
     )
     rows = batch.size
-    block_rows = min(rows, BLOCK)
+    size = min(rows, finance.block_rows(n))
     items = max(res["fte"].shape[1], inv["amount"].shape[1], 1)
-    work = _Workspace(np.empty((block_rows, items, n)), np.empty((3, block_rows, n)))
-    for start in range(0, rows, BLOCK):
-        block = slice(start, min(rows, start + BLOCK))
+    work = _Workspace(np.empty((size, items, n)), np.empty((3, size, n)))
+    for start in range(0, rows, size):
+        block = slice(start, min(rows, start + size))
         values = target(block)
         out = {name: values[i] for i, name in enumerate(VALUE_COLUMNS)}
         given_rows = {k: v[block] for k, v in given.items()}
@@ -716,24 +712,18 @@ def _simulate_rows(
 # --- section 4: key figures --------------------------------------------------------------
 
 
-FIGURE_BLOCK = 1_024
-"""Rows per pass of :func:`side_figures`. Whole batches of 10,000 plans made each temporary of
-the IRR 4.8 MB: allocated afresh (page faults) on every call; blocks of 1,024 rows are reused
-from the heap (key figures of 10,000 plans: 65 ms whole, 61 ms in blocks of 256, 54 ms of 1,024)."""
-
-
 def side_figures(cash_flow: Array, cumulative: Array, annual_rate: Array) -> dict[str, Array]:
     """The figures docs/model.md section 4 defines for one side's cash flows, one value per row.
 
-    Computed ``FIGURE_BLOCK`` rows at a time, so that the temporaries stay small: a row's
-    figures do not depend on the block it is in.
+    Computed a block of rows at a time (:func:`planner.finance.block_rows`), so that the
+    temporaries stay small: a row's figures do not depend on the block it is in.
     """
-    rows = cash_flow.shape[0]
-    if rows <= FIGURE_BLOCK:
+    rows, size = cash_flow.shape[0], finance.block_rows(cash_flow.shape[1])
+    if rows <= size:
         return _side_figures(cash_flow, cumulative, annual_rate)
     parts = [
         _side_figures(cash_flow[block], cumulative[block], annual_rate[block])
-        for block in (slice(start, start + FIGURE_BLOCK) for start in range(0, rows, FIGURE_BLOCK))
+        for block in (slice(start, start + size) for start in range(0, rows, size))
     ]
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 

@@ -161,7 +161,7 @@ def test_rows_alone_equal_rows_in_blocks_bit_for_bit():
     batch = np.vstack(
         [j_curves, dipped, fast, lossy, several, special, rng.normal(0, 1, (300, 60))]
     )
-    assert batch.shape[0] > finance.IRR_BLOCK
+    assert batch.shape[0] > finance.block_rows(batch.shape[1])
     together = finance.irr_monthly(batch)
     alone = np.array([finance.irr_monthly(row)[0] for row in batch])
     np.testing.assert_array_equal(together, alone)

@@ -327,23 +327,23 @@ def test_rows_with_their_own_investment_repeats_equal_their_single_results():
 def test_plans_losing_nearly_all_customers_leave_other_rows_alone():
     # A plan keeping 0.5 % of its customers a month runs the month-by-month recursion (its
     # closed form could overflow); the other plans of the batch keep the closed form, so each
-    # row equals the plan run alone, and 1,100 rows span two blocks of simulate.
+    # row equals the plan run alone; the leaving plan is in the model's second block.
     steady = make_plan(
         resources=[sales(), delivery(start=3)],
         revenue={"deals_per_sales_fte_month": 1.3, "deal_size": 9_000, "monthly_churn": 0.013},
     )
     leaving = with_values(steady, {"revenue.monthly_churn": 0.995})
-    plans = [steady] * 1_099 + [leaving]
-    batch = Batch.from_plans(plans)
+    last = finance.block_rows(steady.months) + 99
+    batch = Batch.from_plans([steady] * last + [leaving])
     together = simulate(batch)
-    for row, plan in ((0, steady), (1_099, leaving)):
+    for row, plan in ((0, steady), (last, leaving)):
         alone = simulate(Batch.from_plans([plan]))
         for name, values in alone.items():
             assert np.array_equal(together[name][row], values[0]), name
-    customers = together["customers"][1_099]
+    customers = together["customers"][last]
     expected = np.zeros(12)
     for t in range(12):  # the recursion of docs/model.md section 2
-        expected[t] = (expected[t - 1] if t else 0.0) * 0.005 + together["new_deals"][1_099][t]
+        expected[t] = (expected[t - 1] if t else 0.0) * 0.005 + together["new_deals"][last][t]
     assert customers == pytest.approx(expected, rel=1e-12)
 
 
@@ -375,14 +375,15 @@ def _varied(count: int, seed: int) -> Batch:
 
 
 def test_blocks_and_their_figures_equal_the_whole_batch_bit_for_bit():
-    # 2,500 plans: two whole blocks of the model and a part one; with actuals for some rows
-    batch = _varied(2 * model.BLOCK + 452, seed=5)
+    # two whole blocks of the model and a part one; with actuals for some rows
+    size = finance.block_rows(load(EXAMPLE).months)
+    batch = _varied(2 * size + 452, seed=5)
     actuals = {"cash_flow": np.full((batch.size, batch.months), np.nan)}
     actuals["cash_flow"][::7, :3] = -12_345.0
     for given in (None, actuals):
         whole = simulate(batch, given)
         blocks = list(model.simulate_blocks(batch, given))  # columns copied as they come
-        assert [b.stop - b.start for b, _ in blocks] == [model.BLOCK, model.BLOCK, 452]
+        assert [b.stop - b.start for b, _ in blocks] == [size, size, 452]
         for block, columns in model.simulate_blocks(batch, given):
             for name, values in columns.items():
                 np.testing.assert_array_equal(values, whole[name][block], err_msg=name)
@@ -407,7 +408,8 @@ def test_blocks_and_their_figures_equal_the_whole_batch_bit_for_bit():
 def test_blocks_read_while_others_are_computed_keep_their_own_values():
     # a caller may compute another batch while it reads a block: the blocks must not share
     # the reused buffer
-    first, second = _varied(model.BLOCK + 10, seed=1), _varied(model.BLOCK + 10, seed=2)
+    size = finance.block_rows(load(EXAMPLE).months)
+    first, second = _varied(size + 10, seed=1), _varied(size + 10, seed=2)
     expected_first, expected_second = simulate(first), simulate(second)
     for (block, columns), (other, other_columns) in zip(
         model.simulate_blocks(first), model.simulate_blocks(second), strict=True

@@ -30,7 +30,7 @@ from planner.plan import Plan, Uncertainty
 
 MAX_DRAWS = 1_000_000
 CHUNK = 16_384
-"""Draws per batch of plans. The model computes a batch ``model.BLOCK`` plans at a time
+"""Draws per batch of plans. The model computes a batch a block of plans at a time
 (:func:`planner.model.simulate_blocks`), in a buffer it reuses, and only the figures reported
 are kept (8 per draw): memory grows with the draws by those figures, not by monthly columns."""
 BINS = 30
