@@ -509,6 +509,16 @@ def test_each_side_has_its_own_j_curve_panel(example: Plan) -> None:
     assert "Jede Seite auf ihrer eigenen Skala" in block
 
 
+def test_the_zone_axes_are_labelled_at_round_values(example: Plan) -> None:
+    # partner margin 0 to 99.9 %, MDF rate 0 to 100 % (the zone's axes for the example):
+    # steps of 25 % from 0, not the grid's own values (25.6 %, 51.3 %, ...)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(build_pdf(example))).pages]
+    page = next(p for p in pages if "lohnt sich für beide" in p).replace("\u00a0", " ")
+    labels = [line.strip() for line in page.splitlines() if line.strip().endswith("%")]
+    x_axis = ["0,0 %", "25,0 %", "50,0 %", "75,0 %"]
+    assert labels == [*x_axis, *x_axis, "100,0 %"], labels
+
+
 # --- contents, cover, translations ---------------------------------------------------------
 
 

@@ -1775,7 +1775,12 @@ class _Writer:
             return 0.0 if high == low else min(1.0, max(0.0, (value - low) / (high - low)))
 
         def ticks(axis: zone.Axis) -> list[tuple[float, str]]:
-            picks = [axis.values[round(i * (len(axis.values) - 1) / 4)] for i in range(5)]
+            """Round values (steps of 1, 2, 2.5 or 5 times a power of ten) within the axis."""
+            low, high = axis.values[0], axis.values[-1]
+            step = charts.nice_ticks(0.0, high - low)[2]
+            first = math.ceil(low / step - 1e-9) * step
+            count = math.floor((high - first) / step + 1e-9) + 1
+            picks = [first + i * step for i in range(count)]
             return [(fraction(axis, v), self.value(axis.path, v)) for v in picks]
 
         target = None
