@@ -8,12 +8,16 @@ names the field, not the key.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
-from planner.ui import state
+from planner.ui import collab, state
 
 
 class TypedInput:
@@ -106,3 +110,19 @@ def send_stale(app: AppTest, widgets: list[Any]) -> AppTest:
     del states.widgets[:]
     states.widgets.extend([*kept, *stale.values()])
     return app._run(states)
+
+
+@contextmanager
+def local_app(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app on a fresh local store in ``folder``: no database URL or owner key from the
+    environment, polling off (an AppTest's ``run()`` is the poll's rerun), and the store the
+    app keeps opened afresh for the test and forgotten after it."""
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(folder))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
+    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
+    collab.store.clear()
+    try:
+        yield
+    finally:
+        collab.store.clear()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from planner.store import Store
-from planner.ui import collab
+from tests.app_support import local_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -159,12 +159,7 @@ def app_page(chromium_browser: Any, app_server: dict[str, Any]) -> Iterator[Any]
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     """The vendor's workspace on a fresh SQLite store in ``tmp_path``, polling off (AppTests
     rerun by hand); yields the store."""
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
-    collab.store.clear()
-    store = Store()
-    yield store
-    collab.store.clear()
-    store.close()
+    with local_app(tmp_path, monkeypatch):
+        store = Store()
+        yield store
+        store.close()

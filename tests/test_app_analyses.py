@@ -19,8 +19,8 @@ from planner import i18n
 from planner.analysis import montecarlo, sensitivity
 from planner.model import evaluate
 from planner.plan import content_hash, with_values
-from planner.ui import collab, state
-from tests.app_support import named, type_into
+from planner.ui import state
+from tests.app_support import local_app, named, type_into
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -35,24 +35,11 @@ def unescape(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
-def _forget_store() -> None:
-    """Drop the app's cached plan store (if the app keeps one), so each test starts afresh."""
-    cached = getattr(collab, "store", None)
-    clear = getattr(cached, "clear", None)
-    if callable(clear):
-        clear()
-
-
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty local plan folder (and store) of its own: the app starts with the example."""
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")  # AppTest: each .run() is a poll's rerun
-    _forget_store()
-    yield tmp_path
-    _forget_store()
+    with local_app(tmp_path, monkeypatch):
+        yield tmp_path
 
 
 def open_page(name: str) -> AppTest:

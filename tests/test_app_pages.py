@@ -15,7 +15,7 @@ from planner.plan import PlanError, Problem, content_hash, load, to_yaml, with_v
 from planner.store import Store
 from planner.ui import collab, library, session, state
 from planner.ui.shell import PAGES
-from tests.app_support import field, named, type_into
+from tests.app_support import field, local_app, named, type_into
 from tests.factories import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,13 +34,8 @@ def page(name: str) -> str:
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh SQLite store in a temporary folder; the single-user local setup."""
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")  # AppTest: each .run() is the poll's rerun
-    collab.store.clear()
-    yield tmp_path
-    collab.store.clear()
+    with local_app(tmp_path, monkeypatch):
+        yield tmp_path
 
 
 @pytest.fixture

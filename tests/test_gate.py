@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner import access, i18n
 from planner.ui import shell, state
+from tests.app_support import local_app
 from tests.factories import ROOT
 
 KEY = "correct horse battery staple"
@@ -38,15 +39,8 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
 
 @pytest.fixture
 def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    from planner.ui import collab
-
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
-    collab.store.clear()
-    yield monkeypatch
-    collab.store.clear()
+    with local_app(tmp_path, monkeypatch):
+        yield monkeypatch
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from planner.analysis.actuals import read_actuals, read_actuals_data, variance
 from planner.export.workbook_import import read_workbook
 from planner.plan import PlanError, load, parse
 from planner.ui import state
-from tests.app_support import named
+from tests.app_support import local_app, named
 from tests.factories import EXAMPLE, ROOT
 from tests.hostile_files import (
     Hostile,
@@ -185,18 +185,11 @@ def test_variance_with_huge_actuals_in_the_plan_says_so_without_numpy_warnings(
 
 @pytest.fixture
 def onboarding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    from planner.ui import collab
-
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
-    collab.store.clear()
-    app = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
-    app.switch_page("planner/ui/pages/onboarding.py").run()
-    assert not app.exception, [e.message for e in app.exception]
-    yield app
-    collab.store.clear()
+    with local_app(tmp_path, monkeypatch):
+        app = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)).run()
+        app.switch_page("planner/ui/pages/onboarding.py").run()
+        assert not app.exception, [e.message for e in app.exception]
+        yield app
 
 
 def unescape(markdown: str) -> str:

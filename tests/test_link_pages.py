@@ -15,7 +15,7 @@ from planner import access, i18n
 from planner.model import evaluate
 from planner.store import Store
 from planner.ui import collab, state
-from tests.app_support import field, typed_inputs
+from tests.app_support import field, local_app, typed_inputs
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,40 +47,39 @@ def secret_forms() -> list[str]:
 
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
-    collab.store.clear()
-    store = Store()
-    plan = example_plan(
-        vendor_programme={
-            "mdf_rate": 0.03,
-            "gross_margin": MARGIN,
-            "partner_manager_fte": PM_FTE,
-            "partner_manager_annual_cost": PM_COST,
-        },
-        uncertainty=[
-            {
-                "path": "vendor_programme.gross_margin",
-                "distribution": "uniform",
-                "low": RANGE_LOW,
-                "high": 0.8999,
+    with local_app(tmp_path, monkeypatch):
+        store = Store()
+        plan = example_plan(
+            vendor_programme={
+                "mdf_rate": 0.03,
+                "gross_margin": MARGIN,
+                "partner_manager_fte": PM_FTE,
+                "partner_manager_annual_cost": PM_COST,
             },
-            {
-                "path": "revenue.deal_size",
-                "distribution": "triangular",
-                "low": 30000,
-                "likely": 42000,
-                "high": 50000,
-            },
-        ],
-        scenarios=[
-            {"name": "Niedrige Marge", "set": {"vendor_programme.gross_margin": SCENARIO_MARGIN}}
-        ],
-    )
-    yield store, store.create_plan(plan, author="Vera", side="vendor")
-    collab.store.clear()
-    store.close()
+            uncertainty=[
+                {
+                    "path": "vendor_programme.gross_margin",
+                    "distribution": "uniform",
+                    "low": RANGE_LOW,
+                    "high": 0.8999,
+                },
+                {
+                    "path": "revenue.deal_size",
+                    "distribution": "triangular",
+                    "low": 30000,
+                    "likely": 42000,
+                    "high": 50000,
+                },
+            ],
+            scenarios=[
+                {
+                    "name": "Niedrige Marge",
+                    "set": {"vendor_programme.gross_margin": SCENARIO_MARGIN},
+                }
+            ],
+        )
+        yield store, store.create_plan(plan, author="Vera", side="vendor")
+        store.close()
 
 
 def by_link(plan_id: str, token: str, name: str, language: str, page: str = "") -> AppTest:

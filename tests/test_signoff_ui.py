@@ -13,7 +13,7 @@ from planner.signoff import records as signoff
 from planner.signoff.verify import verify_bytes
 from planner.store import Store
 from planner.ui import collab, signoff_panel
-from tests.app_support import field, named
+from tests.app_support import field, local_app, named
 from tests.store_support import example_plan
 
 
@@ -29,14 +29,10 @@ def _app() -> None:
 
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
-    collab.store.clear()  # type: ignore[attr-defined]
-    store = Store()
-    yield store, store.create_plan(example_plan(), author="Vera", side="vendor")
-    collab.store.clear()  # type: ignore[attr-defined]
-    store.close()
+    with local_app(tmp_path, monkeypatch):
+        store = Store()
+        yield store, store.create_plan(example_plan(), author="Vera", side="vendor")
+        store.close()
 
 
 def _session(plan_id: str, role: str, name: str) -> AppTest:

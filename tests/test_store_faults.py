@@ -21,7 +21,7 @@ from planner.store import Store, database_url
 from planner.store.db import make_engine
 from planner.store.faults import classify, location
 from planner.ui import collab, session, state
-from tests.app_support import named, type_into
+from tests.app_support import local_app, named, type_into
 from tests.factories import ROOT
 from tests.store_support import BACKENDS, database_for
 
@@ -53,13 +53,8 @@ def stopped_postgres() -> str:
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PLANNER_OWNER_KEY", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
-    collab.store.clear()
-    yield monkeypatch
-    collab.store.clear()
+    with local_app(tmp_path, monkeypatch):
+        yield monkeypatch
 
 
 def open_app(page: str = "dashboard") -> AppTest:

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from planner import access
 from planner.store import Store
 from planner.ui import collab, session, state
-from tests.app_support import click_again, decision, field, send_stale, type_into
+from tests.app_support import click_again, decision, field, local_app, send_stale, type_into
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,22 +28,18 @@ MARGIN = 0.8537
 
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
-    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")  # AppTest: each .run() is the poll's rerun
-    collab.store.clear()  # type: ignore[attr-defined]
-    store = Store()
-    plan = example_plan(
-        vendor_programme={
-            "mdf_rate": 0.03,
-            "gross_margin": MARGIN,
-            "partner_manager_fte": 0.3,
-            "partner_manager_annual_cost": 120000,
-        }
-    )
-    yield store, store.create_plan(plan, author="Vera", side="vendor")
-    collab.store.clear()  # type: ignore[attr-defined]
-    store.close()
+    with local_app(tmp_path, monkeypatch):
+        store = Store()
+        plan = example_plan(
+            vendor_programme={
+                "mdf_rate": 0.03,
+                "gross_margin": MARGIN,
+                "partner_manager_fte": 0.3,
+                "partner_manager_annual_cost": 120000,
+            }
+        )
+        yield store, store.create_plan(plan, author="Vera", side="vendor")
+        store.close()
 
 
 def _session(plan_id: str, token: str, name: str) -> AppTest:
