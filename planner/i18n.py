@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,8 @@ from babel.numbers import (
     format_currency,
     format_decimal,
     format_percent,
+    get_currency_symbol,
+    list_currencies,
     parse_decimal,
 )
 
@@ -141,30 +144,103 @@ class NumberTextError(ValueError):
         self.example = example
 
 
+class UnitError(NumberTextError):
+    """A number typed with a unit its field does not take: ``sign`` as typed (``%``, ``$``),
+    ``found`` what it is (``percent``, ``currency``: another currency than the plan's)."""
+
+    def __init__(self, text: str, example: str, sign: str, found: str) -> None:
+        super().__init__(text, example)
+        self.sign = sign
+        self.found = found
+
+
+Unit = Literal["money", "percent", ""]
+"""What a typed number means: an amount in the plan's currency, a share in percent, or a
+plain number (a count, months)."""
+
+SPACES = " \xa0\u202f\u2009"
+"""Spaces that group thousands (``50 000``): the space, no-break space, narrow no-break space
+and thin space; each is accepted in groups of three digits, in both languages."""
 _AMBIGUOUS = {
     "de": re.compile(r"^-?[1-9]\d{0,2},\d{3}$"),
     "en": re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$"),
 }
 """``48,000`` in German (or ``48.000`` in English): a thousands group or three decimals? Refused."""
-_UNIT = re.compile(r"^(€|\$|£|[A-Z]{3})\s*|\s*(%|€|\$|£|[A-Z]{3})$")
+_SHAPE = re.compile(
+    rf"(?P<lead>[+-]?)[{SPACES}]*(?P<pre>[^\d{SPACES}+\-.,]*)[{SPACES}]*"
+    rf"(?P<body>[+-]?[\d.,](?:[\d.,{SPACES}]*[\d.,])?)[{SPACES}]*(?P<post>[^\d{SPACES}.,]*)"
+)
+"""A number with at most one unit before or after it, a sign before either."""
+_SPACED = {
+    language: re.compile(rf"^[+-]?\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?:{re.escape(mark)}\d+)?$")
+    for language, mark in (("de", ","), ("en", "."))
+}
+"""A number grouped by spaces: groups of three digits, then the language's decimal mark."""
 
 
-def parse_number(text: str, language: str, example: float = 48000.5) -> float:
+@cache
+def _currency_signs() -> frozenset[str]:
+    """Every currency's code and the signs German and English readers write it with."""
+    codes = set(list_currencies())
+    signs = {get_currency_symbol(c, _locale(language)) for c in codes for language in LANGUAGES}
+    return frozenset(codes | signs)
+
+
+@cache
+def own_currency_signs(currency: str) -> frozenset[str]:
+    """How the plan's own ``currency`` may be written after an amount: its code (any case)
+    and its signs (``EUR``, ``eur``, ``€``)."""
+    signs = {currency.upper()}
+    for language in LANGUAGES:
+        signs.add(get_currency_symbol(currency, _locale(language)))
+        signs.add(get_currency_symbol(currency, _locale(language)).removeprefix("US"))
+    if currency.upper() != "USD":
+        signs.discard("$")
+    return frozenset(signs)
+
+
+def _is_currency(sign: str) -> bool:
+    return (
+        sign.upper() in _currency_signs()
+        or sign in _currency_signs()
+        or any(unicodedata.category(c) == "Sc" for c in sign)
+    )
+
+
+def parse_number(
+    text: str, language: str, example: float = 48000.5, *, unit: Unit = "", currency: str = ""
+) -> float:
     """A number typed the way people of ``language`` type it, strictly (Babel).
 
-    German ``48.000,50`` and English ``48,000.50`` are 48000.5; a trailing ``%`` and a leading
-    or trailing currency (``€45,000``, ``45.000 €``) are ignored (the field's unit is known).
-    Empty, ambiguous (German ``48,000``) or malformed text raises :class:`NumberTextError`,
-    never a guess.
+    German ``48.000,50`` and English ``48,000.50`` are 48000.5; ``50 000`` (grouped by a
+    space, a no-break or narrow no-break space) is 50000 in both. The unit is part of the
+    number: an amount (``unit="money"``) may carry the plan's ``currency`` (``45.000 €``,
+    ``EUR 45.000``) and refuses ``%`` and every other currency; a share (``unit="percent"``)
+    may carry ``%`` and refuses currencies; a plain number refuses both (:class:`UnitError`).
+    ``-0`` is 0. Empty, ambiguous (German ``48,000``) or malformed text raises
+    :class:`NumberTextError`, never a guess.
 
-    >>> parse_number("48.000,50", "de"), parse_number("0,8 %", "de"), parse_number("48,000", "en")
-    (48000.5, 0.8, 48000.0)
+    >>> parse_number("48.000,50", "de"), parse_number("0,8 %", "de", unit="percent")
+    (48000.5, 0.8)
+    >>> parse_number("50\u202f000 €", "de", unit="money", currency="EUR")
+    50000.0
     """
-    cleaned = _UNIT.sub("", text.strip().replace("\u202f", "").replace("\xa0", "")).strip()
-    cleaned = cleaned.replace("\u2212", "-")  # the typographic minus
     hint = number(example, language, 2)
-    if not cleaned or any(c.isalpha() for c in cleaned):
+    shape = _SHAPE.fullmatch(text.strip().replace("\u2212", "-"))  # the typographic minus
+    if shape is None:
         raise NumberTextError(text, hint)
+    lead, body = shape["lead"], shape["body"]
+    signs = [s for s in (shape["pre"], shape["post"]) if s]
+    if len(signs) > 1 or (lead and body[0] in "+-"):
+        raise NumberTextError(text, hint)
+    if signs:
+        _check_unit(text, hint, signs[0], unit, currency)
+    if any(space in body for space in SPACES):
+        grouped = _SPACED.get(language)
+        if grouped is None or not grouped.match(body):
+            raise NumberTextError(text, hint)
+        body = "".join(c for c in body if c not in SPACES)
+    cleaned = lead + body
     pattern = _AMBIGUOUS.get(language)
     if pattern is not None and pattern.match(cleaned):
         raise NumberTextError(text, hint)
@@ -174,4 +250,20 @@ def parse_number(text: str, language: str, example: float = 48000.5) -> float:
         raise NumberTextError(text, hint) from None
     if not math.isfinite(value):
         raise NumberTextError(text, hint)
-    return value
+    return value + 0.0  # -0 is 0
+
+
+def _check_unit(text: str, hint: str, sign: str, unit: Unit, currency: str) -> None:
+    """Refuse a unit ``sign`` that a number of ``unit`` does not take."""
+    if sign == "%":
+        if unit != "percent":
+            raise UnitError(text, hint, sign, "percent")
+        return
+    if not _is_currency(sign):
+        raise NumberTextError(text, hint)  # letters: not a number
+    if unit != "money":
+        raise UnitError(text, hint, sign, "currency")
+    if sign not in own_currency_signs(currency) and sign.upper() not in own_currency_signs(
+        currency
+    ):
+        raise UnitError(text, hint, sign, "currency")

@@ -70,3 +70,61 @@ def test_at_rest_amounts_carry_their_currency_and_shares_a_percent_sign(workspac
     assert (deal.value, deal.resting) == ("42.000", "42.000\xa0€")
     assert (churn.value, churn.resting) == ("0,8", "0,8 %")
     assert field(app, "revenue.deals_per_sales_fte_month").resting == "0,8"
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "refusal", "values"),
+    [
+        # the list price is an amount in EUR: a percentage or dollars are not a price in euros
+        (DEAL, "45 %", "ui.field.percent_in_amount", {"currency": "EUR"}),
+        (DEAL, "54.000 $", "ui.field.foreign_currency", {"sign": "$", "currency": "EUR"}),
+        # the partner margin is a share: an amount is not a share
+        ("revenue.partner_margin", "30 €", "ui.field.currency_in_share", {}),
+        # a count takes no unit
+        ("revenue.deals_per_sales_fte_month", "2 %", "ui.field.unit_in_number", {"sign": "%"}),
+    ],
+)
+def test_a_number_with_a_unit_its_field_does_not_take_is_refused_at_the_field(
+    workspace: Store, path: str, typed: str, refusal: str, values: dict[str, str]
+) -> None:
+    from planner import i18n
+    from planner.ui.text import plain
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    app.text_input(key=collab.NAME_INPUT).input("Vera").run()
+    app.switch_page("planner/ui/pages/assumptions.py").run()
+    plan_id = app.session_state[session.PLAN_ID]
+    before = field(app, path).value
+    type_into(app, path, typed)
+    assert workspace.log(plan_id)[1:] == []  # nothing written
+    said = i18n.t(refusal, "de", field=i18n.label(path, "de"), text=typed, **values)
+    assert plain(said) in next(e.value for e in app.error)  # shown literally, in markdown
+    assert field(app, path).value == before
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "stored"),
+    [
+        (DEAL, "45.000 €", 45000.0),
+        (DEAL, "50 000", 50000.0),  # a space groups thousands as a no-break space does
+        (DEAL, "50\xa0001", 50001.0),
+        (DEAL, "-0", 0.0),  # minus zero is zero, shown "0 €" and never "-0 €"
+        ("revenue.partner_margin", "30 %", 0.3),
+    ],
+)
+def test_a_number_with_its_own_unit_or_grouped_by_spaces_is_stored(
+    workspace: Store, path: str, typed: str, stored: float
+) -> None:
+    from planner.plan import get_value
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    app.text_input(key=collab.NAME_INPUT).input("Vera").run()
+    app.switch_page("planner/ui/pages/assumptions.py").run()
+    plan_id = app.session_state[session.PLAN_ID]
+    type_into(app, path, typed)
+    assert not app.error, [e.value for e in app.error]
+    value = get_value(workspace.plan_at(plan_id), path)
+    assert value == stored
+    assert str(value) == str(stored)
+    if stored == 0:
+        assert field(app, path).resting == "0\xa0€"

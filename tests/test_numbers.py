@@ -1,5 +1,6 @@
 """Numbers as people type them (planner.i18n.parse_number): accepted and refused forms per UI
-language, and every number the app shows for editing reads back as itself."""
+language, units as part of the number, and every number the app shows (for editing, or at
+rest with its currency or percent sign) reads back as itself."""
 
 from __future__ import annotations
 
@@ -15,19 +16,51 @@ ACCEPTED = [
     ("de", "48.000,50", 48000.5),
     ("de", "48000", 48000.0),
     ("de", "0,8", 0.8),
-    ("de", "0,8 %", 0.8),
-    ("de", "0,8%", 0.8),
     ("de", "1.234.567", 1234567.0),
-    ("de", "45.000 €", 45000.0),
     ("de", "-1,5", -1.5),
     ("de", "\u22121,5", -1.5),  # the typographic minus
     ("de", " 12 ", 12.0),
     ("en", "48,000", 48000.0),
     ("en", "48,000.50", 48000.5),
     ("en", "0.8", 0.8),
-    ("en", "0.8%", 0.8),
     ("en", "1,234,567", 1234567.0),
-    ("en", "€45,000", 45000.0),
+    # spaces group thousands in both languages, in groups of three: space, no-break space,
+    # narrow no-break space (what Babel writes in French amounts), thin space
+    ("de", "50 000", 50000.0),
+    ("de", "50\xa0000", 50000.0),
+    ("de", "50\u202f000", 50000.0),
+    ("de", "1 234 567,5", 1234567.5),
+    ("en", "50 000", 50000.0),
+    ("en", "50\u2009000.25", 50000.25),
+    # minus zero is zero
+    ("de", "-0", 0.0),
+    ("en", "-0.00", 0.0),
+]
+WITH_UNITS = [
+    # (language, typed, unit, plan currency, value): the unit is one the field takes
+    ("de", "0,8 %", "percent", "EUR", 0.8),
+    ("de", "0,8%", "percent", "EUR", 0.8),
+    ("en", "0.8%", "percent", "EUR", 0.8),
+    ("de", "45.000 €", "money", "EUR", 45000.0),
+    ("de", "45.000 EUR", "money", "EUR", 45000.0),
+    ("de", "eur 45.000", "money", "EUR", 45000.0),
+    ("de", "50 000 €", "money", "EUR", 50000.0),
+    ("en", "€45,000", "money", "EUR", 45000.0),
+    ("en", "-€1,234.50", "money", "EUR", -1234.5),
+    ("de", "54.000 $", "money", "USD", 54000.0),
+    ("en", "US$54,000", "money", "USD", 54000.0),
+    ("de", "2.000 CHF", "money", "CHF", 2000.0),
+]
+WRONG_UNITS = [
+    # (language, typed, unit, plan currency, what the sign is): refused, never dropped
+    ("de", "45 %", "money", "EUR", "percent"),
+    ("de", "54.000 $", "money", "EUR", "currency"),
+    ("en", "£54,000", "money", "EUR", "currency"),
+    ("de", "54.000 USD", "money", "EUR", "currency"),
+    ("de", "30 €", "percent", "EUR", "currency"),
+    ("en", "EUR 30", "percent", "EUR", "currency"),
+    ("de", "3 %", "", "EUR", "percent"),
+    ("de", "3 €", "", "EUR", "currency"),
 ]
 REFUSED = [
     # ambiguous: a German reader's 48,000 is 48 with three decimals, an English reader's 48.000
@@ -43,6 +76,14 @@ REFUSED = [
     ("de", "1,2,3"),
     ("en", "1..2"),
     ("de", "4.8.2000"),
+    # a space groups three digits, and only before the decimal mark; never with the dots
+    ("de", "5 0000"),
+    ("de", "50 00"),
+    ("de", "50.000 000"),
+    ("en", "50 000,5"),
+    ("de", "12 Mio"),
+    ("de", "45 € €"),
+    ("de", "% 45 €"),
 ]
 
 
@@ -58,9 +99,62 @@ def test_refused_forms_name_the_accepted_one(language: str, typed: str) -> None:
     assert refusal.value.example == {"de": "48.000,50", "en": "48,000.50"}[language]
 
 
-@given(
-    value=hst.decimals(min_value=-(10**9), max_value=10**9, places=2).map(float),
-    language=hst.sampled_from(["de", "en"]),
-)
+@pytest.mark.parametrize(("language", "typed", "unit", "currency", "value"), WITH_UNITS)
+def test_a_number_may_carry_its_own_unit(
+    language: str, typed: str, unit: i18n.Unit, currency: str, value: float
+) -> None:
+    assert i18n.parse_number(typed, language, unit=unit, currency=currency) == value
+
+
+@pytest.mark.parametrize(("language", "typed", "unit", "currency", "found"), WRONG_UNITS)
+def test_a_number_with_another_unit_is_refused(
+    language: str, typed: str, unit: i18n.Unit, currency: str, found: str
+) -> None:
+    with pytest.raises(i18n.UnitError) as refusal:
+        i18n.parse_number(typed, language, unit=unit, currency=currency)
+    assert refusal.value.found == found
+
+
+def test_minus_zero_reads_as_zero_not_as_negative_zero() -> None:
+    assert str(i18n.parse_number("-0", "de", unit="money", currency="EUR")) == "0.0"
+
+
+VALUES = hst.decimals(min_value=-(10**9), max_value=10**9, places=2).map(float)
+LANGUAGE = hst.sampled_from(["de", "en"])
+
+
+@given(value=VALUES, language=LANGUAGE)
 def test_what_an_input_shows_reads_back_as_itself(value: float, language: str) -> None:
     assert i18n.parse_number(i18n.editable_number(value, language), language) == value
+
+
+@given(
+    value=VALUES,
+    language=LANGUAGE,
+    currency=hst.sampled_from(["EUR", "USD", "GBP", "CHF", "JPY", "SEK"]),
+    digits=hst.sampled_from([0, 2]),
+)
+def test_an_amount_as_shown_reads_back_as_itself(
+    value: float, language: str, currency: str, digits: int
+) -> None:
+    value = round(value, digits)
+    shown = i18n.money(value, currency, language, digits)
+    assert i18n.parse_number(shown, language, unit="money", currency=currency) == value
+
+
+@given(value=VALUES, language=LANGUAGE)
+def test_a_share_as_shown_reads_back_as_itself(value: float, language: str) -> None:
+    # shares are shown as the editable number with a percent sign (planner.ui.fields)
+    shown = i18n.editable_number(value, language) + (" %" if language == "de" else "%")
+    assert i18n.parse_number(shown, language, unit="percent") == value
+
+
+@given(value=VALUES, language=LANGUAGE, digits=hst.sampled_from([0, 1, 2]))
+def test_a_grouped_number_reads_back_as_itself(value: float, language: str, digits: int) -> None:
+    value = round(value, digits)
+    for shown in (
+        i18n.number(value, language, digits),
+        # the same number grouped by a (no-break) space instead of the language's sign
+        i18n.number(value, language, digits).replace("." if language == "de" else ",", "\xa0"),
+    ):
+        assert i18n.parse_number(shown, language) == value

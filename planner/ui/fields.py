@@ -240,13 +240,23 @@ def parse_entry(spec: Field, raw: Any) -> Any:
     return number_entry(name, text, spec.kind, spec.low, spec.high)
 
 
-def number_entry(name: str, text: str, kind: str, low: float, high: float) -> Any:
+def number_entry(
+    name: str, text: str, kind: str, low: float, high: float, currency: str | None = None
+) -> Any:
     """Typed ``text`` as the plan holds a number of ``kind`` (shares as fractions, whole
     numbers as ``int``); raises :class:`EntryError` naming the field ``name``, the accepted
-    form and the range ``low`` to ``high`` (display units)."""
+    form and the range ``low`` to ``high`` (display units). The unit is part of the number:
+    an amount takes only the plan's ``currency`` (the plan in force's by default), a share
+    only ``%``, anything else no unit."""
     language = state.language()
+    currency = currency or state.plan_in_force().currency
+    unit: i18n.Unit = "money" if kind == "money" else "percent" if kind == "percent" else ""
     try:
-        number = i18n.parse_number(text, language, example=_example(kind))
+        number = i18n.parse_number(
+            text, language, example=_example(kind), unit=unit, currency=currency
+        )
+    except i18n.UnitError as error:
+        raise EntryError(_unit_refusal(name, text, kind, error, currency)) from None
     except i18n.NumberTextError as error:
         raise EntryError(
             tr("field.not_number", field=name, text=text, example=error.example)
@@ -266,6 +276,17 @@ def number_entry(name: str, text: str, kind: str, low: float, high: float) -> An
             )
         )
     return int(number) if whole else stored(kind, number)
+
+
+def _unit_refusal(name: str, text: str, kind: str, error: i18n.UnitError, currency: str) -> str:
+    """Why a number typed with ``error.sign`` does not fit a field of ``kind``."""
+    if kind == "money":
+        key = "percent_in_amount" if error.found == "percent" else "foreign_currency"
+    elif kind == "percent":
+        key = "currency_in_share"
+    else:
+        key = "unit_in_number"
+    return tr(f"field.{key}", field=name, text=text, sign=error.sign, currency=currency)
 
 
 def _example(kind: str) -> float:
@@ -625,7 +646,7 @@ def _row_value(column: Column, raw: Any, plan: Plan) -> Any:
         return text
     high = plan.months if column.kind == "month" else column.high
     low = 1 if column.kind == "month" else column.low
-    return number_entry(name, text, column.kind, low, high)
+    return number_entry(name, text, column.kind, low, high, plan.currency)
 
 
 def _discard(error_key: str) -> None:
