@@ -348,6 +348,110 @@ def _notes(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+QUARTER = re.compile(r"^Q([1-4])-(\d{4})$")
+"""A calendar quarter as the plan file writes it: ``Q3-2027`` (July to September 2027)."""
+MAX_RECORDS = 500
+"""Longest list of onboarding records of one kind (hires, MDF claims, actions ...)."""
+
+
+def _quarter(value: Any) -> str:
+    if not isinstance(value, str) or not QUARTER.match(value) or not 1900 <= int(value[3:]) <= 2200:
+        raise PydanticCustomError(
+            "quarter", "{value} is not a calendar quarter as Q1-2027", {"value": fmt_value(value)}
+        )
+    return value
+
+
+Quarter = Annotated[str, BeforeValidator(_quarter)]
+IsoDate = Annotated[str, BeforeValidator(_iso_date)]
+Side = Literal["partner", "vendor"]
+
+
+class Target(_Strict):
+    quarter: Quarter
+    count: Count
+
+
+class Objective(_Strict):
+    """A count one side commits to reach each quarter (README: objectives): certified people,
+    registered deals, or any count the plan names."""
+
+    name: Text
+    kind: Literal["certification", "deal_registration", "custom"] = "custom"
+    side: Side = "partner"
+    targets: Annotated[list[Target], Field(max_length=MAX_RECORDS)] = []
+
+
+class HireRecord(_Strict):
+    """``fte`` people of planned role ``resource`` (index) started in plan month ``month``;
+    ``dropped``: that part of the role will not be hired."""
+
+    resource: Annotated[Integer, Field(ge=0)]
+    fte: Annotated[Number, Field(ge=0, le=1000)]
+    month: MonthNo | None = None
+    dropped: Flag = False
+
+
+class InvestmentRecord(_Strict):
+    """Planned investment ``investment`` (index) made first in ``month`` for ``amount`` (each
+    time it is due), or ``dropped``."""
+
+    investment: Annotated[Integer, Field(ge=0)]
+    month: MonthNo | None = None
+    amount: Money | None = None
+    dropped: Flag = False
+
+
+class Stage(_Strict):
+    date: IsoDate
+    amount: Money
+
+
+class MdfRecord(_Strict):
+    """One market-development activity through requested -> approved -> claimed -> paid."""
+
+    activity: Text
+    requested: Stage
+    approved: Stage | None = None
+    claimed: Stage | None = None
+    paid: Stage | None = None
+    proof: Literal["none", "submitted", "accepted", "rejected"] = "none"
+
+
+class ObjectiveRecord(_Strict):
+    objective: Text
+    quarter: Quarter
+    count: Count
+
+
+class SupportRecord(_Strict):
+    """The vendor's partner-manager FTE actually on this partner in ``quarter``."""
+
+    quarter: Quarter
+    fte: Annotated[Number, Field(ge=0, le=1000)]
+
+
+class Commitments(_Strict):
+    """What happened to each side's commitments during onboarding (README: commitments)."""
+
+    hires: Annotated[list[HireRecord], Field(max_length=MAX_RECORDS)] = []
+    investments: Annotated[list[InvestmentRecord], Field(max_length=MAX_RECORDS)] = []
+    mdf: Annotated[list[MdfRecord], Field(max_length=MAX_RECORDS)] = []
+    objectives: Annotated[list[ObjectiveRecord], Field(max_length=MAX_RECORDS)] = []
+    support: Annotated[list[SupportRecord], Field(max_length=MAX_RECORDS)] = []
+
+
+class Action(_Strict):
+    """An action item of a business review: raised in one quarter, closed in a later one."""
+
+    text: Annotated[str, BeforeValidator(_note)]
+    side: Side
+    owner: Text | None = None
+    due: IsoDate | None = None
+    raised: Quarter
+    closed: Quarter | None = None
+
+
 class Plan(_Strict):
     """A validated plan (docs/model.md section 1). Immutable: edits make a new plan."""
 
@@ -373,6 +477,12 @@ class Plan(_Strict):
     hurdles: Hurdles | None = None  # None: absent, so old files hash the same
     notes: Annotated[dict[str, str], BeforeValidator(_notes)] | None = None
     """The reasoning behind values, by plan path (:mod:`planner.notes`); None: absent."""
+    objectives: Annotated[list[Objective], Field(max_length=MAX_RECORDS)] | None = None
+    """Counts each side commits to per quarter; None: absent, so old files hash the same."""
+    commitments: Commitments | None = None
+    """Onboarding records of what happened; None: absent, so old files hash the same."""
+    actions: Annotated[list[Action], Field(max_length=MAX_RECORDS)] | None = None
+    """Action items of the business reviews; None: absent, so old files hash the same."""
 
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data (what the file holds), without defaults left implicit."""
@@ -404,6 +514,9 @@ _SCENARIO_ROOTS = frozenset(Plan.model_fields) - {
     "uncertainty",
     "decision",
     "notes",
+    "objectives",
+    "commitments",
+    "actions",
 }
 
 
@@ -496,6 +609,7 @@ def _cross_checks(plan: Plan) -> list[Problem]:
     problems += _check_actuals(plan.actuals, n)
     problems += _check_private(plan)
     problems += _check_uncertainty(plan)
+    problems += _check_onboarding(plan)
     names: set[str] = set()
     for i, scenario in enumerate(plan.scenarios):
         if scenario.name in names:
@@ -559,6 +673,15 @@ def _check_uncertainty(plan: Plan) -> list[Problem]:
     from planner.analysis.drivers import uncertainty_problems
 
     return uncertainty_problems(plan, plan.uncertainty)
+
+
+def _check_onboarding(plan: Plan) -> list[Problem]:
+    if plan.objectives is None and plan.commitments is None and plan.actions is None:
+        return []
+    # The rules live with the onboarding records; imported here to keep plan.py free of them.
+    from planner.onboarding.records import record_problems
+
+    return record_problems(plan)
 
 
 def _check_private(plan: Plan) -> list[Problem]:

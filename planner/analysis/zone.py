@@ -134,11 +134,20 @@ def pays_off(plan: Plan, batch: model.Batch, columns: Mapping[str, Array], side:
     return ok
 
 
-def _classify(plan: Plan, xs: Array, ys: Array, x: str, y: str) -> tuple[Mask, Mask]:
-    """One batched model call: does each ``(xs[i], ys[i])`` pay off for each side."""
+def _classify(
+    plan: Plan,
+    xs: Array,
+    ys: Array,
+    x: str,
+    y: str,
+    actuals: Mapping[str, Array] | None = None,
+) -> tuple[Mask, Mask]:
+    """One batched model call: does each ``(xs[i], ys[i])`` pay off for each side (each run
+    from ``actuals``, ``(1, N)`` arrays, where given)."""
     batch = model.Batch.from_plans([plan]).repeat(len(xs)).set(x, xs).set(y, ys)
+    given = {k: np.broadcast_to(v, (batch.size, batch.months)) for k, v in (actuals or {}).items()}
     partner, vendor = np.empty(batch.size, bool), np.empty(batch.size, bool)
-    for block, columns in model.simulate_blocks(batch):
+    for block, columns in model.simulate_blocks(batch, given or None):
         rows = batch.rows(block)
         partner[block] = pays_off(plan, rows, columns, "partner")
         vendor[block] = pays_off(plan, rows, columns, "vendor")
@@ -153,8 +162,13 @@ def zone(
     points: int = DEFAULT_POINTS,
     x_range: tuple[float, float] | None = None,
     y_range: tuple[float, float] | None = None,
+    actuals: Mapping[str, Array] | None = None,
 ) -> Zone:
     """The zone of mutual interest over drivers ``x`` and ``y`` (see the module docstring).
+
+    ``actuals`` (column -> ``(1, N)`` array, ``nan`` where unknown) runs every point from the
+    actual state: months with actuals are what happened, so a driver changes only the months
+    after them (the zone of a plan during onboarding).
 
     An unknown driver, the same driver twice, a bad range or grid size raise
     :class:`AnalysisError` naming the argument and what is allowed.
@@ -168,7 +182,7 @@ def zone(
     gx, gy = np.meshgrid(np.array(ax.values), np.array(ay.values))
     xs = np.concatenate([[dx.value], gx.ravel()])
     ys = np.concatenate([[dy.value], gy.ravel()])
-    partner, vendor = _classify(plan, xs, ys, x, y)
+    partner, vendor = _classify(plan, xs, ys, x, y, actuals)
     shape = (len(ay.values), len(ax.values))
     now_partner, now_vendor = bool(partner[0]), bool(vendor[0])
     current: dict[str, bool | None] = {
@@ -179,12 +193,18 @@ def zone(
     partner_map, vendor_map = partner[1:].reshape(shape), vendor[1:].reshape(shape)
     nearest = None
     if not current["both"]:
-        nearest = _nearest(plan, dx, dy, ax, ay, partner_map & vendor_map)
+        nearest = _nearest(plan, dx, dy, ax, ay, partner_map & vendor_map, actuals)
     return Zone(ax, ay, partner_map, vendor_map, current, nearest)
 
 
 def _nearest(
-    plan: Plan, dx: Driver, dy: Driver, ax: Axis, ay: Axis, both: Mask
+    plan: Plan,
+    dx: Driver,
+    dy: Driver,
+    ax: Axis,
+    ay: Axis,
+    both: Mask,
+    actuals: Mapping[str, Array] | None = None,
 ) -> dict[str, float | int] | None:
     """The mutual point nearest the plan, on the line towards the nearest mutual grid point."""
     rows, columns = np.nonzero(both)
@@ -204,7 +224,7 @@ def _nearest(
         ts = np.linspace(low, high, _BISECTIONS + 2)[1:-1]
         xs = dx.clamp(dx.value + ts * (target[0] - dx.value))
         ys = dy.clamp(dy.value + ts * (target[1] - dy.value))
-        partner, vendor = _classify(plan, xs, ys, dx.path, dy.path)
+        partner, vendor = _classify(plan, xs, ys, dx.path, dy.path, actuals)
         mutual = np.flatnonzero(partner & vendor)
         if mutual.size == 0:
             break
