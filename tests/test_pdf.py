@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from planner import i18n
-from planner.export import pdf
+from planner.export import fonts, pdf
 from planner.export.charts import nice_ticks
 from planner.export.pdf import Signatory, build_pdf, clean
 from planner.model import evaluate
@@ -214,7 +214,7 @@ def test_hostile_names_print_literally():
     assert "</para><br/>Sales & Co" in text
     assert "<img src='x'/> Demo" in text
     assert "<i>Worst</i> & best" in text
-    # Hebrew prints (DejaVu covers it); drawn left to right, so pypdf may read it reversed.
+    # Hebrew prints (DejaVu covers it) in the order it is seen: a reader extracts it reversed.
     assert "שלום" in text or "םולש" in text
     # Metadata is not limited by the font: the names are kept whole there.
     meta = PdfReader(io.BytesIO(document)).metadata
@@ -228,15 +228,12 @@ def test_characters_no_font_has_are_replaced_not_crashing():
     assert '"quoted" 東京 ?' in text
 
 
-def test_without_dejavu_helvetica_is_used_and_unicode_replaced(monkeypatch, tmp_path):
-    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)
+def test_without_the_fonts_package_the_pdf_is_refused_with_what_to_install(monkeypatch):
+    monkeypatch.setattr(fonts, "FONT_PACKAGE", "no-such-package")
     pdf._fonts.cache_clear()
     try:
-        document = build_pdf(hostile_plan())
-        assert pdf._fonts().regular == "Helvetica"
-        text = " ".join(pages_of(document))
-        assert HOSTILE in text  # Latin-1 survives
-        assert "שלום" not in text
+        with pytest.raises(fonts.FontMissingError, match=r"no-such-package.*requirements\.txt"):
+            build_pdf(hostile_plan())
     finally:
         pdf._fonts.cache_clear()
 

@@ -21,8 +21,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
@@ -35,7 +33,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -54,17 +51,12 @@ from planner import decision, i18n, model, privacy
 from planner.analysis import montecarlo
 from planner.analysis.sensitivity import Tornado, tornado
 from planner.export import Evidence, charts
+from planner.export.fonts import CJK_NAME, EmbeddingCanvas
+from planner.export.fonts import Fonts as _Fonts
+from planner.export.fonts import cjk_covers as _cjk_covers
+from planner.export.fonts import main as _fonts
 from planner.plan import Plan, content_hash, get_value
 from planner.proposals import Proposal
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-"""Debian's ``fonts-dejavu-core``: Latin, Cyrillic, Greek, Arabic, Hebrew; Helvetica (Latin-1)
-without it."""
-CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-"""Debian's ``fonts-wqy-microhei``: Chinese, Japanese and Korean, for the characters DejaVu Sans
-lacks. Its outlines are TrueType, which reportlab embeds; Noto Sans CJK's are CFF, which
-reportlab refuses. Loaded only when a document needs it."""
-CJK_NAME = "PlanCJK"
 
 Side = Literal["partner", "vendor"]
 
@@ -159,84 +151,6 @@ class Signatory:
 # --- fonts and safe text -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Fonts:
-    regular: str
-    bold: str
-    mono: str
-    covers: Callable[[str], bool]
-    """Whether the regular and bold fonts draw a character."""
-
-    def runs(self, text: str) -> list[tuple[bool, str]]:
-        """``text`` split into runs the main fonts draw (False) and runs the CJK font draws."""
-        if not text or max(text) < "\u0250":  # Latin only (the common case): one run
-            return [(False, text)] if text else []
-        out: list[tuple[bool, str]] = []
-        for ch in text:
-            other = not self.covers(ch) and _cjk_covers(ch)
-            if out and out[-1][0] == other:
-                out[-1] = (other, out[-1][1] + ch)
-            else:
-                out.append((other, ch))
-        return out
-
-
-@cache
-def _cjk() -> frozenset[int]:
-    """The code points of the CJK font, registered on first use; empty when not installed."""
-    try:
-        font = TTFont(CJK_NAME, str(CJK_FONT), subfontIndex=0)
-    except (OSError, TTFError):
-        return frozenset()
-    pdfmetrics.registerFont(font)
-    # One face for every style: the CJK font has no bold, reportlab needs the family mapped.
-    pdfmetrics.registerFontFamily(
-        CJK_NAME, normal=CJK_NAME, bold=CJK_NAME, italic=CJK_NAME, boldItalic=CJK_NAME
-    )
-    return frozenset(font.face.charToGlyph)
-
-
-def _cjk_covers(ch: str) -> bool:
-    # Below U+0250 (Latin, the common case) the CJK font is never needed: no file is read.
-    return ord(ch) >= 0x250 and ord(ch) in _cjk()
-
-
-@cache
-def _fonts() -> _Fonts:
-    """DejaVu Sans when installed (registered once), else Helvetica limited to cp1252."""
-    try:
-        faces = {
-            "PlanSans": "DejaVuSans.ttf",
-            "PlanSans-Bold": "DejaVuSans-Bold.ttf",
-            "PlanMono": "DejaVuSansMono.ttf",
-        }
-        loaded = {name: TTFont(name, str(FONT_DIR / file)) for name, file in faces.items()}
-    except (OSError, TTFError):
-        return _Fonts("Helvetica", "Helvetica-Bold", "Courier", _in_cp1252)
-    for font in loaded.values():
-        pdfmetrics.registerFont(font)
-    pdfmetrics.registerFontFamily(
-        "PlanSans",
-        normal="PlanSans",
-        bold="PlanSans-Bold",
-        # No italics in the document: two fewer font files to load on the first build.
-        italic="PlanSans",
-        boldItalic="PlanSans-Bold",
-    )
-    glyphs = frozenset(loaded["PlanSans"].face.charToGlyph) & frozenset(
-        loaded["PlanSans-Bold"].face.charToGlyph
-    )
-    return _Fonts("PlanSans", "PlanSans-Bold", "PlanMono", lambda ch: ord(ch) in glyphs)
-
-
-def _in_cp1252(ch: str) -> bool:
-    try:
-        ch.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def clean(text: str) -> str:
     """``text`` with what no font can draw replaced by ``?`` and control characters by spaces.
 
@@ -262,7 +176,8 @@ def clean(text: str) -> str:
 
 def _safe(text: object) -> str:
     """User or formatted text made safe for a Paragraph: cleaned, then markup-escaped, with
-    the characters only the CJK font draws set in it."""
+    the characters only the CJK font draws set in it and right-to-left runs as they are seen
+    (:func:`planner.export.fonts.visual`)."""
     text = clean(str(text))
     if not text or max(text) < "\u0250":
         return escape(text)
@@ -421,7 +336,7 @@ def _draw(
 def _numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
     """A canvas that holds pages back until the end so every footer knows the page count."""
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
+    class NumberedCanvas(EmbeddingCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
