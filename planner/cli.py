@@ -25,7 +25,12 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EXIT_BAD_INPUT = 2
 
 Handler = Callable[[argparse.Namespace], int]
-EXTENSIONS: tuple[str, ...] = ("planner.analysis_cli", "planner.export.cli", "planner.signoff.cli")
+EXTENSIONS: tuple[str, ...] = (
+    "planner.analysis_cli",
+    "planner.export.cli",
+    "planner.signoff.cli",
+    "planner.onboarding.cli",
+)
 """Modules that add subcommands with ``register(subparsers)`` (analyses, exports, sign-off).
 
 Commands import what they compute with (numpy, pandas, the PDF and workbook libraries) when

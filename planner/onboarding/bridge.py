@@ -88,6 +88,8 @@ class Bridge:
     """The signed plan as planned (no actuals, no records)."""
     reforecast: Run
     """The last step: the plan as committed, run from the actuals."""
+    runs: dict[str, Run]
+    """The model after each step, ``signed`` first (:func:`steps`)."""
 
     def side(self, name: str) -> SideBridge:
         return self.partner if name == "partner" else self.vendor
@@ -127,7 +129,7 @@ def bridge(signed: Plan, live: Plan, rows: Sequence[Mapping[str, Any]] | None = 
             signed_payback=runs["signed"].figures[side]["payback_month"],
             paybacks={step: runs[step].figures[side]["payback_month"] for step in STEPS},
         )
-    return Bridge(sides["partner"], sides["vendor"], runs["signed"], runs[STEPS[-1]])
+    return Bridge(sides["partner"], sides["vendor"], runs["signed"], runs[STEPS[-1]], runs)
 
 
 def residual(side: SideBridge) -> float:

@@ -179,9 +179,12 @@ def _stage_on(record: MdfRecord, name: str, as_of: str) -> bool:
     return stage is not None and stage.date <= as_of
 
 
-def mdf_ledger(plan: Plan, signed: Run, forecast: Run, month: int) -> MdfLedger:
-    """MDF of the plan year of ``month``: allocated (planned, earned, projected) and the
-    activities requested in the year, by stage as of the last day of ``month``.
+def mdf_ledger(
+    plan: Plan, signed: Run, forecast: Run, month: int, as_of_month: int | None = None
+) -> MdfLedger:
+    """MDF of the plan year of ``month``: allocated (planned, earned up to ``month``,
+    projected) and the activities requested in the year, by stage as of the last day of
+    ``as_of_month`` (default ``month``; the review's quarter end, at or after ``month``).
 
     A stage counts once its date is on or before the review's day; a record's amounts never
     grow from stage to stage (checked with the plan), so requested >= approved >= claimed >=
@@ -189,7 +192,7 @@ def mdf_ledger(plan: Plan, signed: Run, forecast: Run, month: int) -> MdfLedger:
     year = plan_year(plan, month)
     start = first_day(plan, year.months[0]).isoformat()
     end = last_day(plan, year.months[-1]).isoformat()
-    as_of = last_day(plan, month).isoformat()
+    as_of = last_day(plan, max(month, as_of_month or month)).isoformat()
     records = [
         r
         for r in (plan.commitments.mdf if plan.commitments else [])

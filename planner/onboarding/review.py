@@ -114,6 +114,10 @@ class Review:
     zone: dict[str, Any]
     scenarios: dict[str, dict[str, Any]]
     actions: dict[str, list[dict[str, Any]]]
+    monthly: dict[str, dict[str, list[float]]] = field(repr=False)
+    """Monthly values behind the pack, only what the side may see: ``signed`` and
+    ``reforecast`` columns (docs/model.md section 3), and ``partner`` / ``vendor``: that
+    side's cash flow after each bridge step (``signed`` first)."""
     plan: Plan = field(repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -200,6 +204,8 @@ def _hires(plan: Plan, month: int, audience: str) -> list[Item]:
             privacy.may_see(plan, f"{path}.fte", audience)
             and privacy.may_see(plan, f"{path}.start_month", audience)
         )
+        if hidden:  # the status compares with the hidden plan: it is as private
+            status = "private"
         items.append(
             Item(
                 side="partner",
@@ -237,15 +243,21 @@ def _investments(plan: Plan, month: int, audience: str) -> list[Item]:
             status = "on_time"
         amount = item.amount if record is None or record.amount is None else record.amount
         hidden = not privacy.may_see(plan, f"investments.{index}.amount", audience)
+        if not privacy.may_see(plan, f"investments.{index}.month", audience):
+            hidden, status = True, "private"
+        elif hidden and record is not None and not record.dropped and record.amount is not None:
+            pass  # the status compares months only: it tells nothing of the hidden amount
         items.append(
             Item(
                 side="partner",
                 kind="investment",
                 name=item.name,
                 status=status,
-                planned={"month": item.month} | ({} if hidden else {"amount": item.amount}),
+                planned={}
+                if status == "private"
+                else {"month": item.month} | ({} if hidden else {"amount": item.amount}),
                 actual={}
-                if record is None
+                if record is None or status == "private"
                 else {"month": made_month, "dropped": record.dropped}
                 | ({} if hidden else {"amount": 0.0 if record.dropped else amount}),
                 private=hidden,
@@ -312,7 +324,9 @@ def _vendor_items(plan: Plan, quarter: Quarter, mdf: MdfLedger, audience: str) -
     planned = plan.vendor_programme.partner_manager_fte
     hidden = not privacy.may_see(plan, "vendor_programme.partner_manager_fte", audience)
     given = support.get(quarter.key)
-    if given is None:
+    if hidden:  # comparing with the hidden plan would tell it
+        status = "private"
+    elif given is None:
         status = "not_recorded"
     else:
         status = "on_track" if given + 1e-9 >= planned else "behind"
@@ -354,6 +368,18 @@ def _zone(plan: Plan, arrays: Mapping[str, Any], economics: bool) -> dict[str, A
             if axis.path == path
         ]
     return {"current": found.current, "nearest": nearest, "x": found.x.path, "y": found.y.path}
+
+
+def _monthly(built: Any, visible: set[str], economics: bool) -> dict[str, dict[str, list[float]]]:
+    out: dict[str, dict[str, list[float]]] = {
+        name: {c: run.columns[c].tolist() for c in run.columns if c in visible}
+        for name, run in (("signed", built.signed), ("reforecast", built.reforecast))
+    }
+    for side, flow in (("partner", "cash_flow"), ("vendor", "vendor_cash_flow")):
+        if side == "vendor" and not economics:
+            continue
+        out[side] = {step: run.columns[flow].tolist() for step, run in built.runs.items()}
+    return out
 
 
 def _rebate_spread(plan: Plan, rows: Sequence[Mapping[str, Any]], month: int) -> Any:
@@ -421,9 +447,13 @@ def review(
         "signed": privacy.visible_figures(live, signed_run.figures, audience),
         "reforecast": privacy.visible_figures(live, now.figures, audience),
     }
-    range_ = _rebate_spread(live, rows_now, month) if spread and rows_now else None
-    rebate = rebate_ledger(live, signed_run, now, month, range_)
-    mdf = mdf_ledger(live, signed_run, now, month)
+    ledger_year_month = last_actual if last_actual >= months[0] else month
+    range_ = _rebate_spread(live, rows_now, ledger_year_month) if spread and rows_now else None
+    # the ledgers count sell-in and MDF earned up to the last actual month of the quarter
+    # (the quarter's end when it has none); MDF stages up to the quarter's last day
+    ledger_month = last_actual if last_actual >= months[0] else month
+    rebate = rebate_ledger(live, signed_run, now, ledger_month, range_)
+    mdf = mdf_ledger(live, signed_run, now, ledger_month, month)
     scorecard = (
         _hires(live, month, audience)
         + _investments(live, month, audience)
@@ -451,6 +481,7 @@ def review(
             name: privacy.visible_figures(live, figs, audience) for name, figs in scenarios.items()
         },
         actions=_actions(live, quarter),
+        monthly=_monthly(built, visible, economics),
         plan=live,
     )
 
