@@ -39,6 +39,7 @@ from reportlab.platypus import (
 
 from planner import i18n
 from planner.analysis.drivers import driver
+from planner.export.fonts import main as _fonts
 from planner.export.pdf import (
     GOOD,
     INK,
@@ -48,7 +49,6 @@ from planner.export.pdf import (
     SHADE,
     WARN,
     _draw,
-    _fonts,
     _meta,
     _numbered_canvas,
     _safe,
