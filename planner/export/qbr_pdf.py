@@ -1010,3 +1010,26 @@ class _Pack:
 def build_qbr_pdf(review: Review, language: str | None = None) -> bytes:
     """The QBR pack of ``review`` (one side's edition) as PDF bytes."""
     return _Pack(review, language or review.plan.language).build()
+
+
+def scorecard_texts(review: Review, language: str) -> list[dict[str, str]]:
+    """The scorecard as the pack words it: side, commitment, planned, recorded, status."""
+    pack = _Pack(review, language)
+    return [
+        {
+            "side": pack.side(item.side),
+            "item": pack._item(item),
+            "planned": pack._planned(item),
+            "recorded": pack._recorded(item),
+            "status": pack.t(f"qbr.item.status.{item.status}"),
+        }
+        for item in review.scorecard
+    ]
+
+
+def summary_points(review: Review, language: str) -> list[str]:
+    """The summary page's points as plain text."""
+    import re
+    from xml.sax.saxutils import unescape
+
+    return [unescape(re.sub(r"<[^>]+>", "", p)) for p in _Pack(review, language).points()]

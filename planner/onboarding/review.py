@@ -407,8 +407,8 @@ def review(
 
     ``signed`` is the plan as signed, ``live`` the plan with its actuals (or ``rows``) and
     records. ``spread``: also the P10-P90 range of the year-end rebate (a Monte Carlo run)."""
-    if audience not in ("partner", "vendor"):
-        raise ReviewError(f"edition: {audience!r} is not partner or vendor")
+    if audience not in ("partner", "vendor", "viewer"):
+        raise ReviewError(f"edition: {audience!r} is not partner, vendor or viewer")
     all_rows = [dict(r) for r in (live.actuals if rows is None else rows)]
     check_rows(live, all_rows)
     if quarter is None:

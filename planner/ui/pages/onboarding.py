@@ -18,6 +18,7 @@ from planner.model import MONTH_FIGURES, month_dates
 from planner.plan import VALUE_COLUMNS as ALL_COLUMNS
 from planner.privacy import visible_columns
 from planner.ui import charts, fields, session, state, viewer, widgets
+from planner.ui import review as quarterly_review
 from planner.ui.refusals import refusal_text
 from planner.ui.text import figure, label, month_of, plain, tr
 
@@ -390,3 +391,4 @@ with upload:
     else:
         st.caption(tr("onboarding.read_only"))
 variance_section()
+quarterly_review.section()

@@ -1,0 +1,341 @@
+"""The quarterly business review on the onboarding page: both sides record what happened to
+their commitments, see the scorecard, the rebate and MDF ledgers, each side's NPV bridge and the
+scenarios run from the actual state, and download their side's QBR pack.
+
+Every record is one deliberate commit through :func:`planner.ui.session.change` (versioned,
+attributed, undoable); the signed version never changes. What is shown is the review made for
+the session's side (:func:`planner.onboarding.review.review`), so the other side's private
+values and, unless shared, the vendor's economics never reach this page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from planner import i18n
+from planner.onboarding import review as reviews
+from planner.onboarding.bridge import STEPS
+from planner.onboarding.quarters import Quarter
+from planner.plan import Plan
+from planner.ui import fields, session, state, viewer
+from planner.ui.text import plain, tr
+
+QUARTER = "review.quarter"
+ERRORS = "review.record"
+HIRE, INVESTMENT, MDF, OBJECTIVE, SUPPORT = (
+    "review.form.hire",
+    "review.form.investment",
+    "review.form.mdf",
+    "review.form.objective",
+    "review.form.support",
+)
+STAGES = ("requested", "approved", "claimed", "paid")
+PROOFS = ("none", "submitted", "accepted", "rejected")
+
+
+def _signed(plan: Plan) -> tuple[Plan, int | None]:
+    """The last signed version of the stored plan, or the plan itself (not signed yet)."""
+    current = session.plan_id()
+    if current is None:
+        return plan, None
+    from planner.signoff import records
+
+    record = records.last_signed(session.store(), current)
+    if record is None:
+        return plan, None
+    return records.signed_plan(session.store(), record), record.version
+
+
+def _table(frame: pd.DataFrame, key: str, left: int = 1) -> None:
+    config = {
+        column: st.column_config.TextColumn(column, alignment="left" if i < left else "right")
+        for i, column in enumerate(frame.columns)
+    }
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)
+
+
+def _records(plan: Plan, block: str) -> list[dict[str, Any]]:
+    data = plan.commitments.model_dump(mode="json", exclude_none=True) if plan.commitments else {}
+    found: list[dict[str, Any]] = data.get(block, [])
+    return found
+
+
+def _commit(block: str, rows: list[dict[str, Any]]) -> None:
+    if session.change({f"commitments.{block}": rows}, ERRORS):
+        session.notify("review.saved")
+        st.rerun()
+
+
+def _record_forms(plan: Plan, side: str) -> None:
+    language = state.language()
+    months = list(range(1, plan.months + 1))
+    quarters = [q.key for q in _quarters(plan)]
+    left, right = st.columns(2, gap="large")
+    with left:
+        if plan.resources:
+            with st.form(HIRE):
+                st.markdown(f"**{tr('review.hire')}**")
+                role = st.selectbox(
+                    tr("review.role"),
+                    range(len(plan.resources)),
+                    format_func=lambda i: plan.resources[i].role,
+                    key=f"{HIRE}.role",
+                )
+                fte = st.number_input(tr("review.fte"), 0.0, 1000.0, 1.0, 0.5, key=f"{HIRE}.fte")
+                month = st.selectbox(tr("review.month"), months, key=f"{HIRE}.month")
+                dropped = st.checkbox(tr("review.dropped"), key=f"{HIRE}.dropped")
+                if st.form_submit_button(tr("review.save"), key=f"{HIRE}.save"):
+                    entry: dict[str, Any] = {"resource": role, "fte": fte, "dropped": dropped}
+                    if not dropped:
+                        entry["month"] = month
+                    _commit("hires", [*_records(plan, "hires"), entry])
+        if plan.investments:
+            with st.form(INVESTMENT):
+                st.markdown(f"**{tr('review.investment')}**")
+                item = st.selectbox(
+                    tr("review.item"),
+                    range(len(plan.investments)),
+                    format_func=lambda i: plan.investments[i].name,
+                    key=f"{INVESTMENT}.item",
+                )
+                month = st.selectbox(tr("review.month"), months, key=f"{INVESTMENT}.month")
+                amount = st.number_input(
+                    tr("review.amount", currency=plan.currency),
+                    0.0,
+                    1e12,
+                    None,
+                    key=f"{INVESTMENT}.amount",
+                )
+                dropped = st.checkbox(tr("review.dropped"), key=f"{INVESTMENT}.dropped")
+                if st.form_submit_button(tr("review.save"), key=f"{INVESTMENT}.save"):
+                    entry = {"investment": item, "dropped": dropped}
+                    if not dropped:
+                        entry["month"] = month
+                        if amount is not None:
+                            entry["amount"] = amount
+                    kept = [r for r in _records(plan, "investments") if r["investment"] != item]
+                    _commit("investments", [*kept, entry])
+    with right:
+        with st.form(MDF):
+            st.markdown(f"**{tr('review.mdf')}**")
+            existing = _records(plan, "mdf")
+            choice = st.selectbox(
+                tr("review.activity"),
+                [-1, *range(len(existing))],
+                format_func=lambda i: (
+                    tr("review.new_activity") if i < 0 else existing[i]["activity"]
+                ),
+                key=f"{MDF}.which",
+            )
+            name = st.text_input(tr("review.new_activity"), key=f"{MDF}.name", max_chars=200)
+            stage = st.selectbox(
+                tr("review.stage"),
+                STAGES,
+                format_func=lambda s: i18n.t(f"qbr.mdf.stage.{s}", language),
+                key=f"{MDF}.stage",
+            )
+            day = st.date_input(tr("review.date"), datetime.date.today(), key=f"{MDF}.date")
+            amount = st.number_input(
+                tr("review.amount", currency=plan.currency), 0.0, 1e12, 0.0, key=f"{MDF}.amount"
+            )
+            proof = st.selectbox(
+                tr("review.proof"),
+                PROOFS,
+                format_func=lambda p: i18n.t(f"qbr.mdf.proof.{p}", language),
+                key=f"{MDF}.proof",
+            )
+            if st.form_submit_button(tr("review.save"), key=f"{MDF}.save"):
+                rows = [dict(r) for r in existing]
+                moment = {"date": day.isoformat(), "amount": amount}
+                if choice < 0:
+                    rows.append({"activity": name.strip(), stage: moment, "proof": proof})
+                else:
+                    rows[choice] = {**rows[choice], stage: moment, "proof": proof}
+                _commit("mdf", rows)
+        if plan.objectives:
+            with st.form(OBJECTIVE):
+                st.markdown(f"**{tr('review.objective')}**")
+                objective = st.selectbox(
+                    tr("review.objective"),
+                    [o.name for o in plan.objectives],
+                    key=f"{OBJECTIVE}.name",
+                )
+                quarter = st.selectbox(tr("review.quarter"), quarters, key=f"{OBJECTIVE}.quarter")
+                count = st.number_input(
+                    tr("review.count"), 0.0, 1e6, 0.0, 1.0, key=f"{OBJECTIVE}.count"
+                )
+                if st.form_submit_button(tr("review.save"), key=f"{OBJECTIVE}.save"):
+                    kept = [
+                        r
+                        for r in _records(plan, "objectives")
+                        if (r["objective"], r["quarter"]) != (objective, quarter)
+                    ]
+                    entry = {"objective": objective, "quarter": quarter, "count": count}
+                    _commit("objectives", [*kept, entry])
+        if side == "vendor":
+            with st.form(SUPPORT):
+                st.markdown(f"**{tr('review.support')}**")
+                quarter = st.selectbox(tr("review.quarter"), quarters, key=f"{SUPPORT}.quarter")
+                fte = st.number_input(tr("review.fte"), 0.0, 1000.0, 0.0, 0.1, key=f"{SUPPORT}.fte")
+                if st.form_submit_button(tr("review.save"), key=f"{SUPPORT}.save"):
+                    kept = [r for r in _records(plan, "support") if r["quarter"] != quarter]
+                    _commit("support", [*kept, {"quarter": quarter, "fte": fte}])
+    fields.problems(ERRORS)
+
+
+def _quarters(plan: Plan) -> list[Quarter]:
+    from planner.onboarding.quarters import quarters_of
+
+    return quarters_of(plan)
+
+
+def section() -> None:
+    """The review section of the onboarding page."""
+    plan = state.plan_in_force()
+    who = viewer.current()
+    language = state.language()
+    st.divider()
+    st.header(tr("review.title"))
+    st.caption(tr("review.caption"))
+    if not plan.actuals:
+        st.info(tr("review.no_actuals"), icon=":material/info:")
+        return
+    signed, version = _signed(plan)
+    st.caption(
+        tr("review.unsigned") if version is None else tr("review.signed_version", version=version)
+    )
+    with_actuals = sorted({Quarter.of_month(plan, int(r["month"])) for r in plan.actuals})
+    quarter = st.selectbox(
+        tr("review.quarter"),
+        with_actuals,
+        index=len(with_actuals) - 1,
+        format_func=lambda q: q.label(),
+        key=QUARTER,
+    )
+    found = session.memo(
+        f"review:{who.side}:{quarter.key}:{version}",
+        lambda: reviews.review(signed, plan, who.side, quarter),
+    )
+    from planner.export.qbr_pdf import scorecard_texts, summary_points
+
+    def money(value: float | None) -> str:
+        return i18n.money(value, plan.currency, language)
+
+    def t(key: str) -> str:
+        return i18n.t(key, language)
+
+    columns = st.columns(2)
+    for column, side in zip(columns, ("partner", "vendor"), strict=True):
+        status = found.status[side]
+        bridge = found.bridges[side]
+        column.metric(
+            i18n.t(f"qbr.side.{side}", language),
+            i18n.t(f"qbr.status.{status}" if status else "qbr.status.hidden", language),
+            None if bridge is None else f"{tr('review.npv_now')}: {money(bridge.npv)}",
+            delta_color="off",
+        )
+    st.markdown("\n".join(f"- {plain(point)}" for point in summary_points(found, language)))
+    tabs = st.tabs(
+        [
+            tr("review.tab_scorecard"),
+            tr("review.tab_record"),
+            tr("review.tab_ledgers"),
+            tr("review.tab_bridge"),
+            tr("review.tab_scenarios"),
+            tr("review.tab_pack"),
+        ]
+    )
+    with tabs[0]:
+        rows = scorecard_texts(found, language)
+        frame = pd.DataFrame(rows).rename(
+            columns={
+                "side": t("qbr.scorecard.side"),
+                "item": t("qbr.scorecard.item"),
+                "planned": t("qbr.scorecard.planned"),
+                "recorded": t("qbr.scorecard.actual"),
+                "status": t("qbr.scorecard.status"),
+            }
+        )
+        _table(frame, "review.scorecard", left=5)
+    with tabs[1]:
+        if who.can_edit:
+            _record_forms(plan, who.side)
+        else:
+            st.caption(tr("review.read_only"))
+    with tabs[2]:
+        rebate, mdf = found.rebate, found.mdf
+        lines = [
+            (t("qbr.rebate.accrued"), money(rebate.accrued)),
+            (t("qbr.rebate.to_next"), money(rebate.to_next)),
+            (
+                t("qbr.rebate.projected"),
+                f"{money(rebate.projected_sell_in)} / {money(rebate.projected_rebate)}",
+            ),
+            (
+                t("qbr.rebate.range"),
+                " / ".join(money(v) for v in (rebate.p10, rebate.p50, rebate.p90)),
+            ),
+        ] + [
+            (t(f"qbr.mdf.{key}"), money(getattr(mdf, key)))
+            for key in ("planned", "projected", *STAGES, "awaiting_proof")
+        ]
+        lines.append((t("qbr.mdf.expiring").format(date=mdf.year_to), money(mdf.expiring)))
+        _table(
+            pd.DataFrame(lines, columns=[tr("review.figure"), tr("review.value")]), "review.ledgers"
+        )
+    with tabs[3]:
+        for side in ("partner", "vendor"):
+            bridge = found.bridges[side]
+            st.markdown(f"**{plain(i18n.t(f'qbr.side.{side}', language))}**")
+            if bridge is None:
+                st.caption(t("qbr.bridge.hidden"))
+                continue
+            steps = [(t("qbr.bridge.signed"), money(bridge.signed_npv))]
+            steps += [(t(f"qbr.bridge.step.{s}"), money(bridge.parts[s])) for s in STEPS]
+            steps.append((t("qbr.bridge.now"), money(bridge.npv)))
+            _table(
+                pd.DataFrame(steps, columns=[t("qbr.bridge.step"), t("qbr.bridge.part")]),
+                f"review.bridge.{side}",
+            )
+    with tabs[4]:
+        st.caption(t("qbr.scenarios.intro"))
+        scenario_rows = []
+        for name, figures in found.scenarios.items():
+            line = {
+                t("qbr.scenarios.name"): t("qbr.scenarios.base") if name == "base" else name,
+                t("qbr.scenarios.partner_npv"): money(figures["partner"]["npv"]),
+            }
+            if "npv" in figures["vendor"]:
+                line[t("qbr.scenarios.vendor_npv")] = money(figures["vendor"]["npv"])
+            scenario_rows.append(line)
+        _table(pd.DataFrame(scenario_rows), "review.scenarios")
+    with tabs[5]:
+        st.caption(tr("review.pack_caption"))
+        from planner.export.qbr_pdf import build_qbr_pdf
+        from planner.export.qbr_xlsx import build_qbr_workbook
+
+        name = f"qbr-{quarter.key}-{who.side}"
+        memo = f"review:{who.side}:{quarter.key}:{version}"
+        pdf = session.memo(f"{memo}:pdf", lambda: build_qbr_pdf(found, language))
+        xlsx = session.memo(f"{memo}:xlsx", lambda: build_qbr_workbook(found, language))
+        left, right = st.columns(2)
+        left.download_button(
+            tr("review.download_pdf"),
+            pdf,
+            f"{name}.pdf",
+            "application/pdf",
+            key="review.pdf",
+            on_click="ignore",  # no rerun: the other file stays downloadable
+        )
+        right.download_button(
+            tr("review.download_xlsx"),
+            xlsx,
+            f"{name}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="review.xlsx",
+            on_click="ignore",
+        )

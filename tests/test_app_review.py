@@ -1,0 +1,119 @@
+"""The quarterly business review on the onboarding page, driven with AppTest: both sides record
+commitments through join links on one store; each record is an attributed plan change the other
+side sees, and the partner's page never shows the vendor's private support figures."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner import access, i18n
+from planner.plan import load, validate
+from planner.store import Store
+from planner.ui import collab, state
+from tests.app_support import local_app
+from tests.factories import EXAMPLE
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 90
+DE = "de"
+
+
+@pytest.fixture
+def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
+    with local_app(tmp_path, monkeypatch):
+        store = Store()
+        data = load(EXAMPLE).to_data()
+        data["actuals"] = [{"month": m, "new_deals": 0.5, "opex": 2600.0} for m in (1, 2, 4)]
+        yield store, store.create_plan(validate(data), author="Vera", side="vendor")
+        store.close()
+
+
+def _session(plan_id: str, token: str, name: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.query_params["plan"] = plan_id
+    app.query_params["key"] = token
+    app.run()
+    app.text_input(key=collab.NAME_INPUT).input(name).run()
+    app.switch_page("planner/ui/pages/onboarding.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def _frame(at: AppTest, column: str) -> Any:
+    return next(f.value for f in at.dataframe if column in f.value.columns)
+
+
+def test_both_sides_record_and_see_each_others_records(shared: tuple[Store, str]) -> None:
+    store, plan_id = shared
+    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    vera = _session(plan_id, access.create_invite(store, plan_id, "vendor_editor").token, "Vera")
+    assert anna.selectbox(key="review.quarter").value.key == "Q2-2027"
+
+    # the partner records the presales engineer hired in month 5 instead of 2
+    anna.selectbox(key="review.form.hire.role").set_value(1)
+    anna.selectbox(key="review.form.hire.month").set_value(5)
+    anna.button(key="review.form.hire.save").click().run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    # the vendor records an MDF activity, with markup in its name
+    vera.text_input(key="review.form.mdf.name").set_value("Launch <b>webinar</b>")
+    vera.date_input(key="review.form.mdf.date").set_value(datetime.date(2027, 2, 3))
+    vera.number_input(key="review.form.mdf.amount").set_value(6000.0)
+    vera.button(key="review.form.mdf.save").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    # and the partner-manager support it gave in Q2 (its planned FTE is private to it)
+    vera.selectbox(key="review.form.support.quarter").set_value("Q2-2027")
+    vera.number_input(key="review.form.support.fte").set_value(0.1)
+    vera.button(key="review.form.support.save").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+
+    plan = store.plan_at(plan_id)
+    assert plan.commitments is not None
+    assert [(h.resource, h.fte, h.month) for h in plan.commitments.hires] == [(1, 1.0, 5)]
+    assert plan.commitments.mdf[0].activity == "Launch <b>webinar</b>"
+    assert plan.commitments.support[0].fte == 0.1
+    log = store.log(plan_id)[1:]
+    assert [(c.author, c.side, c.path) for c in log] == [
+        ("Anna", "partner", "commitments.hires"),
+        ("Vera", "vendor", "commitments.mdf"),
+        ("Vera", "vendor", "commitments.support"),
+    ]
+
+    # the other side's page takes the records on its next run
+    anna.run()
+    vera.run()
+    status = i18n.t("qbr.scorecard.status", DE)
+    for at in (anna, vera):
+        scorecard = _frame(at, status)
+        presales = scorecard[scorecard.iloc[:, 1] == "Einstellung: Presales Engineer"].iloc[0]
+        assert presales.iloc[4] == i18n.t("qbr.item.status.late", DE)
+        ledger = _frame(at, i18n.t("ui.review.value", DE))
+        requested = ledger[ledger.iloc[:, 0] == i18n.t("qbr.mdf.requested", DE)].iloc[0]
+        assert requested.iloc[1] == i18n.money(6000, "EUR", DE)
+    support = i18n.t("qbr.kind.support", DE)
+    vendor_row = _frame(vera, status)
+    vendor_row = vendor_row[vendor_row.iloc[:, 1] == support].iloc[0]
+    assert vendor_row.iloc[4] == i18n.t("qbr.item.status.behind", DE)  # 0.1 of 0.3 FTE
+    partner_row = _frame(anna, status)
+    partner_row = partner_row[partner_row.iloc[:, 1] == support].iloc[0]
+    private = i18n.t("qbr.scorecard.private", DE)
+    assert list(partner_row.iloc[2:5]) == [private, private, i18n.t("qbr.item.status.private", DE)]
+    # the partner sees no vendor NPV, the vendor its own
+    assert anna.session_state[state.PLAN].commitments is not None
+    vendor_metric = next(m for m in vera.metric if m.label == i18n.t("qbr.side.vendor", DE))
+    partner_view = next(m for m in anna.metric if m.label == i18n.t("qbr.side.vendor", DE))
+    assert vendor_metric.delta
+    assert partner_view.value == i18n.t("qbr.status.hidden", DE)
+    assert not partner_view.delta
+
+
+def test_a_viewer_sees_the_review_without_forms(shared: tuple[Store, str]) -> None:
+    store, plan_id = shared
+    viewer = _session(plan_id, access.create_invite(store, plan_id, "viewer").token, "Max")
+    assert i18n.t("ui.review.read_only", DE) in [c.value for c in viewer.caption]
+    assert not [b for b in viewer.button if b.key and b.key.startswith("review.form.")]
