@@ -4,6 +4,10 @@ Everyone uses the same pages: the vendor's workspace behind its login or owner k
 whoever came by a join link (``?plan=ID&key=TOKEN``) on that one plan, as its side sees it and
 with its role's rights (planner/ui/shell.py, planner/ui/viewer.py). A database that fails
 shows what failed and how to fix it, never a blank page (planner/ui/faults.py).
+
+Every run ends normally (no ``st.stop``): a run that shows only a gate or a notice then drops
+the widgets of the pages shown before, and with them their callbacks, so a page left open
+after its link was revoked has nothing left to send.
 """
 
 import streamlit as st
@@ -12,21 +16,27 @@ from planner.store.faults import FAULTS
 from planner.ui import faults, session, shell, state
 from planner.ui.text import tr
 
-st.set_page_config(page_title=tr("app.title"), page_icon=":material/handshake:", layout="wide")
-try:
+
+def main() -> None:
     if shell.came_by_link():
         if not shell.link_gate():
-            st.stop()
+            shell.closed().run()  # the notice alone: no page list, no page
+            return
         page = shell.navigation()  # before the name: a link to a page (…/assumptions?plan=…)
         if not shell.named():
-            st.stop()
+            return
     else:
         if not shell.gate():
-            st.stop()
+            return
         session.attach()
         state.init()
         page = shell.navigation()
     shell.frame()
     page.run()
+
+
+st.set_page_config(page_title=tr("app.title"), page_icon=":material/handshake:", layout="wide")
+try:
+    main()
 except FAULTS as error:  # the database failed: say what and how to fix it, keep the edit
     faults.page(error)

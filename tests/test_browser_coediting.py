@@ -352,6 +352,7 @@ def test_revoking_an_invite_ends_its_open_session(
     join(partner, app_server["url"], plan_id, invite.token, "Anna")
     assert access.revoke(store, plan_id, invite.id)
     partner.get_by_text(i18n.t("collab.no_access", "de")).wait_for(timeout=VISIBLE_MS)
+    settle(partner)  # the notice's run is over: what it did not draw is gone
     assert not deal_input(partner).count()
     late = store.apply_edits(
         plan_id, {"revenue.deal_size": (1.0, 1)}, author="Anna", side="partner", invite=invite.id

@@ -739,8 +739,18 @@ class Store:
 
     # --- notes ---------------------------------------------------------------------------
 
-    def add_note(self, plan_id: str, path: str, body: str, *, author: str, side: str) -> Note:
-        """Attach a short rationale to an assumption path (either side)."""
+    def add_note(
+        self,
+        plan_id: str,
+        path: str,
+        body: str,
+        *,
+        author: str,
+        side: str,
+        invite: int | None = None,
+    ) -> Note:
+        """Attach a short rationale to an assumption path (either side); ``invite``, the link
+        the note came through, must not be revoked (PermissionError)."""
         problem = _check_person(author, side)
         if problem:
             raise ValueError(problem)
@@ -752,6 +762,8 @@ class Store:
         stamp = self.now()
         with self.writing() as conn:
             version = self._lock(conn, plan_id)[0]
+            if invite is not None and (revoked := _revoked(conn, plan_id, invite)):
+                raise PermissionError(revoked)
             current = self._plan_at(conn, plan_id, version)
             try:
                 plans_module.get_value(current, path)

@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from planner import access, i18n, privacy
+from planner import access, editing, i18n, privacy
 from planner.access import Access
 from planner.plan import Plan, fmt_value
 from planner.store import Conflict, Snapshot, Store, database_url
@@ -158,11 +158,11 @@ def keep_in_address() -> None:
 
 
 def write_refusal(granted: Access | None) -> str | None:
-    """Why this session may not write now (no name yet, a viewer, a revoked link), or None."""
-    if granted is not None and not granted.can_edit:
-        return tx("viewer_cannot_edit")
-    if granted is not None and not admitted(granted):
-        return tx("no_access")
+    """Why this session may not write now (no access, a viewer, a revoked link, no name yet),
+    or None. No access is a refusal, never the vendor's workspace (:mod:`planner.editing`)."""
+    found = editing.refusal(store(), granted, granted.plan_id if granted is not None else "")
+    if found is not None:
+        return tx(found)
     if not display_name():
         return tx("name_needed")
     return None

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import i18n, privacy
+from planner import editing, i18n, privacy
 from planner.access import Access
 from planner.model import SCALAR_PATHS, evaluate
 from planner.plan import Plan
@@ -249,12 +249,12 @@ def render(granted: Access, *, heading: bool = True) -> None:
                 if refusal is not None:
                     st.error(refusal)
                     return
-                result = store.revert(
+                result = editing.revert(
+                    store,
+                    collab.current_access(),
                     granted.plan_id,
                     int(seq),
                     author=collab.display_name(),
-                    side=side,
-                    invite=granted.invite_id,
                 )
                 if result.status == "conflict":
                     st.warning(collab.conflict_text(result.conflicts[0], plan))
@@ -322,13 +322,16 @@ def notes(granted: Access, plan: Plan) -> None:
             st.error(refusal)
             return
         try:
-            store.add_note(
+            editing.add_note(
+                store,
+                collab.current_access(),
                 granted.plan_id,
                 path,
                 body,
                 author=collab.display_name(),
-                side=granted.side,
             )
+        except editing.AccessRefusedError as refused:
+            st.error(collab.tx(refused.key))
         except (ValueError, PermissionError) as error:
             st.error(str(error))
         else:

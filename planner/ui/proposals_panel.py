@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import i18n, privacy, proposals
+from planner import editing, i18n, privacy, proposals
 from planner.access import Access
 from planner.analysis.drivers import driver, drivers
 from planner.model import evaluate_many
@@ -272,7 +272,18 @@ def _open_card(granted: Access, plan: Plan, proposal: Proposal) -> None:
                 _step(proposals.reject, granted, proposal.id, reason=reason)
 
 
+def _refused(granted: Access) -> bool:
+    """Whether this session's access may not write now (a viewer, a revoked link): then say
+    so, and nothing is proposed or decided."""
+    found = editing.refusal(collab.store(), collab.current_access(), granted.plan_id)
+    if found is not None:
+        st.session_state[MESSAGE] = collab.tx(found)
+    return found is not None
+
+
 def _step(action: Any, granted: Access, proposal_id: int, **values: Any) -> None:
+    if _refused(granted):
+        st.rerun()
     try:
         action(
             collab.store(),
@@ -288,6 +299,8 @@ def _step(action: Any, granted: Access, proposal_id: int, **values: Any) -> None
 
 
 def _accept(granted: Access, proposal: Proposal) -> None:
+    if _refused(granted):
+        st.rerun()
     try:
         done = proposals.accept(
             collab.store(), granted.plan_id, proposal.id, author=_author(), side=granted.side
@@ -370,6 +383,8 @@ def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None
             problems.append(str(error))
     if problems:
         ss[MESSAGE] = " ".join(problems)
+        st.rerun()
+    if _refused(granted):
         st.rerun()
     try:
         if countering is not None:

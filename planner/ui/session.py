@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from planner import editing
 from planner.model import Outcome, evaluate
 from planner.plan import Plan, PlanError, with_values
 from planner.store import EditResult, Side, Snapshot, Store, UnknownPlanError, database_url
@@ -72,13 +73,6 @@ class Step:
 
 def store() -> Store:
     return collab.store()
-
-
-def side() -> Side:
-    """The side this session edits as: the link's side, or the vendor's in the workspace."""
-    granted = collab.current_access()
-    found: Side = "partner" if granted is not None and granted.side == "partner" else SIDE
-    return found
 
 
 def plan_id() -> str | None:
@@ -220,16 +214,15 @@ def change(
     current = plan_id()
     if current is None:
         return _change_unstored(changes, error_key)
-    refusal = collab.write_refusal(collab.current_access())
-    if refusal is not None:
-        state.errors()[error_key] = [refusal]
-        return False
     bases = {path: (bases or {}).get(path) or field_version(path) for path in changes}
     edits = {path: (value, bases[path]) for path, value in changes.items()}
+    granted = collab.current_access()  # the access of this moment, never one kept by a widget
     try:
-        result = store().apply_edits(
-            current, edits, author=collab.display_name(), side=side(), invite=_invite()
-        )
+        refusal = collab.write_refusal(granted)
+        if refusal is not None:
+            state.errors()[error_key] = [refusal]
+            return False
+        result = editing.apply_edits(store(), granted, current, edits, author=collab.display_name())
     except FAULTS as error:
         _hold(Pending(current, dict(changes), bases, error_key), error)
         return False
@@ -297,11 +290,6 @@ def discard() -> None:
         state.errors().pop(held.error_key, None)
 
 
-def _invite() -> int | None:
-    granted = collab.current_access()
-    return granted.invite_id if granted is not None else None
-
-
 def commit(plan: Plan, error_key: str = "commit") -> bool:
     """Make ``plan`` the plan in force: one edit of every top-level part that differs."""
     current = state.plan_in_force()
@@ -366,17 +354,18 @@ def _replay(step: Step, values: Mapping[str, Any]) -> EditResult:
     write of each field, so that only someone else's later change is a conflict."""
     mine: dict[str, int] = st.session_state.get(MINE, {})
     edits = {path: (value, mine.get(path, step.version)) for path, value in values.items()}
-    refusal = collab.write_refusal(collab.current_access())
+    granted = collab.current_access()
+    refusal = collab.write_refusal(granted)
     if refusal is not None:
         return EditResult("refused", int(st.session_state.get(PLAN_VERSION, 0)), message=refusal)
-    return store().apply_edits(
+    return editing.apply_edits(
+        store(),
+        granted,
         str(plan_id()),
         edits,
         author=collab.display_name(),
-        side=side(),
         kind="revert",
         reverts=step.seq,
-        invite=_invite(),
     )
 
 

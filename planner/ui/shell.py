@@ -164,14 +164,28 @@ def came_by_link() -> bool:
 
 def link_gate() -> bool:
     """Open the plan of the session's join link; True when it holds. A wrong or revoked link
-    shows a short notice and nothing of any plan."""
+    grants nothing (:func:`closed` says so)."""
     granted = collab.join_from_link()
     if granted is None:
-        st.info(collab.tx("no_access"))
         return False
     session.attach(granted.plan_id)
     state.init(workspace=False)
     return True
+
+
+def _no_access() -> None:
+    st.info(collab.tx("no_access"))
+
+
+def closed() -> Any:
+    """What a wrong or revoked link shows on whatever page its address names: the notice, no
+    page list. (Every page's address leads to the notice, so the page shown before is not
+    "not found", which would leave the browser without the notice.)"""
+    notices = [
+        st.Page(_no_access, title=tr("app.title"), url_path=name, default=name == DEFAULT_PAGE)
+        for name, _ in PAGES
+    ]
+    return st.navigation(notices, position="hidden")
 
 
 def named() -> bool:

@@ -127,6 +127,7 @@ def _author() -> str:
 def _run(step: Any, *args: Any, **kwargs: Any) -> None:
     """One sign-off step by a person: never without their name or through a revoked link."""
     granted = collab.current_access()
+    # a viewer is refused by the step itself, which says why in sign-off's words
     refusal = collab.write_refusal(granted) if granted is None or granted.can_edit else None
     if refusal is not None:
         st.session_state[MESSAGE] = refusal
