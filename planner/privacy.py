@@ -111,6 +111,43 @@ def _is_actuals_row(path: str) -> bool:
     return len(parts) == 2 and parts[0] == "actuals" and parts[1].isdigit()
 
 
+_RECORD_SOURCES: dict[str, tuple[str, str, dict[str, tuple[str, ...]]]] = {
+    "hires": ("resource", "resources", {"fte": ("fte",), "month": ("start_month", "fte")}),
+    "investments": ("investment", "investments", {"amount": ("amount",), "month": ("month",)}),
+}
+"""A commitment record's fields and the plan fields of its item they tell: a hire's FTE and
+month tell the role's planned FTE and start, an investment's amount and month its own."""
+
+
+def _mask_record(
+    value: dict[str, Any], path: str, private: Sequence[str], hidden: list[str]
+) -> dict[str, Any]:
+    """A record of ``commitments.hires`` or ``.investments`` with the fields that tell a value
+    hidden from the reader set to ``None`` (an investment's amount private to the partner is
+    as private in the record of what it cost)."""
+    block = path.split(".")[1]
+    index_key, items, fields = _RECORD_SOURCES[block]
+    index = value.get(index_key)
+    out = dict(value)
+    for name, sources in fields.items():
+        if name in out and any(
+            overlaps(f"{items}.{index}.{source}", p) for source in sources for p in private
+        ):
+            hidden.append(_join(path, name))
+            out[name] = None
+    return out
+
+
+def _is_record(path: str) -> bool:
+    parts = path.split(".")
+    return (
+        len(parts) == 3
+        and parts[0] == "commitments"
+        and parts[1] in _RECORD_SOURCES
+        and parts[2].isdigit()
+    )
+
+
 def _mask(
     value: Any, path: str, private: Sequence[str], hide_economics: bool, hidden: list[str]
 ) -> Any:
@@ -138,6 +175,14 @@ def _mask(
             else:
                 out[key] = item
         return out
+    if _is_record(path) and isinstance(value, dict):
+        return _mask_record(value, path, private, hidden)
+    if path == "commitments.support" and any(
+        overlaps("vendor_programme.partner_manager_fte", p) for p in private
+    ):
+        # the support given tells the partner-manager staffing the vendor keeps private
+        hidden.append(path)
+        return None
     if _is_actuals_row(path) and isinstance(value, dict) and hide_economics:
         out2: dict[str, Any] = {}
         for key, item in value.items():
@@ -151,6 +196,9 @@ def _mask(
         hide_economics and (path in ("", "actuals") or path.startswith("actuals."))
     )
     descend = descend or path in ("", "scenarios", "uncertainty") or path.startswith("scenarios.")
+    descend = descend or (
+        bool(private) and path in ("commitments", "commitments.hires", "commitments.investments")
+    )
     if not descend:
         return value
     if isinstance(value, dict):

@@ -542,3 +542,43 @@ def test_the_zone_run_from_actuals_of_every_cash_flow_is_one_colour():
     assert not found.vendor.any()
     plain = zone.zone(plan, points=5)
     assert np.array_equal(plain.partner, zone.zone(plan, points=5, actuals={}).partner)
+
+
+# --- privacy of the records --------------------------------------------------------------
+
+
+def test_records_are_as_private_as_the_values_they_tell():
+    from planner import privacy
+
+    data = plan_data(
+        resources=[sales(fte=2, start=3), sales(fte=1, start=4)],
+        investments=[investment(9000, 2), investment(5000, 3)],
+        private={
+            "partner": ["investments.0.amount", "resources.1.fte"],
+            "vendor": ["vendor_programme.partner_manager_fte"],
+        },
+        vendor_programme={"partner_manager_fte": 0.5},
+    )
+    plan = _with(
+        data,
+        commitments={
+            "hires": [{"resource": 0, "fte": 2, "month": 5}, {"resource": 1, "fte": 1, "month": 6}],
+            "investments": [{"investment": 0, "amount": 12000}, {"investment": 1, "amount": 4000}],
+            "support": [{"quarter": "Q1-2027", "fte": 0.2}],
+        },
+    )
+    vendor = privacy.view(plan, "vendor").data["commitments"]
+    assert vendor["investments"][0]["amount"] is None  # the partner's private amount
+    assert vendor["investments"][1]["amount"] == 4000
+    assert (vendor["hires"][1]["fte"], vendor["hires"][1]["month"]) == (None, None)
+    assert vendor["hires"][0]["fte"] == 2
+    assert vendor["support"] == [{"quarter": "Q1-2027", "fte": 0.2}]  # the vendor's own
+    partner = privacy.view(plan, "partner").data["commitments"]
+    assert partner["investments"][0]["amount"] == 12000
+    assert partner["support"] is None  # the vendor keeps its partner-manager FTE private
+    # a change of the list in the log is masked the same way
+    masked, paths = privacy.mask_value(
+        plan, "vendor", "commitments.investments", plan.to_data()["commitments"]["investments"]
+    )
+    assert masked[0]["amount"] is None
+    assert paths == ["commitments.investments.0.amount"]
