@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import io
 import json
 import zipfile
@@ -15,6 +17,7 @@ from planner.export.xlsx import build_workbook
 from planner.plan import validate
 from planner.signoff import keys as signing
 from planner.signoff import seal, trust
+from tests.signed_support import package_problems
 from tests.store_support import PLAN_DATA
 
 MOMENT = datetime.datetime(2027, 1, 6, 10, 32, tzinfo=datetime.UTC)
@@ -71,16 +74,47 @@ def test_sealing_is_deterministic(workbook: bytes, sealed: bytes, who: signing.I
     assert seal.seal(sealed, who, MOMENT) == sealed  # sealing again replaces the seal
 
 
-def test_the_seal_lives_in_the_archive_comment_and_saving_drops_it(sealed: bytes) -> None:
+def _seal_text(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(seal.PART)
+
+
+def test_the_seal_is_a_declared_part_of_the_package_and_saving_drops_it(sealed: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(sealed)) as archive:
-        carried = json.loads(archive.comment)
+        assert archive.namelist()[-1] == seal.PART  # the last entry, stored as written
+        assert archive.infolist()[-1].compress_type == zipfile.ZIP_STORED
+        assert archive.comment == b""
+        types = archive.read("[Content_Types].xml").decode()
+        relations = archive.read("_rels/.rels").decode()
+    carried = json.loads(_seal_text(sealed))
     assert carried["kind"] == seal.KIND
+    assert carried["format"] == 2
     assert carried["algorithm"] == "ECDSA-P256-SHA256"
+    assert f'<Override PartName="/{seal.PART}" ContentType="{seal.CONTENT_TYPE}"/>' in types
+    assert f'Type="{seal.RELATIONSHIP}" Target="/{seal.PART}"' in relations
     book = openpyxl.load_workbook(io.BytesIO(sealed))
     out = io.BytesIO()
     book.save(out)
     found = seal.check(out.getvalue())
     assert found.problem.startswith("the workbook carries no seal")
+
+
+def test_the_sealed_workbook_is_a_valid_package(workbook: bytes, sealed: bytes) -> None:
+    assert package_problems(workbook) == []
+    assert package_problems(sealed) == []
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:  # the check finds what it looks for
+        broken = rebuilt(
+            sealed,
+            {
+                "[Content_Types].xml": archive.read("[Content_Types].xml"),
+                "xl/styles.xml": None,
+            },
+        )
+    assert sorted(package_problems(broken)) == [
+        "/xl/styles.xml: override of no part",
+        f"{seal.PART}: no content type",
+        "xl/_rels/workbook.xml.rels: rId12 points at no part (styles.xml)",
+    ]
 
 
 def test_a_changed_sheet_is_named(sealed: bytes) -> None:
@@ -117,33 +151,128 @@ def test_same_entries_in_another_archive_layout_fail(sealed: bytes) -> None:
 def test_an_altered_seal_or_another_certificate_fails(
     sealed: bytes, tmp_path: Path, who: signing.Identity
 ) -> None:
-    at = sealed.rindex(b"PK\x05\x06") + 22
-    carried = json.loads(sealed[at:])
+    carried = json.loads(_seal_text(sealed))
     other = signing.identity(tmp_path / "other")
     forged_certificate = seal.seal(sealed, other, MOMENT)
-    other_der = json.loads(forged_certificate[at:])["certificate"]
+    other_der = json.loads(_seal_text(forged_certificate))["certificate"]
     for name, value in (
         ("signed_at", "2030-01-01T00:00:00+00:00"),
         ("certificate", other_der),
         ("sha256", "0" * 64),
     ):
-        comment = json.dumps({**carried, name: value}, sort_keys=True).encode()
-        data = sealed[: at - 2] + len(comment).to_bytes(2, "little") + comment
+        text = json.dumps({**carried, name: value}, sort_keys=True).encode()
+        data = rebuilt(sealed, {seal.PART: text})
         assert "seal was altered" in seal.check(data).problem, name
     assert seal.check(forged_certificate).fingerprint == other.fingerprint
+    # the same seal written with other spacing: its signature matches, its bytes do not
+    spaced = rebuilt(sealed, {seal.PART: json.dumps(carried, sort_keys=True).encode()})
+    assert seal.check(spaced).problem == (
+        "the workbook's seal was altered (it is not as it was written)"
+    )
 
 
 @pytest.mark.parametrize(
-    ("tail", "problem"),
+    ("text", "problem"),
     [
         (b"{not json", "the workbook's seal is damaged (its text cannot be read)"),
         (b'{"kind": "x"}', "the workbook's seal is damaged (its text cannot be read)"),
+        (bytes(seal.MAX_SEAL + 1), "the workbook's seal is damaged (it is too large)"),
     ],
 )
-def test_a_damaged_seal_fails(sealed: bytes, tail: bytes, problem: str) -> None:
-    at = sealed.rindex(b"PK\x05\x06") + 22
-    data = sealed[: at - 2] + len(tail).to_bytes(2, "little") + tail
-    assert seal.check(data).problem == problem
+def test_a_damaged_seal_fails(sealed: bytes, text: bytes, problem: str) -> None:
+    assert seal.check(rebuilt(sealed, {seal.PART: text})).problem == problem
+
+
+def test_a_seal_from_another_workbook_fails(sealed: bytes, who: signing.Identity) -> None:
+    """Both sealed by the same key: the seal is genuine, but not this workbook's."""
+    plan = validate({**PLAN_DATA, "opex_per_month": 3100})
+    other = seal.seal(build_workbook(plan, language="en"), who, MOMENT)
+    assert seal.check(other).ok
+    swapped = rebuilt(sealed, {seal.PART: _seal_text(other)})
+    problem = seal.check(swapped).problem
+    # other operating costs change every computed sheet: the first three named, then a count
+    assert problem.startswith(
+        "the workbook was changed after it was signed: changed sheet Summary "
+        "(xl/worksheets/sheet1.xml), sheet Inputs (xl/worksheets/sheet2.xml), "
+    ), problem
+    assert seal.check(swapped).fingerprint == who.fingerprint
+
+
+def test_a_comment_or_the_seal_elsewhere_in_the_archive_fails(sealed: bytes) -> None:
+    """Every byte around the seal is what sealing writes: no comment, the seal last."""
+    structure = (
+        "the workbook was changed after it was signed: its zip structure differs "
+        "(entries unchanged)"
+    )
+    commented = sealed[:-2] + (4).to_bytes(2, "little") + b"note"
+    assert seal.check(commented).problem == structure
+    with zipfile.ZipFile(io.BytesIO(sealed)) as archive:
+        infos = archive.infolist()
+        first = io.BytesIO()
+        with zipfile.ZipFile(first, "w") as target:
+            for info in [infos[-1], *infos[:-1]]:
+                target.writestr(info, archive.read(info))
+    assert seal.check(first.getvalue()).problem == structure
+
+
+def test_any_changed_byte_of_the_sealed_workbook_fails(sealed: bytes) -> None:
+    """Every 61st byte, each flipped: the seal fails or the archive cannot be read at all."""
+    passed = []
+    for at in range(0, len(sealed), 61):
+        changed = bytearray(sealed)
+        changed[at] ^= 0x20
+        try:
+            found = seal.check(bytes(changed))
+        except seal.SealError:
+            continue
+        if found.ok:
+            passed.append(at)
+    assert passed == []
+
+
+def legacy_seal(data: bytes, who: signing.Identity, moment: datetime.datetime) -> bytes:
+    """A seal as workbooks signed before it was a part carry it (format 1): the same
+    signature over every byte up to the archive comment, written into the comment."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    at = data.rindex(b"PK\x05\x06")
+    body = data[: at + 20]
+    certificate = who.certificate.public_bytes(serialization.Encoding.DER)
+    payload = {
+        "kind": seal.KIND,
+        "format": 1,
+        "algorithm": "ECDSA-P256-SHA256",
+        "signed_at": moment.isoformat(),
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "entries": [[name, digest] for name, digest in seal.entries(data).items()],
+        "certificate": base64.b64encode(certificate).decode("ascii"),
+    }
+
+    def text(value: dict[str, object]) -> bytes:
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+
+    key = serialization.load_pem_private_key(who.key_pem, password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    value = key.sign(text(payload), ec.ECDSA(hashes.SHA256()))
+    comment = text({**payload, "signature": base64.b64encode(value).decode("ascii")})
+    return body + len(comment).to_bytes(2, "little") + comment
+
+
+def test_a_workbook_sealed_in_the_archive_comment_still_checks(
+    workbook: bytes, who: signing.Identity
+) -> None:
+    old = legacy_seal(workbook, who, MOMENT)
+    found = seal.check(old)
+    assert (found.problem, found.fingerprint, found.signed_at) == ("", who.fingerprint, MOMENT)
+    with zipfile.ZipFile(io.BytesIO(old)) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml")
+    changed = rebuilt(old, {"xl/worksheets/sheet2.xml": sheet.replace(b"42000", b"52000")})
+    assert seal.check(changed).problem == (
+        "the workbook was changed after it was signed: changed sheet Inputs "
+        "(xl/worksheets/sheet2.xml)"
+    )
+    assert seal.check(seal.seal(old, who, MOMENT)) == seal.check(seal.seal(workbook, who, MOMENT))
 
 
 def test_what_is_no_archive_cannot_be_read(sealed: bytes) -> None:

@@ -1,18 +1,29 @@
-"""A seal over a signed workbook: an ECDSA signature carried in the zip archive's comment.
+"""A seal over a signed workbook: an ECDSA signature in a part of the workbook's own package.
 
-An XLSX file is a zip archive. :func:`seal` signs every byte of the archive up to its comment
-(every entry as stored, every name, the directory: every sheet, value, formula, text, number
-format, defined name and document property a reader sees) with the installation's key
-(ECDSA P-256, SHA-256) and writes the signature, the certificate and the moment of the
-sign-off as JSON into the archive comment. The comment lies outside the workbook's content:
-spreadsheet programs ignore it and drop it when they save, so a workbook saved again reads as
-"changed after signing", which it may well be.
+An XLSX file is a zip archive of parts (an OPC package). :func:`seal` adds one part,
+:data:`PART`, holding as JSON the signature, the certificate and the moment of the sign-off,
+declared like any part: its content type in ``[Content_Types].xml`` and a package relationship
+of its own type (:data:`RELATIONSHIP`) in ``_rels/.rels``. Spreadsheet programs ignore a part
+of a type they do not know, so the signed workbook opens, recalculates and prints like any
+other; when they save it they drop the part, so a workbook saved again reads as "carries no
+seal", which it may well be changed since.
+
+The seal is the last entry of the archive. It signs (ECDSA P-256, SHA-256, with the
+installation's key) every byte of the archive before it and every central-directory record
+of the other entries: every part as stored, every name, the declarations of the seal itself,
+hence every sheet, value, formula, text, number format, defined name and document property a
+reader sees. The seal's own bytes (its entry, its directory record, the end record) are what
+:func:`seal` writes for them, byte for byte, or the check fails: nothing in the file is left
+unchecked. The seal also lists each part's SHA-256, only to name what changed.
 
 :func:`check` needs nothing but the file: it tells whether the seal is intact, the certificate
 it names (its SHA-256 fingerprint, which the reader must trust for the seal to mean anything,
-see :mod:`planner.signoff.trust`) and, when the bytes differ, which parts of the workbook
-changed. The seal is deterministic (RFC 6979 signatures): the same workbook sealed by the same
-key at the same sign-off moment is the same bytes.
+see :mod:`planner.signoff.trust`) and, when the bytes differ, which parts changed. The seal is
+deterministic (RFC 6979 signatures): the same workbook sealed by the same key at the same
+sign-off moment is the same bytes.
+
+Workbooks signed before the seal was a part (format 1) carry it in the archive's comment, over
+every byte up to the comment; :func:`check` still reads them, :func:`seal` writes format 2.
 """
 
 from __future__ import annotations
@@ -24,7 +35,9 @@ import hashlib
 import io
 import json
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,15 +51,32 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from planner.signoff import keys as signing
 
 KIND = "partner-planner workbook seal"
-FORMAT = 1
+FORMAT = 2
+"""Format of the seal :func:`seal` writes (1: in the archive comment, read only)."""
+PART = "partner-planner/seal.json"
+"""The seal's part in the package."""
+CONTENT_TYPE = "application/vnd.partner-planner.seal+json"
+RELATIONSHIP = "urn:partner-planner:workbook-seal"
+"""Type of the package relationship (``_rels/.rels``) that points at :data:`PART`."""
+RELATIONSHIP_ID = "plannerSeal"
+_CONTENT_TYPES = "[Content_Types].xml"
+_PACKAGE_RELS = "_rels/.rels"
+_OVERRIDE = f'<Override PartName="/{PART}" ContentType="{CONTENT_TYPE}"/>'.encode()
+_RELATION = (
+    f'<Relationship Id="{RELATIONSHIP_ID}" Type="{RELATIONSHIP}" Target="/{PART}"/>'
+).encode()
 _END = b"PK\x05\x06"
 _END_SIZE = 22
 """Size of the zip end-of-central-directory record without its comment (bytes)."""
+_LOCAL_SIZE = 30
+_CENTRAL_SIZE = 46
 _MAX_COMMENT = 0xFFFF
 _FIELDS = {"kind", "format", "algorithm", "signed_at", "sha256", "entries", "certificate"}
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MAX_PART = 5_000_000
 """Larger entries are not parsed to name sheets in a message (bytes)."""
+MAX_SEAL = 2_000_000
+"""A seal part larger than this is not read (bytes; 10,000 parts listed take about 1 MB)."""
 MAX_PARTS = 10_000
 MAX_EXPANDED = 100 << 20
 """An archive is read only up to this many parts and uncompressed bytes (a zip bomb stops)."""
@@ -71,6 +101,12 @@ class SealCheck:
         return not self.problem
 
 
+NO_SEAL = (
+    "the workbook carries no seal: it is not a signed export, or it was saved again after "
+    "signing (saving drops the seal)"
+)
+
+
 def _end(data: bytes) -> int:
     """Offset of the end record whose comment runs to the end of ``data``."""
     window = max(0, len(data) - _END_SIZE - _MAX_COMMENT)
@@ -83,29 +119,42 @@ def _end(data: bytes) -> int:
     return at
 
 
-def entries(data: bytes) -> dict[str, str]:
-    """Name -> SHA-256 (hex) of the uncompressed bytes of every entry, in archive order.
+def _archive(data: bytes) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as error:  # zipfile fails in many ways on damaged bytes
+        raise SealError(f"its zip archive is damaged ({type(error).__name__})") from None
+    if len(archive.infolist()) > MAX_PARTS:
+        raise SealError(f"it has more than {MAX_PARTS} parts")
+    return archive
 
-    Raises :class:`SealError` for an unreadable archive or a name that occurs twice (two
-    programs could read two different workbooks from it).
-    """
-    found: dict[str, str] = {}
+
+def _walk(data: bytes, *, keep: bool) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """Every entry in archive order with its uncompressed bytes (``keep``) or their SHA-256
+    (hex, ASCII). SealError for an unreadable archive, a name that occurs twice (two programs
+    could read two different workbooks from it) or more than :data:`MAX_EXPANDED` bytes."""
+    found: list[tuple[zipfile.ZipInfo, bytes]] = []
+    names: set[str] = set()
     budget = MAX_EXPANDED
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if len(archive.infolist()) > MAX_PARTS:
-                raise SealError(f"it has more than {MAX_PARTS} parts")
+        with _archive(data) as archive:
             for info in archive.infolist():
-                if info.filename in found:
+                if info.filename in names:
                     raise SealError(f"it holds {info.filename!r} twice")
+                names.add(info.filename)
+                chunks = []
                 digest = hashlib.sha256()
                 with archive.open(info) as part:  # read in chunks: a zip bomb stops early
                     while chunk := part.read(1 << 16):
                         budget -= len(chunk)
                         if budget < 0:
                             raise SealError(f"it expands to more than {MAX_EXPANDED >> 20} MB")
-                        digest.update(chunk)
-                found[info.filename] = digest.hexdigest()
+                        if keep:
+                            chunks.append(chunk)
+                        else:
+                            digest.update(chunk)
+                kept = b"".join(chunks) if keep else digest.hexdigest().encode("ascii")
+                found.append((info, kept))
     except SealError:
         raise
     except Exception as error:  # zipfile and zlib fail in many ways on damaged bytes
@@ -113,52 +162,152 @@ def entries(data: bytes) -> dict[str, str]:
     return found
 
 
+def entries(data: bytes) -> dict[str, str]:
+    """Name -> SHA-256 (hex) of the uncompressed bytes of every entry, in archive order.
+
+    Raises :class:`SealError` for an unreadable archive or a name that occurs twice.
+    """
+    return {info.filename: digest.decode("ascii") for info, digest in _walk(data, keep=False)}
+
+
 def _message(payload: Mapping[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
+def _declared(name: str, content: bytes) -> bytes:
+    """``[Content_Types].xml`` or ``_rels/.rels`` declaring the seal's part (once)."""
+    if name == _CONTENT_TYPES and f'PartName="/{PART}"'.encode() not in content:
+        at = content.rfind(b"</Types>")
+        if at < 0:
+            raise ValueError(f"the workbook's {_CONTENT_TYPES} has no end tag")
+        return content[:at] + _OVERRIDE + content[at:]
+    if name == _PACKAGE_RELS and f'Id="{RELATIONSHIP_ID}"'.encode() not in content:
+        at = content.rfind(b"</Relationships>")
+        if at < 0:
+            raise ValueError(f"the workbook's {_PACKAGE_RELS} has no end tag")
+        return content[:at] + _RELATION + content[at:]
+    return content
+
+
+def _dos_time(moment: datetime.datetime) -> tuple[int, int]:
+    """The zip format's (time, date) fields of ``moment`` in UTC."""
+    at = moment.astimezone(datetime.UTC)
+    return (
+        at.hour << 11 | at.minute << 5 | at.second // 2,
+        (max(at.year, 1980) - 1980) << 9 | at.month << 5 | at.day,
+    )
+
+
+def _tail(
+    head: bytes, directory: bytes, count: int, content: bytes, moment: datetime.datetime
+) -> bytes:
+    """The archive ``head`` (every entry before the seal) + the seal's entry + ``directory``
+    (the other entries' records, ``count`` of them) + the seal's record + the end record,
+    exactly as :func:`seal` writes them: stored, no extra fields, no comment."""
+    name = PART.encode("ascii")
+    time, date = _dos_time(moment)
+    crc = zlib.crc32(content)
+    size = len(content)
+    local = struct.pack(
+        "<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, time, date, crc, size, size, len(name), 0
+    )
+    central = struct.pack(
+        "<4s6H3L5H2L",
+        b"PK\x01\x02",
+        3 << 8 | 20,  # made on Unix (permissions below), zip 2.0, as Python's zipfile writes
+        20,
+        0,
+        0,
+        time,
+        date,
+        crc,
+        size,
+        size,
+        len(name),
+        0,  # extra field
+        0,  # comment
+        0,  # disk
+        0,  # internal attributes
+        0o600 << 16,  # ?rw-------
+        len(head),
+    )
+    start = len(head) + len(local) + len(name) + size
+    end = struct.pack(
+        "<4s4H2LH",
+        _END,
+        0,
+        0,
+        count + 1,
+        count + 1,
+        len(directory) + len(central) + len(name),
+        start,
+        0,
+    )
+    return head + local + name + content + directory + central + name + end
+
+
+def _split(plain: bytes) -> tuple[bytes, bytes, int]:
+    """(every entry, the central directory, its number of records) of an archive written
+    without a comment."""
+    at = _end(plain)
+    count, size, start = struct.unpack("<2xH2L", plain[at + 8 : at + 20])
+    if at != start + size:
+        raise SealError("its central directory is not where its end record says")
+    return plain[:start], plain[start:at], count
+
+
 def seal(data: bytes, who: signing.Identity, signed_at: datetime.datetime) -> bytes:
-    """``data`` (an XLSX file) with a seal in its archive comment (any comment is replaced)."""
-    at = _end(data)
-    body = data[: at + 20]
+    """``data`` (an XLSX file) with a seal part (see the module docstring); a seal it carries
+    already, in a part or in the archive comment, is replaced."""
+    parts = [(i, c) for i, c in _walk(data, keep=True) if i.filename != PART]
+    names = {info.filename for info, _ in parts}
+    if not {_CONTENT_TYPES, _PACKAGE_RELS} <= names:
+        raise ValueError(f"the workbook has no {_CONTENT_TYPES} or {_PACKAGE_RELS}")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info, content in parts:
+            target.writestr(info, _declared(info.filename, content))
+    head, directory, count = _split(out.getvalue())
     certificate = who.certificate.public_bytes(serialization.Encoding.DER)
     payload = {
         "kind": KIND,
         "format": FORMAT,
         "algorithm": "ECDSA-P256-SHA256",
         "signed_at": signed_at.astimezone(datetime.UTC).isoformat(),
-        "sha256": hashlib.sha256(body).hexdigest(),
-        "entries": [[name, digest] for name, digest in entries(data).items()],
+        "sha256": hashlib.sha256(head + directory).hexdigest(),
+        "entries": [
+            [info.filename, hashlib.sha256(_declared(info.filename, content)).hexdigest()]
+            for info, content in parts
+        ],
         "certificate": base64.b64encode(certificate).decode("ascii"),
     }
     key = serialization.load_pem_private_key(who.key_pem, password=None)
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         raise ValueError("the installation's key is no ECDSA key")
     value = key.sign(_message(payload), ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
-    comment = _message({**payload, "signature": base64.b64encode(value).decode("ascii")})
-    if len(comment) > _MAX_COMMENT:
-        raise ValueError("the workbook has too many parts to seal")
-    return body + len(comment).to_bytes(2, "little") + comment
+    content = _message({**payload, "signature": base64.b64encode(value).decode("ascii")})
+    return _tail(head, directory, count, content, signed_at)
 
 
-def check(data: bytes) -> SealCheck:
-    """Whether ``data`` carries an intact seal; SealError when it is no readable archive."""
-    at = _end(data)
-    comment = data[at + _END_SIZE :]
-    if not comment:
-        entries(data)  # a damaged archive is unreadable rather than merely unsealed
-        return SealCheck(
-            "the workbook carries no seal: it is not a signed export, or it was saved again "
-            "after signing (saving drops the seal)"
-        )
+@dataclass(frozen=True)
+class _Read:
+    """A seal's text, read and its signature checked."""
+
+    found: Mapping[str, Any]
+    fingerprint: str
+    signed_at: datetime.datetime
+
+
+def _read(text: bytes, form: int) -> _Read | SealCheck:
+    """The seal in ``text`` with its signature checked, or the problem found."""
     try:
-        found = json.loads(comment.decode("ascii"))
+        found = json.loads(text.decode("ascii"))
         if not isinstance(found, dict) or set(found) != _FIELDS | {"signature"}:
             raise ValueError("unexpected fields")
         payload = {k: v for k, v in found.items() if k != "signature"}
         if (found["kind"], found["format"], found["algorithm"]) != (
             KIND,
-            FORMAT,
+            form,
             "ECDSA-P256-SHA256",
         ):
             raise ValueError("unknown kind of seal")
@@ -168,7 +317,7 @@ def check(data: bytes) -> SealCheck:
         if signed_at.tzinfo is None or not _SHA256.match(str(found["sha256"])):
             raise ValueError("bad time or digest")
         certificate = x509.load_der_x509_certificate(der)
-    except (UnicodeDecodeError, ValueError, TypeError, binascii.Error):
+    except (UnicodeDecodeError, ValueError, TypeError, binascii.Error, RecursionError):
         return SealCheck("the workbook's seal is damaged (its text cannot be read)")
     print_ = signing.fingerprint(der)
     key = certificate.public_key()
@@ -179,13 +328,64 @@ def check(data: bytes) -> SealCheck:
         key.verify(value, _message(payload), ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, ValueError, TypeError):
         return SealCheck("the workbook's seal was altered (its signature does not match)", print_)
-    if hashlib.sha256(data[: at + 20]).hexdigest() != found["sha256"]:
+    if form == FORMAT and text != _message(found):
+        return SealCheck("the workbook's seal was altered (it is not as it was written)", print_)
+    return _Read(found, print_, signed_at)
+
+
+def _changed(data: bytes, read: _Read) -> SealCheck:
+    try:
+        changes = _changes(data, read.found)
+    except SealError as error:
+        changes = str(error)
+    return SealCheck(f"the workbook was changed after it was signed: {changes}", read.fingerprint)
+
+
+def check(data: bytes) -> SealCheck:
+    """Whether ``data`` carries an intact seal; SealError when it is no readable archive."""
+    at = _end(data)
+    with _archive(data) as archive:
         try:
-            changes = _changes(data, found)
-        except SealError as error:
-            changes = str(error)
-        return SealCheck(f"the workbook was changed after it was signed: {changes}", print_)
-    return SealCheck("", print_, signed_at)
+            info = archive.getinfo(PART)
+        except KeyError:
+            info = None
+        if info is None:
+            if data[at + _END_SIZE :]:
+                return _check_comment(data, at)
+            entries(data)  # a damaged archive is unreadable rather than merely unsealed
+            return SealCheck(NO_SEAL)
+        if info.file_size > MAX_SEAL or info.compress_size > MAX_SEAL:
+            return SealCheck("the workbook's seal is damaged (it is too large)")
+        try:
+            text = archive.read(info)
+        except Exception:  # a bad checksum or compression: the seal's bytes were changed
+            return SealCheck("the workbook's seal is damaged (its text cannot be read)")
+    read = _read(text, FORMAT)
+    if isinstance(read, SealCheck):
+        return read
+    count, size, start = struct.unpack("<2xH2L", data[at + 8 : at + 20])
+    head = data[: info.header_offset]
+    directory = data[start : start + size - _CENTRAL_SIZE - len(PART)]
+    digest = hashlib.sha256(head + directory).hexdigest()
+    if digest != read.found["sha256"]:
+        return _changed(data, read)
+    if _tail(head, directory, count - 1, text, read.signed_at) != data:
+        return SealCheck(
+            "the workbook was changed after it was signed: its zip structure differs "
+            "(entries unchanged)",
+            read.fingerprint,
+        )
+    return SealCheck("", read.fingerprint, read.signed_at)
+
+
+def _check_comment(data: bytes, at: int) -> SealCheck:
+    """A format 1 seal: in the archive comment, over every byte before the comment."""
+    read = _read(data[at + _END_SIZE :], 1)
+    if isinstance(read, SealCheck):
+        return read
+    if hashlib.sha256(data[: at + 20]).hexdigest() != read.found["sha256"]:
+        return _changed(data, read)
+    return SealCheck("", read.fingerprint, read.signed_at)
 
 
 def _changes(data: bytes, found: Mapping[str, Any]) -> str:
@@ -194,7 +394,7 @@ def _changes(data: bytes, found: Mapping[str, Any]) -> str:
         sealed = {str(name): str(digest) for name, digest in found["entries"]}
     except (TypeError, ValueError):
         sealed = {}
-    now = entries(data)
+    now = {name: digest for name, digest in entries(data).items() if name != PART}
     sheets = _sheet_names(data)
 
     def name(part: str) -> str:
