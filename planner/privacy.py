@@ -8,6 +8,10 @@ reveals the sign of the vendor's NPV) are shown to the partner and to viewers on
 vendor sets ``private.share_vendor_economics: true``; the vendor's revenue is the partner's
 sell-in and is always visible.
 
+A value marked private wins over sharing: the vendor's economics are not shown to a side
+while they would make one of the vendor's private values exact (:data:`ECONOMICS_INPUTS`);
+:func:`economics_would_reveal` says which.
+
 The audience ``viewer`` (a read-only link) sees neither side's private values.
 Masked values are ``None`` and their paths are listed, so a screen can show "private".
 """
@@ -67,8 +71,32 @@ def hidden_from(plan: Plan, audience: str) -> tuple[str, ...]:
     return paths["vendor"] + paths["partner"]
 
 
+ECONOMICS_INPUTS: tuple[str, ...] = (
+    "vendor_programme.gross_margin",
+    "vendor_programme.partner_manager_fte",
+    "vendor_programme.partner_manager_annual_cost",
+    "vendor_programme.discount_rate",
+)
+"""The vendor's values its economics are made of beyond the partner's sell-in, MDF and rebates
+(the partner's own income lines): each is exact from the vendor's figures once the others are
+known (the margin is gross profit / revenue, the partner manager's cost is in the vendor's
+cost, the own rate is the one at which the vendor's cash flow discounts to its NPV), so the
+vendor's economics show none of them to a side they are hidden from."""
+
+
+def economics_would_reveal(plan: Plan, audience: str) -> tuple[str, ...]:
+    """The values hidden from ``audience`` that the vendor's economics would make exact
+    (:data:`ECONOMICS_INPUTS`): while there is one, "private" wins over sharing."""
+    private = hidden_from(plan, audience)
+    return tuple(path for path in ECONOMICS_INPUTS if any(overlaps(path, p) for p in private))
+
+
 def sees_vendor_economics(plan: Plan, audience: str) -> bool:
-    return audience == "vendor" or shares_economics(plan)
+    """Whether ``audience`` sees the vendor's economics: the vendor always; another side when
+    the vendor shares them and none of the values they would make exact is hidden from it."""
+    if audience == "vendor":
+        return True
+    return shares_economics(plan) and not economics_would_reveal(plan, audience)
 
 
 # --- masking plain data ------------------------------------------------------------------
@@ -286,6 +314,53 @@ def view(plan: Plan, audience: str) -> PlanView:
     # to_data() is a fresh tree: no copy needed before masking it
     data = _mask(plan.to_data(), "", hidden_from(plan, audience), not economics, hidden)
     return PlanView(audience, data, tuple(hidden), economics)
+
+
+# --- analyses -------------------------------------------------------------------------------
+
+VALUE_SHARE_FIGURES: tuple[str, ...] = ("partner.value_share", "vendor.value_share")
+"""Each side's share of the joint NPV: it tells the vendor's NPV to whoever knows the partner's."""
+
+
+def hidden_figures(plan: Plan, audience: str) -> frozenset[str]:
+    """The analysis figures (``side.name``, the value shares, ``mutual``) hidden from
+    ``audience``: the vendor's economics unless it shares them."""
+    if sees_vendor_economics(plan, audience):
+        return frozenset()
+    vendor = (f"vendor.{name}" for name in VENDOR_ECONOMICS_FIGURES)
+    return frozenset({"mutual", *VALUE_SHARE_FIGURES, *vendor})
+
+
+def visible_paths(plan: Plan, audience: str, paths: Iterable[str]) -> list[str]:
+    """Those of ``paths`` (drivers, fields) whose values ``audience`` may see, in order."""
+    shown = view(plan, audience)
+    return [p for p in paths if not shown.is_hidden(p)]
+
+
+def analysis_plan(plan: Plan, audience: str | None) -> Plan:
+    """The plan an analysis for ``audience`` computes with (``None``: the whole plan).
+
+    A value hidden from ``audience`` enters an analysis only as it enters the plan's own
+    figures: the drivers hidden from it keep their values and are never moved (no row, label,
+    axis or "now" of theirs is shown, :mod:`planner.analysis.drivers`), their uncertainty
+    ranges are left out (a Monte Carlo's spread would tell the range), and the hurdles hidden
+    from it are left out (a zone map's border would tell them).
+    """
+    if audience is None:
+        return plan
+    shown = view(plan, audience)
+    if not shown.hidden:
+        return plan
+    data = plan.to_data()
+    if data.get("uncertainty"):
+        data["uncertainty"] = [
+            entry for entry in data["uncertainty"] if not shown.is_hidden(str(entry["path"]))
+        ]
+    for side, hurdle in (data.get("hurdles") or {}).items():
+        for name in list(hurdle or {}):
+            if shown.is_hidden(f"hurdles.{side}.{name}"):
+                hurdle[name] = None
+    return Plan.model_validate(data)
 
 
 def edition_json(plan: Plan, audience: str, commitment: str = "") -> str:
@@ -519,6 +594,14 @@ def visible_differences(
             reported.add(cover)
             out.append(Difference(cover, PRIVATE, PRIVATE))
     return out
+
+
+def visible_changes(plan: Plan, changes: Mapping[str, Any], audience: str) -> dict[str, Any]:
+    """A set of proposed values (``{path: value}``, a term proposal) as ``audience`` may see
+    it: a value at a path hidden from it (e.g. proposed before the owner made it private) is
+    :data:`PRIVATE`, like the plan's value there."""
+    shown = view(plan, audience)
+    return {path: PRIVATE if shown.is_hidden(path) else value for path, value in changes.items()}
 
 
 def visible_notes(plan: Plan, notes: Iterable[Note], audience: str) -> list[Note]:

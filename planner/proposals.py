@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -208,6 +208,13 @@ def _plan_version(conn: Connection, plan_id: str) -> int:
 
 
 # --- reading -------------------------------------------------------------------------------
+
+
+def as_seen(proposal: Proposal, plan: Any, audience: str) -> Proposal:
+    """``proposal`` as ``audience`` may see it under the privacy settings of ``plan`` (the
+    current plan): values at paths hidden from it are :data:`planner.privacy.PRIVATE`."""
+    changes = privacy.visible_changes(plan, proposal.changes, audience)
+    return proposal if changes == dict(proposal.changes) else replace(proposal, changes=changes)
 
 
 def all_of(store: Store, plan_id: str) -> list[Proposal]:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from planner import privacy
 from planner.model import evaluate
-from planner.plan import validate
+from planner.plan import validate, with_values
 from planner.store import Store, lookup
 from tests.store_support import PLAN_DATA, clock, database_url, example_plan, store
 
@@ -112,10 +112,34 @@ def test_vendor_figures_are_shown_to_the_partner_only_when_the_vendor_shares_the
     assert hidden["partner"] == figures["partner"]
     shared = validate({**plan.to_data(), **privacy.sharing_edits(plan, True)})
     assert privacy.shares_economics(shared)
-    assert privacy.visible_figures(shared, figures, "partner") == figures
-    assert privacy.visible_columns(shared, "viewer") == privacy.visible_columns(shared, "vendor")
-    # sharing economics does not reveal the private inputs themselves
-    assert privacy.view(shared, "partner").get("vendor_programme.gross_margin") is None
+    # "private" wins: the vendor's gross profit / revenue is its margin, its cost holds the
+    # partner manager's, so while they are private the shared economics stay hidden
+    assert privacy.economics_would_reveal(shared, "partner") == privacy.DEFAULT_VENDOR_PRIVATE
+    assert privacy.visible_figures(shared, figures, "partner") == hidden
+    open_book = with_values(shared, privacy.privacy_edits(shared, "vendor", []))
+    assert privacy.visible_figures(open_book, figures, "partner") == figures
+    assert privacy.visible_columns(open_book, "viewer") == privacy.visible_columns(
+        open_book, "vendor"
+    )
+    # a private own rate would be exact from the NPV: it alone keeps them hidden too
+    own_rate = with_values(
+        open_book,
+        {
+            "vendor_programme.discount_rate": 0.114,
+            **privacy.privacy_edits(open_book, "vendor", ["vendor_programme.discount_rate"]),
+        },
+    )
+    assert privacy.visible_figures(own_rate, figures, "partner") == hidden
+    # a private hurdle is no input of the figures: the economics show, the hurdle does not
+    hurdle = with_values(
+        open_book,
+        {
+            "hurdles": {"vendor": {"min_irr": 0.221}},
+            **privacy.privacy_edits(open_book, "vendor", ["hurdles.vendor"]),
+        },
+    )
+    assert privacy.visible_figures(hurdle, figures, "partner") == figures
+    assert privacy.view(hurdle, "partner").is_hidden("hurdles.vendor.min_irr")
 
 
 def test_vendor_economics_in_actuals_are_hidden_with_the_figures() -> None:

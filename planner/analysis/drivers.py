@@ -12,7 +12,7 @@ quantity.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -136,24 +136,38 @@ def _driver(plan: Plan, path: str) -> Driver | None:
     return Driver(path, value, low, high, integer)
 
 
-def drivers(plan: Plan) -> list[Driver]:
-    """All numeric drivers of the plan with current values and valid ranges, in plan order."""
-    found = (_driver(plan, path) for path in _paths(plan))
+def _visible(plan: Plan, audience: str | None) -> Callable[[str], bool]:
+    """Whether ``audience`` may see a driver (``None``: everybody sees every driver)."""
+    if audience is None:
+        return lambda path: True
+    from planner import privacy  # only here: validating a plan stays free of the store
+
+    shown = privacy.view(plan, audience)
+    return lambda path: not shown.is_hidden(path)
+
+
+def drivers(plan: Plan, audience: str | None = None) -> list[Driver]:
+    """All numeric drivers of the plan with current values and valid ranges, in plan order;
+    with ``audience``, only those it may see (:mod:`planner.privacy`)."""
+    visible = _visible(plan, audience)
+    found = (_driver(plan, path) for path in _paths(plan) if visible(path))
     return [d for d in found if d is not None]
 
 
-def tornado_drivers(plan: Plan) -> list[Driver]:
-    """The drivers a tornado moves by default: all but investment months and repeat periods."""
+def tornado_drivers(plan: Plan, audience: str | None = None) -> list[Driver]:
+    """The drivers a tornado moves by default: all but investment months and repeat periods
+    (with ``audience``: of those it may see)."""
     return [
         d
-        for d in drivers(plan)
+        for d in drivers(plan, audience)
         if not (d.path.startswith("investments.") and d.path.rpartition(".")[2] in TORNADO_EXCLUDED)
     ]
 
 
-def driver(plan: Plan, path: str) -> Driver:
-    """The driver at ``path``; :class:`AnalysisError` naming it if it is none."""
-    if path in _paths(plan):
+def driver(plan: Plan, path: str, audience: str | None = None) -> Driver:
+    """The driver at ``path``; :class:`AnalysisError` naming it if it is none. A driver hidden
+    from ``audience`` is none for it: the same message, so the refusal tells nothing."""
+    if path in _paths(plan) and _visible(plan, audience)(path):
         found = _driver(plan, path)
         if found is not None:
             return found

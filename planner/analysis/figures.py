@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -40,16 +40,17 @@ def value_share(partner_npv: Any, vendor_npv: Any, side: str = "partner") -> NDA
 FIGURES: tuple[str, ...] = (*NUMERIC_FIGURES, "mutual")
 
 
-def check_figure(name: str) -> str:
-    """``name`` if it is a numeric key figure, else :class:`AnalysisError` listing them.
+def check_figure(name: str, hidden: Collection[str] = ()) -> str:
+    """``name`` if it is a numeric key figure not in ``hidden`` (the figures hidden from the
+    side asking, :func:`planner.privacy.hidden_figures`), else :class:`AnalysisError` listing
+    those it may ask for.
 
     >>> check_figure("vendor.npv")
     'vendor.npv'
     """
-    if name not in ANALYSIS_FIGURES:
-        raise AnalysisError(
-            f"figure: {name!r} is not a key figure (one of {', '.join(ANALYSIS_FIGURES)})"
-        )
+    if name not in ANALYSIS_FIGURES or name in hidden:
+        allowed = ", ".join(f for f in ANALYSIS_FIGURES if f not in hidden)
+        raise AnalysisError(f"figure: {name!r} is not a key figure (one of {allowed})")
     return name
 
 

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from planner import model
+from planner import model, privacy
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Array, Driver, as_plan_value, driver
 from planner.analysis.figures import check_figure, compute, is_month_figure
@@ -145,13 +145,22 @@ def _nearest_flip(candidates: Array, meets: Array, value: float) -> int | None:
     return int(flips[np.argmin(distance)])
 
 
-def goal_seek(plan: Plan, path: str, figure: str, target: float, op: Op | None = None) -> GoalSeek:
+def goal_seek(
+    plan: Plan,
+    path: str,
+    figure: str,
+    target: float,
+    op: Op | None = None,
+    audience: str | None = None,
+) -> GoalSeek:
     """The value of driver ``path`` at which ``figure`` meets ``op target`` (module docstring).
 
-    Unknown driver or figure, or a non-finite target, raise :class:`AnalysisError`.
+    Unknown driver or figure, or a non-finite target, raise :class:`AnalysisError`; with
+    ``audience`` (:mod:`planner.privacy`) so do a driver or figure hidden from it, in the
+    same words.
     """
-    item = driver(plan, path)
-    check_figure(figure)
+    item = driver(plan, path, audience)
+    check_figure(figure, privacy.hidden_figures(plan, audience) if audience else ())
     if not math.isfinite(target):
         raise AnalysisError(f"target: {target} is not a finite number")
     if op is None or op == "=":

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from planner import model
+from planner import model, privacy
 from planner.analysis import DEFAULT_DRAWS as DEFAULT_DRAWS
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Array, driver
@@ -123,9 +123,19 @@ def run(
     ranges: Sequence[Uncertainty] | None = None,
     chunk: int = CHUNK,
     bins: int = BINS,
+    audience: str | None = None,
 ) -> MonteCarlo:
-    """Draw ``draws`` plans from the ranges (default: the plan's ``uncertainty``) and summarise."""
+    """Draw ``draws`` plans from the ranges (default: the plan's ``uncertainty``) and summarise.
+
+    With ``audience`` (:mod:`planner.privacy`) the ranges of drivers hidden from it are left
+    out: those drivers keep their values, so the spread tells nothing of their ranges.
+    """
     check_draws(draws)
+    if audience is not None:
+        shown = privacy.view(plan, audience)
+        plan = privacy.analysis_plan(plan, audience)
+        if ranges is not None:
+            ranges = [entry for entry in ranges if not shown.is_hidden(entry.path)]
     ranges = list(plan.uncertainty or []) if ranges is None else list(ranges)
     if not ranges:
         raise AnalysisError(

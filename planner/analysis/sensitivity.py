@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from planner import model
+from planner import model, privacy
 from planner.analysis import DEFAULT_FIGURE as DEFAULT_FIGURE
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Driver, driver, tornado_drivers
@@ -91,12 +91,19 @@ def tornado(
     figure: str = DEFAULT_FIGURE,
     step: float = DEFAULT_STEP,
     paths: Sequence[str] | None = None,
+    audience: str | None = None,
 ) -> Tornado:
-    """Move each driver (default :func:`tornado_drivers`) down and up by ``step``; one batch."""
-    check_figure(figure)
+    """Move each driver (default :func:`tornado_drivers`) down and up by ``step``; one batch.
+
+    With ``audience`` (:mod:`planner.privacy`) the tornado is that side's: only drivers and
+    figures it may see, so a value hidden from it is neither a bar nor a "now".
+    """
+    check_figure(figure, privacy.hidden_figures(plan, audience) if audience else ())
     check_step(step)
     items: list[Driver] = (
-        tornado_drivers(plan) if paths is None else [driver(plan, path) for path in paths]
+        tornado_drivers(plan, audience)
+        if paths is None
+        else [driver(plan, path, audience) for path in paths]
     )
     batch = model.Batch.from_plans([plan]).repeat(2 * len(items) + 1)
     for i, item in enumerate(items):

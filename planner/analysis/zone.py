@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from planner import finance, model
+from planner import finance, model, privacy
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Driver, as_plan_value, driver
 from planner.plan import Plan
@@ -163,6 +163,7 @@ def zone(
     x_range: tuple[float, float] | None = None,
     y_range: tuple[float, float] | None = None,
     actuals: Mapping[str, Array] | None = None,
+    audience: str | None = None,
 ) -> Zone:
     """The zone of mutual interest over drivers ``x`` and ``y`` (see the module docstring).
 
@@ -177,7 +178,8 @@ def zone(
         raise AnalysisError(f"y: {y!r} is the same driver as x; choose two different drivers")
     if not 2 <= points <= MAX_POINTS:
         raise AnalysisError(f"points: {points} is not within 2 to {MAX_POINTS}")
-    dx, dy = driver(plan, x), driver(plan, y)
+    dx, dy = driver(plan, x, audience), driver(plan, y, audience)
+    plan = privacy.analysis_plan(plan, audience)
     ax, ay = _axis(dx, points, x_range), _axis(dy, points, y_range)
     gx, gy = np.meshgrid(np.array(ax.values), np.array(ay.values))
     xs = np.concatenate([[dx.value], gx.ravel()])

@@ -972,10 +972,12 @@ class _Writer:
             ranges = [
                 entry
                 for entry in self.source.uncertainty or []
-                if entry.path not in self.scenario_paths()
+                if entry.path not in self.scenario_paths() and not self.hidden(entry.path)
             ]
             self._simulation = (
-                montecarlo.run(self.plan, SUMMARY_DRAWS, SUMMARY_SEED, ranges=ranges)
+                montecarlo.run(
+                    self.plan, SUMMARY_DRAWS, SUMMARY_SEED, ranges=ranges, audience=self.audience
+                )
                 if ranges
                 else None
             )
@@ -1663,9 +1665,10 @@ class _Writer:
         from planner.analysis import AnalysisError, zone
 
         try:
-            full = zone.zone(self.plan, points=ZONE_POINTS)
-        except AnalysisError:
-            return []
+            full = zone.zone(self.plan, points=ZONE_POINTS, audience=self.audience)
+        except AnalysisError:  # e.g. an axis is private to the other side: no map
+            rest = self.hurdle_lines() + self.proposal_record()
+            return [self.p(self.m("pdf.zone.title"), "h1"), *rest] if rest else []
         found = full.for_side(self.economics)
         x, y = found.x, found.y
         flowables: list[Flowable] = [
@@ -1746,7 +1749,8 @@ class _Writer:
         return flowables
 
     def hurdle_lines(self) -> list[Flowable]:
-        """Each side's hurdles (a side without the vendor's economics: the partner's only)."""
+        """Each side's hurdles (a side without the vendor's economics: the partner's only);
+        a hurdle private to the other side is left out."""
         hurdles = self.plan.hurdles
         if hurdles is None:
             return []
@@ -1757,7 +1761,7 @@ class _Writer:
                 continue
             found = self.outcome.kpis[side]
             parts = []
-            if hurdle.min_irr is not None:
+            if hurdle.min_irr is not None and not self.hidden(f"hurdles.{side}.min_irr"):
                 ok = found["irr"] is not None and found["irr"] >= hurdle.min_irr
                 parts.append(
                     self.t(
@@ -1766,7 +1770,8 @@ class _Writer:
                         verdict=self.t("pdf.zone.met" if ok else "pdf.zone.missed"),
                     )
                 )
-            if hurdle.latest_payback_month is not None:
+            latest = f"hurdles.{side}.latest_payback_month"
+            if hurdle.latest_payback_month is not None and not self.hidden(latest):
                 month = found["payback_month"]
                 ok = month is not None and month <= hurdle.latest_payback_month
                 parts.append(
@@ -1786,8 +1791,9 @@ class _Writer:
             return []
         rows = []
         for proposal in self.proposals:
+            # a value proposed at a path now private to the other side: as such
             changes = "; ".join(
-                f"{self.path_label(path)} → {self.value(path, value)}"
+                f"{self.path_label(path)} → {self.shown(path, self.value(path, value))}"
                 for path, value in proposal.changes.items()
             )
             outcome = self.t(f"pdf.proposal.{proposal.status}")
@@ -1816,11 +1822,12 @@ class _Writer:
         return [Spacer(1, 4 * mm), self.p(self.m("pdf.proposal.title"), "h2"), table]
 
     def sensitivity(self) -> list[Flowable]:
-        result = tornado_bars(self.plan)
+        # A bar shows the assumption's value: the reader's tornado has no bar of a value
+        # private to the other side.
+        result = tornado_bars(self.plan, self.audience)
         if result is None or not result.bars:
             return []
-        # A bar shows the assumption's value: those private to the other side are left out.
-        shown = [b for b in result.bars if not self.hidden(b.path)][:MAX_TORNADO_BARS]
+        shown = result.bars[:MAX_TORNADO_BARS]
         if not shown:
             return []
         base = result.base if result.base is not None else math.nan
@@ -2296,12 +2303,13 @@ class _Writer:
 # --- sensitivity hook --------------------------------------------------------------------
 
 
-def tornado_bars(plan: Plan) -> Tornado | None:
-    """The sensitivity section's data: the partner NPV tornado of :mod:`planner.analysis`.
+def tornado_bars(plan: Plan, audience: str | None = None) -> Tornado | None:
+    """The sensitivity section's data: the partner NPV tornado of :mod:`planner.analysis`, of
+    the drivers ``audience`` may see (:mod:`planner.privacy`).
 
     The one place the PDF reaches into the analyses; returning None leaves the section out.
     """
-    return tornado(plan, "partner.npv", TORNADO_STEP)
+    return tornado(plan, "partner.npv", TORNADO_STEP, audience=audience)
 
 
 # --- entry point -------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def effect_table(plan: Plan, changes: dict[str, Any]) -> pd.DataFrame | None:
 
 
 def changes_table(plan: Plan, changes: dict[str, Any]) -> pd.DataFrame:
-    """Each proposed value next to the plan's."""
+    """Each proposed value next to the plan's, both as this side may see them."""
     return pd.DataFrame(
         [
             {
@@ -122,10 +122,17 @@ def changes_table(plan: Plan, changes: dict[str, Any]) -> pd.DataFrame:
 
 
 def _current(plan: Plan, path: str) -> Any:
+    """The plan's value at ``path`` as this side may see it (:data:`privacy.PRIVATE`)."""
+    if viewer.current().view(plan).is_hidden(path):
+        return privacy.PRIVATE
     try:
         return get_value(plan, path)
     except KeyError:
         return None
+
+
+def _seen(proposal: Proposal, plan: Plan) -> Proposal:
+    return proposals.as_seen(proposal, plan, viewer.current().side)
 
 
 # --- open proposals ------------------------------------------------------------------------
@@ -149,7 +156,7 @@ def render(granted: Access, plan: Plan) -> None:
     if message:
         st.error(plain(message), icon=":material/block:")
     store = collab.store()
-    everything = proposals.all_of(store, granted.plan_id)
+    everything = [_seen(p, plan) for p in proposals.all_of(store, granted.plan_id)]
     waiting = [p for p in everything if p.open]
     st.subheader(tr("proposals.open", count=len(waiting)))
     if not waiting:
@@ -167,7 +174,7 @@ def render(granted: Access, plan: Plan) -> None:
 
 def negotiation(granted: Access, plan: Plan) -> None:
     """Every proposal and its outcome, newest first, for the history page."""
-    everything = proposals.all_of(collab.store(), granted.plan_id)
+    everything = [_seen(p, plan) for p in proposals.all_of(collab.store(), granted.plan_id)]
     if not everything:
         return
     st.subheader(tr("proposals.history"))
@@ -240,11 +247,13 @@ def _open_card(granted: Access, plan: Plan, proposal: Proposal) -> None:
         st.dataframe(
             changes_table(plan, changes), hide_index=True, key=f"proposal_changes_{proposal.id}"
         )
-        effect = effect_table(plan, changes)
-        if effect is None:
-            st.warning(tr("proposals.no_longer_valid"), icon=":material/warning:")
-        else:
+        # the effect of a value hidden from this side would tell the value: not shown
+        hidden = any(value is privacy.PRIVATE for value in changes.values())
+        effect = None if hidden else effect_table(plan, changes)
+        if effect is not None:
             st.dataframe(effect, hide_index=True, key=f"proposal_effect_{proposal.id}")
+        elif not hidden:
+            st.warning(tr("proposals.no_longer_valid"), icon=":material/warning:")
         if not granted.can_edit:
             return
         if proposal.side == granted.side:
@@ -321,8 +330,9 @@ def _accept(granted: Access, proposal: Proposal) -> None:
 def _prefill(proposal: Proposal) -> None:
     ss = st.session_state
     ss[COUNTERING] = proposal.id
-    ss[CHOSEN] = list(proposal.changes)
-    for path, value in proposal.changes.items():
+    seen = {p: v for p, v in proposal.changes.items() if v is not privacy.PRIVATE}
+    ss[CHOSEN] = list(seen)
+    for path, value in seen.items():
         ss[VALUE + path] = _shown(path, value)
 
 

@@ -120,20 +120,23 @@ def terms(result: Outcome) -> None:
 
 
 def hurdle_checks(result: Outcome, side: str) -> list[str]:
-    """Each hurdle of ``side`` with whether the plan clears it (empty when it has none)."""
+    """Each hurdle of ``side`` with whether the plan clears it (empty when it has none); a
+    hurdle private to the other side is left out."""
     plan = result.plan
     hurdle = getattr(plan.hurdles, side, None) if plan.hurdles is not None else None
     if hurdle is None:
         return []
+    shown = viewer.current().view(plan)
     found = result.kpis[side]
     checks = []
-    if hurdle.min_irr is not None:
+    if hurdle.min_irr is not None and not shown.is_hidden(f"hurdles.{side}.min_irr"):
         irr = found["irr"]
         ok = irr is not None and irr >= hurdle.min_irr
         digits = 0 if round(hurdle.min_irr * 100, 9).is_integer() else 1
         wanted = i18n.percent(hurdle.min_irr, state.language(), digits)
         checks.append(_mark(ok) + " " + tr("terms.min_irr", irr=wanted))
-    if hurdle.latest_payback_month is not None:
+    latest_path = f"hurdles.{side}.latest_payback_month"
+    if hurdle.latest_payback_month is not None and not shown.is_hidden(latest_path):
         month = found["payback_month"]
         ok = month is not None and month <= hurdle.latest_payback_month
         latest = tr(

@@ -18,10 +18,10 @@ import streamlit as st
 from planner import i18n
 from planner.analysis import AnalysisError, goalseek, montecarlo, scenarios, sensitivity, zone
 from planner.analysis.drivers import drivers
-from planner.analysis.figures import ANALYSIS_FIGURES, SHARE_FIGURES, is_month_figure
+from planner.analysis.figures import ANALYSIS_FIGURES, is_month_figure
 from planner.model import MONTH_FIGURES, evaluate_many
 from planner.plan import Plan, PlanError, get_value, with_values
-from planner.privacy import VENDOR_ECONOMICS_FIGURES
+from planner.privacy import hidden_figures
 from planner.ui import charts, fields, session, state, viewer, widgets
 from planner.ui.text import figure, label, plain, problem_list, tr
 
@@ -32,11 +32,7 @@ revision = ss[state.REVISION]
 who = viewer.current()
 view = who.view(plan)
 # Figures of the vendor's economics (and the verdict built on them) only for a side that sees them
-HIDDEN_FIGURES = (
-    frozenset()
-    if who.sees_vendor_economics(plan)
-    else frozenset({"mutual", *SHARE_FIGURES, *(f"vendor.{f}" for f in VENDOR_ECONOMICS_FIGURES)})
-)
+HIDDEN_FIGURES = hidden_figures(plan, who.side)
 SHOWN_FIGURES = [f for f in ANALYSIS_FIGURES if f not in HIDDEN_FIGURES]
 
 PERCENT_FIGURES = frozenset({"irr", "roi", "value_share"})
@@ -421,9 +417,7 @@ def manage_scenarios() -> None:
 
 def driver_paths() -> list[str]:
     """The plan's numeric drivers, in plan order (computed once per plan revision)."""
-    return session.memo(
-        "analyses:drivers", lambda: who.paths(plan, [d.path for d in drivers(plan)])
-    )
+    return session.memo("analyses:drivers", lambda: [d.path for d in drivers(plan, who.side)])
 
 
 def driver_label_safe(path: str) -> str:
@@ -439,7 +433,7 @@ def driver_label_safe(path: str) -> str:
 
 def tornado_views(name: str, step: float) -> tuple[dict[str, Any] | None, pd.DataFrame, str]:
     """Chart spec, table and headline of the tornado of figure ``name`` at ``step``."""
-    result = sensitivity.tornado(plan, name, step)
+    result = sensitivity.tornado(plan, name, step, audience=who.side)
     moving = [bar for bar in result.bars if bar.changes_kind or bar.impact > 0]
     down = tr("analyses.case_low", step=i18n.number(step * 100, language))
     up = tr("analyses.case_high", step=i18n.number(step * 100, language))
@@ -604,7 +598,14 @@ def goal_section() -> None:
         short = name.partition(".")[2]
         wanted = fields.stored("percent", target) if short in PERCENT_FIGURES else target
         try:
-            found = goalseek.goal_seek(plan, path, name, float(wanted), op)  # type: ignore[arg-type]
+            found = goalseek.goal_seek(
+                plan,
+                path,
+                name,
+                float(wanted),
+                op,  # type: ignore[arg-type]
+                audience=who.side,
+            )
         except AnalysisError as error:
             state.errors()[GOAL_ERRORS] = [str(error)]
         else:
@@ -745,7 +746,7 @@ def histogram_chart(result: montecarlo.MonteCarlo) -> dict[str, Any] | None:
 
 def monte_carlo_section() -> None:
     st.caption(tr("analyses.mc_caption"))
-    ranges = plan.uncertainty or []
+    ranges = [entry for entry in plan.uncertainty or [] if not view.is_hidden(entry.path)]
     if not ranges:
         st.info(tr("analyses.no_ranges"), icon=":material/info:")
         ranges_editor()
@@ -774,7 +775,7 @@ def monte_carlo_section() -> None:
     if right.button(tr("analyses.run"), key="analyses.mc.run", type="primary"):
         try:
             with st.spinner(tr("analyses.running")):
-                found = montecarlo.run(plan, int(draws), int(seed))
+                found = montecarlo.run(plan, int(draws), int(seed), audience=who.side)
         except AnalysisError as error:
             state.errors()[MC_ERRORS] = [str(error)]
         else:
@@ -847,7 +848,9 @@ def zone_section() -> None:
         st.info(tr("analyses.zone_same"), icon=":material/info:")
         return
     try:
-        full = session.memo(f"analyses:zone:{x}:{y}", lambda: zone.zone(plan, x, y))
+        full = session.memo(
+            f"analyses:zone:{x}:{y}", lambda: zone.zone(plan, x, y, audience=who.side)
+        )
     except AnalysisError as error:
         st.error(plain(str(error)))
         return
