@@ -307,9 +307,15 @@ def _decide(
     reason: str | None,
     result_version: int | None = None,
 ) -> None:
-    conn.execute(
+    """Close an open proposal: one conditional update (``WHERE status = 'open'``), so of two
+    decisions at the same time exactly one is written; the other is refused as not open."""
+    done = conn.execute(
         update(proposals)
-        .where(proposals.c.plan_id == plan_id, proposals.c.id == proposal_id)
+        .where(
+            proposals.c.plan_id == plan_id,
+            proposals.c.id == proposal_id,
+            proposals.c.status == "open",
+        )
         .values(
             status=status,
             decided_at=at,
@@ -319,6 +325,11 @@ def _decide(
             result_version=result_version,
         )
     )
+    if done.rowcount != 1:
+        now = _get(conn, plan_id, proposal_id)
+        raise ProposalError(
+            "not_open", f"proposal {proposal_id} is {now.status}, not open", number=proposal_id
+        )
 
 
 def _open_for(proposal: Proposal, side: str, *, own: bool) -> None:
@@ -345,8 +356,14 @@ def accept(store: Store, plan_id: str, proposal_id: int, *, author: str, side: s
         proposal = _get(conn, plan_id, proposal_id)
     _open_for(proposal, side, own=False)
     edits = {path: (value, proposal.base_version) for path, value in proposal.changes.items()}
+
+    def decide(conn: Connection, version: int) -> None:
+        # in the plan change's transaction: a proposal withdrawn, rejected or accepted since
+        # it was read is refused here, and the plan change is undone with it
+        _decide(conn, plan_id, proposal_id, "accepted", store.now(), author, side, None, version)
+
     result = store.apply_edits(
-        plan_id, edits, author=proposal.author, side=proposal.side, kind="proposal"
+        plan_id, edits, author=proposal.author, side=proposal.side, kind="proposal", then=decide
     )
     if result.status == "conflict":
         return Decision(proposal, tuple(result.conflicts))
@@ -358,12 +375,7 @@ def accept(store: Store, plan_id: str, proposal_id: int, *, author: str, side: s
             number=proposal_id,
             problems=problems,
         )
-    with store.writing() as conn:
-        current = _get(conn, plan_id, proposal_id)
-        _open_for(current, side, own=False)
-        _decide(
-            conn, plan_id, proposal_id, "accepted", store.now(), author, side, None, result.version
-        )
+    with store.reading() as conn:
         return Decision(_get(conn, plan_id, proposal_id))
 
 

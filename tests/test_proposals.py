@@ -3,6 +3,8 @@ withdraw; who may do what; the log holds exactly the accepted changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from planner import proposals
@@ -139,3 +141,104 @@ def test_the_stamp_moves_with_every_proposal_and_decision(store: Store, plan_id:
     assert made != before
     proposals.withdraw(store, plan_id, offer.id, author="Anna", side="partner")
     assert proposals.stamp(store, plan_id) != made
+
+
+# --- decisions at the same time: one state change each -------------------------------------
+
+
+def _decisions(store: Store, plan_id: str) -> list[str]:
+    return [p.status for p in proposals.all_of(store, plan_id)]
+
+
+@pytest.mark.parametrize("other_step", ["withdraw", "reject"])
+def test_accepting_a_proposal_closed_meanwhile_writes_nothing(
+    store: Store,
+    plan_id: str,
+    database_url: str,
+    other_step: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The vendor reads the proposal as open; before its change is written the partner
+    withdraws it (or another vendor session rejects it) through a second store handle: the
+    accept is refused and the plan is not changed."""
+    offer = proposals.propose(
+        store, plan_id, {"revenue.deal_size": 45000}, reason="r", author="Anna", side="partner"
+    )
+    other = Store(database_url)
+    checked = proposals._open_for
+
+    def close_then_check(proposal: proposals.Proposal, side: str, *, own: bool) -> None:
+        checked(proposal, side, own=own)  # the accept's check passes: open when read ...
+        monkeypatch.setattr(proposals, "_open_for", checked)
+        if other_step == "withdraw":  # ... then the other handle closes it
+            proposals.withdraw(other, plan_id, offer.id, author="Anna", side="partner")
+        else:
+            proposals.reject(other, plan_id, offer.id, reason="nein", author="Otto", side="vendor")
+
+    monkeypatch.setattr(proposals, "_open_for", close_then_check)
+    with pytest.raises(ProposalError, match="not open") as refused:
+        proposals.accept(store, plan_id, offer.id, author="Max", side="vendor")
+    other.close()
+    assert refused.value.key == "not_open"
+    assert store.version(plan_id) == 1  # the plan change was undone with the refusal
+    assert store.plan_at(plan_id).revenue.deal_size == 42000
+    assert _decisions(store, plan_id) == [
+        {"withdraw": "withdrawn", "reject": "rejected"}[other_step]
+    ]
+
+
+def _race(store: Store, other: Store, plan_id: str, number: int) -> dict[str, str]:
+    """The vendor accepts proposal ``number`` through ``store`` while the partner withdraws
+    it through ``other``, in two threads: what each step came to."""
+    import threading
+
+    outcomes: dict[str, str] = {}
+
+    def accept() -> None:
+        proposals.accept(store, plan_id, number, author="Max", side="vendor")
+
+    def withdraw() -> None:
+        proposals.withdraw(other, plan_id, number, author="Anna", side="partner")
+
+    def run(name: str, step: Callable[[], None]) -> None:
+        try:
+            step()
+            outcomes[name] = "done"
+        except ProposalError as error:
+            outcomes[name] = error.key
+
+    threads = [
+        threading.Thread(target=run, args=("accept", accept)),
+        threading.Thread(target=run, args=("withdraw", withdraw)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_racing_accept_and_withdraw_end_in_one_consistent_state(
+    store: Store, plan_id: str, database_url: str
+) -> None:
+    """Accept and withdraw of the same proposal from two store handles at once, 12 times:
+    exactly one wins each time; the plan holds the change exactly when it was accepted."""
+    other = Store(database_url)
+    for round_ in range(12):
+        value = 50000 + round_
+        offer = proposals.propose(
+            store, plan_id, {"revenue.deal_size": value}, reason="r", author="Anna", side="partner"
+        )
+        before = store.version(plan_id)
+        outcomes = _race(store, other, plan_id, offer.id)
+        status = _decisions(store, plan_id)[-1]
+        assert sorted(outcomes.values()) == ["done", "not_open"], outcomes
+        if status == "accepted":
+            assert outcomes["accept"] == "done"
+            assert store.version(plan_id) == before + 1
+            assert store.plan_at(plan_id).revenue.deal_size == value
+        else:
+            assert (status, outcomes["withdraw"]) == ("withdrawn", "done")
+            assert store.version(plan_id) == before
+            assert store.plan_at(plan_id).revenue.deal_size != value
+    other.close()

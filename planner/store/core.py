@@ -455,6 +455,7 @@ class Store:
         kind: str = "edit",
         reverts: int | None = None,
         invite: int | None = None,
+        then: Callable[[Connection, int], None] | None = None,
     ) -> EditResult:
         """Set several fields at once (``{path: (value, base version)}``): all or nothing.
 
@@ -462,6 +463,10 @@ class Store:
         ``unchanged`` (every value was already so), ``conflict``, ``invalid`` (the plan would
         not validate) or ``refused`` (this side may not edit these fields, or ``invite``, the
         link the edit came through, was revoked).
+
+        ``then(conn, version)`` runs in the same transaction once the edit is ``accepted`` or
+        ``unchanged`` (``version``: the plan's version after it): what it writes commits with
+        the edit, and an exception it raises undoes both (e.g. a proposal's state change).
         """
         problem = _check_person(author, side)
         with self.writing() as conn:
@@ -510,6 +515,8 @@ class Store:
                 if lookup(before, p) != lookup(after, p)
             }
             if not effective:
+                if then is not None:
+                    then(conn, version)
                 return EditResult("unchanged", version)
             conflicts = self._conflicts(conn, plan_id, edits, effective, before)
             if conflicts:
@@ -526,6 +533,8 @@ class Store:
                 kind=kind,
                 reverts=reverts,
             )
+            if then is not None:
+                then(conn, version + 1)
         return EditResult("accepted", version + 1, changes=tuple(written))
 
     def _lock(self, conn: Connection, plan_id: str) -> tuple[int, int, str]:
