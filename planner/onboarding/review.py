@@ -357,10 +357,16 @@ def _actions(plan: Plan, quarter: Quarter) -> dict[str, list[dict[str, Any]]]:
     return {"carried": carried, "new": new}
 
 
-def _zone(plan: Plan, arrays: Mapping[str, Any], economics: bool) -> dict[str, Any]:
-    found = zones.zone(plan, points=ZONE_POINTS, actuals=arrays).for_side(economics)
+def _zone(plan: Plan, arrays: Mapping[str, Any], economics: bool, audience: str) -> dict[str, Any]:
+    """Where the plan stands on the zone map, as ``audience`` may see it: without the hurdles
+    hidden from it, and without the change to make it mutual when an axis is hidden from it."""
+    shown = privacy.view(plan, audience)
+    axis_hidden = any(shown.is_hidden(p) for p in (zones.DEFAULT_X, zones.DEFAULT_Y))
+    found = zones.zone(
+        privacy.analysis_plan(plan, audience), points=ZONE_POINTS, actuals=arrays
+    ).for_side(economics)
     nearest = None
-    if found.nearest:
+    if found.nearest and not axis_hidden:
         nearest = [
             {"path": path, "from": axis.current, "to": value}
             for path, value in found.nearest.items()
@@ -476,7 +482,7 @@ def review(
         scorecard=scorecard,
         rebate=rebate,
         mdf=mdf,
-        zone=_zone(committed_plan(live), arrays, economics),
+        zone=_zone(committed_plan(live), arrays, economics, audience),
         scenarios={
             name: privacy.visible_figures(live, figs, audience) for name, figs in scenarios.items()
         },
