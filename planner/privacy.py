@@ -205,10 +205,13 @@ def _mask(
         return out
     if _is_record(path) and isinstance(value, dict):
         return _mask_record(value, path, private, hidden)
-    if path == "commitments.support" and any(
-        overlaps("vendor_programme.partner_manager_fte", p) for p in private
+    if (
+        path == "commitments.support"
+        and value
+        and any(overlaps("vendor_programme.partner_manager_fte", p) for p in private)
     ):
-        # the support given tells the partner-manager staffing the vendor keeps private
+        # the support given tells the partner-manager staffing the vendor keeps private (an
+        # empty list tells nothing: a side starting the records may write it)
         hidden.append(path)
         return None
     if _is_actuals_row(path) and isinstance(value, dict) and hide_economics:
