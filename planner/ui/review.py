@@ -235,9 +235,15 @@ def section() -> None:
         column.metric(
             i18n.t(f"qbr.side.{side}", language),
             i18n.t(f"qbr.status.{status}" if status else "qbr.status.hidden", language),
-            None if bridge is None else f"{tr('review.npv_now')}: {money(bridge.npv)}",
-            delta_color="off",
         )
+        if bridge is not None:  # no metric delta: its arrow would read as a direction
+            column.caption(
+                tr(
+                    "review.npv_line",
+                    signed=money(bridge.signed_npv),
+                    now=money(bridge.npv),
+                )
+            )
     st.markdown("\n".join(f"- {plain(point)}" for point in summary_points(found, language)))
     tabs = st.tabs(
         [
