@@ -14,6 +14,7 @@ from typing import Any
 
 from planner import cli
 from planner.analysis import DEFAULT_DRAWS, DEFAULT_FIGURE, AnalysisError
+from planner.plan import Plan
 
 # Each command imports its analysis (numpy, pandas) when it runs: the parser alone stays cheap.
 
@@ -60,7 +61,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     plan = cli.load_plan(args.plan)
     names = [args.scenario] if args.scenario else None
     try:
-        comparison = scenarios.compare(plan, names)
+        if args.from_actuals:
+            comparison = _compare_from_actuals(plan, names)
+        else:
+            comparison = scenarios.compare(plan, names)
     except AnalysisError as error:
         raise _guard(error) from None
     if args.json:
@@ -77,6 +81,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
         rows.append(cells)
     _table(header, rows)
     return 0
+
+
+def _compare_from_actuals(plan: Plan, names: list[str] | None) -> Any:
+    """The base and scenarios each run from the actual state (docs/model.md section 7)."""
+    from planner.analysis.scenarios import Comparison
+    from planner.onboarding.forecast import scenarios_from_actuals
+
+    if not plan.actuals:
+        raise AnalysisError("--from-actuals: the plan has no actuals")
+    if names:
+        plan.scenario(names[0])  # an unknown name is reported as for the plan
+    found = scenarios_from_actuals(plan)
+    base = found.pop("base")
+    return Comparison(base, {k: v for k, v in found.items() if not names or k in names})
+
+
+def _from_actuals(base: Plan, scenario: str | None) -> tuple[Plan, dict[str, Any]]:
+    """The plan (or scenario) as committed and the base plan's actuals as arrays."""
+    from planner.onboarding.forecast import actual_arrays
+    from planner.onboarding.records import committed_plan
+
+    if not base.actuals:
+        raise AnalysisError("--from-actuals: the plan has no actuals")
+    committed = committed_plan(base)
+    if scenario:
+        committed = committed.model_copy(update={"scenarios": base.scenarios}).scenario(scenario)
+    return committed, dict(actual_arrays(base, base.actuals))
 
 
 def cmd_tornado(args: argparse.Namespace) -> int:
@@ -144,7 +175,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     base = cli.load_plan(args.plan)
     plan = cli.load_plan(args.plan, args.scenario) if args.scenario else base
     try:
-        result = montecarlo.run(plan, args.draws, args.seed, base.uncertainty or [])
+        if args.from_actuals:
+            plan, given = _from_actuals(base, args.scenario)
+            result = montecarlo.run(
+                plan, args.draws, args.seed, base.uncertainty or [], actuals=given
+            )
+        else:
+            result = montecarlo.run(plan, args.draws, args.seed, base.uncertainty or [])
     except AnalysisError as error:
         raise _guard(error) from None
     if args.json:
@@ -286,6 +323,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("compare", help="the plan's scenarios side by side with the base")
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("--scenario", metavar="NAME", help="only this scenario")
+    p.add_argument("--from-actuals", action="store_true", help="run each from the actual state")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_compare)
 
@@ -308,6 +346,9 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("simulate", help="Monte Carlo over the plan's uncertainty ranges")
     p.add_argument("plan", metavar="PLAN")
+    p.add_argument(
+        "--from-actuals", action="store_true", help="run every draw from the actual state"
+    )
     p.add_argument("--draws", type=_draws, default=DEFAULT_DRAWS, metavar="N")
     p.add_argument("--seed", type=int, default=None, metavar="S")
     p.add_argument("--scenario", metavar="NAME")

@@ -582,3 +582,40 @@ def test_records_are_as_private_as_the_values_they_tell():
     )
     assert masked[0]["amount"] is None
     assert paths == ["commitments.investments.0.amount"]
+
+
+# --- analyses from actuals on the command line -------------------------------------------
+
+
+def test_compare_and_simulate_from_actuals(capsys, tmp_path):
+    import json
+
+    from planner.cli import main
+    from planner.plan import save
+
+    plan = load(EXAMPLE)
+    base = model.evaluate(plan).monthly
+    # every month's cash flows given: whatever a scenario or a draw changes, the NPVs stay
+    rows = [
+        {
+            "month": int(r.month),
+            "cash_flow": float(r.cash_flow) + 100.0,
+            "vendor_cash_flow": float(r.vendor_cash_flow),
+        }
+        for r in base.itertuples()
+    ]
+    path = tmp_path / "live.yaml"
+    save(plan.model_copy(update={"actuals": rows}), path)
+    assert main(["compare", str(path), "--from-actuals", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    expected = forecast.reforecast(validate(plan.to_data() | {"actuals": rows}))
+    npv = expected.figures["partner"]["npv"]
+    assert found["base"]["partner"]["npv"] == pytest.approx(npv, rel=1e-12)
+    for figures in found["scenarios"].values():
+        assert figures["partner"]["npv"] == pytest.approx(npv, rel=1e-9)
+    assert main(["simulate", str(path), "--from-actuals", "--draws", "200", "--json"]) == 0
+    spread = json.loads(capsys.readouterr().out)["percentiles"]["partner.npv"]
+    assert spread["p10"] == pytest.approx(npv, rel=1e-9)
+    assert spread["p90"] == pytest.approx(npv, rel=1e-9)
+    assert main(["simulate", str(EXAMPLE), "--from-actuals"]) == 2
+    assert "--from-actuals: the plan has no actuals" in capsys.readouterr().err

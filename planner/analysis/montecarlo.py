@@ -15,7 +15,7 @@ never reached counts as later than any month, so a percentile beyond the horizon
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,11 +124,14 @@ def run(
     chunk: int = CHUNK,
     bins: int = BINS,
     audience: str | None = None,
+    actuals: Mapping[str, Array] | None = None,
 ) -> MonteCarlo:
     """Draw ``draws`` plans from the ranges (default: the plan's ``uncertainty``) and summarise.
 
     With ``audience`` (:mod:`planner.privacy`) the ranges of drivers hidden from it are left
     out: those drivers keep their values, so the spread tells nothing of their ranges.
+    ``actuals`` (column -> ``(1, N)`` array, ``nan`` where unknown) runs every draw from the
+    actual state: the months with actuals are what happened whatever the draw.
     """
     check_draws(draws)
     if audience is not None:
@@ -150,7 +153,10 @@ def run(
         batch = base.repeat(stop - start)
         for path, values in drawn.items():
             batch = batch.set(path, values[start:stop])
-        for block, columns in model.simulate_blocks(batch):
+        given = {
+            k: np.broadcast_to(v, (stop - start, batch.months)) for k, v in (actuals or {}).items()
+        }
+        for block, columns in model.simulate_blocks(batch, given or None):
             plans, rows = batch.rows(block), slice(start + block.start, start + block.stop)
             for name in RESULT_FIGURES:
                 samples[name][rows] = compute(plans, columns, name)

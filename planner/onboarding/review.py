@@ -388,14 +388,15 @@ def _monthly(built: Any, visible: set[str], economics: bool) -> dict[str, dict[s
     return out
 
 
-def _rebate_spread(plan: Plan, rows: Sequence[Mapping[str, Any]], month: int) -> Any:
+def _rebate_spread(plan: Plan, rows: Sequence[Mapping[str, Any]], month: int, audience: str) -> Any:
     last = plan_year(plan, month).months[-1]
 
     def rebate(batch: model.Batch, columns: Mapping[str, Any]) -> Any:
         return np.asarray(columns["rebate"][:, last - 1], dtype=np.float64)
 
+    # the ranges of drivers hidden from the audience are left out: the spread would tell them
     spread = forecasting.montecarlo_from_actuals(
-        plan, rows, {"rebate": rebate}, draws=DRAWS, seed=SEED
+        privacy.analysis_plan(plan, audience), rows, {"rebate": rebate}, draws=DRAWS, seed=SEED
     )
     return None if spread is None else spread["rebate"]
 
@@ -454,7 +455,9 @@ def review(
         "reforecast": privacy.visible_figures(live, now.figures, audience),
     }
     ledger_year_month = last_actual if last_actual >= months[0] else month
-    range_ = _rebate_spread(live, rows_now, ledger_year_month) if spread and rows_now else None
+    range_ = (
+        _rebate_spread(live, rows_now, ledger_year_month, audience) if spread and rows_now else None
+    )
     # the ledgers count sell-in and MDF earned up to the last actual month of the quarter
     # (the quarter's end when it has none); MDF stages up to the quarter's last day
     ledger_month = last_actual if last_actual >= months[0] else month
