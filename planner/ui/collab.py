@@ -435,18 +435,51 @@ def invites_panel(granted: Access, base_url: str = "") -> None:
             )
 
 
+SHARE_PATH = "private.share_vendor_economics"
+SHARE_KEY = "collab.share_economics"
+"""Start of the key of the sharing switch (``collab.share_economics@<version>``) and the key
+of its refusal messages."""
+
+
 def economics_toggle(granted: Access, plan: Plan) -> None:
-    """The vendor decides whether the partner sees the vendor's economics."""
+    """The vendor decides whether the partner sees the vendor's economics.
+
+    The switch is one deliberate commit: its click carries the version of the setting the
+    person saw, and its key names that version, so a change by someone else (another tab, an
+    undo) builds a new switch showing the stored value; a rerun never writes the switch's
+    remembered value back."""
     if granted.side != "vendor":
         return
-    shared = privacy.shares_economics(plan)
-    wanted = st.toggle(tx("share_economics"), value=shared, key="collab.share_economics")
-    st.caption(tx("share_economics_help"))
-    if wanted != shared:
-        from planner.ui import session
+    from planner.ui import session
 
-        session.change(privacy.sharing_edits(plan, wanted), "collab.share_economics")
-        st.rerun()
+    shared = privacy.shares_economics(plan)
+    version = session.field_version(SHARE_PATH)
+    key = f"{SHARE_KEY}@{version}"
+    st.toggle(
+        tx("share_economics"),
+        value=shared,
+        key=key,
+        on_change=_share,
+        args=(key, version, shared),
+        disabled=SHARE_PATH in pending_paths(),
+    )
+    st.caption(tx("share_economics_help"))
+    found = state.errors().get(SHARE_KEY)
+    if found:
+        from planner.ui.text import problem_list
+
+        st.error(problem_list(found))
+
+
+def _share(key: str, version: int, shown: bool) -> None:
+    """A person clicked the sharing switch that showed ``shown`` at ``version``."""
+    from planner.ui import session
+
+    wanted = bool(st.session_state.get(key, shown))
+    if wanted == shown:
+        return  # the switch reports what it was built with: nobody clicked
+    edits = privacy.sharing_edits(state.plan_in_force(), wanted)
+    session.change(edits, SHARE_KEY, bases=dict.fromkeys(edits, version))
 
 
 def _plain(text: str) -> str:
