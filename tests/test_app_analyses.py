@@ -89,8 +89,11 @@ def money(value: float | None) -> str:
 
 def seed_editor(at: AppTest, name: str, **delta: Any) -> None:
     """Put edits into an editable table, as the browser would before a form is submitted."""
-    key = f"{state.EDITOR_PREFIX}{name}:{at.session_state[state.REVISION]}:"
-    key += str(at.session_state[state.RESETS])
+    if name == "actuals":  # keyed by the version it shows, not by the plan's revision
+        key = at.session_state["onboarding.actuals_seen"]["key"]
+    else:
+        key = f"{state.EDITOR_PREFIX}{name}:{at.session_state[state.REVISION]}:"
+        key += str(at.session_state[state.RESETS])
     at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **delta}
 
 

@@ -114,3 +114,149 @@ def test_a_click_on_a_switch_someone_changed_meanwhile_is_a_conflict(
     shown.set_value(True).run()
     assert _rows(store, plan_id) == [(SHARE, True), (SHARE, False)]
     assert [c.path for c in app.session_state[collab.CONFLICTS]] == [SHARE]
+
+
+# --- the decision form -------------------------------------------------------------------------
+
+DECIDED = {
+    "date": "2027-01-04",
+    "partner": "Anna Berger (CEO)",
+    "vendor": "Max Roth",
+    "note": "Go ahead",
+}
+
+
+@pytest.fixture
+def decided(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
+    with local_app(tmp_path, monkeypatch):
+        store = Store()
+        plan = example_plan(decision=DECIDED)
+        yield store, store.create_plan(plan, author="Vera", side="vendor")
+        store.close()
+
+
+def _link(store: Store, plan_id: str, name: str) -> AppTest:
+    from planner import access
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.query_params["plan"] = plan_id
+    app.query_params["key"] = access.create_invite(store, plan_id, "partner_editor").token
+    app.run()
+    app.text_input(key=collab.NAME_INPUT).input(name).run()
+    app.switch_page("planner/ui/pages/signoff.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def _decision_input(app: AppTest, name: str) -> object:
+    from planner.ui import signoff_panel
+
+    kinds = {"note": app.text_area, "date": app.date_input}
+    prefix = signoff_panel.decision_key(name, 0).rsplit("@", 1)[0] + "@"
+    (found,) = [w for w in kinds.get(name, app.text_input) if str(w.key).startswith(prefix)]
+    return found
+
+
+def _save(app: AppTest) -> AppTest:
+    from planner.ui import signoff_panel
+
+    return app.button(key=signoff_panel.DECISION_FORM).click().run()
+
+
+def test_a_note_saved_on_an_open_form_keeps_the_other_sides_correction(
+    decided: tuple[Store, str],
+) -> None:
+    store, plan_id = decided
+    vera = _tab("signoff")
+    anna = _link(store, plan_id, "Anna")
+    _decision_input(anna, "partner").input("Anna Berger (CEO), Jonas Weber (CFO)")
+    _save(anna)
+    vera.run()  # the poll: her form, untouched there, shows Anna's correction
+    assert _decision_input(vera, "partner").value == "Anna Berger (CEO), Jonas Weber (CFO)"
+    _decision_input(vera, "note").input("Go ahead with two AEs")
+    _save(vera)
+    decision = store.plan_at(plan_id).decision
+    assert decision is not None
+    assert decision.partner == "Anna Berger (CEO), Jonas Weber (CFO)"
+    assert decision.note == "Go ahead with two AEs"
+    assert [(r.author, r.path) for r in store.log(plan_id)[1:]] == [
+        ("Anna", "decision.partner"),
+        ("Vera", "decision.note"),
+    ]
+    for _ in range(3):  # idle forms write nothing
+        vera.run()
+        anna.run()
+    assert len(store.log(plan_id)) == 3
+
+
+def test_typing_in_a_field_someone_saved_meanwhile_is_kept_and_saved_as_a_conflict(
+    decided: tuple[Store, str],
+) -> None:
+    store, plan_id = decided
+    vera = _tab("signoff")
+    anna = _link(store, plan_id, "Anna")
+    _decision_input(vera, "partner").input("Anna Berger")  # typed, not saved yet
+    _decision_input(anna, "partner").input("Anna Berger (CEO), Jonas Weber (CFO)")
+    _save(anna)
+    vera.run()  # the remote change arrives: her text stays
+    assert _decision_input(vera, "partner").value == "Anna Berger"
+    _save(vera)  # against the version she saw: a conflict, not an overwrite
+    decision = store.plan_at(plan_id).decision
+    assert decision is not None
+    assert decision.partner == "Anna Berger (CEO), Jonas Weber (CFO)"
+    (conflict,) = vera.session_state[collab.CONFLICTS]
+    assert (conflict.path, conflict.yours, conflict.theirs) == (
+        "decision.partner",
+        "Anna Berger",
+        "Anna Berger (CEO), Jonas Weber (CFO)",
+    )
+    warnings = " ".join(w.value for w in vera.warning)
+    assert "Anna Berger (CEO), Jonas Weber (CFO)" in warnings
+    assert [r.author for r in store.log(plan_id)[1:]] == ["Anna"]
+    # she keeps hers: one deliberate change, based on the version that overtook her
+    vera.button(key=collab.decision_key(conflict, keep_mine=True)).click().run()
+    decision = store.plan_at(plan_id).decision
+    assert decision is not None
+    assert decision.partner == "Anna Berger"
+    assert [r.author for r in store.log(plan_id)[1:]] == ["Anna", "Vera"]
+
+
+# --- the actuals table -------------------------------------------------------------------------
+
+
+def _type_actuals(app: AppTest, **delta: object) -> None:
+    """Cells typed into the actuals table (the browser sends them as the table's state)."""
+    key = app.session_state["onboarding.actuals_seen"]["key"]
+    app.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **delta}
+
+
+def test_actuals_typed_while_others_edit_are_kept_and_saved(
+    workspace_plan: tuple[Store, str],
+) -> None:
+    store, plan_id = workspace_plan
+    app = _tab("onboarding")
+    _type_actuals(app, edited_rows={0: {"revenue": 8_500.0}})
+    base = store.field_version(plan_id, "revenue.deal_size")
+    assert store.apply_edit(plan_id, "revenue.deal_size", 45000, base, "Anna", "partner").ok
+    app.run()  # the poll: another field changed, the table and its typed cell stay
+    app.button(key="onboarding.save").click().run()
+    assert store.plan_at(plan_id).actuals_by_month() == {1: {"revenue": 8500.0}}
+    assert [(r.author, r.path) for r in store.log(plan_id)[1:]] == [
+        ("Anna", "revenue.deal_size"),
+        ("Vera", "actuals"),
+    ]
+
+
+def test_actuals_saved_over_someone_elses_are_a_conflict(
+    workspace_plan: tuple[Store, str],
+) -> None:
+    store, plan_id = workspace_plan
+    app = _tab("onboarding")
+    _type_actuals(app, edited_rows={0: {"revenue": 8_500.0}})
+    theirs = [{"month": 1, "revenue": 9000.0}]
+    assert store.apply_edit(plan_id, "actuals", theirs, 1, "Anna", "partner").ok
+    app.run()  # her typed cell stays while Anna's actuals arrive
+    app.button(key="onboarding.save").click().run()
+    assert store.plan_at(plan_id).actuals_by_month() == {1: {"revenue": 9000.0}}
+    assert [c.path for c in app.session_state[collab.CONFLICTS]] == ["actuals"]
+    assert [r.author for r in store.log(plan_id)[1:]] == ["Anna"]

@@ -124,10 +124,10 @@ def test_the_decision_in_principle_is_recorded_on_the_shared_plan(
 ) -> None:
     store, plan_id = shared
     anna = _session(plan_id, "partner_editor", "Anna Berger")
-    anna.text_input(key=signoff_panel.DECISION_PARTNER).input("Anna Berger (CEO)")
-    anna.text_input(key=signoff_panel.DECISION_VENDOR).input("Max Roth (Partner Manager)")
-    anna.text_area(key=signoff_panel.DECISION_NOTE).input("Go ahead\nwith two AEs")
-    anna.date_input(key=signoff_panel.DECISION_DATE).set_value("2027-01-04")
+    anna.text_input(key=signoff_panel.decision_key("partner", 0)).input("Anna Berger (CEO)")
+    anna.text_input(key=signoff_panel.decision_key("vendor", 0)).input("Max Roth (Partner Manager)")
+    anna.text_area(key=signoff_panel.decision_key("note", 0)).input("Go ahead\nwith two AEs")
+    anna.date_input(key=signoff_panel.decision_key("date", 0)).set_value("2027-01-04")
     submit = next(b for b in anna.button if "Save the decision" in b.label)
     submit.click().run()
     assert not anna.exception, anna.exception
@@ -154,16 +154,16 @@ def test_the_app_records_the_decision_and_the_dashboard_shows_it(
     app.run()
     app.switch_page(str(root / "planner/ui/pages/signoff.py")).run()
     assert not app.exception, app.exception
-    app.text_input(key=signoff_panel.DECISION_PARTNER).input("Anna Berger (CEO)")
-    app.text_input(key=signoff_panel.DECISION_VENDOR).input("")  # left empty: refused
+    app.text_input(key=signoff_panel.decision_key("partner", 0)).input("Anna Berger (CEO)")
+    app.text_input(key=signoff_panel.decision_key("vendor", 0)).input("")  # left empty: refused
     next(b for b in app.button if "speichern" in b.label).click().run()
     assert any("decision.vendor: must not be empty" in e.value.replace("\\", "") for e in app.error)
     app.switch_page(str(root / "planner/ui/pages/dashboard.py")).run()
     assert not any("Grundsatzentscheidung" in m.value for m in app.markdown)
 
     app.switch_page(str(root / "planner/ui/pages/signoff.py")).run()
-    app.text_input(key=signoff_panel.DECISION_PARTNER).input("Anna Berger (CEO)")
-    app.text_input(key=signoff_panel.DECISION_VENDOR).input("Max Roth")
+    app.text_input(key=signoff_panel.decision_key("partner", 0)).input("Anna Berger (CEO)")
+    app.text_input(key=signoff_panel.decision_key("vendor", 0)).input("Max Roth")
     next(b for b in app.button if "speichern" in b.label).click().run()
     assert not app.exception, app.exception
     app.switch_page(str(root / "planner/ui/pages/dashboard.py")).run()

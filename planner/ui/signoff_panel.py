@@ -9,6 +9,7 @@ signed in the store; a local plan must be shared first.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -70,51 +71,146 @@ def decision_summary(plan: Plan) -> None:
             st.markdown(f"{plain(label)}: {plain(text)}")
 
 
-def _decision_form(plan: Plan, granted: Access | None) -> None:
+DECISION_FIELDS = ("date", "partner", "vendor", "note")
+DECISION_SEEN = "signoff.decision.seen"
+"""Per field of the decision form: what its input showed, the version of that field then,
+and the input's generation (part of its key) (``dict[str, Seen]``)."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What one input of the decision form showed: ``value`` at the field's ``version``."""
+
+    value: Any
+    version: int
+    generation: int = 0
+
+
+def _stored(plan: Plan, name: str) -> Any:
+    """The value the decision form shows for field ``name`` of the plan's decision."""
     current = plan.decision
-    with st.form(DECISION_FORM, border=True):
-        day = st.date_input(
-            tx("decision_date"),
-            value=datetime.date.fromisoformat(current.date) if current else datetime.date.today(),
-            key=DECISION_DATE,
-            format="DD.MM.YYYY" if state.language() == "de" else "YYYY/MM/DD",
-        )
-        partner = st.text_input(
-            tx("decision_partner"),
-            value=current.partner if current else "",
-            max_chars=500,
-            key=DECISION_PARTNER,
-            help=tx("decision_people_help"),
-        )
-        vendor = st.text_input(
-            tx("decision_vendor"),
-            value=current.vendor if current else "",
-            max_chars=500,
-            key=DECISION_VENDOR,
-            help=tx("decision_people_help"),
-        )
-        note = st.text_area(
-            tx("decision_note"),
-            value=(current.note or "") if current else "",
-            max_chars=1000,
-            key=DECISION_NOTE,
-        )
-        saved = st.form_submit_button(
-            tx("decision_save"), disabled=bool(granted and not granted.can_edit)
-        )
-    if not saved:
-        return
-    block: dict[str, Any] = {
-        "date": day.isoformat() if isinstance(day, datetime.date) else str(day),
-        "partner": " ".join(partner.split()),
-        "vendor": " ".join(vendor.split()),
+    if name == "date":
+        return datetime.date.fromisoformat(current.date) if current else datetime.date.today()
+    return (getattr(current, name) or "") if current else ""
+
+
+def _written(name: str, value: Any) -> Any:
+    """A form value as the plan keeps it: a date as ``YYYY-MM-DD``, text on one line (line
+    breaks become spaces), an empty note as none."""
+    if name == "date":
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    text = " ".join(str(value or "").split())
+    return None if name == "note" and not text else text
+
+
+def decision_key(name: str, generation: int) -> str:
+    """Widget key of the decision form's input of ``name`` (``date``, ``partner``, ...)."""
+    prefix = {
+        "date": DECISION_DATE,
+        "partner": DECISION_PARTNER,
+        "vendor": DECISION_VENDOR,
+        "note": DECISION_NOTE,
+    }[name]
+    return f"{prefix}@{generation}"
+
+
+def _typed(name: str, seen: Seen) -> bool:
+    """Whether the person changed the input of ``name`` from what it showed."""
+    value = st.session_state.get(decision_key(name, seen.generation), seen.value)
+    return bool(_written(name, value) != _written(name, seen.value))
+
+
+def _seen(plan: Plan) -> dict[str, Seen]:
+    """What each input of the form shows in this run: the stored value, unless the person typed
+    in it since it showed an older one (then their text stays, and saving it is based on the
+    version they saw). An input whose field changed in the store and that nobody typed in
+    shows the new value."""
+    ss = st.session_state
+    held: dict[str, Seen] = ss.setdefault(DECISION_SEEN, {})
+    for name in DECISION_FIELDS:
+        version = session.field_version(f"decision.{name}")
+        seen = held.get(name)
+        if seen is None:
+            held[name] = Seen(_stored(plan, name), version)
+        elif seen.version != version and not _typed(name, seen):
+            held[name] = Seen(_stored(plan, name), version, seen.generation + 1)
+    return held
+
+
+def _refresh(names: Any) -> None:
+    """Show the stored values in the inputs of ``names`` again (new inputs)."""
+    held: dict[str, Seen] = st.session_state.get(DECISION_SEEN, {})
+    for name in names:
+        if name in held:
+            held[name] = Seen(None, -1, held[name].generation + 1)
+
+
+def _save_decision() -> None:
+    """A person saves the decision form: only the fields they changed are written, each based
+    on the version its input showed, so a field someone else changed meanwhile is a conflict
+    (shown with both values) and the others' corrections of other fields stay."""
+    ss = st.session_state
+    plan = state.plan_in_force()
+    held: dict[str, Seen] = ss.get(DECISION_SEEN, {})
+    values = {
+        name: _written(name, ss.get(decision_key(name, seen.generation), seen.value))
+        for name, seen in held.items()
     }
-    if note.strip():
-        block["note"] = " ".join(note.split())  # one line: line breaks become spaces
-    if not session.change({"decision": block}, DECISION_FORM):
-        st.error(problem_list(state.errors().get(DECISION_FORM, [])))
+    changed = [name for name, seen in held.items() if values[name] != _written(name, seen.value)]
+    if plan.decision is None:  # the first decision: one block, all fields at once
+        block = {k: v for k, v in values.items() if v is not None}
+        base = min((seen.version for seen in held.values()), default=None)
+        bases = {"decision": base} if base is not None else None
+        saved = session.change({"decision": block}, DECISION_FORM, bases)
+        if saved or "decision" in collab.pending_paths():  # saved, or overtaken: show the store's
+            _refresh(DECISION_FIELDS)
         return
-    st.rerun()
+    if not changed:
+        state.errors().pop(DECISION_FORM, None)
+        return
+    edits = {f"decision.{name}": values[name] for name in changed}
+    bases = {f"decision.{name}": held[name].version for name in changed}
+    saved = session.change(edits, DECISION_FORM, bases)
+    overtaken = collab.pending_paths()
+    _refresh(n for n in changed if saved or f"decision.{n}" in overtaken)
+
+
+def _decision_form(plan: Plan, granted: Access | None) -> None:
+    """The decision in principle as a form whose inputs keep what the person typed while
+    others edit, and refresh to the stored values where the person did not type."""
+    held = _seen(plan)
+    locked = bool(granted and not granted.can_edit)
+    with st.container(border=True):
+        date = held["date"]
+        st.date_input(
+            tx("decision_date"),
+            value=date.value,
+            key=decision_key("date", date.generation),
+            format="DD.MM.YYYY" if state.language() == "de" else "YYYY/MM/DD",
+            disabled=locked,
+        )
+        for name, label in (("partner", "decision_partner"), ("vendor", "decision_vendor")):
+            seen = held[name]
+            st.text_input(
+                tx(label),
+                value=seen.value,
+                max_chars=500,
+                key=decision_key(name, seen.generation),
+                help=tx("decision_people_help"),
+                disabled=locked,
+            )
+        note = held["note"]
+        st.text_area(
+            tx("decision_note"),
+            value=note.value,
+            max_chars=1000,
+            key=decision_key("note", note.generation),
+            disabled=locked,
+        )
+        st.button(tx("decision_save"), key=DECISION_FORM, on_click=_save_decision, disabled=locked)
+    refused = state.errors().get(DECISION_FORM)
+    if refused:
+        st.error(problem_list(refused))
 
 
 # --- sign-off of a shared plan -------------------------------------------------------------

@@ -17,7 +17,7 @@ from planner.analysis.scenarios import Comparison
 from planner.model import MONTH_FIGURES, month_dates
 from planner.plan import VALUE_COLUMNS as ALL_COLUMNS
 from planner.privacy import visible_columns
-from planner.ui import charts, fields, session, state, viewer, widgets
+from planner.ui import charts, collab, fields, session, state, viewer, widgets
 from planner.ui import review as quarterly_review
 from planner.ui.refusals import refusal_text
 from planner.ui.text import figure, label, month_of, plain, tr
@@ -52,6 +52,7 @@ UPLOAD = "onboarding.upload"
 UPLOADED = "onboarding.uploaded_file"
 TABLE_ERRORS = "onboarding.table"
 UPLOAD_ERRORS = "onboarding.upload"
+ACTUALS_SEEN = "onboarding.actuals_seen"  # the actuals table as shown: see seen_table
 
 
 def amount(column: str, value: float | None) -> str:
@@ -121,55 +122,104 @@ def rows_from(edited: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def _pending(edits: Any) -> bool:
+    """Whether an editable table's state holds edits the person made."""
+    return isinstance(edits, dict) and any(
+        edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")
+    )
+
+
+def seen_table(columns: list[str]) -> dict[str, Any]:
+    """The actuals table as this person's input shows it: the stored actuals at the version
+    they were loaded, kept while the person has edits in it (a change by someone else then
+    makes their save a conflict instead of emptying what they typed), else the stored ones.
+    Its key names a generation, not the plan's revision: a change of another field keeps it."""
+    version = session.field_version("actuals")
+    seen: dict[str, Any] | None = ss.get(ACTUALS_SEEN)
+    if seen is not None:
+        same_shape = seen["columns"] == tuple(columns) and seen["language"] == language
+        moved = seen["version"] != version
+        renew = seen["version"] < 0  # saved or overtaken: the stored actuals again
+        if same_shape and not renew and not (moved and not _pending(ss.get(seen["key"]))):
+            return seen
+    generation = seen["generation"] + 1 if seen is not None else 0
+    fresh = {
+        "version": version,
+        "generation": generation,
+        "columns": tuple(columns),
+        "language": language,
+        "frame": entry_frame(columns),
+        "key": f"{state.EDITOR_PREFIX}actuals@{generation}",
+    }
+    ss[ACTUALS_SEEN] = fresh
+    return fresh
+
+
+def _renew_table() -> None:
+    """Show the stored actuals in a new table (after a save, or when it was overtaken)."""
+    seen: dict[str, Any] | None = ss.get(ACTUALS_SEEN)
+    if seen is not None:
+        ss[ACTUALS_SEEN] = {**seen, "version": -1}
+
+
+def save_actuals(rows: list[dict[str, Any]], version: int) -> bool:
+    """Write the actuals against the version the table showed; a change by someone else since
+    comes back as a conflict with both (nothing overwritten)."""
+    saved = session.change({"actuals": rows}, TABLE_ERRORS, bases={"actuals": version})
+    if saved or "actuals" in collab.pending_paths():
+        _renew_table()
+    return saved
+
+
 def entry_table(columns: list[str]) -> None:
-    with st.form("onboarding.form.table", border=False):
-        edited = st.data_editor(
-            entry_frame(columns),
-            key=state.editor_key("actuals"),
-            num_rows="fixed",
-            hide_index=True,
-            placeholder="",
-            width="stretch",
-            height=widgets.ROW_HEIGHT * (EDITOR_ROWS + 1) + 3,
-            disabled=["month", "date"] if who.can_edit else True,
-            column_config={
-                "month": st.column_config.NumberColumn(tr("onboarding.plan_month"), format="%d"),
-                "date": st.column_config.TextColumn(label("month")),
-                **{
-                    column: st.column_config.NumberColumn(
-                        label(column),
-                        format="localized",
-                        help=tr(
-                            "onboarding.count_help"
-                            if column in COUNT_COLUMNS
-                            else "onboarding.money_help",
-                            currency=plan.currency,
-                        ),
-                    )
-                    for column in columns
-                },
+    seen = seen_table(columns)
+    edited = st.data_editor(
+        seen["frame"],
+        key=seen["key"],
+        num_rows="fixed",
+        hide_index=True,
+        placeholder="",
+        width="stretch",
+        height=widgets.ROW_HEIGHT * (EDITOR_ROWS + 1) + 3,
+        disabled=["month", "date"] if who.can_edit else True,
+        column_config={
+            "month": st.column_config.NumberColumn(tr("onboarding.plan_month"), format="%d"),
+            "date": st.column_config.TextColumn(label("month")),
+            **{
+                column: st.column_config.NumberColumn(
+                    label(column),
+                    format="localized",
+                    help=tr(
+                        "onboarding.count_help"
+                        if column in COUNT_COLUMNS
+                        else "onboarding.money_help",
+                        currency=plan.currency,
+                    ),
+                )
+                for column in columns
             },
-        )
-        save, clear = st.columns([1, 1])
-        saved = save.form_submit_button(
-            tr("onboarding.save"),
-            type="primary",
-            width="stretch",
-            key="onboarding.save",
-            disabled=not who.can_edit,
-        )
-        cleared = clear.form_submit_button(
-            tr("onboarding.clear"),
-            disabled=not plan.actuals or not who.can_edit,
-            width="stretch",
-            key="onboarding.clear",
-        )
+        },
+    )
+    save, clear = st.columns([1, 1])
+    saved = save.button(
+        tr("onboarding.save"),
+        type="primary",
+        width="stretch",
+        key="onboarding.save",
+        disabled=not who.can_edit,
+    )
+    cleared = clear.button(
+        tr("onboarding.clear"),
+        disabled=not plan.actuals or not who.can_edit,
+        width="stretch",
+        key="onboarding.clear",
+    )
     if saved:
         rows = rows_from(edited, columns)
-        if session.change({"actuals": rows}, TABLE_ERRORS):
+        if save_actuals(rows, seen["version"]):
             session.notify("onboarding.saved", count=len(rows))
             st.rerun()
-    if cleared and session.change({"actuals": []}, TABLE_ERRORS):
+    if cleared and save_actuals([], seen["version"]):
         session.notify("onboarding.cleared")
         st.rerun()
     fields.problems(TABLE_ERRORS)
