@@ -128,11 +128,16 @@ def leaks(text: str, audience: str, plan: Plan) -> list[str]:
 
 
 def pdf_text(data: bytes) -> str:
-    """A PDF's text, raw content streams, embedded files and metadata."""
+    """A PDF's text, raw content streams, embedded files (the workbook's parts as text) and
+    metadata."""
     reader = pypdf.PdfReader(io.BytesIO(data))
     parts = [page.extract_text() for page in reader.pages]
     parts += [page.get_contents().get_data().decode("latin-1") for page in reader.pages]
-    parts += [content.decode("utf-8") for files in reader.attachments.values() for content in files]
+    parts += [
+        workbook_text(content) if name.endswith(".xlsx") else content.decode("utf-8")
+        for name, files in reader.attachments.items()
+        for content in files
+    ]
     parts.append(str(reader.metadata))
     return "\n".join(parts)
 

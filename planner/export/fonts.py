@@ -34,6 +34,7 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 CJK_NAME = "PlanCJK"
 CJK_FILE = Path(__file__).resolve().parent.parent / "fonts" / "DroidSansFallback.ttf"
@@ -73,11 +74,27 @@ def files() -> dict[str, Path]:
 
 def _load(name: str, path: Path) -> TTFont:
     try:
-        return TTFont(name, str(path))
+        font = TTFont(name, str(path))
     except (OSError, TTFError) as error:
         raise FontMissingError(
             f"the PDF's font {path.name} cannot be read ({error}); install requirements.txt"
         ) from None
+    _mend_advances(font.face)
+    return font
+
+
+def _mend_advances(face: Any) -> None:
+    """Give the glyphs past the font's last full horizontal metric its advance in font units.
+
+    A TrueType ``hmtx`` table lists an advance for the first ``numberOfHMetrics`` glyphs only;
+    the rest share the last one. reportlab keeps that shared advance already scaled to 1/1000
+    em and copies it into the subsets it embeds, so their advances disagreed with the PDF's
+    widths (DejaVu Sans Mono: 602 units instead of 1233), which PDF/A forbids.
+    """
+    full = int.from_bytes(face.get_table("hhea")[34:36], "big")
+    if 0 < full < len(face.hmetrics):
+        advance = face.hmetrics[full - 1][0]
+        face.hmetrics[full:] = [(advance, lsb) for _, lsb in face.hmetrics[full:]]
 
 
 RTL_RANGES = (("\u0590", "\u08ff"), ("\ufb1d", "\ufdff"), ("\ufe70", "\ufefc"))
@@ -203,12 +220,31 @@ def main() -> Fonts:
     return Fonts("PlanSans", "PlanSans-Bold", "PlanMono", lambda ch: ord(ch) in glyphs)
 
 
+def _embedded(name: str) -> str:
+    """``name``, or the main face that stands in for it when it is a standard font (which a
+    PDF names without embedding it)."""
+    if pdfmetrics.getFont(name)._dynamicFont:
+        return name
+    return main().bold if "Bold" in name else main().regular
+
+
+class _EmbeddingText(PDFTextObject):  # type: ignore[misc]
+    def setFont(  # noqa: N802 (reportlab's name)
+        self, psfontname: str, size: float, leading: float | None = None
+    ) -> None:
+        super().setFont(_embedded(psfontname), size, leading)
+
+    def _setFont(self, psfontname: str, size: float) -> None:  # noqa: N802
+        super()._setFont(_embedded(psfontname), size)
+
+
 class EmbeddingCanvas(Canvas):  # type: ignore[misc]
     """A canvas that names no font it does not embed.
 
-    reportlab names its standard fonts (Helvetica, Times-Roman), which a PDF references without
-    embedding them, where nothing is drawn: a page's preamble, a table cell's or a drawing's
-    initial state. Here they are the main faces (a PDF/A file embeds every font it names).
+    reportlab falls back on its standard fonts (Helvetica, Times-Roman), which a PDF references
+    without embedding them: in a page's preamble, a table cell's or a drawing's initial state,
+    a paragraph's bullet without a font of its own. Here the main faces stand in for them (a
+    PDF/A file embeds every font it names).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -218,9 +254,12 @@ class EmbeddingCanvas(Canvas):  # type: ignore[misc]
     def setFont(  # noqa: N802 (reportlab's name)
         self, psfontname: str, size: float, leading: float | None = None
     ) -> None:
-        if not pdfmetrics.getFont(psfontname)._dynamicFont:  # a standard font: not embedded
-            psfontname = main().bold if "Bold" in psfontname else main().regular
-        super().setFont(psfontname, size, leading)
+        super().setFont(_embedded(psfontname), size, leading)
+
+    def beginText(  # noqa: N802 (reportlab's name)
+        self, x: float = 0, y: float = 0, direction: str | None = None
+    ) -> PDFTextObject:
+        return _EmbeddingText(self, x, y, direction=direction)
 
 
 __all__ = [

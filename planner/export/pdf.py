@@ -50,12 +50,12 @@ from reportlab.platypus import (
 from planner import decision, i18n, model, privacy
 from planner.analysis import montecarlo
 from planner.analysis.sensitivity import Tornado, tornado
-from planner.export import Evidence, charts
-from planner.export.fonts import CJK_NAME, EmbeddingCanvas
+from planner.export import Evidence, charts, pdfa
+from planner.export.fonts import CJK_NAME
 from planner.export.fonts import Fonts as _Fonts
 from planner.export.fonts import cjk_covers as _cjk_covers
 from planner.export.fonts import main as _fonts
-from planner.plan import Plan, content_hash, get_value
+from planner.plan import Plan, canonical_json, content_hash, get_value
 from planner.proposals import Proposal
 
 Side = Literal["partner", "vendor"]
@@ -333,10 +333,13 @@ def _draw(
         x += pdfmetrics.stringWidth(part, name, size)
 
 
-def _numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
-    """A canvas that holds pages back until the end so every footer knows the page count."""
+def _numbered_canvas(
+    decorate: Callable[[Canvas, int, int], None], attachments: Sequence[pdfa.Attachment] = ()
+) -> type[Canvas]:
+    """A canvas that holds pages back until the end so every footer knows the page count,
+    and writes the document as PDF/A-3b with ``attachments`` (:mod:`planner.export.pdfa`)."""
 
-    class NumberedCanvas(EmbeddingCanvas):
+    class NumberedCanvas(pdfa.ArchiveCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
@@ -353,6 +356,7 @@ def _numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canva
                 super().showPage()
             super().save()
 
+    NumberedCanvas.attachments = tuple(attachments)
     return NumberedCanvas
 
 
@@ -2315,6 +2319,25 @@ def tornado_bars(plan: Plan, audience: str | None = None) -> Tornado | None:
 # --- entry point -------------------------------------------------------------------------
 
 
+def plan_attachment(
+    text: str, language: str, description_key: str = "pdf.file.plan"
+) -> pdfa.Attachment:
+    """The plan (canonical JSON, or a side's edition of it) as the document's source file."""
+    return pdfa.Attachment(
+        "plan.json",
+        text.encode("utf-8"),
+        pdfa.JSON_MIME,
+        "Source",
+        i18n.t(description_key, language),
+    )
+
+
+def default_attachment(plan: Plan, audience: str | None, language: str) -> pdfa.Attachment:
+    """What a document embeds by default: the plan as its audience may see it."""
+    text = privacy.edition_json(plan, audience) if audience else canonical_json(plan)
+    return plan_attachment(text, language)
+
+
 def build_pdf(
     plan: Plan,
     *,
@@ -2327,6 +2350,7 @@ def build_pdf(
     digest: str | None = None,
     evidence: Evidence | None = None,
     proposals: Sequence[Proposal] = (),
+    attachments: Sequence[pdfa.Attachment] | None = None,
 ) -> bytes:
     """The business plan as PDF bytes (A4), deterministic for the same arguments.
 
@@ -2343,6 +2367,10 @@ def build_pdf(
     ``proposals`` (the plan's term proposals) are printed as the record of the negotiation.
     ``evidence`` (a signed edition) states on the sign-off page that and how the file is
     electronically signed.
+    The document is PDF/A-3b (:mod:`planner.export.pdfa`) and embeds ``attachments`` as
+    associated files; by default the plan as the audience may see it
+    (:func:`planner.privacy.edition_json`, the whole plan's canonical JSON without an audience),
+    whose SHA-256 is the hash printed when ``digest`` is not given.
     Raises :class:`planner.plan.PlanError` for an unknown scenario and ValueError for an
     unknown language.
     """
@@ -2403,7 +2431,10 @@ def build_pdf(
         bottomPadding=0,
     )
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    document.build(writer.story(), canvasmaker=_numbered_canvas(writer.decorate))
+    if attachments is None:
+        attachments = [default_attachment(plan, audience, chosen_language)]
+    maker = _numbered_canvas(writer.decorate, attachments)
+    document.build(writer.story(), canvasmaker=maker)
     return buffer.getvalue()
 
 

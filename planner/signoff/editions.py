@@ -1,8 +1,9 @@
 """Exports of a signed plan version: a PAdES-signed PDF and a workbook with its sign-off.
 
 Both carry the content hash (:func:`planner.plan.content_hash`) of the signed plan. The PDF
-embeds the plan's canonical JSON (``plan.json``) and the sign-off record (``signoff.json``)
-and is signed with the installation's key, so :mod:`planner.signoff.verify` can tell whether a file
+(PDF/A-3b) embeds the plan's canonical JSON (``plan.json``), the sign-off record
+(``signoff.json``) and the signed workbook (``workbook.xlsx``) and is signed with the
+installation's key, so :mod:`planner.signoff.verify` can tell whether a file
 is the signed plan, unaltered. Apart from the signature (its time and value), the exports of
 one signed version are the same bytes whenever they are made: every date printed is the date
 of the signature, never the day of the export.
@@ -40,6 +41,8 @@ SECRET_FILE = "edition.key"
 """The commitment secret beside the signing key (32 random bytes, owner-readable)."""
 XLSX_PROPERTY = "planner_signoff"
 """Custom document property of a signed workbook holding the sign-off record (JSON)."""
+WORKBOOK_ATTACHMENT = "workbook.xlsx"
+"""Name of the file in a signed PDF holding the signed workbook of the same edition."""
 
 
 class NotSignedError(ValueError):
@@ -161,13 +164,20 @@ def signed_pdf(
     language: str | None = None,
     key: bytes | None = None,
     proposals: Sequence[Proposal] = (),
+    workbook: bytes | None = None,
 ) -> bytes:
-    """``edition`` of the signed version as a PDF: the plan as that side sees it, its
-    signatories, the edition's JSON and record embedded, and a PAdES signature over it all.
+    """``edition`` of the signed version as a PDF/A-3b: the plan as that side sees it, its
+    signatories, and a PAdES signature over it all.
+
+    The document embeds, as associated files, the edition's JSON (``plan.json``, its source),
+    the sign-off record (``signoff.json``) and the signed workbook of the same edition
+    (``workbook.xlsx``; ``workbook`` when the caller made it already, else it is made here).
+    They are written with the document, before the signature, which is an incremental update
+    that keeps the file PDF/A.
 
     ``proposals``: the plan's term proposals; the record prints those made before the
     signature, each as it stood then (so every export of the version is the same)."""
-    from planner.export import pdf
+    from planner.export import pdf, pdfa
 
     day = _check(plan, record)
     who = who or signing.identity()
@@ -175,6 +185,22 @@ def signed_pdf(
     lang = language or plan.language
     embedded = edition_json(plan, edition, key)
     digest = hashlib.sha256(embedded.encode("utf-8")).hexdigest()
+    if workbook is None:
+        workbook = signed_workbook(plan, record, edition=edition, language=lang, key=key, who=who)
+    data = record_data(record, edition, digest)
+    attachments = [
+        pdf.plan_attachment(embedded, lang),
+        pdfa.Attachment(
+            signing.SIGNOFF_ATTACHMENT,
+            json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+            pdfa.JSON_MIME,
+            "Data",
+            i18n.t("pdf.file.signoff", lang),
+        ),
+        pdfa.Attachment(
+            WORKBOOK_ATTACHMENT, workbook, pdfa.XLSX_MIME, "Data", i18n.t("pdf.file.workbook", lang)
+        ),
+    ]
     signatories = [
         pdf.Signatory(side, s.name, s.title, s.date)
         for side in ("partner", "vendor")
@@ -190,22 +216,12 @@ def signed_pdf(
         audience=None if edition == "full" else edition,
         digest=digest,
         proposals=as_of(proposals, record.signed_at),
+        attachments=attachments,
     )
     reason = i18n.t(
         "signoff.pdf_reason", lang, version=record.version, title=plan.title, hash=digest
     )
-    data = record_data(record, edition, digest)
-    return signing.sign_pdf(
-        document,
-        who,
-        attachments={
-            signing.PLAN_ATTACHMENT: embedded.encode("utf-8"),
-            signing.SIGNOFF_ATTACHMENT: json.dumps(data, sort_keys=True, ensure_ascii=False).encode(
-                "utf-8"
-            ),
-        },
-        reason=reason,
-    )
+    return signing.sign_pdf(document, who, reason=reason)
 
 
 def signed_workbook(

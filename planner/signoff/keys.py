@@ -186,10 +186,11 @@ def sign_pdf(
     value, so any later change of the file shows (:func:`check_pdf`).
     """
     from pyhanko.pdf_utils import embed
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    from planner.signoff import pades
+
+    writer = pades.writer(pdf)  # keeps a PDF/A file PDF/A
     for file_name, data in attachments.items():
         embed.embed_file(
             writer,
@@ -208,7 +209,7 @@ def sign_pdf(
         reason=reason or None,
         name=name or None,
     )
-    out = _outside_event_loop(lambda: signers.sign_pdf(writer, meta, signer=_signer(who)))
+    out = _outside_event_loop(lambda: pades.sign(writer, meta, _signer(who)))
     return bytes(out.getvalue())
 
 

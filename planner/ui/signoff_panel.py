@@ -320,6 +320,7 @@ def _exports(granted: Access, record: SignOff) -> None:
             plan = signoff.signed_plan(collab.store(), record)
             side = granted.side
             with st.spinner(tx("preparing")):
+                workbook = editions.signed_workbook(plan, record, edition=side, language=language)
                 cache[key] = (
                     editions.signed_pdf(
                         plan,
@@ -327,8 +328,9 @@ def _exports(granted: Access, record: SignOff) -> None:
                         edition=side,
                         language=language,
                         proposals=proposals.all_of(collab.store(), record.plan_id),
+                        workbook=workbook,  # the PDF embeds the workbook it is offered with
                     ),
-                    editions.signed_workbook(plan, record, edition=side, language=language),
+                    workbook,
                 )
         else:
             return
