@@ -71,13 +71,15 @@ def _commit(block: str, rows: list[dict[str, Any]]) -> None:
 
 
 def _record_forms(plan: Plan, side: str) -> None:
+    """One form per kind of record; each submit is one commit, and the form empties once it is
+    recorded (``clear_on_submit``), so a second click does not record the same again."""
     language = state.language()
     months = list(range(1, plan.months + 1))
     quarters = [q.key for q in _quarters(plan)]
     left, right = st.columns(2, gap="large")
     with left:
         if plan.resources:
-            with st.form(HIRE):
+            with st.form(HIRE, clear_on_submit=True):
                 st.markdown(f"**{tr('review.hire')}**")
                 role = st.selectbox(
                     tr("review.role"),
@@ -94,7 +96,7 @@ def _record_forms(plan: Plan, side: str) -> None:
                         entry["month"] = month
                     _commit("hires", [*_records(plan, "hires"), entry])
         if plan.investments:
-            with st.form(INVESTMENT):
+            with st.form(INVESTMENT, clear_on_submit=True):
                 st.markdown(f"**{tr('review.investment')}**")
                 item = st.selectbox(
                     tr("review.item"),
@@ -120,7 +122,7 @@ def _record_forms(plan: Plan, side: str) -> None:
                     kept = [r for r in _records(plan, "investments") if r["investment"] != item]
                     _commit("investments", [*kept, entry])
     with right:
-        with st.form(MDF):
+        with st.form(MDF, clear_on_submit=True):
             st.markdown(f"**{tr('review.mdf')}**")
             existing = _records(plan, "mdf")
             choice = st.selectbox(
@@ -157,7 +159,7 @@ def _record_forms(plan: Plan, side: str) -> None:
                     rows[choice] = {**rows[choice], stage: moment, "proof": proof}
                 _commit("mdf", rows)
         if plan.objectives:
-            with st.form(OBJECTIVE):
+            with st.form(OBJECTIVE, clear_on_submit=True):
                 st.markdown(f"**{tr('review.objective')}**")
                 objective = st.selectbox(
                     tr("review.objective"),
@@ -177,7 +179,7 @@ def _record_forms(plan: Plan, side: str) -> None:
                     entry = {"objective": objective, "quarter": quarter, "count": count}
                     _commit("objectives", [*kept, entry])
         if side == "vendor":
-            with st.form(SUPPORT):
+            with st.form(SUPPORT, clear_on_submit=True):
                 st.markdown(f"**{tr('review.support')}**")
                 quarter = st.selectbox(tr("review.quarter"), quarters, key=f"{SUPPORT}.quarter")
                 fte = st.number_input(tr("review.fte"), 0.0, 1000.0, 0.0, 0.1, key=f"{SUPPORT}.fte")
