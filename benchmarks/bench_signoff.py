@@ -23,9 +23,9 @@ def main(runs: int) -> None:
     os.environ.pop("PLANNER_DATABASE_URL", None)
     from planner.export.pdf import build_pdf
     from planner.plan import load
+    from planner.signoff import archive, trust
     from planner.signoff import keys as signing
     from planner.signoff import records as signoff
-    from planner.signoff import trust
     from planner.signoff.editions import signed_pdf, signed_workbook
     from planner.signoff.verify import StoreView, verify_bytes
     from planner.store import Store
@@ -48,6 +48,11 @@ def main(runs: int) -> None:
         ("PDF built (reportlab, unsigned)", lambda: build_pdf(plan)),
         ("PDF signed (embed plan + PAdES)", lambda: signing.sign_pdf(base, who)),
         ("signed PDF, whole export", lambda: signed_pdf(plan, record, who=who)),
+        (
+            "signed PDF, its workbook made before",
+            lambda: signed_pdf(plan, record, who=who, workbook=xlsx),
+        ),
+        ("contract archive (PDF made before)", lambda: archive.build(store, plan_id, 1, pdf=pdf)),
         ("signed XLSX, whole export", lambda: signed_workbook(plan, record)),
         ("verify PDF (signature, trust, store)", lambda: verify_bytes(pdf)),
         ("verify XLSX (seal, trust, store)", lambda: verify_bytes(xlsx)),

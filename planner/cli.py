@@ -30,6 +30,7 @@ EXTENSIONS: tuple[str, ...] = (
     "planner.export.cli",
     "planner.signoff.cli",
     "planner.onboarding.cli",
+    "planner.signoff.archive",
 )
 """Modules that add subcommands with ``register(subparsers)`` (analyses, exports, sign-off).
 

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -159,3 +160,17 @@ def test_the_quarterly_review_pack_is_pdfa_3b_too() -> None:
     review = reviews.review(load(EXAMPLE), validate(live_data()), "partner", spread=False)
     document = build_qbr_pdf(review, "en")
     assert pdfa_rules.problems(document) == []  # a bullet without a font of its own included
+
+
+def test_the_exported_draft_embeds_the_plan_and_the_workbook_of_the_same_edition(
+    tmp_path: Path,
+) -> None:
+    from planner.cli import main
+
+    target, book = tmp_path / "plan.pdf", tmp_path / "plan.xlsx"
+    assert main(["export", str(EXAMPLE), "--pdf", str(target), "--xlsx", str(book)]) == 0
+    document = target.read_bytes()
+    assert pdfa_rules.problems(document) == []
+    files = pdfa_rules.embedded(document)
+    assert files["plan.json"][:2] == ("/Source", "application/json")
+    assert files["workbook.xlsx"] == ("/Data", XLSX, book.read_bytes())

@@ -6,6 +6,7 @@ Waits are on the app's state (texts appearing, the script run state), never on t
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,11 @@ def test_both_sides_sign_in_the_browser_and_the_downloads_verify(
             assert verdict.ok, verdict.message
             assert "Anna Berger (CEO) for the partner" in verdict.message
             assert "Max Roth (Partner Manager) for the vendor" in verdict.message
+        with vendor.expect_download() as download:  # the contract archive, with the same PDF
+            vendor.get_by_role("button", name=tx("download_archive")).click()
+        with zipfile.ZipFile(download.value.path()) as archive:
+            pdf = next(n for n in archive.namelist() if n.endswith(".pdf"))
+            assert verify_bytes(archive.read(pdf)).ok
     finally:
         vendor_context.close()
         partner_context.close()

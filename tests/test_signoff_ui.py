@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,7 +94,10 @@ def test_freeze_sign_by_both_sides_and_the_signed_exports_verify(
 
     max_.button(key=signoff_panel.PREPARE).click().run()
     assert not max_.exception, max_.exception
-    pdf, xlsx = max_.session_state[signoff_panel.EXPORTS][(plan_id, 1, "en", "vendor")]
+    pdf, xlsx, bundle = max_.session_state[signoff_panel.EXPORTS][(plan_id, 1, "en", "vendor")]
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:  # the contract archive holds the PDF
+        assert archive.read("plan-v1-vendor.pdf") == pdf
+        assert json.loads(archive.read("validation.json"))["verified"] is True
     for data in (pdf, xlsx):
         verdict = verify_bytes(data)
         assert verdict.ok, verdict.message

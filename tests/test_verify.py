@@ -688,9 +688,13 @@ def test_a_pdf_of_another_installation_passes_only_when_its_key_is_trusted(
     env: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     other = signing.identity(tmp_path / "other" / "signing")
-    prefix = env.pdf[: env.pdf.index(b"%%EOF") + 6]
+    store = Store()
+    plan = signoff.signed_plan(store, env.record)
+    store.close()
     file = tmp_path / "other.pdf"
-    file.write_bytes(signing.sign_pdf(prefix, other, attachments=_attachments(env.pdf)))
+    # the same signed version as another installation makes it: its key signs the PDF and seals
+    # the workbook embedded in it
+    file.write_bytes(signed_pdf(plan, env.record, language="en", who=other))
     auditor = tmp_path / "auditor"
     monkeypatch.setenv("PLANNER_DATA_DIR", str(auditor))
 

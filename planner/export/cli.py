@@ -45,17 +45,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.scenario:
         plan.scenario(args.scenario)  # an unknown name is reported before anything is built
     outputs: list[tuple[str, str, bytes]] = []
+    from planner.export.xlsx import build_workbook
+
+    # The PDF embeds the workbook (PDF/A-3 associated file), so it is made for either.
+    workbook = build_workbook(plan, scenario=args.scenario, language=args.language)
     if args.xlsx:
-        from planner.export.xlsx import build_workbook
-
-        data = build_workbook(plan, scenario=args.scenario, language=args.language)
-        outputs.append((args.xlsx, "XLSX workbook", data))
+        outputs.append((args.xlsx, "XLSX workbook", workbook))
     if args.pdf:
-        from planner.export.pdf import build_pdf
+        from planner.export import pdf
 
+        language = args.language or plan.language
         # A draft is dated as of today; build_pdf itself reads no clock.
-        data = build_pdf(
-            plan, scenario=args.scenario, language=args.language, issued=datetime.date.today()
+        data = pdf.build_pdf(
+            plan,
+            scenario=args.scenario,
+            language=language,
+            issued=datetime.date.today(),
+            attachments=[
+                pdf.default_attachment(plan, None, language),
+                pdf.workbook_attachment(workbook, language),
+            ],
         )
         outputs.append((args.pdf, "PDF", data))
     for file, kind, data in outputs:

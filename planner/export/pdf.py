@@ -2332,6 +2332,13 @@ def plan_attachment(
     )
 
 
+def workbook_attachment(data: bytes, language: str) -> pdfa.Attachment:
+    """The workbook of the same plan and edition as data the document presents."""
+    return pdfa.Attachment(
+        "workbook.xlsx", data, pdfa.XLSX_MIME, "Data", i18n.t("pdf.file.workbook", language)
+    )
+
+
 def default_attachment(plan: Plan, audience: str | None, language: str) -> pdfa.Attachment:
     """What a document embeds by default: the plan as its audience may see it."""
     text = privacy.edition_json(plan, audience) if audience else canonical_json(plan)

@@ -8,7 +8,9 @@ signed_pdf`) carries a PAdES signature over every byte, a signed workbook a seal
 2. its certificate is trusted (:mod:`planner.signoff.trust`): given on the command line, this
    installation's own, or on a trust list;
 3. for a PDF, the embedded plan (``plan.json``) has the SHA-256 its sign-off record names and,
-   when nothing is hidden from the edition's reader, is a valid plan in canonical form;
+   when nothing is hidden from the edition's reader, is a valid plan in canonical form; the
+   embedded workbook (``workbook.xlsx``), when there is one, carries an intact seal of the
+   certificate that signed the PDF and the same sign-off record;
 4. when a store is configured and answers, and it is the signing installation's or knows the
    plan: the record's version is signed there, with the same hash and signatories.
 
@@ -295,6 +297,10 @@ def verify_pdf(
         except (UnicodeDecodeError, ValueError, RecursionError) as error:
             reason = _one_line(error)
             return Verdict(False, f"the PDF's embedded plan is not a valid plan: {reason}")
+    from planner.signoff.archive import workbook_problem
+
+    if problem := workbook_problem(files, record, check.fingerprint):
+        return Verdict(False, problem)
     try:
         keywords = _pdf_keywords(data)
     except Exception as error:

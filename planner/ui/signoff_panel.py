@@ -17,7 +17,7 @@ import streamlit as st
 from planner import decision, i18n, privacy, proposals
 from planner.access import Access
 from planner.plan import Plan, PlanError
-from planner.signoff import editions
+from planner.signoff import archive, editions
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff
 from planner.signoff.records import SignOff, SignOffError
@@ -34,6 +34,7 @@ SIGN = "signoff.sign.submit"
 PREPARE = "signoff.exports.prepare"
 PDF_DOWNLOAD = "signoff.exports.pdf"
 XLSX_DOWNLOAD = "signoff.exports.xlsx"
+ARCHIVE_DOWNLOAD = "signoff.exports.archive"
 UPLOAD = "signoff.verify.upload"
 DECISION_FORM = "signoff.decision.form"
 DECISION_DATE = "signoff.decision.date_input"
@@ -312,8 +313,8 @@ def _exports(granted: Access, record: SignOff) -> None:
     """This side's signed edition (PDF and workbook): the plan as this side sees it."""
     language = state.language()
     key = (record.plan_id, record.version, language, granted.side)
-    cache: dict[tuple[str, int, str, str], tuple[bytes, bytes]] = st.session_state.setdefault(
-        EXPORTS, {}
+    cache: dict[tuple[str, int, str, str], tuple[bytes, bytes, bytes]] = (
+        st.session_state.setdefault(EXPORTS, {})
     )
     if key not in cache:
         if st.button(tx("prepare_exports"), key=PREPARE, icon=":material/verified:"):
@@ -321,21 +322,27 @@ def _exports(granted: Access, record: SignOff) -> None:
             side = granted.side
             with st.spinner(tx("preparing")):
                 workbook = editions.signed_workbook(plan, record, edition=side, language=language)
-                cache[key] = (
-                    editions.signed_pdf(
-                        plan,
-                        record,
-                        edition=side,
-                        language=language,
-                        proposals=proposals.all_of(collab.store(), record.plan_id),
-                        workbook=workbook,  # the PDF embeds the workbook it is offered with
-                    ),
-                    workbook,
+                pdf = editions.signed_pdf(
+                    plan,
+                    record,
+                    edition=side,
+                    language=language,
+                    proposals=proposals.all_of(collab.store(), record.plan_id),
+                    workbook=workbook,  # the PDF embeds the workbook it is offered with
                 )
+                _, bundle = archive.build(
+                    collab.store(),
+                    record.plan_id,
+                    record.version,
+                    edition=side,
+                    language=language,
+                    pdf=pdf,
+                )
+                cache[key] = (pdf, workbook, bundle)
         else:
             return
-    pdf, xlsx = cache[key]
-    left, right = st.columns(2)
+    pdf, xlsx, bundle = cache[key]
+    left, right, third = st.columns(3)
     digest = _edition_hash(granted, signoff.signed_plan(collab.store(), record))
     stem = f"plan-v{record.version}-{granted.side}-{digest[:8]}"
     left.download_button(
@@ -353,6 +360,15 @@ def _exports(granted: Access, record: SignOff) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=XLSX_DOWNLOAD,
         on_click="ignore",
+    )
+    third.download_button(
+        tx("download_archive"),
+        bundle,
+        f"{stem}-archive.zip",
+        "application/zip",
+        key=ARCHIVE_DOWNLOAD,
+        on_click="ignore",
+        help=tx("archive_help"),
     )
 
 

@@ -60,6 +60,23 @@ for column, kind, build, suffix, mime in (
             granted = collab.current_access()
             if kind == "pdf" and granted is not None:  # the record of the negotiation so far
                 extra["proposals"] = proposals.all_of(collab.store(), granted.plan_id)
+            if kind == "pdf":  # the PDF/A embeds the plan and the workbook of the same edition
+                made = ss.get("export.xlsx.data")
+                workbook = (
+                    made[1]
+                    if made is not None and made[0] == wanted
+                    else xlsx.build_workbook(
+                        plan,
+                        scenario=scenario or None,
+                        language=language,
+                        audience=who.side,
+                        issued=date.today(),
+                    )
+                )
+                extra["attachments"] = [
+                    pdf.default_attachment(plan, who.side, language),
+                    pdf.workbook_attachment(workbook, language),
+                ]
             data = build(
                 plan,
                 scenario=scenario or None,
