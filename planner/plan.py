@@ -787,8 +787,9 @@ def apply_changes(plan: Plan, changes: Mapping[str, Any], *, context: str = "") 
         raise PlanError(Problem(f"{prefix}{p.path}", p.message) for p in error.problems) from None
 
 
-def with_values(plan: Plan, changes: Mapping[str, Any]) -> Plan:
-    """A new plan with values set by dotted path, keeping its scenarios and actuals."""
+def data_with_values(plan: Plan, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan's plain data with values set by dotted path, not yet validated; PlanError
+    naming a path that is not one of the plan."""
     data = plan.to_data()
     problems = []
     for path, value in changes.items():
@@ -796,7 +797,12 @@ def with_values(plan: Plan, changes: Mapping[str, Any]) -> Plan:
             problems.append(Problem(path, "is not a plan path"))
     if problems:
         raise PlanError(problems)
-    return validate(data)
+    return data
+
+
+def with_values(plan: Plan, changes: Mapping[str, Any]) -> Plan:
+    """A new plan with values set by dotted path, keeping its scenarios and actuals."""
+    return validate(data_with_values(plan, changes))
 
 
 # --- files and canonical form ------------------------------------------------------------

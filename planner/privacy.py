@@ -417,6 +417,13 @@ def may_write(plan: Plan, path: str, side: str) -> bool:
     private = hidden_from(plan, side)
     if _covered(path, private):
         return False
+    parts = path.split(".")
+    if private and len(parts) > 2 and parts[0] == "uncertainty" and parts[1].isdigit():
+        # part of a range: as private as the range's driver
+        entry = lookup(plan.to_data(), ".".join(parts[:2]))
+        driver = str(entry.get("path", "")) if isinstance(entry, dict) else ""
+        if any(overlaps(driver, p) for p in private):
+            return False
     key = _set_key(path)
     return key is None or not any(overlaps(key, p) for p in private)
 
@@ -452,19 +459,91 @@ def _value_at(data: Any, path: str) -> Any:
     return entries.get(key) if isinstance(entries, dict) else None
 
 
-def hidden_refusal(before: Plan, after: Plan, side: str) -> str | None:
-    """Why ``side`` may not make the change from ``before`` to ``after``: it would change, add
-    or delete a value hidden from it (e.g. delete the range of the other side's private
-    driver by saving the list of ranges). ``None`` when it leaves them all as they were."""
+def hidden_refusal(before: Plan, after: Plan | Mapping[str, Any], side: str) -> str | None:
+    """Why ``side`` may not make the change from ``before`` to ``after`` (a plan or its plain
+    data, validated or not): it would change, add or delete a value hidden from it (e.g.
+    delete the range of the other side's private driver by saving the list of ranges).
+    ``None`` when it leaves them all as they were."""
     if side == "vendor" and not hidden_from(before, side):
         return None
     old = hidden_values(before, before.to_data(), side)
-    new = hidden_values(before, after.to_data(), side)
+    new = hidden_values(before, after.to_data() if isinstance(after, Plan) else after, side)
     if old == new:
         return None
     changed = sorted(k for k in old.keys() | new.keys() if k not in old or k not in new)
     changed += sorted(k for k in old.keys() & new.keys() if old[k] != new[k])
     return f"{changed[0]} is private to the other side: it cannot be changed, added or deleted"
+
+
+MONTH_BOUNDED = frozenset({"start_month", "ramp_months", "month", "latest_payback_month"})
+"""Fields the plan keeps within its horizon (``months``)."""
+HIDDEN_CONFLICT = "conflicts with a value the other side keeps private"
+"""The one refusal of a change that only a hidden value stands against: it names none."""
+
+
+def _month_bounded(plan: Plan, hidden: str) -> bool:
+    """Whether the hidden value at ``hidden`` holds (or is the range or scenario value of) a
+    month number the horizon bounds."""
+    parts = hidden.split(".")
+    if parts[0] in ("resources", "investments", "hurdles", "actuals"):
+        return parts[-1] in MONTH_BOUNDED or len(parts) <= 2  # the field, or a whole item
+    key = _set_key(hidden) or ""
+    if key:
+        return key.rpartition(".")[2] in MONTH_BOUNDED
+    if _is_uncertainty_entry(hidden):
+        entry = lookup(plan.to_data(), hidden)
+        driver = str(entry.get("path", "")) if isinstance(entry, dict) else ""
+        return driver.rpartition(".")[2] in MONTH_BOUNDED
+    return False
+
+
+def _horizon(data: Mapping[str, Any]) -> float:
+    """The shortest horizon of a plan's data and its scenarios (a scenario may set ``months``);
+    a horizon that is no number counts as shortened to nothing."""
+    lengths: list[float] = []
+    base = data.get("months")
+    for value in [base] + [
+        (s.get("set") or {}).get("months", base) if isinstance(s, dict) else base
+        for s in data.get("scenarios") or []
+    ]:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        lengths.append(float(value) if ok else 0.0)  # type: ignore[arg-type]
+    return min(lengths)
+
+
+def horizon_refusal(before: Plan, after: Mapping[str, Any], side: str) -> str | None:
+    """Why ``side`` may not make ``after`` (a plan's plain data, not yet validated) of
+    ``before`` when it shortens the plan (or a scenario): a value hidden from it is bounded
+    by the horizon (a hire's start, the other side's latest payback). Whether it would still
+    fit depends on that value, so the answer may not: whoever keeps it shortens the plan (or
+    accepts a proposal to). ``None`` when the change shortens nothing or nothing hidden is
+    bounded; the outcome depends on what is hidden, never on the hidden values."""
+    if _horizon(after) >= _horizon(before.to_data()):
+        return None
+    if not any(_month_bounded(before, h) for h in view(before, side).hidden):
+        return None
+    return f"months: shortening the plan {HIDDEN_CONFLICT} (a month within the plan)"
+
+
+def seen_problems(plan: Plan, problems: Sequence[Any], side: str) -> tuple[list[Any], bool]:
+    """The problems of a change ``side`` may be told (those at values it sees), and whether
+    any other stood against it. A problem's path may carry a scenario's context
+    (``scenarios.<name>.<path>``): it is judged by the path inside."""
+    shown = view(plan, side)
+    names = [s.name for s in plan.scenarios]
+    told, hidden = [], False
+    for problem in problems:
+        path = str(getattr(problem, "path", "") or "")
+        inner = path
+        for name in names:
+            if path.startswith(f"scenarios.{name}."):
+                inner = path.removeprefix(f"scenarios.{name}.")
+                break
+        if path and (shown.is_hidden(path) or shown.is_hidden(inner)):
+            hidden = True
+        else:
+            told.append(problem)
+    return told, hidden
 
 
 OWN_TERMS: dict[str, tuple[str, ...]] = {

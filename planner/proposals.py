@@ -33,7 +33,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from planner import privacy
-from planner.plan import PlanError, get_value, with_values
+from planner.plan import PlanError, data_with_values, get_value, validate
 from planner.store import Store, UnknownPlanError
 from planner.store.core import MAX_NAME, Conflict, from_stamp
 from planner.store.db import plans, proposals
@@ -142,10 +142,19 @@ def check_changes(plan: Any, changes: Mapping[str, Any], side: str) -> dict[str,
             raise ProposalError(
                 "own_terms", f"{path}: only the {owner} states its own terms", path=path, side=owner
             )
+    # judged by what the proposing side may know: a problem at a value hidden from it is
+    # never named, shortening the plan under a hidden month is refused whatever it is
     try:
-        changed = with_values(plan, dict(changes))
+        data = data_with_values(plan, dict(changes))
+        horizon = privacy.horizon_refusal(plan, data, side)
+        if horizon is not None:
+            raise ProposalError("hidden_conflict", horizon)
+        changed = validate(data)
     except PlanError as error:
-        problems = "; ".join(str(p) for p in error.problems)
+        told, _ = privacy.seen_problems(plan, error.problems, side)
+        if not told:
+            raise ProposalError("hidden_conflict", privacy.HIDDEN_CONFLICT) from None
+        problems = "; ".join(str(p) for p in told)
         raise ProposalError("invalid", problems, problems=problems) from None
     effective = {}
     for path, value in changes.items():

@@ -645,3 +645,154 @@ def test_no_page_of_a_side_in_a_setting_holds_a_value_hidden_from_it(
     found = {page: found_in(text, hidden) for page, text in texts.items()}
     assert {page: where for page, where in found.items() if where} == {}
     assert all("€" in texts[page] for page in ("dashboard", "analyses"))  # not empty shells
+
+
+# --- no oracle: what a side is told never depends on a value hidden from it -----------------
+
+
+def _variant(setting: str, **hidden: Any) -> Plan:
+    """The setting's plan with other hidden values (what the side being told cannot see)."""
+    data = setting_plan(setting).to_data()
+    for path, value in hidden.items():
+        node = data
+        *parents, last = path.split("/")
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[int(last) if last.isdigit() else last] = value
+    return validate(data)
+
+
+OWN_TERMS_VARIANTS = (
+    {"hurdles/vendor/latest_payback_month": 19},
+    {"hurdles/vendor/latest_payback_month": 23},
+)
+DRIVER_VARIANTS = (
+    {"uncertainty/2/low": MDF_LOW, "vendor_programme/mdf_rate": MDF},
+    {"uncertainty/2/low": 0.0301, "vendor_programme/mdf_rate": 0.0333},
+)
+
+
+def _told(result: Any, plan_id: str) -> str:
+    """What a side is told of an edit: its outcome and every word of it."""
+    text = f"{result.status}: {result.message} {[str(p) for p in result.problems]}"
+    return text.replace(plan_id, "PLAN")
+
+
+@pytest.mark.parametrize(
+    ("setting", "variants", "side", "path", "value"),
+    [
+        # shortening the plan under the vendor's hidden latest payback (19 or 23 < 24 months)
+        ("own-terms", OWN_TERMS_VARIANTS, "partner", "months", 21),
+        ("own-terms", OWN_TERMS_VARIANTS, "partner", "months", 12),
+        # the same through a scenario (the choice a crafted frame may send for any path)
+        ("own-terms", OWN_TERMS_VARIANTS, "partner", "scenarios.0.set.months", 20),
+        # an invalid value of the side's own, beside hidden ones
+        ("own-terms", OWN_TERMS_VARIANTS, "partner", "revenue.deal_size", -5),
+        # a part of the vendor's hidden range, a hidden value itself
+        ("drivers", DRIVER_VARIANTS, "partner", "uncertainty.2.low", 0.02),
+        ("drivers", DRIVER_VARIANTS, "partner", "vendor_programme.mdf_rate", 0.02),
+        ("drivers", DRIVER_VARIANTS, "partner", "months", 20),
+    ],
+)
+def test_an_edit_is_told_the_same_whatever_the_hidden_value(
+    store: Store,
+    setting: str,
+    variants: tuple[dict[str, Any], ...],
+    side: str,
+    path: str,
+    value: Any,
+) -> None:
+    told = []
+    for hidden in variants:
+        plan_id = store.create_plan(_variant(setting, **hidden), author="Vera", side="vendor")
+        result = store.apply_edit(plan_id, path, value, 1, "Anna", side)
+        assert store.version(plan_id) == 1 or result.ok
+        told.append(_told(result, plan_id))
+    assert told[0] == told[1]
+    assert not found_in(told[0], [*setting_secrets(setting, side), 0.0301, 0.0333])
+    assert "19" not in told[0]
+    assert "23" not in told[0]
+
+
+def test_shortening_the_plan_is_refused_only_for_what_is_hidden_not_for_its_value(
+    store: Store,
+) -> None:
+    """The partner may shorten the plan when nothing hidden from it is a month; with the
+    vendor's latest payback hidden it may not, even when that month would still fit; the
+    vendor, who sees it, may, and is told the problem when it does not fit."""
+    open_plan = store.create_plan(setting_plan("drivers"), author="Vera", side="vendor")
+    assert store.apply_edit(open_plan, "months", 20, 1, "Anna", "partner").status == "accepted"
+    hurdle = store.create_plan(setting_plan("own-terms"), author="Vera", side="vendor")
+    refused = store.apply_edit(hurdle, "months", 22, 1, "Anna", "partner")
+    assert (refused.status, privacy.HIDDEN_CONFLICT in refused.message) == ("refused", True)
+    vendor = store.apply_edit(hurdle, "months", 12, 1, "Vera", "vendor")
+    assert vendor.status == "invalid"
+    assert "hurdles.vendor.latest_payback_month" in str(vendor.problems)
+    assert store.apply_edit(hurdle, "months", 36, 1, "Anna", "partner").status == "accepted"
+
+
+@pytest.mark.parametrize(
+    ("setting", "variants", "changes"),
+    [
+        ("drivers", DRIVER_VARIANTS, {"uncertainty.2.low": 0.02}),
+        ("drivers", DRIVER_VARIANTS, {"vendor_programme.mdf_rate": 0.02}),
+        ("own-terms", OWN_TERMS_VARIANTS, {"months": 21}),
+        ("own-terms", OWN_TERMS_VARIANTS, {"months": 21, "revenue.deal_size": -5}),
+        ("own-terms", OWN_TERMS_VARIANTS, {"revenue.deal_size": -5}),
+    ],
+)
+def test_a_proposal_is_told_the_same_whatever_the_hidden_value(
+    store: Store,
+    setting: str,
+    variants: tuple[dict[str, Any], ...],
+    changes: dict[str, Any],
+) -> None:
+    from planner import proposals
+
+    told = []
+    for hidden in variants:
+        plan_id = store.create_plan(_variant(setting, **hidden), author="Vera", side="vendor")
+        with pytest.raises(proposals.ProposalError) as refused:
+            proposals.propose(store, plan_id, changes, reason="r", author="Anna", side="partner")
+        told.append((refused.value.key, str(refused.value), refused.value.params))
+    assert told[0] == told[1]
+    assert not found_in(repr(told[0]), [*setting_secrets(setting, "partner"), 0.0301, 0.0333])
+
+
+@pytest.mark.parametrize("path", ["months", "vendor_programme.gross_margin"])
+def test_the_scenario_tables_choices_are_checked_on_the_server(
+    path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partner's browser sends a choice the scenario table never offered (the plan's
+    length, the vendor's hidden margin): refused like any unknown driver, the same words
+    whatever the vendor's hidden latest payback month, and nothing is written."""
+    from streamlit.testing.v1 import AppTest
+
+    from planner import access
+    from planner.ui import collab, state
+    from tests.app_support import local_app
+
+    told = []
+    for number, hidden in enumerate(OWN_TERMS_VARIANTS):
+        with local_app(tmp_path / str(number), monkeypatch):
+            store = Store()
+            plan_id = store.create_plan(_variant("own-terms", **hidden), author="Vera")
+            token = access.create_invite(store, plan_id, "partner_editor").token
+            app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
+            app.query_params["plan"] = plan_id
+            app.query_params["key"] = token
+            app.session_state[collab.NAME] = "Anna"
+            app.switch_page("planner/ui/pages/analyses.py").run()
+            app.text_input(key="analyses.scenario.copy_name").input("Kurz")
+            key = f"{state.EDITOR_PREFIX}analyses.copy:{app.session_state[state.REVISION]}:"
+            key += str(app.session_state[state.RESETS])
+            rows = [{"driver": path, "value": 20}]
+            app.session_state[key] = {"edited_rows": {}, "added_rows": rows, "deleted_rows": []}
+            app.button(key="analyses.copy.create").click().run()
+            assert not app.exception, [e.message for e in app.exception]
+            assert store.version(plan_id) == 1
+            told.append([e.value for e in app.error])
+            store.close()
+    assert told[0] == told[1]
+    assert told[0]
+    assert "not a numeric driver" in told[0][0]

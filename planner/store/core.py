@@ -27,7 +27,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
 from planner import plan as plans_module
-from planner.plan import Plan, PlanError, Problem, content_hash, fmt_value, validate, with_values
+from planner.plan import Plan, PlanError, Problem, content_hash, fmt_value, validate
 from planner.store import db
 from planner.store.db import changes, notes, plan_versions, plans
 
@@ -493,15 +493,24 @@ class Store:
             from planner import privacy
 
             try:
-                updated = with_values(current, {p: v for p, (v, _) in edits.items()})
+                data = plans_module.data_with_values(current, {p: v for p, (v, _) in edits.items()})
             except PlanError as error:
-                # A problem at a value hidden from this side would name that value: refuse.
-                shown = privacy.view(current, side)
-                for found in error.problems:
-                    if found.path and shown.is_hidden(found.path):
-                        message = f"{found.path} is private to the other side"
-                        return EditResult("refused", version, message=message)
                 return EditResult("invalid", version, problems=tuple(error.problems))
+            # Whether a change fits a value hidden from this side may not depend on that value:
+            # a change that could collide with one is refused whatever it is (shortening the
+            # plan under a hidden month), a problem at a hidden value is never named.
+            refused = privacy.horizon_refusal(current, data, side) or privacy.hidden_refusal(
+                current, data, side
+            )
+            if refused is not None:
+                return EditResult("refused", version, message=refused)
+            try:
+                updated = plans_module.validate(data)
+            except PlanError as error:
+                told, _ = privacy.seen_problems(current, error.problems, side)
+                if told:
+                    return EditResult("invalid", version, problems=tuple(told))
+                return EditResult("refused", version, message=privacy.HIDDEN_CONFLICT)
 
             refusal = privacy.private_refusal(current, updated, side) or privacy.hidden_refusal(
                 current, updated, side

@@ -17,7 +17,7 @@ import streamlit as st
 
 from planner import i18n
 from planner.analysis import AnalysisError, goalseek, montecarlo, scenarios, sensitivity, zone
-from planner.analysis.drivers import drivers
+from planner.analysis.drivers import driver, drivers
 from planner.analysis.figures import ANALYSIS_FIGURES, is_month_figure
 from planner.model import MONTH_FIGURES, evaluate_many
 from planner.plan import Plan, PlanError, get_value, with_values
@@ -302,6 +302,8 @@ def _copy(name: str, source: str, rows: pd.DataFrame) -> Plan:
         path, value = record.get("driver"), record.get("value")
         if not path or value is None or pd.isna(value):
             continue
+        # the browser may send any choice: only a driver this side may see is one
+        driver(plan, str(path), who.side)
         kind = driver_kind(str(path))
         base_set[str(path)] = fields.stored(kind, float(value))
         if kind in ("month", "integer") and float(value).is_integer():
@@ -659,6 +661,7 @@ def ranges_from(frame: pd.DataFrame) -> list[dict[str, Any]]:
         path = record.get("path")
         if not path or (isinstance(path, float) and pd.isna(path)):
             continue
+        driver(plan, str(path), who.side)  # the browser may send any choice: checked here
         kind = driver_kind(str(path))
         item: dict[str, Any] = {
             "path": str(path),
@@ -712,8 +715,12 @@ def ranges_editor() -> None:
             },
         )
         if st.form_submit_button(tr("analyses.save_ranges"), key="analyses.ranges.save"):
-            items = ranges_from(edited)
-            if session.change({"uncertainty": items}, RANGE_ERRORS):
+            try:
+                items = ranges_from(edited)
+            except AnalysisError as error:
+                state.errors()[RANGE_ERRORS] = [str(error)]
+                items = None
+            if items is not None and session.change({"uncertainty": items}, RANGE_ERRORS):
                 session.notify("analyses.ranges_saved", count=len(items))
                 st.rerun()
     fields.problems(RANGE_ERRORS)
