@@ -10,7 +10,8 @@ sell-in and is always visible.
 
 A value marked private wins over sharing: the vendor's economics are not shown to a side
 while they would make one of the vendor's private values exact (:data:`ECONOMICS_INPUTS`);
-:func:`economics_would_reveal` says which.
+:func:`economics_would_reveal` says which, :func:`derivable` which private values the figures
+a side sees make exact.
 
 The audience ``viewer`` (a read-only link) sees neither side's private values.
 Masked values are ``None`` and their paths are listed, so a screen can show "private".
@@ -89,6 +90,63 @@ def economics_would_reveal(plan: Plan, audience: str) -> tuple[str, ...]:
     (:data:`ECONOMICS_INPUTS`): while there is one, "private" wins over sharing."""
     private = hidden_from(plan, audience)
     return tuple(path for path in ECONOMICS_INPUTS if any(overlaps(path, p) for p in private))
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A private value that figures the other side sees make exact, and how."""
+
+    path: str
+    """The private value (a plan path of the side that keeps it)."""
+    figures: tuple[str, ...]
+    """The monthly columns (labels ``label.<name>``) it is exact from."""
+    hidden: bool
+    """Whether those figures are hidden from the other side for it (else they cannot be: they
+    are the other side's own figures)."""
+
+
+_VENDOR_ECONOMICS_SHOWN = ("vendor_gross_profit", "vendor_cost", "vendor_cash_flow")
+_PARTNER_COSTS = {
+    "resources": ("staff_cost", "cash_flow"),
+    "investments": ("investment_gross", "cash_flow"),
+    "opex_per_month": ("opex", "cash_flow"),
+}
+"""The partner's own figures a private cost of the partner is in (its only unknown there)."""
+_PARTNER_INCOME = {
+    "vendor_programme.mdf_rate": ("mdf", "vendor_funds", "cash_flow"),
+    "vendor_programme.rebate_tiers": ("rebate", "vendor_funds", "cash_flow"),
+}
+"""What the vendor pays the partner: the partner's own income lines tell the rate exactly
+(MDF = rate x sell-in; the rebate by tier of sell-in)."""
+
+
+def derivable(plan: Plan, side: str) -> list[Derivation]:
+    """The values ``side`` keeps private that the other side could compute exactly from the
+    figures it sees, with those figures: the rules of derivability in one place.
+
+    - The vendor's margin, partner manager and own rate (:data:`ECONOMICS_INPUTS`) are exact
+      from its economics (the margin is gross profit / revenue, the partner manager's cost is
+      in the vendor's cost, the rate discounts its cash flow to its NPV): while one is
+      private the economics are hidden, even when shared (``hidden``).
+    - The MDF rate and rebate tiers are exact from the partner's own income (MDF = rate x
+      sell-in): they cannot be hidden from the partner.
+    - A partner value that enters the partner's figures (a hire's cost, its opex) is exact
+      from the partner's cost and cash flow, which the vendor sees.
+    """
+    if side not in ("vendor", "partner"):
+        return []
+    own = private_paths(plan)[side]
+    out: list[Derivation] = []
+    for path in own:
+        if side == "vendor":
+            if any(overlaps(path, e) for e in ECONOMICS_INPUTS) and shares_economics(plan):
+                out.append(Derivation(path, _VENDOR_ECONOMICS_SHOWN, hidden=True))
+            for income, columns in _PARTNER_INCOME.items():
+                if overlaps(path, income):
+                    out.append(Derivation(path, columns, hidden=False))
+        elif path.split(".")[0] in _PARTNER_COSTS:
+            out.append(Derivation(path, _PARTNER_COSTS[path.split(".")[0]], hidden=False))
+    return out
 
 
 def sees_vendor_economics(plan: Plan, audience: str) -> bool:

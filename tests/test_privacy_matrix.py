@@ -796,3 +796,70 @@ def test_the_scenario_tables_choices_are_checked_on_the_server(
     assert told[0] == told[1]
     assert told[0]
     assert "not a numeric driver" in told[0][0]
+
+
+# --- derivable values -----------------------------------------------------------------------
+
+
+def test_the_rules_say_which_private_values_the_other_sides_figures_make_exact() -> None:
+    shared = privacy.derivable(setting_plan("own-terms"), "vendor")
+    assert [(d.path, d.hidden) for d in shared] == [
+        ("vendor_programme.gross_margin", True),
+        ("vendor_programme.partner_manager_fte", True),
+        ("vendor_programme.partner_manager_annual_cost", True),
+        ("vendor_programme.discount_rate", True),
+    ]  # a private hurdle is no input of a figure: not listed
+    # ... and those figures are hidden from the partner although the economics are shared
+    assert "vendor_gross_profit" in shared[0].figures
+    assert "vendor_gross_profit" not in privacy.visible_columns(
+        setting_plan("own-terms"), "partner"
+    )
+    assert privacy.derivable(setting_plan("defaults"), "vendor") == []  # nothing shared
+    drivers = setting_plan("drivers")
+    (mdf,) = privacy.derivable(drivers, "vendor")
+    assert (mdf.path, "mdf" in mdf.figures, mdf.hidden) == (
+        "vendor_programme.mdf_rate",
+        True,
+        False,
+    )
+    (hire,) = privacy.derivable(drivers, "partner")
+    assert (hire.path, "staff_cost" in hire.figures) == ("resources.0.annual_cost", True)
+    assert privacy.derivable(drivers, "viewer") == []
+
+
+def test_the_rules_hold_the_figures_do_make_the_values_exact() -> None:
+    """MDF / sell-in is the MDF rate and the vendor's gross profit / its revenue its margin,
+    in every month with sell-in (what a reader of the documents could divide)."""
+    from planner.model import evaluate
+
+    monthly = evaluate(setting_plan("drivers")).monthly
+    selling = monthly[monthly["sell_in"] > 0]
+    assert len(selling) > 12
+    assert (selling["mdf"] / selling["sell_in"]).round(12).unique().tolist() == [MDF]
+    margin = selling["vendor_gross_profit"] / selling["vendor_revenue"]
+    assert margin.round(12).unique().tolist() == [MARGIN]
+
+
+@pytest.mark.parametrize(("role", "named"), [("vendor_editor", "MDF"), ("partner_editor", "AE")])
+def test_the_assumptions_page_says_what_the_other_side_can_compute(
+    role: str, named: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from planner import access
+    from planner.ui import collab
+    from tests.app_support import local_app
+
+    with local_app(tmp_path, monkeypatch):
+        store, plan_id = setting_store("drivers")
+        token = access.create_invite(store, plan_id, role).token
+        app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
+        app.query_params["plan"] = plan_id
+        app.query_params["key"] = token
+        app.session_state[collab.NAME] = "Anna"
+        app.switch_page("planner/ui/pages/assumptions.py").run()
+        assert not app.exception, [e.message for e in app.exception]
+        store.close()
+    (notice,) = [i.value for i in app.info if "privat" in i.value]
+    assert named in notice
+    assert "genau" in notice
