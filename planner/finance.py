@@ -37,11 +37,10 @@ def npv(annual_rate: ArrayLike, cash_flows: ArrayLike) -> Array:
     100.0
     """
     cf = _rows(cash_flows)
-    months = np.arange(1, cf.shape[1] + 1)
-    rate = np.asarray(annual_rate, dtype=np.float64).reshape(-1, 1)
+    rate = np.asarray(annual_rate, dtype=np.float64).reshape(-1)
     if rate.size > 1 and (rate == rate[0]).all():
         rate = rate[:1]  # one rate for the whole batch: one row of discount factors
-    discount = (1.0 + rate) ** (-months / 12.0)
+    discount = discount_factors(rate, cf.shape[1])
     # einsum: one pass without a temporary; per row the same sum whether the batch has one
     # rate or one per row (and unlike BLAS, whatever the batch)
     if discount.shape[0] == 1:
@@ -49,6 +48,16 @@ def npv(annual_rate: ArrayLike, cash_flows: ArrayLike) -> Array:
     if discount.shape[0] == cf.shape[0]:
         return np.asarray(np.einsum("rt,rt->r", cf, discount))
     return np.asarray(np.einsum("t,rt->r", cf[0], discount))
+
+
+def discount_factors(annual_rates: Array, months: int) -> Array:
+    """``(1 + rate) ** (-t / 12)`` for each rate (rows) and t = 1..months (columns).
+
+    >>> discount_factors(np.array([0.1]), 12)[0, -1].round(12)
+    np.float64(0.909090909091)
+    """
+    t = np.arange(1, months + 1)
+    return np.asarray((1.0 + annual_rates.reshape(-1, 1)) ** (-t / 12.0))
 
 
 def _sign_changes(cf: Array) -> NDArray[np.int64]:
@@ -131,10 +140,16 @@ def block_rows(months: int) -> int:
 
 
 @cache
+def grid_table(months: int) -> Array:
+    """``exp(-u t)`` for every point u of the IRR's grid (rows) and t = 1..months (columns)."""
+    return np.asarray(np.exp(-np.outer(_GRID, np.arange(1, months + 1))))
+
+
+@cache
 def _grid_tables(months: int) -> tuple[Array, Array, Array]:
-    """``exp(-u t)`` for every grid point u (rows) and t = 1..months (columns): the window's
-    points, the points outside it, and the moments table ``1, t, t ** 2`` of Halley's sums."""
-    discounts = np.exp(-np.outer(_GRID, np.arange(1, months + 1)))
+    """:func:`grid_table` as the window's points and the points outside it, and the moments
+    table ``1, t, t ** 2`` of Halley's sums."""
+    discounts = grid_table(months)
     window = np.ascontiguousarray(discounts[_FIRST : _LAST + 1])
     outside = np.ascontiguousarray(np.vstack([discounts[:_FIRST], discounts[_LAST + 1 :]]))
     t = np.arange(1, months + 1, dtype=np.float64)
@@ -360,6 +375,10 @@ def _halley_one(
 _ORDER = tuple(int(k) for k in np.argsort(_GRID_DISTANCE, kind="stable"))
 """Grid intervals by their distance from 0, ties by position: the order ``argmin`` chooses in."""
 _GRID_POINTS = tuple(float(u) for u in _GRID)
+GRID = _GRID
+"""The IRR grid's points in ``log(1 + monthly rate)`` (for the compiled batch kernel)."""
+ORDER = _ORDER
+"""The grid's intervals in the order they are tried: by their distance from 0."""
 
 
 def _first_sign_change(values: list[float], order: tuple[int, ...]) -> int:
@@ -595,7 +614,8 @@ def peak_funding(cumulative: ArrayLike) -> Array:
     >>> peak_funding([[-5, -8, 2], [1, 2, 3]]).tolist()
     [8.0, 0.0]
     """
-    return np.asarray(np.maximum(0.0, -_rows(cumulative).min(axis=1)))
+    # + 0.0: no "-0" where the lowest cumulative cash is 0 (-0.0 + 0.0 is 0.0)
+    return np.asarray(np.maximum(0.0, -_rows(cumulative).min(axis=1)) + 0.0)
 
 
 def roi(cumulative: ArrayLike, peak: Array | None = None) -> Array:

@@ -230,6 +230,17 @@ class Batch:
             labels=self.labels[block],
         )
 
+    def take(self, index: NDArray[np.intp]) -> Batch:
+        """The plans ``index`` of this batch (copies)."""
+        return replace(
+            self,
+            scalars={k: v[index] for k, v in self.scalars.items()},
+            lists={k: {n: a[index] for n, a in v.items()} for k, v in self.lists.items()},
+            sales=self.sales[index],
+            delivery=self.delivery[index],
+            labels=tuple(self.labels[i] for i in index) if self.labels else (),
+        )
+
     def dates(self) -> list[str]:
         """The calendar month (``YYYY-MM``) of each plan month."""
         return month_dates(self.start, self.months)
@@ -557,6 +568,14 @@ class _PlanIndex:
     due: NDArray[np.intp]
 
 
+def _yearly_price(batch: Batch, rows: slice | NDArray[np.intp]) -> Array:
+    """The deal size of each plan year, ``deal_size * (1 + uplift) ** y``, shape ``(b, years)``."""
+    uplift = batch.scalars["revenue.annual_price_uplift"][rows, None]
+    years = np.arange(-(-batch.months // 12))
+    price: Array = batch.scalars["revenue.deal_size"][rows, None] * ((1.0 + uplift) ** years)
+    return price
+
+
 def _simulate_rows(
     batch: Batch,
     rows: slice,
@@ -609,11 +628,7 @@ def _simulate_rows(
     )
 
     # price(t) = deal_size * (1 + uplift) ** y(t): one power per plan year, spread over months
-    years = -(-n // 12)
-    yearly_price = scalar("revenue.deal_size") * (
-        (1.0 + scalar("revenue.annual_price_uplift")) ** np.arange(years)
-    )
-    price = np.take(yearly_price, plan_year(n), axis=1, out=scratch, mode="clip")
+    price = np.take(_yearly_price(batch, rows), plan_year(n), axis=1, out=scratch, mode="clip")
     subscription = batch.scalars["revenue.subscription"][rows, None] > 0.5
     resale = out["resale"]
     np.copyto(resale, new_deals)
@@ -767,8 +782,15 @@ def key_figures(batch: Batch, columns: Mapping[str, Array]) -> dict[str, Any]:
 
 
 def batch_key_figures(batch: Batch, actuals: Mapping[str, Array] | None = None) -> dict[str, Any]:
-    """``key_figures(batch, simulate(batch, actuals))``, bit for bit, without keeping the monthly
-    columns: each block of :func:`simulate_blocks` goes to the figures while it is in cache."""
+    """``key_figures(batch, simulate(batch, actuals))`` without keeping the monthly columns.
+
+    Without actuals the compiled kernel (:mod:`planner.kernel`) computes each plan's columns
+    and figures in one pass: within 1e-12 relative (or 1e-6 currency units) of the plan alone,
+    the same payback and break-even months. With actuals each block of :func:`simulate_blocks`
+    goes to :func:`key_figures` while it is in cache, bit for bit.
+    """
+    if actuals is None:
+        return _compiled_figures(batch)
     parts = [
         key_figures(batch.rows(block), columns)
         for block, columns in simulate_blocks(batch, actuals)
@@ -784,6 +806,62 @@ def batch_key_figures(batch: Batch, actuals: Mapping[str, Array] | None = None) 
             name: np.concatenate([p["vendor"][name] for p in parts]) for name in parts[0]["vendor"]
         },
         "mutual": np.concatenate([p["mutual"] for p in parts]),
+    }
+
+
+def _compiled_figures(batch: Batch) -> dict[str, Any]:
+    """:func:`batch_key_figures` of a batch without actuals, by :func:`planner.kernel.figures`.
+    An IRR the kernel leaves open (no bracket on the grid, no proof that its root is nearest 0)
+    is settled by :func:`planner.finance.irr_monthly` on the plan's columns from
+    :func:`simulate`."""
+    from planner import kernel  # compiled code: only the commands that run a batch load it
+
+    n = batch.months
+    res, inv = batch.lists["resources"], batch.lists["investments"]
+    tiers = batch.lists["vendor_programme.rebate_tiers"]
+
+    def stack(*columns: NDArray[Any], dtype: type = np.float64) -> NDArray[Any]:
+        return np.stack([np.asarray(column, dtype=dtype) for column in columns])
+
+    rates = np.concatenate([side_rate(batch, "partner"), side_rate(batch, "vendor")])
+    distinct, index = np.unique(rates, return_inverse=True)
+    every = np.minimum(_month_index(inv["every_months"], 0, 10**6, "investments.every_months"), n)
+    out = np.empty((2, len(kernel.FIGURES), batch.size))
+    status = np.empty((2, batch.size), dtype=np.int64)
+    kernel.figures(
+        stack(*(batch.scalars[path] for path in kernel.SCALARS)),
+        np.ascontiguousarray(_yearly_price(batch, slice(None))),
+        stack(res["fte"], res["annual_cost"], batch.sales, batch.delivery),
+        stack(
+            _month_index(res["start_month"], 1, n, "resources.start_month"),
+            _month_index(res["ramp_months"], 0, n, "resources.ramp_months"),
+            dtype=np.int64,
+        ),
+        stack(inv["amount"], inv["vendor_share"]),
+        stack(_month_index(inv["month"], 1, n, "investments.month"), every, dtype=np.int64),
+        stack(tiers["threshold"], tiers["rate"]),
+        finance.discount_factors(distinct, n),
+        index.reshape(2, -1).astype(np.int64),
+        finance.GRID,
+        finance.grid_table(n),
+        kernel.ORDER,
+        out,
+        status,
+    )
+    monthly_irr = out[:, 1]
+    open_rows = np.flatnonzero((status == kernel.OPEN).any(axis=0))
+    if open_rows.size:
+        columns = simulate(batch.take(open_rows))
+        for side, flow in enumerate(("cash_flow", "vendor_cash_flow")):
+            monthly_irr[side, open_rows] = finance.irr_monthly(columns[flow])
+    with np.errstate(over="ignore"):
+        monthly_irr[...] = (1.0 + monthly_irr) ** 12 - 1.0  # finance.irr_annual
+    partner = dict(zip(PARTNER_FIGURES, out[0], strict=True))
+    vendor = dict(zip(VENDOR_FIGURES, out[1], strict=True))
+    return {
+        "partner": partner,
+        "vendor": vendor,
+        "mutual": (partner["npv"] > 0) & (vendor["npv"] > 0),
     }
 
 

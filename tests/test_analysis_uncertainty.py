@@ -14,6 +14,7 @@ from planner import model
 from planner.analysis import AnalysisError, actuals, montecarlo
 from planner.cli import main
 from planner.plan import VALUE_COLUMNS, PlanError, load, validate
+from tests.agreement import assert_figure_agrees
 from tests.factories import EXAMPLE, make_plan, sales
 
 RANGES = [
@@ -45,7 +46,7 @@ def _without_ranges() -> dict[str, Any]:
 # --- Monte Carlo -------------------------------------------------------------------------
 
 
-def test_zero_width_ranges_reproduce_the_base_plan_exactly() -> None:
+def test_zero_width_ranges_reproduce_the_base_plan() -> None:
     base = load(EXAMPLE)
     ranges = [
         {
@@ -61,7 +62,11 @@ def test_zero_width_ranges_reproduce_the_base_plan_exactly() -> None:
     kpis = model.evaluate(base).kpis
     for name, percentiles in result.percentiles.items():
         side, _, figure = name.partition(".")
-        assert percentiles["p10"] == percentiles["p50"] == percentiles["p90"] == kpis[side][figure]
+        assert percentiles["p10"] == percentiles["p50"] == percentiles["p90"]
+        # the draws are computed in a compiled batch, the plan alone as `kpis` computes it:
+        # within the agreed 1e-12 relative or 1e-6 currency units, the same month, the same
+        # figure shown
+        assert_figure_agrees(figure, percentiles["p50"], kpis[side][figure])
     assert result.probability_mutual == 1.0
     assert result.probability_payback == 1.0
 
@@ -307,6 +312,9 @@ def test_cli_bad_arguments_exit_2_with_one_line(
 
 
 def test_chunked_draws_equal_one_batch_and_each_draw_alone() -> None:
+    # A draw gets the same bits in any chunk (the compiled kernel computes each plan on its
+    # own); alone it agrees within 1e-12 relative or 1e-6 currency units, the same payback
+    # month, the same figures shown (as the team decided).
     plan = _uncertain(RANGES)
     whole = montecarlo.run(plan, draws=257, seed=11, chunk=257)
     for chunk in (1, 64, 100, montecarlo.CHUNK):
@@ -321,5 +329,5 @@ def test_chunked_draws_equal_one_batch_and_each_draw_alone() -> None:
         figures = model.key_figures(alone, model.simulate(alone))
         for name in montecarlo.RESULT_FIGURES:
             side, _, figure = name.partition(".")
-            np.testing.assert_array_equal(whole.samples[name][row], figures[side][figure][0])
+            assert_figure_agrees(figure, whole.samples[name][row], figures[side][figure][0])
         assert whole.samples["mutual"][row] == float(figures["mutual"][0])

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner import finance
+from planner import finance, kernel
 
 
 def flows_with_roots(rates, *, scale=1.0, extra=()):
@@ -131,12 +131,9 @@ def test_the_window_around_zero_holds_the_grid_intervals_nearest_zero():
     assert finance._GRID[(finance._FIRST + finance._LAST) // 2] == 0.0
 
 
-def test_rows_alone_equal_rows_in_blocks_bit_for_bit():
-    # Roots inside and outside the window around 0 (above and below it), on a grid point,
-    # several sign changes, no root, one-signed rows and a fallback; more rows than one block,
-    # so that a row's neighbours and its block change between the runs. Alone, a row takes
-    # the float path.
-    rng = np.random.default_rng(7)
+def mixed_rows(rng):
+    """Roots inside and outside the window around 0 (above and below it), on a grid point,
+    several sign changes, no root, one-signed rows and a fallback; more rows than one block."""
     t = np.arange(1, 61)
     growth = rng.uniform(0.05, 4.0, (700, 1))
     j_curves = -40_000 + 2_500 * t[None, :] * growth  # roots from near 0 to far beyond +-0.14
@@ -158,9 +155,14 @@ def test_rows_alone_equal_rows_in_blocks_bit_for_bit():
     special[1] = 1.0  # no negative month
     special[2, [0, 59]] = [-1.0, 1e30]  # beyond the grid: falls back
     special[3] = rng.normal(0, 1, 60)
-    batch = np.vstack(
-        [j_curves, dipped, fast, lossy, several, special, rng.normal(0, 1, (300, 60))]
-    )
+    return np.vstack([j_curves, dipped, fast, lossy, several, special, rng.normal(0, 1, (300, 60))])
+
+
+def test_rows_alone_equal_rows_in_blocks_bit_for_bit():
+    # A row's neighbours and its block change between the runs; alone, a row takes the float
+    # path.
+    rng = np.random.default_rng(7)
+    batch = mixed_rows(rng)
     assert batch.shape[0] > finance.block_rows(batch.shape[1])
     together = finance.irr_monthly(batch)
     alone = np.array([finance.irr_monthly(row)[0] for row in batch])
@@ -176,3 +178,50 @@ def test_rows_alone_equal_rows_in_blocks_bit_for_bit():
             assert np.isnan(together[row])
         else:
             assert together[row] == pytest.approx(expected, abs=1e-9)
+
+
+def assert_kernel_agrees(flows, alone):
+    """The compiled IRR of a batch against rows alone: the team's tolerance, 1e-12 relative
+    (1e-12 absolute for a rate near 0), undefined where alone it is undefined."""
+    np.testing.assert_array_equal(np.isnan(flows), np.isnan(alone))
+    np.testing.assert_allclose(flows, alone, rtol=1e-12, atol=1e-12)
+
+
+def test_the_compiled_irr_agrees_with_each_row_alone_and_with_numpy_financial():
+    rng = np.random.default_rng(7)
+    batch = mixed_rows(rng)
+    compiled = kernel.irr_monthly(batch)
+    alone = np.array([finance.irr_monthly(row)[0] for row in batch])
+    assert_kernel_agrees(compiled, alone)
+    # The kernel leaves open only rows it cannot settle: no bracket, no proof (the numpy path
+    # then proves them rootless or falls back); every J-curve (one root on the grid) it settles.
+    _, left_open = kernel.irr_open(batch)
+    settled_alone = ~np.isnan(alone) & ~finance.irr_fallback_rows(batch)
+    single = finance._sign_changes(batch) == 1
+    assert not (left_open & settled_alone & single).any()
+    assert not left_open[:700].any()
+    np.testing.assert_array_equal(kernel.irr_monthly(batch[::-1])[::-1], compiled)
+    for row in rng.choice(batch.shape[0], 120, replace=False):
+        expected = reference(batch[row])
+        if np.isnan(expected):
+            assert np.isnan(compiled[row])
+        else:
+            assert compiled[row] == pytest.approx(expected, abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(separated, complex_pairs), min_size=1, max_size=6))
+def test_the_compiled_irr_of_rows_with_several_roots_agrees_alone_and_with_numpy_financial(rows):
+    flows = [flows_with_roots(r, scale=-100.0, extra=p) for r, p in rows]
+    width = max(len(f) for f in flows)
+    batch = np.zeros((len(flows), width))
+    for i, f in enumerate(flows):
+        batch[i, : len(f)] = f
+    compiled = kernel.irr_monthly(batch)
+    assert_kernel_agrees(compiled, np.array([finance.irr_monthly(row)[0] for row in batch]))
+    for row, value in zip(batch, compiled, strict=True):
+        expected = reference(row)
+        if np.isnan(expected):
+            assert np.isnan(value)
+        else:
+            assert value == pytest.approx(expected, abs=1e-9)

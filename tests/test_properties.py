@@ -9,10 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner import finance
-from planner.model import Batch, evaluate, key_figures, simulate
+from planner.model import Batch, batch_key_figures, evaluate, key_figures, simulate
 from planner.plan import VALUE_COLUMNS, apply_changes, canonical_json, get_value, parse, to_yaml
 from tests import strategies
+from tests.agreement import assert_figures_agree
 
+SIDES = ("partner", "vendor")
 quick = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -155,3 +157,36 @@ def test_irr_of_flows_too_tiny_for_the_polynomial_solve_is_undefined_not_an_erro
     result = finance.irr_monthly(flows)
     assert result.shape == (1,)
     assert np.isnan(result[0]) or np.isfinite(result[0])
+
+
+@quick
+@given(
+    strategies.plans(),
+    st.lists(
+        st.tuples(st.floats(0, 10), st.floats(0, 1), st.floats(0, 500_000), st.floats(0, 0.5)),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_plans_in_a_compiled_batch_agree_with_each_plan_alone(plan, variations):
+    # The compiled kernel against the plans alone (numpy, the same figures as `kpis`): within
+    # 1e-12 relative or 1e-6 currency units, the same payback and break-even months, the same
+    # figures shown (a team decision; bit for bit is not asked of the kernel).
+    deals, churn, deal_size, margin = (np.array(column) for column in zip(*variations, strict=True))
+    batch = (
+        Batch.from_plans([plan])
+        .repeat(len(variations))
+        .set("revenue.deals_per_sales_fte_month", deals)
+        .set("revenue.monthly_churn", churn)
+        .set("revenue.deal_size", deal_size)
+        .set("revenue.partner_margin", margin)
+    )
+    compiled = batch_key_figures(batch)
+    for row in range(batch.size):
+        alone = batch.rows(slice(row, row + 1))
+        expected = key_figures(alone, simulate(alone))
+        assert_figures_agree(
+            {side: {n: v[row : row + 1] for n, v in compiled[side].items()} for side in SIDES}
+            | {"mutual": compiled["mutual"][row : row + 1]},
+            expected,
+        )

@@ -25,14 +25,15 @@ from planner import model, privacy
 from planner.analysis import DEFAULT_DRAWS as DEFAULT_DRAWS
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Array, driver
-from planner.analysis.figures import compute
+from planner.analysis.figures import figure_array
 from planner.plan import Plan, Uncertainty
 
 MAX_DRAWS = 1_000_000
 CHUNK = 16_384
-"""Draws per batch of plans. The model computes a batch a block of plans at a time
-(:func:`planner.model.simulate_blocks`), in a buffer it reuses, and only the figures reported
-are kept (8 per draw): memory grows with the draws by those figures, not by monthly columns."""
+"""Draws per batch of plans. :func:`planner.model.batch_key_figures` computes their figures
+without keeping monthly columns (the compiled kernel, one pass per plan; with actuals the
+model's blocks); only the figures reported are kept (8 per draw): memory grows with the draws
+by those figures."""
 BINS = 30
 RESULT_FIGURES: tuple[str, ...] = tuple(
     f"{side}.{name}"
@@ -156,10 +157,9 @@ def run(
         given = {
             k: np.broadcast_to(v, (stop - start, batch.months)) for k, v in (actuals or {}).items()
         }
-        for block, columns in model.simulate_blocks(batch, given or None):
-            plans, rows = batch.rows(block), slice(start + block.start, start + block.stop)
-            for name in RESULT_FIGURES:
-                samples[name][rows] = compute(plans, columns, name)
+        figures = model.batch_key_figures(batch, given or None)
+        for name in RESULT_FIGURES:
+            samples[name][start:stop] = figure_array(figures, name)
     mutual = (samples["partner.npv"] > 0) & (samples["vendor.npv"] > 0)
     percentiles = {
         name: {
