@@ -17,7 +17,6 @@ from typing import Literal
 
 import yaml
 from babel import Locale
-from babel.dates import format_date, format_datetime
 from babel.numbers import (
     NumberFormatError,
     format_currency,
@@ -119,12 +118,16 @@ PERCENT_SHOWN = 10_000.0
 
 def date_time(moment: datetime, language: str) -> str:
     """A moment as the reader writes it, in its own time zone: ``01.12.2026, 15:04:07``."""
+    from babel.dates import format_datetime  # with time zones (pytz): only where dates show
+
     return format_datetime(moment, format="medium", locale=_locale(language))
 
 
 def month_label(date: str, language: str) -> str:
     """A plan month ``YYYY-MM`` as the reader says it: ``Jan. 2027`` / ``Jan 2027``."""
     from datetime import date as calendar_date
+
+    from babel.dates import format_date
 
     year, month = (int(part) for part in date.split("-"))
     return format_date(calendar_date(year, month, 1), format="MMM yyyy", locale=_locale(language))

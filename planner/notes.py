@@ -24,6 +24,11 @@ MAX_KEY = 300
 """Longest path a note may be filed under (characters)."""
 
 
+_SCANNER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+"""The C scanner where PyYAML has it (a third of the Python scanner's time), the same tokens
+and marks."""
+
+
 def comment_notes(text: str) -> dict[str, str]:
     """``{plan path: comment}`` for each scalar value with a comment on its line.
 
@@ -37,7 +42,7 @@ def comment_notes(text: str) -> dict[str, str]:
     notes: dict[str, str] = {}
     expect_key = False
     try:
-        for token in yaml.scan(text):
+        for token in yaml.scan(text, Loader=_SCANNER):
             if isinstance(token, (yaml.BlockMappingStartToken, yaml.FlowMappingStartToken)):
                 frames.append(["map", None])
             elif isinstance(token, (yaml.BlockSequenceStartToken, yaml.FlowSequenceStartToken)):

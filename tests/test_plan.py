@@ -296,3 +296,38 @@ def test_yaml_special_floats_are_refused():
     text = to_yaml(make_plan()).replace("opex_per_month: 0.0", "opex_per_month: 1.0e+400")
     with pytest.raises(PlanError, match="opex_per_month: inf is not a finite number"):
         parse(text)
+
+
+TRICKY_TEXTS = (
+    "title: Schulung für Ärzte 😀  # eine Notiz 😀\nrevenue:\n  deal_size: 40000  # Liste ü\n"
+    "  x: 'ä😀' # q\nitems:\n  - 5  # five\n  - {a: 1, b: 2}  # flow\n",
+    "a:\n- 1 # x\n- 2 # y\n",
+    'k: "x#y"  # real\nblock: |\n  text # not a note\n# alone\nz: 1 # z\n',
+    "\ufeffa: 1 # after a byte order mark\n",
+    "a:\r\n  b: 2 # CRLF\r\n",
+)
+
+
+@pytest.mark.parametrize("which", ["templates and example", "tricky"])
+def test_plan_text_reads_the_same_with_the_c_parser_as_with_the_python_one(which, monkeypatch):
+    # Plan text the C parser (libyaml) reads within the limits is composed by it too, and its
+    # comments are found on its tokens, in a fraction of the time; the Python loader and
+    # scanner remain for text libyaml stops at. Both must give the same data and notes.
+    import yaml
+
+    from planner import limits, notes
+
+    assert yaml.__with_libyaml__
+    if which == "tricky":
+        texts = list(TRICKY_TEXTS)
+    else:
+        folder = EXAMPLE.parent.parent / "templates"
+        texts = [path.read_text("utf-8") for path in [*folder.glob("*.yaml"), EXAMPLE]]
+    fast_notes = [notes.comment_notes(text) for text in texts]
+    monkeypatch.setattr(notes, "_SCANNER", yaml.SafeLoader)
+    for text, found in zip(texts, fast_notes, strict=True):
+        assert limits.read_tree(text) == yaml.load(text, Loader=limits._TreeLoader)
+        assert found == notes.comment_notes(text)
+    assert any(fast_notes)  # the comments were found, not both empty
+    with pytest.raises(limits.RefusedError, match="appears twice"):  # on the C parser's path
+        limits.read_tree("a: 1\nb:\n  c: 2\n  c: 3\n")
