@@ -10,9 +10,12 @@ Prints a table of medians (``time.perf_counter``, after import and warm-up):
   and the full ``evaluate`` with its pandas tables for comparison;
 - 10,000 variations: a ``Batch`` of the plan repeated 10,000 times with seeded random
   deals per sales FTE, deal size, churn, and the first resource's FTE and start month;
-  ``batch_key_figures`` gives NPV, IRR, payback (and the rest) for both sides, block by
-  block without keeping the monthly columns (goal: under 50 ms); ``simulate`` +
-  ``key_figures``, which keep them, for comparison;
+  ``batch_key_figures`` gives NPV, IRR, payback (and the rest) for both sides with the
+  compiled kernel, one pass per plan without keeping the monthly columns (goal: under
+  50 ms); the numpy path (``simulate`` + ``key_figures``, which keeps them, and its parts)
+  for comparison, and the kernel's IRR alone;
+- the compiled kernel's first use in a fresh process (importing numba and loading its
+  machine code from the disk cache; compiling when there is none);
 - the same figures from the same monthly cash flows in a Python loop, one variation at a
   time, with ``numpy_financial.irr`` and plain numpy (measured once, in the same run);
 - how often the batched IRR has rows with several sign changes, and how many rows fall
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -37,7 +41,7 @@ import numpy_financial as npf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from planner import finance, model
+from planner import finance, kernel, model
 from planner.plan import Plan, apply_changes, load
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -129,6 +133,35 @@ def several_sign_changes(cf: np.ndarray) -> int:
     return count
 
 
+FIRST_USE = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from planner import model
+from planner.plan import load
+batch = model.Batch.from_plans([load(sys.argv[2])])
+start, cpu = time.perf_counter(), time.process_time()
+model.batch_key_figures(batch)  # imports numba and the kernel, loads or compiles it
+print(time.perf_counter() - start, time.process_time() - cpu)
+"""
+
+
+def first_use_in_a_process(runs: int = 5) -> Times:
+    """Seconds of the first ``batch_key_figures`` call in fresh interpreters (one plan)."""
+    times = Times()
+    times.cpu = []
+    root = Path(__file__).resolve().parent.parent
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", FIRST_USE, str(root), str(TEMPLATES / "reseller.yaml")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        times.append(float(out[0]))
+        times.cpu.append(float(out[1]))
+    return times
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1e3:10.3f}"
 
@@ -169,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         args.batch_repeats,
         warmup=1,
     )
+    compiled_irr_times = timed(
+        lambda: [kernel.irr_monthly(columns[flow]) for flow, _ in SIDES.values()],
+        args.batch_repeats,
+        warmup=1,
+    )
+    first_use = first_use_in_a_process()
 
     looped: dict[str, Any] = {}
     loop = timed(lambda: looped.update(figures_one_by_one(columns, rates)), 1, warmup=0)
@@ -207,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         (f"{n:,} variations: simulate only", simulate_times, None, median),
         (f"{n:,} variations: key_figures only (both sides)", figures_times, None, median),
         (f"{n:,} variations: batched IRR only (both sides)", irr_times, None, median),
+        (f"{n:,} variations: compiled IRR only (both sides)", compiled_irr_times, None, median),
+        ("compiled kernel: first use in a fresh process", first_use, None, median),
         (f"{n:,} variations: figures in a Python loop (npf.irr)", loop, None, median),
     ]
     loop_seconds = median(loop)
