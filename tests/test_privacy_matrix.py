@@ -621,8 +621,20 @@ def session_pages(plan_id: str, token: str, language: str) -> dict[str, str]:
             app.button(key="analyses.mc.run").click().run()
             assert not app.exception, [e.message for e in app.exception]
         tables = [d.value.to_string() for d in app.dataframe]
-        texts[page] = str(app._tree) + "\n".join(tables)
+        texts[page] = "\n".join([*element_texts(app._tree), *tables])
     return texts
+
+
+def element_texts(node: Any) -> list[str]:
+    """Every element's message as the browser receives it (markdown, captions, notices,
+    metrics, choices, charts): the tree's own repr leaves out text bodies."""
+    from google.protobuf import text_format
+
+    proto = getattr(node, "proto", None)
+    out = [text_format.MessageToString(proto, as_utf8=True)] if proto is not None else []
+    for child in getattr(node, "children", {}).values():
+        out += element_texts(child)
+    return out
 
 
 @pytest.mark.parametrize("setting", SETTINGS)
@@ -645,6 +657,10 @@ def test_no_page_of_a_side_in_a_setting_holds_a_value_hidden_from_it(
     found = {page: found_in(text, hidden) for page, text in texts.items()}
     assert {page: where for page, where in found.items() if where} == {}
     assert all("€" in texts[page] for page in ("dashboard", "analyses"))  # not empty shells
+    if setting == "drivers" and audience != "vendor":  # the MDF proposal, its value private
+        from planner import i18n
+
+        assert i18n.t("ui.proposals.effect_private", "de") in texts["proposals"]
 
 
 # --- no oracle: what a side is told never depends on a value hidden from it -----------------

@@ -252,7 +252,9 @@ def _open_card(granted: Access, plan: Plan, proposal: Proposal) -> None:
         effect = None if hidden else effect_table(plan, changes)
         if effect is not None:
             st.dataframe(effect, hide_index=True, key=f"proposal_effect_{proposal.id}")
-        elif not hidden:
+        elif hidden:
+            st.caption(tr("proposals.effect_private"))
+        else:
             st.warning(tr("proposals.no_longer_valid"), icon=":material/warning:")
         if not granted.can_edit:
             return
