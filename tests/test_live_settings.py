@@ -260,3 +260,34 @@ def test_actuals_saved_over_someone_elses_are_a_conflict(
     assert store.plan_at(plan_id).actuals_by_month() == {1: {"revenue": 9000.0}}
     assert [c.path for c in app.session_state[collab.CONFLICTS]] == ["actuals"]
     assert [r.author for r in store.log(plan_id)[1:]] == ["Anna"]
+
+
+# --- the open plan survives a reload ---------------------------------------------------------
+
+
+def test_a_reload_returns_to_the_plan_that_was_open_not_the_newest(
+    workspace_plan: tuple[Store, str],
+) -> None:
+    from planner.ui import session
+
+    store, older = workspace_plan
+    newer = store.create_plan(example_plan(title="Zweiter Plan"), author="Vera", side="vendor")
+    app = _tab("start")
+    assert app.session_state[session.PLAN_ID] == newer  # a first visit: the newest
+    app.selectbox(key="open.name").set_value(older)
+    app.button(key="open.button").click().run()
+    assert app.session_state[session.PLAN_ID] == older
+    assert app.query_params[session.OPEN_PARAM] == older  # the address names the plan
+    base = store.field_version(newer, "revenue.deal_size")
+    assert store.apply_edit(newer, "revenue.deal_size", 45000, base, "Max", "vendor").ok
+
+    reloaded = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    reloaded.query_params[session.OPEN_PARAM] = older  # the same address, a new session
+    reloaded.run()
+    assert not reloaded.exception
+    assert reloaded.session_state[session.PLAN_ID] == older
+
+    gone = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    gone.query_params[session.OPEN_PARAM] = "no-such-plan"  # an address of a deleted plan
+    gone.run()
+    assert gone.session_state[session.PLAN_ID] == newer

@@ -83,15 +83,29 @@ def plan_id() -> str | None:
 # --- which plan, and keeping it current --------------------------------------------------------
 
 
+OPEN_PARAM = "open"
+"""Query parameter of the workspace's page address naming the plan it has open (an id, not an
+identity): a reload or a restart of the server returns to that plan."""
+
+
+def reopened() -> str | None:
+    """The stored plan the page address names (``?open=ID``), if there is one."""
+    found = st.query_params.get(OPEN_PARAM)
+    if not isinstance(found, str) or not found or len(found) > 64:
+        return None
+    return found if store().exists(found) else None
+
+
 def attach(wanted: str | None = None) -> None:
-    """Open plan ``wanted`` (a join link's) or, on a workspace session's first run, the newest
-    stored plan; later, take in changes that others made since this run's last load."""
+    """Open plan ``wanted`` (a join link's) or, on a workspace session's first run, the plan
+    its address names (``?open=ID``: the one open before a reload or a restart), else the
+    newest stored plan; later, take in changes that others made since this run's last load."""
     current = plan_id()
     if wanted is not None and current != wanted:
         open_stored(wanted, owner=False)
         return
     if current is None:
-        open_stored(library.plan_list(store())[0].id)
+        open_stored(reopened() or library.plan_list(store())[0].id)
         return
     try:
         version = store().version(current)

@@ -222,6 +222,9 @@ def navigation() -> Any:
 def frame() -> None:
     """Sidebar, live updates, conflicts and style; runs before every page."""
     collab.keep_in_address()
+    current = session.plan_id()
+    if not came_by_link() and current and st.query_params.get(session.OPEN_PARAM) != current:
+        st.query_params[session.OPEN_PARAM] = current  # a reload returns to this plan
     presenter = bool(st.session_state.get(state.PRESENTER))
     st.markdown(BASE_CSS + (PRESENTER_CSS if presenter else ""), unsafe_allow_html=True)
     notice = st.session_state.pop(state.NOTICE, None)
