@@ -169,3 +169,31 @@ def test_a_decision_saved_over_a_correction_is_a_conflict_not_an_overwrite(
     finally:
         vendor_context.close()
         partner_context.close()
+
+
+def test_a_copied_address_asks_for_a_name_and_a_reload_keeps_it(
+    chromium_browser: Any, app_server: dict[str, Any], store: Store
+) -> None:
+    url = app_server["url"]
+    plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
+    token = access.create_invite(store, plan_id, "partner_editor").token
+    (own_context, own), (other_context, other) = (
+        browser_page(chromium_browser),
+        browser_page(chromium_browser),
+    )
+    name_box = i18n.t("collab.your_name", "de")
+    try:
+        join(own, url, plan_id, token, "Anna")
+        assert "Anna" not in own.url  # the address names no one
+        own.reload()
+        settle(own)
+        own.get_by_text("Anna (Partner)").wait_for()  # this browser keeps her name for this link
+        assert not own.get_by_role("textbox", name=name_box).count()
+
+        other.goto(own.url)  # the address, copied to a colleague's browser
+        settle(other)
+        other.get_by_role("textbox", name=name_box).wait_for()
+        assert not other.get_by_text("Anna (Partner)").count()
+    finally:
+        own_context.close()
+        other_context.close()

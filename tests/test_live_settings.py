@@ -291,3 +291,31 @@ def test_a_reload_returns_to_the_plan_that_was_open_not_the_newest(
     gone.query_params[session.OPEN_PARAM] = "no-such-plan"  # an address of a deleted plan
     gone.run()
     assert gone.session_state[session.PLAN_ID] == newer
+
+
+# --- who changed what: by access, not by name ------------------------------------------------
+
+
+def test_a_partner_using_the_vendors_name_does_not_silence_the_vendors_notice(
+    workspace_plan: tuple[Store, str],
+) -> None:
+    from planner import access
+    from tests.app_support import type_into
+
+    store, plan_id = workspace_plan
+    vera = _tab("assumptions")
+    partner = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    partner.query_params["plan"] = plan_id
+    partner.query_params["key"] = access.create_invite(store, plan_id, "partner_editor").token
+    partner.run()
+    partner.text_input(key=collab.NAME_INPUT).input("Vera").run()  # the vendor's name
+    partner.switch_page("planner/ui/pages/assumptions.py").run()
+    type_into(partner, "revenue.deal_size", "38.000")
+    assert [(r.author, r.side) for r in store.log(plan_id)[1:]] == [("Vera", "partner")]
+    vera.run()  # the poll
+    notices = [t.value.replace("\\", "") for t in vera.toast]  # shown as literal markdown
+    assert any("Vera (Partner)" in n and "38.000" in n for n in notices), notices
+
+    type_into(vera, "revenue.deal_size", "39.000")  # her own change: no notice to herself
+    vera.run()
+    assert not any("39.000" in t.value for t in vera.toast)

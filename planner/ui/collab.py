@@ -12,11 +12,14 @@ All plan data shown through these helpers is the side's view (:mod:`planner.priv
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import secrets
 import time
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 import streamlit as st
 
@@ -133,26 +136,71 @@ def share(plan: Plan, author: str) -> str:
     return plan_id
 
 
+NAME_COOKIE = "planner_name_"
+"""Start of the browser cookie that remembers the name given on one access (a join link, or
+the workspace): ``planner_name_<16 hex digits>``. A session cookie of this browser: a reload
+or a second tab keeps the name, an address copied to someone else does not carry it."""
+REMEMBER = "collab.remember_name"
+"""A name just entered, to be remembered in the browser by the next run (``str``)."""
+
+
+def name_cookie() -> str:
+    """The cookie of this session's access: named by a hash of its join link (never the token
+    itself), or the workspace's."""
+    found = link()
+    bound = "\n".join(found) if found is not None else "workspace"
+    return NAME_COOKIE + hashlib.sha256(bound.encode("utf-8")).hexdigest()[:16]
+
+
+def _remembered() -> str:
+    """The name this browser gave on this access before (a reload, a second tab)."""
+    try:
+        raw = st.context.cookies.get(name_cookie())
+    except Exception:  # no browser behind the session (a bare run, a test)
+        raw = None
+    if not isinstance(raw, str):
+        return ""
+    return " ".join(unquote(raw).split())[:MAX_NAME]
+
+
 def display_name() -> str:
-    """The participant's name: entered once, kept for the session and in the page address
-    (``?name=``), so a reload of the page or of a join link keeps it."""
+    """The participant's name: entered once per access and browser, kept for the session and
+    in a cookie of this browser bound to the access (:data:`NAME_COOKIE`), never in the page
+    address: a reload keeps it, a copied address asks whoever opens it for their name."""
     ss = st.session_state
     value = str(ss.get(NAME, "")).strip()
     if not value:
-        value = " ".join(str(st.query_params.get("name", "")).split())[:MAX_NAME]
+        value = _remembered()
         if value:
             ss[NAME] = value
     return value
 
 
+def remember_name() -> None:
+    """Put a name just entered into this browser's cookie for the access (a tiny script; the
+    name is data inside it, encoded as a JSON string with no markup character left)."""
+    name = st.session_state.pop(REMEMBER, None)
+    if not name:
+        return
+    literal = json.dumps(str(name))  # ASCII only: every other character escaped
+    for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        literal = literal.replace(character, escaped)
+    script = (
+        f"<script>document.cookie = {json.dumps(name_cookie())} + '=' + "
+        f"encodeURIComponent({literal}) + '; path=/; SameSite=Strict';</script>"
+    )
+    st.html(script, unsafe_allow_javascript=True)
+
+
 def keep_in_address() -> None:
-    """Put the name and the join link into the page address again (a page switch clears the
-    address's query), so a reload keeps both."""
-    wanted = {"name": display_name()}
+    """Put the join link into the page address again (a page switch clears the address's
+    query), so a reload keeps it; a name is never put there (an address is copied and sent)."""
+    if "name" in st.query_params:  # an address from before names were kept by the browser
+        del st.query_params["name"]
     found = link()
-    if found is not None:
-        wanted.update(plan=found[0], key=found[1])
-    for param, value in wanted.items():
+    if found is None:
+        return
+    for param, value in (("plan", found[0]), ("key", found[1])):
         if value and st.query_params.get(param) != value:
             st.query_params[param] = value
 
@@ -192,8 +240,7 @@ REMOTE_NOTICES = 3
 def announce_changes(plan_id: str, since: int, plan: Plan, audience: str) -> None:
     """Tell the person who changed what since version ``since``: an input they were typing in
     may just have been replaced by someone else's value, and that must not pass unnoticed."""
-    me = display_name()
-    rows = [r for r in store().log(plan_id, since_version=since) if r.path and r.author != me]
+    rows = [r for r in store().log(plan_id, since_version=since) if r.path and not _own(r)]
     for row in privacy.visible_log(plan, rows[-REMOTE_NOTICES:], audience):
         value = tx("private") if row.masked else value_text(row.path, row.new, plan)
         text = tx(
@@ -204,6 +251,20 @@ def announce_changes(plan_id: str, since: int, plan: Plan, audience: str) -> Non
             value=value,
         )
         st.toast(_plain(text), icon=":material/sync:")
+
+
+OWN = "collab.own_versions"
+"""Plan versions this session wrote (``set[int]``): its own changes are not announced to it."""
+
+
+def _own(row: Any) -> bool:
+    """Whether change-log row ``row`` is this person's own: written by this session, or by
+    this access's side under this session's name (the person's other tab). A name alone is not
+    enough: a partner who types the vendor's name does not silence the vendor's notices."""
+    if row.version in st.session_state.get(OWN, set()):
+        return True
+    granted = current_access()
+    return bool(granted is not None and row.side == granted.side and row.author == display_name())
 
 
 def conflict_text(conflict: Conflict, plan: Plan) -> str:
@@ -390,7 +451,7 @@ def _take_name() -> None:
     name = " ".join(str(st.session_state.get(NAME_INPUT, "")).split())[:MAX_NAME]
     if name:
         st.session_state[NAME] = name
-        st.query_params["name"] = name
+        st.session_state[REMEMBER] = name
 
 
 def base_url() -> str:

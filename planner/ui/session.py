@@ -331,6 +331,7 @@ def _settle(result: EditResult, error_key: str, *, undoable: bool) -> bool:
     mine: dict[str, int] = ss.setdefault(MINE, {})
     for row in result.changes:
         mine[row.path] = row.version
+    ss.setdefault(collab.OWN, set()).add(result.version)
     if undoable and result.changes:
         step = Step(
             before={c.path: c.old for c in result.changes},

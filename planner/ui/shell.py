@@ -233,6 +233,7 @@ def frame() -> None:
     plan = state.plan_in_force()
     granted = collab.current_access()
     with st.sidebar:
+        collab.remember_name()
         st.caption(tr("sidebar.plan"))
         st.markdown(f"**{plain(plan.title)}**")
         st.caption(tr("workspace.version", version=st.session_state.get(session.PLAN_VERSION, 1)))
