@@ -102,7 +102,9 @@ def test_the_sharing_switch_in_two_tabs_writes_once_per_click_and_never_by_itsel
             tab.set_default_timeout(30_000)
             tab.goto(f"{url}/share")
             settle(tab)
-            enter_name(tab, "Vera")
+            if tab is tabs[0]:
+                enter_name(tab, "Vera")
+        tabs[1].get_by_text("Vera (Hersteller)").wait_for()  # the browser's name for the access
         switches = [
             t.get_by_role("switch", name=i18n.t("collab.share_economics", "de")) for t in tabs
         ]
