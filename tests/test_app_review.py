@@ -119,3 +119,30 @@ def test_a_viewer_sees_the_review_without_forms(shared: tuple[Store, str]) -> No
     viewer = _session(plan_id, access.create_invite(store, plan_id, "viewer").token, "Max")
     assert i18n.t("ui.review.read_only", DE) in [c.value for c in viewer.caption]
     assert not [b for b in viewer.button if b.key and b.key.startswith("review.form.")]
+
+
+def test_action_items_are_raised_and_closed_in_a_review(shared: tuple[Store, str]) -> None:
+    store, plan_id = shared
+    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    anna.text_input(key="review.form.action.text").set_value("Send the <i>fair</i> proof")
+    anna.text_input(key="review.form.action.owner").set_value("J. Weber")
+    anna.date_input(key="review.form.action.due").set_value(datetime.date(2027, 7, 15))
+    anna.button(key="review.form.action.save").click().run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    (action,) = store.plan_at(plan_id).actions or []
+    assert action.model_dump(exclude_none=True) == {
+        "text": "Send the <i>fair</i> proof",
+        "side": "partner",
+        "owner": "J. Weber",
+        "due": "2027-07-15",
+        "raised": "Q2-2027",
+    }
+    # an empty action is refused, naming the field, and nothing is stored
+    anna.button(key="review.form.action.save").click().run()
+    assert "actions.1.text" in anna.error[0].value.replace("\\", "")
+    assert len(store.plan_at(plan_id).actions or []) == 1
+    anna.button(key="review.form.close.save").click().run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    (closed,) = store.plan_at(plan_id).actions or []
+    assert closed.closed == "Q2-2027"
+    assert [c.path for c in store.log(plan_id)[1:]] == ["actions", "actions"]

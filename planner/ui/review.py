@@ -33,6 +33,7 @@ HIRE, INVESTMENT, MDF, OBJECTIVE, SUPPORT = (
     "review.form.objective",
     "review.form.support",
 )
+ACTION, CLOSE = "review.form.action", "review.form.close"
 STAGES = ("requested", "approved", "claimed", "paid")
 PROOFS = ("none", "submitted", "accepted", "rejected")
 
@@ -64,10 +65,50 @@ def _records(plan: Plan, block: str) -> list[dict[str, Any]]:
     return found
 
 
-def _commit(block: str, rows: list[dict[str, Any]]) -> None:
-    if session.change({f"commitments.{block}": rows}, ERRORS):
+def _commit(block: str, rows: list[dict[str, Any]], path: str | None = None) -> None:
+    if session.change({path or f"commitments.{block}": rows}, ERRORS):
         session.notify("review.saved")
         st.rerun()
+
+
+def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
+    """New action items of this review, and closing an open one in it."""
+    language = state.language()
+    actions = [a.model_dump(mode="json", exclude_none=True) for a in plan.actions or []]
+    left, right = st.columns(2, gap="large")
+    with left, st.form(ACTION, clear_on_submit=True):
+        st.markdown(f"**{tr('review.action', quarter=quarter.label())}**")
+        text = st.text_input(tr("review.action_text"), max_chars=1000, key=f"{ACTION}.text")
+        owed = st.selectbox(
+            tr("review.action_side"),
+            ("partner", "vendor"),
+            index=0 if side != "vendor" else 1,
+            format_func=lambda s: i18n.t(f"qbr.side.{s}", language),
+            key=f"{ACTION}.side",
+        )
+        owner = st.text_input(tr("review.action_owner"), max_chars=200, key=f"{ACTION}.owner")
+        due = st.date_input(tr("review.action_due"), value=None, key=f"{ACTION}.due")
+        if st.form_submit_button(tr("review.save"), key=f"{ACTION}.save"):
+            entry: dict[str, Any] = {"text": text.strip(), "side": owed, "raised": quarter.key}
+            if owner.strip():
+                entry["owner"] = owner.strip()
+            if due is not None:
+                entry["due"] = due.isoformat()
+            _commit("actions", [*actions, entry], path="actions")
+    open_items = [i for i, a in enumerate(actions) if "closed" not in a]
+    if open_items:
+        with right, st.form(CLOSE, clear_on_submit=True):
+            st.markdown(f"**{tr('review.action_close', quarter=quarter.label())}**")
+            which = st.selectbox(
+                tr("review.action_text"),
+                open_items,
+                format_func=lambda i: actions[i]["text"],
+                key=f"{CLOSE}.which",
+            )
+            if st.form_submit_button(tr("review.action_done"), key=f"{CLOSE}.save"):
+                rows = [dict(a) for a in actions]
+                rows[which]["closed"] = quarter.key
+                _commit("actions", rows, path="actions")
 
 
 def _record_forms(plan: Plan, side: str) -> None:
@@ -186,7 +227,6 @@ def _record_forms(plan: Plan, side: str) -> None:
                 if st.form_submit_button(tr("review.save"), key=f"{SUPPORT}.save"):
                     kept = [r for r in _records(plan, "support") if r["quarter"] != quarter]
                     _commit("support", [*kept, {"quarter": quarter, "fte": fte}])
-    fields.problems(ERRORS)
 
 
 def _quarters(plan: Plan) -> list[Quarter]:
@@ -272,6 +312,9 @@ def section() -> None:
     with tabs[1]:
         if who.can_edit:
             _record_forms(plan, who.side)
+            st.divider()
+            _action_forms(plan, who.side, quarter)
+            fields.problems(ERRORS)  # after every form: a refusal of any of them shows here
         else:
             st.caption(tr("review.read_only"))
     with tabs[2]:
