@@ -65,7 +65,9 @@ def main() -> None:
         for tab in tabs:
             tab.goto(f"{url}/share")
             settle(tab)
-            enter_name(tab, "Vera")
+            if tab is tabs[0]:
+                enter_name(tab, "Vera")  # the second tab has the name from the browser
+        tabs[1].get_by_text("Vera (Hersteller)").wait_for()
         partner = browser.new_context(locale="de-DE").new_page()
         join(partner, url, plan_id, shared.token, "Anna")
         partner.goto(partner.url.replace("/assumptions", "/signoff"))
