@@ -525,35 +525,47 @@ def _loc_path(loc: tuple[int | str, ...]) -> str:
 
 
 def _problem_from_error(error: Mapping[str, Any]) -> Problem:
+    """One pydantic error as a problem: an English line, and the key and values a page says
+    it with in the reader's language (``ui.problem.<key>``)."""
     loc = tuple(error["loc"])
     value = error.get("input")
     ctx = error.get("ctx") or {}
     kind = error["type"]
+    # keys of their own: a file's refusals (ui.refusal.*) use "missing" and "not_finite"
+    key = {"missing": "required", "not_finite": "too_large_number"}.get(kind, kind)
+    params = {"value": fmt_value(value)}
     if kind == "greater_than_equal":
+        params["bound"] = fmt_value(ctx["ge"])
         message = f"{fmt_value(value)} is below {fmt_value(ctx['ge'])}"
     elif kind == "greater_than":
+        params["bound"] = fmt_value(ctx["gt"])
         message = f"{fmt_value(value)} must be above {fmt_value(ctx['gt'])}"
     elif kind == "less_than_equal":
+        params["bound"] = fmt_value(ctx["le"])
         message = f"{fmt_value(value)} is above {fmt_value(ctx['le'])}"
     elif kind == "less_than":
+        params["bound"] = fmt_value(ctx["lt"])
         message = f"{fmt_value(value)} must be below {fmt_value(ctx['lt'])}"
     elif kind == "missing":
         message = "is required"
     elif kind == "extra_forbidden":
         message = "unknown key (check the spelling)"
     elif kind == "literal_error":
+        params["expected"] = str(ctx.get("expected", ""))
         message = f"{fmt_value(value)} is not one of {ctx.get('expected', '')}"
     elif kind in ("string_too_long", "too_long"):
+        key, params["limit"] = "too_long", ctx["max_length"]
         message = f"is longer than {ctx['max_length']} characters"
     elif kind in ("model_type", "dict_type"):
-        message = f"{fmt_value(value)} is not a mapping of keys to values"
+        key, message = "not_mapping", f"{fmt_value(value)} is not a mapping of keys to values"
     elif kind == "list_type":
         message = f"{fmt_value(value)} is not a list"
     elif kind == "string_type":
         message = f"{fmt_value(value)} is not text"
     else:
+        params.update({name: str(item) for name, item in ctx.items()})
         message = error["msg"]
-    return Problem(_loc_path(loc), message)
+    return Problem(_loc_path(loc), message, key, params)
 
 
 def validate(data: Any) -> Plan:
@@ -588,23 +600,43 @@ def _cross_checks(plan: Plan) -> list[Problem]:
     for i, item in enumerate(plan.investments):
         if item.month > n:
             problems.append(
-                Problem(f"investments.{i}.month", f"{item.month} is above {n} (months)")
+                Problem(
+                    f"investments.{i}.month",
+                    f"{item.month} is above {n} (months)",
+                    "above_months",
+                    {"value": item.month, "bound": n},
+                )
             )
     for i, res in enumerate(plan.resources):
         if res.start_month > n:
             problems.append(
-                Problem(f"resources.{i}.start_month", f"{res.start_month} is above {n} (months)")
+                Problem(
+                    f"resources.{i}.start_month",
+                    f"{res.start_month} is above {n} (months)",
+                    "above_months",
+                    {"value": res.start_month, "bound": n},
+                )
             )
         if res.ramp_months > n:
             problems.append(
-                Problem(f"resources.{i}.ramp_months", f"{res.ramp_months} is above {n} (months)")
+                Problem(
+                    f"resources.{i}.ramp_months",
+                    f"{res.ramp_months} is above {n} (months)",
+                    "above_months",
+                    {"value": res.ramp_months, "bound": n},
+                )
             )
     for side in ("partner", "vendor"):
         hurdle = getattr(plan.hurdles, side, None) if plan.hurdles else None
         latest = hurdle.latest_payback_month if hurdle else None
         if latest is not None and latest > n:
             problems.append(
-                Problem(f"hurdles.{side}.latest_payback_month", f"{latest} is above {n} (months)")
+                Problem(
+                    f"hurdles.{side}.latest_payback_month",
+                    f"{latest} is above {n} (months)",
+                    "above_months",
+                    {"value": latest, "bound": n},
+                )
             )
     problems += _check_actuals(plan.actuals, n)
     problems += _check_private(plan)
@@ -778,13 +810,15 @@ def apply_changes(plan: Plan, changes: Mapping[str, Any], *, context: str = "") 
     for path, value in changes.items():
         root = str(path).split(".")[0]
         if root not in _SCENARIO_ROOTS or not _set_path(data, str(path), value):
-            problems.append(Problem(f"{prefix}{path}", "is not a plan path"))
+            problems.append(Problem(f"{prefix}{path}", "is not a plan path", "not_a_path"))
     if problems:
         raise PlanError(problems)
     try:
         return validate(data)
     except PlanError as error:
-        raise PlanError(Problem(f"{prefix}{p.path}", p.message) for p in error.problems) from None
+        raise PlanError(
+            Problem(f"{prefix}{p.path}", p.message, p.key, p.params) for p in error.problems
+        ) from None
 
 
 def data_with_values(plan: Plan, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -794,7 +828,7 @@ def data_with_values(plan: Plan, changes: Mapping[str, Any]) -> dict[str, Any]:
     problems = []
     for path, value in changes.items():
         if not _set_path(data, path, value):
-            problems.append(Problem(path, "is not a plan path"))
+            problems.append(Problem(path, "is not a plan path", "not_a_path"))
     if problems:
         raise PlanError(problems)
     return data

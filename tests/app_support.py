@@ -58,6 +58,31 @@ def send_commit(app: AppTest, element_id: str, payload: Any) -> AppTest:
     return app._run(states)
 
 
+def table_editor(app: AppTest, path: str) -> Any:
+    """The editable table of plan list ``path`` on the page (keyed ``editor:<path>@...``)."""
+    prefix = f"{state.EDITOR_PREFIX}{path}@"
+    found = [e for e in app.get("dataframe") if (getattr(e, "key", None) or "").startswith(prefix)]
+    if not found:
+        raise KeyError(f"no table for {path} on the page")
+    return found[0]
+
+
+def edit_table(app: AppTest, path: str, delta: dict[str, Any], editor: Any = None) -> AppTest:
+    """A person edits the table of ``path`` (``editor``: as a page showed it before, else as
+    the page shows it now) and leaves the cell: the browser sends the table's record of
+    edited, added and deleted rows (one run)."""
+    editor = editor if editor is not None else table_editor(app, path)
+    record = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **delta}
+    states = app._tree.get_widget_states()
+    kept = [s for s in states.widgets if s.id != editor.proto.id]
+    del states.widgets[:]
+    states.widgets.extend(kept)
+    sent = states.widgets.add()
+    sent.id = editor.proto.id
+    sent.string_value = json.dumps(record)
+    return app._run(states)
+
+
 def typed_inputs(app: AppTest) -> list[TypedInput]:
     """Every typed-value input on the page."""
     return [TypedInput(app, e) for e in app.get("bidi_component")]

@@ -363,7 +363,12 @@ def test_a_bad_range_is_refused_with_the_field_named(analyses: AppTest) -> None:
     analyses.button(key="analyses.ranges.save").click().run()
     assert plan_of(analyses) is before
     lines = unescape(analyses.error[0].value).splitlines()
-    assert "- uncertainty.0.low: 50000 is above high 30000" in lines
+    # said in German, the range by its driver and column (the store's line is English)
+    driver = i18n.label("revenue.deal_size", DE)
+    low = t("analyses.low")
+    where = f"Unsicherheitsbereiche: {driver} (Zeile 1) · {low}"
+    said = f"- {where}: 50000 liegt über dem höchsten Wert 30000"
+    assert said in lines
 
 
 # --- onboarding ------------------------------------------------------------------------------

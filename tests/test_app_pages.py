@@ -161,8 +161,9 @@ def test_a_percent_field_is_shown_in_percent_and_stored_as_a_fraction(app: AppTe
             "   ",
             "Titel: Ein leeres Feld ist kein Wert. Es gilt weiter der gespeicherte Wert.",
         ),
-        ("start", "2027-13", "start: '2027-13' is not a month as YYYY-MM"),
-        ("currency", "EURO", "currency: 'EURO' is not an ISO 4217 currency code"),
+        # said in the UI language, the field by its label (the store's line is English)
+        ("start", "2027-13", "Startmonat: '2027-13' ist kein Monat als JJJJ-MM"),
+        ("currency", "EURO", "Währung: 'EURO' ist kein Währungscode nach ISO 4217"),
     ],
 )
 def test_a_bad_value_shows_the_message_and_keeps_the_plan(
@@ -194,9 +195,14 @@ def test_a_horizon_shorter_than_a_planned_month_is_refused_with_every_problem(
     with pytest.raises(PlanError) as refused:
         with_values(plan, {"months": 12})
     problems = [str(p) for p in refused.value.problems]
-    assert "investments.0.month: 13 is above 12 (months)" in problems
-    shown = unescape(at.error[0].value).splitlines()
-    assert shown[-len(problems) :] == [f"- {line}" for line in problems]
+    assert "investments.0.month: 13 is above 12 (months)" in problems  # the store's line
+    shown = [line for line in unescape(at.error[0].value).splitlines() if line.startswith("- ")]
+    assert len(shown) == len(problems)  # every problem listed
+    # said in German, the cell by its list, row and column
+    item = plan.investments[0].name
+    assert f"- Investitionen: {item} (Zeile 1) · Monat: 13 liegt nach dem letzten Planmonat 12" in (
+        shown
+    )
     assert content_hash(at.session_state[state.PLAN]) == content_hash(plan)
     assert store.version(plan_id) == 1
 

@@ -163,7 +163,9 @@ def test_the_app_records_the_decision_and_the_dashboard_shows_it(
     app.text_input(key=signoff_panel.decision_key("partner", 0)).input("Anna Berger (CEO)")
     app.text_input(key=signoff_panel.decision_key("vendor", 0)).input("")  # left empty: refused
     next(b for b in app.button if "speichern" in b.label).click().run()
-    assert any("decision.vendor: must not be empty" in e.value.replace("\\", "") for e in app.error)
+    # said in the UI language, the field by its label
+    said = "Teilnehmer des Herstellers: darf nicht leer sein"
+    assert any(said in e.value.replace("\\", "") for e in app.error)
     app.switch_page(str(root / "planner/ui/pages/dashboard.py")).run()
     assert not any("Grundsatzentscheidung" in m.value for m in app.markdown)
 

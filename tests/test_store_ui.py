@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from planner import access
 from planner.store import Store
 from planner.ui import collab, session, state
+from planner.ui.text import plain
 from tests.app_support import click_again, decision, field, local_app, send_stale, type_into
 from tests.store_support import example_plan
 
@@ -74,7 +75,8 @@ def test_an_edit_by_one_appears_for_the_other_and_a_late_edit_is_a_conflict(
     type_into(vera, DEAL, "45.000")
     assert store.plan_at(plan_id).revenue.deal_size == 38000  # not overwritten
     warnings = [w.value for w in vera.warning]
-    assert any("Anna (Partner) hat" in w and "38.000\xa0€" in w for w in warnings), warnings
+    # the card says it in markdown with every user text escaped (shown literally)
+    assert any(plain("Anna (Partner) hat") in w and plain("38.000\xa0€") in w for w in warnings)
     assert field(vera, DEAL).value == "38.000"  # her page now shows Anna's value
     decision(vera, DEAL, keep_mine=True).click().run()
     assert store.plan_at(plan_id).revenue.deal_size == 45000
@@ -157,7 +159,7 @@ def test_a_late_workspace_edit_is_a_conflict_with_keep_mine_and_take_theirs(
     type_into(max_, DEAL, "38.000")
     assert workspace.plan_at(plan_id).revenue.deal_size == 45000  # not overwritten
     warnings = [w.value for w in max_.warning]
-    assert any("Vera (Hersteller) hat" in w and "45.000\xa0€" in w for w in warnings), warnings
+    assert any(plain("Vera (Hersteller) hat") in w and plain("45.000\xa0€") in w for w in warnings)
     assert field(max_, DEAL).value == "45.000"  # his page shows Vera's value now
     assert not max_.error  # a conflict is no refusal
 
@@ -203,7 +205,7 @@ def test_undo_does_not_overwrite_someone_elses_later_change(workspace: Store) ->
     vera.run()
     vera.button(key="undo").click().run()
     assert workspace.plan_at(plan_id).revenue.deal_size == 47000  # Max's value stands
-    assert any("Max (Hersteller) hat" in w.value for w in vera.warning)
+    assert any(plain("Max (Hersteller) hat") in w.value for w in vera.warning)
     assert vera.button(key="undo").disabled  # the undone step is gone
 
 

@@ -202,10 +202,19 @@ def uncertainty_problems(plan: Plan, entries: Sequence[Any]) -> list[Problem]:
         try:
             item = driver(plan, entry.path)
         except AnalysisError:
-            problems.append(Problem(f"{where}.path", f"{entry.path!r} is not a numeric driver"))
+            problems.append(
+                Problem(
+                    f"{where}.path",
+                    f"{entry.path!r} is not a numeric driver",
+                    "not_driver",
+                    {"value": entry.path},
+                )
+            )
             continue
         if entry.path in seen:
-            problems.append(Problem(f"{where}.path", f"{entry.path!r} appears twice"))
+            problems.append(
+                Problem(f"{where}.path", f"{entry.path!r} appears twice", "driver_twice")
+            )
         seen.add(entry.path)
         bounds = [("low", entry.low), ("likely", entry.likely), ("high", entry.high)]
         for name, value in bounds:
@@ -213,17 +222,32 @@ def uncertainty_problems(plan: Plan, entries: Sequence[Any]) -> list[Problem]:
                 continue
             if not item.low <= value <= item.high:
                 message = f"{_fmt(value)} is not within {item.describe_range()}"
-                problems.append(Problem(f"{where}.{name}", message))
+                params = {"value": _fmt(value), "low": _fmt(item.low), "high": _fmt(item.high)}
+                problems.append(Problem(f"{where}.{name}", message, "not_within", params))
             elif item.integer and not float(value).is_integer():
-                problems.append(Problem(f"{where}.{name}", f"{_fmt(value)} is not a whole number"))
+                problems.append(
+                    Problem(
+                        f"{where}.{name}",
+                        f"{_fmt(value)} is not a whole number",
+                        "not_integer",
+                        {"value": _fmt(value)},
+                    )
+                )
         if entry.distribution == "triangular" and entry.likely is None:
-            problems.append(Problem(f"{where}.likely", "is required for a triangular range"))
+            problems.append(
+                Problem(f"{where}.likely", "is required for a triangular range", "likely_needed")
+            )
         elif entry.distribution == "uniform" and entry.likely is not None:
-            problems.append(Problem(f"{where}.likely", "is only used by a triangular range"))
+            problems.append(
+                Problem(f"{where}.likely", "is only used by a triangular range", "likely_unused")
+            )
         low, likely, high = _fmt(entry.low), entry.likely, _fmt(entry.high)
         if entry.low > entry.high:
-            problems.append(Problem(f"{where}.low", f"{low} is above high {high}"))
+            message = f"{low} is above high {high}"
+            params = {"low": low, "high": high}
+            problems.append(Problem(f"{where}.low", message, "low_above_high", params))
         elif likely is not None and not entry.low <= likely <= entry.high:
             message = f"{_fmt(likely)} is not within low {low} to high {high}"
-            problems.append(Problem(f"{where}.likely", message))
+            params = {"value": _fmt(likely), "low": low, "high": high}
+            problems.append(Problem(f"{where}.likely", message, "not_within", params))
     return problems

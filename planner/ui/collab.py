@@ -17,7 +17,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -25,9 +25,9 @@ import streamlit as st
 
 from planner import access, editing, i18n, privacy
 from planner.access import Access
-from planner.plan import Plan, fmt_value
+from planner.plan import Plan
 from planner.store import Conflict, Snapshot, Store, database_url
-from planner.store.core import MAX_NAME
+from planner.store.core import MAX_NAME, lookup
 from planner.ui import state
 
 ACCESS = "collab.access"
@@ -239,18 +239,42 @@ REMOTE_NOTICES = 3
 
 def announce_changes(plan_id: str, since: int, plan: Plan, audience: str) -> None:
     """Tell the person who changed what since version ``since``: an input they were typing in
-    may just have been replaced by someone else's value, and that must not pass unnoticed."""
+    may just have been replaced by someone else's value, and that must not pass unnoticed.
+    Values read as the fields show them (``3,82 %``, ``Managed Service Provider``), a table's
+    changes by row (``Team: Account Manager (Zeile 2) · FTE``)."""
     rows = [r for r in store().log(plan_id, since_version=since) if r.path and not _own(r)]
-    for row in privacy.visible_log(plan, rows[-REMOTE_NOTICES:], audience):
-        value = tx("private") if row.masked else value_text(row.path, row.new, plan)
-        text = tx(
-            "conflict",
-            author=row.author,
-            side=tx(f"side.{row.side}"),
-            field=field_label(row.path),
-            value=value,
-        )
+    notices: list[str] = []
+    for row in privacy.visible_log(plan, rows, audience):
+        for what, value, whole in described(row.path, row.old, row.new, plan, row.masked):
+            key = "conflict" if not whole else "changed_row"
+            side = tx(f"side.{row.side}")
+            notices.append(tx(key, author=row.author, side=side, field=what, value=value))
+    for text in notices[-REMOTE_NOTICES:]:
         st.toast(_plain(text), icon=":material/sync:")
+
+
+def described(
+    path: str, old: Any, new: Any, plan: Plan, masked: bool = False
+) -> list[tuple[str, str, bool]]:
+    """What a change of ``path`` from ``old`` to ``new`` did, as a person reads it: lines of
+    (what, its new value, whether the line is a whole row added or removed). A list becomes
+    its rows' changes."""
+    from planner.ui import history
+
+    if isinstance(old, list) or isinstance(new, list):
+        lines = history.list_story(path, old or [], new or [], plan, masked)
+        return [(what, after or before, not (before and after)) for what, before, after in lines]
+    return [(history.path_text(path, plan), history.value_text(path, new, plan, masked), False)]
+
+
+def own(conflict: Conflict) -> bool:
+    """Whether the change that overtook an edit was this person's own (from another tab, or
+    an undo of an edit they changed again)."""
+    if conflict.version in st.session_state.get(OWN, set()):
+        return True
+    granted = current_access()
+    side = granted.side if granted is not None else "vendor"
+    return conflict.author == display_name() and conflict.side == side
 
 
 OWN = "collab.own_versions"
@@ -268,14 +292,47 @@ def _own(row: Any) -> bool:
 
 
 def conflict_text(conflict: Conflict, plan: Plan) -> str:
-    """ "Anna (partner) changed deal size to 38.000 €", in the UI language."""
+    """ "Anna (partner) changed deal size to 38.000 €", in the UI language; a table's
+    change by its rows and cells; a person's own earlier change as theirs, not someone
+    else's."""
+    start = st.session_state.get(STARTS, {}).get((conflict.path, conflict.version))
+    value = _changes_text(conflict.path, start, conflict.theirs, plan)
+    if own(conflict):
+        return tx("conflict_own", field=_what(conflict.path, plan), value=value)
     return tx(
         "conflict",
         author=conflict.author,
         side=tx(f"side.{conflict.side}"),
-        field=field_label(conflict.path),
-        value=shown_text(conflict.path, conflict.theirs, plan),
+        field=_what(conflict.path, plan),
+        value=value,
     )
+
+
+def yours_text(conflict: Conflict, plan: Plan) -> str:
+    """What the person's overtaken edit would have written (a list: the rows they added or
+    deleted)."""
+    start = st.session_state.get(STARTS, {}).get((conflict.path, conflict.version))
+    return tx("yours", value=_changes_text(conflict.path, start, conflict.yours, plan))
+
+
+def _what(path: str, plan: Plan) -> str:
+    from planner.ui import history
+
+    return history.path_text(path, plan)
+
+
+def _changes_text(path: str, start: Any, value: Any, plan: Plan) -> str:
+    """A value as the fields show it; a list as its changes since ``start`` (when known)."""
+    if isinstance(value, list) and isinstance(start, list):
+        granted = current_access()
+        side = granted.side if granted is not None else "vendor"
+        _, hidden = privacy.mask_value(plan, side, path, value)
+        _, hidden_start = privacy.mask_value(plan, side, path, start)
+        if hidden or hidden_start:
+            return tx("private")
+        lines = described(path, start, value, plan)
+        return "; ".join(f"{what}: {text}" for what, text, _ in lines) or tx("several_values")
+    return shown_text(path, value, plan)
 
 
 def shown_text(path: str, value: Any, plan: Plan) -> str:
@@ -296,26 +353,11 @@ def field_label(path: str) -> str:
 
 
 def value_text(path: str, value: Any, plan: Plan) -> str:
-    """A plan value for display: money in the plan's currency where the field is an amount."""
-    if isinstance(value, float) and path.endswith(MONEY_SUFFIXES):
-        return i18n.money(value, plan.currency, state.language())
-    if value is None:
-        return i18n.MISSING
-    if isinstance(value, (dict, list)):
-        return tx("several_values")
-    return fmt_value(value) if not isinstance(value, str) else value
+    """A plan value as its field shows it: amounts in the plan's currency, shares in percent,
+    choices by their names (:func:`planner.ui.history.value_text`)."""
+    from planner.ui import history
 
-
-MONEY_SUFFIXES = (
-    "deal_size",
-    "amount",
-    "annual_cost",
-    "opex_per_month",
-    "services_per_deal",
-    "delivery_capacity_per_fte_month",
-    "managed_fee_per_customer_month",
-    "threshold",
-)
+    return history.value_text(path, value, plan)
 
 
 def decision_key(conflict: Conflict, keep_mine: bool) -> str:
@@ -324,10 +366,67 @@ def decision_key(conflict: Conflict, keep_mine: bool) -> str:
     return f"collab.{'keep' if keep_mine else 'take'}.{conflict.path}@{conflict.version}"
 
 
+STARTS = "collab.starts"
+"""``(path, version)`` of a conflict -> the value the person's edit began from, for a list
+(rows added or deleted): keep mine re-applies only the rows that person added or deleted."""
+MOVED = "collab.moved"
+"""``(path, version)`` of conflicts on a table cell whose rows someone added, deleted or
+replaced meanwhile: the cell's row number may name another item now, so keep mine is not
+offered (the person's value stays shown on the card)."""
+
+
+def is_cell(path: str) -> bool:
+    """Whether ``path`` names a cell of a list (``resources.1.fte``)."""
+    return any(part.isdigit() for part in path.split("."))
+
+
+def remember_starts(plan_id: str, found: Sequence[Conflict], bases: Mapping[str, int]) -> None:
+    """Keep what each overtaken edit began from (see :data:`STARTS`, :data:`MOVED`)."""
+    ss = st.session_state
+    starts: dict[tuple[str, int], Any] = ss.setdefault(STARTS, {})
+    moved: set[tuple[str, int]] = ss.setdefault(MOVED, set())
+    for conflict in found:
+        base = bases.get(conflict.path)
+        if base is None:
+            continue
+        if isinstance(conflict.yours, list):
+            data = store().plan_at(plan_id, base).to_data()
+            starts[(conflict.path, conflict.version)] = lookup(data, conflict.path)
+        elif is_cell(conflict.path):
+            rows = store().log(plan_id, since_version=base)
+            if any(r.path and conflict.path.startswith(r.path + ".") for r in rows):
+                moved.add((conflict.path, conflict.version))
+
+
+def rebase_rows(start: list[Any], mine: list[Any], theirs: list[Any]) -> list[Any]:
+    """``theirs`` with the rows one person added to and deleted from ``start`` (making
+    ``mine``) done again: every other change of ``theirs`` (another person's edit of a row,
+    their added rows) stays. A row the person deleted that the other side changed meanwhile
+    is kept (it is not the row the person deleted any more).
+
+    >>> rebase_rows([1, 2, 3], [1, 3, 4], [1, 2, 30, 5])
+    [1, 30, 5, 4]
+    """
+    remaining = list(mine)
+    deleted = []
+    for row in start:
+        if row in remaining:
+            remaining.remove(row)
+        else:
+            deleted.append(row)
+    added = remaining  # rows of mine that were not in start
+    result = list(theirs)
+    for row in deleted:
+        if row in result:
+            result.remove(row)
+    return result + added
+
+
 def _resolve(path: str, version: int, keep_mine: bool) -> None:
     """A person decides a conflict: keep mine writes their value, based on the version that
     overtook it (a further change by someone else is a new conflict); take theirs writes
-    nothing. A conflict already decided is left alone."""
+    nothing. Keep mine of a list re-applies only the rows the person added or deleted. A
+    conflict already decided is left alone."""
     from planner.ui import session
 
     pending: list[Conflict] = st.session_state.get(CONFLICTS, [])
@@ -336,12 +435,17 @@ def _resolve(path: str, version: int, keep_mine: bool) -> None:
         return
     conflict = found[0]
     st.session_state[CONFLICTS] = [c for c in pending if c is not conflict]
-    if keep_mine:
-        session.change(
-            {conflict.path: conflict.yours},
-            state.field_key(conflict.path),
-            bases={conflict.path: conflict.version},
-        )
+    start = st.session_state.get(STARTS, {}).pop((path, version), None)
+    if not keep_mine or (path, version) in st.session_state.get(MOVED, set()):
+        return
+    value = conflict.yours
+    if isinstance(start, list) and isinstance(value, list) and isinstance(conflict.theirs, list):
+        value = rebase_rows(start, value, conflict.theirs)
+    session.change(
+        {conflict.path: value},
+        state.field_key(conflict.path),
+        bases={conflict.path: conflict.version},
+    )
 
 
 def pending_paths() -> set[str]:
@@ -366,14 +470,20 @@ def conflicts_panel(plan: Plan) -> None:
     """Every edit that someone else overtook, with "keep mine" and "take theirs"."""
     for conflict in st.session_state.get(CONFLICTS, []):
         with st.container(border=True):
-            st.warning(conflict_text(conflict, plan), icon=":material/sync_problem:")
-            st.caption(tx("yours", value=shown_text(conflict.path, conflict.yours, plan)))
+            st.warning(_plain(conflict_text(conflict, plan)), icon=":material/sync_problem:")
+            st.caption(_plain(yours_text(conflict, plan)))
+            moved = (conflict.path, conflict.version) in st.session_state.get(MOVED, set())
+            if moved:
+                st.caption(tx("rows_moved"))
+            mine = own(conflict)
             for column, keep_mine in zip(st.columns(2), (True, False), strict=True):
+                name = "keep_mine" if keep_mine else "take_theirs"
                 column.button(
-                    tx("keep_mine" if keep_mine else "take_theirs"),
+                    tx(name + ("_own" if mine else "")),
                     key=decision_key(conflict, keep_mine),
                     on_click=_resolve,
                     args=(conflict.path, conflict.version, keep_mine),
+                    disabled=keep_mine and moved,
                 )
 
 

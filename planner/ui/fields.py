@@ -26,11 +26,20 @@ from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
+from pydantic import BaseModel
 
 from planner import i18n
 from planner.i18n import LANGUAGES
 from planner.notes import after_deleting
-from planner.plan import MAX_COUNT, MAX_MONEY, Plan, get_value
+from planner.plan import (
+    MAX_COUNT,
+    MAX_MONEY,
+    Investment,
+    Plan,
+    RebateTier,
+    Resource,
+    get_value,
+)
 from planner.privacy import PlanView
 from planner.ui import collab, library, session, state
 from planner.ui.live_input import live_input
@@ -302,31 +311,42 @@ def _on_field(path: str, key: str, version: int, showed: Any) -> None:
     _commit(path, st.session_state.get(key, showed), version, showed)
 
 
-def _commit(path: str, raw: Any, version: int, showed: Any) -> None:
+def _commit(path: str, raw: Any, version: int, showed: Any) -> bool:
     """Write what a person entered for ``path`` against ``version``, the field's version when
-    the input showed ``showed``; refuse it at the field when it is not a value of the field."""
+    the input showed ``showed``; refuse it at the field when it is not a value of the field.
+    False when it was not written (refused, a conflict, the database failed)."""
     spec = FIELDS[path]
     error_key = state.field_key(path)
     if raw == showed:
-        return  # the input reports what it was built with: nobody changed anything
+        return True  # the input reports what it was built with: nobody changed anything
     try:
         value = parse_entry(spec, raw)
     except EntryError as refusal:
         state.errors()[error_key] = [str(refusal)]
         _reset(path)
-        return
+        return False
     if value == parse_entry(spec, showed):  # the same number typed differently
         state.errors().pop(error_key, None)
         _reset(path)
-        return
+        return True
     if not session.change({path: value}, error_key, bases={path: version}):
         _reset(path)  # refused or overtaken: the input shows the stored value again
+        return False
+    return True
 
 
 def _choice_label(path: str, option: str) -> str:
-    if path == "partner.kind":
-        return term(f"kind.{option}")
-    return tr(f"language.{option}")
+    return choice_text(path.rsplit(".", 1)[-1], option)
+
+
+def choice_text(name: str, option: str) -> str:
+    """A choice as its field shows it (``msp`` -> Managed Service Provider), by the field's
+    or column's name (``kind``, ``language``, ``category``, ``function``)."""
+    if name in ("kind", "category", "function"):
+        return term(f"{name}.{option}")
+    if name == "language":
+        return tr(f"language.{option}")
+    return option
 
 
 def _title(spec: Field, plan: Plan) -> str:
@@ -379,6 +399,9 @@ def field(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
             help=common["help"],
             disabled=disabled,
             on_commit=lambda typed: _commit(path, typed.text, typed.version, typed.showed),
+            scope=session.plan_id() or "",
+            own=st.session_state.get(session.MINE, {}).get(path) == version,
+            unsaved=tr("field.unsaved"),
         )
     problems(state.field_key(path))
 
@@ -505,18 +528,78 @@ def edited_items(
     return items
 
 
-def _on_table(path: str, key: str, frame: pd.DataFrame, version: int) -> None:
-    """A person edited the table that showed ``frame`` of the list at ``version``."""
+def cell_edits(
+    path: str, frame: pd.DataFrame, delta: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The cells a person changed in a table that showed ``frame`` of list ``path``: ``{cell
+    path: value as the plan holds it}`` (``resources.1.fte``), only those whose value differs
+    from what the table showed, and the refusals of cells left empty that need a value."""
+    columns = {c.name: c for c in TABLES[path]}
+    shown = frame.to_dict(orient="records")
+    edits: dict[str, Any] = {}
+    refused: list[str] = []
+    for index, changes in (delta.get("edited_rows") or {}).items():
+        row = int(index)
+        if not 0 <= row < len(shown):
+            continue
+        for name, typed in changes.items():
+            column = columns.get(str(name))
+            if column is None:
+                continue
+            before = shown[row].get(column.name)
+            value = _cell(column, typed)
+            if value == _cell(column, before):
+                continue  # the cell shows what it showed: no edit
+            if value is None and _required(path, column.name):
+                refused.append(tr("field.required", field=label(column.name)))
+                continue
+            edits[f"{path}.{row}.{column.name}"] = column.default if value is None else value
+    return edits, refused
+
+
+ROW_MODELS: dict[str, type[BaseModel]] = {
+    "investments": Investment,
+    "resources": Resource,
+    "vendor_programme.rebate_tiers": RebateTier,
+}
+"""The schema of one row of each editable list."""
+
+
+def _required(path: str, name: str) -> bool:
+    """Whether a row of list ``path`` needs a value in column ``name`` (the schema has no
+    default for it): an emptied cell of it is refused, of another one is its default."""
+    return ROW_MODELS[path].model_fields[name].is_required()
+
+
+def _on_table(path: str, key: str, frame: pd.DataFrame, held: Any) -> None:
+    """A person edited the table that showed ``frame`` of the list, from snapshot ``held``
+    (``None`` without the store). A changed cell is written alone, based on the version of
+    that cell the table showed, so edits of other rows or cells by someone else are neither
+    a conflict nor reverted; adding or deleting rows rewrites the list, based on its version."""
     delta = st.session_state.get(key) or {}
     if not any(delta.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
         return  # nothing typed, added or deleted
-    items = edited_items(frame, TABLES[path], delta)
-    edits: dict[str, Any] = {path: items}
-    deleted = {int(i) for i in delta.get("deleted_rows") or ()}
-    notes = state.plan_in_force().notes
-    if deleted and notes:  # the reasoning stays with its item, not with its row number
-        edits["notes"] = after_deleting(dict(notes), path, deleted)
-    session.change(edits, state.EDITOR_PREFIX + path, bases={path: version})
+    error_key = state.EDITOR_PREFIX + path
+
+    def version(where: str) -> int:
+        found: int = held.field_version(where) if held is not None else 0
+        return found
+
+    if delta.get("added_rows") or delta.get("deleted_rows"):
+        items = edited_items(frame, TABLES[path], delta)
+        edits: dict[str, Any] = {path: items}
+        deleted = {int(i) for i in delta.get("deleted_rows") or ()}
+        notes = state.plan_in_force().notes
+        if deleted and notes:  # the reasoning stays with its item, not with its row number
+            edits["notes"] = after_deleting(dict(notes), path, deleted)
+        session.change(edits, error_key, bases={p: version(p) for p in edits})
+        return
+    cells, refused = cell_edits(path, frame, delta)
+    if refused:
+        state.errors()[error_key] = refused
+        return
+    if cells:
+        session.change(cells, error_key, bases={cell: version(cell) for cell in cells})
 
 
 def _column_config(column: Column, plan: Plan) -> Any:
@@ -551,12 +634,16 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
 
     ``view``: the side's view of the plan; a list holding values hidden from the side shows
     them empty and cannot be edited by it."""
-    key = state.editor_key(path)
     if view is not None and view.is_hidden(path):
         st.caption(tr("field.private_cells"))
         st.dataframe(_frame(path, view.get(path) or []), hide_index=True, width="stretch")
         return
     frame = table_frame(plan, path)
+    held = st.session_state.get(collab.SNAPSHOT)
+    # keyed by the list's own version: a change elsewhere in the plan leaves a cell being
+    # edited open (a change of this list shows its new rows)
+    key = f"{state.EDITOR_PREFIX}{path}@{session.field_version(path)}:"
+    key += f"{st.session_state[state.RESETS]}:{state.language()}"
     st.data_editor(
         frame,
         key=key,
@@ -565,7 +652,7 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         width="stretch",
         column_config={c.name: _column_config(c, plan) for c in TABLES[path]},
         on_change=_on_table,
-        args=(path, key, frame, session.field_version(path)),
+        args=(path, key, frame, held),
         disabled=locked,
     )
     error_key = state.EDITOR_PREFIX + path

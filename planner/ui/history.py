@@ -17,7 +17,8 @@ from planner.access import Access
 from planner.model import SCALAR_PATHS, evaluate
 from planner.plan import Plan
 from planner.store import Change
-from planner.ui import collab, fields, state
+from planner.ui import collab, fields, refusals, state
+from planner.ui.text import plain, tr
 
 SHOWN = 200
 """Newest change-log rows listed (older ones stay in the database and the chain)."""
@@ -61,6 +62,8 @@ def value_text(path: str, value: Any, plan: Plan, masked: bool = False) -> str:
     language = state.language()
     if isinstance(value, bool):
         return collab.tx("yes" if value else "no")
+    if isinstance(value, str) and kind == "choice":
+        return fields.choice_text(key, value)
     if isinstance(value, (int, float)) and kind == "percent":
         return fields.percent_text(float(value))
     if isinstance(value, (int, float)) and kind == "money":
@@ -97,9 +100,20 @@ def path_text(path: str, plan: Plan, items: Any = None) -> str:
             item = listed[row] if isinstance(listed, list) and row < len(listed) else None
             text = f"{collab.field_label(head)}: {_item_text(head, item, row)}"
             if len(rest) > 1:
-                text += " · " + collab.field_label(rest[-1])
+                column = COLUMN_TEXTS.get((head, rest[-1]))
+                text += " · " + (tr(column) if column else collab.field_label(rest[-1]))
             return text
     return collab.field_label(path)
+
+
+COLUMN_TEXTS: dict[tuple[str, str], str] = {
+    ("uncertainty", "path"): "analyses.driver",
+    ("uncertainty", "distribution"): "analyses.distribution",
+    ("uncertainty", "low"): "analyses.low",
+    ("uncertainty", "likely"): "analyses.likely",
+    ("uncertainty", "high"): "analyses.high",
+}
+"""Columns of a list named by their table's heading (``ui.<text>``) rather than a plan label."""
 
 
 def _lookup(plan: Plan, path: str) -> Any:
@@ -126,7 +140,7 @@ def story(change: Change, plan: Plan) -> list[tuple[str, str, str]]:
     if not path:
         return [(collab.tx("created"), "", "")]
     if isinstance(old, list) or isinstance(new, list):
-        return _list_story(path, old or [], new or [], plan, change.masked)
+        return list_story(path, old or [], new or [], plan, change.masked)
     return [
         (
             path_text(path, plan),
@@ -136,9 +150,11 @@ def story(change: Change, plan: Plan) -> list[tuple[str, str, str]]:
     ]
 
 
-def _list_story(
+def list_story(
     path: str, old: list[Any], new: list[Any], plan: Plan, masked: bool
 ) -> list[tuple[str, str, str]]:
+    """A list's change row by row: (what, before, after) of each cell changed, row added
+    (before empty) or removed (after empty)."""
     lines: list[tuple[str, str, str]] = []
     title = collab.field_label(path)
     for row in range(max(len(old), len(new))):
@@ -257,9 +273,11 @@ def render(granted: Access, *, heading: bool = True) -> None:
                     author=collab.display_name(),
                 )
                 if result.status == "conflict":
-                    st.warning(collab.conflict_text(result.conflicts[0], plan))
+                    st.warning(collab._plain(collab.conflict_text(result.conflicts[0], plan)))
                 elif not result.ok:
-                    st.error(result.message or "; ".join(str(p) for p in result.problems))
+                    lines = [refusals.problem_line(p, plan) for p in result.problems]
+                    said = refusals.store_refusal(result.message, plan) or "; ".join(lines)
+                    st.error(plain(said))
                 else:
                     st.rerun()
 
@@ -333,7 +351,7 @@ def notes(granted: Access, plan: Plan) -> None:
         except editing.AccessRefusedError as refused:
             st.error(collab.tx(refused.key))
         except (ValueError, PermissionError) as error:
-            st.error(str(error))
+            st.error(plain(refusals.store_refusal(str(error), plan)))
         else:
             st.rerun()
 

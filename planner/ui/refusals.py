@@ -9,11 +9,12 @@ name. An error without a key, or with a key that has no text, is shown as its me
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from planner import i18n, limits
-from planner.plan import Problem
+from planner.plan import Plan, Problem
 from planner.ui import state
 from planner.ui.text import tr
 
@@ -61,3 +62,66 @@ def refusal_text(error: BaseException, name: str | None = None) -> str:
 def problem_text(problem: Problem) -> str:
     """One problem of a refused plan file: the refusal in the UI language where it has a key."""
     return text(problem.key, problem.params, str(problem))
+
+
+def problem_line(problem: Problem, plan: Plan, changes: Mapping[str, Any] | None = None) -> str:
+    """One problem of a refused edit as the page says it: the field by its label (a table's
+    cell by its row: "Team: Account Manager (Zeile 2) · FTE") and what is wrong, in the UI
+    language; the English line where there is no text for it. ``changes``: the refused edit
+    (a list it replaces names its rows as the edit has them, not as the plan has)."""
+    from planner.ui import history
+
+    items = None
+    for path, value in (changes or {}).items():
+        if isinstance(value, list) and problem.path.startswith(path + "."):
+            items = value
+
+    said = problem.message
+    if problem.key and f"ui.problem.{problem.key}" in i18n.catalog():
+        values = {name: str(value) for name, value in problem.params.items()}
+        if "expected" in values:
+            values["expected"] = values["expected"].replace(" or ", ", ")
+        try:
+            said = tr(f"problem.{problem.key}", **values)
+        except (KeyError, IndexError):  # a text wanting a value the problem lacks
+            said = problem.message
+    if not problem.path:
+        return said
+    return f"{history.path_text(problem.path, plan, items)}: {said}"
+
+
+STORE_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?P<field>[\w.]+) is private to the other side"), "private_path"),
+    (re.compile(r"^only the vendor decides which vendor values are private$"), "vendor_privacy"),
+    (re.compile(r"^only the partner decides which partner values are private$"), "partner_privacy"),
+    (re.compile(r"^only the vendor decides whether to share its economics$"), "share_economics"),
+    (re.compile(r"^only the (?P<side>vendor|partner) states its own hurdles"), "own_terms"),
+    (re.compile(r"^the invite link this edit came through was revoked$"), "revoked"),
+    (re.compile(r"^version (?P<version>\d+) is frozen for sign-off"), "frozen"),
+    (re.compile(r"^the author's name must not be empty$"), "author_empty"),
+    (re.compile(r"^a plan's creation cannot be reverted$"), "creation"),
+    (re.compile(r"^note: must not be empty$"), "note_empty"),
+    (re.compile(r"^note: is longer than (?P<limit>\d+) characters$"), "note_long"),
+    (re.compile(r"^(?P<field>[\w.]+): is not a plan path$"), "not_a_path"),
+)
+"""The store's refusals (one English line each, for the command line and the log) and the
+text a page says them with (``ui.problem.<key>``)."""
+
+
+def store_refusal(message: str, plan: Plan) -> str:
+    """Why the store refused a change, in the UI language: a field by its label, a side by
+    its name; the English line where the refusal is not one of :data:`STORE_REFUSALS`."""
+    from planner.ui import collab, history
+
+    for pattern, key in STORE_REFUSALS:
+        found = pattern.match(message)
+        if found is None:
+            continue
+        values = dict(found.groupdict())
+        if "field" in values:
+            values["field"] = history.path_text(values["field"], plan)
+        if "side" in values:
+            values["side"] = collab.tx(f"side.{values['side']}")
+        said = tr(f"problem.{key}", **values)
+        return f"{values['field']}: {said}" if key == "not_a_path" else said
+    return message

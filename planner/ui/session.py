@@ -33,7 +33,7 @@ from planner.model import Outcome, evaluate
 from planner.plan import Plan, PlanError, with_values
 from planner.store import EditResult, Side, Snapshot, Store, UnknownPlanError, database_url
 from planner.store.faults import FAULTS, Fault, classify
-from planner.ui import collab, library, state
+from planner.ui import collab, library, refusals, state
 from planner.ui.text import tr
 
 log = logging.getLogger("planner.ui")
@@ -240,7 +240,9 @@ def change(
     except FAULTS as error:
         _hold(Pending(current, dict(changes), bases, error_key), error)
         return False
-    return _settle(result, error_key, undoable=True)
+    if result.status == "conflict":
+        collab.remember_starts(current, result.conflicts, bases)
+    return _settle(result, error_key, undoable=True, changes=changes)
 
 
 @dataclass(frozen=True)
@@ -314,12 +316,22 @@ def commit(plan: Plan, error_key: str = "commit") -> bool:
     return change(changes, error_key)
 
 
-def _settle(result: EditResult, error_key: str, *, undoable: bool) -> bool:
-    """Take in the outcome of this session's edit: the new plan, an error, or a conflict."""
+def _settle(
+    result: EditResult,
+    error_key: str,
+    *,
+    undoable: bool,
+    changes: Mapping[str, Any] | None = None,
+) -> bool:
+    """Take in the outcome of this session's edit (``changes``, when it is one): the new plan,
+    an error, or a conflict."""
     ss = st.session_state
     found = state.errors()
     if result.status in ("invalid", "refused"):
-        found[error_key] = [str(p) for p in result.problems] or [result.message]
+        plan = state.plan_in_force()
+        found[error_key] = [refusals.problem_line(p, plan, changes) for p in result.problems] or [
+            refusals.store_refusal(result.message, plan)
+        ]
         return False
     found.pop(error_key, None)
     if result.status == "unchanged":
@@ -354,7 +366,8 @@ def _change_unstored(changes: Mapping[str, Any], error_key: str) -> bool:
     try:
         plan = with_values(state.plan_in_force(), changes)
     except PlanError as error:
-        found[error_key] = [str(problem) for problem in error.problems]
+        plan = state.plan_in_force()
+        found[error_key] = [refusals.problem_line(p, plan, changes) for p in error.problems]
         return False
     found.pop(error_key, None)
     ss = st.session_state

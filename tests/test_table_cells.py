@@ -1,0 +1,163 @@
+"""Tables are edited cell by cell (AppTest): a changed cell is written alone with the version of
+that cell its table showed, so two people editing different rows of one table both land, the
+same cell is a conflict, and "keep mine" writes only what that person changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
+from streamlit.testing.v1 import AppTest
+
+from planner import i18n
+from planner.store import Store
+from planner.ui import collab, session
+from planner.ui.collab import rebase_rows
+from planner.ui.text import plain
+from tests.app_support import decision, edit_table, named, table_editor
+
+ROOT = Path(__file__).resolve().parents[1]
+TEAM = "resources"
+
+
+def _page(name: str) -> AppTest:
+    """A workspace session of ``name`` on the assumptions page."""
+    app = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), name)
+    app.switch_page("planner/ui/pages/assumptions.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def _fte(store: Store, plan_id: str) -> list[float]:
+    return [r.fte for r in store.plan_at(plan_id).resources]
+
+
+def test_two_people_editing_different_rows_of_one_table_both_land(workspace: Store) -> None:
+    vera, max_ = _page("Vera"), _page("Max")
+    plan_id = vera.session_state[session.PLAN_ID]
+    # the example's team: 2, 1, 1, 1 FTE; Vera makes row 1 three, Max (his page still showing
+    # the team as it was) makes row 2 one and a half
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": 3.0}}})
+    edit_table(max_, TEAM, {"edited_rows": {1: {"fte": 1.5}}})
+    assert not max_.session_state[collab.CONFLICTS]
+    assert _fte(workspace, plan_id) == [3.0, 1.5, 1.0, 1.0]
+    rows = [(r.author, r.path, r.new) for r in workspace.log(plan_id)[1:]]
+    assert rows == [("Vera", "resources.0.fte", 3.0), ("Max", "resources.1.fte", 1.5)]
+
+
+def test_the_same_cell_is_a_conflict_and_keep_mine_writes_only_that_cell(
+    workspace: Store,
+) -> None:
+    vera, max_ = _page("Vera"), _page("Max")
+    plan_id = vera.session_state[session.PLAN_ID]
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": 3.0}}})
+    edit_table(vera, TEAM, {"edited_rows": {2: {"annual_cost": 99000.0}}})
+    edit_table(max_, TEAM, {"edited_rows": {0: {"fte": 4.0}}})  # from the page before both
+    (conflict,) = max_.session_state[collab.CONFLICTS]
+    assert (conflict.path, conflict.yours, conflict.theirs) == ("resources.0.fte", 4.0, 3.0)
+    card = "\n".join(w.value for w in max_.warning)
+    # as the table shows it: the row by its role and number, the column by its label
+    where = f"{i18n.label(TEAM, 'de')}: Account Executive (Zeile 1) · {i18n.label('fte', 'de')}"
+    assert plain(f"Vera (Hersteller) hat {where} auf 3 geändert") in card
+    decision(max_, "resources.0.fte", keep_mine=True).click().run()
+    assert _fte(workspace, plan_id) == [4.0, 1.0, 1.0, 1.0]
+    assert workspace.plan_at(plan_id).resources[2].annual_cost == 99000  # Vera's edit stays
+    assert [r.path for r in workspace.log(plan_id)[1:]] == [
+        "resources.0.fte",
+        "resources.2.annual_cost",
+        "resources.0.fte",
+    ]
+
+
+def test_keep_mine_of_an_added_row_keeps_the_other_sides_edit_of_another_row(
+    workspace: Store,
+) -> None:
+    vera, max_ = _page("Vera"), _page("Max")
+    plan_id = vera.session_state[session.PLAN_ID]
+    edit_table(vera, TEAM, {"edited_rows": {3: {"fte": 2.5}}})
+    # Max deletes the first row from the table as his page showed it: the list changed
+    # meanwhile (Vera's cell), so his deletion is a conflict
+    edit_table(max_, TEAM, {"deleted_rows": [0]})
+    (conflict,) = max_.session_state[collab.CONFLICTS]
+    assert conflict.path == TEAM
+    decision(max_, TEAM, keep_mine=True).click().run()
+    team = workspace.plan_at(plan_id).resources
+    # his deletion done again on the list as it is now: Vera's 2.5 FTE survive it
+    assert [(r.role, r.fte) for r in team] == [
+        ("Presales Engineer", 1.0),
+        ("Security Consultant", 1.0),
+        ("Security Consultant", 2.5),
+    ]
+
+
+def test_a_cell_whose_rows_moved_meanwhile_offers_no_keep_mine(workspace: Store) -> None:
+    vera, max_ = _page("Vera"), _page("Max")
+    plan_id = vera.session_state[session.PLAN_ID]
+    edit_table(vera, TEAM, {"deleted_rows": [0]})  # row 2 is now the first row
+    edit_table(max_, TEAM, {"edited_rows": {1: {"fte": 4.0}}})  # meant the Presales Engineer
+    (conflict,) = max_.session_state[collab.CONFLICTS]
+    keep = decision(max_, conflict.path, keep_mine=True)
+    assert keep.disabled
+    assert i18n.t("collab.rows_moved", "de") in [c.value for c in max_.caption]
+    assert workspace.plan_at(plan_id).resources[0].role == "Presales Engineer"
+    assert len(workspace.log(plan_id)) == 2  # creation and Vera's deletion: nothing else
+
+
+def test_an_emptied_cell_that_needs_a_value_is_refused_in_the_ui_language(
+    workspace: Store,
+) -> None:
+    vera = _page("Vera")
+    plan_id = vera.session_state[session.PLAN_ID]
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": None}}})
+    assert len(workspace.log(plan_id)) == 1
+    said = i18n.t("ui.field.required", "de", field=i18n.label("fte", "de"))
+    assert plain(said) in "\n".join(e.value for e in vera.error)
+
+
+def test_a_table_stays_the_same_input_while_another_field_changes(workspace: Store) -> None:
+    """A change elsewhere in the plan does not rebuild the table (its key is the list's own
+    version), so a cell being edited stays open with its text."""
+    vera, max_ = _page("Vera"), _page("Max")
+    before = table_editor(vera, TEAM).key
+    from tests.app_support import type_into
+
+    type_into(max_, "revenue.deal_size", "45.000")
+    vera.run()
+    assert table_editor(vera, TEAM).key == before
+
+
+ROWS = hst.lists(hst.integers(0, 5), max_size=6)
+
+
+@given(start=ROWS, data=hst.data())
+def test_rebasing_rows_redoes_only_what_one_person_added_and_deleted(
+    start: list[int], data: hst.DataObject
+) -> None:
+    # mine: some rows of start deleted, some added (numbers 10+, never in start)
+    kept = data.draw(hst.lists(hst.booleans(), min_size=len(start), max_size=len(start)))
+    added = data.draw(hst.lists(hst.integers(10, 15), max_size=3))
+    mine = [row for row, keep in zip(start, kept, strict=True) if keep] + added
+    deleted = [row for row, keep in zip(start, kept, strict=True) if not keep]
+    # theirs: the other side's edits of start (rows changed to 20+, rows appended)
+    theirs = [row if not data.draw(hst.booleans()) else row + 20 for row in start]
+    theirs += data.draw(hst.lists(hst.integers(30, 35), max_size=2))
+    result = rebase_rows(start, mine, theirs)
+    assert result[len(result) - len(added) :] == added  # every row added, once, at the end
+    rest = result[: len(result) - len(added)]
+    # their rows stay unless the person deleted that very row (unchanged by them)
+    expected = list(theirs)
+    for row in deleted:
+        if row in expected:
+            expected.remove(row)
+    assert rest == expected
+
+
+def test_rebasing_without_a_change_of_either_side_gives_mine() -> None:
+    assert rebase_rows([1, 2], [2, 3], [1, 2]) == [2, 3]
+
+
+@pytest.mark.parametrize("value", [[], [1]])
+def test_rebasing_an_unchanged_list_keeps_theirs(value: list[int]) -> None:
+    assert rebase_rows(value, value, [*value, 7]) == [*value, 7]
