@@ -8,7 +8,11 @@ showed when the typing began. The server writes it against that version, so a ch
 the meantime is a conflict with "keep mine / take theirs", never an overwrite and never lost.
 
 A commit is a one-shot event sent by a person's keystroke (Tab, Enter, a click elsewhere): a
-rerun, a poll or a reloaded page sends none, so nothing is written that nobody typed.
+rerun, a poll or a reloaded page sends none, so nothing is written that nobody typed. Each
+commit carries a nonce; the server answers it (``ack``) once taken, and takes each nonce once.
+Until answered the browser keeps the commit and sends it again when the page is drawn anew (a
+lost connection, a server restart, a reload), marked "not saved" after a moment: a commit is
+delivered once or visibly not, never silently dropped.
 """
 
 from __future__ import annotations
@@ -46,6 +50,16 @@ class Commit:
     version: int
     """The field's version the typing began on: the base of the write."""
     showed: str
+    nonce: str = ""
+    """The browser's name for this commit: sent again (after a lost connection), it is taken
+    once."""
+
+
+ACKS = "live_input.acks"
+"""Input key -> ``(nonce, ok)`` of the last commit taken: the answer the browser waits for."""
+TAKEN = "live_input.taken"
+"""Nonces of the commits taken in this session, newest last (a commit sent again is skipped)."""
+TAKEN_KEPT = 200
 
 
 def commit_of(payload: Any) -> Commit | None:
@@ -58,7 +72,10 @@ def commit_of(payload: Any) -> Commit | None:
         return None
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
         return None
-    return Commit(text[:200], version, showed[:200])
+    nonce = payload.get("nonce", "")
+    if not isinstance(nonce, str):
+        return None
+    return Commit(text[:200], version, showed[:200], nonce[:40])
 
 
 def live_input(
@@ -69,23 +86,41 @@ def live_input(
     key: str,
     version: int,
     stamp: int,
-    on_commit: Callable[[Commit], None],
+    on_commit: Callable[[Commit], bool | None],
     help: str = "",
     disabled: bool = False,
+    scope: str = "",
+    own: bool = False,
+    unsaved: str = "",
 ) -> None:
     """Show ``text`` (the field at ``version``) in an input labelled ``label``; while it is
     not being edited it reads ``shown`` (an amount with its currency), when given.
 
     ``stamp``: raise it to show ``text`` again although it did not change (after a refused
-    entry). ``on_commit`` runs, before the rerun, with each commit a person makes.
+    entry). ``on_commit`` runs, before the rerun, with each commit a person makes, once per
+    commit; it returns False when the commit was not written (refused, a conflict), and the
+    browser then stays on the page. ``scope``: what the field belongs to (the plan's id): a
+    commit or typing the browser kept across a reload comes back only within it. ``own``:
+    the field's version is this session's own write (typing begun on a commit not yet
+    confirmed goes on from it). ``unsaved``: the mark of a commit not confirmed.
     """
+    ss = st.session_state
+    acks: dict[str, tuple[str, bool]] = ss.setdefault(ACKS, {})
 
     def committed() -> None:
-        state = st.session_state.get(key)
+        state = ss.get(key)
         found = commit_of(state.get(COMMIT) if state is not None else None)
-        if found is not None:
-            on_commit(found)
+        if found is None:
+            return
+        taken: list[str] = ss.setdefault(TAKEN, [])
+        if found.nonce and found.nonce in taken:
+            return  # sent again after a lost answer: taken once
+        ok = on_commit(found) is not False
+        if found.nonce:
+            ss[TAKEN] = [*taken, found.nonce][-TAKEN_KEPT:]
+            acks[key] = (found.nonce, ok)
 
+    ack, ok = acks.get(key, ("", True))
     _component()(
         key=key,
         data={
@@ -96,6 +131,12 @@ def live_input(
             "version": version,
             "stamp": stamp,
             "disabled": disabled,
+            "key": key,
+            "scope": scope,
+            "ack": ack,
+            "ok": ok,
+            "own": own,
+            "unsaved": unsaved,
         },
         on_commit_change=committed,
     )

@@ -1,82 +1,255 @@
 // A text input that never loses what a person is typing.
 //
-// The server sends {label, help, text, shown, version, stamp, disabled}: ``text`` is the value
-// as it is edited (48.000,5), ``shown`` as it reads while the input is not being edited
-// (48.000,50 €); focusing the input shows ``text``, all of it selected. While the person types, the
-// input keeps their text whatever arrives (a change by someone else only updates what the
-// input will show once it is left). Leaving the input (Tab, a click elsewhere) or Enter
-// sends one "commit" event with the text and the version and text the input showed when the
-// typing began: the server writes it against that version, so a change someone made in the
-// meantime comes back as a conflict, never overwritten and never lost. Escape takes the
-// typing back. Nothing is sent unless the text differs from what the typing began on.
+// The server sends {label, help, text, shown, version, stamp, disabled, ack, own, scope, unsaved}:
+// ``text`` is the value as it is edited (48.000,5), ``shown`` as it reads while the input is not
+// being edited (48.000,50 €); focusing the input shows ``text``, all of it selected.
+//
+// Typing: while the person types, the input keeps their text whatever arrives (a change by
+// someone else only updates what the input will show once it is left). The typing is based on
+// the value the input showed when the person focused it: a value arriving while the input has
+// focus replaces the text only while all of it is selected (typing then replaces it whole);
+// with the caret placed inside the old text, the old text stays, so a keystroke is never merged
+// into a value the person did not see, and the edit is based on the version they saw (a
+// conflict if the field moved on).
+//
+// Committing: leaving the input (Tab, a click elsewhere) or Enter sends one "commit" event with
+// the text, the version and text the typing began on, and a nonce. The server writes it against
+// that version (someone's change meanwhile comes back as a conflict) and answers with the nonce
+// (``ack``). Until then the commit is pending: the input keeps the committed text, also when it
+// is focused again, and typing on it is based on the commit once the server confirms it as this
+// person's own write (``own``). A commit the server has not confirmed is sent again (same
+// nonce: the server takes it once) whenever the page is drawn again, for instance after a lost
+// connection or a server restart; after a moment it is marked "not saved". Pending commits and
+// unsent typing are kept in the tab's session storage, so a reload shows them again, marked.
+// A click on a page link while a commit is pending waits for the server's answer, then follows
+// the link. Escape takes the typing back. Nothing is sent unless the text differs from what the
+// typing began on.
+
+const STORE = "plan-input:";
+const MARK_AFTER_MS = 2500; // a commit unconfirmed for this long is marked "not saved"
+const RESEND_AFTER_MS = 1000; // a commit unconfirmed for this long is sent again on a redraw
+
+function remember(self) {
+  try {
+    const key = STORE + self.key;
+    if (self.pending) {
+      const { text, version, showed, nonce, first } = self.pending;
+      const commit = { text, version, showed, nonce, first };
+      sessionStorage.setItem(key, JSON.stringify({ scope: self.scope, commit }));
+    } else if (self.dirty) {
+      const draft = { text: self.input.value, version: self.baseVersion, showed: self.baseText };
+      sessionStorage.setItem(key, JSON.stringify({ scope: self.scope, draft }));
+    } else {
+      sessionStorage.removeItem(key);
+    }
+  } catch (error) {
+    // no session storage (private mode): the input still works, without surviving a reload
+  }
+}
+
+function recall(key) {
+  try {
+    return JSON.parse(sessionStorage.getItem(STORE + key) || "null");
+  } catch (error) {
+    return null;
+  }
+}
+
+function nonce() {
+  return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+}
+
+const inputs = (window.__planInputs = window.__planInputs || new Set());
+
+function anyPending() {
+  for (const self of inputs) {
+    if (!self.root.isConnected) inputs.delete(self);
+    else if (self.pending) return true;
+  }
+  return false;
+}
+
+// A page link clicked while a commit waits for the server: follow it once the server answered.
+if (!window.__planInputLinks) {
+  window.__planInputLinks = { held: null };
+  document.addEventListener(
+    "click",
+    (event) => {
+      const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+      if (!link || !link.closest('[data-testid="stSidebarNav"], [data-testid="stSidebar"]')) return;
+      if (!anyPending()) return;
+      event.preventDefault();
+      event.stopPropagation();
+      window.__planInputLinks.held = link.getAttribute("href");
+    },
+    true,
+  );
+}
+
+function followHeldLink() {
+  const links = window.__planInputLinks;
+  if (!links || links.held === null || anyPending()) return;
+  const href = links.held;
+  links.held = null;
+  const link = Array.from(document.querySelectorAll("a[href]")).find(
+    (a) => a.getAttribute("href") === href,
+  );
+  if (link) link.click();
+}
 
 function build(parentElement) {
   const root = document.createElement("div");
   root.className = "plan-input";
   root.innerHTML =
-    '<div class="plan-input-head"><label></label><span class="plan-input-help" tabindex="0">?</span></div>' +
+    '<div class="plan-input-head"><label></label><span class="plan-input-note"></span>' +
+    '<span class="plan-input-help" tabindex="0">?</span></div>' +
     '<input type="text" autocomplete="off" spellcheck="false" maxlength="200">';
   parentElement.appendChild(root);
   const input = root.querySelector("input");
   const self = {
     root,
     input,
+    key: "",
+    scope: "",
     dirty: false,
-    pending: false, // a commit is on its way: its text stays until the server answers
     baseText: "",
     baseVersion: 0,
+    focusText: null, // what the input showed when focused, and its version
+    focusVersion: 0,
+    pending: null, // the commit on its way: {text, version, showed, nonce, at}
+    rebase: false, // typing began on the pending commit: base it on it once confirmed
     shown: null,
     send: null,
+    marked: null,
   };
+  inputs.add(self);
   const resting = () => {
     if (!self.dirty && !self.pending && document.activeElement !== input) {
       input.value = self.shown.display;
     }
   };
+  self.resting = resting;
   input.addEventListener("focus", () => {
-    if (!self.dirty) {
+    if (self.dirty) return;
+    if (self.pending) {
+      input.value = self.pending.text; // what was committed, not the value before it
+      self.focusText = self.pending.text;
+      self.focusVersion = self.pending.version;
+    } else {
       input.value = self.shown.text;
-      input.select();
+      self.focusText = self.shown.text;
+      self.focusVersion = self.shown.version;
     }
+    input.select();
   });
   input.addEventListener("input", () => {
     if (!self.dirty) {
       self.dirty = true;
-      self.baseText = self.shown.text;
-      self.baseVersion = self.shown.version;
+      self.baseText = self.focusText !== null ? self.focusText : self.shown.text;
+      self.baseVersion = self.focusText !== null ? self.focusVersion : self.shown.version;
+      self.rebase = Boolean(self.pending) && self.baseText === self.pending.text;
+      if (self.rebase) {
+        self.baseText = self.pending.showed; // until confirmed: based on what the commit was
+        self.baseVersion = self.pending.version;
+      }
     }
+    remember(self);
   });
   const commit = () => {
     if (!self.dirty) return;
     self.dirty = false;
-    if (input.value === self.baseText) {
-      input.value = self.shown.text; // typed back to where it began: nothing to send
-      resting();
-      return;
+    const base = self.rebase && self.pending ? self.pending.text : self.baseText;
+    if (input.value === base) {
+      remember(self);
+      return; // typed back to where it began: nothing to send
     }
-    self.pending = true;
-    self.send("commit", { text: input.value, version: self.baseVersion, showed: self.baseText });
+    if (self.rebase && self.pending) return keepTyping(); // wait for the commit it builds on
+    self.restored = false;
+    self.pending = {
+      text: input.value,
+      version: self.baseVersion,
+      showed: self.baseText,
+      nonce: nonce(),
+      first: Date.now(),
+      at: Date.now(),
+    };
+    remember(self);
+    transmit(self);
+  };
+  const keepTyping = () => {
+    // the person typed on a commit the server has not confirmed yet: keep the text as typing,
+    // committed once that commit is confirmed (see the render below)
+    self.dirty = true;
+    self.queued = true;
+    remember(self);
   };
   input.addEventListener("blur", () => {
     commit();
     resting();
+    self.focusText = null;
   });
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") commit();
-    if (event.key === "Escape") {
+    if (event.key === "Enter") {
+      if (self.dirty) commit();
+      else if (self.pending) transmit(self); // send the unconfirmed commit again
+    }
+    if (event.key === "Escape" && self.dirty) {
       self.dirty = false;
-      input.value = self.shown.text;
+      self.rebase = false;
+      self.queued = false;
+      input.value = self.pending ? self.pending.text : self.shown.text;
+      remember(self);
     }
   });
+  self.commit = commit;
   root.__planInput = self;
   return self;
+}
+
+function transmit(self) {
+  const sent = self.pending;
+  if (!sent || !self.send) return;
+  sent.at = Date.now();
+  self.send("commit", {
+    text: sent.text,
+    version: sent.version,
+    showed: sent.showed,
+    nonce: sent.nonce,
+  });
+  clearTimeout(self.marked);
+  self.marked = setTimeout(() => mark(self), MARK_AFTER_MS);
+}
+
+function mark(self) {
+  const late = self.pending && Date.now() - self.pending.first >= MARK_AFTER_MS;
+  const unsaved = Boolean(late) || (self.dirty && self.restored);
+  self.root.classList.toggle("plan-input-unsaved", unsaved);
+  self.root.querySelector(".plan-input-note").textContent = unsaved ? self.unsavedText : "";
 }
 
 export default function ({ parentElement, data, setTriggerValue }) {
   const found = parentElement.querySelector(".plan-input");
   const self = found ? found.__planInput : build(parentElement);
   self.send = setTriggerValue;
+  self.key = data.key || "";
+  self.scope = data.scope || "";
+  self.unsavedText = data.unsaved || "";
   const { input, root } = self;
+  if (!found) {
+    // a new input (a reload, a page drawn anew): what this tab had not saved comes back, marked
+    const kept = recall(self.key);
+    if (kept && kept.scope === self.scope && kept.commit) {
+      self.pending = { ...kept.commit, at: 0 };
+      self.restoredCommit = true;
+      input.value = kept.commit.text;
+    } else if (kept && kept.scope === self.scope && kept.draft) {
+      self.dirty = true;
+      self.restored = true;
+      self.baseText = kept.draft.showed;
+      self.baseVersion = kept.draft.version;
+      input.value = kept.draft.text;
+    }
+  }
   const label = root.querySelector("label");
   const help = root.querySelector(".plan-input-help");
   label.textContent = data.label;
@@ -92,16 +265,47 @@ export default function ({ parentElement, data, setTriggerValue }) {
     self.shown.display !== display ||
     self.shown.stamp !== data.stamp;
   self.shown = { text: data.text, display, version: data.version, stamp: data.stamp };
-  if (changed) self.pending = false;
-  if (changed && !self.dirty) {
+  if (self.pending && data.ack === self.pending.nonce) {
+    // the server took the commit (written, refused or a conflict, each shown by the page)
+    const confirmed = self.pending;
+    self.pending = null;
+    if (!data.ok && window.__planInputLinks) {
+      window.__planInputLinks.held = null; // refused or a conflict: stay and show why
+    }
+    if (self.rebase && self.dirty) {
+      self.rebase = false;
+      if (data.own && data.version >= confirmed.version) {
+        self.baseText = data.text; // the person's own write: typing goes on from it
+        self.baseVersion = data.version;
+      }
+      if (self.queued && document.activeElement !== input) {
+        self.queued = false;
+        self.commit();
+      }
+    }
+    remember(self);
+  } else if (self.pending && Date.now() - self.pending.at >= RESEND_AFTER_MS) {
+    transmit(self); // not confirmed: the connection or the server was lost meanwhile
+  } else if (self.pending && self.restoredCommit) {
+    self.restoredCommit = false;
+    transmit(self); // restored from this tab's storage: send it again
+  }
+  if (!self.dirty && !self.pending) {
     if (document.activeElement === input) {
-      // focused, nothing typed yet: show the new value and keep it selected if it was, so
-      // what the person types next replaces it rather than being appended to it
       const all = input.selectionStart === 0 && input.selectionEnd === input.value.length;
-      input.value = data.text;
-      if (all) input.select();
-    } else {
+      if (changed && all) {
+        // focused, nothing typed yet, all selected: show the new value, still selected, so
+        // what the person types next replaces it
+        input.value = data.text;
+        input.select();
+        self.focusText = data.text;
+        self.focusVersion = data.version;
+      }
+      // caret placed inside the old text: it stays, and typing is based on what was seen
+    } else if (changed || input.value !== display) {
       input.value = display;
     }
   }
+  mark(self);
+  followHeldLink();
 }
