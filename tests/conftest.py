@@ -52,10 +52,13 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def running_app(data_dir: Path, extra_env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port with ``data_dir`` as its plan folder and
-    ``extra_env`` on top of this process's environment; yields its URL, always stopped."""
-    port = _free_port()
+def running_app(
+    data_dir: Path, extra_env: Mapping[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port (or ``port``: a server started again
+    where its pages are) with ``data_dir`` as its plan folder and ``extra_env`` on top of this
+    process's environment; yields its URL, always stopped."""
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PLANNER_DATA_DIR": str(data_dir), **(extra_env or {})}
     log = (data_dir / "server.log").open("w")

@@ -20,7 +20,7 @@ import pytest
 
 from planner import access, i18n
 from planner.store import Store
-from tests.conftest import running_app
+from tests.conftest import _free_port, running_app
 from tests.test_browser_coediting import REMOTE, field_box, open_workspace, wait_until
 from tests.test_browser_collab import (
     VISIBLE_MS,
@@ -202,3 +202,31 @@ def test_two_people_editing_different_rows_of_one_table_both_land(
     finally:
         vera_context.close()
         anna_context.close()
+
+
+def test_a_value_left_while_the_server_restarts_is_saved_once_it_is_back(
+    page: Any, tmp_path: Path
+) -> None:
+    """The server stops while Vera types; she leaves the field: the page cannot send it, so the
+    field says "not saved", and once the server runs again the value is saved (never left on
+    screen as if it were)."""
+    from playwright.sync_api import expect
+
+    store = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}")
+    plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
+    port = _free_port()
+    try:
+        with running_app(tmp_path, port=port) as url:
+            open_workspace(page, url, "Vera")
+            box = field_box(page, DEAL)
+            box.fill("47.000")
+        box.press("Tab")  # the server is gone: nothing can arrive
+        unsaved = page.get_by_text(i18n.t("ui.field.unsaved", "de"))
+        expect(unsaved).to_be_visible(timeout=VISIBLE_MS)
+        assert store.log(plan_id)[1:] == []
+        with running_app(tmp_path, port=port):
+            assert wait_until(lambda: _edits(store, plan_id) == [("Vera", DEAL, 47000.0)], 60)
+            expect(unsaved).to_have_count(0, timeout=VISIBLE_MS)
+            expect(field_box(page, DEAL)).to_have_value("47.000\xa0€")
+    finally:
+        store.close()

@@ -28,6 +28,8 @@
 const STORE = "plan-input:";
 const MARK_AFTER_MS = 2500; // a commit unconfirmed for this long is marked "not saved"
 const RESEND_AFTER_MS = 1000; // a commit unconfirmed for this long is sent again on a redraw
+const RETRY_MS = 3000; // an unconfirmed commit is sent again this often, RETRIES times at most
+const RETRIES = 20;
 
 function remember(self) {
   try {
@@ -191,7 +193,10 @@ function build(parentElement) {
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       if (self.dirty) commit();
-      else if (self.pending) transmit(self); // send the unconfirmed commit again
+      else if (self.pending) {
+        self.pending.tries = 0;
+        transmit(self); // send the unconfirmed commit again
+      }
     }
     if (event.key === "Escape" && self.dirty) {
       self.dirty = false;
@@ -210,6 +215,7 @@ function transmit(self) {
   const sent = self.pending;
   if (!sent || !self.send) return;
   sent.at = Date.now();
+  sent.tries = (sent.tries || 0) + 1;
   self.send("commit", {
     text: sent.text,
     version: sent.version,
@@ -218,6 +224,12 @@ function transmit(self) {
   });
   clearTimeout(self.marked);
   self.marked = setTimeout(() => mark(self), MARK_AFTER_MS);
+  // no answer (a server that restarted did not know this input yet, a connection that was
+  // down): send it again, for about a minute; after that Enter in the field sends it again
+  clearTimeout(self.retry);
+  self.retry = setTimeout(() => {
+    if (self.pending === sent && sent.tries < RETRIES) transmit(self);
+  }, RETRY_MS);
 }
 
 function mark(self) {
@@ -285,10 +297,10 @@ export default function ({ parentElement, data, setTriggerValue }) {
     }
     remember(self);
   } else if (self.pending && Date.now() - self.pending.at >= RESEND_AFTER_MS) {
-    transmit(self); // not confirmed: the connection or the server was lost meanwhile
+    setTimeout(() => transmit(self), 0); // not confirmed: the connection or server was lost
   } else if (self.pending && self.restoredCommit) {
     self.restoredCommit = false;
-    transmit(self); // restored from this tab's storage: send it again
+    setTimeout(() => transmit(self), 0); // restored from this tab's storage: send it again
   }
   if (!self.dirty && !self.pending) {
     if (document.activeElement === input) {
