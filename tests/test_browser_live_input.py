@@ -227,6 +227,7 @@ def test_a_value_left_while_the_server_restarts_is_saved_once_it_is_back(
         with running_app(tmp_path, port=port):
             assert wait_until(lambda: _edits(store, plan_id) == [("Vera", DEAL, 47000.0)], 60)
             expect(unsaved).to_have_count(0, timeout=VISIBLE_MS)
-            expect(field_box(page, DEAL)).to_have_value("47.000\xa0€")
+            # the saved value, at rest or (the field still focused) as it is edited
+            expect(field_box(page, DEAL)).to_have_value(re.compile("^47\\.000(\xa0€)?$"))
     finally:
         store.close()
