@@ -8,8 +8,11 @@ import dataclasses
 import datetime
 import io
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner import cli
+from planner import cli, paths
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
 from planner.plan import canonical_json, content_hash, validate, with_values
@@ -33,6 +36,8 @@ from planner.signoff.editions import XLSX_PROPERTY, signed_pdf, signed_workbook
 from planner.signoff.records import SignOff
 from planner.signoff.verify import StoreView, UnreadableError, Verdict, verify_bytes
 from planner.store import Store
+from planner.store.db import database_url as env_database_url
+from tests.factories import ROOT
 from tests.store_support import PLAN_DATA
 
 DECISION = {
@@ -891,3 +896,69 @@ def test_an_unsealed_workbook_with_macros_is_refused(
     assert (status, stdout) == (2, "")
     assert err.startswith("error: the workbook is refused: it ")
     assert err.count("\n") == 1
+
+
+# --- whose trust: the installation's data folder, never the working folder's -----------------
+
+
+def _forged(env: Signed, forger: signing.Identity) -> tuple[bytes, bytes]:
+    """The signed plan with the partner's margin set to 35 %, signed by ``forger``."""
+    store = Store()
+    plan = signoff.signed_plan(store, env.record)
+    store.close()
+    forged = with_values(plan, {"revenue.partner_margin": 0.35})
+    record = dataclasses.replace(env.record, content_hash=content_hash(forged))
+    pdf = signed_pdf(forged, record, who=forger, language="en")
+    return pdf, signed_workbook(forged, record, who=forger, language="en")
+
+
+def test_a_data_folder_in_the_working_folder_is_not_this_installation(
+    env: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Someone's folder holds their ./data/signing beside their forged file: verify run there
+    trusts the installation's data folder, not theirs."""
+    forger = signing.identity(tmp_path / "data" / "signing")
+    pdf, xlsx = _forged(env, forger)
+    (tmp_path / "forged.pdf").write_bytes(pdf)
+    (tmp_path / "forged.xlsx").write_bytes(xlsx)
+    (tmp_path / "genuine.pdf").write_bytes(env.pdf)
+    monkeypatch.delenv("PLANNER_DATA_DIR")
+    monkeypatch.setattr(paths, "DEFAULT_DATA_DIR", env.folder)  # the signing installation
+    monkeypatch.chdir(tmp_path)
+    for name in ("forged.pdf", "forged.xlsx"):
+        status, out, err = _verify(Path(name), capsys)
+        assert (status, out) == (1, ""), err
+        assert f"signed with certificate {forger.fingerprint}, which is not trusted here" in err
+    status, out, err = _verify(Path("genuine.pdf"), capsys)
+    assert (status, err) == (0, "")
+    assert out.endswith("(this installation)\n")
+
+
+def test_verify_run_in_someone_elses_folder_does_not_trust_their_key(
+    env: Signed, tmp_path: Path
+) -> None:
+    """The same as a person runs it: a fresh process, PLANNER_DATA_DIR unset."""
+    forger = signing.identity(tmp_path / "data" / "signing")
+    (tmp_path / "forged.pdf").write_bytes(_forged(env, forger)[0])
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "verify", "forged.pdf"],
+        cwd=tmp_path,
+        env={**environment, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout) == (1, ""), done.stderr
+    assert done.stderr.startswith("forged.pdf: NOT VERIFIED: signed with certificate ")
+    assert f"{forger.fingerprint}, which is not trusted here" in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+def test_the_data_folder_is_the_installations_unless_configured(tmp_path: Path) -> None:
+    assert paths.data_dir({}) == ROOT / "data"
+    assert paths.data_dir({"PLANNER_DATA_DIR": " "}) == ROOT / "data"
+    assert paths.data_dir({"PLANNER_DATA_DIR": str(tmp_path)}) == tmp_path
+    assert signing.data_dir({}) == paths.data_dir({})
+    url = env_database_url({})
+    assert url == f"sqlite+pysqlite:///{ROOT / 'data' / 'planner.db'}"

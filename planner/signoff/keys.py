@@ -1,7 +1,8 @@
 """The installation's signing key and a PAdES signature of PDF bytes (pyHanko, offline).
 
 On first use a key (ECDSA P-256) and a self-signed certificate are made with ``cryptography``
-and kept in ``$PLANNER_DATA_DIR/signing`` (default ``./data/signing``): ``key.pem`` (readable
+and kept in ``signing`` in the data folder (``$PLANNER_DATA_DIR``, default ``data`` in the
+installation, never the working folder's: :mod:`planner.paths`): ``key.pem`` (readable
 by the owner only) and ``certificate.pem``. The certificate's SHA-256 fingerprint is what the
 two sides compare out of band (read aloud, or sent by another channel) to know that a PDF was
 signed by this installation. No network is used: no time stamp server, no revocation checks.
@@ -29,8 +30,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from planner import paths
+
 T = TypeVar("T")
-DATA_DIR_ENV = "PLANNER_DATA_DIR"
+DATA_DIR_ENV = paths.DATA_DIR_ENV
 FOLDER = "signing"
 KEY_FILE = "key.pem"
 CERT_FILE = "certificate.pem"
@@ -72,9 +75,8 @@ def fingerprint(der: bytes) -> str:
 
 
 def data_dir(env: Mapping[str, str] | None = None) -> Path:
-    """``PLANNER_DATA_DIR`` (default ``./data``)."""
-    env = os.environ if env is None else env
-    return Path(env.get(DATA_DIR_ENV, "").strip() or "data")
+    """``PLANNER_DATA_DIR``, else ``data`` in the installation (:mod:`planner.paths`)."""
+    return paths.data_dir(env)
 
 
 def _make(folder: Path, common_name: str, now: datetime.datetime) -> None:

@@ -1,7 +1,8 @@
 """Persistence: plans, their versions, the hash-chained change log, notes, invites, presence.
 
-``Store()`` opens SQLite under ``PLANNER_DATA_DIR`` (default ``./data``) or the database in
-``PLANNER_DATABASE_URL`` (PostgreSQL with psycopg 3) and creates or upgrades its schema.
+``Store()`` opens SQLite under ``PLANNER_DATA_DIR`` (default ``data`` in the installation) or
+the database in ``PLANNER_DATABASE_URL`` (PostgreSQL with psycopg 3) and creates or upgrades
+its schema.
 """
 
 from planner.store.core import (

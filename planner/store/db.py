@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -228,12 +227,14 @@ SCHEMA_VERSION = len(UPGRADES)
 
 def database_url(env: Mapping[str, str] | None = None) -> str:
     """``PLANNER_DATABASE_URL``, else a SQLite file ``planner.db`` in ``PLANNER_DATA_DIR``
-    (default ``./data``, created when missing)."""
+    (default ``data`` in the installation, :mod:`planner.paths`; created when missing)."""
+    from planner.paths import data_dir
+
     env = os.environ if env is None else env
     url = env.get(DATABASE_URL_ENV, "").strip()
     if url:
         return url
-    folder = Path(env.get(DATA_DIR_ENV, "").strip() or "data")
+    folder = data_dir(env)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
