@@ -164,7 +164,8 @@ def test_verify_refuses_an_embedded_workbook_of_another_seal_or_sign_off(env: Si
     who = signing.identity()
     partner = editions.signed_workbook(plan, record, edition="partner")
     vendor = editions.signed_workbook(plan, record, edition="vendor")
-    data = editions.record_data(record, "partner", editions.edition_hash(plan, "partner"))
+    digest = editions.edition_hash(plan, "partner")
+    data = editions.record_data(record, "partner", digest, plan.language)  # as signed_pdf makes it
     files = {"workbook.xlsx": partner}
     assert archive.workbook_problem(files, data, who.fingerprint) == ""
     assert "another sign-off" in archive.workbook_problem(

@@ -11,6 +11,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -32,7 +33,7 @@ from planner.plan import canonical_json, content_hash, validate, with_values
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff
 from planner.signoff import seal, trust
-from planner.signoff.editions import XLSX_PROPERTY, signed_pdf, signed_workbook
+from planner.signoff.editions import XLSX_PROPERTY, edition_hash, signed_pdf, signed_workbook
 from planner.signoff.records import SignOff
 from planner.signoff.verify import StoreView, UnreadableError, Verdict, verify_bytes
 from planner.store import Store
@@ -111,8 +112,9 @@ def _verify(path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tupl
 
 
 EXPECTED = (
-    'signed version 2 of "ACME x Nordwind", hash {hash}, signed by Anna Berger (CEO) for the '
-    "partner on 2027-01-05 and Max Roth (Partner Manager) for the vendor on 2027-01-06"
+    'signed version 2 of "ACME x Nordwind" (plan {plan}; whole plan, English), hash {hash}, '
+    "signed by Anna Berger (CEO) for the partner on 2027-01-05 and Max Roth (Partner Manager) "
+    "for the vendor on 2027-01-06"
 )
 
 
@@ -128,7 +130,7 @@ def test_the_signed_pdf_verifies_in_one_line(
     assert (status, err) == (0, "")
     fingerprint = signing.identity(env.folder / "signing").fingerprint
     assert out == (
-        EXPECTED.format(hash=env.record.content_hash)
+        EXPECTED.format(plan=env.plan_id, hash=env.record.content_hash)
         + f"; PDF signature intact, certificate SHA-256 {fingerprint} (this installation)\n"
     )
 
@@ -141,7 +143,7 @@ def test_the_signed_workbook_verifies_in_one_line(
     fingerprint = signing.identity(env.folder / "signing").fingerprint
     assert _verify(file, capsys) == (
         0,
-        EXPECTED.format(hash=env.record.content_hash)
+        EXPECTED.format(plan=env.plan_id, hash=env.record.content_hash)
         + f"; workbook seal intact, certificate SHA-256 {fingerprint} (this installation)\n",
         "",
     )
@@ -682,7 +684,7 @@ def test_the_signed_workbook_verifies_without_a_store_by_fingerprint(
     file.write_bytes(env.xlsx)
     status, out, err = _verify(file, capsys, "--fingerprint", _fingerprint(env).lower())
     assert (status, err) == (0, "")
-    assert out.startswith(EXPECTED.format(hash=env.record.content_hash))
+    assert out.startswith(EXPECTED.format(plan=env.plan_id, hash=env.record.content_hash))
     assert out.endswith("(the fingerprint given) (no store configured: file checked only)\n")
 
 
@@ -962,3 +964,59 @@ def test_the_data_folder_is_the_installations_unless_configured(tmp_path: Path) 
     assert signing.data_dir({}) == paths.data_dir({})
     url = env_database_url({})
     assert url == f"sqlite+pysqlite:///{ROOT / 'data' / 'planner.db'}"
+
+
+# --- what the file is: edition, language, version, plan, and whether it was superseded ------
+
+
+def test_the_verdict_names_the_edition_its_language_the_version_and_the_plan(
+    env: Signed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store()
+    plan = signoff.signed_plan(store, env.record)
+    store.close()
+    digest = edition_hash(plan, "partner")
+    for kind, data in (
+        ("pdf", signed_pdf(plan, env.record, edition="partner", language="de")),
+        ("xlsx", signed_workbook(plan, env.record, edition="partner", language="de")),
+    ):
+        file = tmp_path / f"partner.{kind}"
+        file.write_bytes(data)
+        status, out, err = _verify(file, capsys)
+        assert (status, err) == (0, "")
+        assert out.startswith(
+            f'signed version 2 of "ACME x Nordwind" (plan {env.plan_id}; partner edition, '
+            f"German), hash {digest}, signed by Anna Berger (CEO) for the partner on 2027-01-05"
+        ), out
+
+
+def test_a_version_signed_again_later_is_said_to_be_superseded(
+    env: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    later = tmp_path / "later"
+    shutil.copytree(env.folder, later)
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(later))
+    store = Store()
+    assert store.apply_edit(env.plan_id, "opex_per_month", 3500, 2, "Anna", "partner").ok
+    signoff.freeze(store, env.plan_id, role="owner", author="Max Roth")
+    for side, role in (("partner", "partner_editor"), ("vendor", "owner")):
+        record = signoff.sign(
+            store, env.plan_id, 3, side=side, role=role, name="Eva Falk", title="CFO"
+        )
+    third = signed_pdf(signoff.signed_plan(store, record), record, language="en")
+    store.close()
+    assert record.signed_at is not None
+    files = {"v2.pdf": env.pdf, "v2.xlsx": env.xlsx, "v3.pdf": third}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    expected = f"; superseded by version 3 signed on {record.signed_at.date().isoformat()}; "
+    for name in ("v2.pdf", "v2.xlsx"):
+        status, out, err = _verify(tmp_path / name, capsys)
+        assert (status, err) == (0, "")
+        assert expected in out, out
+    status, out, _ = _verify(tmp_path / "v3.pdf", capsys)
+    assert status == 0
+    assert out.startswith("signed version 3 of")
+    assert "superseded" not in out
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(env.folder))  # the store that knows only v2
+    assert "superseded" not in _verify(tmp_path / "v2.pdf", capsys)[1]

@@ -120,12 +120,16 @@ def as_of(proposals: Sequence[Proposal], moment: datetime.datetime) -> list[Prop
 
 
 def record_data(
-    record: SignOff, edition: str = "full", digest: str | None = None
+    record: SignOff,
+    edition: str = "full",
+    digest: str | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """The sign-off record of one edition as plain data (what ``signoff.json`` holds).
 
     ``digest`` is the edition hash; the content hash of the whole plan is included only when
-    it is the same (nothing hidden from the edition's reader).
+    it is the same (nothing hidden from the edition's reader). ``language``: the file's
+    (records of files made before it was recorded have none).
     """
     digest = digest or record.content_hash
     data: dict[str, Any] = {
@@ -136,6 +140,8 @@ def record_data(
         "edition": edition,
         "edition_hash": digest,
     }
+    if language is not None:
+        data["language"] = language
     if digest == record.content_hash:
         data["content_hash"] = record.content_hash
     return data | {
@@ -187,7 +193,7 @@ def signed_pdf(
     digest = hashlib.sha256(embedded.encode("utf-8")).hexdigest()
     if workbook is None:
         workbook = signed_workbook(plan, record, edition=edition, language=lang, key=key, who=who)
-    data = record_data(record, edition, digest)
+    data = record_data(record, edition, digest, lang)
     attachments = [
         pdf.plan_attachment(embedded, lang),
         pdfa.Attachment(
@@ -254,7 +260,9 @@ def signed_workbook(
         signatories=signatories,
         evidence=Evidence(who.fingerprint, record.signed_at),
         properties={
-            XLSX_PROPERTY: json.dumps(record_data(record, edition, digest), sort_keys=True)
+            XLSX_PROPERTY: json.dumps(
+                record_data(record, edition, digest, language or plan.language), sort_keys=True
+            )
         },
         audience=None if edition == "full" else edition,
         digest=digest,

@@ -73,6 +73,8 @@ class StoreView:
     plans: Mapping[tuple[str, int], Any] | None = None
     note: str = ""
     known: bool = False
+    latest: Any = None
+    """The plan's latest signed version in the store (a sign-off record), None if none."""
 
 
 # --- the store ---------------------------------------------------------------------------
@@ -99,11 +101,12 @@ def ask_store(plan_id: str, version: int, env: Mapping[str, str] | None = None) 
             found = signoff.record(store, plan_id, version) if known else None
             records = (found,) if found is not None and found.signed else ()
             plans = {(r.plan_id, r.version): signoff.signed_plan(store, r) for r in records}
+            latest = signoff.last_signed(store, plan_id) if known else None
         finally:
             store.close()
     except Exception as error:  # any database failure means: the store cannot vouch now
         return StoreView(False, note=f"store not reachable: {type(error).__name__}")
-    return StoreView(True, records, plans, known=known)
+    return StoreView(True, records, plans, known=known, latest=latest)
 
 
 def _ask(record: Mapping[str, Any]) -> StoreView:
@@ -148,8 +151,12 @@ def checked_record(raw: object) -> dict[str, Any]:
     return raw
 
 
+LANGUAGE_NAMES = {"de": "German", "en": "English"}
+
+
 def describe(record: Mapping[str, Any]) -> str:
-    """``signed version 3 of "Title", hash ..., signed by A (CEO) for the partner on ...``."""
+    """``signed version 3 of "Title" (plan ID; partner edition, German), hash ..., signed by
+    A (CEO) for the partner on ...``: which plan, version, edition and language a file is."""
     people = []
     for side in SIDES:
         person = (record.get("signatures") or {}).get(side)
@@ -158,10 +165,22 @@ def describe(record: Mapping[str, Any]) -> str:
                 f"{person['name']} ({person['title']}) for the {side} on {person['date']}"
             )
     edition = _edition(record)
-    whose = f" ({edition} edition)" if edition != "full" else ""
+    whose = "whole plan" if edition == "full" else f"{edition} edition"
+    language = LANGUAGE_NAMES.get(str(record.get("language")))
+    which = f"plan {record['plan_id']}; {whose}" + (f", {language}" if language else "")
     return (
-        f'signed version {record["version"]} of "{record["title"]}"{whose}, '
+        f'signed version {record["version"]} of "{record["title"]}" ({which}), '
         f"hash {record_hash(record)}, signed by {' and '.join(people) or 'nobody'}"
+    )
+
+
+def _superseded(view: StoreView, version: int) -> str:
+    """ "; superseded by version N signed on DATE" when the store knows a later signed one."""
+    latest = view.latest
+    if latest is None or latest.version <= version or latest.signed_at is None:
+        return ""
+    return (
+        f"; superseded by version {latest.version} signed on {latest.signed_at.date().isoformat()}"
     )
 
 
@@ -222,7 +241,8 @@ def _store_verdict(
                 digest,
                 record,
             )
-        return Verdict(True, describe(record) + suffix, digest, record)
+        later = _superseded(view, version)
+        return Verdict(True, describe(record) + later + suffix, digest, record)
     if view.reachable:
         note = "the plan is not in this installation's store: signature checked only"
     else:
