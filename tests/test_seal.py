@@ -347,23 +347,49 @@ def test_fingerprints_given_are_the_only_ones_trusted(
     )
 
 
+def test_a_bad_trust_entry_is_skipped_and_named(tmp_path: Path) -> None:
+    """A bad entry can match no certificate: skipping it trusts nothing more."""
+    listed = tmp_path / "list.txt"
+    listed.write_text(f"AB:CD nonsense\n{OTHER} Partner GmbH\n")
+    junk = "x" * 5000
+    env = {"PLANNER_DATA_DIR": str(tmp_path), trust.TRUST_ENV: f"xyz, {FP}; {junk}"}
+    found = trust.load(files=[listed], env=env)
+    assert dict(found.known) == {
+        OTHER: "listed in list.txt line 2 (Partner GmbH)",
+        FP.replace(":", ""): f"listed in {trust.TRUST_ENV}",
+    }
+    assert found.warnings == (
+        f"{listed} line 1: 'AB:CD' is not a fingerprint, skipped",
+        f"{trust.TRUST_ENV}: 'xyz' is not a fingerprint, skipped",
+        f"{trust.TRUST_ENV}: '{'x' * 40}...' is not a fingerprint, skipped",
+    )
+
+
 @pytest.mark.parametrize(
-    ("content", "env", "message"),
+    ("content", "message"),
     [
-        ("AB:CD nonsense\n", "", "list.txt line 1: 'AB:CD' is not a SHA-256 fingerprint"),
-        (None, "", "list.txt does not exist"),
-        ("", "xyz", "PLANNER_TRUSTED_FINGERPRINTS: 'xyz' is not a SHA-256 fingerprint"),
+        (None, "list.txt does not exist"),
+        (b"\xff\xfe" + FP.encode(), "list.txt cannot be read: it is not UTF-8 text"),
+        ((FP + "\n").encode() * 16_000, "list.txt: larger than 1 MB"),  # 1.5 MB
     ],
 )
-def test_a_bad_trust_entry_is_refused_naming_it(
-    tmp_path: Path, content: str | None, env: str, message: str
+def test_a_trust_list_that_cannot_be_read_is_refused_naming_it(
+    tmp_path: Path, content: bytes | None, message: str
 ) -> None:
     listed = tmp_path / "list.txt"
     if content is not None:
-        listed.write_text(content)
+        listed.write_bytes(content)
     with pytest.raises(trust.TrustError, match=message.replace("(", r"\(")) as raised:
-        trust.load(files=[listed], env={"PLANNER_DATA_DIR": str(tmp_path), trust.TRUST_ENV: env})
+        trust.load(files=[listed], env={"PLANNER_DATA_DIR": str(tmp_path)})
     assert "\n" not in str(raised.value)
+
+
+def test_a_trust_list_that_never_ends_is_read_only_up_to_its_limit() -> None:
+    with pytest.raises(trust.TrustError, match="/dev/zero: larger than 1 MB"):
+        trust.load(files=["/dev/zero"], env={})
+
+
+def test_a_bad_fingerprint_given_is_refused_naming_it() -> None:
     with pytest.raises(trust.TrustError, match="--fingerprint: 'AB' is not"):
         trust.load(fingerprints=["AB"], env={})
 

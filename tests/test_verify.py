@@ -1020,3 +1020,27 @@ def test_a_version_signed_again_later_is_said_to_be_superseded(
     assert "superseded" not in out
     monkeypatch.setenv("PLANNER_DATA_DIR", str(env.folder))  # the store that knows only v2
     assert "superseded" not in _verify(tmp_path / "v2.pdf", capsys)[1]
+
+
+# --- bad trust entries -------------------------------------------------------------------------
+
+
+def test_a_junk_trust_entry_is_named_and_skipped(
+    env: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "plan.pdf"
+    file.write_bytes(env.pdf)
+    monkeypatch.setenv(trust.TRUST_ENV, "junk")
+    status, out, err = _verify(file, capsys)
+    assert status == 0
+    assert out.endswith("(this installation)\n")
+    assert err == f"warning: {trust.TRUST_ENV}: 'junk' is not a fingerprint, skipped\n"
+
+
+def test_a_trust_list_that_never_ends_exits_2(
+    env: Signed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "plan.pdf"
+    file.write_bytes(env.pdf)
+    status, out, err = _verify(file, capsys, "--trust", "/dev/zero")
+    assert (status, out, err) == (2, "", "error: /dev/zero: larger than 1 MB\n")

@@ -34,6 +34,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     try:
         trusted = trust.load(fingerprints=args.fingerprint or (), files=args.trust or ())
+        for warning in trusted.warnings:
+            sys.stderr.write(f"warning: {_line(warning)}\n")
         verdict = verify_file(args.file, trust=trusted)
     except (UnreadableError, trust.TrustError) as error:
         sys.stderr.write(f"error: {_line(error)}\n")

@@ -6,13 +6,18 @@ another channel (read aloud, or ``python -m planner fingerprint`` on the signing
 installation). A certificate is trusted when its fingerprint is
 
 - given on the command line (``--fingerprint``): then only the fingerprints given count;
-- this installation's own certificate (``$PLANNER_DATA_DIR/signing/certificate.pem``);
-- listed in ``$PLANNER_DATA_DIR/trusted-certificates.txt`` or a file given with ``--trust``:
+- this installation's own certificate (``signing/certificate.pem`` in the data folder:
+  ``$PLANNER_DATA_DIR``, else ``data`` in the installation, never the working folder's, see
+  :mod:`planner.paths`);
+- listed in ``trusted-certificates.txt`` in the data folder or a file given with ``--trust``:
   one fingerprint a line, optionally followed by a name; ``#`` starts a comment;
 - listed in the environment variable ``PLANNER_TRUSTED_FINGERPRINTS`` (separated by commas,
   semicolons or spaces).
 
-Fingerprints are 32 hex pairs; colons, spaces and case do not matter.
+Fingerprints are 32 hex pairs; colons, spaces and case do not matter. A line of a list or an
+entry of the variable that is no fingerprint is skipped with a warning naming it (a bad entry
+can match no certificate, so skipping it trusts nothing more); a bad ``--fingerprint``, a
+list that does not exist, cannot be read or is larger than 1 MB is refused (TrustError).
 """
 
 from __future__ import annotations
@@ -63,6 +68,8 @@ class Trust:
     """True when the fingerprints were given on the command line: nothing else counts."""
     local: str = ""
     """This installation's fingerprint (normalized), "" when it has none."""
+    warnings: tuple[str, ...] = ()
+    """One line for each entry skipped because it is no fingerprint."""
 
     def why(self, fingerprint: str) -> str | None:
         """Why ``fingerprint`` is trusted, or None when it is not."""
@@ -109,17 +116,30 @@ def installation_fingerprint(env: Mapping[str, str] | None = None) -> str:
     return normalize(signing.fingerprint(loaded.public_bytes(serialization.Encoding.DER)))
 
 
-def read_list(path: Path) -> dict[str, str]:
-    """Fingerprint -> "FILE line N (name)" of a trust list; TrustError for a bad line."""
+def _shown(entry: str) -> str:
+    """An entry as a warning quotes it: at most 40 characters."""
+    return repr(entry if len(entry) <= 40 else entry[:40] + "...")
+
+
+def read_list(path: Path) -> tuple[dict[str, str], list[str]]:
+    """Fingerprint -> "listed in FILE line N (name)" of a trust list, and a warning for each
+    line that is no fingerprint; TrustError when the list cannot be read. At most
+    :data:`_MAX_FILE` bytes are read, whatever the file (``/dev/zero`` ends too)."""
     try:
-        if path.stat().st_size > _MAX_FILE:
-            raise TrustError(f"{path}: larger than {_MAX_FILE // 1_000_000} MB")
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as opened:
+            raw = opened.read(_MAX_FILE + 1)
     except FileNotFoundError:
         raise TrustError(f"{path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise TrustError(f"{path} cannot be read: {error}") from None
+    except OSError as error:
+        raise TrustError(f"{path} cannot be read: {error.strerror or error}") from None
+    if len(raw) > _MAX_FILE:
+        raise TrustError(f"{path}: larger than {_MAX_FILE // 1_000_000} MB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TrustError(f"{path} cannot be read: it is not UTF-8 text") from None
     found: dict[str, str] = {}
+    skipped: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:
@@ -128,22 +148,24 @@ def read_list(path: Path) -> dict[str, str]:
         name = rest[0] if rest else ""
         try:
             digits = normalize(first)
-        except ValueError as error:
-            raise TrustError(f"{path} line {number}: {error}") from None
+        except ValueError:
+            skipped.append(f"{path} line {number}: {_shown(first)} is not a fingerprint, skipped")
+            continue
         label = f" ({name.strip()})" if name.strip() else ""
         found.setdefault(digits, f"listed in {path.name} line {number}{label}")
-    return found
+    return found, skipped
 
 
-def _from_env(value: str) -> dict[str, str]:
+def _from_env(value: str) -> tuple[dict[str, str], list[str]]:
     found: dict[str, str] = {}
+    skipped: list[str] = []
     for item in re.split(r"[,;\s]+", value.strip()):
         if item:
             try:
                 found.setdefault(normalize(item), f"listed in {TRUST_ENV}")
-            except ValueError as error:
-                raise TrustError(f"{TRUST_ENV}: {error}") from None
-    return found
+            except ValueError:
+                skipped.append(f"{TRUST_ENV}: {_shown(item)} is not a fingerprint, skipped")
+    return found, skipped
 
 
 def load(
@@ -155,7 +177,8 @@ def load(
     """The trust of this reader: ``fingerprints`` alone when given, else this installation's
     certificate, its trust list, ``files`` and ``PLANNER_TRUSTED_FINGERPRINTS``.
 
-    Raises :class:`TrustError` for a fingerprint, list or variable that cannot be read.
+    Raises :class:`TrustError` for a bad ``--fingerprint`` or a list that cannot be read;
+    entries that are no fingerprint are skipped, each with a line in ``warnings``.
     """
     env = os.environ if env is None else env
     local = installation_fingerprint(env)
@@ -172,9 +195,10 @@ def load(
         known[local] = "this installation"
     default = signing.data_dir(env) / TRUST_FILE
     lists = [default] if default.is_file() else []
-    for path in [*lists, *(Path(f) for f in files)]:
-        for digits, why in read_list(path).items():
+    warnings: list[str] = []
+    sources = [read_list(path) for path in [*lists, *(Path(f) for f in files)]]
+    for found, skipped in [*sources, _from_env(env.get(TRUST_ENV, ""))]:
+        for digits, why in found.items():
             known.setdefault(digits, why)
-    for digits, why in _from_env(env.get(TRUST_ENV, "")).items():
-        known.setdefault(digits, why)
-    return Trust(known, local=local)
+        warnings += skipped
+    return Trust(known, local=local, warnings=tuple(warnings))

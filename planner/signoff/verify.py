@@ -263,6 +263,15 @@ def _differences(plan: Any, signed: Any, most: int = 3) -> str:
 # --- PDF ---------------------------------------------------------------------------------
 
 
+def _default_trust() -> trusting.Trust:
+    """This installation's trust (:func:`planner.signoff.trust.load`); a trust list that
+    cannot be read makes every check unreadable, said in one line."""
+    try:
+        return trusting.load()
+    except trusting.TrustError as error:
+        raise UnreadableError(f"the trust list cannot be read: {_one_line(error)}") from None
+
+
 def _pdf_keywords(data: bytes) -> str:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -281,7 +290,7 @@ def verify_pdf(
     data: bytes, *, view: StoreView | None = None, trust: trusting.Trust | None = None
 ) -> Verdict:
     """Check a signed PDF export (see the module docstring)."""
-    trust = trust if trust is not None else trusting.load()
+    trust = trust if trust is not None else _default_trust()
     try:
         check = signing.check_pdf(data)
     except ValueError as error:  # its structure is readable, its signature is not
@@ -384,7 +393,7 @@ def verify_xlsx(
     data: bytes, *, view: StoreView | None = None, trust: trusting.Trust | None = None
 ) -> Verdict:
     """Check a signed workbook export (see the module docstring)."""
-    trust = trust if trust is not None else trusting.load()
+    trust = trust if trust is not None else _default_trust()
     try:
         sealed = seal.check(data)
     except seal.SealError as error:
