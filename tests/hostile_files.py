@@ -268,3 +268,106 @@ def plan_texts() -> list[Hostile]:
             f"is larger than {limits.size_text(limits.TEXT_MAX_BYTES)}",
         ),
     ]
+
+
+# --- PDFs: refused before the PDF reader parses them (planner/signoff/bounds.py) ---------------
+
+
+def pdf_file(objects: list[bytes], *, trailer: bytes = b"") -> bytes:
+    """A PDF of ``objects`` (numbered from 1, the first the catalog) with one cross-reference
+    table; ``trailer`` is added to the trailer dictionary."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\n" % (len(objects) + 1, trailer)
+    out += b"startxref\n%d\n%%%%EOF\n" % table
+    return bytes(out)
+
+
+PAGE_OBJECTS = [
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+]
+SIGNATURE_VALUE = (
+    b"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached "
+    b"/ByteRange [0 10 20 10] /Contents <00> >>"
+)
+
+
+def catalog(form: bytes) -> bytes:
+    return b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [" + form + b"] >> >>"
+
+
+def signature_fields(count: int) -> bytes:
+    """A PDF whose form has ``count`` filled signature fields (objects 5 ...)."""
+    fields = b" ".join(b"%d 0 R" % (5 + i) for i in range(count))
+    return pdf_file(
+        [
+            catalog(fields),
+            *PAGE_OBJECTS,
+            SIGNATURE_VALUE,
+            *(b"<</FT/Sig/T(s%d)/V 4 0 R>>" % i for i in range(count)),
+        ]
+    )
+
+
+def revisions(count: int) -> bytes:
+    """A PDF of ``count`` revisions, each an empty update with its own table and trailer."""
+    data = pdf_file([catalog(b""), *PAGE_OBJECTS])
+    for _ in range(count - 1):
+        previous = int(data[data.rindex(b"startxref") + 10 :].split()[0])
+        table = len(data)
+        data += (
+            b"xref\n0 0\ntrailer\n<< /Size 4 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+            % (previous, table)
+        )
+    return data
+
+
+@cache
+def pdfs() -> list[Hostile]:
+    """Hostile PDFs: each refused by :func:`planner.signoff.bounds.precheck` or the form's
+    limit before the PDF reader parses more than a few objects."""
+    plain = pdf_file([catalog(b""), *PAGE_OBJECTS])
+    at = plain.rindex(b"startxref")
+    table = plain.rindex(b"xref\n0 ")
+    looped = plain.replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Prev %d >>" % table)  # itself
+    stream = pdf_file([catalog(b""), *PAGE_OBJECTS, b"<< /Type /XRef /Size 5 /W [1 2 1] >>"])
+    stream = stream[: stream.rindex(b"startxref")] + b"startxref\n%d\n%%%%EOF\n" % stream.index(
+        b"4 0 obj"
+    )
+    return [
+        Hostile("junk.pdf", b"%PDF-1.7\n" + bytes(10_000_000), "larger than 10 MB"),
+        Hostile("no-end.pdf", b"%PDF-1.7\n" + random.Random(1).randbytes(100_000), "end-of-file"),
+        Hostile("fields.pdf", signature_fields(100_000), "more than 20,000 objects"),
+        Hostile(
+            "kids.pdf",
+            pdf_file(
+                [
+                    catalog(b"5 0 R"),
+                    *PAGE_OBJECTS,
+                    SIGNATURE_VALUE,
+                    b"<</FT/Sig/T(k)/V 4 0 R/Kids [" + b"5 0 R " * 10_000 + b"]>>",
+                ]
+            ),
+            "more than 50 form fields",
+        ),
+        Hostile(
+            "catalog.pdf",
+            pdf_file([catalog(b"4 0 R " * 20_000), *PAGE_OBJECTS, SIGNATURE_VALUE]),
+            "object of more than 64 KB that is no stream",
+        ),
+        Hostile("revisions.pdf", revisions(9), "more than 8 revisions"),
+        Hostile("loop.pdf", looped, "point at each other"),
+        Hostile("xref-stream.pdf", stream, "no cross-reference table where it says"),
+        Hostile(
+            "count.pdf",
+            plain[:at].replace(b"xref\n0 4\n", b"xref\n0 4000000\n") + plain[at:],
+            "more than 20,000 objects",
+        ),
+    ]

@@ -341,8 +341,9 @@ def test_a_pdf_re_signed_with_another_key_fails_where_the_plan_was_signed(
     env: Signed, tmp_path: Path
 ) -> None:
     other = signing.identity(tmp_path / "other")
-    prefix = env.pdf[: env.pdf.index(b"%%EOF") + 6]  # the unsigned revision
-    forged = signing.sign_pdf(prefix, other, attachments=_attachments(env.pdf))
+    prefix = env.pdf[: env.pdf.index(b"%%EOF") + 6]  # the unsigned revision, files embedded
+    forged = signing.sign_pdf(prefix, other)
+    assert _attachments(forged) == _attachments(env.pdf)
     verdict = verify_bytes(forged)
     assert not verdict.ok
     assert verdict.message.startswith(

@@ -14,6 +14,7 @@ python -m planner fingerprint
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,18 @@ def _line(text: object) -> str:
     return " ".join(str(text).split())
 
 
+def _quiet_libraries() -> None:
+    """pyHanko logs what it finds odd in a PDF, tracebacks included; the verdict line says
+    what matters, so its records go nowhere (Python would print them to stderr)."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from planner.signoff import trust
     from planner.signoff.verify import UnreadableError, verify_file
+
+    _quiet_libraries()
 
     try:
         trusted = trust.load(fingerprints=args.fingerprint or (), files=args.trust or ())

@@ -230,20 +230,6 @@ class PdfCheck:
         return not self.problem
 
 
-def _attachments(reader: object) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
-    root = reader.root  # type: ignore[attr-defined]
-    try:
-        names = root["/Names"]["/EmbeddedFiles"]["/Names"]
-    except KeyError:
-        return found
-    for i in range(0, len(names) - 1, 2):
-        spec = names[i + 1].get_object()
-        stream = spec["/EF"]["/F"].get_object()
-        found[str(names[i])] = bytes(stream.data)
-    return found
-
-
 def _der_length(data: bytes) -> int:
     """Length (bytes) of the DER element at the start of ``data``, header included."""
     if len(data) < 2:
@@ -327,37 +313,52 @@ def _cms_as_signed(signature: Any) -> bool:
 def check_pdf(pdf: bytes) -> PdfCheck:
     """Whether ``pdf`` carries one intact signature over the whole file, and its attachments.
 
-    Raises ValueError when the bytes are not a readable PDF at all.
+    Raises :class:`~planner.signoff.bounds.BoundsError` when the file exceeds a limit of
+    :mod:`planner.signoff.bounds` (checked before anything is parsed) and ValueError when the
+    bytes are not a readable PDF at all.
     """
+    from planner.signoff import bounds
+
+    bounds.precheck(pdf)  # before the PDF reader is even imported
+
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        embedded = list(reader.embedded_signatures)
-    except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as error:
+        fields = bounds.signature_fields(reader.root)
+    except bounds.BoundsError:
+        raise
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
         raise ValueError(f"the PDF cannot be read ({error})") from None
-    if not embedded:
+    except RecursionError:
+        raise ValueError("the PDF cannot be read (its objects nest too deeply)") from None
+    if not fields:
         return PdfCheck("the PDF carries no digital signature (not a signed export)")
-    if len(embedded) > 1:
-        return PdfCheck(f"the PDF carries {len(embedded)} signatures, a signed export has one")
-    signature = embedded[0]
+    if len(fields) > 1:
+        return PdfCheck(f"the PDF carries {len(fields)} signatures, a signed export has one")
     try:
+        name, field = fields[0]
+        signature = EmbeddedPdfSignature(reader, field, name)
         certificate = signature.signer_cert
         print_ = fingerprint(certificate.dump())
         # Trust is judged by the fingerprint (compared out of band), so the certificate is its
-        # own root here: the check is of integrity, offline, without a chain to build.
+        # own root here: the check is of integrity, offline, without a chain to build. A
+        # signed export has nothing after its signature, so there is no change to analyse.
         context = ValidationContext(
             trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail"
         )
         status = _outside_event_loop(
-            lambda: validate_pdf_signature(signature, signer_validation_context=context)
+            lambda: validate_pdf_signature(
+                signature, signer_validation_context=context, skip_diff=True
+            )
         )
     except Exception as error:  # a damaged signature breaks pyHanko in many ways: not verified
-        return PdfCheck(f"the PDF signature cannot be checked ({type(error).__name__}: {error})")
+        reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        return PdfCheck(f"the PDF signature cannot be checked ({reason})")
     if not status.intact:
         return PdfCheck("the PDF was changed after it was signed (its digest differs)", print_)
     if not status.valid:
@@ -369,7 +370,9 @@ def check_pdf(pdf: bytes) -> PdfCheck:
     if not _self_signed_intact(certificate.dump()) or not _cms_as_signed(signature):
         return PdfCheck("the PDF's signature value was altered", print_)
     try:
-        attachments = _attachments(reader)
+        attachments = bounds.embedded_files(reader.root)
+    except bounds.BoundsError as error:
+        return PdfCheck(f"the PDF {error}", print_)
     except (PdfReadError, ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
         return PdfCheck(f"the PDF's embedded plan cannot be read ({error})", print_)
     except zlib.error as error:

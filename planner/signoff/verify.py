@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planner.signoff import bounds, seal
 from planner.signoff import keys as signing
-from planner.signoff import seal
 from planner.signoff import trust as trusting
 
 MAX_BYTES = 50_000_000
@@ -293,6 +293,8 @@ def verify_pdf(
     trust = trust if trust is not None else _default_trust()
     try:
         check = signing.check_pdf(data)
+    except bounds.BoundsError as error:
+        raise UnreadableError(f"the PDF is refused: it {error}") from None
     except ValueError as error:  # its structure is readable, its signature is not
         return Verdict(False, f"the PDF is damaged or was altered: {_one_line(error)}")
     except Exception as error:  # a damaged file breaks the PDF reader in many ways
@@ -443,8 +445,13 @@ def verify_file(path: str | Path, *, trust: trusting.Trust | None = None) -> Ver
     try:
         if file.is_dir():
             raise UnreadableError(f"{file} is a directory")
-        if file.stat().st_size > MAX_BYTES:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
             raise UnreadableError(f"{file} is larger than {MAX_BYTES // 1_000_000} MB")
+        with file.open("rb") as opened:
+            if opened.read(5) == b"%PDF-" and size > bounds.MAX_PDF_BYTES:
+                limit = bounds.MAX_PDF_BYTES // 1_000_000
+                raise UnreadableError(f"the PDF is refused: it is larger than {limit} MB")
         data = file.read_bytes()
     except FileNotFoundError:
         raise UnreadableError(f"{file} does not exist") from None
