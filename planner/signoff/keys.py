@@ -33,7 +33,6 @@ from cryptography.x509.oid import NameOID
 from planner import paths
 
 T = TypeVar("T")
-DATA_DIR_ENV = paths.DATA_DIR_ENV
 FOLDER = "signing"
 KEY_FILE = "key.pem"
 CERT_FILE = "certificate.pem"

@@ -37,7 +37,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-DATA_DIR_ENV = "PLANNER_DATA_DIR"
+from planner.paths import data_dir
+
 DATABASE_URL_ENV = "PLANNER_DATABASE_URL"
 DB_FILE = "planner.db"
 BUSY_TIMEOUT_MS = 30_000
@@ -228,8 +229,6 @@ SCHEMA_VERSION = len(UPGRADES)
 def database_url(env: Mapping[str, str] | None = None) -> str:
     """``PLANNER_DATABASE_URL``, else a SQLite file ``planner.db`` in ``PLANNER_DATA_DIR``
     (default ``data`` in the installation, :mod:`planner.paths`; created when missing)."""
-    from planner.paths import data_dir
-
     env = os.environ if env is None else env
     url = env.get(DATABASE_URL_ENV, "").strip()
     if url:
