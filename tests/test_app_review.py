@@ -56,20 +56,20 @@ def test_both_sides_record_and_see_each_others_records(shared: tuple[Store, str]
     assert anna.selectbox(key="review.quarter").value.key == "Q2-2027"
 
     # the partner records the presales engineer hired in month 5 instead of 2
-    anna.selectbox(key="review.form.hire.role").set_value(1)
-    anna.selectbox(key="review.form.hire.month").set_value(5)
-    anna.button(key="review.form.hire.save").click().run()
+    anna.selectbox(key="review.form.hire.0.role").set_value(1)
+    anna.selectbox(key="review.form.hire.0.month").set_value(5)
+    anna.button(key="review.form.hire.0.save").click().run()
     assert not anna.exception, [e.message for e in anna.exception]
     # the vendor records an MDF activity, with markup in its name
-    vera.text_input(key="review.form.mdf.name").set_value("Launch <b>webinar</b>")
-    vera.date_input(key="review.form.mdf.date").set_value(datetime.date(2027, 2, 3))
-    vera.number_input(key="review.form.mdf.amount").set_value(6000.0)
-    vera.button(key="review.form.mdf.save").click().run()
+    vera.text_input(key="review.form.mdf.0.name").set_value("Launch <b>webinar</b>")
+    vera.date_input(key="review.form.mdf.0.date").set_value(datetime.date(2027, 2, 3))
+    vera.text_input(key="review.form.mdf.0.amount").set_value("6.000 €")  # as typed in German
+    vera.button(key="review.form.mdf.0.save").click().run()
     assert not vera.exception, [e.message for e in vera.exception]
     # and the partner-manager support it gave in Q2 (its planned FTE is private to it)
-    vera.selectbox(key="review.form.support.quarter").set_value("Q2-2027")
-    vera.number_input(key="review.form.support.fte").set_value(0.1)
-    vera.button(key="review.form.support.save").click().run()
+    vera.selectbox(key="review.form.support.0.quarter").set_value("Q2-2027")
+    vera.text_input(key="review.form.support.0.fte").set_value("0,1")
+    vera.button(key="review.form.support.0.save").click().run()
     assert not vera.exception, [e.message for e in vera.exception]
 
     plan = store.plan_at(plan_id)
@@ -124,10 +124,10 @@ def test_a_viewer_sees_the_review_without_forms(shared: tuple[Store, str]) -> No
 def test_action_items_are_raised_and_closed_in_a_review(shared: tuple[Store, str]) -> None:
     store, plan_id = shared
     anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
-    anna.text_input(key="review.form.action.text").set_value("Send the <i>fair</i> proof")
-    anna.text_input(key="review.form.action.owner").set_value("J. Weber")
-    anna.date_input(key="review.form.action.due").set_value(datetime.date(2027, 7, 15))
-    anna.button(key="review.form.action.save").click().run()
+    anna.text_input(key="review.form.action.0.text").set_value("Send the <i>fair</i> proof")
+    anna.text_input(key="review.form.action.0.owner").set_value("J. Weber")
+    anna.date_input(key="review.form.action.0.due").set_value(datetime.date(2027, 7, 15))
+    anna.button(key="review.form.action.0.save").click().run()
     assert not anna.exception, [e.message for e in anna.exception]
     (action,) = store.plan_at(plan_id).actions or []
     assert action.model_dump(exclude_none=True) == {
@@ -137,12 +137,42 @@ def test_action_items_are_raised_and_closed_in_a_review(shared: tuple[Store, str
         "due": "2027-07-15",
         "raised": "Q2-2027",
     }
-    # an empty action is refused, naming the field, and nothing is stored
-    anna.button(key="review.form.action.save").click().run()
-    assert "actions.1.text" in anna.error[0].value.replace("\\", "")
+    # a stored action empties the form (fresh inputs); an empty action is refused, naming the
+    # field, and nothing is stored
+    assert anna.text_input(key="review.form.action.1.text").value == ""
+    anna.button(key="review.form.action.1.save").click().run()
+    # the refusal reads like the form: the list, its row and the field, in the UI language
+    refusal = anna.error[0].value.replace("\\", "")
+    assert f"{i18n.t('label.actions', DE)}: – (Zeile 2) · {i18n.t('label.text', DE)}" in refusal
     assert len(store.plan_at(plan_id).actions or []) == 1
-    anna.button(key="review.form.close.save").click().run()
+    anna.button(key="review.form.close.0.save").click().run()
     assert not anna.exception, [e.message for e in anna.exception]
     (closed,) = store.plan_at(plan_id).actions or []
     assert closed.closed == "Q2-2027"
     assert [c.path for c in store.log(plan_id)[1:]] == ["actions", "actions"]
+
+
+def test_amounts_are_typed_as_people_of_the_language_type_them(shared: tuple[Store, str]) -> None:
+    store, plan_id = shared
+    vera = _session(plan_id, access.create_invite(store, plan_id, "vendor_editor").token, "Vera")
+    vera.text_input(key="review.form.mdf.0.name").set_value("Messe")
+    vera.date_input(key="review.form.mdf.0.date").set_value(datetime.date(2027, 3, 1))
+    # "12.000" is twelve thousand in German (a browser number field would read 12.0), and a
+    # share sign in an amount is refused at the form, naming the field; the text stays typed
+    vera.text_input(key="review.form.mdf.0.amount").set_value("45 %")
+    vera.button(key="review.form.mdf.0.save").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    refusal = vera.error[0].value.replace("\\", "")  # markdown escapes
+    assert i18n.t("ui.review.amount", DE, currency="EUR") in refusal
+    assert vera.text_input(key="review.form.mdf.0.amount").value == "45 %"
+    assert vera.text_input(key="review.form.mdf.0.name").value == "Messe"
+    assert store.plan_at(plan_id).commitments is None
+    vera.text_input(key="review.form.mdf.0.amount").set_value("12.000,50")
+    vera.button(key="review.form.mdf.0.save").click().run()
+    commitments = store.plan_at(plan_id).commitments
+    assert commitments is not None
+    assert commitments.mdf[0].requested is not None
+    assert commitments.mdf[0].requested.amount == 12000.5
+    # the stored record empties the form: the next one starts from fresh inputs
+    assert vera.text_input(key="review.form.mdf.1.amount").value == ""
+    assert not vera.error

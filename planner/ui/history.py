@@ -46,6 +46,9 @@ ITEM_NAMES: dict[str, str] = {
     "investments": "name",
     "scenarios": "name",
     "uncertainty": "path",
+    "objectives": "name",
+    "actions": "text",
+    "mdf": "activity",
 }
 """The key that names an item of a plan list in the story (else: its row number)."""
 

@@ -65,10 +65,52 @@ def _records(plan: Plan, block: str) -> list[dict[str, Any]]:
     return found
 
 
-def _commit(block: str, rows: list[dict[str, Any]], path: str | None = None) -> None:
+def _commit(form: str, block: str, rows: list[dict[str, Any]], path: str | None = None) -> None:
+    """Record ``rows`` as one commit; only a stored record empties its ``form``, so what a
+    person typed stays in the form when the record is refused or meets a conflict."""
     if session.change({path or f"commitments.{block}": rows}, ERRORS):
+        st.session_state[_generation_key(form)] = _generation(form) + 1
         session.notify("review.saved")
         st.rerun()
+
+
+def _generation_key(form: str) -> str:
+    return f"{form}.generation"
+
+
+def _generation(form: str) -> int:
+    """How many records ``form`` has stored in this session: its widgets' keys carry it, so a
+    stored record gives the form fresh, empty inputs."""
+    found: int = st.session_state.get(_generation_key(form), 0)
+    return found
+
+
+def _key(form: str, name: str) -> str:
+    return f"{form}.{_generation(form)}.{name}"
+
+
+def _number_text(form: str, name: str, label: str, value: float | None = None) -> str:
+    """A number typed the way people of the UI language type it (``1,5`` in German); read by
+    :func:`_number` when the form is submitted."""
+    shown = "" if value is None else i18n.editable_number(value, state.language())
+    return st.text_input(label, shown, key=_key(form, name))
+
+
+def _number(
+    text: str, label: str, kind: str, high: float, currency: str, optional: bool = False
+) -> float | None:
+    """``text`` as a number of ``kind`` (``money`` or ``count``) from 0 to ``high``; refused
+    at the form with the field's name and range (the form keeps the text)."""
+    if optional and not text.strip():
+        return None
+    if not text.strip():
+        raise fields.EntryError(tr("field.empty", field=label))
+    found: float = fields.number_entry(label, text, kind, 0.0, high, currency)
+    return found
+
+
+def _refuse(error: fields.EntryError) -> None:
+    state.errors()[ERRORS] = [str(error)]
 
 
 def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
@@ -76,94 +118,101 @@ def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
     language = state.language()
     actions = [a.model_dump(mode="json", exclude_none=True) for a in plan.actions or []]
     left, right = st.columns(2, gap="large")
-    with left, st.form(ACTION, clear_on_submit=True):
+    with left, st.form(_key(ACTION, "form")):
         st.markdown(f"**{tr('review.action', quarter=quarter.label())}**")
-        text = st.text_input(tr("review.action_text"), max_chars=1000, key=f"{ACTION}.text")
+        text = st.text_input(tr("review.action_text"), max_chars=1000, key=_key(ACTION, "text"))
         owed = st.selectbox(
             tr("review.action_side"),
             ("partner", "vendor"),
             index=0 if side != "vendor" else 1,
             format_func=lambda s: i18n.t(f"qbr.side.{s}", language),
-            key=f"{ACTION}.side",
+            key=_key(ACTION, "side"),
         )
-        owner = st.text_input(tr("review.action_owner"), max_chars=200, key=f"{ACTION}.owner")
-        due = st.date_input(tr("review.action_due"), value=None, key=f"{ACTION}.due")
-        if st.form_submit_button(tr("review.save"), key=f"{ACTION}.save"):
+        owner = st.text_input(tr("review.action_owner"), max_chars=200, key=_key(ACTION, "owner"))
+        due = st.date_input(tr("review.action_due"), value=None, key=_key(ACTION, "due"))
+        if st.form_submit_button(tr("review.save"), key=_key(ACTION, "save")):
             entry: dict[str, Any] = {"text": text.strip(), "side": owed, "raised": quarter.key}
             if owner.strip():
                 entry["owner"] = owner.strip()
             if due is not None:
                 entry["due"] = due.isoformat()
-            _commit("actions", [*actions, entry], path="actions")
+            _commit(ACTION, "actions", [*actions, entry], path="actions")
     open_items = [i for i, a in enumerate(actions) if "closed" not in a]
     if open_items:
-        with right, st.form(CLOSE, clear_on_submit=True):
+        with right, st.form(_key(CLOSE, "form")):
             st.markdown(f"**{tr('review.action_close', quarter=quarter.label())}**")
             which = st.selectbox(
                 tr("review.action_text"),
                 open_items,
                 format_func=lambda i: actions[i]["text"],
-                key=f"{CLOSE}.which",
+                key=_key(CLOSE, "which"),
             )
-            if st.form_submit_button(tr("review.action_done"), key=f"{CLOSE}.save"):
+            if st.form_submit_button(tr("review.action_done"), key=_key(CLOSE, "save")):
                 rows = [dict(a) for a in actions]
                 rows[which]["closed"] = quarter.key
-                _commit("actions", rows, path="actions")
+                _commit(CLOSE, "actions", rows, path="actions")
 
 
 def _record_forms(plan: Plan, side: str) -> None:
     """One form per kind of record; each submit is one commit, and the form empties once it is
-    recorded (``clear_on_submit``), so a second click does not record the same again."""
+    recorded (its inputs are keyed by how many records it stored), so a second click does not
+    record the same again, while a refused record keeps what was typed."""
     language = state.language()
+    currency = plan.currency
     months = list(range(1, plan.months + 1))
     quarters = [q.key for q in _quarters(plan)]
     left, right = st.columns(2, gap="large")
     with left:
         if plan.resources:
-            with st.form(HIRE, clear_on_submit=True):
+            with st.form(_key(HIRE, "form")):
                 st.markdown(f"**{tr('review.hire')}**")
                 role = st.selectbox(
                     tr("review.role"),
                     range(len(plan.resources)),
                     format_func=lambda i: plan.resources[i].role,
-                    key=f"{HIRE}.role",
+                    key=_key(HIRE, "role"),
                 )
-                fte = st.number_input(tr("review.fte"), 0.0, 1000.0, 1.0, 0.5, key=f"{HIRE}.fte")
-                month = st.selectbox(tr("review.month"), months, key=f"{HIRE}.month")
-                dropped = st.checkbox(tr("review.dropped"), key=f"{HIRE}.dropped")
-                if st.form_submit_button(tr("review.save"), key=f"{HIRE}.save"):
-                    entry: dict[str, Any] = {"resource": role, "fte": fte, "dropped": dropped}
-                    if not dropped:
-                        entry["month"] = month
-                    _commit("hires", [*_records(plan, "hires"), entry])
+                fte_text = _number_text(HIRE, "fte", tr("review.fte"), 1.0)
+                month = st.selectbox(tr("review.month"), months, key=_key(HIRE, "month"))
+                dropped = st.checkbox(tr("review.dropped"), key=_key(HIRE, "dropped"))
+                if st.form_submit_button(tr("review.save"), key=_key(HIRE, "save")):
+                    try:
+                        fte = _number(fte_text, tr("review.fte"), "count", 1000.0, currency)
+                    except fields.EntryError as error:
+                        _refuse(error)
+                    else:
+                        entry: dict[str, Any] = {"resource": role, "fte": fte, "dropped": dropped}
+                        if not dropped:
+                            entry["month"] = month
+                        _commit(HIRE, "hires", [*_records(plan, "hires"), entry])
         if plan.investments:
-            with st.form(INVESTMENT, clear_on_submit=True):
+            with st.form(_key(INVESTMENT, "form")):
                 st.markdown(f"**{tr('review.investment')}**")
                 item = st.selectbox(
                     tr("review.item"),
                     range(len(plan.investments)),
                     format_func=lambda i: plan.investments[i].name,
-                    key=f"{INVESTMENT}.item",
+                    key=_key(INVESTMENT, "item"),
                 )
-                month = st.selectbox(tr("review.month"), months, key=f"{INVESTMENT}.month")
-                amount = st.number_input(
-                    tr("review.amount", currency=plan.currency),
-                    0.0,
-                    1e12,
-                    None,
-                    key=f"{INVESTMENT}.amount",
-                )
-                dropped = st.checkbox(tr("review.dropped"), key=f"{INVESTMENT}.dropped")
-                if st.form_submit_button(tr("review.save"), key=f"{INVESTMENT}.save"):
-                    entry = {"investment": item, "dropped": dropped}
-                    if not dropped:
-                        entry["month"] = month
-                        if amount is not None:
-                            entry["amount"] = amount
-                    kept = [r for r in _records(plan, "investments") if r["investment"] != item]
-                    _commit("investments", [*kept, entry])
+                month = st.selectbox(tr("review.month"), months, key=_key(INVESTMENT, "month"))
+                amount_label = tr("review.amount", currency=currency)
+                amount_text = _number_text(INVESTMENT, "amount", amount_label)
+                dropped = st.checkbox(tr("review.dropped"), key=_key(INVESTMENT, "dropped"))
+                if st.form_submit_button(tr("review.save"), key=_key(INVESTMENT, "save")):
+                    try:
+                        amount = _number(amount_text, amount_label, "money", 1e12, currency, True)
+                    except fields.EntryError as error:
+                        _refuse(error)
+                    else:
+                        entry = {"investment": item, "dropped": dropped}
+                        if not dropped:
+                            entry["month"] = month
+                            if amount is not None:
+                                entry["amount"] = amount
+                        kept = [r for r in _records(plan, "investments") if r["investment"] != item]
+                        _commit(INVESTMENT, "investments", [*kept, entry])
     with right:
-        with st.form(MDF, clear_on_submit=True):
+        with st.form(_key(MDF, "form")):
             st.markdown(f"**{tr('review.mdf')}**")
             existing = _records(plan, "mdf")
             choice = st.selectbox(
@@ -172,61 +221,75 @@ def _record_forms(plan: Plan, side: str) -> None:
                 format_func=lambda i: (
                     tr("review.new_activity") if i < 0 else existing[i]["activity"]
                 ),
-                key=f"{MDF}.which",
+                key=_key(MDF, "which"),
             )
-            name = st.text_input(tr("review.new_activity"), key=f"{MDF}.name", max_chars=200)
+            name = st.text_input(tr("review.new_activity"), key=_key(MDF, "name"), max_chars=200)
             stage = st.selectbox(
                 tr("review.stage"),
                 STAGES,
                 format_func=lambda s: i18n.t(f"qbr.mdf.stage.{s}", language),
-                key=f"{MDF}.stage",
+                key=_key(MDF, "stage"),
             )
-            day = st.date_input(tr("review.date"), datetime.date.today(), key=f"{MDF}.date")
-            amount = st.number_input(
-                tr("review.amount", currency=plan.currency), 0.0, 1e12, 0.0, key=f"{MDF}.amount"
-            )
+            day = st.date_input(tr("review.date"), datetime.date.today(), key=_key(MDF, "date"))
+            mdf_label = tr("review.amount", currency=currency)
+            mdf_text = _number_text(MDF, "amount", mdf_label)
             proof = st.selectbox(
                 tr("review.proof"),
                 PROOFS,
                 format_func=lambda p: i18n.t(f"qbr.mdf.proof.{p}", language),
-                key=f"{MDF}.proof",
+                key=_key(MDF, "proof"),
             )
-            if st.form_submit_button(tr("review.save"), key=f"{MDF}.save"):
-                rows = [dict(r) for r in existing]
-                moment = {"date": day.isoformat(), "amount": amount}
-                if choice < 0:
-                    rows.append({"activity": name.strip(), stage: moment, "proof": proof})
+            if st.form_submit_button(tr("review.save"), key=_key(MDF, "save")):
+                try:
+                    amount = _number(mdf_text, mdf_label, "money", 1e12, currency)
+                except fields.EntryError as error:
+                    _refuse(error)
                 else:
-                    rows[choice] = {**rows[choice], stage: moment, "proof": proof}
-                _commit("mdf", rows)
+                    rows = [dict(r) for r in existing]
+                    moment = {"date": day.isoformat(), "amount": amount}
+                    if choice < 0:
+                        rows.append({"activity": name.strip(), stage: moment, "proof": proof})
+                    else:
+                        rows[choice] = {**rows[choice], stage: moment, "proof": proof}
+                    _commit(MDF, "mdf", rows)
         if plan.objectives:
-            with st.form(OBJECTIVE, clear_on_submit=True):
+            with st.form(_key(OBJECTIVE, "form")):
                 st.markdown(f"**{tr('review.objective')}**")
                 objective = st.selectbox(
                     tr("review.objective"),
                     [o.name for o in plan.objectives],
-                    key=f"{OBJECTIVE}.name",
+                    key=_key(OBJECTIVE, "name"),
                 )
-                quarter = st.selectbox(tr("review.quarter"), quarters, key=f"{OBJECTIVE}.quarter")
-                count = st.number_input(
-                    tr("review.count"), 0.0, 1e6, 0.0, 1.0, key=f"{OBJECTIVE}.count"
+                quarter = st.selectbox(
+                    tr("review.quarter"), quarters, key=_key(OBJECTIVE, "quarter")
                 )
-                if st.form_submit_button(tr("review.save"), key=f"{OBJECTIVE}.save"):
-                    kept = [
-                        r
-                        for r in _records(plan, "objectives")
-                        if (r["objective"], r["quarter"]) != (objective, quarter)
-                    ]
-                    entry = {"objective": objective, "quarter": quarter, "count": count}
-                    _commit("objectives", [*kept, entry])
+                count_text = _number_text(OBJECTIVE, "count", tr("review.count"))
+                if st.form_submit_button(tr("review.save"), key=_key(OBJECTIVE, "save")):
+                    try:
+                        count = _number(count_text, tr("review.count"), "count", 1e6, currency)
+                    except fields.EntryError as error:
+                        _refuse(error)
+                    else:
+                        kept = [
+                            r
+                            for r in _records(plan, "objectives")
+                            if (r["objective"], r["quarter"]) != (objective, quarter)
+                        ]
+                        entry = {"objective": objective, "quarter": quarter, "count": count}
+                        _commit(OBJECTIVE, "objectives", [*kept, entry])
         if side == "vendor":
-            with st.form(SUPPORT, clear_on_submit=True):
+            with st.form(_key(SUPPORT, "form")):
                 st.markdown(f"**{tr('review.support')}**")
-                quarter = st.selectbox(tr("review.quarter"), quarters, key=f"{SUPPORT}.quarter")
-                fte = st.number_input(tr("review.fte"), 0.0, 1000.0, 0.0, 0.1, key=f"{SUPPORT}.fte")
-                if st.form_submit_button(tr("review.save"), key=f"{SUPPORT}.save"):
-                    kept = [r for r in _records(plan, "support") if r["quarter"] != quarter]
-                    _commit("support", [*kept, {"quarter": quarter, "fte": fte}])
+                quarter = st.selectbox(tr("review.quarter"), quarters, key=_key(SUPPORT, "quarter"))
+                fte_text = _number_text(SUPPORT, "fte", tr("review.fte"))
+                if st.form_submit_button(tr("review.save"), key=_key(SUPPORT, "save")):
+                    try:
+                        fte = _number(fte_text, tr("review.fte"), "count", 1000.0, currency)
+                    except fields.EntryError as error:
+                        _refuse(error)
+                    else:
+                        kept = [r for r in _records(plan, "support") if r["quarter"] != quarter]
+                        _commit(SUPPORT, "support", [*kept, {"quarter": quarter, "fte": fte}])
 
 
 def _quarters(plan: Plan) -> list[Quarter]:
