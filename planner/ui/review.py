@@ -20,7 +20,7 @@ from planner import i18n
 from planner.onboarding import review as reviews
 from planner.onboarding.bridge import STEPS
 from planner.onboarding.quarters import Quarter
-from planner.plan import Plan
+from planner.plan import MAX_COUNT, Plan
 from planner.ui import fields, session, state, viewer
 from planner.ui.text import plain, tr
 
@@ -34,6 +34,13 @@ HIRE, INVESTMENT, MDF, OBJECTIVE, SUPPORT = (
     "review.form.support",
 )
 ACTION, CLOSE = "review.form.action", "review.form.close"
+GOALS = "review.objectives"
+NEW_GOAL, TARGET, DROP_GOAL = (
+    "review.form.new_objective",
+    "review.form.target",
+    "review.form.drop_objective",
+)
+KINDS = ("certification", "deal_registration", "custom")
 STAGES = ("requested", "approved", "claimed", "paid")
 PROOFS = ("none", "submitted", "accepted", "rejected")
 
@@ -65,10 +72,16 @@ def _records(plan: Plan, block: str) -> list[dict[str, Any]]:
     return found
 
 
-def _commit(form: str, block: str, rows: list[dict[str, Any]], path: str | None = None) -> None:
+def _commit(
+    form: str,
+    block: str,
+    rows: list[dict[str, Any]],
+    path: str | None = None,
+    errors: str = ERRORS,
+) -> None:
     """Record ``rows`` as one commit; only a stored record empties its ``form``, so what a
     person typed stays in the form when the record is refused or meets a conflict."""
-    if session.change({path or f"commitments.{block}": rows}, ERRORS):
+    if session.change({path or f"commitments.{block}": rows}, errors):
         st.session_state[_generation_key(form)] = _generation(form) + 1
         session.notify("review.saved")
         st.rerun()
@@ -109,8 +122,8 @@ def _number(
     return found
 
 
-def _refuse(error: fields.EntryError) -> None:
-    state.errors()[ERRORS] = [str(error)]
+def _refuse(error: fields.EntryError, errors: str = ERRORS) -> None:
+    state.errors()[errors] = [str(error)]
 
 
 def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
@@ -292,6 +305,125 @@ def _record_forms(plan: Plan, side: str) -> None:
                         _commit(SUPPORT, "support", [*kept, {"quarter": quarter, "fte": fte}])
 
 
+def _objective_table(plan: Plan) -> None:
+    """Every objective of the plan with its quarterly targets: both sides see all of them."""
+    language = state.language()
+    quarters = [q.key for q in _quarters(plan)]
+    used = [
+        q for q in quarters if any(t.quarter == q for o in plan.objectives or [] for t in o.targets)
+    ]
+    rows = []
+    for objective in plan.objectives or []:
+        targets = {t.quarter: t.count for t in objective.targets}
+        row = {
+            tr("review.objective_name"): objective.name,
+            tr("review.objective_kind"): i18n.t(f"qbr.kind.{objective.kind}", language),
+            tr("review.objective_side"): i18n.t(f"qbr.side.{objective.side}", language),
+        }
+        for quarter in used:
+            row[quarter] = (
+                i18n.editable_number(targets[quarter], language) if quarter in targets else ""
+            )
+        rows.append(row)
+    _table(pd.DataFrame(rows), "review.objective_table", left=3)
+
+
+def _objective_forms(plan: Plan, side: str) -> None:
+    """Objectives and their quarterly targets, set by the editors: each side proposes, changes
+    and removes its own objectives (both see all; both sign the plan that holds them). Each
+    submit is one commit of the whole ``objectives`` list; a refused entry keeps what was
+    typed, a stored one empties its form."""
+    language = state.language()
+    currency = plan.currency
+    quarters = [q.key for q in _quarters(plan)]
+    objectives = [o.model_dump(mode="json", exclude_none=True) for o in plan.objectives or []]
+    own = [i for i, o in enumerate(objectives) if o.get("side", "partner") == side]
+    count_label = tr("review.target")
+    left, middle, right = st.columns(3, gap="large")
+    with left, st.form(_key(NEW_GOAL, "form")):
+        st.markdown(f"**{tr('review.new_objective', side=i18n.t(f'qbr.side.{side}', language))}**")
+        name_label = tr("review.objective_name")
+        name = st.text_input(name_label, max_chars=200, key=_key(NEW_GOAL, "name"))
+        kind = st.selectbox(
+            tr("review.objective_kind"),
+            KINDS,
+            index=len(KINDS) - 1,
+            format_func=lambda k: i18n.t(f"qbr.kind.{k}", language),
+            key=_key(NEW_GOAL, "kind"),
+        )
+        quarter = st.selectbox(tr("review.quarter"), quarters, key=_key(NEW_GOAL, "quarter"))
+        count_text = _number_text(NEW_GOAL, "count", count_label)
+        if st.form_submit_button(tr("review.add_objective"), key=_key(NEW_GOAL, "save")):
+            try:
+                if not name.strip():
+                    raise fields.EntryError(tr("field.empty", field=name_label))
+                if name.strip() in {o["name"] for o in objectives}:
+                    raise fields.EntryError(tr("review.objective_taken", field=name_label))
+                count = _number(count_text, count_label, "count", MAX_COUNT, currency)
+            except fields.EntryError as error:
+                _refuse(error, GOALS)
+            else:
+                entry = {
+                    "name": name.strip(),
+                    "kind": kind,
+                    "side": side,
+                    "targets": [{"quarter": quarter, "count": count}],
+                }
+                _commit(NEW_GOAL, "objectives", [*objectives, entry], "objectives", GOALS)
+    if not own:
+        return
+    with middle, st.form(_key(TARGET, "form")):
+        st.markdown(f"**{tr('review.set_target')}**")
+        which = st.selectbox(
+            tr("review.objective_name"),
+            own,
+            format_func=lambda i: objectives[i]["name"],
+            key=_key(TARGET, "which"),
+        )
+        quarter = st.selectbox(tr("review.quarter"), quarters, key=_key(TARGET, "quarter"))
+        count_text = _number_text(TARGET, "count", count_label)
+        if st.form_submit_button(tr("review.set"), key=_key(TARGET, "save")):
+            try:
+                count = _number(count_text, count_label, "count", MAX_COUNT, currency, True)
+            except fields.EntryError as error:
+                _refuse(error, GOALS)
+            else:
+                rows = [dict(o) for o in objectives]
+                targets = [t for t in rows[which].get("targets", []) if t["quarter"] != quarter]
+                if count is not None:  # an empty count removes that quarter's target
+                    targets.append({"quarter": quarter, "count": count})
+                order = {q: i for i, q in enumerate(quarters)}
+                rows[which]["targets"] = sorted(
+                    targets, key=lambda t: order.get(t["quarter"], len(order))
+                )
+                _commit(TARGET, "objectives", rows, "objectives", GOALS)
+    with right, st.form(_key(DROP_GOAL, "form")):
+        st.markdown(f"**{tr('review.drop_objective')}**")
+        which = st.selectbox(
+            tr("review.objective_name"),
+            own,
+            format_func=lambda i: objectives[i]["name"],
+            key=_key(DROP_GOAL, "which"),
+        )
+        if st.form_submit_button(tr("review.remove"), key=_key(DROP_GOAL, "save")):
+            rows = [o for i, o in enumerate(objectives) if i != which]
+            _commit(DROP_GOAL, "objectives", rows, "objectives", GOALS)
+
+
+def _objectives_section(plan: Plan) -> None:
+    """The plan's objectives, and for the editors the forms that set them."""
+    who = viewer.current()
+    st.subheader(tr("review.objectives"))
+    st.caption(tr("review.objectives_caption"))
+    if plan.objectives:
+        _objective_table(plan)
+    else:
+        st.caption(tr("review.no_objectives"))
+    if who.can_edit:
+        _objective_forms(plan, who.side)
+        fields.problems(GOALS)
+
+
 def _quarters(plan: Plan) -> list[Quarter]:
     from planner.onboarding.quarters import quarters_of
 
@@ -306,6 +438,7 @@ def section() -> None:
     st.divider()
     st.header(tr("review.title"))
     st.caption(tr("review.caption"))
+    _objectives_section(plan)
     if not plan.actuals:
         st.info(tr("review.no_actuals"), icon=":material/info:")
         return

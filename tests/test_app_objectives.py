@@ -1,0 +1,165 @@
+"""Objectives and their quarterly targets set in the app, driven with AppTest: each editor adds,
+changes and removes its side's objectives through one attributed commit per action, typing
+numbers as people of the UI language type them; a viewer sees the objectives but no form, and a
+version frozen for sign-off keeps its objectives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner import access, i18n
+from planner.plan import load, validate
+from planner.store import Store
+from planner.ui import collab
+from tests.app_support import local_app
+from tests.factories import EXAMPLE
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 90
+DE = "de"
+NEW, TARGET, DROP = "review.form.new_objective", "review.form.target", "review.form.drop_objective"
+
+
+@pytest.fixture
+def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
+    with local_app(tmp_path, monkeypatch):
+        store = Store()
+        data = load(EXAMPLE).to_data()
+        data["actuals"] = [{"month": m, "new_deals": 0.5, "opex": 2600.0} for m in (1, 2, 4)]
+        yield store, store.create_plan(validate(data), author="Vera", side="vendor")
+        store.close()
+
+
+def _session(plan_id: str, token: str, name: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.query_params["plan"] = plan_id
+    app.query_params["key"] = token
+    app.run()
+    app.text_input(key=collab.NAME_INPUT).input(name).run()
+    app.switch_page("planner/ui/pages/onboarding.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def _editor(store: Store, plan_id: str, role: str, name: str) -> AppTest:
+    return _session(plan_id, access.create_invite(store, plan_id, role).token, name)
+
+
+def test_editors_add_and_change_objectives_one_commit_each(shared: tuple[Store, str]) -> None:
+    store, plan_id = shared
+    anna = _editor(store, plan_id, "partner_editor", "Anna")
+    # the partner adds its objective; "1.200" is twelve hundred as typed in German
+    anna.text_input(key=f"{NEW}.0.name").set_value("Zertifizierte <b>Vertriebler</b>")
+    anna.selectbox(key=f"{NEW}.0.kind").set_value("certification")
+    anna.selectbox(key=f"{NEW}.0.quarter").set_value("Q2-2027")
+    anna.text_input(key=f"{NEW}.0.count").set_value("1.200")
+    anna.button(key=f"{NEW}.0.save").click().run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    (objective,) = store.plan_at(plan_id).objectives or []
+    assert objective.model_dump() == {
+        "name": "Zertifizierte <b>Vertriebler</b>",
+        "kind": "certification",
+        "side": "partner",
+        "targets": [{"quarter": "Q2-2027", "count": 1200}],
+    }
+    assert anna.text_input(key=f"{NEW}.1.name").value == ""  # stored: a fresh form
+    # a second quarter's target, then a changed first one ("2,5" is two and a half)
+    anna.selectbox(key=f"{TARGET}.0.quarter").set_value("Q3-2027")
+    anna.text_input(key=f"{TARGET}.0.count").set_value("15")
+    anna.button(key=f"{TARGET}.0.save").click().run()
+    anna.selectbox(key=f"{TARGET}.1.quarter").set_value("Q2-2027")
+    anna.text_input(key=f"{TARGET}.1.count").set_value("2,5")
+    anna.button(key=f"{TARGET}.1.save").click().run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    (objective,) = store.plan_at(plan_id).objectives or []
+    assert [(t.quarter, t.count) for t in objective.targets] == [("Q2-2027", 2.5), ("Q3-2027", 15)]
+
+    # the vendor sees the partner's objective, adds its own and can change only its own
+    vera = _editor(store, plan_id, "vendor_editor", "Vera")
+    table = next(f.value for f in vera.dataframe if "Q3-2027" in f.value.columns)
+    assert list(table.iloc[0]) == [
+        "Zertifizierte <b>Vertriebler</b>",
+        i18n.t("qbr.kind.certification", DE),
+        i18n.t("qbr.side.partner", DE),
+        "2,5",
+        "15",
+    ]
+    assert not [s for s in vera.selectbox if s.key and s.key.startswith(TARGET)]
+    vera.text_input(key=f"{NEW}.0.name").set_value("Registrierte Deals")
+    vera.text_input(key=f"{NEW}.0.count").set_value("40")
+    vera.button(key=f"{NEW}.0.save").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    assert vera.selectbox(key=f"{DROP}.0.which").options == ["Registrierte Deals"]
+    vera.button(key=f"{DROP}.0.save").click().run()
+    assert [o.name for o in store.plan_at(plan_id).objectives or []] == [objective.name]
+
+    # one change-log row per action, each with its author and side
+    log = store.log(plan_id)[1:]
+    assert [(c.author, c.side, c.path) for c in log] == [
+        ("Anna", "partner", "objectives"),
+        ("Anna", "partner", "objectives"),
+        ("Anna", "partner", "objectives"),
+        ("Vera", "vendor", "objectives"),
+        ("Vera", "vendor", "objectives"),
+    ]
+    # reruns and the other side's page taking the change write nothing
+    anna.run()
+    vera.run()
+    assert len(store.log(plan_id)) == len(log) + 1
+
+
+def test_a_refused_target_names_the_field_and_keeps_the_text(shared: tuple[Store, str]) -> None:
+    store, plan_id = shared
+    anna = _editor(store, plan_id, "partner_editor", "Anna")
+    anna.text_input(key=f"{NEW}.0.name").set_value("Schulungen")
+    anna.text_input(key=f"{NEW}.0.count").set_value("2.000.000")  # over the 10^6 a count allows
+    anna.button(key=f"{NEW}.0.save").click().run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    refusal = anna.error[0].value.replace("\\", "")  # markdown escapes
+    assert i18n.t("ui.review.target", DE) in refusal
+    assert "1.000.000" in refusal  # the range, written the German way
+    assert anna.text_input(key=f"{NEW}.0.count").value == "2.000.000"
+    assert anna.text_input(key=f"{NEW}.0.name").value == "Schulungen"
+    assert store.plan_at(plan_id).objectives is None
+    assert len(store.log(plan_id)) == 1
+    # an empty name is refused naming the field
+    anna.text_input(key=f"{NEW}.0.name").set_value("")
+    anna.text_input(key=f"{NEW}.0.count").set_value("5")
+    anna.button(key=f"{NEW}.0.save").click().run()
+    refusal = anna.error[0].value.replace("\\", "")
+    assert i18n.t("ui.review.objective_name", DE) in refusal
+    assert anna.text_input(key=f"{NEW}.0.count").value == "5"
+    assert store.plan_at(plan_id).objectives is None
+
+
+def test_a_viewer_sees_objectives_but_no_forms(shared: tuple[Store, str]) -> None:
+    store, plan_id = shared
+    anna = _editor(store, plan_id, "partner_editor", "Anna")
+    anna.text_input(key=f"{NEW}.0.name").set_value("Schulungen")
+    anna.text_input(key=f"{NEW}.0.count").set_value("3")
+    anna.button(key=f"{NEW}.0.save").click().run()
+    viewer = _editor(store, plan_id, "viewer", "Max")
+    table = next(f.value for f in viewer.dataframe if "Q1-2027" in f.value.columns)
+    assert table.iloc[0, 0] == "Schulungen"
+    keys = [w.key or "" for w in [*viewer.button, *viewer.text_input, *viewer.selectbox]]
+    assert not [k for k in keys if k.startswith(("review.form.", "review.objective"))]
+
+
+def test_a_frozen_version_keeps_its_objectives(shared: tuple[Store, str]) -> None:
+    from planner.signoff import records as signoff
+
+    store, plan_id = shared
+    anna = _editor(store, plan_id, "partner_editor", "Anna")
+    signoff.freeze(store, plan_id, role="owner", author="Vera")
+    anna.text_input(key=f"{NEW}.0.name").set_value("Schulungen")
+    anna.text_input(key=f"{NEW}.0.count").set_value("3")
+    anna.button(key=f"{NEW}.0.save").click().run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    refusal = anna.error[0].value.replace("\\", "")  # the store's refusal, in German
+    assert "Version 1 ist zur Freigabe eingefroren" in refusal
+    assert anna.text_input(key=f"{NEW}.0.name").value == "Schulungen"
+    assert store.plan_at(plan_id).objectives is None
