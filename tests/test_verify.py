@@ -131,7 +131,8 @@ def test_the_signed_pdf_verifies_in_one_line(
     fingerprint = signing.identity(env.folder / "signing").fingerprint
     assert out == (
         EXPECTED.format(plan=env.plan_id, hash=env.record.content_hash)
-        + f"; PDF signature intact, certificate SHA-256 {fingerprint} (this installation)\n"
+        + "; PDF signature intact, PAdES B-B (signing time is the signer's own clock), "
+        + f"certificate SHA-256 {fingerprint} (this installation)\n"
     )
 
 

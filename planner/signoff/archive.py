@@ -89,11 +89,20 @@ def validation(pdf: bytes, name: str) -> dict[str, Any]:
         "verdict": verdict.message,
         "checked_at": datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
         "signature": {
-            "format": "PAdES baseline B-B (ETSI.CAdES.detached), over the whole file",
+            "format": f"PAdES baseline {check.level} (ETSI.CAdES.detached), over the whole file",
+            "level": check.level,
             "intact": check.ok,
             "certificate_sha256": check.fingerprint,
             "signing_time": check.signed_at.isoformat() if check.signed_at else None,
-            "signing_time_source": "the signer's own clock: no timestamp authority",
+            "signing_time_source": check.time_source(),
+            "timestamp": None
+            if check.timestamp is None
+            else {
+                "time": check.timestamp.time.isoformat(),
+                "authority": check.timestamp.authority,
+                "authority_certificate_sha256": check.timestamp.authority_sha256,
+                "token_matches_signature": check.timestamp.matches_signature,
+            },
         },
         "pdfa": "PDF/A-3b (ISO 19005-3, level B)",
         "embedded": {
@@ -104,6 +113,16 @@ def validation(pdf: bytes, name: str) -> dict[str, Any]:
         or "sealed with the same certificate, recording the same sign-off",
         "record": record,
     }
+
+
+def _timestamp_lines(stamp: Mapping[str, Any] | None) -> list[str]:
+    if stamp is None:
+        return ["timestamp: none (PAdES B-B: no timestamp authority was configured)"]
+    return [
+        f"timestamp: {stamp['time']} by {stamp['authority']} "
+        f"(certificate SHA-256 {stamp['authority_certificate_sha256']}), token matches the "
+        f"signature: {stamp['token_matches_signature']}"
+    ]
 
 
 def change_log(store: Any, record: Any, edition: str) -> dict[str, Any]:
@@ -178,6 +197,12 @@ def build(
     pdf_name = f"plan-v{version}-{edition}.pdf"
     report = validation(pdf, pdf_name)
     log = change_log(store, record, edition)
+    stamp = report["signature"]["timestamp"]
+    timing = (
+        i18n.t("archive.timing_bb", lang)
+        if stamp is None
+        else i18n.t("archive.timing_bt", lang, authority=stamp["authority"], time=stamp["time"])
+    )
     readme = i18n.t(
         "archive.readme",
         lang,
@@ -187,6 +212,7 @@ def build(
         pdf=pdf_name,
         hash=report["record"].get("edition_hash", ""),
         fingerprint=signing.identity().fingerprint,
+        timing=timing,
     )
     text = "\n".join(
         [
@@ -196,6 +222,7 @@ def build(
             f"certificate SHA-256: {report['signature']['certificate_sha256']}",
             f"signing time: {report['signature']['signing_time']} "
             f"({report['signature']['signing_time_source']})",
+            *_timestamp_lines(report["signature"]["timestamp"]),
             f"embedded plan matches the sign-off record: {report['plan_matches_record']}",
             f"embedded workbook: {report['workbook']}",
             *(f"embedded {k}: SHA-256 {v['sha256']}" for k, v in report["embedded"].items()),
@@ -229,6 +256,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
     from planner.cli import UsageError
     from planner.export.cli import _write_atomically
     from planner.signoff.editions import NotSignedError
+    from planner.signoff.keys import TimestampError
     from planner.store import Store
 
     store = Store()
@@ -236,7 +264,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
         name, data = build(
             store, args.plan_id, args.version, edition=args.edition, language=args.language
         )
-    except (LookupError, NotSignedError, ValueError) as error:
+    except (LookupError, NotSignedError, ValueError, TimestampError) as error:
         raise UsageError(" ".join(str(error).split())) from None
     finally:
         store.close()

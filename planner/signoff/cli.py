@@ -66,6 +66,7 @@ def cmd_signed_export(args: argparse.Namespace) -> int:
     from planner.export.cli import _write_atomically
     from planner.signoff import records as signoff
     from planner.signoff.editions import NotSignedError, signed_pdf, signed_workbook
+    from planner.signoff.keys import TimestampError
     from planner.store import Store, UnknownPlanError
 
     if not args.pdf and not args.xlsx:
@@ -92,7 +93,7 @@ def cmd_signed_export(args: argparse.Namespace) -> int:
                 Path(args.xlsx),
                 signed_workbook(plan, record, edition=args.edition, language=args.language),
             )
-    except NotSignedError as error:
+    except (NotSignedError, TimestampError) as error:
         raise UsageError(str(error)) from None
     return 0
 

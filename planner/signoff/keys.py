@@ -5,7 +5,10 @@ and kept in ``signing`` in the data folder (``$PLANNER_DATA_DIR``, default ``dat
 installation, never the working folder's: :mod:`planner.paths`): ``key.pem`` (readable
 by the owner only) and ``certificate.pem``. The certificate's SHA-256 fingerprint is what the
 two sides compare out of band (read aloud, or sent by another channel) to know that a PDF was
-signed by this installation. No network is used: no time stamp server, no revocation checks.
+signed by this installation. No network is used unless a timestamp authority is configured
+(``PLANNER_TSA_URL``, RFC 3161 over HTTP): then the signature carries the authority's
+timestamp token over its value (PAdES B-T), else the signing time is the signer's own clock
+(PAdES B-B). No revocation checks.
 """
 
 from __future__ import annotations
@@ -43,6 +46,20 @@ PLAN_ATTACHMENT = "plan.json"
 """Name of the embedded file holding the signed plan's canonical JSON."""
 SIGNOFF_ATTACHMENT = "signoff.json"
 """Name of the embedded file holding the sign-off record (version, hash, signatories)."""
+TSA_ENV = "PLANNER_TSA_URL"
+"""Environment variable naming the timestamp authority (RFC 3161 over HTTP); empty: none."""
+TSA_TIMEOUT = 10
+"""Seconds the timestamp authority has to answer."""
+
+
+class TimestampError(Exception):
+    """The configured timestamp authority gave no usable timestamp: nothing was signed."""
+
+
+def tsa_url(env: Mapping[str, str] | None = None) -> str:
+    """The configured timestamp authority's URL, "" when none is configured."""
+    env = os.environ if env is None else env
+    return env.get(TSA_ENV, "").strip()
 
 
 @dataclass(frozen=True)
@@ -180,11 +197,15 @@ def sign_pdf(
     attachments: Mapping[str, bytes] = {},
     reason: str = "",
     name: str = "",
+    timestamper: Any = None,
 ) -> bytes:
     """``pdf`` with ``attachments`` embedded (JSON files) and a PAdES signature over it all.
 
     The signature is the last revision and covers every byte of the result but its own
-    value, so any later change of the file shows (:func:`check_pdf`).
+    value, so any later change of the file shows (:func:`check_pdf`). With a timestamp
+    authority (``timestamper``, else the one ``PLANNER_TSA_URL`` names) the signature carries
+    its timestamp token (PAdES B-T); when the authority fails, :class:`TimestampError` and no
+    file (a configured authority is never silently skipped).
     """
     from pyhanko.pdf_utils import embed
     from pyhanko.sign import fields, signers
@@ -210,7 +231,27 @@ def sign_pdf(
         reason=reason or None,
         name=name or None,
     )
-    out = _outside_event_loop(lambda: pades.sign(writer, meta, _signer(who)))
+    url = tsa_url()
+    if timestamper is None and url:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(url, timeout=TSA_TIMEOUT)
+    try:
+        out = _outside_event_loop(lambda: pades.sign(writer, meta, _signer(who), timestamper))
+    except Exception as error:
+        if timestamper is None:
+            raise
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+        chain: BaseException | None = error
+        while chain is not None and not isinstance(chain, TimestampRequestError | OSError):
+            chain = chain.__cause__ or chain.__context__
+        if chain is None:
+            raise
+        reason = " ".join(f"{type(chain).__name__}: {chain}".split())[:300]
+        where = f" {url}" if url else ""
+        message = f"the timestamp authority{where} gave no timestamp ({reason})"
+        raise TimestampError(message) from None
     return bytes(out.getvalue())
 
 
@@ -223,10 +264,36 @@ class PdfCheck:
     """SHA-256 fingerprint of the certificate that signed."""
     signed_at: datetime.datetime | None = None
     attachments: Mapping[str, bytes] | None = None
+    timestamp: Timestamp | None = None
+    """The signature timestamp (PAdES B-T), None when the signature has none (B-B)."""
 
     @property
     def ok(self) -> bool:
         return not self.problem
+
+    @property
+    def level(self) -> str:
+        """``B-T`` with a signature timestamp, else ``B-B``."""
+        return "B-T" if self.timestamp is not None else "B-B"
+
+    def time_source(self) -> str:
+        """Where the signing time comes from, one phrase."""
+        if self.timestamp is None:
+            return "signing time is the signer's own clock"
+        return f"timestamped by {self.timestamp.authority} at {self.timestamp.time.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Timestamp:
+    """A signature timestamp token (RFC 3161) as :func:`check_pdf` found it."""
+
+    time: datetime.datetime
+    authority: str
+    """The timestamp authority's certificate subject (RFC 4514)."""
+    authority_sha256: str
+    """SHA-256 fingerprint of the authority's certificate."""
+    matches_signature: bool
+    """Whether the token is intact and its imprint is the digest of this signature's value."""
 
 
 def _der_length(data: bytes) -> int:
@@ -263,6 +330,20 @@ def _self_signed_intact(der: bytes) -> bool:
     return True
 
 
+def _unsigned_shape(attributes: Any) -> str | None:
+    """None without unsigned attributes; "timestamp" for exactly one signature timestamp
+    token attribute holding one token; anything else is returned as a different value."""
+    if attributes.native is None:
+        return None
+    kinds = [a["type"].native for a in attributes]
+    if kinds != ["signature_time_stamp_token"] or len(attributes[0]["values"]) != 1:
+        return f"other: {kinds}"
+    token = attributes[0]["values"][0]
+    if token["content_type"].native != "signed_data":
+        return "other: token"
+    return "timestamp"
+
+
 def _cms_as_signed(signature: Any) -> bool:
     """Whether the parts of the signature that the signature itself does not cover (CMS
     version, algorithm lists, certificate list, unsigned attributes) are as :func:`sign_pdf`
@@ -286,7 +367,7 @@ def _cms_as_signed(signature: Any) -> bool:
             data["crls"].native,
             signer["version"].native,
             signer["digest_algorithm"]["algorithm"].native,
-            signer["unsigned_attrs"].native,
+            _unsigned_shape(signer["unsigned_attrs"]),
             signer["sid"].chosen["issuer"].dump() == certificate.issuer.dump()
             and signer["sid"].chosen["serial_number"].native == certificate.serial_number,
         )
@@ -303,7 +384,7 @@ def _cms_as_signed(signature: Any) -> bool:
         None,
         "v1",
         "sha256",
-        None,
+        "timestamp" if _unsigned_shape(signer["unsigned_attrs"]) == "timestamp" else None,
         True,
     )
     return shape == expected and again == body
@@ -350,9 +431,21 @@ def check_pdf(pdf: bytes) -> PdfCheck:
         context = ValidationContext(
             trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail"
         )
+        # The timestamp's authority is named in the report; its certificates are taken as
+        # their own roots, as the signer's are: what is checked is the token's integrity and
+        # that it stamps this signature's value.
+        authorities = _token_certificates(signature)
+        ts_context = ValidationContext(
+            trust_roots=authorities or [certificate],
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
         status = _outside_event_loop(
             lambda: validate_pdf_signature(
-                signature, signer_validation_context=context, skip_diff=True
+                signature,
+                signer_validation_context=context,
+                ts_validation_context=ts_context,
+                skip_diff=True,
             )
         )
     except Exception as error:  # a damaged signature breaks pyHanko in many ways: not verified
@@ -377,4 +470,34 @@ def check_pdf(pdf: bytes) -> PdfCheck:
     except zlib.error as error:
         return PdfCheck(f"the PDF's embedded plan is damaged ({error})", print_)
     when = status.signer_reported_dt
-    return PdfCheck("", print_, when, attachments)
+    stamp = status.timestamp_validity
+    timestamp = None
+    if stamp is not None:
+        timestamp = Timestamp(
+            time=stamp.timestamp,
+            authority=x509.load_der_x509_certificate(
+                stamp.signing_cert.dump()
+            ).subject.rfc4514_string(),
+            authority_sha256=fingerprint(stamp.signing_cert.dump()),
+            matches_signature=bool(stamp.intact and stamp.valid),
+        )
+        if not timestamp.matches_signature:
+            problem = "the PDF's signature timestamp does not match its signature"
+            return PdfCheck(problem, print_, when, attachments, timestamp)
+    return PdfCheck("", print_, when, attachments, timestamp)
+
+
+def _token_certificates(signature: Any) -> list[Any]:
+    """The certificates inside the signature's timestamp token (none without one)."""
+    attributes = signature.signer_info["unsigned_attrs"]
+    if attributes.native is None:
+        return []
+    found = []
+    for attribute in attributes:
+        if attribute["type"].native != "signature_time_stamp_token":
+            continue
+        for token in attribute["values"]:
+            for choice in token["content"]["certificates"] or []:
+                if choice.name == "certificate":
+                    found.append(choice.chosen)
+    return found

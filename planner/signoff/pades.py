@@ -29,8 +29,9 @@ def writer(pdf: bytes) -> Any:
     return ArchiveWriter(io.BytesIO(pdf), strict=False)
 
 
-def sign(pdf_writer: Any, meta: Any, signer: Any) -> Any:
-    """Sign ``pdf_writer``'s document as PDF 1.7 with PAdES (see the module docstring)."""
+def sign(pdf_writer: Any, meta: Any, signer: Any, timestamper: Any = None) -> Any:
+    """Sign ``pdf_writer``'s document as PDF 1.7 with PAdES (see the module docstring); with a
+    ``timestamper`` the signature carries its timestamp token (PAdES B-T)."""
     from pyhanko.sign import signers
     from pyhanko.sign.signers import constants
 
@@ -39,7 +40,7 @@ def sign(pdf_writer: Any, meta: Any, signer: Any) -> Any:
             pdf_out.ensure_output_version(version=(1, 7))
             pdf_out.register_extension(constants.ESIC_EXTENSION_1)
 
-    return ArchiveSigner(meta, signer=signer).sign_pdf(pdf_writer)
+    return ArchiveSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(pdf_writer)
 
 
 __all__ = ["sign", "writer"]

@@ -339,7 +339,10 @@ def verify_pdf(
     if digest not in keywords:
         return Verdict(False, f"the PDF's pages are not those of the plan with hash {digest}")
     view = view if view is not None else _ask(record)
-    suffix = f"; PDF signature intact, certificate SHA-256 {check.fingerprint} ({why})"
+    suffix = (
+        f"; PDF signature intact, PAdES {check.level} ({check.time_source()}), "
+        f"certificate SHA-256 {check.fingerprint} ({why})"
+    )
     return _store_verdict(record, view, local=trust.is_local(check.fingerprint), suffix=suffix)
 
 

@@ -322,14 +322,18 @@ def _exports(granted: Access, record: SignOff) -> None:
             side = granted.side
             with st.spinner(tx("preparing")):
                 workbook = editions.signed_workbook(plan, record, edition=side, language=language)
-                pdf = editions.signed_pdf(
-                    plan,
-                    record,
-                    edition=side,
-                    language=language,
-                    proposals=proposals.all_of(collab.store(), record.plan_id),
-                    workbook=workbook,  # the PDF embeds the workbook it is offered with
-                )
+                try:
+                    pdf = editions.signed_pdf(
+                        plan,
+                        record,
+                        edition=side,
+                        language=language,
+                        proposals=proposals.all_of(collab.store(), record.plan_id),
+                        workbook=workbook,  # the PDF embeds the workbook it is offered with
+                    )
+                except signing.TimestampError:
+                    st.error(tx("timestamp_failed"))
+                    return
                 _, bundle = archive.build(
                     collab.store(),
                     record.plan_id,
