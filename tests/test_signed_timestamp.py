@@ -239,3 +239,26 @@ def test_the_command_line_says_the_authority_failed_in_one_line(
         assert len(err.strip().splitlines()) == 1
     assert not target.exists()
     assert not pdf.exists()
+
+
+def _last_page(document: bytes) -> str:
+    import io
+
+    import pypdf
+
+    return " ".join(pypdf.PdfReader(io.BytesIO(document)).pages[-1].extract_text().split())
+
+
+def test_the_signed_pdf_states_its_level(
+    stamped: tuple[bytes, datetime.datetime, datetime.datetime],
+    identity: signing.Identity,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(signing.TSA_ENV, raising=False)
+    timestamped = _last_page(stamped[0])
+    # the edition is German (the plan's language)
+    assert "Zeitstempel eines Zeitstempeldienstes (PAdES B-T)" in timestamped
+    assert "B-B" not in timestamped
+    plain = _last_page(_sign(identity))
+    assert "nach ihrer eigenen Uhr (PAdES B-B, ohne Zeitstempeldienst)" in plain
+    assert "B-T" not in plain

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 class Evidence:
     """How a signed edition is sealed, stated on its sign-off page and sheet
     (planner/signoff/editions.py): the signing certificate's SHA-256 ``fingerprint`` and the
-    moment the sign-off was complete (``signed_at``)."""
+    moment the sign-off was complete (``signed_at``); ``timestamped``: the signature will carry a
+    timestamp authority's token (PAdES B-T), else its time is the signer's own clock (B-B)."""
 
     fingerprint: str
     signed_at: datetime.datetime
+    timestamped: bool = False

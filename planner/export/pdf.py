@@ -2257,6 +2257,13 @@ class _Writer:
                 [
                     self.p(self.m("pdf.signoff.evidence_title"), "h2"),
                     self.p(self.m("pdf.signoff.evidence")),
+                    self.p(
+                        self.m(
+                            "pdf.signoff.timing_bt"
+                            if self.evidence.timestamped
+                            else "pdf.signoff.timing_bb"
+                        )
+                    ),
                     Spacer(1, 2 * mm),
                     facts,
                     self.p(self.m("pdf.signoff.check_title"), "h2"),

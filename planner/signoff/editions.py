@@ -218,7 +218,7 @@ def signed_pdf(
         issued=day,
         version=i18n.t("signoff.version_label", lang, version=record.version),
         signatories=signatories,
-        evidence=Evidence(who.fingerprint, record.signed_at),
+        evidence=Evidence(who.fingerprint, record.signed_at, timestamped=bool(signing.tsa_url())),
         audience=None if edition == "full" else edition,
         digest=digest,
         proposals=as_of(proposals, record.signed_at),
