@@ -632,7 +632,15 @@ def private_refusal(before: Plan, after: Plan, side: str) -> str | None:
     for owner, paths in OWN_TERMS.items():
         if owner != side and any(lookup(old, p) != lookup(new, p) for p in paths):
             return f"only the {owner} states its own hurdles and rate of return"
+    for owner in ("vendor", "partner"):
+        if owner != side and _objectives_of(old, owner) != _objectives_of(new, owner):
+            return f"only the {owner} sets its own objectives"
     return None
+
+
+def _objectives_of(data: Mapping[str, Any], owner: str) -> list[Any]:
+    """The objectives ``owner`` committed to, in order (``side`` defaults to the partner)."""
+    return [o for o in data.get("objectives") or [] if o.get("side", "partner") == owner]
 
 
 def privacy_edits(plan: Plan, side: str, paths: Sequence[str]) -> dict[str, Any]:

@@ -228,3 +228,36 @@ def test_a_view_masks_exactly_the_other_sides_paths(
             assert _get(shown.data, path) == value, path
     for path in hidden_paths:
         assert not privacy.may_edit(plan, path, audience)
+
+
+def test_each_side_sets_only_its_own_objectives_the_store_refuses_the_others(store: Store) -> None:
+    partner_goal = {"name": "Zertifizierte Vertriebler", "kind": "certification", "side": "partner"}
+    partner_goal["targets"] = [{"quarter": "Q1-2027", "count": 2}]
+    plan_id = store.create_plan(
+        example_plan(objectives=[partner_goal]), author="Vera", side="vendor"
+    )
+    vendor_goal = {"name": "Gemeinsame Webinare", "kind": "custom", "side": "vendor", "targets": []}
+    changed = {**partner_goal, "targets": [{"quarter": "Q1-2027", "count": 1}]}
+    # the vendor may neither change, remove nor take over the partner's objective ...
+    for objectives in (
+        [changed],
+        [],
+        [{**partner_goal, "side": "vendor"}],
+        [changed, vendor_goal],
+    ):
+        result = store.apply_edit(plan_id, "objectives", objectives, 1, "Vera", "vendor")
+        assert result.status == "refused", objectives
+        assert result.message == "only the partner sets its own objectives"
+    result = store.apply_edit(plan_id, "objectives.0.targets.0.count", 1, 1, "Vera", "vendor")
+    assert result.status == "refused"
+    assert store.version(plan_id) == 1
+    # ... but adds its own next to it, and the partner changes its own
+    both = [partner_goal, vendor_goal]
+    assert store.apply_edit(plan_id, "objectives", both, 1, "Vera", "vendor").status == "accepted"
+    assert store.apply_edit(plan_id, "objectives.0", changed, 2, "Anna", "partner").status == (
+        "accepted"
+    )
+    target = [{"quarter": "Q2-2027", "count": 3}]
+    refused = store.apply_edit(plan_id, "objectives.1.targets", target, 3, "Anna", "partner")
+    assert refused.message == "only the vendor sets its own objectives"
+    assert [o.side for o in store.plan_at(plan_id).objectives or []] == ["partner", "vendor"]

@@ -96,6 +96,7 @@ STORE_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^only the partner decides which partner values are private$"), "partner_privacy"),
     (re.compile(r"^only the vendor decides whether to share its economics$"), "share_economics"),
     (re.compile(r"^only the (?P<side>vendor|partner) states its own hurdles"), "own_terms"),
+    (re.compile(r"^only the (?P<side>vendor|partner) sets its own objectives$"), "own_objectives"),
     (re.compile(r"^the invite link this edit came through was revoked$"), "revoked"),
     (re.compile(r"^version (?P<version>\d+) is frozen for sign-off"), "frozen"),
     (re.compile(r"^the author's name must not be empty$"), "author_empty"),
