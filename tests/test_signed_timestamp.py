@@ -262,3 +262,15 @@ def test_the_signed_pdf_states_its_level(
     plain = _last_page(_sign(identity))
     assert "nach ihrer eigenen Uhr (PAdES B-B, ohne Zeitstempeldienst)" in plain
     assert "B-T" not in plain
+
+
+def test_each_later_signature_asks_the_authority_once(
+    identity: signing.Identity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh authority: the first signature asks twice (a token to size the space the
+    # signature reserves, then the real one), the second only for its own token: 2 + 1.
+    with timestamp_authority() as fresh:
+        monkeypatch.setenv(signing.TSA_ENV, fresh.url)
+        first, second = _sign(identity), _sign(identity)
+        assert len(fresh.requests) == 3
+    assert signing.check_pdf(first).level == signing.check_pdf(second).level == "B-T"

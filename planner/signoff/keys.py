@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime
+import functools
 import hashlib
 import io
 import os
@@ -190,6 +191,15 @@ def _signer(who: Identity) -> Any:
     return signers.SimpleSigner(signing_cert=certificate, signing_key=key, cert_registry=registry)
 
 
+@functools.lru_cache(maxsize=4)
+def _timestamper(url: str) -> Any:
+    """One client per authority: it keeps the first answer's size, by which the signature's
+    space is reserved, so each later signature asks the authority once instead of twice."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=TSA_TIMEOUT)
+
+
 def sign_pdf(
     pdf: bytes,
     who: Identity,
@@ -233,9 +243,7 @@ def sign_pdf(
     )
     url = tsa_url()
     if timestamper is None and url:
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
-        timestamper = HTTPTimeStamper(url, timeout=TSA_TIMEOUT)
+        timestamper = _timestamper(url)
     try:
         out = _outside_event_loop(lambda: pades.sign(writer, meta, _signer(who), timestamper))
     except Exception as error:
