@@ -80,7 +80,9 @@ def test_editors_add_and_change_objectives_one_commit_each(shared: tuple[Store, 
 
     # the vendor sees the partner's objective, adds its own and can change only its own
     vera = _editor(store, plan_id, "vendor_editor", "Vera")
-    table = next(f.value for f in vera.dataframe if "Q3-2027" in f.value.columns)
+    table = next(
+        f.value for f in vera.dataframe if "Q3 2027" in f.value.columns
+    )  # as a reader says it
     assert list(table.iloc[0]) == [
         "Zertifizierte <b>Vertriebler</b>",
         i18n.t("qbr.kind.certification", DE),
@@ -143,7 +145,9 @@ def test_a_viewer_sees_objectives_but_no_forms(shared: tuple[Store, str]) -> Non
     anna.text_input(key=f"{NEW}.0.count").set_value("3")
     anna.button(key=f"{NEW}.0.save").click().run()
     viewer = _editor(store, plan_id, "viewer", "Max")
-    table = next(f.value for f in viewer.dataframe if "Q1-2027" in f.value.columns)
+    table = next(
+        f.value for f in viewer.dataframe if "Q1 2027" in f.value.columns
+    )  # as a reader says it
     assert table.iloc[0, 0] == "Schulungen"
     keys = [w.key or "" for w in [*viewer.button, *viewer.text_input, *viewer.selectbox]]
     assert not [k for k in keys if k.startswith(("review.form.", "review.objective"))]

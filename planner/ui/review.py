@@ -274,7 +274,10 @@ def _record_forms(plan: Plan, side: str) -> None:
                     key=_key(OBJECTIVE, "name"),
                 )
                 quarter = st.selectbox(
-                    tr("review.quarter"), quarters, key=_key(OBJECTIVE, "quarter")
+                    tr("review.quarter"),
+                    quarters,
+                    format_func=_quarter_text,
+                    key=_key(OBJECTIVE, "quarter"),
                 )
                 count_text = _number_text(OBJECTIVE, "count", tr("review.count"))
                 if st.form_submit_button(tr("review.save"), key=_key(OBJECTIVE, "save")):
@@ -293,7 +296,12 @@ def _record_forms(plan: Plan, side: str) -> None:
         if side == "vendor":
             with st.form(_key(SUPPORT, "form")):
                 st.markdown(f"**{tr('review.support')}**")
-                quarter = st.selectbox(tr("review.quarter"), quarters, key=_key(SUPPORT, "quarter"))
+                quarter = st.selectbox(
+                    tr("review.quarter"),
+                    quarters,
+                    format_func=_quarter_text,
+                    key=_key(SUPPORT, "quarter"),
+                )
                 fte_text = _number_text(SUPPORT, "fte", tr("review.fte"))
                 if st.form_submit_button(tr("review.save"), key=_key(SUPPORT, "save")):
                     try:
@@ -321,7 +329,7 @@ def _objective_table(plan: Plan) -> None:
             tr("review.objective_side"): i18n.t(f"qbr.side.{objective.side}", language),
         }
         for quarter in used:
-            row[quarter] = (
+            row[_quarter_text(quarter)] = (
                 i18n.editable_number(targets[quarter], language) if quarter in targets else ""
             )
         rows.append(row)
@@ -351,7 +359,9 @@ def _objective_forms(plan: Plan, side: str) -> None:
             format_func=lambda k: i18n.t(f"qbr.kind.{k}", language),
             key=_key(NEW_GOAL, "kind"),
         )
-        quarter = st.selectbox(tr("review.quarter"), quarters, key=_key(NEW_GOAL, "quarter"))
+        quarter = st.selectbox(
+            tr("review.quarter"), quarters, format_func=_quarter_text, key=_key(NEW_GOAL, "quarter")
+        )
         count_text = _number_text(NEW_GOAL, "count", count_label)
         if st.form_submit_button(tr("review.add_objective"), key=_key(NEW_GOAL, "save")):
             try:
@@ -380,7 +390,9 @@ def _objective_forms(plan: Plan, side: str) -> None:
             format_func=lambda i: objectives[i]["name"],
             key=_key(TARGET, "which"),
         )
-        quarter = st.selectbox(tr("review.quarter"), quarters, key=_key(TARGET, "quarter"))
+        quarter = st.selectbox(
+            tr("review.quarter"), quarters, format_func=_quarter_text, key=_key(TARGET, "quarter")
+        )
         count_text = _number_text(TARGET, "count", count_label)
         if st.form_submit_button(tr("review.set"), key=_key(TARGET, "save")):
             try:
@@ -422,6 +434,11 @@ def _objectives_section(plan: Plan) -> None:
     if who.can_edit:
         _objective_forms(plan, who.side)
         fields.problems(GOALS)
+
+
+def _quarter_text(key: str) -> str:
+    """A quarter's key (``Q3-2027``) as a reader says it (``Q3 2027``)."""
+    return Quarter.parse(key).label()
 
 
 def _quarters(plan: Plan) -> list[Quarter]:
