@@ -17,7 +17,10 @@ import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
+from planner.plan import load, validate
+from planner.store import Store
 from planner.ui import collab, state
+from tests.factories import EXAMPLE, ROOT
 
 
 class TypedInput:
@@ -151,3 +154,27 @@ def local_app(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
     finally:
         collab.store.clear()
+
+
+@contextmanager
+def onboarding_plan(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
+    """A local app (:func:`local_app`) whose store holds the example plan with actuals of
+    months 1, 2 and 4 (half a deal and 2,600 of opex each): a plan under onboarding review."""
+    with local_app(folder, monkeypatch):
+        store = Store()
+        data = load(EXAMPLE).to_data()
+        data["actuals"] = [{"month": m, "new_deals": 0.5, "opex": 2600.0} for m in (1, 2, 4)]
+        yield store, store.create_plan(validate(data), author="Vera", side="vendor")
+        store.close()
+
+
+def onboarding_page(plan_id: str, token: str, name: str) -> AppTest:
+    """The onboarding page of ``plan_id`` opened by join link ``token`` as ``name``."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.query_params["plan"] = plan_id
+    app.query_params["key"] = token
+    app.run()
+    app.text_input(key=collab.NAME_INPUT).input(name).run()
+    app.switch_page("planner/ui/pages/onboarding.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app

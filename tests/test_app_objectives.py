@@ -12,37 +12,20 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner import access, i18n
-from planner.plan import load, validate
 from planner.store import Store
-from planner.ui import collab
-from tests.app_support import local_app
-from tests.factories import EXAMPLE
+from tests.app_support import onboarding_page, onboarding_plan
 
-ROOT = Path(__file__).resolve().parents[1]
-TIMEOUT = 90
 DE = "de"
 NEW, TARGET, DROP = "review.form.new_objective", "review.form.target", "review.form.drop_objective"
 
 
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
-    with local_app(tmp_path, monkeypatch):
-        store = Store()
-        data = load(EXAMPLE).to_data()
-        data["actuals"] = [{"month": m, "new_deals": 0.5, "opex": 2600.0} for m in (1, 2, 4)]
-        yield store, store.create_plan(validate(data), author="Vera", side="vendor")
-        store.close()
+    with onboarding_plan(tmp_path, monkeypatch) as found:
+        yield found
 
 
-def _session(plan_id: str, token: str, name: str) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    app.query_params["plan"] = plan_id
-    app.query_params["key"] = token
-    app.run()
-    app.text_input(key=collab.NAME_INPUT).input(name).run()
-    app.switch_page("planner/ui/pages/onboarding.py").run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
+_session = onboarding_page
 
 
 def _editor(store: Store, plan_id: str, role: str, name: str) -> AppTest:
