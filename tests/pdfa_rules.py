@@ -11,7 +11,10 @@ states it. :func:`problems` returns what a file breaks, one line each, empty for
   end-of-line after the last ``%%EOF``.
 - 6.1.7 streams: no external file (``/F``), no LZW.
 - 6.2.3 output intent: one ``GTS_PDFA1`` intent with an ICC profile of an output device class
-  (mntr, prtr, scnr, spac), major version <= 4, whose colour space has ``/N`` components.
+  (mntr, prtr, scnr, spac), major version <= 4, whose colour space has ``/N`` components;
+  its version at most 4.2 (ISO 19005-3 refers to ICC.1:2004-10, profile version 4.2.0.0:
+  veraPDF accepts any version below 5, stricter validators refuse 4.3 and 4.4) and every tag
+  of a type that specification defines.
 - 6.2.4.3 device colours: RGB drawing needs an RGB output intent (here always sRGB).
 - 6.2.5 graphics states: no ``/TR``, ``/TR2`` only ``/Default``, ``/SMask`` only ``/None``,
   standard blend modes only.
@@ -78,6 +81,19 @@ NS = {
     "xmp": "http://ns.adobe.com/xap/1.0/",
     "pdf": "http://ns.adobe.com/pdf/1.3/",
 }
+
+
+_TYPES = b"chrmclroclrtcurvdatadtimmft2mft1mAB mBA measmlucncl2parapseqrcs2sf32sig textuf32"
+ICC_2004_TYPES = {(_TYPES + b"ui16ui32ui64ui08viewXYZ ")[i : i + 4] for i in range(0, 104, 4)}
+"""The tag types ICC.1:2004-10 (profile version 4.2) defines (its clause 10)."""
+
+
+def _icc_tag_types(icc: bytes) -> set[bytes]:
+    """The types of the tags of an ICC profile (tag table at byte 128: count, then
+    signature, offset and size of each tag; a tag's data starts with its type)."""
+    count = int.from_bytes(icc[128:132], "big")
+    offsets = [int.from_bytes(icc[136 + 12 * i : 140 + 12 * i], "big") for i in range(count)]
+    return {icc[at : at + 4] for at in offsets}
 
 
 def _objects(node: Any, seen: set[int]) -> Iterator[Any]:
@@ -227,6 +243,10 @@ def problems(data: bytes) -> list[str]:
         icc = profile.get_data()
         if icc[12:16] not in (b"mntr", b"prtr", b"scnr", b"spac") or icc[8] > 4:
             found.append("6.2.3 output intent profile class or version")
+        if icc[8:10] > bytes([4, 0x20]):
+            found.append(f"6.2.3 output intent profile version {icc[8]}.{icc[9] >> 4}, above 4.2")
+        if unknown := _icc_tag_types(icc) - ICC_2004_TYPES:
+            found.append(f"6.2.3 output intent profile tag types {sorted(unknown)}")
         if icc[16:20] != b"RGB " or int(profile["/N"]) != 3:
             found.append("6.2.4.3 output intent is not RGB")
 

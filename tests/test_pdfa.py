@@ -142,14 +142,30 @@ def test_the_checker_catches_a_plain_pdf_and_pyhankos_own_signature(
     assert "6.6.2.3 /Producer" in found
 
 
-def test_the_srgb_profile_is_a_v4_display_profile_and_the_same_every_time() -> None:
+def test_the_srgb_profile_is_a_v4_2_display_profile_and_the_same_every_time() -> None:
     profile = pdfa.srgb_profile()
     assert profile[36:40] == b"acsp"  # the ICC signature
     assert profile[12:20] == b"mntrRGB "  # display class, RGB
-    assert profile[8] == 4
+    assert profile[8:12] == bytes([4, 0x20, 0, 0])  # 4.2.0.0: ICC.1:2004-10
+    assert pdfa_rules._icc_tag_types(profile) <= pdfa_rules.ICC_2004_TYPES
     assert profile[24:36] == bytes(12)
     pdfa.srgb_profile.cache_clear()
     assert pdfa.srgb_profile() == profile
+
+
+def test_the_checker_catches_a_later_icc_profile_version(example: Plan) -> None:
+    document = build_pdf(example)
+    assert pdfa_rules.problems(document) == []
+    pdfa.srgb_profile.cache_clear()
+    try:
+        profile = pdfa.srgb_profile()
+        later = profile[:8] + bytes([4, 0x40]) + profile[10:]  # 4.4, as LittleCMS writes
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pdfa, "srgb_profile", lambda: later)
+            found = pdfa_rules.problems(build_pdf(example))
+    finally:
+        pdfa.srgb_profile.cache_clear()
+    assert found == ["6.2.3 output intent profile version 4.4, above 4.2"]
 
 
 def test_the_quarterly_review_pack_is_pdfa_3b_too() -> None:

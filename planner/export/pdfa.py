@@ -6,8 +6,8 @@ write (in the same pass, no second parse), what PDF/A-3b asks beyond that:
 - XMP metadata (``/Metadata``, uncompressed) that identifies the file as PDF/A-3b
   (``pdfaid:part`` 3, ``pdfaid:conformance`` B) and repeats the document information
   dictionary (title, author, subject, keywords, creator, producer, dates) exactly;
-- an output intent (``GTS_PDFA1``) with an sRGB ICC profile, for the device RGB colours the
-  document draws in (made by LittleCMS through Pillow, see :func:`srgb_profile`);
+- an output intent (``GTS_PDFA1``) with an sRGB ICC profile of version 4.2, for the device RGB
+  colours the document draws in (made by LittleCMS through Pillow, see :func:`srgb_profile`);
 - the files the document was made from, embedded as associated files: each a file
   specification with ``/F``, ``/UF``, ``/Desc`` and ``/AFRelationship`` (``Source`` for the
   plan, ``Data`` for the workbook and the sign-off record), an embedded file stream with its
@@ -59,21 +59,33 @@ class Attachment:
     description: str
 
 
+ICC_VERSION = bytes([4, 0x20, 0, 0])
+"""The profile version the output intent declares: 4.2.0.0, that of ICC.1:2004-10, the
+specification ISO 19005-3 names for ICC profiles (a validator may refuse a later version)."""
+
+
 @cache
 def srgb_profile() -> bytes:
-    """An sRGB ICC profile (v4, display class), made by LittleCMS (Pillow's ``ImageCms``).
+    """An sRGB ICC profile (version 4.2, display class), made by LittleCMS (Pillow's
+    ``ImageCms``).
 
-    LittleCMS stamps the time of making into the header (bytes 24-35): it is set to zero so
-    that the same document gives the same bytes. The profile carries no ID (bytes 84-99 are
-    zero), so nothing else depends on those bytes.
+    LittleCMS writes version 4.4 by default; with ``cmsSetProfileVersion(4.2)`` it writes the
+    same bytes but the version field (bytes 8-11), since the tag types of this profile
+    (``mluc``, ``XYZ``, ``sf32``, ``para``, ``chrm``) are all defined in ICC.1:2004-10.
+    Pillow does not offer that call, so the field is set here to :data:`ICC_VERSION`
+    (compared with LittleCMS 2.14 and 2.19 writing 4.2 themselves: identical). LittleCMS
+    stamps the time of making into the header (bytes 24-35): it is set to zero so that the
+    same document gives the same bytes. The profile carries no ID (bytes 84-99 are zero), so
+    nothing else depends on those bytes.
 
     >>> profile = srgb_profile()
-    >>> profile[36:40], profile[12:20], profile[8] <= 4
-    (b'acsp', b'mntrRGB ', True)
+    >>> profile[36:40], profile[12:20], profile[8:10].hex()
+    (b'acsp', b'mntrRGB ', '0420')
     """
     from PIL import ImageCms
 
     data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    data[8:12] = ICC_VERSION
     data[24:36] = bytes(12)
     assert not any(data[84:100]), "an ICC profile ID would cover the header's date"
     return bytes(data)
@@ -229,6 +241,7 @@ def finish(canvas: Any, attachments: Sequence[Attachment]) -> None:
 
 __all__ = [
     "CONFORMANCE",
+    "ICC_VERSION",
     "JSON_MIME",
     "PART",
     "XLSX_MIME",
