@@ -22,7 +22,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 
-from planner import finance
+from planner import catalogue, finance
 from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan
 
 if TYPE_CHECKING:  # pandas takes longer to import than the rest: only the tables need it
@@ -30,34 +30,15 @@ if TYPE_CHECKING:  # pandas takes longer to import than the rest: only the table
 
 Array = NDArray[np.float64]
 
-SCALAR_PATHS: tuple[str, ...] = (
-    "discount_rate",
-    "opex_per_month",
-    "revenue.deals_per_sales_fte_month",
-    "revenue.deal_size",
-    "revenue.subscription",
-    "revenue.monthly_churn",
-    "revenue.annual_price_uplift",
-    "revenue.partner_margin",
-    "revenue.services_per_deal",
-    "revenue.delivery_capacity_per_fte_month",
-    "revenue.managed_fee_per_customer_month",
-    "vendor_programme.mdf_rate",
-    "vendor_programme.gross_margin",
-    "vendor_programme.partner_manager_fte",
-    "vendor_programme.partner_manager_annual_cost",
-    "vendor_programme.discount_rate",
-)
+SCALAR_PATHS: tuple[str, ...] = catalogue.modelled_scalars()
 """Plan paths held as one number per plan (``revenue.subscription`` as 1.0 or 0.0; an
 optional value the plan leaves out as ``nan``, see :func:`side_rate`)."""
-RESOURCE_FIELDS = ("fte", "start_month", "annual_cost", "ramp_months")
-INVESTMENT_FIELDS = ("amount", "month", "every_months", "vendor_share")
-TIER_FIELDS = ("threshold", "rate")
 LIST_FIELDS: dict[str, tuple[str, ...]] = {
-    "resources": RESOURCE_FIELDS,
-    "investments": INVESTMENT_FIELDS,
-    "vendor_programme.rebate_tiers": TIER_FIELDS,
+    path: catalogue.modelled_lists()[path]
+    for path in ("resources", "investments", "vendor_programme.rebate_tiers")
 }
+"""List path -> the fields of its items the model reads (planner/catalogue.py), the team
+first: drivers are listed in this order."""
 STOCK_COLUMNS = frozenset(
     {"headcount", "customers", "backlog", "cumulative_cash", "vendor_cumulative_cash"}
 )

@@ -14,7 +14,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -729,6 +729,8 @@ def _check_private(plan: Plan) -> list[Problem]:
 
 
 # --- paths and scenarios -----------------------------------------------------------------
+# The one set of dotted-path functions (``resources.0.fte``); planner/catalogue.py names them
+# beside the field catalogue, the store and the pages use them from there.
 
 
 def _step(node: Any, part: str) -> tuple[bool, Any]:
@@ -748,6 +750,21 @@ def _has_path(data: Any, path: str) -> bool:
     return True
 
 
+def lookup(data: Any, path: str) -> Any:
+    """The value at a dotted path of plain data, ``None`` where there is none (``""`` is the
+    whole of it).
+
+    >>> lookup({"resources": [{"fte": 2.5}]}, "resources.0.fte"), lookup({}, "revenue.x")
+    (2.5, None)
+    """
+    node = data
+    for part in path.split(".") if path else []:
+        found, node = _step(node, part)
+        if not found:
+            return None
+    return node
+
+
 def get_value(plan: Plan, path: str) -> Any:
     """The value at a dotted path (``resources.0.fte``); KeyError if there is none."""
     node: Any = plan.to_data()
@@ -758,7 +775,39 @@ def get_value(plan: Plan, path: str) -> Any:
     return node
 
 
-def _set_path(data: dict[str, Any], path: str, value: Any) -> bool:
+def overlaps(a: str, b: str) -> bool:
+    """Whether two field paths touch the same data: equal, or one contains the other.
+
+    ``""`` is the whole plan.
+
+    >>> overlaps("resources", "resources.0.fte"), overlaps("revenue.deal_size", "revenue.deal")
+    (True, False)
+    """
+    return a == b or not a or not b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def diff_data(a: Any, b: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """Leaf paths where two plain-data trees differ: ``(path, before, after)``.
+
+    >>> list(diff_data({"x": 1, "y": [1, 2]}, {"x": 1, "y": [1, 3, 4]}))
+    [('y.1', 2, 3), ('y.2', None, 4)]
+    """
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            yield from diff_data(a.get(key), b.get(key), f"{prefix}.{key}" if prefix else key)
+    elif isinstance(a, list) and isinstance(b, list):
+        for i in range(max(len(a), len(b))):
+            x = a[i] if i < len(a) else None
+            y = b[i] if i < len(b) else None
+            yield from diff_data(x, y, f"{prefix}.{i}" if prefix else str(i))
+    elif a != b:
+        yield (prefix, a, b)
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> bool:
+    """Set the value at a dotted path of plain plan data in place (a copy of ``value``);
+    False when the plan has no such path. An optional block or key the data leaves out
+    (``hurdles``, ``vendor_programme.discount_rate``) is made."""
     parts = path.split(".")
     node: Any = data
     for depth, part in enumerate(parts[:-1], start=1):
@@ -809,7 +858,7 @@ def apply_changes(plan: Plan, changes: Mapping[str, Any], *, context: str = "") 
     problems = []
     for path, value in changes.items():
         root = str(path).split(".")[0]
-        if root not in _SCENARIO_ROOTS or not _set_path(data, str(path), value):
+        if root not in _SCENARIO_ROOTS or not set_path(data, str(path), value):
             problems.append(Problem(f"{prefix}{path}", "is not a plan path", "not_a_path"))
     if problems:
         raise PlanError(problems)
@@ -827,7 +876,7 @@ def data_with_values(plan: Plan, changes: Mapping[str, Any]) -> dict[str, Any]:
     data = plan.to_data()
     problems = []
     for path, value in changes.items():
-        if not _set_path(data, path, value):
+        if not set_path(data, path, value):
             problems.append(Problem(path, "is not a plan path", "not_a_path"))
     if problems:
         raise PlanError(problems)

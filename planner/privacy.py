@@ -28,17 +28,16 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from planner import catalogue
+from planner.catalogue import diff_data, lookup, overlaps
 from planner.model import VENDOR_FIGURES
 from planner.plan import MONTHLY_COLUMNS, Plan, canonical_json
-from planner.store.core import Change, Difference, Note, diff_data, lookup, overlaps
+from planner.store.core import Change, Difference, Note
 
 Audience = Literal["vendor", "partner", "viewer"]
 AUDIENCES: tuple[Audience, ...] = ("vendor", "partner", "viewer")
-DEFAULT_VENDOR_PRIVATE: tuple[str, ...] = (
-    "vendor_programme.gross_margin",
-    "vendor_programme.partner_manager_fte",
-    "vendor_programme.partner_manager_annual_cost",
-)
+DEFAULT_VENDOR_PRIVATE: tuple[str, ...] = catalogue.private_by_default("vendor")
+"""What the vendor keeps private while the plan has no ``private`` block (planner/catalogue.py)."""
 VENDOR_ECONOMICS_COLUMNS: tuple[str, ...] = (
     "vendor_gross_profit",
     "vendor_cost",

@@ -30,6 +30,7 @@ from openpyxl import Workbook
 from openpyxl.utils import column_index_from_string
 
 from planner import i18n
+from planner.catalogue import overlaps
 from planner.export.xlsx import (
     INPUT_EXACT_COLUMN,
     INPUT_PATH_COLUMN,
@@ -40,7 +41,6 @@ from planner.export.xlsx import (
 )
 from planner.model import Outcome
 from planner.privacy import PlanView
-from planner.store.core import overlaps
 
 _STRING = re.compile(r'"[^"]*"')
 _REFERENCE = re.compile(

@@ -251,8 +251,8 @@ def _store_verdict(
 
 
 def _differences(plan: Any, signed: Any, most: int = 3) -> str:
+    from planner.catalogue import diff_data
     from planner.plan import fmt_value
-    from planner.store import diff_data
 
     found = list(diff_data(signed.to_data(), plan.to_data()))
     parts = [f"{p} is {fmt_value(after)}, signed {fmt_value(before)}" for p, before, after in found]

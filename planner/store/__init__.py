@@ -5,6 +5,7 @@ the database in ``PLANNER_DATABASE_URL`` (PostgreSQL with psycopg 3) and creates
 its schema.
 """
 
+from planner.catalogue import diff_data, lookup, overlaps
 from planner.store.core import (
     SIDES,
     ChainCheck,
@@ -18,9 +19,6 @@ from planner.store.core import (
     Snapshot,
     Store,
     UnknownPlanError,
-    diff_data,
-    lookup,
-    overlaps,
     utc_now,
 )
 from planner.store.db import SCHEMA_VERSION, database_url

@@ -27,6 +27,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
 from planner import plan as plans_module
+from planner.catalogue import diff_data, lookup, overlaps
 from planner.plan import Plan, PlanError, Problem, content_hash, fmt_value, validate
 from planner.store import db
 from planner.store.db import changes, notes, plan_versions, plans
@@ -59,30 +60,6 @@ def from_stamp(stamp: str) -> datetime:
 
 def _dump(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def overlaps(a: str, b: str) -> bool:
-    """Whether two field paths touch the same data: equal, or one contains the other.
-
-    ``""`` is the whole plan.
-
-    >>> overlaps("resources", "resources.0.fte"), overlaps("revenue.deal_size", "revenue.deal")
-    (True, False)
-    """
-    return a == b or not a or not b or a.startswith(b + ".") or b.startswith(a + ".")
-
-
-def lookup(data: Any, path: str) -> Any:
-    """The value at a dotted path of plain data, ``None`` where there is none."""
-    node = data
-    for part in path.split(".") if path else []:
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
 
 
 # --- results -----------------------------------------------------------------------------
@@ -825,21 +802,3 @@ class Store:
                 )
                 for r in rows
             ]
-
-
-def diff_data(a: Any, b: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
-    """Leaf paths where two plain-data trees differ: ``(path, before, after)``.
-
-    >>> list(diff_data({"x": 1, "y": [1, 2]}, {"x": 1, "y": [1, 3, 4]}))
-    [('y.1', 2, 3), ('y.2', None, 4)]
-    """
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in list(a) + [k for k in b if k not in a]:
-            yield from diff_data(a.get(key), b.get(key), f"{prefix}.{key}" if prefix else key)
-    elif isinstance(a, list) and isinstance(b, list):
-        for i in range(max(len(a), len(b))):
-            x = a[i] if i < len(a) else None
-            y = b[i] if i < len(b) else None
-            yield from diff_data(x, y, f"{prefix}.{i}" if prefix else str(i))
-    elif a != b:
-        yield (prefix, a, b)

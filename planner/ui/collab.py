@@ -25,9 +25,10 @@ import streamlit as st
 
 from planner import access, editing, i18n, privacy
 from planner.access import Access
+from planner.catalogue import lookup
 from planner.plan import Plan
 from planner.store import Conflict, Snapshot, Store, database_url
-from planner.store.core import MAX_NAME, lookup
+from planner.store.core import MAX_NAME
 from planner.ui import state
 
 ACCESS = "collab.access"

@@ -1,0 +1,217 @@
+"""The field catalogue covers the schema exactly, and a concrete path finds its field's kind."""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from planner import catalogue, i18n
+from planner.catalogue import field, find, pattern_of
+from planner.plan import Plan, load, validate
+from tests.factories import EXAMPLE
+
+
+def _bare(annotation: Any) -> Any:
+    """``X`` of ``Annotated[X, ...]`` and of ``X | None``."""
+    while True:
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif (
+            isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+        ):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def schema_walk(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    """Every leaf of the schema, walked here apart from the catalogue's own walk: blocks are
+    entered, list items are ``*``, everything else (numbers, text, choices, free mappings) is
+    a leaf."""
+    for name, info in model.model_fields.items():
+        node, path = _bare(info.annotation), f"{prefix}{name}"
+        while typing.get_origin(node) is list:
+            node, path = _bare(typing.get_args(node)[0]), path + ".*"
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            yield from schema_walk(node, path + ".")
+        else:
+            yield path
+
+
+SCHEMA = list(schema_walk(Plan))
+
+
+def test_the_walk_reaches_the_optional_blocks_and_list_items():
+    # The walk is only as good as its reach: the blocks a plan may leave out (hurdles,
+    # objectives, commitments, actions) and items of lists inside list items must appear.
+    for path in (
+        "hurdles.vendor.latest_payback_month",
+        "objectives.*.targets.*.count",
+        "commitments.mdf.*.paid.amount",
+        "actions.*.closed",
+        "vendor_programme.rebate_tiers.*.rate",
+        "vendor_programme.discount_rate",
+    ):
+        assert path in SCHEMA
+
+
+def test_every_schema_field_has_a_catalogue_entry():
+    missing = [path for path in SCHEMA if path not in catalogue.ENTRIES]
+    assert not missing, f"add these fields to planner/catalogue.py: {missing}"
+
+
+def test_every_catalogue_entry_is_a_field_of_the_schema():
+    stale = [path for path in catalogue.ENTRIES if path not in SCHEMA]
+    assert not stale, f"planner/catalogue.py has entries the schema does not: {stale}"
+
+
+def test_the_catalogue_follows_the_schema_order():
+    assert list(catalogue.ENTRIES) == SCHEMA
+
+
+def test_the_catalogues_own_walk_agrees_with_this_one():
+    assert list(catalogue.schema_leaves()) == SCHEMA
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("vendor_programme.gross_margin", "share"),
+        ("resources.2.annual_cost", "money"),
+        ("resources.0.fte", "count"),
+        ("investments.11.month", "month"),
+        ("investments.0.every_months", "integer"),
+        ("vendor_programme.rebate_tiers.3.rate", "share"),
+        ("vendor_programme.rebate_tiers.0.threshold", "money"),
+        ("hurdles.partner.min_irr", "share"),
+        ("hurdles.vendor.latest_payback_month", "month"),
+        ("objectives.1.targets.4.count", "count"),
+        ("commitments.mdf.0.approved.amount", "money"),
+        ("commitments.hires.2.resource", "index"),
+        ("actions.0.due", "date"),
+        ("partner.kind", "choice"),
+        ("start", "year_month"),
+        ("revenue.subscription", "flag"),
+        # free keys: a scenario's values and an actuals row are mappings, not fields
+        ("scenarios.0.set", "mapping"),
+        ("actuals.2.revenue", "mapping"),
+    ],
+)
+def test_a_concrete_path_finds_the_kind_of_its_field(path, kind):
+    assert field(path).kind == kind
+
+
+@pytest.mark.parametrize(
+    "path", ["revenue", "resources", "resources.0", "hires.2.monthly_cost", "revenue.deal", ""]
+)
+def test_a_path_that_names_no_field_finds_nothing(path):
+    assert find(path) is None
+    with pytest.raises(KeyError):
+        field(path)
+
+
+def test_the_pattern_of_a_path_replaces_row_numbers():
+    assert pattern_of("objectives.10.targets.0.count") == "objectives.*.targets.*.count"
+
+
+def test_bounds_come_from_the_schema_also_inside_optional_values():
+    # Hand-read from planner/plan.py: Share is 0..1, the partner margin is below 1, the
+    # vendor's own rate is an optional Share, a hurdle's IRR is -1..10, horizons 12..120.
+    assert (field("discount_rate").low, field("discount_rate").high) == (0.0, 1.0)
+    margin = field("revenue.partner_margin")
+    assert margin.high == math.nextafter(1.0, 0.0)
+    own = field("vendor_programme.discount_rate")
+    assert (own.low, own.high, own.optional) == (0.0, 1.0, True)
+    assert (field("hurdles.partner.min_irr").low, field("hurdles.partner.min_irr").high) == (-1, 10)
+    months = field("months")
+    assert (months.low, months.high, months.integer) == (12.0, 120.0, True)
+    assert field("resources.0.start_month").integer
+    assert field("resources.0.start_month").horizon
+    assert field("partner.kind").choices == ("reseller", "msp", "si", "isv")
+    assert field("title").low is None
+    assert not field("title").numeric
+
+
+def test_the_vendors_economics_are_private_by_default():
+    assert catalogue.private_by_default("vendor") == (
+        "vendor_programme.gross_margin",
+        "vendor_programme.partner_manager_fte",
+        "vendor_programme.partner_manager_annual_cost",
+    )
+    assert catalogue.private_by_default("partner") == ()
+
+
+def test_every_label_and_unit_the_catalogue_names_is_in_both_languages():
+    keys = [f"label.{e.label}" for e in catalogue.entries() if e.label]
+    keys += [f"xlsx.unit.{e.unit}" for e in catalogue.entries() if e.unit]
+    texts = i18n.catalog()
+    missing = [key for key in keys if key not in texts or set(texts[key]) < {"de", "en"}]
+    assert not missing
+
+
+def _full_plan() -> Plan:
+    """The example plan with every optional block filled in."""
+    data = load(EXAMPLE).to_data()
+    data["hurdles"] = {
+        "partner": {"min_irr": 0.1, "latest_payback_month": 24},
+        "vendor": {"min_irr": 0.05, "latest_payback_month": 30},
+    }
+    data["vendor_programme"]["discount_rate"] = 0.08
+    data["decision"] = {"date": "2027-01-05", "partner": "A", "vendor": "B", "note": "go"}
+    data["private"] = {"vendor": ["vendor_programme.gross_margin"], "partner": []}
+    data["objectives"] = [
+        {"name": "Certified", "kind": "certification", "side": "partner"}
+        | {"targets": [{"quarter": "Q1-2027", "count": 2}]}
+    ]
+    stage = {"date": "2027-02-01", "amount": 1000}
+    data["commitments"] = {
+        "hires": [{"resource": 0, "fte": 1, "month": 2, "dropped": False}],
+        "investments": [{"investment": 0, "month": 1, "amount": 100, "dropped": False}],
+        "mdf": [
+            {"activity": "Summit", "proof": "submitted"}
+            | dict.fromkeys(("requested", "approved", "claimed", "paid"), stage)
+        ],
+        "objectives": [{"objective": "Certified", "quarter": "Q1-2027", "count": 1}],
+        "support": [{"quarter": "Q1-2027", "fte": 0.5}],
+    }
+    data["actions"] = [
+        {"text": "Book", "side": "vendor", "owner": "C", "due": "2027-03-01"}
+        | {"raised": "Q1-2027", "closed": "Q2-2027"}
+    ]
+    return validate(data)
+
+
+def _leaf_paths(node: Any, prefix: str = "") -> Iterator[str]:
+    """Every leaf of plain data (an empty list or mapping has none)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaf_paths(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _leaf_paths(value, f"{prefix}.{i}" if prefix else str(i))
+    else:
+        yield prefix
+
+
+def test_every_value_of_a_full_plan_finds_its_field():
+    paths = list(_leaf_paths(_full_plan().to_data()))
+    assert "commitments.mdf.0.paid.amount" in paths  # the plan does fill every block
+    assert [path for path in paths if find(path) is None] == []
+
+
+def test_the_model_reads_what_the_catalogue_says_it_reads():
+    from planner import model
+
+    assert catalogue.modelled_scalars() == model.SCALAR_PATHS
+    assert {k: set(v) for k, v in model.LIST_FIELDS.items()} == {
+        k: set(v) for k, v in catalogue.modelled_lists().items()
+    }
