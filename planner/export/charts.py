@@ -2,7 +2,8 @@
 
 The functions here only draw: they take the model's numbers, ready-made labels and a formatter
 for axis values, and return a :class:`~reportlab.graphics.shapes.Drawing` (sizes in points).
-Texts, locale formatting and the choice of numbers stay in :mod:`planner.export.pdf`.
+Texts, locale formatting and the choice of numbers stay in :mod:`planner.export.pdf` (its
+``axes`` module).
 """
 
 from __future__ import annotations
