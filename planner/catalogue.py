@@ -118,7 +118,7 @@ class Entry:
     float just under it."""
     integer: bool = False
     optional: bool = False
-    """Whether the plan may leave the value (or the block holding it) out."""
+    """Whether the value may be absent (``None``): it or the block holding it is optional."""
     choices: tuple[str, ...] = ()
 
     @property
@@ -148,7 +148,7 @@ _DECLARED: tuple[Entry, ...] = (
     _declare("partner.kind", "choice", terms="kind"),
     _declare("vendor.name", "text", "text"),
     _declare("currency", "currency", "currency"),
-    _declare("language", "choice", terms="language"),
+    _declare("language", "choice", terms="ui.language"),
     _declare("start", "year_month", "start"),
     _declare("months", "integer", "horizon"),
     _declare("discount_rate", "share", "share_year", modelled=True),
@@ -288,7 +288,7 @@ def _leaves(model: type[BaseModel], prefix: str, optional: bool) -> Iterator[_Le
     for name, info in model.model_fields.items():
         constraints = list(info.metadata)
         annotation, maybe = _strip(info.annotation, constraints)
-        left_out = optional or maybe or not info.is_required()
+        left_out = optional or maybe
         yield from _node(f"{prefix}{name}", annotation, constraints, left_out)
 
 

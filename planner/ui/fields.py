@@ -28,11 +28,9 @@ import pandas as pd
 import streamlit as st
 from pydantic import BaseModel
 
-from planner import i18n
-from planner.i18n import LANGUAGES
+from planner import catalogue, i18n, values
 from planner.notes import after_deleting
 from planner.plan import (
-    MAX_COUNT,
     MAX_MONEY,
     Investment,
     Plan,
@@ -41,9 +39,9 @@ from planner.plan import (
     get_value,
 )
 from planner.privacy import PlanView
-from planner.ui import collab, library, session, state
+from planner.ui import collab, session, state
 from planner.ui.live_input import live_input
-from planner.ui.text import label, problem_list, term, tr
+from planner.ui.text import label, problem_list, tr
 
 Kind = Literal["money", "percent", "count", "integer", "text", "month", "choice", "flag", "code"]
 
@@ -67,65 +65,87 @@ class Field:
     """For an optional value: the plan value that applies while it is left out."""
 
 
+def ui_kind(kind: str, *, column: bool = False) -> Kind:
+    """How a field of catalogue kind ``kind`` is entered: shares in percent, a calendar month
+    and a currency as text; a plan month as a whole number (in a table: a month column)."""
+    if kind == "month":
+        return "month" if column else "integer"
+    found = {"share": "percent", "year_month": "month", "currency": "code"}.get(kind, kind)
+    return found  # type: ignore[return-value]
+
+
+def _display(bound: float | None, entry: catalogue.Entry, digits: int, *, upper: bool) -> float:
+    """A schema bound in display units (percent for shares), to the input's ``digits``
+    inwards (a share "below 100 %" reads 99.99 with two digits); no bound: 0 or the largest
+    amount."""
+    if bound is None:
+        return MAX_MONEY if upper else 0.0
+    value = bound * 100 if entry.kind == "share" else bound
+    scale = 10**digits
+    inward = math.floor(value * scale) if upper else math.ceil(value * scale)
+    return float(round(value, digits) if math.isclose(inward / scale, value) else inward / scale)
+
+
+def _field(
+    path: str,
+    step: float = 1.0,
+    digits: int = 0,
+    *,
+    explained: bool = False,
+    default_path: str = "",
+) -> Field:
+    """The input of ``path``: its kind, range, choices and whether it may be left empty come
+    from the catalogue (and so from the schema); the step and digits are the input's own."""
+    entry = catalogue.field(path)
+    return Field(
+        path,
+        ui_kind(entry.kind),
+        _display(entry.low, entry, digits, upper=False),
+        _display(entry.high, entry, digits, upper=True),
+        step,
+        digits,
+        entry.choices,
+        explained,
+        entry.optional,
+        default_path,
+    )
+
+
 FIELDS: dict[str, Field] = {
     f.path: f
     for f in (
-        Field("title", "text"),
-        Field("partner.name", "text"),
-        Field("vendor.name", "text"),
-        Field("partner.kind", "choice", choices=library.KINDS),
-        Field("start", "month"),
-        Field("months", "integer", 12, 120, 12),
-        Field("discount_rate", "percent", 0, 100, 0.5, 2, explained=True),
-        Field("currency", "code"),
-        Field("language", "choice", choices=LANGUAGES, explained=True),
-        Field("opex_per_month", "money", step=500, explained=True),
-        Field("revenue.deals_per_sales_fte_month", "count", 0, MAX_COUNT, 0.05, 2, explained=True),
-        Field("revenue.deal_size", "money", step=1000, explained=True),
-        Field("revenue.subscription", "flag", explained=True),
-        Field("revenue.monthly_churn", "percent", 0, 100, 0.1, 2, explained=True),
-        Field("revenue.annual_price_uplift", "percent", 0, 100, 0.5, 2, explained=True),
-        Field("revenue.partner_margin", "percent", 0, 99.99, 1, 2, explained=True),
-        Field("revenue.services_per_deal", "money", step=1000, explained=True),
-        Field("revenue.delivery_capacity_per_fte_month", "money", step=1000, explained=True),
-        Field("revenue.managed_fee_per_customer_month", "money", step=10, digits=2, explained=True),
-        Field("vendor_programme.mdf_rate", "percent", 0, 100, 0.5, 2, explained=True),
-        Field("vendor_programme.gross_margin", "percent", 0, 100, 1, 2, explained=True),
-        Field("vendor_programme.partner_manager_fte", "count", 0, 1000, 0.1, 2, explained=True),
-        Field("vendor_programme.partner_manager_annual_cost", "money", step=5000, explained=True),
-        Field(
-            "vendor_programme.discount_rate",
-            "percent",
-            0,
-            100,
-            0.5,
-            2,
-            explained=True,
-            optional=True,
-            default_path="discount_rate",
+        _field("title"),
+        _field("partner.name"),
+        _field("vendor.name"),
+        _field("partner.kind"),
+        _field("start"),
+        _field("months", 12),
+        _field("discount_rate", 0.5, 2, explained=True),
+        _field("currency"),
+        _field("language", explained=True),
+        _field("opex_per_month", 500, explained=True),
+        _field("revenue.deals_per_sales_fte_month", 0.05, 2, explained=True),
+        _field("revenue.deal_size", 1000, explained=True),
+        _field("revenue.subscription", explained=True),
+        _field("revenue.monthly_churn", 0.1, 2, explained=True),
+        _field("revenue.annual_price_uplift", 0.5, 2, explained=True),
+        _field("revenue.partner_margin", 1, 2, explained=True),
+        _field("revenue.services_per_deal", 1000, explained=True),
+        _field("revenue.delivery_capacity_per_fte_month", 1000, explained=True),
+        _field("revenue.managed_fee_per_customer_month", 10, 2, explained=True),
+        _field("vendor_programme.mdf_rate", 0.5, 2, explained=True),
+        _field("vendor_programme.gross_margin", 1, 2, explained=True),
+        _field("vendor_programme.partner_manager_fte", 0.1, 2, explained=True),
+        _field("vendor_programme.partner_manager_annual_cost", 5000, explained=True),
+        _field(
+            "vendor_programme.discount_rate", 0.5, 2, explained=True, default_path="discount_rate"
         ),
         *(
             spec
             for side in ("partner", "vendor")
             for spec in (
-                Field(
-                    f"hurdles.{side}.min_irr",
-                    "percent",
-                    -100,
-                    1000,
-                    1,
-                    2,
-                    explained=True,
-                    optional=True,
-                ),
-                Field(
-                    f"hurdles.{side}.latest_payback_month",
-                    "integer",
-                    1,
-                    120,
-                    explained=True,
-                    optional=True,
-                ),
+                _field(f"hurdles.{side}.min_irr", 1, 2, explained=True),
+                _field(f"hurdles.{side}.latest_payback_month", explained=True),
             )
         ),
     )
@@ -224,9 +244,7 @@ def resting_text(spec: Field, value: Any, currency: str) -> str:
 
 def percent_text(fraction: float) -> str:
     """A share as people write it, with as many decimals as it has: ``0,8 %`` / ``0.8%``."""
-    language = state.language()
-    text = i18n.editable_number(float(shown("percent", fraction)), language)
-    return f"{text} %" if language == "de" else f"{text}%"
+    return values.share_text(fraction, state.language())
 
 
 class EntryError(ValueError):
@@ -336,17 +354,17 @@ def _commit(path: str, raw: Any, version: int, showed: Any) -> bool:
 
 
 def _choice_label(path: str, option: str) -> str:
-    return choice_text(path.rsplit(".", 1)[-1], option)
+    """A choice as its field shows it (``msp`` -> Managed Service Provider)."""
+    return values.choice_text(path, option, state.language())
 
 
-def choice_text(name: str, option: str) -> str:
-    """A choice as its field shows it (``msp`` -> Managed Service Provider), by the field's
-    or column's name (``kind``, ``language``, ``category``, ``function``)."""
-    if name in ("kind", "category", "function"):
-        return term(f"{name}.{option}")
-    if name == "language":
-        return tr(f"language.{option}")
-    return option
+def kind_of(path: str) -> Kind:
+    """How the value at ``path`` is entered (its input's or table column's kind); ``count``
+    for a path that names no field."""
+    entry = catalogue.find(path)
+    if entry is None:
+        return "count"
+    return ui_kind(entry.kind, column="*" in entry.pattern)
 
 
 def _title(spec: Field, plan: Plan) -> str:
@@ -447,36 +465,40 @@ class Column:
     default: Any = None
 
 
+def _column(items: str, name: str, step: float = 1.0, default: Any = None) -> Column:
+    """The column ``name`` of list ``items``: kind, range and choices from the catalogue."""
+    entry = catalogue.field(f"{items}.0.{name}")
+    return Column(
+        name,
+        ui_kind(entry.kind, column=True),
+        _display(entry.low, entry, 0, upper=False),
+        _display(entry.high, entry, 0, upper=True),
+        step,
+        entry.choices,
+        default,
+    )
+
+
 TABLES: dict[str, tuple[Column, ...]] = {
     "investments": (
-        Column("name", "text"),
-        Column(
-            "category",
-            "choice",
-            choices=("certification", "training", "demo", "marketing", "tooling", "other"),
-            default="other",
-        ),
-        Column("amount", "money", step=1000, default=0.0),
-        Column("month", "month", 1, 120, default=1),
-        Column("every_months", "integer", 0, 120, default=0),
-        Column("vendor_share", "percent", 0, 100, 5, default=0.0),
+        _column("investments", "name"),
+        _column("investments", "category", default="other"),
+        _column("investments", "amount", 1000, 0.0),
+        _column("investments", "month", default=1),
+        _column("investments", "every_months", default=0),
+        _column("investments", "vendor_share", 5, 0.0),
     ),
     "resources": (
-        Column("role", "text"),
-        Column(
-            "function",
-            "choice",
-            choices=("sales", "presales", "delivery", "support", "management"),
-            default="sales",
-        ),
-        Column("fte", "count", 0, 1000, 0.5, default=1.0),
-        Column("start_month", "month", 1, 120, default=1),
-        Column("annual_cost", "money", step=5000, default=0.0),
-        Column("ramp_months", "integer", 0, 120, default=0),
+        _column("resources", "role"),
+        _column("resources", "function", default="sales"),
+        _column("resources", "fte", 0.5, 1.0),
+        _column("resources", "start_month", default=1),
+        _column("resources", "annual_cost", 5000, 0.0),
+        _column("resources", "ramp_months", default=0),
     ),
     "vendor_programme.rebate_tiers": (
-        Column("threshold", "money", step=50000, default=0.0),
-        Column("rate", "percent", 0, 100, 0.5, default=0.0),
+        _column("vendor_programme.rebate_tiers", "threshold", 50000, 0.0),
+        _column("vendor_programme.rebate_tiers", "rate", 0.5, 0.0),
     ),
 }
 
@@ -602,17 +624,17 @@ def _on_table(path: str, key: str, frame: pd.DataFrame, held: Any) -> None:
         session.change(cells, error_key, bases={cell: version(cell) for cell in cells})
 
 
-def _column_config(column: Column, plan: Plan) -> Any:
+def _column_config(path: str, column: Column, plan: Plan) -> Any:
     title = label(column.name) + (" (%)" if column.kind == "percent" else "")
     cc = st.column_config
     if column.kind == "text":
         return cc.TextColumn(title, required=True, max_chars=200)
     if column.kind == "choice":
-        prefix = "category" if column.name == "category" else "function"
+        where = f"{path}.0.{column.name}"
         return cc.SelectboxColumn(
             title,
             options=list(column.choices),
-            format_func=lambda o: term(f"{prefix}.{o}"),
+            format_func=lambda o: _choice_label(where, str(o)),
             required=True,
         )
     high = plan.months if column.kind == "month" else column.high
@@ -650,7 +672,7 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         num_rows="fixed" if locked else "delete",
         hide_index=True,
         width="stretch",
-        column_config={c.name: _column_config(c, plan) for c in TABLES[path]},
+        column_config={c.name: _column_config(path, c, plan) for c in TABLES[path]},
         on_change=_on_table,
         args=(path, key, frame, held),
         disabled=locked,
@@ -672,10 +694,9 @@ def add_form(path: str, plan: Plan) -> None:
     with st.expander(tr(f"table.add.{path}")), st.form(key, border=False):
         cells = st.columns(len(columns))
         for cell, column in zip(cells, columns, strict=True):
-            title = _column_config(column, plan)["label"]
+            title = _column_config(path, column, plan)["label"]
             if column.kind == "choice":
-                prefix = "category" if column.name == "category" else "function"
-                names = {o: term(f"{prefix}.{o}") for o in column.choices}
+                names = {o: _choice_label(f"{path}.0.{column.name}", o) for o in column.choices}
                 cell.selectbox(
                     title,
                     list(column.choices),

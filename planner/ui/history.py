@@ -12,12 +12,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import editing, i18n, privacy
+from planner import editing, i18n, privacy, values
 from planner.access import Access
+from planner.catalogue import lookup
 from planner.model import SCALAR_PATHS, evaluate
 from planner.plan import Plan
 from planner.store import Change
-from planner.ui import collab, fields, refusals, state
+from planner.ui import collab, refusals, state
 from planner.ui.text import plain, tr
 
 SHOWN = 200
@@ -58,34 +59,7 @@ def value_text(path: str, value: Any, plan: Plan, masked: bool = False) -> str:
     choices in words, private values as such."""
     if value is privacy.PRIVATE or (value is None and masked):
         return collab.tx("private")
-    if value is None:
-        return i18n.MISSING
-    key = path.rsplit(".", 1)[-1]
-    kind = _kind(path, key)
-    language = state.language()
-    if isinstance(value, bool):
-        return collab.tx("yes" if value else "no")
-    if isinstance(value, str) and kind == "choice":
-        return fields.choice_text(key, value)
-    if isinstance(value, (int, float)) and kind == "percent":
-        return fields.percent_text(float(value))
-    if isinstance(value, (int, float)) and kind == "money":
-        return i18n.money(float(value), plan.currency, language)
-    if isinstance(value, (int, float)):
-        return i18n.number(float(value), language, 0 if float(value).is_integer() else 2)
-    if isinstance(value, (dict, list)):
-        return collab.tx("several_values")
-    return str(value)
-
-
-def _kind(path: str, key: str) -> str:
-    if path in fields.FIELDS:
-        return fields.FIELDS[path].kind
-    for columns in fields.TABLES.values():
-        for column in columns:
-            if column.name == key:
-                return column.kind
-    return ""
+    return values.value_text(path, value, state.language(), plan.currency)
 
 
 def path_text(path: str, plan: Plan, items: Any = None) -> str:
@@ -120,10 +94,7 @@ COLUMN_TEXTS: dict[tuple[str, str], str] = {
 
 
 def _lookup(plan: Plan, path: str) -> Any:
-    data: Any = plan.to_data()
-    for part in path.split("."):
-        data = data.get(part) if isinstance(data, dict) else None
-    return data
+    return lookup(plan.to_data(), path)
 
 
 def _item_text(list_path: str, item: Any, row: int) -> str:

@@ -52,20 +52,9 @@ def proposable_paths(plan: Plan, side: str) -> list[str]:
     ]
 
 
-def _kind(path: str) -> str:
-    spec = fields.FIELDS.get(path)
-    if spec is not None:
-        return spec.kind
-    list_path, _, rest = path.rpartition(".")
-    for column in fields.TABLES.get(list_path.rpartition(".")[0], ()):
-        if column.name == rest:
-            return column.kind
-    return "count"
-
-
 def _shown(path: str, value: Any) -> str:
     """A value as its input shows it (German ``4,5`` for a share of 4.5 %)."""
-    spec = fields.Field(path, _kind(path))  # type: ignore[arg-type]
+    spec = fields.Field(path, fields.kind_of(path))
     return str(fields.display_text(spec, value))
 
 
@@ -381,7 +370,7 @@ def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None
     problems = []
     for path in chosen:
         item = driver(plan, path)
-        kind = _kind(path)
+        kind = fields.kind_of(path)
         scale = 100.0 if kind == "percent" else 1.0
         try:
             changes[path] = fields.number_entry(

@@ -74,14 +74,7 @@ ZONE_ERRORS = "analyses.zone"
 
 def driver_kind(path: str) -> str:
     """How a driver's value is entered and shown: money, percent, count, month or integer."""
-    if path in fields.FIELDS:
-        return fields.FIELDS[path].kind
-    list_path, _, rest = path.rpartition(".")
-    list_path = list_path.rpartition(".")[0]
-    for column in fields.TABLES.get(list_path, ()):
-        if column.name == rest:
-            return column.kind
-    return "count"
+    return fields.kind_of(path)
 
 
 def driver_label(path: str) -> str:
