@@ -329,11 +329,14 @@ def _with_schema(entry: Entry, leaf: _Leaf) -> Entry:
     low, high = _bound(leaf.constraints)
     args = typing.get_args(leaf.annotation)
     choices = args if typing.get_origin(leaf.annotation) is Literal else ()
+    numbers = [float(c) for c in choices if isinstance(c, int) and not isinstance(c, bool)]
+    if numbers and len(numbers) == len(choices):  # a fixed whole number (``version: 1``)
+        low, high = min(numbers), max(numbers)
     return replace(
         entry,
         low=low,
         high=high,
-        integer=leaf.annotation is int,
+        integer=leaf.annotation is int or bool(numbers),
         optional=leaf.optional,
         choices=tuple(str(c) for c in choices) if entry.kind == "choice" else (),
     )

@@ -137,6 +137,7 @@ def test_bounds_come_from_the_schema_also_inside_optional_values():
     assert field("resources.0.start_month").integer
     assert field("resources.0.start_month").horizon
     assert field("partner.kind").choices == ("reseller", "msp", "si", "isv")
+    assert (field("version").low, field("version").high, field("version").integer) == (1, 1, True)
     assert field("title").low is None
     assert not field("title").numeric
 

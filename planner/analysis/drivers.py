@@ -14,21 +14,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-import annotated_types
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from planner import model
+from planner import catalogue, model
 from planner.analysis import AnalysisError
 from planner.plan import Plan, Problem
 
 Array = NDArray[np.float64]
 
-WITHIN_HORIZON = frozenset({"start_month", "ramp_months", "month"})
-"""List-item fields that the plan's cross-checks keep at or below ``months``."""
 TORNADO_EXCLUDED = frozenset({"month", "every_months"})
 """Investment timing fields: drivers for goal seek and Monte Carlo, but a +-20 % move of a
 month number says little, so the tornado leaves them out by default."""
@@ -75,34 +71,15 @@ def _fmt(value: float) -> str:
     return f"{value:.17g}" if value > 0.999999 and value < 1 else f"{value:g}"
 
 
-@cache
 def _schema_bounds(path: str) -> tuple[float, float, bool] | None:
-    """``(low, high, integer)`` of a numeric plan path from the pydantic schema, or None."""
-    node: Any = Plan
-    info = None
-    for part in path.split("."):
-        if part.isdigit():
-            continue
-        fields = getattr(node, "model_fields", None)
-        if fields is None or part not in fields:
-            return None
-        info = fields[part]
-        annotation = info.annotation
-        args = getattr(annotation, "__args__", ())
-        node = args[0] if args and isinstance(args[0], type) else annotation
-    if info is None or node not in (int, float):
+    """``(low, high, integer)`` of a numeric plan path (the catalogue's, read from the pydantic
+    schema), or None; a side with no bound is infinite."""
+    entry = catalogue.find(path)
+    if entry is None or not entry.numeric or entry.kind in ("version", "mapping"):
         return None
-    low, high = -math.inf, math.inf
-    for bound in info.metadata:
-        if isinstance(bound, annotated_types.Ge):
-            low = float(bound.ge)  # type: ignore[arg-type]
-        elif isinstance(bound, annotated_types.Gt):
-            low = math.nextafter(float(bound.gt), math.inf)  # type: ignore[arg-type]
-        elif isinstance(bound, annotated_types.Le):
-            high = float(bound.le)  # type: ignore[arg-type]
-        elif isinstance(bound, annotated_types.Lt):
-            high = math.nextafter(float(bound.lt), -math.inf)  # type: ignore[arg-type]
-    return (low, high, node is int)
+    low = -math.inf if entry.low is None else entry.low
+    high = math.inf if entry.high is None else entry.high
+    return (low, high, entry.integer)
 
 
 def _paths(plan: Plan) -> list[str]:
@@ -127,7 +104,7 @@ def _driver(plan: Plan, path: str) -> Driver | None:
     if bounds is None:
         return None
     low, high, integer = bounds
-    if path.rpartition(".")[2] in WITHIN_HORIZON and path.split(".")[0] != "revenue":
+    if catalogue.field(path).horizon:  # a plan month (or a ramp) within the horizon
         high = min(high, float(plan.months))
     try:
         value = _value(plan, path)
