@@ -14,8 +14,6 @@ import io
 import json
 import math
 import re
-import types
-import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,7 +21,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from planner import limits
+from planner import catalogue, limits
 from planner.export.xlsx import (
     DEFINITION_NOTE_COLUMN,
     DEFINITIONS_KEYS,
@@ -92,38 +90,18 @@ def _rows(sheet: Any, columns: int) -> Iterator[tuple[int, list[Any]]]:
         yield number, list(row) + [None] * (columns - len(row))
 
 
+_READ_AS: dict[str, str] = {
+    "flag": "bool",
+    "mapping": "other",
+    **dict.fromkeys(catalogue.NUMERIC_KINDS, "number"),
+}
+
+
 def field_kind(path: str) -> str:
-    """``text``, ``bool``, ``number`` or ``other``: the type the schema gives a plan path."""
-    node: Any = Plan
-    for part in path.split("."):
-        node = _unwrap(node)
-        if part.isdigit():
-            if typing.get_origin(node) is not list:
-                return "other"
-            node = typing.get_args(node)[0]
-            continue
-        fields = getattr(node, "model_fields", None)
-        if fields is None or part not in fields:
-            return "other"
-        node = fields[part].annotation
-    node = _unwrap(node)
-    if node is bool:
-        return "bool"
-    if typing.get_origin(node) is typing.Literal:
-        return "text" if all(isinstance(a, str) for a in typing.get_args(node)) else "number"
-    if node in (int, float):
-        return "number"
-    if node is str:
-        return "text"
-    return "other"
-
-
-def _unwrap(annotation: Any) -> Any:
-    """``X`` of ``X | None``."""
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return options[0] if len(options) == 1 else annotation
-    return annotation
+    """``text``, ``bool``, ``number`` or ``other``: how a cell of a plan path is read, by its
+    field's kind in the catalogue (``other``: free keys, or no field)."""
+    entry = catalogue.find(path)
+    return "other" if entry is None else _READ_AS.get(entry.kind, "text")
 
 
 def _exact(value: Any, exact: Any) -> Any:
