@@ -189,8 +189,10 @@ def test_the_archive_reports_the_timestamp(
     report = json.loads(files["validation.json"])
     signature = report["signature"]
     assert report["verified"], report["verdict"]
-    assert signature["level"] == "B-T"
-    assert signature["format"].startswith("PAdES baseline B-T")
+    # with an authority the archive's PDF is extended: validation data, a document timestamp
+    assert signature["level"] == "B-LTA"
+    assert signature["format"].startswith("PAdES baseline B-LTA")
+    assert [s["kind"] for s in signature["timestamps"]] == ["signature", "document"]
     stamp = signature["timestamp"]
     assert stamp["authority"] == f"CN={TSA_NAME},O=planner tests"
     assert stamp["token_matches_signature"] is True
@@ -200,6 +202,7 @@ def test_the_archive_reports_the_timestamp(
     assert f"timestamp: {stamp['time']} by CN={TSA_NAME},O=planner tests" in text
     readme = files["README.txt"].decode()
     assert "PAdES B-T" in readme
+    assert "PAdES B-LTA" in readme
     assert "B-B" not in readme
 
 

@@ -75,10 +75,17 @@ def _sha256(data: bytes) -> str:
 def validation(pdf: bytes, name: str) -> dict[str, Any]:
     """The check of a signed PDF and of the files it embeds, as plain data."""
     from planner.signoff import keys as signing
-    from planner.signoff.verify import verify_bytes
+    from planner.signoff import trust as trusting
+    from planner.signoff.verify import UNTRUSTED_AUTHORITY, verify_bytes
 
     verdict = verify_bytes(pdf)
     check = signing.check_pdf(pdf)
+    trusted = trusting.load()
+    whole = (
+        "over the whole file"
+        if not check.document_timestamps and not check.validation_data
+        else "over the file up to it; after it only validation data and document timestamps"
+    )
     files = dict(check.attachments or {})
     record = json.loads(files.get(signing.SIGNOFF_ATTACHMENT, b"{}").decode("utf-8"))
     plan = files.get(signing.PLAN_ATTACHMENT, b"")
@@ -89,8 +96,20 @@ def validation(pdf: bytes, name: str) -> dict[str, Any]:
         "verdict": verdict.message,
         "checked_at": datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
         "signature": {
-            "format": f"PAdES baseline {check.level} (ETSI.CAdES.detached), over the whole file",
+            "format": f"PAdES baseline {check.level} (ETSI.CAdES.detached), {whole}",
             "level": check.level,
+            "validation_data": check.validation_data,
+            "timestamps": [
+                {
+                    "kind": "signature" if stamp is check.timestamp else "document",
+                    "time": stamp.time.isoformat(),
+                    "authority": stamp.authority,
+                    "authority_certificate_sha256": stamp.authority_sha256,
+                    "matches": stamp.matches_signature,
+                    "authority_trusted": trusted.timestamp_why(stamp) or UNTRUSTED_AUTHORITY,
+                }
+                for stamp in check.timestamps
+            ],
             "intact": check.ok,
             "certificate_sha256": check.fingerprint,
             "signing_time": check.signed_at.isoformat() if check.signed_at else None,
@@ -115,14 +134,25 @@ def validation(pdf: bytes, name: str) -> dict[str, Any]:
     }
 
 
-def _timestamp_lines(stamp: Mapping[str, Any] | None) -> list[str]:
+def _timestamp_lines(signature: Mapping[str, Any]) -> list[str]:
+    stamp = signature["timestamp"]
     if stamp is None:
         return ["timestamp: none (PAdES B-B: no timestamp authority was configured)"]
-    return [
+    lines = [
         f"timestamp: {stamp['time']} by {stamp['authority']} "
         f"(certificate SHA-256 {stamp['authority_certificate_sha256']}), token matches the "
         f"signature: {stamp['token_matches_signature']}"
     ]
+    lines += [
+        f"{s['kind']} timestamp at {s['time']}: {s['authority_trusted']}"
+        for s in signature["timestamps"]
+    ]
+    if signature["validation_data"]:
+        lines.append(
+            "validation data in the file: the certificates of the signature and timestamps "
+            "(the signing certificate is self-signed: no revocation data exists for it)"
+        )
+    return lines
 
 
 def change_log(store: Any, record: Any, edition: str) -> dict[str, Any]:
@@ -194,15 +224,28 @@ def build(
             language=lang,
             proposals=proposals.all_of(store, plan_id),
         )
+    if signing.tsa_url() and signing.check_pdf(pdf).level != "B-LTA":
+        from planner.signoff import ltv
+
+        pdf = ltv.extend(pdf)  # validation data and a document timestamp: PAdES B-LTA
     pdf_name = f"plan-v{version}-{edition}.pdf"
     report = validation(pdf, pdf_name)
     log = change_log(store, record, edition)
     stamp = report["signature"]["timestamp"]
-    timing = (
-        i18n.t("archive.timing_bb", lang)
-        if stamp is None
-        else i18n.t("archive.timing_bt", lang, authority=stamp["authority"], time=stamp["time"])
-    )
+    documents = [s for s in report["signature"]["timestamps"] if s["kind"] == "document"]
+    if stamp is None:
+        timing = i18n.t("archive.timing_bb", lang)
+    else:
+        timing = i18n.t("archive.timing_bt", lang, authority=stamp["authority"], time=stamp["time"])
+    if stamp is not None and documents:
+        last = documents[-1]
+        timing += " " + i18n.t(
+            "archive.timing_blta",
+            lang,
+            authority=last["authority"],
+            time=last["time"],
+            pdf=pdf_name,
+        )
     readme = i18n.t(
         "archive.readme",
         lang,
@@ -222,7 +265,7 @@ def build(
             f"certificate SHA-256: {report['signature']['certificate_sha256']}",
             f"signing time: {report['signature']['signing_time']} "
             f"({report['signature']['signing_time_source']})",
-            *_timestamp_lines(report["signature"]["timestamp"]),
+            *_timestamp_lines(report["signature"]),
             f"embedded plan matches the sign-off record: {report['plan_matches_record']}",
             f"embedded workbook: {report['workbook']}",
             *(f"embedded {k}: SHA-256 {v['sha256']}" for k, v in report["embedded"].items()),
@@ -255,10 +298,12 @@ def _json(data: Any) -> bytes:
 def cmd_archive(args: argparse.Namespace) -> int:
     from planner.cli import UsageError
     from planner.export.cli import _write_atomically
+    from planner.signoff.cli import _quiet_libraries
     from planner.signoff.editions import NotSignedError
     from planner.signoff.keys import TimestampError
     from planner.store import Store
 
+    _quiet_libraries()
     store = Store()
     try:
         name, data = build(

@@ -2,7 +2,10 @@
 
 A signed export is a PDF of a few hundred kilobytes with two revisions (the document and its
 signature), about a hundred objects in cross-reference tables (as reportlab and pyHanko write
-them), one signature field and two embedded files. Before the PDF reader parses anything,
+them), one signature field and two embedded files; each extension for long-term validation
+(:mod:`planner.signoff.ltv`: validation data and a document timestamp) adds one revision and
+one signature field, so :data:`MAX_REVISIONS` leaves room for six of them, one every few
+years. Before the PDF reader parses anything,
 :func:`precheck` walks the cross-reference tables from the file's end (without parsing any
 object) and refuses a file with more than :data:`MAX_REVISIONS` revisions, more than
 :data:`MAX_OBJECTS` objects, a cross-reference stream, or an object whose dictionary or value
@@ -30,7 +33,7 @@ MAX_OBJECTS = 20_000
 MAX_OBJECT_HEAD = 65_536
 """Longest object text the PDF reader may parse: a value, or a stream's dictionary (bytes)."""
 MAX_FIELDS = 50
-"""Form fields looked at (a signed export has one)."""
+"""Form fields looked at (a signed export has one, and one per document timestamp)."""
 MAX_EMBEDDED_NAMES = 16
 MAX_EMBEDDED = 5_000_000
 """Bytes an embedded file may expand to (a signed plan's JSON is a few KB, its workbook 50 KB)."""
@@ -129,7 +132,7 @@ def signature_fields(root: Any) -> list[tuple[str, Any]]:
         parent, reference = queue.pop(0)
         seen += 1
         if seen > MAX_FIELDS:
-            raise BoundsError(f"has more than {MAX_FIELDS} form fields (a signed export has one)")
+            raise BoundsError(f"has more than {MAX_FIELDS} form fields (a signed export has few)")
         field = reference.get_object()
         name = str(field.get("/T", ""))
         full = f"{parent}.{name}" if parent and name else parent or name

@@ -7,6 +7,10 @@ python -m planner verify FILE [--fingerprint SHA256]... [--trust LIST]...
 python -m planner signed-export PLAN_ID VERSION [--pdf FILE] [--xlsx FILE] [--language de|en]
                                  [--edition full|vendor|partner|viewer]
     the exports of a signed version from the store (the PDF signed with this installation's key)
+python -m planner extend FILE [--output FILE]
+    the signed PDF with its validation data and a document timestamp of the authority
+    PLANNER_TSA_URL names appended (PAdES B-LTA; planner/signoff/ltv.py); on an extended
+    file, the last timestamp's validation data and a new document timestamp
 python -m planner fingerprint
     SHA-256 fingerprint of this installation's signing certificate (made on first use)
 """
@@ -98,6 +102,26 @@ def cmd_signed_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extend(args: argparse.Namespace) -> int:
+    from planner.cli import UsageError
+    from planner.export.cli import _write_atomically
+    from planner.signoff import ltv
+    from planner.signoff.keys import TimestampError
+
+    _quiet_libraries()
+    source = Path(args.file)
+    try:
+        data = ltv.extend(source.read_bytes())
+    except OSError as error:
+        raise UsageError(f"{source} cannot be read: {error.strerror or error}") from None
+    except (ValueError, TimestampError) as error:
+        raise UsageError(f"{source}: {_line(error)}") from None
+    target = Path(args.output or source)
+    _write_atomically(target, data)
+    sys.stdout.write(f"{target}\n")
+    return 0
+
+
 def cmd_fingerprint(args: argparse.Namespace) -> int:
     from planner.signoff import keys as signing
 
@@ -140,6 +164,15 @@ def register(subparsers: Any) -> None:
         help="whose edition: the whole plan (default) or what one side may see",
     )
     p.set_defaults(handler=cmd_signed_export)
+
+    p = subparsers.add_parser(
+        "extend",
+        help="add validation data and a document timestamp to a signed PDF (PAdES B-LTA); "
+        "again before the timestamp authority's certificate expires",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--output", metavar="FILE", help="default: FILE itself")
+    p.set_defaults(handler=cmd_extend)
 
     p = subparsers.add_parser("fingerprint", help="this installation's signing certificate")
     p.set_defaults(handler=cmd_fingerprint)

@@ -249,18 +249,26 @@ def sign_pdf(
     except Exception as error:
         if timestamper is None:
             raise
-        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-
-        chain: BaseException | None = error
-        while chain is not None and not isinstance(chain, TimestampRequestError | OSError):
-            chain = chain.__cause__ or chain.__context__
-        if chain is None:
+        found = timestamp_error(error, url)
+        if found is error:
             raise
-        reason = " ".join(f"{type(chain).__name__}: {chain}".split())[:300]
-        where = f" {url}" if url else ""
-        message = f"the timestamp authority{where} gave no timestamp ({reason})"
-        raise TimestampError(message) from None
+        raise found from None
     return bytes(out.getvalue())
+
+
+def timestamp_error(error: BaseException, url: str) -> BaseException:
+    """A :class:`TimestampError` naming the authority when ``error`` came from asking it
+    (an answer refused, or no answer), else ``error`` itself."""
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+    chain: BaseException | None = error
+    while chain is not None and not isinstance(chain, TimestampRequestError | OSError):
+        chain = chain.__cause__ or chain.__context__
+    if chain is None:
+        return error
+    reason = " ".join(f"{type(chain).__name__}: {chain}".split())[:300]
+    where = f" {url}" if url else ""
+    return TimestampError(f"the timestamp authority{where} gave no timestamp ({reason})")
 
 
 @dataclass(frozen=True)
@@ -274,6 +282,11 @@ class PdfCheck:
     attachments: Mapping[str, bytes] | None = None
     timestamp: Timestamp | None = None
     """The signature timestamp (PAdES B-T), None when the signature has none (B-B)."""
+    document_timestamps: tuple[Timestamp, ...] = ()
+    """The document timestamps after the signature, oldest first (PAdES B-LTA)."""
+    validation_data: bool = False
+    """Whether the file holds validation data for the signature (a document security store
+    with its certificate: PAdES B-LT with a signature timestamp)."""
 
     @property
     def ok(self) -> bool:
@@ -281,8 +294,19 @@ class PdfCheck:
 
     @property
     def level(self) -> str:
-        """``B-T`` with a signature timestamp, else ``B-B``."""
-        return "B-T" if self.timestamp is not None else "B-B"
+        """``B-LTA`` with document timestamps, ``B-LT`` with a signature timestamp and
+        validation data, ``B-T`` with a signature timestamp, else ``B-B``."""
+        if self.timestamp is None:
+            return "B-B"
+        if self.document_timestamps and self.validation_data:
+            return "B-LTA"
+        return "B-LT" if self.validation_data else "B-T"
+
+    @property
+    def timestamps(self) -> tuple[Timestamp, ...]:
+        """Every timestamp the file carries: the signature's, then the document timestamps."""
+        own = () if self.timestamp is None else (self.timestamp,)
+        return own + self.document_timestamps
 
     def time_source(self) -> str:
         """Where the signing time comes from, one phrase."""
@@ -301,7 +325,11 @@ class Timestamp:
     authority_sha256: str
     """SHA-256 fingerprint of the authority's certificate."""
     matches_signature: bool
-    """Whether the token is intact and its imprint is the digest of this signature's value."""
+    """Whether the token is intact and its imprint is the digest of this signature's value
+    (of the file up to it, for a document timestamp)."""
+    certificates: tuple[bytes, ...] = ()
+    """The authority's certificate (DER) first, then the other certificates the token and
+    the file's validation data carry: what its chain is built from."""
 
 
 def _der_length(data: bytes) -> int:
@@ -399,7 +427,9 @@ def _cms_as_signed(signature: Any) -> bool:
 
 
 def check_pdf(pdf: bytes) -> PdfCheck:
-    """Whether ``pdf`` carries one intact signature over the whole file, and its attachments.
+    """Whether ``pdf`` carries one intact signature over the whole file, or over the file
+    up to an update that adds only validation data and document timestamps (PAdES B-LT,
+    B-LTA: :mod:`planner.signoff.ltv`), and its attachments.
 
     Raises :class:`~planner.signoff.bounds.BoundsError` when the file exceeds a limit of
     :mod:`planner.signoff.bounds` (checked before anything is parsed) and ValueError when the
@@ -426,16 +456,24 @@ def check_pdf(pdf: bytes) -> PdfCheck:
         raise ValueError("the PDF cannot be read (its objects nest too deeply)") from None
     if not fields:
         return PdfCheck("the PDF carries no digital signature (not a signed export)")
-    if len(fields) > 1:
-        return PdfCheck(f"the PDF carries {len(fields)} signatures, a signed export has one")
     try:
-        name, field = fields[0]
+        kinds = [str(field["/V"].get_object().get("/Type", "/Sig")) for _, field in fields]
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+        raise ValueError(f"the PDF cannot be read ({error})") from None
+    paired = list(zip(fields, kinds, strict=True))
+    signed = [named for named, kind in paired if kind != "/DocTimeStamp"]
+    if len(signed) != 1:
+        return PdfCheck(f"the PDF carries {len(signed)} signatures, a signed export has one")
+    stamped = [named for named, kind in paired if kind == "/DocTimeStamp"]
+    try:
+        name, field = signed[0]
         signature = EmbeddedPdfSignature(reader, field, name)
         certificate = signature.signer_cert
         print_ = fingerprint(certificate.dump())
         # Trust is judged by the fingerprint (compared out of band), so the certificate is its
-        # own root here: the check is of integrity, offline, without a chain to build. A
-        # signed export has nothing after its signature, so there is no change to analyse.
+        # own root here: the check is of integrity, offline, without a chain to build. What
+        # follows the signature, if anything, is checked below by a narrow analysis of its
+        # own (planner.signoff.ltv), not by pyHanko's default one.
         context = ValidationContext(
             trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail"
         )
@@ -464,7 +502,20 @@ def check_pdf(pdf: bytes) -> PdfCheck:
     if not status.valid:
         return PdfCheck("the PDF signature is not valid for its content", print_)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        return PdfCheck("the PDF has content added after its signature", print_)
+        # only validation data and document timestamps may follow (PAdES B-LT, B-LTA); the
+        # analysis runs only when the file has some, and refuses everything else
+        added = "the PDF has content added after its signature"
+        if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
+            return PdfCheck(added, print_)
+        if not stamped and "/DSS" not in reader.root:
+            return PdfCheck(added, print_)
+        from planner.signoff import ltv
+
+        try:
+            if ltv.lta_problem(reader, signature.signed_revision):
+                return PdfCheck(added, print_)
+        except RecursionError:
+            return PdfCheck(added, print_)
     if not _signature_value_untouched(pdf, signature):
         return PdfCheck("the PDF's signature value was altered", print_)
     if not _self_signed_intact(certificate.dump()) or not _cms_as_signed(signature):
@@ -478,21 +529,86 @@ def check_pdf(pdf: bytes) -> PdfCheck:
     except zlib.error as error:
         return PdfCheck(f"the PDF's embedded plan is damaged ({error})", print_)
     when = status.signer_reported_dt
+    stored = _stored_certificates(reader)
     stamp = status.timestamp_validity
     timestamp = None
     if stamp is not None:
-        timestamp = Timestamp(
-            time=stamp.timestamp,
-            authority=x509.load_der_x509_certificate(
-                stamp.signing_cert.dump()
-            ).subject.rfc4514_string(),
-            authority_sha256=fingerprint(stamp.signing_cert.dump()),
-            matches_signature=bool(stamp.intact and stamp.valid),
-        )
+        tokens = [c.dump() for c in _token_certificates(signature)]
+        timestamp = _timestamp(stamp, [*tokens, *stored])
         if not timestamp.matches_signature:
             problem = "the PDF's signature timestamp does not match its signature"
             return PdfCheck(problem, print_, when, attachments, timestamp)
-    return PdfCheck("", print_, when, attachments, timestamp)
+    documents: list[Timestamp] = []
+    for stamp_name, stamp_field in stamped:
+        found = _document_timestamp(pdf, reader, (stamp_name, stamp_field), signature, stored)
+        if isinstance(found, str):
+            return PdfCheck(found, print_, when, attachments, timestamp)
+        documents.append(found)
+    documents.sort(key=lambda t: t.time)
+    validation_data = certificate.dump() in stored
+    return PdfCheck("", print_, when, attachments, timestamp, tuple(documents), validation_data)
+
+
+def _timestamp(stamp: Any, others: list[bytes]) -> Timestamp:
+    """A :class:`Timestamp` of pyHanko's status of a token."""
+    der = stamp.signing_cert.dump()
+    return Timestamp(
+        time=stamp.timestamp,
+        authority=x509.load_der_x509_certificate(der).subject.rfc4514_string(),
+        authority_sha256=fingerprint(der),
+        matches_signature=bool(stamp.intact and stamp.valid),
+        certificates=(der, *dict.fromkeys(c for c in others if c != der)),
+    )
+
+
+def _stored_certificates(reader: Any) -> list[bytes]:
+    """The certificates (DER) of the file's document security store, none without one."""
+    from pyhanko.sign.validation import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import ValidationInfoReadingError
+
+    try:
+        return [c.dump() for c in DocumentSecurityStore.read_dss(reader).load_certs()]
+    except ValidationInfoReadingError:
+        return []
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return []
+
+
+def _document_timestamp(
+    pdf: bytes, reader: Any, named: tuple[str, Any], signature: Any, stored: list[bytes]
+) -> Timestamp | str:
+    """A document timestamp after ``signature``, checked: intact, its value as written, made
+    after the signature; else the problem."""
+    from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_timestamp
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        name, field = named
+        embedded = EmbeddedPdfSignature(reader, field, name)
+        if embedded.signed_revision <= signature.signed_revision:
+            return "the PDF has a document timestamp before its signature"
+        # as for the signature's timestamp: the token's own certificates are its roots here;
+        # whether its authority is trusted is for the reader (planner.signoff.trust)
+        context = ValidationContext(
+            trust_roots=_certificates_of(embedded.signed_data) or [embedded.signer_cert],
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
+        status = _outside_event_loop(
+            lambda: validate_pdf_timestamp(embedded, validation_context=context, skip_diff=True)
+        )
+        untouched = _signature_value_untouched(pdf, embedded)
+    except Exception as error:  # a damaged timestamp breaks pyHanko in many ways
+        reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        return f"the PDF's document timestamp cannot be checked ({reason})"
+    if not status.intact or not status.valid or not untouched:
+        return "the PDF's document timestamp does not match the file"
+    own = [c.dump() for c in _certificates_of(embedded.signed_data)]
+    return _timestamp(status, [*own, *stored])
+
+
+def _certificates_of(signed_data: Any) -> list[Any]:
+    return [c.chosen for c in signed_data["certificates"] or [] if c.name == "certificate"]
 
 
 def _token_certificates(signature: Any) -> list[Any]:

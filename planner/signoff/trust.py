@@ -14,6 +14,14 @@ installation). A certificate is trusted when its fingerprint is
 - listed in the environment variable ``PLANNER_TRUSTED_FINGERPRINTS`` (separated by commas,
   semicolons or spaces).
 
+A timestamp (the signature's own, PAdES B-T, and each document timestamp, B-LTA) is trusted
+when its authority's certificate chains, at the timestamp's time and for time stamping, to a
+root certificate in ``trusted-timestamp-authorities.pem`` in the data folder or in the PEM
+file ``PLANNER_TSA_TRUST`` names (:func:`timestamp_roots`). A timestamp whose authority is not
+trusted is reported as such: its time is then the authority's claim only. Revocation of an
+authority's certificate is not checked (no network): the validation data the file carries
+is listed in the archive's report.
+
 Fingerprints are 32 hex pairs; colons, spaces and case do not matter. A line of a list or an
 entry of the variable that is no fingerprint is skipped with a warning naming it (a bad entry
 can match no certificate, so skipping it trusts nothing more); a bad ``--fingerprint``, a
@@ -22,16 +30,22 @@ list that does not exist, cannot be read or is larger than 1 MB is refused (Trus
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from planner.signoff import keys as signing
 
 TRUST_FILE = "trusted-certificates.txt"
 TRUST_ENV = "PLANNER_TRUSTED_FINGERPRINTS"
+TSA_TRUST_FILE = "trusted-timestamp-authorities.pem"
+TSA_TRUST_ENV = "PLANNER_TSA_TRUST"
+"""Environment variable naming a PEM file of root certificates of trusted timestamp
+authorities (besides :data:`TSA_TRUST_FILE` in the data folder)."""
 _HEX = re.compile(r"^[0-9A-F]{64}$")
 _MAX_FILE = 1_000_000
 """A trust list larger than this is refused (bytes)."""
@@ -70,6 +84,13 @@ class Trust:
     """This installation's fingerprint (normalized), "" when it has none."""
     warnings: tuple[str, ...] = ()
     """One line for each entry skipped because it is no fingerprint."""
+    timestamp_roots: tuple[tuple[bytes, str], ...] = ()
+    """Root certificates (DER) of trusted timestamp authorities, each with where it is listed."""
+
+    def timestamp_why(self, stamp: signing.Timestamp) -> str | None:
+        """Why the authority of ``stamp`` is trusted (its chain ends at a trusted root), or
+        None when it is not."""
+        return timestamp_trusted(stamp, self.timestamp_roots)
 
     def why(self, fingerprint: str) -> str | None:
         """Why ``fingerprint`` is trusted, or None when it is not."""
@@ -182,11 +203,15 @@ def load(
     """
     env = os.environ if env is None else env
     local = installation_fingerprint(env)
+    roots = timestamp_roots(env)
     given = list(fingerprints)
     if given:
         try:
             return Trust(
-                {normalize(f): "the fingerprint given" for f in given}, required=True, local=local
+                {normalize(f): "the fingerprint given" for f in given},
+                required=True,
+                local=local,
+                timestamp_roots=roots,
             )
         except ValueError as error:
             raise TrustError(f"--fingerprint: {error}") from None
@@ -201,4 +226,63 @@ def load(
         for digits, why in found.items():
             known.setdefault(digits, why)
         warnings += skipped
-    return Trust(known, local=local, warnings=tuple(warnings))
+    return Trust(known, local=local, warnings=tuple(warnings), timestamp_roots=roots)
+
+
+def timestamp_roots(env: Mapping[str, str] | None = None) -> tuple[tuple[bytes, str], ...]:
+    """The root certificates (DER) of trusted timestamp authorities, each with the file it is
+    listed in: :data:`TSA_TRUST_FILE` in the data folder and the file :data:`TSA_TRUST_ENV`
+    names. TrustError when a file named cannot be read or holds no certificate."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    env = os.environ if env is None else env
+    files = [signing.data_dir(env) / TSA_TRUST_FILE]
+    named = env.get(TSA_TRUST_ENV, "").strip()
+    files = [f for f in files if f.is_file()] + ([Path(named)] if named else [])
+    found: dict[bytes, str] = {}
+    for path in files:
+        try:
+            with path.open("rb") as opened:
+                raw = opened.read(_MAX_FILE + 1)
+        except OSError as error:
+            raise TrustError(f"{path} cannot be read: {error.strerror or error}") from None
+        if len(raw) > _MAX_FILE:
+            raise TrustError(f"{path}: larger than {_MAX_FILE // 1_000_000} MB")
+        try:
+            certificates = x509.load_pem_x509_certificates(raw)
+        except ValueError:
+            raise TrustError(f"{path} holds no PEM certificate") from None
+        for certificate in certificates:
+            der = certificate.public_bytes(serialization.Encoding.DER)
+            found.setdefault(der, f"its root is listed in {path.name}")
+    return tuple(found.items())
+
+
+def timestamp_trusted(stamp: signing.Timestamp, roots: tuple[tuple[bytes, str], ...]) -> str | None:
+    """Why ``stamp``'s authority is trusted, or None: its certificate must chain to one of
+    ``roots`` (from the certificates the token and the file carry), valid at the timestamp's
+    time and for time stamping (pyhanko-certvalidator, no revocation check, no network)."""
+    if not roots or not stamp.certificates:
+        return None
+    from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+
+    anchors = dict(roots)
+    context = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(der) for der in anchors],
+        moment=stamp.time,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    leaf, *others = (asn1_x509.Certificate.load(der) for der in stamp.certificates)
+    validator: Any = CertificateValidator(
+        leaf, intermediate_certs=others, validation_context=context
+    )
+    usage = validator.async_validate_usage(set(), extended_key_usage={"time_stamping"})
+    try:
+        path = signing._outside_event_loop(lambda: asyncio.run(usage))
+    except (PathBuildingError, PathValidationError, ValueError):
+        return None
+    return anchors.get(path.first.dump(), "its chain ends at a trusted root")

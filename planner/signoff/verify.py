@@ -286,6 +286,35 @@ def _one_line(error: object) -> str:
     return " ".join(str(error).split())
 
 
+UNTRUSTED_AUTHORITY = (
+    "its authority is not trusted here, so its time is that authority's claim only (trust "
+    f"comes from its root certificate in {trusting.TSA_TRUST_FILE} in the data folder or in "
+    f"the file {trusting.TSA_TRUST_ENV} names)"
+)
+
+
+def authority_trust(stamp: signing.Timestamp, trust: trusting.Trust) -> str:
+    """``authority trusted: WHY`` or :data:`UNTRUSTED_AUTHORITY`."""
+    why = trust.timestamp_why(stamp)
+    return UNTRUSTED_AUTHORITY if why is None else f"authority trusted: {why}"
+
+
+def timing(check: signing.PdfCheck, trust: trusting.Trust) -> str:
+    """Where the signing time comes from, whether each timestamp's authority is trusted, and
+    what follows the signature (validation data, document timestamps)."""
+    parts = [check.time_source()]
+    if check.timestamp is not None:
+        parts[0] += f", {authority_trust(check.timestamp, trust)}"
+    if check.validation_data:
+        parts.append("validation data in the file")
+    for stamp in check.document_timestamps:
+        parts.append(
+            f"document timestamp by {stamp.authority} at {stamp.time.isoformat()}, "
+            f"{authority_trust(stamp, trust)}"
+        )
+    return "; ".join(parts)
+
+
 def verify_pdf(
     data: bytes, *, view: StoreView | None = None, trust: trusting.Trust | None = None
 ) -> Verdict:
@@ -340,7 +369,7 @@ def verify_pdf(
         return Verdict(False, f"the PDF's pages are not those of the plan with hash {digest}")
     view = view if view is not None else _ask(record)
     suffix = (
-        f"; PDF signature intact, PAdES {check.level} ({check.time_source()}), "
+        f"; PDF signature intact, PAdES {check.level} ({timing(check, trust)}), "
         f"certificate SHA-256 {check.fingerprint} ({why})"
     )
     return _store_verdict(record, view, local=trust.is_local(check.fingerprint), suffix=suffix)

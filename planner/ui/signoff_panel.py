@@ -331,17 +331,17 @@ def _exports(granted: Access, record: SignOff) -> None:
                         proposals=proposals.all_of(collab.store(), record.plan_id),
                         workbook=workbook,  # the PDF embeds the workbook it is offered with
                     )
+                    _, bundle = archive.build(  # with an authority: extended to PAdES B-LTA
+                        collab.store(),
+                        record.plan_id,
+                        record.version,
+                        edition=side,
+                        language=language,
+                        pdf=pdf,
+                    )
                 except signing.TimestampError:
                     st.error(tx("timestamp_failed"))
                     return
-                _, bundle = archive.build(
-                    collab.store(),
-                    record.plan_id,
-                    record.version,
-                    edition=side,
-                    language=language,
-                    pdf=pdf,
-                )
                 cache[key] = (pdf, workbook, bundle)
         else:
             return
