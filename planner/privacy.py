@@ -516,6 +516,93 @@ def _value_at(data: Any, path: str) -> Any:
     return entries.get(key) if isinstance(entries, dict) else None
 
 
+def carry_hidden(before: Plan, data: Mapping[str, Any], side: str) -> dict[str, Any]:
+    """``data`` (a plan's plain data that ``side`` sent, e.g. a whole list of ranges or of
+    scenarios) with every value hidden from ``side`` taken from ``before``, whatever ``side``
+    sent for it: the outcome of an edit never depends on whether a sent guess equals a hidden
+    value (no equality oracle).
+
+    A hidden value is carried to its place in ``data`` when that place's container is still
+    there (a scenario by its name, an actuals row by its month, a plain path by its parent);
+    the ranges of drivers hidden from ``side`` are the stored ones at their stored places,
+    and what ``side`` sent for such a driver (or ``None``, as its view shows them) is left
+    out. A hidden value whose container ``side`` removed stays removed:
+    :func:`hidden_refusal` then refuses the change for what it deletes, never for a value."""
+    out = copy.deepcopy(dict(data))
+    private = hidden_from(before, side)
+    economics_hidden = not sees_vendor_economics(before, side)
+    if not private and not economics_hidden:
+        return out
+    old = before.to_data()
+    hidden: list[str] = []
+    _mask(old, "", private, economics_hidden, hidden)
+    if any(_is_uncertainty_entry(h) for h in hidden) and isinstance(out.get("uncertainty"), list):
+        out["uncertainty"] = _carried_ranges(
+            old.get("uncertainty") or [], out["uncertainty"], private
+        )
+    for place in hidden:
+        if _is_uncertainty_entry(place):
+            continue
+        _carry(out, old, place)
+    return out
+
+
+def _carried_ranges(
+    stored: Sequence[Any], sent: Sequence[Any], private: Sequence[str]
+) -> list[Any]:
+    """The ranges ``sent`` with the stored ranges of hidden drivers at their stored places."""
+
+    def hidden_driver(entry: Any) -> bool:
+        path = str(entry.get("path", "")) if isinstance(entry, dict) else ""
+        return any(overlaps(path, p) for p in private)
+
+    kept = {i: e for i, e in enumerate(stored) if hidden_driver(e)}
+    shown = [e for e in sent if e is not None and not hidden_driver(e)]
+    out: list[Any] = []
+    while shown or kept:
+        index = len(out)
+        if index in kept:
+            out.append(kept.pop(index))
+        elif shown:
+            out.append(shown.pop(0))
+        else:
+            out.extend(kept.pop(i) for i in sorted(kept))
+    return out
+
+
+def _carry(out: dict[str, Any], old: Mapping[str, Any], place: str) -> None:
+    """Set the hidden value at ``place`` of ``old`` at its place in ``out`` (see
+    :func:`carry_hidden`), when that place's container is in ``out``."""
+    value = copy.deepcopy(_value_at(old, place))
+    parts = place.split(".")
+    if parts[0] == "notes" and len(parts) > 1:
+        notes = out.get("notes")
+        if isinstance(notes, dict):
+            notes[place.removeprefix("notes.")] = value
+        return
+    key = _set_key(place)
+    if key is not None:
+        name = lookup(old, f"scenarios.{parts[1]}.name")
+        for scenario in out.get("scenarios") or []:
+            if isinstance(scenario, dict) and scenario.get("name") == name:
+                entries = scenario.get("set")
+                if isinstance(entries, dict):
+                    entries[key] = value
+        return
+    if parts[0] == "actuals" and len(parts) == 3:
+        month = lookup(old, f"actuals.{parts[1]}.month")
+        for row in out.get("actuals") or []:
+            if isinstance(row, dict) and row.get("month") == month:
+                row[parts[2]] = value
+        return
+    parent = lookup(out, ".".join(parts[:-1])) if len(parts) > 1 else out
+    last = parts[-1]
+    if isinstance(parent, dict):
+        parent[last] = value
+    elif isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
+        parent[int(last)] = value
+
+
 def hidden_refusal(before: Plan, after: Plan | Mapping[str, Any], side: str) -> str | None:
     """Why ``side`` may not make the change from ``before`` to ``after`` (a plan or its plain
     data, validated or not): it would change, add or delete a value hidden from it (e.g.
@@ -534,8 +621,12 @@ def hidden_refusal(before: Plan, after: Plan | Mapping[str, Any], side: str) -> 
 
 MONTH_BOUNDED = frozenset({"start_month", "ramp_months", "month", "latest_payback_month"})
 """Fields the plan keeps within its horizon (``months``)."""
-HIDDEN_CONFLICT = "conflicts with a value the other side keeps private"
-"""The one refusal of a change that only a hidden value stands against: it names none."""
+HIDDEN_CONFLICT = (
+    "conflicts with a value the other side keeps private: propose it, that side decides"
+)
+"""The one refusal of a change that a hidden value may stand against: it names none, and it is
+given whatever that value is (:func:`horizon_refusal`). A proposal of the same change is made
+(:func:`planner.proposals.check_changes`): the side that sees the value decides."""
 
 
 def _month_bounded(plan: Plan, hidden: str) -> bool:
@@ -544,6 +635,8 @@ def _month_bounded(plan: Plan, hidden: str) -> bool:
     parts = hidden.split(".")
     if parts[0] in ("resources", "investments", "hurdles", "actuals"):
         return parts[-1] in MONTH_BOUNDED or len(parts) <= 2  # the field, or a whole item
+    if _is_record(".".join(parts[:3])):  # a hire's or an investment's month as committed
+        return parts[-1] in MONTH_BOUNDED or len(parts) <= 3
     key = _set_key(hidden) or ""
     if key:
         return key.rpartition(".")[2] in MONTH_BOUNDED
@@ -579,7 +672,7 @@ def horizon_refusal(before: Plan, after: Mapping[str, Any], side: str) -> str | 
         return None
     if not any(_month_bounded(before, h) for h in view(before, side).hidden):
         return None
-    return f"months: shortening the plan {HIDDEN_CONFLICT} (a month within the plan)"
+    return f"months: shortening the plan (a month within the plan) {HIDDEN_CONFLICT}"
 
 
 def seen_problems(plan: Plan, problems: Sequence[Any], side: str) -> tuple[list[Any], bool]:

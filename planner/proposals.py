@@ -33,7 +33,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from planner import privacy
-from planner.plan import PlanError, data_with_values, get_value, validate
+from planner.plan import PlanError, data_with_values, get_value, lookup, validate
 from planner.store import Store, UnknownPlanError
 from planner.store.core import MAX_NAME, Conflict, from_stamp
 from planner.store.db import plans, proposals
@@ -142,18 +142,18 @@ def check_changes(plan: Any, changes: Mapping[str, Any], side: str) -> dict[str,
             raise ProposalError(
                 "own_terms", f"{path}: only the {owner} states its own terms", path=path, side=owner
             )
-    # judged by what the proposing side may know: a problem at a value hidden from it is
-    # never named, shortening the plan under a hidden month is refused whatever it is
+    # judged by what the proposing side may know: a problem at a value hidden from it is never
+    # named; a change that may collide with a hidden value (shortening the plan under a hidden
+    # month) is proposed all the same, whatever that value is: the other side, which sees it,
+    # decides. What the side sent for hidden values inside a block is replaced by the stored.
     try:
-        data = data_with_values(plan, dict(changes))
-        horizon = privacy.horizon_refusal(plan, data, side)
-        if horizon is not None:
-            raise ProposalError("hidden_conflict", horizon)
+        data = privacy.carry_hidden(plan, data_with_values(plan, dict(changes)), side)
+        changes = {p: lookup(data, p) if _plain(p) else v for p, v in changes.items()}
         changed = validate(data)
     except PlanError as error:
         told, _ = privacy.seen_problems(plan, error.problems, side)
         if not told:
-            raise ProposalError("hidden_conflict", privacy.HIDDEN_CONFLICT) from None
+            return dict(changes)  # only hidden values stand against it: the owner decides
         problems = "; ".join(str(p) for p in told)
         raise ProposalError("invalid", problems, problems=problems) from None
     effective = {}
@@ -165,6 +165,13 @@ def check_changes(plan: Any, changes: Mapping[str, Any], side: str) -> dict[str,
     if not effective:
         raise ProposalError("already", "changes: every proposed value is already the plan's")
     return effective
+
+
+def _plain(path: str) -> bool:
+    """Whether ``path`` is found by :func:`lookup` (not inside a scenario's ``set``, whose keys
+    are dotted paths themselves)."""
+    parts = path.split(".")
+    return not (len(parts) > 3 and parts[0] == "scenarios" and parts[2] == "set")
 
 
 def _value(plan: Any, path: str) -> Any:
@@ -372,7 +379,13 @@ def accept(store: Store, plan_id: str, proposal_id: int, *, author: str, side: s
         _decide(conn, plan_id, proposal_id, "accepted", store.now(), author, side, None, version)
 
     result = store.apply_edits(
-        plan_id, edits, author=proposal.author, side=proposal.side, kind="proposal", then=decide
+        plan_id,
+        edits,
+        author=proposal.author,
+        side=proposal.side,
+        kind="proposal",
+        then=decide,
+        judge=side,  # the deciding side sees what was hidden from the proposing one
     )
     if result.status == "conflict":
         return Decision(proposal, tuple(result.conflicts))

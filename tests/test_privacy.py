@@ -154,22 +154,32 @@ def test_vendor_economics_in_actuals_are_hidden_with_the_figures() -> None:
 
 def test_the_store_refuses_edits_of_the_other_sides_private_data(store: Store) -> None:
     plan_id = store.create_plan(_secret_plan(), author="Vera", side="vendor")
-    for path, value in (
-        ("vendor_programme.gross_margin", 0.5),
-        ("vendor_programme", {}),
-        ("scenarios.0.set", {}),
-    ):
-        result = store.apply_edit(plan_id, path, value, 1, "Anna", "partner")
-        assert result.status == "refused", path
+    hidden = privacy.hidden_values(
+        store.plan_at(plan_id), store.plan_at(plan_id).to_data(), "partner"
+    )
+    assert store.apply_edit(
+        plan_id, "vendor_programme.gross_margin", 0.5, 1, "Anna", "partner"
+    ).status == ("refused")
+    # a block sent without the hidden values keeps them (what is sent for them is ignored): the
+    # programme without its required MDF rate is invalid for that visible field alone ...
+    emptied = store.apply_edit(plan_id, "vendor_programme", {}, 1, "Anna", "partner")
+    assert (emptied.status, [p.path for p in emptied.problems]) == (
+        "invalid",
+        ["vendor_programme.mdf_rate"],
+    )
+    # ... and a scenario emptied by the partner keeps the vendor's entries
+    assert store.apply_edit(plan_id, "scenarios.0.set", {}, 1, "Anna", "partner").ok
+    now = store.plan_at(plan_id)
+    assert privacy.hidden_values(now, now.to_data(), "partner") == hidden
     share = privacy.sharing_edits(store.plan_at(plan_id), True)
     ((path, value),) = share.items()
-    assert store.apply_edit(plan_id, path, value, 1, "Anna", "partner").status == "refused"
-    assert store.apply_edit(plan_id, path, value, 1, "Vera", "vendor").status == "accepted"
+    assert store.apply_edit(plan_id, path, value, 2, "Anna", "partner").status == "refused"
+    assert store.apply_edit(plan_id, path, value, 2, "Vera", "vendor").status == "accepted"
     own = privacy.privacy_edits(store.plan_at(plan_id), "partner", ["resources.0.annual_cost"])
     ((path, value),) = own.items()
-    assert store.apply_edit(plan_id, path, value, 2, "Vera", "vendor").status == "refused"
-    assert store.apply_edit(plan_id, path, value, 2, "Anna", "partner").status == "accepted"
-    assert store.apply_edit(plan_id, "resources.0.annual_cost", 1, 3, "Vera", "vendor").status == (
+    assert store.apply_edit(plan_id, path, value, 3, "Vera", "vendor").status == "refused"
+    assert store.apply_edit(plan_id, path, value, 3, "Anna", "partner").status == "accepted"
+    assert store.apply_edit(plan_id, "resources.0.annual_cost", 1, 4, "Vera", "vendor").status == (
         "refused"
     )
     assert privacy.private_paths(store.plan_at(plan_id))["partner"] == ("resources.0.annual_cost",)

@@ -24,7 +24,7 @@ import pytest
 from planner import privacy
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
-from planner.plan import Plan, content_hash, validate
+from planner.plan import Plan, content_hash, data_with_values, validate
 from planner.signoff import editions
 from planner.signoff import keys as signing
 from planner.signoff.records import Signature, SignOff
@@ -270,41 +270,77 @@ def secret(store: Store) -> str:
 def test_the_partner_saves_its_ranges_without_touching_the_vendors(
     store: Store, secret: str
 ) -> None:
+    """Whatever the partner sends in place of the vendor's range (the true one, a guess, none,
+    ``None`` as its view shows it, a range of another hidden driver), the vendor's range stays
+    as stored and the partner is told the same: the list is saved (no equality oracle)."""
     ranges = store.plan_at(secret).to_data()["uncertainty"]
     mine = {**ranges[1], "low": 31000}
-    kept = store.apply_edit(secret, "uncertainty", [ranges[0], mine], 1, "Anna", "partner")
-    assert kept.status == "accepted"
-    for attempt in (
-        [mine],  # deletes the vendor's range
-        [{**ranges[0], "low": 0.5}, mine],  # changes it
-        [ranges[0], mine, {**ranges[0], "path": "vendor_programme.partner_manager_fte"}],  # adds
+    told = []
+    for number, attempt in enumerate(
+        (
+            [ranges[0], mine],  # the true range
+            [{**ranges[0], "low": 0.5}, mine],  # a guess
+            [mine],  # none
+            [None, mine],  # as the partner's view shows it
+            [mine, {**ranges[0], "path": "vendor_programme.partner_manager_fte"}],  # another
+        )
     ):
-        result = store.apply_edit(secret, "uncertainty", attempt, 2, "Anna", "partner")
-        assert result.status == "refused", attempt
-        assert "private to the other side" in result.message
-    assert store.plan_at(secret).to_data()["uncertainty"] == [ranges[0], mine]
+        mine = {**mine, "low": 31000 + number}  # each attempt changes the partner's own range
+        attempt = [mine if e is not None and e["path"] == mine["path"] else e for e in attempt]
+        result = store.apply_edit(secret, "uncertainty", attempt, 1 + number, "Anna", "partner")
+        told.append((result.status, result.message, result.problems))
+        assert store.plan_at(secret).to_data()["uncertainty"] == [ranges[0], mine]
+    assert told == [("accepted", "", ())] * 5
 
 
 def test_the_partner_cannot_delete_a_scenario_entry_it_cannot_see(
     store: Store, secret: str
 ) -> None:
+    """A scenario sent without (or with a guess of) the vendor's hidden entry keeps the stored
+    one; only removing the whole scenario, whose hidden entry the partner sees is there, is
+    refused."""
     scenarios = store.plan_at(secret).to_data()["scenarios"]
-    without = [{**scenarios[0], "set": {"revenue.deal_size": 39000}}]
-    assert store.apply_edit(secret, "scenarios", without, 1, "Anna", "partner").status == (
-        "refused"
-    )
+    hidden = scenarios[0]["set"]["vendor_programme.gross_margin"]
     path = "scenarios.0.set.vendor_programme.gross_margin"
     assert store.apply_edit(secret, path, 0.5, 1, "Anna", "partner").status == "refused"
-    renamed = [{**scenarios[0], "set": {**scenarios[0]["set"], "revenue.deal_size": 41000}}]
-    assert store.apply_edit(secret, "scenarios", renamed, 1, "Anna", "partner").ok
+    told = []
+    for number, entries in enumerate(
+        (
+            {"revenue.deal_size": 41000},  # without the hidden entry
+            {"revenue.deal_size": 41001, "vendor_programme.gross_margin": 0.5},  # a guess
+            {"revenue.deal_size": 41002, "vendor_programme.gross_margin": hidden},  # the value
+            {"revenue.deal_size": 41003, "vendor_programme.gross_margin": None},  # as shown
+        )
+    ):
+        sent = [{**scenarios[0], "set": entries}]
+        result = store.apply_edit(secret, "scenarios", sent, 1 + number, "Anna", "partner")
+        told.append((result.status, result.message))
+        stored = store.plan_at(secret).to_data()["scenarios"][0]["set"]
+        assert stored == {
+            "vendor_programme.gross_margin": hidden,
+            "revenue.deal_size": 41000 + number,
+        }
+    assert told == [("accepted", "")] * 4
+    removed = store.apply_edit(secret, "scenarios", [], 5, "Anna", "partner")
+    assert (removed.status, "private to the other side" in removed.message) == ("refused", True)
 
 
-def test_an_invalid_edit_of_a_hidden_value_is_refused_without_naming_it(
+def test_a_block_sent_with_any_hidden_values_keeps_the_stored_ones(
     store: Store, secret: str
 ) -> None:
-    result = store.apply_edit(secret, "vendor_programme", {"mdf_rate": 0.1}, 1, "Anna", "partner")
-    assert result.status == "refused"
-    assert not any(p.search(str(result)) for v in VENDOR_SECRETS for p in forms(v))
+    """The partner sends the vendor's programme without the hidden values, with an invalid
+    guess (5 is no margin), with the true ones: each time its own change (the MDF rate) is
+    saved, the hidden values stay, and it is told the same (no value named)."""
+    stored = store.plan_at(secret).to_data()["vendor_programme"]
+    hidden = {k: stored[k] for k in ("gross_margin", "partner_manager_fte")}
+    told = []
+    for number, guess in enumerate(({}, {"gross_margin": 5, "partner_manager_fte": -1}, hidden)):
+        sent = {"mdf_rate": 0.1 + number / 100, "rebate_tiers": stored["rebate_tiers"], **guess}
+        result = store.apply_edit(secret, "vendor_programme", sent, 1 + number, "Anna", "partner")
+        told.append((result.status, result.message, result.problems))
+        now = store.plan_at(secret).to_data()["vendor_programme"]
+        assert now == {**stored, "mdf_rate": 0.1 + number / 100}
+    assert told == [("accepted", "", ())] * 3
 
 
 # --- log, comparisons, conflicts ----------------------------------------------------------
@@ -668,7 +704,10 @@ def test_no_page_of_a_side_in_a_setting_holds_a_value_hidden_from_it(
 
 def _variant(setting: str, **hidden: Any) -> Plan:
     """The setting's plan with other hidden values (what the side being told cannot see)."""
-    data = setting_plan(setting).to_data()
+    data = setting_plan("drivers" if setting == "hire-record" else setting).to_data()
+    if setting == "hire-record":
+        data["private"]["partner"] = ["resources.0.fte"]
+        data["commitments"] = {"hires": [{"resource": 0, "fte": 1, "month": 10}]}
     for path, value in hidden.items():
         node = data
         *parents, last = path.split("/")
@@ -686,6 +725,34 @@ DRIVER_VARIANTS = (
     {"uncertainty/2/low": MDF_LOW, "vendor_programme/mdf_rate": MDF},
     {"uncertainty/2/low": 0.0301, "vendor_programme/mdf_rate": 0.0333},
 )
+
+
+HIRE_VARIANTS = ({"commitments/hires/0/month": 10}, {"commitments/hires/0/month": 22})
+"""The partner's hire of its first role as committed, in month 10 or 22: its month is hidden
+from the vendor while the partner keeps the role's FTE private."""
+
+
+def _block(setting: str, hidden: dict[str, Any], value: Any) -> Any:
+    """The value an edit sends: a whole block built from the plan of ``hidden`` (holding its
+    hidden values, a right guess for that plan), as the side's view shows it (``_SHOWN``:
+    hidden values ``None``) or with a problem of the side's own (``_BAD``); else ``value``."""
+    if not isinstance(value, str):
+        return value
+    side = "vendor" if setting == "hire-record" else "partner"
+    plan = _variant(setting, **hidden)
+    data = privacy.view(plan, side).data if value.endswith("_SHOWN") else plan.to_data()
+    if value.startswith("RANGES"):
+        return [
+            {**e, "low": 31000} if e and e["path"] == "revenue.deal_size" else e
+            for e in data["uncertainty"]
+        ]
+    if value == "SCENARIOS":
+        return [{**s, "set": {**s["set"], "revenue.deal_size": 38000}} for s in data["scenarios"]]
+    if value.startswith("PROGRAMME"):
+        bad = {"mdf_rate": 2} if value.endswith("_BAD") else {}
+        return {**data["vendor_programme"], "rebate_tiers": [], **bad}
+    assert value.startswith("HURDLES")
+    return {**data["hurdles"], "partner": {"min_irr": 0.17}}
 
 
 def _told(result: Any, plan_id: str) -> str:
@@ -708,6 +775,21 @@ def _told(result: Any, plan_id: str) -> str:
         ("drivers", DRIVER_VARIANTS, "partner", "uncertainty.2.low", 0.02),
         ("drivers", DRIVER_VARIANTS, "partner", "vendor_programme.mdf_rate", 0.02),
         ("drivers", DRIVER_VARIANTS, "partner", "months", 20),
+        # whole blocks holding hidden values, sent with the first variant's (a right guess for
+        # it, a wrong one for the second), with ``None`` (as the partner's view shows them) or
+        # without them: before, the outcome told whether the guess was right
+        ("drivers", DRIVER_VARIANTS, "partner", "uncertainty", "RANGES"),
+        ("drivers", DRIVER_VARIANTS, "partner", "uncertainty", "RANGES_SHOWN"),
+        ("drivers", DRIVER_VARIANTS, "partner", "scenarios", "SCENARIOS"),
+        ("drivers", DRIVER_VARIANTS, "partner", "vendor_programme", "PROGRAMME"),
+        ("drivers", DRIVER_VARIANTS, "partner", "vendor_programme", "PROGRAMME_SHOWN"),
+        ("own-terms", OWN_TERMS_VARIANTS, "partner", "hurdles", "HURDLES"),
+        ("own-terms", OWN_TERMS_VARIANTS, "partner", "hurdles", "HURDLES_SHOWN"),
+        # a block with a visible problem beside a guess: told the visible problem alone
+        ("drivers", DRIVER_VARIANTS, "partner", "vendor_programme", "PROGRAMME_BAD"),
+        # the vendor shortens the plan under the partner's hidden hire record (10 or 22)
+        ("hire-record", HIRE_VARIANTS, "vendor", "months", 20),
+        ("hire-record", HIRE_VARIANTS, "vendor", "months", 30),
     ],
 )
 def test_an_edit_is_told_the_same_whatever_the_hidden_value(
@@ -719,11 +801,17 @@ def test_an_edit_is_told_the_same_whatever_the_hidden_value(
     value: Any,
 ) -> None:
     told = []
+    sent = _block(setting, variants[0], value)
     for hidden in variants:
-        plan_id = store.create_plan(_variant(setting, **hidden), author="Vera", side="vendor")
-        result = store.apply_edit(plan_id, path, value, 1, "Anna", side)
+        plan = _variant(setting, **hidden)
+        plan_id = store.create_plan(plan, author="Vera", side="vendor")
+        result = store.apply_edit(plan_id, path, sent, 1, "Anna", side)
         assert store.version(plan_id) == 1 or result.ok
         told.append(_told(result, plan_id))
+        now = store.plan_at(plan_id)  # whatever was sent, the hidden values are the stored
+        assert privacy.hidden_values(now, now.to_data(), side) == privacy.hidden_values(
+            plan, plan.to_data(), side
+        )
     assert told[0] == told[1]
     assert not found_in(told[0], [*setting_secrets(setting, side), 0.0301, 0.0333])
     assert "19" not in told[0]
@@ -755,6 +843,8 @@ def test_shortening_the_plan_is_refused_only_for_what_is_hidden_not_for_its_valu
         ("own-terms", OWN_TERMS_VARIANTS, {"months": 21}),
         ("own-terms", OWN_TERMS_VARIANTS, {"months": 21, "revenue.deal_size": -5}),
         ("own-terms", OWN_TERMS_VARIANTS, {"revenue.deal_size": -5}),
+        ("drivers", DRIVER_VARIANTS, {"uncertainty": "RANGES"}),
+        ("own-terms", OWN_TERMS_VARIANTS, {"hurdles": "HURDLES_SHOWN"}),
     ],
 )
 def test_a_proposal_is_told_the_same_whatever_the_hidden_value(
@@ -763,16 +853,52 @@ def test_a_proposal_is_told_the_same_whatever_the_hidden_value(
     variants: tuple[dict[str, Any], ...],
     changes: dict[str, Any],
 ) -> None:
+    """Refused or made, a proposal's outcome and words are the same whatever the hidden values;
+    what it proposes for them is the stored value, never the partner's guess."""
     from planner import proposals
 
     told = []
+    sent = {path: _block(setting, variants[0], value) for path, value in changes.items()}
     for hidden in variants:
         plan_id = store.create_plan(_variant(setting, **hidden), author="Vera", side="vendor")
-        with pytest.raises(proposals.ProposalError) as refused:
-            proposals.propose(store, plan_id, changes, reason="r", author="Anna", side="partner")
-        told.append((refused.value.key, str(refused.value), refused.value.params))
+        try:
+            made = proposals.propose(
+                store, plan_id, sent, reason="r", author="Anna", side="partner"
+            )
+        except proposals.ProposalError as refused:
+            told.append(repr((refused.key, str(refused), refused.params)))
+        else:
+            plan = store.plan_at(plan_id)
+            shown = privacy.visible_changes(plan, made.changes, "partner")
+            told.append(repr(("proposed", made.status, shown)))
+            proposed = data_with_values(plan, made.changes)
+            hidden = privacy.hidden_values(plan, proposed, "partner")
+            assert hidden == privacy.hidden_values(plan, plan.to_data(), "partner")
     assert told[0] == told[1]
-    assert not found_in(repr(told[0]), [*setting_secrets(setting, "partner"), 0.0301, 0.0333])
+    assert not found_in(told[0], [*setting_secrets(setting, "partner"), 0.0301, 0.0333])
+
+
+def test_shortening_under_a_hidden_month_is_proposed_and_the_owner_decides(store: Store) -> None:
+    """The partner may not shorten the plan itself under the vendor's hidden latest payback
+    (whatever it is), but may propose it; the vendor, who sees its month, decides: accepted
+    where it fits (19 <= 21), refused to the vendor with its own month named where not."""
+    from planner import proposals
+
+    outcomes = []
+    for hidden in OWN_TERMS_VARIANTS:  # 19, 23
+        plan_id = store.create_plan(_variant("own-terms", **hidden), author="Vera", side="vendor")
+        refused = store.apply_edit(plan_id, "months", 21, 1, "Anna", "partner")
+        assert (refused.status, privacy.HIDDEN_CONFLICT in refused.message) == ("refused", True)
+        made = proposals.propose(
+            store, plan_id, {"months": 21}, reason="kürzer", author="Anna", side="partner"
+        )
+        try:
+            proposals.accept(store, plan_id, made.id, author="Vera", side="vendor")
+        except proposals.ProposalError as error:
+            outcomes.append(("cannot_apply", "latest_payback_month" in str(error)))
+        else:
+            outcomes.append(("accepted", store.plan_at(plan_id).months == 21))
+    assert outcomes == [("accepted", True), ("cannot_apply", True)]
 
 
 @pytest.mark.parametrize("path", ["months", "vendor_programme.gross_margin"])

@@ -433,6 +433,7 @@ class Store:
         reverts: int | None = None,
         invite: int | None = None,
         then: Callable[[Connection, int], None] | None = None,
+        judge: str | None = None,
     ) -> EditResult:
         """Set several fields at once (``{path: (value, base version)}``): all or nothing.
 
@@ -441,11 +442,15 @@ class Store:
         not validate) or ``refused`` (this side may not edit these fields, or ``invite``, the
         link the edit came through, was revoked).
 
+        ``judge``: the side whose view the change is judged by for what is hidden (default
+        ``side``): the side accepting a proposal of the other, which it may see in full.
+
         ``then(conn, version)`` runs in the same transaction once the edit is ``accepted`` or
         ``unchanged`` (``version``: the plan's version after it): what it writes commits with
         the edit, and an exception it raises undoes both (e.g. a proposal's state change).
         """
         problem = _check_person(author, side)
+        judge = judge or side
         with self.writing() as conn:
             head = self._lock(conn, plan_id)
             version = head[0]
@@ -473,24 +478,25 @@ class Store:
                 data = plans_module.data_with_values(current, {p: v for p, (v, _) in edits.items()})
             except PlanError as error:
                 return EditResult("invalid", version, problems=tuple(error.problems))
+            data = privacy.carry_hidden(current, data, judge)  # what it sent for them: ignored
             # Whether a change fits a value hidden from this side may not depend on that value:
             # a change that could collide with one is refused whatever it is (shortening the
             # plan under a hidden month), a problem at a hidden value is never named.
-            refused = privacy.horizon_refusal(current, data, side) or privacy.hidden_refusal(
-                current, data, side
+            refused = privacy.horizon_refusal(current, data, judge) or privacy.hidden_refusal(
+                current, data, judge
             )
             if refused is not None:
                 return EditResult("refused", version, message=refused)
             try:
                 updated = plans_module.validate(data)
             except PlanError as error:
-                told, _ = privacy.seen_problems(current, error.problems, side)
+                told, _ = privacy.seen_problems(current, error.problems, judge)
                 if told:
                     return EditResult("invalid", version, problems=tuple(told))
                 return EditResult("refused", version, message=privacy.HIDDEN_CONFLICT)
 
             refusal = privacy.private_refusal(current, updated, side) or privacy.hidden_refusal(
-                current, updated, side
+                current, updated, judge
             )
             if refusal is not None:
                 return EditResult("refused", version, message=refusal)

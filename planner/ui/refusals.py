@@ -92,6 +92,7 @@ def problem_line(problem: Problem, plan: Plan, changes: Mapping[str, Any] | None
 
 STORE_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?P<field>[\w.]+) is private to the other side"), "private_path"),
+    (re.compile(r".*conflicts with a value the other side keeps private"), "hidden_conflict"),
     (re.compile(r"^only the vendor decides which vendor values are private$"), "vendor_privacy"),
     (re.compile(r"^only the partner decides which partner values are private$"), "partner_privacy"),
     (re.compile(r"^only the vendor decides whether to share its economics$"), "share_economics"),
