@@ -201,3 +201,19 @@ def test_the_command_line_extends_a_file_in_place(
     assert main(["extend", str(file)]) == 0
     assert capsys.readouterr().out == f"{file}\n"
     assert signing.check_pdf(file.read_bytes()).level == "B-LTA"
+
+
+def test_a_file_signed_without_an_authority_gets_its_time_from_the_document_timestamp(
+    identity: signing.Identity, authority: Authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_signed_timestamp import _sign
+
+    monkeypatch.delenv(signing.TSA_ENV, raising=False)
+    plain = _sign(identity)
+    assert signing.check_pdf(plain).level == "B-B"
+    monkeypatch.setenv(signing.TSA_ENV, authority.url)
+    once = ltv.extend(plain)
+    # the first document timestamp is the proof of time (B-T) and the validation data are
+    # there (B-LT); only a later document timestamp over them makes it B-LTA
+    assert signing.check_pdf(once).level == "B-LT"
+    assert signing.check_pdf(ltv.extend(once)).level == "B-LTA"

@@ -294,13 +294,16 @@ class PdfCheck:
 
     @property
     def level(self) -> str:
-        """``B-LTA`` with document timestamps, ``B-LT`` with a signature timestamp and
-        validation data, ``B-T`` with a signature timestamp, else ``B-B``."""
-        if self.timestamp is None:
+        """The PAdES baseline level (ETSI EN 319 142-1): ``B-B`` without any timestamp;
+        ``B-T`` with one (the signature's own, or else the first document timestamp);
+        ``B-LT`` with validation data too; ``B-LTA`` with validation data and a document
+        timestamp beyond the one that makes it B-T."""
+        stamps = len(self.timestamps)
+        if not stamps:
             return "B-B"
-        if self.document_timestamps and self.validation_data:
-            return "B-LTA"
-        return "B-LT" if self.validation_data else "B-T"
+        if not self.validation_data:
+            return "B-T"
+        return "B-LTA" if self.document_timestamps and stamps >= 2 else "B-LT"
 
     @property
     def timestamps(self) -> tuple[Timestamp, ...]:
