@@ -18,38 +18,13 @@ from planner import i18n, model, privacy
 from planner.export.fonts import Fonts
 from planner.export.pdf.text import safe
 from planner.plan import Plan
+from planner.values import kind_of
 
 Side = Literal["partner", "vendor"]
 
 MONEY_FIGURES = frozenset(
     {"npv", "peak_funding", "cumulative_cash", "revenue", "gross_profit", "ebitda", "cost"}
 )
-_MONEY_PATHS = frozenset(
-    {
-        "opex_per_month",
-        "revenue.deal_size",
-        "revenue.services_per_deal",
-        "revenue.delivery_capacity_per_fte_month",
-        "revenue.managed_fee_per_customer_month",
-        "vendor_programme.partner_manager_annual_cost",
-        "annual_cost",
-        "amount",
-        "threshold",
-    }
-)
-_SHARE_PATHS = frozenset(
-    {
-        "discount_rate",
-        "revenue.monthly_churn",
-        "revenue.annual_price_uplift",
-        "revenue.partner_margin",
-        "vendor_programme.mdf_rate",
-        "vendor_programme.gross_margin",
-        "vendor_share",
-        "rate",
-    }
-)
-_MONTH_PATHS = frozenset({"start_month", "month"})
 
 
 class Texts:
@@ -121,8 +96,10 @@ class Format(Texts):
         return i18n.percent(value, self.language)
 
     def _value(self, path: str, value: Any) -> str:
-        """A plan value as the reader expects it, by the kind of its field."""
-        field = path.split(".")[-1]
+        """A plan value as the reader expects it, by the kind of its field in the catalogue
+        (planner/catalogue.py): amounts with the currency, shares in percent, plan months as
+        their calendar month."""
+        kind = kind_of(path)
         if isinstance(value, bool):
             return self.t("pdf.assumptions.yes" if value else "pdf.assumptions.no")
         if isinstance(value, str):
@@ -130,11 +107,11 @@ class Format(Texts):
         if not isinstance(value, (int, float)):
             text = str(value)
             return text if len(text) <= 60 else text[:59] + "…"
-        if path in _MONEY_PATHS or field in _MONEY_PATHS:
+        if kind == "money":
             return self.money(value)
-        if path in _SHARE_PATHS or field in _SHARE_PATHS:
+        if kind == "share":
             return i18n.percent(value, self.language)
-        if field in _MONTH_PATHS:
+        if kind == "month":
             return self.month(int(value)) if 1 <= value <= len(self.dates) else str(int(value))
         digits = 0 if float(value).is_integer() else 1 if round(value, 1) == value else 2
         return i18n.number(value, self.language, digits)
