@@ -1,9 +1,12 @@
-"""The look shared by the PDFs: page geometry, the palette and the paragraph styles of the
-business-plan PDF and of the QBR pack."""
+"""The look shared by the PDFs: page geometry, the palette, the grid of a data table and the
+paragraph styles of the business-plan PDF and of the QBR pack."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -36,6 +39,28 @@ GOOD = (colors.HexColor("#EEF5EF"), colors.HexColor("#3C7A4A"))
 WARN = (colors.HexColor("#FBF3E6"), colors.HexColor("#B7791F"))
 BAD = (colors.HexColor("#FBECEC"), colors.HexColor("#B42318"))
 """Behind plan (the QBR pack); GOOD and WARN: a good verdict and a caveat."""
+
+
+def grid(
+    font: str, size: float, numeric_from: int, *, padding: float, head: Color, rule: float
+) -> list[tuple[Any, ...]]:
+    """The look of a data table in both PDFs, as table style commands: ``font`` at ``size``
+    points in ink, cells top-aligned, the columns from ``numeric_from`` on right-aligned,
+    ``padding`` points left and right, a rule in colour ``head`` under the header row and one
+    ``rule`` points wide under every other row."""
+    return [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, head),
+        ("LINEBELOW", (0, 1), (-1, -1), rule, RULE),
+    ]
 
 
 def plan_styles(fonts: Fonts) -> dict[str, ParagraphStyle]:

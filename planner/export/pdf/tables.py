@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from planner import i18n, model
 from planner.export.pdf.format import Format, Side
-from planner.export.pdf.styles import BODY_WIDTH, INK, MUTED, RULE, SHADE
+from planner.export.pdf.styles import BODY_WIDTH, INK, MUTED, SHADE, grid
 from planner.export.pdf.text import clean, safe, text_width
 
 SANE_RATIO = 10.0
@@ -81,20 +81,8 @@ class Tables(Format):
             for row in body
         ]
         size = self.fitting_size(body, widths, numeric_from)
-        commands: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
-            ("FONTSIZE", (0, 0), (-1, -1), size),
-            ("LEADING", (0, 0), (-1, -1), 10),
-            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-        ]
+        commands = grid(self.fonts.regular, size, numeric_from, padding=4, head=INK, rule=0.25)
+        commands.append(("LEADING", (0, 0), (-1, -1), 10))
         for index in strong:
             row = index + 1
             commands += [

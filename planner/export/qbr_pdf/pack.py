@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 from planner import i18n
 from planner.export.fonts import main as _fonts
 from planner.export.pdf.format import Texts
-from planner.export.pdf.styles import INK, MUTED, NAVY, PAGE_WIDTH, RULE, SHADE, qbr_styles
+from planner.export.pdf.styles import INK, MUTED, NAVY, PAGE_WIDTH, SHADE, grid, qbr_styles
 from planner.export.pdf.text import clean, draw_text, fit_text, safe
 from planner.onboarding.quarters import calendar_month
 from planner.onboarding.review import Review
@@ -103,20 +103,8 @@ class PackBase(Texts):
 
         data = [[cell(v, i, True) for i, v in enumerate(header)]]
         data += [[cell(v, i) for i, v in enumerate(row)] for row in rows]
-        commands: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
-            ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ]
+        commands = grid(self.fonts.regular, 8, numeric_from, padding=3, head=NAVY, rule=0.3)
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
         for row in strong:
             commands += [
                 ("FONTNAME", (0, row + 1), (-1, row + 1), self.fonts.bold),

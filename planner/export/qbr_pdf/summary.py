@@ -8,7 +8,6 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from planner import i18n
 from planner.export.pdf.styles import BAD, GOOD, MUTED, SHADE
 from planner.export.pdf.text import safe
 from planner.export.qbr_pdf.pack import BODY, PackBase
@@ -134,7 +133,7 @@ class Summary(PackBase):
         if figure == "irr":
             return self.share(value)
         if figure == "payback_month":
-            return self.t("qbr.month", month=value) if value is not None else i18n.MISSING
+            return self._payback(value)
         return self.money(value)
 
     def points(self) -> list[str]:
