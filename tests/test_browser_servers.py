@@ -2,8 +2,9 @@
 
 What several app servers behind one address do: the vendor in Hamburg works on one server, the
 partner in Munich joined by link on the other; each sees the other's edit within 2 s, read from
-the shared database by the poll. Each test gets a fresh database on the server of
-``PLANNER_TEST_POSTGRES_URL`` (``scripts/test`` starts one), so it sees no other test's plans.
+the shared database by each server's watcher (``planner.ui.push``). Each test gets a fresh
+database on the server of ``PLANNER_TEST_POSTGRES_URL`` (``scripts/test`` starts one), so it
+sees no other test's plans.
 Waits are on input values, never on the clock.
 """
 
@@ -53,6 +54,12 @@ def store(shared_database: str) -> Iterator[Store]:
     opened.close()
 
 
+@pytest.fixture
+def server_env() -> dict[str, str]:
+    """More environment for both servers (none: the defaults; a test may parametrize it)."""
+    return {}
+
+
 @dataclass(frozen=True)
 class TwoOffices:
     """The vendor on server 1 (Hamburg), the partner by join link on server 2 (Munich)."""
@@ -68,10 +75,11 @@ def offices(
     store: Store,
     start_app_server: Callable[[Mapping[str, str]], str],
     chromium_browser: Any,
+    server_env: dict[str, str],
 ) -> Iterator[TwoOffices]:
     plan_id = store.create_plan(library.template("reseller"), author="Vera", side="vendor")
     token = access.create_invite(store, plan_id, "partner_editor").token
-    both = {"PLANNER_DATABASE_URL": shared_database}
+    both = {"PLANNER_DATABASE_URL": shared_database, **server_env}
     hamburg, munich = start_app_server(both), start_app_server(both)
     assert hamburg.rsplit(":", 1)[1] != munich.rsplit(":", 1)[1]  # two servers, two ports
     # Two people, two browsers: neither page is a throttled background tab of the other.
@@ -124,3 +132,19 @@ def test_the_partners_edit_after_a_remote_edit_reaches_the_vendor_on_the_other_s
         ("Vera", "vendor", 52000),
         ("Anna", "partner", 61000),
     ]
+
+
+@pytest.mark.parametrize("server_env", [{"PLANNER_POLL_SECONDS": "3600"}])
+def test_each_server_pushes_the_others_edit_to_its_page(offices: TwoOffices, store: Store) -> None:
+    """The pages' own timer at an hour: each server's watcher reads the shared database and
+    wakes its page; nobody touches the page that changes."""
+    from playwright.sync_api import expect
+
+    commit_value(offices.vendor, deal_input(offices.vendor), "52.000", store, offices.plan_id)
+    offices.partner.bring_to_front()
+    expect(deal_input(offices.partner)).to_have_value("52.000\xa0€", timeout=VISIBLE_MS)
+    commit_value(offices.partner, deal_input(offices.partner), "61.000", store, offices.plan_id)
+    offices.vendor.bring_to_front()
+    expect(deal_input(offices.vendor)).to_have_value("61.000\xa0€", timeout=VISIBLE_MS)
+    rows = [(r.author, r.side, r.new) for r in store.log(offices.plan_id)[1:]]
+    assert rows == [("Vera", "vendor", 52000), ("Anna", "partner", 61000)]

@@ -4,8 +4,9 @@ A session works on a shared plan once :func:`join_from_link` (``?plan=ID&key=TOK
 :func:`open_as_owner` put an :class:`~planner.access.Access` into the session. Edits go
 through :func:`edit`, which sends the version each field was last seen at; an edit that
 someone else overtook is kept in the session as a conflict for :func:`conflicts_panel`
-("keep mine / take theirs"). :func:`live` polls the plan's version and reruns the app when it
-moved, resetting only the inputs whose fields changed, so typing elsewhere is not lost.
+("keep mine / take theirs"). :func:`live` reruns the app when the plan moved (the server's
+watcher wakes it, :mod:`planner.ui.push`), resetting only the inputs whose fields changed, so
+typing elsewhere is not lost.
 
 All plan data shown through these helpers is the side's view (:mod:`planner.privacy`).
 """
@@ -23,7 +24,7 @@ from urllib.parse import unquote
 
 import streamlit as st
 
-from planner import access, editing, i18n, privacy
+from planner import access, editing, i18n, privacy, watch
 from planner.access import Access
 from planner.catalogue import lookup
 from planner.plan import Plan
@@ -46,8 +47,9 @@ SNAPSHOT = "collab.snapshot"
 """The shared plan as last loaded (``Snapshot``): its field versions are the edits' bases."""
 CONFLICTS = "collab.conflicts"
 """Edits not written because someone changed the field first (``list[Conflict]``)."""
-POLL_SECONDS = 0.5
-"""How often a browser asks whether the plan changed (seconds)."""
+POLL_SECONDS = 2.0
+"""How often an open page checks by itself whether the plan changed (seconds): a fallback, the
+server wakes it within a tenth of a second of a change (:mod:`planner.ui.push`)."""
 HEARTBEAT = "collab.heartbeat"
 """``((plan id, name), monotonic time)`` of the session's last presence heartbeat."""
 HEARTBEAT_SECONDS = 10.0
@@ -489,7 +491,8 @@ def conflicts_panel(plan: Plan) -> None:
 
 
 def poll_seconds() -> float:
-    """``PLANNER_POLL_SECONDS`` (default 0.5; 0 switches polling off, as the AppTests do)."""
+    """``PLANNER_POLL_SECONDS``: the fallback timer of an open page (default 2; 0 switches
+    the timer and the server's push off, as the AppTests do)."""
     try:
         return max(0.0, float(os.environ.get("PLANNER_POLL_SECONDS", POLL_SECONDS)))
     except ValueError:
@@ -510,32 +513,34 @@ def heartbeat(granted: Access) -> None:
 
 
 def live(granted: Access) -> None:
-    """Poll the plan's version every ``PLANNER_POLL_SECONDS``; rerun the app when it moved or
-    the link was revoked.
+    """Rerun the app when the plan moved (a new version, a proposal made or decided) or the
+    link was revoked: the server's watcher wakes this page's fragment within
+    ``PLANNER_WATCH_SECONDS`` of the change (:mod:`planner.ui.push`), and the fragment's own
+    timer (``PLANNER_POLL_SECONDS``) checks as a fallback.
 
-    The poll never writes and never touches an input: a rerun shows the new plan, and an input
+    The check never writes and never touches an input: a rerun shows the new plan, and an input
     being typed into keeps its text (:mod:`planner.ui.fields`). The version compared is the
     one this run shows (loaded at its start): comparing with a version read later would miss
     an edit that landed while the run was rendering, and the page would stay one version
     behind until the next edit.
     """
-    from planner import proposals
+    from planner.ui import push
 
     every = poll_seconds()
     heartbeat(granted)
-    shown = snapshot(granted).version
+    version = snapshot(granted).version
     if not every:
         return
-    offered = proposals.stamp(store(), granted.plan_id)  # a proposal made or decided: rerun
+    now = watch.stamps(store(), [granted.plan_id])[granted.plan_id]
+    shown = now._replace(version=version)
 
     @st.fragment(run_every=every)
     def _poll() -> None:
         heartbeat(granted)
-        moved = store().version(granted.plan_id) != shown
-        if moved or proposals.stamp(store(), granted.plan_id) != offered:
+        moved = watch.stamps(store(), [granted.plan_id])[granted.plan_id] != shown
+        if moved or not admitted(granted):
             st.rerun(scope="app")
-        if not admitted(granted):
-            st.rerun(scope="app")
+        push.wake_this_fragment_when(store(), granted.plan_id, shown)
 
     _poll()
 

@@ -1,0 +1,182 @@
+"""Push: an open page learns of a change to its plan a tenth of a second after it is stored.
+
+Streamlit has no push from one session to another, and a browser asking on a timer pays the
+timer (half of it on average) on every change and a script run on every tick. Instead, one
+watcher thread per app server keeps, for every open page of a shared plan, the stamp of the
+plan that page shows (:class:`planner.watch.Stamp`: version, proposals, revoked links). Every
+``PLANNER_WATCH_SECONDS`` (default 0.1) it reads the stamps of all plans open on this server in
+one read-only transaction; a page whose plan moved is woken by running its live fragment
+(:func:`planner.ui.collab.live`) on the server, as the fragment's own timer would. The fragment
+compares again and reruns the page. Edits made on another app server on the same database, or
+from the command line, are seen the same way: the database is the only channel.
+
+Waking never writes and never replays an input: the fragment's run is requested with no widget
+values (no callback fires, no button is pressed again) and, when an input of the person is on
+its way at the same moment, Streamlit folds both into one run that carries the person's input.
+A page is woken once per stamp it registered; its next run registers again. A page whose
+session ended is forgotten. The fragment's own timer stays as a slow fallback (presence and a
+missed wake-up).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from planner.store import Store
+from planner.watch import Stamp, stamps
+
+log = logging.getLogger("planner.ui")
+
+WATCH_SECONDS = 0.1
+"""How often the watcher compares the stamps of the plans open on this server (seconds)."""
+
+
+def watch_seconds() -> float:
+    """``PLANNER_WATCH_SECONDS`` (default 0.1, at least 0.01)."""
+    try:
+        return max(0.01, float(os.environ.get("PLANNER_WATCH_SECONDS", WATCH_SECONDS)))
+    except ValueError:
+        return WATCH_SECONDS
+
+
+@dataclass(frozen=True)
+class Watch:
+    """One open page: the plan it shows at ``shown`` and the fragment that checks it."""
+
+    store: Store
+    plan_id: str
+    shown: Stamp
+    fragment_id: str
+
+
+WakeFn = Callable[[str, str], bool]
+"""A wake-up: ``(session id, fragment id) -> whether the session is there``."""
+
+
+class Watcher:
+    """The server's one watcher thread and the pages it watches (keyed by session id).
+
+    ``wake`` runs a session's fragment; it is given so the loop can be tested without a server.
+    """
+
+    def __init__(self, wake: WakeFn, interval: float) -> None:
+        self._wake = wake
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._pages: dict[str, Watch] = {}
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def watch(self, session_id: str, page: Watch) -> None:
+        """Wake ``session_id`` once when its plan's stamp differs from ``page.shown``."""
+        with self._lock:
+            self._pages[session_id] = page
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="planner-watch", daemon=True
+                )
+                self._thread.start()
+
+    def forget(self, session_id: str) -> None:
+        with self._lock:
+            self._pages.pop(session_id, None)
+
+    def watching(self) -> dict[str, Watch]:
+        with self._lock:
+            return dict(self._pages)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self.tick()
+            except Exception as error:  # a database that does not answer: try again next tick
+                log.warning("watching open plans failed: %s", error)
+
+    def tick(self) -> int:
+        """Compare every watched page's stamp with its plan's; wake the pages whose plan moved.
+        Returns how many were woken."""
+        pages = self.watching()
+        by_store: dict[int, tuple[Store, set[str]]] = {}
+        for page in pages.values():
+            by_store.setdefault(id(page.store), (page.store, set()))[1].add(page.plan_id)
+        now: dict[tuple[int, str], Stamp] = {}
+        for key, (store, plan_ids) in by_store.items():
+            for plan_id, stamp in stamps(store, plan_ids).items():
+                now[(key, plan_id)] = stamp
+        woken = 0
+        for session_id, page in pages.items():
+            if now.get((id(page.store), page.plan_id)) == page.shown:
+                continue
+            with self._lock:  # once per registration: the woken run registers again
+                if self._pages.get(session_id) is not page:
+                    continue
+                del self._pages[session_id]
+            if self._wake(session_id, page.fragment_id):
+                woken += 1
+        return woken
+
+
+def rerun_fragment(session_id: str, fragment_id: str) -> bool:
+    """Run fragment ``fragment_id`` of Streamlit session ``session_id`` as its timer would,
+    without any widget value; False when the session is gone."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return False
+    session = Runtime.instance().get_app_session(session_id)
+    if session is None:
+        return False
+
+    def on_event_loop() -> None:
+        # The session's last client state names its page and address; a fresh message with
+        # only those (and no widget states, so no input and no button is replayed).
+        last = session._client_state  # private: the page it shows
+        request = ClientState(
+            query_string=last.query_string,
+            page_script_hash=last.page_script_hash,
+            page_name=last.page_name,
+            fragment_id=fragment_id,
+            is_auto_rerun=True,
+        )
+        if last.HasField("context_info"):
+            request.context_info.CopyFrom(last.context_info)
+        session.request_rerun(request)
+
+    # AppSession is bound to the server's event loop: request the run there.
+    session._call_soon_on_event_loop(on_event_loop)
+    return True
+
+
+_watcher: Watcher | None = None
+_watcher_lock = threading.Lock()
+
+
+def watcher() -> Watcher:
+    """The app server's watcher (started with its first page)."""
+    global _watcher
+    with _watcher_lock:
+        if _watcher is None:
+            _watcher = Watcher(rerun_fragment, watch_seconds())
+        return _watcher
+
+
+def wake_this_fragment_when(store: Store, plan_id: str, shown: Stamp) -> None:
+    """From inside a fragment: have the watcher run this fragment again once the stamp of
+    ``plan_id`` in ``store`` differs from ``shown`` (nothing outside a fragment or a server)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+    ctx = get_script_run_ctx()
+    fragment_id = ThreadState.get().fragment_id
+    if ctx is None or not fragment_id or not Runtime.exists():  # an AppTest has no server
+        return
+    watcher().watch(ctx.session_id, Watch(store, plan_id, shown, fragment_id))
