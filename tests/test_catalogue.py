@@ -216,3 +216,15 @@ def test_the_model_reads_what_the_catalogue_says_it_reads():
     assert {k: set(v) for k, v in model.LIST_FIELDS.items()} == {
         k: set(v) for k, v in catalogue.modelled_lists().items()
     }
+
+
+def test_the_owner_of_each_field_is_the_side_privacy_lets_alone_set_it():
+    from planner import privacy
+
+    found = {
+        pattern: privacy.owner_of(pattern.replace("*", "0"))
+        for pattern, entry in catalogue.ENTRIES.items()
+    }
+    assert found == {pattern: entry.owner for pattern, entry in catalogue.ENTRIES.items()}
+    assert found["vendor_programme.discount_rate"] == "vendor"  # read the other way round too
+    assert found["hurdles.partner.min_irr"] == "partner"

@@ -12,10 +12,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import editing, i18n, privacy, values
+from planner import catalogue, editing, i18n, privacy, values
 from planner.access import Access
 from planner.catalogue import lookup
-from planner.model import SCALAR_PATHS, evaluate
+from planner.model import evaluate
 from planner.plan import Plan
 from planner.store import Change
 from planner.ui import collab, refusals, state
@@ -331,7 +331,7 @@ def notes(granted: Access, plan: Plan) -> None:
 
 
 NOTE_PATHS: tuple[str, ...] = (
-    *(path for path in SCALAR_PATHS if path != "revenue.subscription"),
+    *(path for path in catalogue.modelled_scalars() if path != "revenue.subscription"),
     "investments",
     "resources",
 )
