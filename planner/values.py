@@ -3,7 +3,8 @@
 One formatter for every place that names a value in words: the app's change notices, conflict
 cards, history, proposals and comparisons. Amounts carry the plan's currency, shares are written
 in percent with as many decimals as they have (``3,82 %`` in German, ``3.82%`` in English),
-choices by their names, flags as yes or no, other numbers with up to two decimals.
+amounts with cents where they have cents, choices by their names, flags as yes or no, other
+numbers with up to two decimals. An input at rest reads its amount or share the same way.
 
 >>> value_text("vendor_programme.gross_margin", 0.0382, "de", "EUR")
 '3,82 %'
@@ -55,7 +56,8 @@ def value_text(path: str, value: Any, language: str, currency: str) -> str:
     if isinstance(value, (int, float)) and kind == "share":
         return share_text(float(value), language)
     if isinstance(value, (int, float)) and kind == "money":
-        return i18n.money(float(value), currency, language)
+        cents = 0 if float(value).is_integer() else 2
+        return i18n.money(float(value), currency, language, cents)
     if isinstance(value, (int, float)):
         return i18n.number(float(value), language, 0 if float(value).is_integer() else 2)
     if isinstance(value, (dict, list)):

@@ -43,6 +43,10 @@ def test_the_formatter_writes_by_kind_not_by_number():
     # the same number is a share, an amount, a month or a count by its field
     assert values.value_text("resources.0.annual_cost", 84000, "de", "EUR") == MONEY["de"]
     assert values.value_text("resources.0.annual_cost", 84000, "en", "EUR") == MONEY["en"]
+    # cents where the amount has them: 12.50 is not 13 (hand-written, Babel's grouping)
+    fee = "revenue.managed_fee_per_customer_month"
+    assert values.value_text(fee, 12.5, "de", "EUR") == "12,50\u00a0€"
+    assert values.value_text(fee, 12.5, "en", "EUR") == "€12.50"
     assert values.value_text("resources.0.fte", 1.5, "de", "EUR") == "1,50"
     assert values.value_text("investments.0.month", 7, "de", "EUR") == "7"
     assert values.value_text("partner.kind", "msp", "de", "EUR") == "Managed Service Provider"

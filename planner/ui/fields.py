@@ -235,10 +235,8 @@ def resting_text(spec: Field, value: Any, currency: str) -> str:
     language = state.language()
     if value is None:
         return tr("field.unset")
-    if spec.kind == "money":
-        return i18n.money(float(value), currency, language, 0 if float(value).is_integer() else 2)
-    if spec.kind == "percent":
-        return percent_text(float(value))
+    if spec.kind in ("money", "percent"):  # as notices and history write it
+        return values.value_text(spec.path, value, language, currency)
     return str(display_text(spec, value))
 
 
