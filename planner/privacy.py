@@ -105,47 +105,71 @@ class Derivation:
 
 
 _VENDOR_ECONOMICS_SHOWN = ("vendor_gross_profit", "vendor_cost", "vendor_cash_flow")
-_PARTNER_COSTS = {
-    "resources": ("staff_cost", "cash_flow"),
-    "investments": ("investment_gross", "cash_flow"),
+_PARTNER_FIGURES: dict[str, tuple[str, ...]] = {
+    "resources": ("staff_cost", "headcount", "cash_flow"),
+    "investments": ("investment_gross", "investment_net", "cash_flow"),
     "opex_per_month": ("opex", "cash_flow"),
+    "revenue": ("new_deals", "customers", "resale", "sell_in", "services", "managed", "revenue"),
+    "discount_rate": ("cash_flow",),
 }
-"""The partner's own figures a private cost of the partner is in (its only unknown there)."""
+"""The partner's own figures a value of the partner's that the model reads is in (its only
+unknown there): the vendor and viewers see them beside the vendor's."""
 _PARTNER_INCOME = {
-    "vendor_programme.mdf_rate": ("mdf", "vendor_funds", "cash_flow"),
-    "vendor_programme.rebate_tiers": ("rebate", "vendor_funds", "cash_flow"),
+    "vendor_programme.mdf_rate": ("mdf", "sell_in"),
+    "vendor_programme.rebate_tiers": ("rebate", "sell_in"),
+    "investments": ("investment_vendor_funded", "investment_gross"),
 }
-"""What the vendor pays the partner: the partner's own income lines tell the rate exactly
-(MDF = rate x sell-in; the rebate by tier of sell-in)."""
+"""What the vendor pays the partner: the partner's own income lines tell the terms exactly
+(MDF = rate x sell-in; the rebate by tier of the year's sell-in; the vendor-funded part of an
+investment = its vendor share x its amount)."""
 
 
 def derivable(plan: Plan, side: str) -> list[Derivation]:
-    """The values ``side`` keeps private that the other side could compute exactly from the
-    figures it sees, with those figures: the rules of derivability in one place.
+    """The values ``side`` keeps private that the other side (and viewers) could compute
+    exactly from the figures they see, with those figures: the rules of derivability in one
+    place (docs/privacy.md).
 
     - The vendor's margin, partner manager and own rate (:data:`ECONOMICS_INPUTS`) are exact
       from its economics (the margin is gross profit / revenue, the partner manager's cost is
       in the vendor's cost, the rate discounts its cash flow to its NPV): while one is
-      private the economics are hidden, even when shared (``hidden``).
-    - The MDF rate and rebate tiers are exact from the partner's own income (MDF = rate x
-      sell-in): they cannot be hidden from the partner.
-    - A partner value that enters the partner's figures (a hire's cost, its opex) is exact
-      from the partner's cost and cash flow, which the vendor sees.
+      private the economics are hidden, even when shared (``hidden``). Unshared, they are
+      hidden anyway: nothing to say.
+    - The MDF rate, the rebate tiers and an investment's vendor share are exact from the
+      partner's own income (MDF = rate x sell-in): they cannot be hidden from the partner,
+      whose P&L must add up.
+    - A partner value the model reads (a hire's cost or FTE, an investment, its opex, a revenue
+      driver) is exact from the partner's figures, which the vendor sees beside its own.
     """
     if side not in ("vendor", "partner"):
         return []
     own = private_paths(plan)[side]
     out: list[Derivation] = []
     for path in own:
+        head = path.split(".")[0]
         if side == "vendor":
             if any(overlaps(path, e) for e in ECONOMICS_INPUTS) and shares_economics(plan):
                 out.append(Derivation(path, _VENDOR_ECONOMICS_SHOWN, hidden=True))
             for income, columns in _PARTNER_INCOME.items():
-                if overlaps(path, income):
+                if overlaps(path, income) and (head != "investments" or _vendor_share(path)):
                     out.append(Derivation(path, columns, hidden=False))
-        elif path.split(".")[0] in _PARTNER_COSTS:
-            out.append(Derivation(path, _PARTNER_COSTS[path.split(".")[0]], hidden=False))
+        elif head in _PARTNER_FIGURES and _modelled(path) and not _vendor_share(path):
+            out.append(Derivation(path, _PARTNER_FIGURES[head], hidden=False))
     return out
+
+
+def _vendor_share(path: str) -> bool:
+    """Whether ``path`` is (or holds) an investment's vendor share: the vendor's term."""
+    parts = path.split(".")
+    return parts[0] == "investments" and (len(parts) < 3 or parts[2] == "vendor_share")
+
+
+def _modelled(path: str) -> bool:
+    """Whether the model reads the value at ``path`` or one inside it."""
+    entry = catalogue.find(path)
+    if entry is not None:
+        return entry.modelled
+    items = (e for e in catalogue.entries() if e.modelled)
+    return any(overlaps(path, e.pattern.replace("*", "0")) for e in items)
 
 
 def sees_vendor_economics(plan: Plan, audience: str) -> bool:

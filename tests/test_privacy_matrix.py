@@ -1005,3 +1005,58 @@ def test_the_assumptions_page_says_what_the_other_side_can_compute(
     (notice,) = [i.value for i in app.info if "privat" in i.value]
     assert named in notice
     assert "genau" in notice
+
+
+@pytest.mark.parametrize(
+    ("setting", "role", "says"),
+    [
+        # the margin and partner manager would be exact from the shared economics: hidden
+        (
+            "own-terms",
+            "vendor_editor",
+            {"Hersteller-Rohmarge": "ausgeblendet", "Hürden": "keiner Zahl"},
+        ),
+        # the MDF rate is the partner's own income / sell-in: it cannot be kept from it
+        ("drivers", "vendor_editor", {"MDF": "nicht privat halten"}),
+        # the partner's hire cost is in its staff cost, which the vendor sees
+        ("drivers", "partner_editor", {"Personalkosten": "nicht privat halten"}),
+    ],
+)
+def test_the_privacy_settings_say_what_the_other_side_can_compute(
+    setting: str, role: str, says: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the assumptions page a side sees its private values, and for each whether the other side
+    could compute it and what is done about it; marking one more is one commit there."""
+    from streamlit.testing.v1 import AppTest
+
+    from planner import access
+    from planner.ui import collab
+    from tests.app_support import local_app
+
+    with local_app(tmp_path, monkeypatch):
+        store, plan_id = setting_store(setting)
+        token = access.create_invite(store, plan_id, role).token
+        app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
+        app.query_params["plan"] = plan_id
+        app.query_params["key"] = token
+        app.session_state[collab.NAME] = "Anna"
+        app.switch_page("planner/ui/pages/assumptions.py").run()
+        assert not app.exception, [e.message for e in app.exception]
+        notices = [i.value for i in app.info]
+        for named, said in says.items():
+            assert any(named in n and said in n for n in notices), (named, notices)
+        side = role.removesuffix("_editor")
+        (picker,) = app.multiselect
+        before = store.version(plan_id)
+        mine = list(privacy.private_paths(store.plan_at(plan_id))[side])
+        from planner.ui import privacy_panel
+
+        offered = privacy_panel.candidates(store.plan_at(plan_id), side)
+        extra = next(p for p in offered if p not in mine)
+        picker.set_value([*mine, extra]).run()
+        assert not app.exception, [e.message for e in app.exception]
+        assert store.version(plan_id) == before + 1
+        assert privacy.private_paths(store.plan_at(plan_id))[side] == (*mine, extra)
+        app.run()  # a rerun writes nothing
+        assert store.version(plan_id) == before + 1
+        store.close()

@@ -6,12 +6,11 @@ viewer's link, or a plan frozen for sign-off, shows them read-only."""
 import streamlit as st
 
 from planner import privacy
-from planner.ui import fields, signoff_panel, viewer, widgets
+from planner.ui import fields, privacy_panel, signoff_panel, viewer, widgets
 from planner.ui.collab import current_access
-from planner.ui.history import path_text
 from planner.ui.session import outcome, previous_outcome
 from planner.ui.state import plan_in_force
-from planner.ui.text import label, tr
+from planner.ui.text import tr
 
 plan = plan_in_force()
 who = viewer.current()
@@ -25,24 +24,14 @@ frozen = granted is not None and signoff_panel.frozen_notice(granted)
 locked = not who.can_edit or frozen
 
 
-def derivable_notices() -> None:
-    """Which of this side's private values the other side could still compute exactly, from
-    which figures, and whether those are hidden for it (:func:`privacy.derivable`)."""
-    if not who.can_edit:
-        return
-    for found in privacy.derivable(plan, who.side):
-        figures = ", ".join(label(name) for name in found.figures)
-        key = "assumptions.derivable_hidden" if found.hidden else "assumptions.derivable_open"
-        st.info(tr(key, value=path_text(found.path, plan), figures=figures), icon=":material/info:")
-
-
 def field(path: str) -> None:
     owner = privacy.owner_of(path)  # a side's hurdles and rate are that side's to state
     theirs = owner is not None and who.side != owner
     fields.field(path, plan, view=view, locked=locked or theirs)
 
 
-derivable_notices()
+# which values are private, and what the other side could still compute (docs/privacy.md)
+privacy_panel.panel(who.side, who.can_edit, plan, locked=frozen)
 
 
 investments, team, revenue, vendor, general = st.tabs(
