@@ -1060,3 +1060,194 @@ def test_the_privacy_settings_say_what_the_other_side_can_compute(
         app.run()  # a rerun writes nothing
         assert store.version(plan_id) == before + 1
         store.close()
+
+
+# --- recomputed: no private value is exact from what a side's documents print ----------------
+
+
+def printed_numbers(text: str, language: str) -> list[float]:
+    """Every number a text prints, read as its language writes it (``1.234.567,5`` in German);
+    a percentage also as the share it is (``85,4 %``: 85.4 and 0.854)."""
+    group, point = (r"\.", ",") if language == "de" else (",", r"\.")
+    pattern = re.compile(rf"-?\d{{1,3}}(?:{group}\d{{3}})+(?:{point}\d+)?|-?\d+(?:{point}\d+)?")
+    # not numbers a reader sees: element ids and hashes (digits inside words), byte escapes
+    text = re.sub(r"\\\d{3}|\w*[A-Za-z_]\w*\d\w*|\d\w*[A-Za-z_]\w*", " ", text)
+    out = []
+    for found in pattern.finditer(text):
+        raw = found.group().replace("." if language == "de" else ",", "")
+        number = float(raw.replace(",", "."))
+        out.append(number)
+        if text[found.end() : found.end() + 3].lstrip().startswith("%"):
+            out.append(number / 100)
+    return out
+
+
+def ratio_of_two(value: float, numbers: list[float], tolerance: float, smallest: float) -> bool:
+    """Whether two of ``numbers`` divide to ``value``: x = value * y within ``tolerance`` (the
+    rounding of the printed amounts), for amounts y of at least ``smallest`` (so that the
+    quotient is exact to the value's printed digits)."""
+    import numpy as np
+
+    values = np.unique(np.asarray(numbers, dtype=float))
+    divisors = values[np.abs(values) >= smallest]
+    wanted = value * divisors
+    at = np.clip(np.searchsorted(values, wanted), 1, len(values) - 1)
+    nearest = np.minimum(np.abs(values[at] - wanted), np.abs(values[at - 1] - wanted))
+    return bool((nearest <= tolerance).any())
+
+
+def any_of(amounts: list[float], numbers: list[float], tolerance: float) -> bool:
+    import numpy as np
+
+    values = np.asarray(numbers, dtype=float)
+    return any(bool((np.abs(values - a) <= tolerance).any()) for a in amounts if abs(a) >= 100)
+
+
+def recomputed(plan: Plan, numbers: list[float], exact: bool) -> dict[str, bool]:
+    """Which private values the numbers make exact, each the way a reader would compute it:
+    the margin as gross profit / revenue, the partner manager as its cost in the vendor's cost
+    (FTE x annual cost / 12 a month, in any number of months), the vendor's own rate through
+    its NPV and cash flows, the MDF rate as MDF / sell-in. ``exact``: the numbers are the
+    workbook's full values, else amounts printed to the euro."""
+    from planner.model import evaluate
+
+    outcome = evaluate(plan)
+    programme = plan.vendor_programme
+    tolerance, smallest = (1e-6, 1.0) if exact else (1.0, 20000.0)
+    management = programme.partner_manager_fte * programme.partner_manager_annual_cost / 12
+    vendor = outcome.monthly["vendor_cash_flow"].tolist()
+    return {
+        "vendor_programme.gross_margin": ratio_of_two(
+            programme.gross_margin, numbers, tolerance, smallest
+        ),
+        "vendor_programme.partner_manager": any_of(
+            [management * k for k in range(1, plan.months + 1)], numbers, tolerance
+        ),
+        "vendor_programme.discount_rate": any_of(
+            [outcome.kpis["vendor"]["npv"], *vendor], numbers, tolerance
+        ),
+        "vendor_programme.mdf_rate": ratio_of_two(programme.mdf_rate, numbers, tolerance, smallest),
+    }
+
+
+def told_exact(plan: Plan, audience: str) -> dict[str, bool]:
+    """What :func:`privacy.derivable` says the audience can compute of the vendor's values it
+    may not see: exact (``True``) only where the figures cannot be hidden from it."""
+    hidden = privacy.hidden_from(plan, audience)
+    said = {d.path: not d.hidden for d in privacy.derivable(plan, "vendor")}
+    out = {}
+    for path in (
+        "vendor_programme.gross_margin",
+        "vendor_programme.partner_manager",
+        "vendor_programme.discount_rate",
+        "vendor_programme.mdf_rate",
+    ):
+        if any(p.startswith(path) for p in hidden):
+            out[path] = any(said.get(p, False) for p in said if p.startswith(path))
+    return out
+
+
+@pytest.mark.libreoffice
+def test_no_private_value_is_exact_from_what_a_sides_documents_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every number of each side's PDF (as pdftotext reads it), of its workbook (every cell's
+    value, recalculated by LibreOffice) and of its pages: no value hidden from it is exact from
+    them, except the MDF rate, which the privacy settings say cannot be kept from the partner
+    (it is MDF / sell-in of the partner's own P&L). The vendor's own workbook makes them exact:
+    the search can fail."""
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) is needed: scripts/test installs it"
+    cases = [(s, a) for s in ("own-terms", "drivers") for a in ("partner", "viewer")]
+    cases.append(("own-terms", "vendor"))
+    for setting, audience in cases:
+        plan = setting_plan(setting)
+        name = f"{setting}-{audience}"
+        (tmp_path / f"{name}.xlsx").write_bytes(
+            build_workbook(plan, language="de", audience=audience)
+        )
+        (tmp_path / f"{name}.pdf").write_bytes(build_pdf(plan, language="de", audience=audience))
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *(str(tmp_path / f"{s}-{a}.xlsx") for s, a in cases),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found = {}
+    for setting, audience in cases:
+        plan = setting_plan(setting)
+        name = f"{setting}-{audience}"
+        cells = [
+            float(value)
+            for sheet in openpyxl.load_workbook(out / f"{name}.xlsx", data_only=True).worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+        ]
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(tmp_path / f"{name}.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        from_workbook = recomputed(plan, cells, exact=True)
+        from_pdf = recomputed(plan, printed_numbers(text, "de"), exact=False)
+        if audience == "vendor":  # the whole plan's figures make the values exact
+            assert from_workbook["vendor_programme.gross_margin"], name
+            assert from_workbook["vendor_programme.partner_manager"], name
+            assert from_pdf["vendor_programme.partner_manager"], name
+            continue
+        told = told_exact(plan, audience)
+        found[name] = {
+            path: (from_workbook[path] or from_pdf[path], exact) for path, exact in told.items()
+        }
+    wrong = {
+        name: {path: got for path, got in values.items() if got[0] != got[1]}
+        for name, values in found.items()
+    }
+    assert {name: values for name, values in wrong.items() if values} == {}
+    assert found["drivers-partner"]["vendor_programme.mdf_rate"] == (True, True)
+    assert found["own-terms-partner"]["vendor_programme.gross_margin"] == (False, False)
+
+
+@pytest.mark.parametrize("setting", ["own-terms", "drivers"])
+def test_no_private_value_is_exact_from_a_sides_pages(
+    setting: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every number of every page the partner's session receives (figures, tables, charts'
+    data, analyses run): no vendor value hidden from it is exact from them but those the
+    privacy settings say cannot be kept from it (the MDF rate is then not always found here:
+    the pages print it rounded, the documents exactly)."""
+    from planner import access
+    from tests.app_support import local_app
+
+    with local_app(tmp_path, monkeypatch):
+        store, plan_id = setting_store(setting)
+        token = access.create_invite(store, plan_id, "partner_editor").token
+        texts = session_pages(plan_id, token, "de")
+        store.close()
+    text = "\n".join(texts.values())
+    numbers = printed_numbers(text, "de") + printed_numbers(text, "en")  # tables print 0.5
+    plan = setting_plan(setting)
+    got = recomputed(plan, numbers, exact=False)
+    told = told_exact(plan, "partner")
+    assert [path for path, exact in told.items() if got[path] and not exact] == []
+    assert told  # the setting hides vendor values from the partner
