@@ -1002,7 +1002,7 @@ def test_the_assumptions_page_says_what_the_other_side_can_compute(
         app.switch_page("planner/ui/pages/assumptions.py").run()
         assert not app.exception, [e.message for e in app.exception]
         store.close()
-    (notice,) = [i.value for i in app.info if "privat" in i.value]
+    (notice,) = [i.value for i in app.warning if "privat" in i.value]
     assert named in notice
     assert "genau" in notice
 
@@ -1042,7 +1042,7 @@ def test_the_privacy_settings_say_what_the_other_side_can_compute(
         app.session_state[collab.NAME] = "Anna"
         app.switch_page("planner/ui/pages/assumptions.py").run()
         assert not app.exception, [e.message for e in app.exception]
-        notices = [i.value for i in app.info]
+        notices = [i.value for i in [*app.info, *app.warning, *app.caption]]
         for named, said in says.items():
             assert any(named in n and said in n for n in notices), (named, notices)
         side = role.removesuffix("_editor")

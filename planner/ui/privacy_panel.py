@@ -48,20 +48,25 @@ def candidates(plan: Plan, side: str) -> list[str]:
     return [*paths, *(p for p in own if p not in paths)]
 
 
-def notes(plan: Plan, side: str) -> list[str]:
-    """What the panel says of each private value of ``side``, in the UI language."""
+def notes(plan: Plan, side: str) -> list[tuple[str, str]]:
+    """What the panel says of the private values of ``side``, in the UI language, each with
+    its weight: ``warning`` (it cannot be kept from the other side), ``info`` (figures are
+    hidden for it), ``caption`` (one line naming those no figure makes exact)."""
     found = {d.path: d for d in privacy.derivable(plan, side)}
     others = tr(f"share.others_{side}")
-    out = []
+    out, unknown = [], []
     for path in privacy.private_paths(plan)[side]:
         value = _text(path, plan)
         derivation = found.get(path)
         if derivation is None:
-            out.append(tr("share.derivable_none", value=value))
+            unknown.append(value)
             continue
         figures = ", ".join(label(name) for name in derivation.figures)
         key = "hidden" if derivation.hidden else f"open_{side}"
-        out.append(tr(f"share.derivable_{key}", value=value, figures=figures, others=others))
+        said = tr(f"share.derivable_{key}", value=value, figures=figures, others=others)
+        out.append(("info" if derivation.hidden else "warning", said))
+    if unknown:
+        out.append(("caption", tr("share.derivable_none", value=", ".join(unknown))))
     return out
 
 
@@ -91,8 +96,13 @@ def panel(side: str, can_edit: bool, plan: Plan, *, locked: bool = False) -> Non
                 args=(key, side, version, shown),
                 disabled=locked or path in collab.pending_paths(),
             )
-        for line in notes(plan, side):
-            st.info(line, icon=":material/info:")
+        for weight, line in notes(plan, side):
+            if weight == "warning":
+                st.warning(line, icon=":material/visibility:")
+            elif weight == "info":
+                st.info(line, icon=":material/visibility_off:")
+            else:
+                st.caption(line)
     found = state.errors().get(PRIVATE_KEY)
     if found:
         from planner.ui.text import problem_list
