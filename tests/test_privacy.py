@@ -152,6 +152,37 @@ def test_vendor_economics_in_actuals_are_hidden_with_the_figures() -> None:
     assert privacy.may_edit(validate(data), "actuals", "vendor")
 
 
+def test_actuals_rows_keep_the_vendors_hidden_columns_whatever_the_partner_sends(
+    store: Store,
+) -> None:
+    """The partner saves the actuals with the vendor's cost of month 1 (hidden from it) as
+    stored, as a guess, left out or ``None``: its own revenue is saved each time, the vendor's
+    cost stays 777, and it is told the same; a new month's row may not carry the hidden column
+    (refused for the column, whatever its value)."""
+    data = _secret_plan().to_data()
+    data["actuals"] = [{"month": 1, "revenue": 1000, "vendor_cost": 777}]
+    plan_id = store.create_plan(validate(data), author="Vera", side="vendor")
+    told = []
+    for number, cost in enumerate(
+        ({"vendor_cost": 777}, {"vendor_cost": 5}, {}, {"vendor_cost": None})
+    ):
+        rows = [{"month": 1, "revenue": 1001 + number, **cost}]
+        result = store.apply_edit(plan_id, "actuals", rows, 1 + number, "Anna", "partner")
+        told.append((result.status, result.message, result.problems))
+        assert store.plan_at(plan_id).actuals == [
+            {"month": 1, "revenue": 1001.0 + number, "vendor_cost": 777.0}
+        ]
+    assert told == [("accepted", "", ())] * 4
+    for guess in (777, 5):
+        rows = [{"month": 1, "revenue": 1004}, {"month": 2, "revenue": 9, "vendor_cost": guess}]
+        refused = store.apply_edit(plan_id, "actuals", rows, 5, "Anna", "partner")
+        assert (refused.status, refused.message) == (
+            "refused",
+            "actuals[2].vendor_cost is private to the other side: it cannot be changed, added or"
+            " deleted",
+        )
+
+
 def test_the_store_refuses_edits_of_the_other_sides_private_data(store: Store) -> None:
     plan_id = store.create_plan(_secret_plan(), author="Vera", side="vendor")
     hidden = privacy.hidden_values(

@@ -24,7 +24,7 @@ import pytest
 from planner import privacy
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
-from planner.plan import Plan, content_hash, data_with_values, validate
+from planner.plan import Plan, content_hash, data_with_values, lookup, validate
 from planner.signoff import editions
 from planner.signoff import keys as signing
 from planner.signoff.records import Signature, SignOff
@@ -1251,3 +1251,44 @@ def test_no_private_value_is_exact_from_a_sides_pages(
     told = told_exact(plan, "partner")
     assert [path for path, exact in told.items() if got[path] and not exact] == []
     assert told  # the setting hides vendor values from the partner
+
+
+@pytest.mark.parametrize(
+    ("setting", "variants"),
+    [("own-terms", OWN_TERMS_VARIANTS), ("drivers", DRIVER_VARIANTS)],
+)
+def test_every_field_a_side_may_edit_is_told_the_same_whatever_the_hidden_values(
+    store: Store, setting: str, variants: tuple[dict[str, Any], ...]
+) -> None:
+    """Each value the model reads that the partner may edit, set to a value it allows, to one
+    below and one above its range: outcome, message and problems are the same text for both
+    sets of hidden values (what the partner may not see cannot change what it is told)."""
+    from planner import catalogue
+
+    plans = [_variant(setting, **hidden) for hidden in variants]
+    ids = [store.create_plan(plan, author="Vera", side="vendor") for plan in plans]
+    shown = privacy.view(plans[0], "partner")
+    paths = [
+        e.pattern
+        for e in catalogue.entries()
+        if e.modelled and "*" not in e.pattern and e.numeric and not shown.is_hidden(e.pattern)
+    ]
+    paths.append("months")  # the horizon, which hidden months may stand against
+    assert len(paths) > 8
+    tried = 0
+    for path in paths:
+        entry = catalogue.field(path)
+        low = entry.low if entry.low is not None else 0.0
+        high = entry.high if entry.high is not None else 10.0**12
+        for value in (low, low - 1, high * 2 + 1):
+            told = []
+            for plan_id in ids:
+                version = store.version(plan_id)
+                result = store.apply_edit(plan_id, path, value, version, "Anna", "partner")
+                told.append(_told(result, plan_id).replace(f"version {version}", "V"))
+                if result.status == "accepted":  # back to the setting's value for the next
+                    before = lookup(plans[0].to_data(), path)
+                    store.apply_edit(plan_id, path, before, version + 1, "Anna", "partner")
+            assert told[0] == told[1], (path, value)
+            tried += 1
+    assert tried == 3 * len(paths)
