@@ -24,16 +24,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner import i18n
-from planner.export.xlsx import (
-    _BOLD,
-    _HEAD_FILL,
-    _INPUT_FILL,
-    _TITLE_FONT,
-    Formats,
-    _fx,
-    _put,
-    _widths,
+from planner.export.xlsx.cells import (
+    BOLD,
+    HEAD_FILL,
+    INPUT_FILL,
+    TITLE_FONT,
+    fx,
+    header,
+    put,
+    widths,
 )
+from planner.export.xlsx.fields import Formats
 from planner.onboarding.bridge import STEPS
 from planner.onboarding.quarters import calendar_month
 from planner.onboarding.review import PARTNER_ROWS, VENDOR_ROWS, Review
@@ -85,21 +86,21 @@ def _months_sheet(ws: Worksheet, layout: _Layout, language: str) -> None:
                 "qbr.bridge.signed" if name == "signed" else f"qbr.bridge.step.{name}", language
             )
             label = f"{i18n.t(f'qbr.side.{source}', language)}: {step}"
-        _put(ws, 1, column, label, font=_BOLD, fill=_HEAD_FILL, wrap=True)
-        _put(ws, 2, column, key)
+        put(ws, 1, column, label, font=BOLD, fill=HEAD_FILL, wrap=True)
+        put(ws, 2, column, key)
     for i in range(layout.months):
         row = FIRST + i
         year, month = calendar_month(review.plan, i + 1)
-        _put(ws, row, 1, i + 1)
-        _put(ws, row, 2, f"{year:04d}-{month:02d}")
+        put(ws, row, 1, i + 1)
+        put(ws, row, 2, f"{year:04d}-{month:02d}")
         for key, column in layout.columns.items():
             source, _, name = key.partition(".")
             if key in ("month", "date"):
                 continue
             values = review.monthly[source][name]
-            _put(ws, row, column, float(values[i]), fmt.money_cents)
+            put(ws, row, column, float(values[i]), fmt.money_cents)
     ws.freeze_panes = ws.cell(row=FIRST, column=3)
-    _widths(ws, dict.fromkeys(layout.columns.values(), 16) | {1: 7, 2: 9})
+    widths(ws, dict.fromkeys(layout.columns.values(), 16) | {1: 7, 2: 9})
     ws.row_dimensions[1].height = 42
 
 
@@ -120,11 +121,11 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
         return i18n.t(key, lang, **values)
 
     row = 1
-    _put(ws, row, 1, f"{t('qbr.kicker')} {review.quarter.label()}", font=_TITLE_FONT)
+    put(ws, row, 1, f"{t('qbr.kicker')} {review.quarter.label()}", font=TITLE_FONT)
     row += 1
-    _put(ws, row, 1, plan.title, font=_BOLD)
+    put(ws, row, 1, plan.title, font=BOLD)
     row += 1
-    _put(ws, row, 1, t("qbr.xlsx.edition", edition=t(f"qbr.edition.{review.audience}")))
+    put(ws, row, 1, t("qbr.xlsx.edition", edition=t(f"qbr.edition.{review.audience}")))
     row += 2
 
     # --- parameters (inputs of the formulas below) ---
@@ -132,8 +133,8 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
 
     def param(key: str, label: str, value: float | int | datetime.date, number: str) -> None:
         nonlocal row
-        _put(ws, row, 1, label)
-        _put(ws, row, 2, value, number, fill=_INPUT_FILL)
+        put(ws, row, 1, label)
+        put(ws, row, 2, value, number, fill=INPUT_FILL)
         params[key] = f"$B${row}"
         row += 1
 
@@ -143,7 +144,7 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
     ledger = 12 * (rebate.year - 1) + rebate.months_elapsed
     year_first = 12 * (rebate.year - 1) + 1
     year_last = year_first + rebate.year_length - 1
-    _put(ws, row, 1, t("qbr.xlsx.parameters"), font=_BOLD)
+    put(ws, row, 1, t("qbr.xlsx.parameters"), font=BOLD)
     row += 1
     param("q_first", t("qbr.xlsx.q_first"), quarter_months[0], fmt.whole)
     param("q_last", t("qbr.xlsx.q_last"), quarter_months[-1], fmt.whole)
@@ -173,49 +174,42 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
             "y_first",
         ),
     ):
-        _put(ws, row, 1, title, font=_BOLD)
+        put(ws, row, 1, title, font=BOLD)
         row += 1
-        header = [
-            t("qbr.pnl.item"),
-            t("qbr.pnl.plan"),
-            t("qbr.pnl.actual"),
-            t("qbr.pnl.reforecast"),
-            t("qbr.pnl.difference"),
-        ]
-        for column, text in enumerate(header, start=1):
-            _put(ws, row, column, text, font=_BOLD, fill=_HEAD_FILL)
+        columns = ("item", "plan", "actual", "reforecast", "difference")
+        header(ws, row, [t(f"qbr.pnl.{key}") for key in columns], wrap=False)
         row += 1
         first, last = params[first_key], params["q_last"]
         actual_last = f"MIN({params['actual_last']},{last})"
         for column_key in (*PARTNER_ROWS, *VENDOR_ROWS):
             if f"signed.{column_key}" not in layout.columns:
                 continue
-            _put(ws, row, 1, i18n.label(column_key, lang))
+            put(ws, row, 1, i18n.label(column_key, lang))
             signed, now = (
                 layout.range(f"signed.{column_key}"),
                 layout.range(f"reforecast.{column_key}"),
             )
             if column_key in ("cumulative_cash", "vendor_cumulative_cash"):
                 # a level: the value of the period's last month (of its last actual month)
-                _fx(ws, row, 2, f"INDEX({signed},{last})", fmt.money)
-                _fx(
+                fx(ws, row, 2, f"INDEX({signed},{last})", fmt.money)
+                fx(
                     ws,
                     row,
                     3,
                     f'IF({actual_last}<{params[actual_from]},"",INDEX({now},{actual_last}))',
                     fmt.money,
                 )
-                _fx(ws, row, 4, f"INDEX({now},{last})", fmt.money)
+                fx(ws, row, 4, f"INDEX({now},{last})", fmt.money)
             else:
                 months = layout.month_range
-                _fx(
+                fx(
                     ws,
                     row,
                     2,
                     f"SUMPRODUCT(({months}>={first})*({months}<={last})*{signed})",
                     fmt.money,
                 )
-                _fx(
+                fx(
                     ws,
                     row,
                     3,
@@ -223,14 +217,14 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
                     f"SUMPRODUCT(({months}>={first})*({months}<={actual_last})*{now}))",
                     fmt.money,
                 )
-                _fx(
+                fx(
                     ws,
                     row,
                     4,
                     f"SUMPRODUCT(({months}>={first})*({months}<={last})*{now})",
                     fmt.money,
                 )
-            _fx(ws, row, 5, f"D{row}-B{row}", fmt.money)
+            fx(ws, row, 5, f"D{row}-B{row}", fmt.money)
             row += 1
         row += 1
 
@@ -239,52 +233,48 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
     for side in ("partner", "vendor"):
         if side not in review.monthly:
             continue
-        _put(ws, row, 1, f"{t('qbr.bridge.title')}: {t(f'qbr.side.{side}')}", font=_BOLD)
+        put(ws, row, 1, f"{t('qbr.bridge.title')}: {t(f'qbr.side.{side}')}", font=BOLD)
         row += 1
-        for column, text in enumerate(
-            [t("qbr.bridge.step"), t("qbr.xlsx.npv"), t("qbr.bridge.part")], start=1
-        ):
-            _put(ws, row, column, text, font=_BOLD, fill=_HEAD_FILL)
+        header(ws, row, [t("qbr.bridge.step"), t("qbr.xlsx.npv"), t("qbr.bridge.part")], wrap=False)
         row += 1
         rate = params["rate_partner" if side == "partner" else "rate_vendor"]
         first_row = row
         for step in ("signed", *STEPS):
             label = t("qbr.bridge.signed") if step == "signed" else t(f"qbr.bridge.step.{step}")
-            _put(ws, row, 1, label)
+            put(ws, row, 1, label)
             flows = layout.range(f"{side}.{step}")
-            _fx(ws, row, 2, f"SUMPRODUCT({flows}/(1+{rate})^({layout.month_range}/12))", fmt.money)
+            fx(ws, row, 2, f"SUMPRODUCT({flows}/(1+{rate})^({layout.month_range}/12))", fmt.money)
             if step != "signed":
-                _fx(ws, row, 3, f"B{row}-B{row - 1}", fmt.money)
+                fx(ws, row, 3, f"B{row}-B{row - 1}", fmt.money)
             row += 1
-        _put(ws, row, 1, t("qbr.xlsx.change"), font=_BOLD)
-        _fx(ws, row, 3, f"B{row - 1}-B{first_row}", fmt.money, font=_BOLD)
+        put(ws, row, 1, t("qbr.xlsx.change"), font=BOLD)
+        fx(ws, row, 3, f"B{row - 1}-B{first_row}", fmt.money, font=BOLD)
         bridge_rows[side] = row
         row += 1
-        _put(ws, row, 1, t("qbr.xlsx.check"))
-        _fx(ws, row, 3, f"ROUND(SUM(C{first_row + 1}:C{row - 2})-C{row - 1},6)", fmt.money_cents)
+        put(ws, row, 1, t("qbr.xlsx.check"))
+        fx(ws, row, 3, f"ROUND(SUM(C{first_row + 1}:C{row - 2})-C{row - 1},6)", fmt.money_cents)
         row += 2
 
     # --- rebate ---
-    _put(
+    put(
         ws,
         row,
         1,
         t("qbr.rebate.title", year=rebate.year, first=rebate.year_from, last=rebate.year_to),
-        font=_BOLD,
+        font=BOLD,
     )
     row += 1
-    _put(ws, row, 1, t("qbr.xlsx.threshold"), font=_BOLD, fill=_HEAD_FILL)
-    _put(ws, row, 2, t("qbr.xlsx.tier_rate"), font=_BOLD, fill=_HEAD_FILL)
+    header(ws, row, [t("qbr.xlsx.threshold"), t("qbr.xlsx.tier_rate")], wrap=False)
     row += 1
     tiers = plan.vendor_programme.rebate_tiers
     tier_first = row
     for tier in tiers:
-        _put(ws, row, 1, tier.threshold, fmt.money, fill=_INPUT_FILL)
-        _put(ws, row, 2, tier.rate, fmt.share, fill=_INPUT_FILL)
+        put(ws, row, 1, tier.threshold, fmt.money, fill=INPUT_FILL)
+        put(ws, row, 2, tier.rate, fmt.share, fill=INPUT_FILL)
         row += 1
     if not tiers:  # an empty tier keeps the formulas valid: threshold 0 at rate 0
-        _put(ws, row, 1, 0.0, fmt.money)
-        _put(ws, row, 2, 0.0, fmt.share)
+        put(ws, row, 1, 0.0, fmt.money)
+        put(ws, row, 2, 0.0, fmt.share)
         row += 1
     thresholds, rates = f"$A${tier_first}:$A${row - 1}", f"$B${tier_first}:$B${row - 1}"
     length = f"({params['year_last']}-{params['year_first']}+1)"
@@ -293,8 +283,8 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
 
     def line(key: str, label: str, formula: str, number: str) -> None:
         nonlocal row
-        _put(ws, row, 1, label)
-        _fx(ws, row, 2, formula, number)
+        put(ws, row, 1, label)
+        fx(ws, row, 2, formula, number)
         cells[key] = f"$B${row}"
         row += 1
 
@@ -349,7 +339,7 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
     row += 1
 
     # --- MDF ---
-    _put(ws, row, 1, t("qbr.mdf.title", year=mdf.year, date=mdf.as_of), font=_BOLD)
+    put(ws, row, 1, t("qbr.mdf.title", year=mdf.year, date=mdf.as_of), font=BOLD)
     row += 1
     heads = (
         ["qbr.mdf.activity"]
@@ -360,8 +350,7 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
         ]
         + ["qbr.mdf.proof"]
     )
-    for column, key in enumerate(heads, start=1):
-        _put(ws, row, column, t(key), font=_BOLD, fill=_HEAD_FILL, wrap=True)
+    header(ws, row, [t(key) for key in heads])
     row += 1
     activity_first = row
     records = [
@@ -370,20 +359,20 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
         if mdf.year_from <= r.requested.date <= mdf.year_to
     ]
     for record in records:
-        _put(ws, row, 1, record.activity)
+        put(ws, row, 1, record.activity)
         for i, stage in enumerate(("requested", "approved", "claimed", "paid")):
             given = getattr(record, stage)
             if given is not None:
-                _put(
+                put(
                     ws,
                     row,
                     2 + 2 * i,
                     datetime.date.fromisoformat(given.date),
                     "yyyy-mm-dd",
-                    fill=_INPUT_FILL,
+                    fill=INPUT_FILL,
                 )
-                _put(ws, row, 3 + 2 * i, given.amount, fmt.money, fill=_INPUT_FILL)
-        _put(ws, row, 10, record.proof)
+                put(ws, row, 3 + 2 * i, given.amount, fmt.money, fill=INPUT_FILL)
+        put(ws, row, 10, record.proof)
         row += 1
     if not records:
         row += 1  # an empty row keeps the ranges valid
@@ -431,23 +420,23 @@ def build_qbr_workbook(review: Review, language: str | None = None) -> bytes:
     row += 1
 
     # --- action items (text) ---
-    _put(ws, row, 1, t("qbr.actions.title"), font=_BOLD)
+    put(ws, row, 1, t("qbr.actions.title"), font=BOLD)
     row += 1
     for key in ("carried", "new"):
         for action in review.actions[key]:
-            _put(ws, row, 1, action["text"], wrap=True)
-            _put(
+            put(ws, row, 1, action["text"], wrap=True)
+            put(
                 ws,
                 row,
                 2,
                 t(f"qbr.side.{action['side']}")
                 + (f": {action['owner']}" if action.get("owner") else ""),
             )
-            _put(ws, row, 3, action.get("due") or "")
-            _put(ws, row, 4, t("qbr.actions.done" if action["done"] else "qbr.actions.open"))
+            put(ws, row, 3, action.get("due") or "")
+            put(ws, row, 4, t("qbr.actions.done" if action["done"] else "qbr.actions.open"))
             row += 1
 
-    _widths(ws, {1: 46, 2: 18, 3: 18, 4: 18, 5: 18, 6: 14, 7: 14, 8: 14, 9: 14, 10: 12})
+    widths(ws, {1: 46, 2: 18, 3: 18, 4: 18, 5: 18, 6: 14, 7: 14, 8: 14, 9: 14, 10: 12})
     wb.calculation.fullCalcOnLoad = True
     wb.properties.title = f"QBR {review.quarter.label()}"
     wb.properties.creator = "partner-planner"

@@ -22,7 +22,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from planner import catalogue, limits
-from planner.export.xlsx import (
+from planner.export.xlsx.cells import unescape_text
+from planner.export.xlsx.fields import enum_value
+from planner.export.xlsx.layout import (
     DEFINITION_NOTE_COLUMN,
     DEFINITIONS_KEYS,
     INPUT_EXACT_COLUMN,
@@ -30,9 +32,7 @@ from planner.export.xlsx import (
     INPUT_PATH_COLUMN,
     INPUT_VALUE_COLUMN,
     NOTE_PREFIX,
-    enum_value,
     sheet_names,
-    unescape_text,
 )
 from planner.plan import Plan, PlanError, Problem, fmt_value, validate
 
@@ -341,7 +341,7 @@ def _locate(problem: Problem, reader: _Reader) -> Problem:
 
 def read_workbook(data: bytes) -> Plan:
     """The plan held by a workbook's ``Inputs`` (and ``Scenarios``, ``Actuals``) sheets, by
-    their name in any language of :data:`planner.export.xlsx.SHEET_NAMES`, with the reasoning
+    their name in any language of :data:`planner.export.xlsx.layout.SHEET_NAMES`, with the reasoning
     column as the plan's ``notes``.
 
     Raises :class:`PlanError` for a refused upload or a plan that does not validate; each

@@ -31,14 +31,13 @@ from openpyxl.utils import column_index_from_string
 
 from planner import i18n
 from planner.catalogue import overlaps
-from planner.export.xlsx import (
+from planner.export.xlsx.layout import (
     INPUT_EXACT_COLUMN,
     INPUT_PATH_COLUMN,
     INPUT_VALUE_COLUMN,
-    PNL_FIRST_ROW,
-    pnl_source,
     sheet_name,
 )
+from planner.export.xlsx.pnl import PNL_FIRST_ROW, pnl_source
 from planner.model import Outcome
 from planner.privacy import PlanView
 
