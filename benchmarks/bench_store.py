@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.plan import validate
+from planner.policy import RULES
 from planner.store import Store
 from tests.store_support import PLAN_DATA
 
@@ -36,7 +37,7 @@ def _plan(writers: int) -> object:
 
 
 def throughput(url: str, writers: int, seconds: float) -> None:
-    store = Store(url)
+    store = Store(url, policy=RULES)
     plan_id = store.create_plan(_plan(writers), author="bench", side="vendor")  # type: ignore[arg-type]
     accepted: list[list[tuple[str, float]]] = [[] for _ in range(writers)]
     other = [0] * writers
@@ -73,7 +74,7 @@ def throughput(url: str, writers: int, seconds: float) -> None:
 
 
 def visibility(url: str, rounds: int = 50) -> None:
-    writer, reader = Store(url), Store(url)
+    writer, reader = Store(url, policy=RULES), Store(url, policy=RULES)
     plan_id = writer.create_plan(_plan(1), author="bench", side="vendor")  # type: ignore[arg-type]
     delays = []
     for i in range(rounds):

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from planner import access  # noqa: E402
+from planner.policy import RULES  # noqa: E402
 from planner.store import Store  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 from tests.test_browser_collab import shared_plan  # noqa: E402
@@ -43,7 +44,7 @@ def shared_plan_server() -> Iterator[SharedPlan]:
         running_app(Path(folder)) as url,
         sync_playwright() as playwright,
     ):
-        store = Store(f"sqlite+pysqlite:///{Path(folder) / 'planner.db'}")
+        store = Store(f"sqlite+pysqlite:///{Path(folder) / 'planner.db'}", policy=RULES)
         plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
         token = access.create_invite(store, plan_id, "partner_editor").token
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

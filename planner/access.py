@@ -25,6 +25,7 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from planner.store import Store
@@ -170,6 +171,27 @@ def invite_active(store: Store, invite_id: int) -> bool:
     with store.reading() as conn:
         row = conn.execute(select(invites.c.revoked_at).where(invites.c.id == invite_id)).first()
     return row is not None and row[0] is None
+
+
+REVOKED = "the invite link this edit came through was revoked"
+"""Why a write through a revoked link (or a link of another plan) is refused."""
+
+
+def link_refusal(conn: Connection, plan_id: str, invite: int | None) -> str | None:
+    """Inside a write transaction: :data:`REVOKED` when invite link ``invite`` is not an
+    active link of plan ``plan_id``, else None (also for ``None``, the vendor's workspace).
+
+    Asked by every write of a side (an edit, a note, a proposal step, a sign-off step) in its
+    own transaction, so a link revoked while the write was on its way writes nothing."""
+    if invite is None:
+        return None
+    query = select(invites.c.revoked_at).where(invites.c.id == invite, invites.c.plan_id == plan_id)
+    if conn.dialect.name != "sqlite":  # a revocation waits for this write (SQLite: one writer)
+        query = query.with_for_update(read=True)
+    revoked_at = conn.execute(query).first()
+    if revoked_at is None or revoked_at[0] is not None:
+        return REVOKED
+    return None
 
 
 def resolve(store: Store, plan_id: str | None, token: str | None) -> Access | None:

@@ -482,7 +482,8 @@ def may_edit(plan: Plan, path: str, side: str) -> bool:
     """Whether ``side`` may edit ``path``: an editing side, and nothing of it hidden from it.
 
     The privacy settings themselves: ``private.vendor`` and ``private.share_vendor_economics``
-    belong to the vendor, ``private.partner`` to the partner (see :func:`private_refusal`).
+    belong to the vendor, ``private.partner`` to the partner (see
+    :func:`planner.policy.private_refusal`).
     """
     if side not in ("vendor", "partner"):
         return False
@@ -733,30 +734,6 @@ def owner_of(path: str) -> str | None:
         if any(overlaps(path, own) and path != "hurdles" for own in paths):
             return side
     return None
-
-
-def private_refusal(before: Plan, after: Plan, side: str) -> str | None:
-    """Why ``side`` may not make this change of privacy settings, or ``None``."""
-    old, new = private_paths(before), private_paths(after)
-    if old["vendor"] != new["vendor"] and side != "vendor":
-        return "only the vendor decides which vendor values are private"
-    if old["partner"] != new["partner"] and side != "partner":
-        return "only the partner decides which partner values are private"
-    if shares_economics(before) != shares_economics(after) and side != "vendor":
-        return "only the vendor decides whether to share its economics"
-    old, new = before.to_data(), after.to_data()
-    for owner, paths in OWN_TERMS.items():
-        if owner != side and any(lookup(old, p) != lookup(new, p) for p in paths):
-            return f"only the {owner} states its own hurdles and rate of return"
-    for owner in ("vendor", "partner"):
-        if owner != side and _objectives_of(old, owner) != _objectives_of(new, owner):
-            return f"only the {owner} sets its own objectives"
-    return None
-
-
-def _objectives_of(data: Mapping[str, Any], owner: str) -> list[Any]:
-    """The objectives ``owner`` committed to, in order (``side`` defaults to the partner)."""
-    return [o for o in data.get("objectives") or [] if o.get("side", "partner") == owner]
 
 
 def privacy_edits(plan: Plan, side: str, paths: Sequence[str]) -> dict[str, Any]:

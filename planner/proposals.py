@@ -15,7 +15,9 @@ what it would do to both sides' key figures; then
 
 What a proposal may change: plan values both sides can see (never a value private to either
 side, since the other side must judge it), not the other side's own terms (its hurdles, the
-vendor's rate), not the privacy settings. A viewer proposes and decides nothing.
+vendor's rate; :mod:`planner.policy`), not the privacy settings. A viewer proposes and decides
+nothing, nor does a session whose invite link was revoked: every step checks the link
+(``invite``) and what may be proposed inside the transaction that writes it.
 
 The records live in the store's ``proposals`` table (schema step 4); every decision is kept,
 so the history of a negotiation can be told (and printed in the PDF's amendment record).
@@ -32,11 +34,11 @@ from typing import Any, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from planner import privacy
+from planner import access, privacy
 from planner.plan import PlanError, data_with_values, get_value, lookup, validate
-from planner.store import Store, UnknownPlanError
+from planner.store import Store
 from planner.store.core import MAX_NAME, Conflict, from_stamp
-from planner.store.db import plans, proposals
+from planner.store.db import proposals
 
 Status = Literal["open", "accepted", "rejected", "countered", "withdrawn"]
 SIDES = ("partner", "vendor")
@@ -216,11 +218,11 @@ def _get(conn: Connection, plan_id: str, proposal_id: int) -> Proposal:
     return _row(row)
 
 
-def _plan_version(conn: Connection, plan_id: str) -> int:
-    version = conn.execute(select(plans.c.version).where(plans.c.id == plan_id)).scalar()
-    if version is None:
-        raise UnknownPlanError(plan_id)
-    return int(version)
+def _admit(conn: Connection, plan_id: str, invite: int | None) -> None:
+    """Inside the step's write transaction: refuse a step through a revoked invite link."""
+    refused = access.link_refusal(conn, plan_id, invite)
+    if refused is not None:
+        raise ProposalError("no_access", refused)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -270,14 +272,16 @@ def propose(
     author: str,
     side: str,
     counter_of: int | None = None,
+    invite: int | None = None,
 ) -> Proposal:
-    """Propose ``changes`` on the plan's current version (see the module docstring)."""
+    """Propose ``changes`` on the plan's current version (see the module docstring), through
+    invite link ``invite`` (None: the vendor's workspace)."""
     author, side = _person(author, side)
     why = _text(reason, "reason")
-    version = store.version(plan_id)
-    effective = check_changes(store.plan_at(plan_id, version), changes, side)
     with store.writing() as conn:
-        _plan_version(conn, plan_id)  # the plan exists (and, on PostgreSQL, is read in order)
+        version = store.lock(conn, plan_id)  # no edit lands between the check and the record
+        _admit(conn, plan_id, invite)
+        effective = check_changes(store.plan_in(conn, plan_id, version), changes, side)
         if counter_of is not None:
             countered = _get(conn, plan_id, counter_of)
             if not countered.open:
@@ -363,10 +367,19 @@ def _open_for(proposal: Proposal, side: str, *, own: bool) -> None:
         )
 
 
-def accept(store: Store, plan_id: str, proposal_id: int, *, author: str, side: str) -> Decision:
+def accept(
+    store: Store,
+    plan_id: str,
+    proposal_id: int,
+    *,
+    author: str,
+    side: str,
+    invite: int | None = None,
+) -> Decision:
     """Apply an open proposal of the other side as one attributed change; when the plan
     changed any of its values since it was made, nothing is applied: the conflicts say which
-    (the proposal stays open, to be countered or proposed again)."""
+    (the proposal stays open, to be countered or proposed again). ``invite``: the link the
+    acceptor decides through, checked by the store inside the change's transaction."""
     author, side = _person(author, side)
     with store.reading() as conn:
         proposal = _get(conn, plan_id, proposal_id)
@@ -384,9 +397,12 @@ def accept(store: Store, plan_id: str, proposal_id: int, *, author: str, side: s
         author=proposal.author,
         side=proposal.side,
         kind="proposal",
+        invite=invite,
         then=decide,
         judge=side,  # the deciding side sees what was hidden from the proposing one
     )
+    if result.status == "refused" and result.message == access.REVOKED:
+        raise ProposalError("no_access", result.message)
     if result.status == "conflict":
         return Decision(proposal, tuple(result.conflicts))
     if result.status not in ("accepted", "unchanged"):
@@ -402,22 +418,39 @@ def accept(store: Store, plan_id: str, proposal_id: int, *, author: str, side: s
 
 
 def reject(
-    store: Store, plan_id: str, proposal_id: int, *, reason: str, author: str, side: str
+    store: Store,
+    plan_id: str,
+    proposal_id: int,
+    *,
+    reason: str,
+    author: str,
+    side: str,
+    invite: int | None = None,
 ) -> Proposal:
     """Turn down an open proposal of the other side, saying why."""
     author, side = _person(author, side)
     why = _text(reason, "reason")
     with store.writing() as conn:
+        _admit(conn, plan_id, invite)
         proposal = _get(conn, plan_id, proposal_id)
         _open_for(proposal, side, own=False)
         _decide(conn, plan_id, proposal_id, "rejected", store.now(), author, side, why)
         return _get(conn, plan_id, proposal_id)
 
 
-def withdraw(store: Store, plan_id: str, proposal_id: int, *, author: str, side: str) -> Proposal:
+def withdraw(
+    store: Store,
+    plan_id: str,
+    proposal_id: int,
+    *,
+    author: str,
+    side: str,
+    invite: int | None = None,
+) -> Proposal:
     """Take back one's own open proposal."""
     author, side = _person(author, side)
     with store.writing() as conn:
+        _admit(conn, plan_id, invite)
         proposal = _get(conn, plan_id, proposal_id)
         _open_for(proposal, side, own=True)
         _decide(conn, plan_id, proposal_id, "withdrawn", store.now(), author, side, None)
@@ -433,8 +466,16 @@ def counter(
     reason: str,
     author: str,
     side: str,
+    invite: int | None = None,
 ) -> Proposal:
     """Answer an open proposal of the other side with a changed one of one's own."""
     return propose(
-        store, plan_id, changes, reason=reason, author=author, side=side, counter_of=proposal_id
+        store,
+        plan_id,
+        changes,
+        reason=reason,
+        author=author,
+        side=side,
+        counter_of=proposal_id,
+        invite=invite,
     )

@@ -18,6 +18,7 @@ from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from planner.plan import load, validate
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, state
 from tests.factories import EXAMPLE, ROOT
@@ -161,7 +162,7 @@ def onboarding_plan(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
     """A local app (:func:`local_app`) whose store holds the example plan with actuals of
     months 1, 2 and 4 (half a deal and 2,600 of opex each): a plan under onboarding review."""
     with local_app(folder, monkeypatch):
-        store = Store()
+        store = Store(policy=RULES)
         data = load(EXAMPLE).to_data()
         data["actuals"] = [{"month": m, "new_deals": 0.5, "opex": 2600.0} for m in (1, 2, 4)]
         yield store, store.create_plan(validate(data), author="Vera", side="vendor")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from planner.policy import RULES
 from planner.store import Store
 from tests.app_support import local_app
 
@@ -163,6 +164,6 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store
     """The vendor's workspace on a fresh SQLite store in ``tmp_path``, polling off (AppTests
     rerun by hand); yields the store."""
     with local_app(tmp_path, monkeypatch):
-        store = Store()
+        store = Store(policy=RULES)
         yield store
         store.close()

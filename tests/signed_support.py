@@ -10,6 +10,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from planner.plan import Plan
+from planner.policy import RULES
 from planner.signoff import records as signoff
 from planner.store import Store
 from tests.test_xlsx_libreoffice import _private_example
@@ -21,7 +22,7 @@ LANGUAGES = ("de", "en")
 def signed_private_plan() -> tuple[Plan, signoff.SignOff]:
     """The example with private values on both sides, frozen and signed by both sides, in
     the store of ``PLANNER_DATA_DIR``."""
-    store = Store()
+    store = Store(policy=RULES)
     try:
         plan_id = store.create_plan(_private_example(False), author="Max Roth", side="vendor")
         signoff.freeze(store, plan_id, role="owner", author="Max Roth")

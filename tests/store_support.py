@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from planner.plan import Plan, validate
+from planner.policy import RULES
 from planner.store import Store
 
 POSTGRES_URL = os.environ.get("PLANNER_TEST_POSTGRES_URL", "")
@@ -122,6 +123,6 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def store(database_url: str, clock: FakeClock) -> Iterator[Store]:
-    opened = Store(database_url, clock=clock)
+    opened = Store(database_url, clock=clock, policy=RULES)
     yield opened
     opened.close()

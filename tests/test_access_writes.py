@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner import access, editing
 from planner.access import Access
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab
 from tests.app_support import click_again, field, local_app, send_commit, type_into
@@ -29,7 +30,7 @@ NOTICE = "Dieser Link ist ungültig oder wurde widerrufen."
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
     with local_app(tmp_path, monkeypatch):
-        store = Store()
+        store = Store(policy=RULES)
         yield store, store.create_plan(example_plan(), author="Vera", side="vendor")
         store.close()
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from planner import i18n
 from planner.model import evaluate
 from planner.plan import PlanError, Problem, content_hash, load, to_yaml, with_values
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, library, session, state
 from planner.ui.shell import PAGES
@@ -41,7 +42,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def store(data_dir: Path) -> Iterator[Store]:
     """The database the app uses, opened by the test."""
-    opened = Store()
+    opened = Store(policy=RULES)
     yield opened
     opened.close()
 

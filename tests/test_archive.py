@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
+from planner.policy import RULES
 from planner.signoff import archive, editions, seal
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff
@@ -41,7 +42,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Signed]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PLANNER_DATA_DIR", str(folder))
         patch.delenv("PLANNER_DATABASE_URL", raising=False)
-        store = Store()
+        store = Store(policy=RULES)
         plan_id = store.create_plan(_private_example(False), author="Max Roth", side="vendor")
         path = "vendor_programme.gross_margin"
         assert store.apply_edit(plan_id, path, MARGIN, 1, "Max", "vendor").ok
@@ -74,7 +75,7 @@ def env(signed: Signed, monkeypatch: pytest.MonkeyPatch) -> Signed:
 
 
 def _archive(env: Signed, edition: str) -> dict[str, bytes]:
-    store = Store()
+    store = Store(policy=RULES)
     try:
         name, data = archive.build(store, env.plan_id, 3, edition=edition, language="en")
     finally:
@@ -131,7 +132,7 @@ def test_the_partners_archive_holds_its_pdfa_its_check_its_log_and_how_to_verify
 
 def test_the_whole_plans_archive_carries_the_hash_chain(env: Signed) -> None:
     log = json.loads(_archive(env, "full")["change-log.json"])
-    store = Store()
+    store = Store(policy=RULES)
     try:
         hashes = [c.hash for c in store.log(env.plan_id) if c.version <= 3]
     finally:
@@ -154,7 +155,7 @@ def test_archive_on_the_command_line(env: Signed, tmp_path: Path, capsys) -> Non
 
 
 def test_verify_refuses_an_embedded_workbook_of_another_seal_or_sign_off(env: Signed) -> None:
-    store = Store()
+    store = Store(policy=RULES)
     try:
         record = signoff.record(store, env.plan_id, 3)
         assert record is not None

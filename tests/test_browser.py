@@ -13,6 +13,7 @@ import pytest
 from planner import i18n
 from planner.model import evaluate
 from planner.plan import Plan, to_yaml, with_values
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import library
 from tests.test_browser_collab import commit_value, enter_name
@@ -24,7 +25,7 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 def newest_plan(data_dir: Path) -> Plan:
     """The plan a new session opens: the most recently changed one in the app's store."""
-    store = Store(f"sqlite+pysqlite:///{data_dir / 'planner.db'}")
+    store = Store(f"sqlite+pysqlite:///{data_dir / 'planner.db'}", policy=RULES)
     try:
         return store.plan_at(library.plan_list(store)[0].id)
     finally:
@@ -73,7 +74,7 @@ def test_editing_a_driver_changes_the_npv(app_page: Any, app_server: dict) -> No
     app_page.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
     field = app_page.get_by_role("textbox", name=i18n.label("revenue.deal_size", "de"))
     new_size = plan.revenue.deal_size + 12_000
-    store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
     try:
         plan_id = library.plan_list(store)[0].id
         commit_value(app_page, field, i18n.number(new_size, "de"), store, plan_id)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from planner import access, i18n
+from planner.policy import RULES
 from planner.store import Store
 from tests.test_browser_collab import (
     VISIBLE_MS,
@@ -36,7 +37,7 @@ REMOTE = "Remo Fern"
 
 @pytest.fixture
 def store(app_server: dict[str, Any]) -> Iterator[Store]:
-    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
     yield opened
     opened.close()
 

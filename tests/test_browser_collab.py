@@ -16,6 +16,7 @@ import pytest
 from planner import access, i18n, privacy
 from planner.model import evaluate
 from planner.plan import Plan, with_values
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import library
 
@@ -38,7 +39,7 @@ def shared_plan() -> Plan:
 @pytest.fixture
 def plan_id(app_server: dict[str, Any]) -> Iterator[str]:
     """The plan both sides open: a fresh one per test (the newest, so the workspace opens it)."""
-    store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
     try:
         yield store.create_plan(shared_plan(), author="Vera", side="vendor")
     finally:
@@ -47,7 +48,7 @@ def plan_id(app_server: dict[str, Any]) -> Iterator[str]:
 
 @pytest.fixture
 def store(app_server: dict[str, Any]) -> Iterator[Store]:
-    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
     yield opened
     opened.close()
 

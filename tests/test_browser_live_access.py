@@ -15,6 +15,7 @@ import pytest
 
 from planner import access, i18n
 from planner.plan import with_values
+from planner.policy import RULES
 from planner.store import Store
 from tests.test_browser_coediting import wait_until as wait_for
 from tests.test_browser_collab import (
@@ -40,7 +41,7 @@ def quiet_server(
     next input, so that input is sent by a page that still shows the plan."""
     folder = tmp_path_factory.mktemp("quiet")
     url = start_app_server({"PLANNER_POLL_SECONDS": "0", "PLANNER_DATA_DIR": str(folder)})
-    store = Store(f"sqlite+pysqlite:///{folder / 'planner.db'}")
+    store = Store(f"sqlite+pysqlite:///{folder / 'planner.db'}", policy=RULES)
     yield url, store
     store.close()
 
@@ -79,7 +80,7 @@ wrote by itself flipped about three times a second)."""
 
 @pytest.fixture
 def store(app_server: dict[str, Any]) -> Iterator[Store]:
-    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
     yield opened
     opened.close()
 

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from planner import access, i18n
+from planner.policy import RULES
 from planner.store import Store
 from tests.conftest import _free_port, running_app
 from tests.test_browser_coediting import REMOTE, field_box, open_workspace, wait_until
@@ -39,7 +40,7 @@ DEALS = "revenue.deals_per_sales_fte_month"
 
 @pytest.fixture
 def store(app_server: dict[str, Any]) -> Iterator[Store]:
-    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
     yield opened
     opened.close()
 
@@ -138,7 +139,7 @@ def still_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     showing the table as it was until its person acts, as a page on a slow network would.
     Yields its URL, its store and the id of its one plan."""
     with running_app(tmp_path, {"PLANNER_POLL_SECONDS": "0"}) as url:
-        store = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}")
+        store = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}", policy=RULES)
         try:
             plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
             yield {"url": url, "store": store, "plan_id": plan_id}
@@ -212,7 +213,7 @@ def test_a_value_left_while_the_server_restarts_is_saved_once_it_is_back(
     screen as if it were)."""
     from playwright.sync_api import expect
 
-    store = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}")
+    store = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}", policy=RULES)
     plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
     port = _free_port()
     try:

@@ -12,6 +12,7 @@ import pytest
 from planner import access, i18n
 from planner.onboarding import review as reviews
 from planner.plan import Plan, load, validate
+from planner.policy import RULES
 from planner.store import Store
 from tests.factories import EXAMPLE
 
@@ -31,7 +32,7 @@ def live_plan() -> Plan:
 
 @pytest.fixture
 def session(app_server: dict[str, Any]) -> Iterator[tuple[Store, str]]:
-    store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}")
+    store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
     try:
         yield store, store.create_plan(live_plan(), author="Vera", side="vendor")
     finally:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from planner import access, i18n
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import library
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -49,7 +50,7 @@ def shared_database(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def store(shared_database: str) -> Iterator[Store]:
-    opened = Store(shared_database)
+    opened = Store(shared_database, policy=RULES)
     yield opened
     opened.close()
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner import access, i18n
 from planner.model import evaluate
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, state
 from tests.app_support import field, local_app, typed_inputs
@@ -48,7 +49,7 @@ def secret_forms() -> list[str]:
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
     with local_app(tmp_path, monkeypatch):
-        store = Store()
+        store = Store(policy=RULES)
         plan = example_plan(
             vendor_programme={
                 "mdf_rate": 0.03,

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner import privacy
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab
 from tests.app_support import local_app
@@ -24,7 +25,7 @@ SHARE = collab.SHARE_PATH
 @pytest.fixture
 def workspace_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
     with local_app(tmp_path, monkeypatch):
-        store = Store()
+        store = Store(policy=RULES)
         plan = example_plan(
             private={
                 "vendor": list(privacy.DEFAULT_VENDOR_PRIVATE),
@@ -129,7 +130,7 @@ DECIDED = {
 @pytest.fixture
 def decided(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
     with local_app(tmp_path, monkeypatch):
-        store = Store()
+        store = Store(policy=RULES)
         plan = example_plan(decision=DECIDED)
         yield store, store.create_plan(plan, author="Vera", side="vendor")
         store.close()

@@ -25,6 +25,7 @@ from planner import privacy
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
 from planner.plan import Plan, content_hash, data_with_values, lookup, validate
+from planner.policy import RULES
 from planner.signoff import editions
 from planner.signoff import keys as signing
 from planner.signoff.records import Signature, SignOff
@@ -397,7 +398,7 @@ def test_each_sides_signed_edition_verifies_alone_and_against_the_store(
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "vendor-installation"))
     monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
     monkeypatch.delenv("PLANNER_TRUSTED_FINGERPRINTS", raising=False)
-    store = Store()
+    store = Store(policy=RULES)
     plan_id = store.create_plan(secret_plan(), author="Vera", side="vendor")
     signoff.freeze(store, plan_id, role="owner", author="Vera")
     for side, role in (("partner", "partner_editor"), ("vendor", "owner")):
@@ -432,7 +433,7 @@ def test_signed_export_writes_a_sides_edition(
 
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
-    store = Store()
+    store = Store(policy=RULES)
     plan_id = store.create_plan(secret_plan(), author="Vera", side="vendor")
     signoff.freeze(store, plan_id, role="owner", author="Vera")
     for side, role in (("partner", "partner_editor"), ("vendor", "owner")):
@@ -624,7 +625,7 @@ def setting_store(setting: str) -> tuple[Store, str]:
     before the vendor made its rate private."""
     from planner import proposals
 
-    store = Store()
+    store = Store(policy=RULES)
     if setting != "drivers":
         return store, store.create_plan(setting_plan(setting), author="Vera", side="vendor")
     plan_id = store.create_plan(setting_plan(setting, mdf_private=False), author="Vera")
@@ -917,7 +918,7 @@ def test_the_scenario_tables_choices_are_checked_on_the_server(
     told = []
     for number, hidden in enumerate(OWN_TERMS_VARIANTS):
         with local_app(tmp_path / str(number), monkeypatch):
-            store = Store()
+            store = Store(policy=RULES)
             plan_id = store.create_plan(_variant("own-terms", **hidden), author="Vera")
             token = access.create_invite(store, plan_id, "partner_editor").token
             app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)

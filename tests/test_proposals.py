@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from planner import proposals
+from planner.policy import RULES
 from planner.proposals import ProposalError
 from planner.store import Store
 from tests.store_support import clock, database_url, example_plan, store
@@ -164,7 +165,7 @@ def test_accepting_a_proposal_closed_meanwhile_writes_nothing(
     offer = proposals.propose(
         store, plan_id, {"revenue.deal_size": 45000}, reason="r", author="Anna", side="partner"
     )
-    other = Store(database_url)
+    other = Store(database_url, policy=RULES)
     checked = proposals._open_for
 
     def close_then_check(proposal: proposals.Proposal, side: str, *, own: bool) -> None:
@@ -223,7 +224,7 @@ def test_racing_accept_and_withdraw_end_in_one_consistent_state(
 ) -> None:
     """Accept and withdraw of the same proposal from two store handles at once, 12 times:
     exactly one wins each time; the plan holds the change exactly when it was accepted."""
-    other = Store(database_url)
+    other = Store(database_url, policy=RULES)
     for round_ in range(12):
         value = 50000 + round_
         offer = proposals.propose(

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from planner import access, i18n
+from planner.policy import RULES
 from planner.signoff import records as signoff
 from planner.signoff.verify import verify_bytes
 from planner.store import Store
@@ -33,7 +34,7 @@ def settle(page: Any) -> None:
 
 
 def _store(data_dir: Path) -> Store:
-    return Store(f"sqlite+pysqlite:///{data_dir / 'planner.db'}")
+    return Store(f"sqlite+pysqlite:///{data_dir / 'planner.db'}", policy=RULES)
 
 
 def _sign(page: Any, name: str | None, title: str) -> None:

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.access import Access
+from planner.policy import RULES
 from planner.signoff import records as signoff
 from planner.signoff.verify import verify_bytes
 from planner.store import Store
@@ -33,7 +34,7 @@ def _app() -> None:
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
     with local_app(tmp_path, monkeypatch):
-        store = Store()
+        store = Store(policy=RULES)
         yield store, store.create_plan(example_plan(), author="Vera", side="vendor")
         store.close()
 

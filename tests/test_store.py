@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, delete, select, update
 
 from planner.plan import get_value
+from planner.policy import RULES
 from planner.store import SCHEMA_VERSION, Store, db
 from planner.store import database_url as env_database_url
 from planner.store.db import changes, plan_versions
@@ -281,7 +282,9 @@ def test_an_altered_plan_version_is_detected(store: Store) -> None:
 
 
 def test_an_old_schema_is_upgraded_and_its_plans_kept(database_url: str, clock: FakeClock) -> None:
-    old = Store(database_url, clock=clock, schema=1)  # as an app of schema version 1 left it
+    old = Store(
+        database_url, clock=clock, schema=1, policy=RULES
+    )  # as an app of schema version 1 left it
     engine = old.engine
     plan_id = old.create_plan(example_plan(), author="Vera", side="vendor")
     with engine.connect() as conn:
@@ -289,7 +292,7 @@ def test_an_old_schema_is_upgraded_and_its_plans_kept(database_url: str, clock: 
         assert not engine.dialect.has_table(conn, "notes")
     engine.dispose()
 
-    upgraded = Store(database_url, clock=clock)
+    upgraded = Store(database_url, clock=clock, policy=RULES)
     with upgraded.engine.connect() as conn:
         assert db.current_schema_version(conn) == SCHEMA_VERSION == 4  # 4: term proposals
     assert upgraded.plan_at(plan_id).revenue.deal_size == 42000
@@ -305,11 +308,11 @@ def test_a_database_from_a_newer_app_is_refused_clearly(store: Store, database_u
     with store.engine.begin() as conn:
         conn.execute(update(db.schema_version).values(version=SCHEMA_VERSION + 1))
     with pytest.raises(RuntimeError, match="newer than this app"):
-        Store(database_url)
+        Store(database_url, policy=RULES)
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    opened = Store(f"sqlite+pysqlite:///{tmp_path / 'x.db'}")
+    opened = Store(f"sqlite+pysqlite:///{tmp_path / 'x.db'}", policy=RULES)
     with opened.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.BUSY_TIMEOUT_MS

@@ -15,6 +15,7 @@ from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
 from planner import access
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, session, state
 from planner.ui.text import plain
@@ -30,7 +31,7 @@ MARGIN = 0.8537
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
     with local_app(tmp_path, monkeypatch):
-        store = Store()
+        store = Store(policy=RULES)
         plan = example_plan(
             vendor_programme={
                 "mdf_rate": 0.03,

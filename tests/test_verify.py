@@ -30,6 +30,7 @@ from planner import cli, paths
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
 from planner.plan import canonical_json, content_hash, validate, with_values
+from planner.policy import RULES
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff
 from planner.signoff import seal, trust
@@ -65,7 +66,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Signed]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PLANNER_DATA_DIR", str(folder))
         patch.delenv("PLANNER_DATABASE_URL", raising=False)
-        store = Store()
+        store = Store(policy=RULES)
         plan = validate({**PLAN_DATA, "decision": DECISION})
         plan_id = store.create_plan(plan, author="Max Roth", side="vendor")
         assert store.apply_edit(plan_id, "opex_per_month", 3000, 1, "Anna", "partner").ok
@@ -308,7 +309,7 @@ def test_a_draft_workbook_fails_it_carries_no_seal(env: Signed) -> None:
 
 def test_a_version_the_signing_store_never_signed_fails(env: Signed) -> None:
     """Sealed with this installation's key, but its store knows no such signed version."""
-    store = Store()
+    store = Store(policy=RULES)
     plan = signoff.signed_plan(store, env.record)
     store.close()
     unsigned = dataclasses.replace(env.record, version=1)  # version 1 was never frozen
@@ -325,7 +326,7 @@ def test_another_installations_store_does_not_judge_a_trusted_signature(
     signed: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
-    Store().close()  # another installation's (empty) store
+    Store(policy=RULES).close()  # another installation's (empty) store
     for data in (signed.pdf, signed.xlsx):
         verdict = verify_bytes(data)
         assert not verdict.ok
@@ -405,7 +406,7 @@ def test_verify_bytes_refuses_what_is_no_pdf_or_workbook() -> None:
 def test_exports_of_the_signed_version_are_the_same_bytes_apart_from_the_signature(
     env: Signed,
 ) -> None:
-    store = Store()
+    store = Store(policy=RULES)
     record = signoff.record(store, env.plan_id, 2)
     assert record is not None
     plan = signoff.signed_plan(store, record)
@@ -569,7 +570,7 @@ def _new_deal_size_and_margin(book: openpyxl.Workbook, signed: Signed) -> None:
     """Deal size and margin changed, the new plan's hash written wherever one is recorded."""
     _inputs_row(book, "revenue.deal_size")[2].value = 52000
     _inputs_row(book, "revenue.partner_margin")[2].value = 0.35
-    store = Store()
+    store = Store(policy=RULES)
     plan = signoff.signed_plan(store, signed.record)
     store.close()
     forged = content_hash(
@@ -697,7 +698,7 @@ def test_a_pdf_of_another_installation_passes_only_when_its_key_is_trusted(
     env: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     other = signing.identity(tmp_path / "other" / "signing")
-    store = Store()
+    store = Store(policy=RULES)
     plan = signoff.signed_plan(store, env.record)
     store.close()
     file = tmp_path / "other.pdf"
@@ -800,7 +801,7 @@ def test_random_byte_flips_are_not_verified_and_never_a_traceback(
 def test_the_signed_pdf_states_its_electronic_signature(env: Signed) -> None:
     fingerprint = _fingerprint(env)
     digest = env.record.content_hash
-    store = Store()
+    store = Store(policy=RULES)
     plan = signoff.signed_plan(store, env.record)
     store.close()
     german = signed_pdf(plan, env.record, language="de")
@@ -845,7 +846,7 @@ def test_the_signed_pdf_states_its_electronic_signature(env: Signed) -> None:
 
 def test_the_signed_workbook_states_its_electronic_signature(env: Signed) -> None:
     fingerprint = _fingerprint(env)
-    store = Store()
+    store = Store(policy=RULES)
     plan = signoff.signed_plan(store, env.record)
     store.close()
     german = signed_workbook(plan, env.record, language="de")
@@ -907,7 +908,7 @@ def test_an_unsealed_workbook_with_macros_is_refused(
 
 def _forged(env: Signed, forger: signing.Identity) -> tuple[bytes, bytes]:
     """The signed plan with the partner's margin set to 35 %, signed by ``forger``."""
-    store = Store()
+    store = Store(policy=RULES)
     plan = signoff.signed_plan(store, env.record)
     store.close()
     forged = with_values(plan, {"revenue.partner_margin": 0.35})
@@ -974,7 +975,7 @@ def test_the_data_folder_is_the_installations_unless_configured(tmp_path: Path) 
 def test_the_verdict_names_the_edition_its_language_the_version_and_the_plan(
     env: Signed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = Store()
+    store = Store(policy=RULES)
     plan = signoff.signed_plan(store, env.record)
     store.close()
     digest = edition_hash(plan, "partner")
@@ -998,7 +999,7 @@ def test_a_version_signed_again_later_is_said_to_be_superseded(
     later = tmp_path / "later"
     shutil.copytree(env.folder, later)
     monkeypatch.setenv("PLANNER_DATA_DIR", str(later))
-    store = Store()
+    store = Store(policy=RULES)
     assert store.apply_edit(env.plan_id, "opex_per_month", 3500, 2, "Anna", "partner").ok
     signoff.freeze(store, env.plan_id, role="owner", author="Max Roth")
     for side, role in (("partner", "partner_editor"), ("vendor", "owner")):

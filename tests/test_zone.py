@@ -14,6 +14,7 @@ from planner import cli, model
 from planner.analysis import AnalysisError, goalseek, zone
 from planner.analysis.figures import figure_value, value_share
 from planner.plan import PlanError, canonical_json, content_hash, load, with_values
+from planner.policy import RULES
 from tests.factories import EXAMPLE
 
 
@@ -159,7 +160,7 @@ def test_the_command_prints_a_map_and_json(capsys: pytest.CaptureFixture[str]) -
 def test_only_a_side_states_its_own_hurdles_and_rate(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from planner.store import Store
 
-    store = Store(f"sqlite+pysqlite:///{tmp_path / 'p.db'}")
+    store = Store(f"sqlite+pysqlite:///{tmp_path / 'p.db'}", policy=RULES)
     plan_id = store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
     mine = {"partner": {"min_irr": 0.2}}
     assert store.apply_edit(plan_id, "hurdles", mine, 1, "Anna", "partner").ok

@@ -4,7 +4,8 @@ A plan version is *frozen* when an editor puts it up for sign-off: from then on 
 refuses every edit of the plan (:func:`frozen_refusal`, checked inside the store's edit
 transaction) until either both sides have signed (the version is then *signed*) or an editor
 withdraws the freeze. Only an editor of a side signs for that side (the owner edits as the
-vendor); a viewer never signs. A change after the signature makes a new plan version, a draft
+vendor); a viewer never signs, nor does a session whose invite link was revoked (checked in the
+step's own write transaction). A change after the signature makes a new plan version, a draft
 *amendment* of the signed one: :func:`amendment` lists what differs. Stored versions never
 change, so a signed version stays retrievable (``store.plan_at(plan_id, version)``) forever.
 
@@ -21,6 +22,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.engine import Connection
 
+from planner import access
 from planner.plan import Plan
 from planner.store import Difference, Store, UnknownPlanError
 from planner.store.core import MAX_NAME, from_stamp
@@ -42,6 +44,10 @@ class SignOffError(ValueError):
 
 class NotAllowedError(SignOffError, PermissionError):
     """The role may not do this step (a viewer, or an editor of the other side)."""
+
+
+class LinkRevokedError(NotAllowedError):
+    """The invite link the step came through was revoked (checked inside its transaction)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,12 @@ def _lock_version(conn: Connection, plan_id: str) -> int:
     if version is None:
         raise UnknownPlanError(plan_id)
     return int(version)
+
+
+def _admit(conn: Connection, plan_id: str, invite: int | None) -> None:
+    refused = access.link_refusal(conn, plan_id, invite)
+    if refused is not None:
+        raise LinkRevokedError(refused)
 
 
 def _open_version(conn: Connection, plan_id: str) -> int | None:
@@ -254,18 +266,26 @@ def signed_plan(store: Store, record: SignOff) -> Plan:
 
 
 def freeze(
-    store: Store, plan_id: str, *, role: str, author: str, expected_version: int | None = None
+    store: Store,
+    plan_id: str,
+    *,
+    role: str,
+    author: str,
+    expected_version: int | None = None,
+    invite: int | None = None,
 ) -> SignOff:
     """Freeze the plan's current version for sign-off (editors only).
 
     ``expected_version`` (the version the editor looked at) guards against freezing a
-    version that someone changed in the meantime.
+    version that someone changed in the meantime. ``invite``: the link the editor came
+    through (None: the vendor's workspace); a revoked one freezes nothing.
     """
     side = _side_of(role)
     author = _person(author, "author")
     stamp = store.now()
     with store.writing() as conn:
         version = _lock_version(conn, plan_id)
+        _admit(conn, plan_id, invite)
         if expected_version is not None and expected_version != version:
             raise SignOffError(
                 f"the plan changed since version {expected_version} (now version {version}): "
@@ -316,13 +336,17 @@ def freeze(
     return found
 
 
-def withdraw(store: Store, plan_id: str, *, role: str, author: str) -> SignOff:
-    """Release the frozen version before both sides signed (editors only); edits resume."""
+def withdraw(
+    store: Store, plan_id: str, *, role: str, author: str, invite: int | None = None
+) -> SignOff:
+    """Release the frozen version before both sides signed (editors only); edits resume.
+    ``invite`` as for :func:`freeze`."""
     _side_of(role)
     author = _person(author, "author")
     stamp = store.now()
     with store.writing() as conn:
         _lock_version(conn, plan_id)
+        _admit(conn, plan_id, invite)
         version = _open_version(conn, plan_id)
         if version is None:
             raise SignOffError("no version is frozen for sign-off")
@@ -347,11 +371,13 @@ def sign(
     title: str,
     date: datetime.date | None = None,
     entered_by: str | None = None,
+    invite: int | None = None,
 ) -> SignOff:
     """Sign the frozen ``version`` for ``side`` (only an editor of that side may).
 
     ``date`` defaults to today (the store's clock, UTC). When both sides have signed, the
-    version is signed and the plan may be edited again (as an amendment).
+    version is signed and the plan may be edited again (as an amendment). ``invite`` as for
+    :func:`freeze`.
     """
     if side not in SIDES:
         raise SignOffError(f"side: {side!r} is not one of {', '.join(SIDES)}")
@@ -368,6 +394,7 @@ def sign(
     stamp = store.now()
     with store.writing() as conn:
         _lock_version(conn, plan_id)
+        _admit(conn, plan_id, invite)
         status = conn.execute(
             select(signoffs.c.status).where(
                 signoffs.c.plan_id == plan_id, signoffs.c.version == version

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
@@ -216,27 +216,73 @@ def _change(row: Mapping[Any, Any]) -> Change:
     )
 
 
-def _refusal(current: Plan, edits: Mapping[str, tuple[Any, int]], side: str) -> str | None:
-    from planner import privacy
+class WritePolicy(Protocol):
+    """Who may change what: decided above the store (:mod:`planner.policy`), asked by the store
+    inside its write transaction, on the plan version the write is applied to, so a right taken
+    away while a write is on its way (a link revoked, a version frozen) refuses that write.
 
-    for path in edits:
-        if not path:
-            return "the whole plan cannot be replaced by an edit"
-        if not privacy.may_write(current, path, side):
-            return f"{path} is private to the other side"
-    return None
+    Each method returns why the write is refused (one English line), or None.
+    """
+
+    def writer_refusal(
+        self, conn: Connection, plan_id: str, side: str, invite: int | None
+    ) -> str | None:
+        """Whether ``side`` may write to the plan now through invite link ``invite`` (None:
+        the vendor's workspace)."""
+
+    def paths_refusal(
+        self, conn: Connection, plan_id: str, plan: Plan, paths: Sequence[str], side: str
+    ) -> str | None:
+        """Whether ``side`` may send an edit of ``paths`` of ``plan`` now."""
+
+    def carried(self, plan: Plan, data: Mapping[str, Any], side: str) -> dict[str, Any]:
+        """``data`` (the plan with the edit, not yet validated) with what ``side`` sent for the
+        values hidden from it replaced by the values stored in ``plan``."""
+
+    def values_refusal(self, plan: Plan, data: Mapping[str, Any], side: str) -> str | None:
+        """Whether ``side`` may propose ``data`` (the plan with the edit, not yet validated)."""
+
+    def told(self, plan: Plan, problems: Sequence[Problem], side: str) -> Sequence[Problem] | str:
+        """The problems of an invalid edit ``side`` may be told; a line instead when it may be
+        told none of them (the edit is then refused)."""
+
+    def change_refusal(self, before: Plan, after: Plan, side: str, judge: str) -> str | None:
+        """Whether ``side`` may change the plan from ``before`` to ``after``; what is hidden is
+        judged by what ``judge`` sees (``side``, or the side accepting its proposal)."""
+
+    def note_refusal(self, plan: Plan, path: str, side: str) -> str | None:
+        """Whether ``side`` may note a rationale at ``path``."""
 
 
-def _revoked(conn: Connection, plan_id: str, invite: int) -> str | None:
-    """Why an edit made through invite link ``invite`` may not be written, or None."""
-    revoked_at = conn.execute(
-        select(db.invites.c.revoked_at).where(
-            db.invites.c.id == invite, db.invites.c.plan_id == plan_id
-        )
-    ).first()
-    if revoked_at is None or revoked_at[0] is not None:
-        return "the invite link this edit came through was revoked"
-    return None
+class NoPolicy:
+    """The policy of a store opened without one: it may be read, never written to by a side."""
+
+    REFUSAL = "this store was opened without a write policy: it takes no edits"
+
+    def writer_refusal(
+        self, conn: Connection, plan_id: str, side: str, invite: int | None
+    ) -> str | None:
+        return self.REFUSAL
+
+    def paths_refusal(
+        self, conn: Connection, plan_id: str, plan: Plan, paths: Sequence[str], side: str
+    ) -> str | None:
+        return self.REFUSAL
+
+    def carried(self, plan: Plan, data: Mapping[str, Any], side: str) -> dict[str, Any]:
+        return dict(data)
+
+    def values_refusal(self, plan: Plan, data: Mapping[str, Any], side: str) -> str | None:
+        return self.REFUSAL
+
+    def told(self, plan: Plan, problems: Sequence[Problem], side: str) -> Sequence[Problem] | str:
+        return self.REFUSAL
+
+    def change_refusal(self, before: Plan, after: Plan, side: str, judge: str) -> str | None:
+        return self.REFUSAL
+
+    def note_refusal(self, plan: Plan, path: str, side: str) -> str | None:
+        return self.REFUSAL
 
 
 def _check_person(author: str, side: str) -> str | None:
@@ -254,7 +300,9 @@ class Store:
 
     ``Store()`` opens the database named by the environment (see :func:`db.database_url`) and
     creates or upgrades its schema (to ``schema``: an older one only to test upgrades).
-    ``clock`` returns timezone-aware times (tests pass a fake).
+    ``clock`` returns timezone-aware times (tests pass a fake). ``policy`` decides which
+    edits and notes a side may write (:mod:`planner.policy`); without one the store only
+    reads and creates plans, and refuses every edit.
     """
 
     def __init__(
@@ -264,7 +312,9 @@ class Store:
         clock: Clock = utc_now,
         engine: Engine | None = None,
         schema: int = db.SCHEMA_VERSION,
+        policy: WritePolicy | None = None,
     ) -> None:
+        self.policy: WritePolicy = NoPolicy() if policy is None else policy
         self.engine = engine if engine is not None else db.make_engine(url or db.database_url())
         self.clock = clock
         # Stored versions never change, so each is validated once per process.
@@ -360,6 +410,11 @@ class Store:
         with self.reading() as conn:
             return self._plan_at(conn, plan_id, version)
 
+    def plan_in(self, conn: Connection, plan_id: str, version: int | None = None) -> Plan:
+        """The plan at ``version`` (the current one by default) as transaction ``conn`` sees
+        it: for a step above the store that decides inside its own write transaction."""
+        return self._plan_at(conn, plan_id, version)
+
     def _plan_at(self, conn: Connection, plan_id: str, version: int | None) -> Plan:
         if version is None:
             version = conn.execute(select(plans.c.version).where(plans.c.id == plan_id)).scalar()
@@ -450,19 +505,18 @@ class Store:
         the edit, and an exception it raises undoes both (e.g. a proposal's state change).
         """
         problem = _check_person(author, side)
+        if problem is None and "" in edits:
+            problem = "the whole plan cannot be replaced by an edit"
         judge = judge or side
+        policy = self.policy
         with self.writing() as conn:
             head = self._lock(conn, plan_id)
             version = head[0]
             current = self._plan_at(conn, plan_id, version)
-            if problem is None and invite is not None:
-                problem = _revoked(conn, plan_id, invite)
             if problem is None:
-                problem = _refusal(current, edits, side)
-            if problem is None:  # a version frozen for sign-off cannot change (planner/signoff)
-                from planner.signoff.records import frozen_refusal
-
-                problem = frozen_refusal(conn, plan_id)
+                problem = policy.writer_refusal(conn, plan_id, side, invite)
+            if problem is None:
+                problem = policy.paths_refusal(conn, plan_id, current, list(edits), side)
             if problem is not None:
                 return EditResult("refused", version, message=problem)
             bad = [
@@ -472,32 +526,22 @@ class Store:
             ]
             if bad:
                 return EditResult("invalid", version, problems=tuple(bad))
-            from planner import privacy
-
             try:
                 data = plans_module.data_with_values(current, {p: v for p, (v, _) in edits.items()})
             except PlanError as error:
                 return EditResult("invalid", version, problems=tuple(error.problems))
-            data = privacy.carry_hidden(current, data, judge)  # what it sent for them: ignored
-            # Whether a change fits a value hidden from this side may not depend on that value:
-            # a change that could collide with one is refused whatever it is (shortening the
-            # plan under a hidden month), a problem at a hidden value is never named.
-            refused = privacy.horizon_refusal(current, data, judge) or privacy.hidden_refusal(
-                current, data, judge
-            )
+            data = policy.carried(current, data, judge)  # what it sent for hidden values: ignored
+            refused = policy.values_refusal(current, data, judge)
             if refused is not None:
                 return EditResult("refused", version, message=refused)
             try:
                 updated = plans_module.validate(data)
             except PlanError as error:
-                told, _ = privacy.seen_problems(current, error.problems, judge)
-                if told:
-                    return EditResult("invalid", version, problems=tuple(told))
-                return EditResult("refused", version, message=privacy.HIDDEN_CONFLICT)
-
-            refusal = privacy.private_refusal(current, updated, side) or privacy.hidden_refusal(
-                current, updated, judge
-            )
+                told = policy.told(current, error.problems, judge)
+                if isinstance(told, str):
+                    return EditResult("refused", version, message=told)
+                return EditResult("invalid", version, problems=tuple(told))
+            refusal = policy.change_refusal(current, updated, side, judge)
             if refusal is not None:
                 return EditResult("refused", version, message=refusal)
             before, after = current.to_data(), updated.to_data()
@@ -528,6 +572,11 @@ class Store:
             if then is not None:
                 then(conn, version + 1)
         return EditResult("accepted", version + 1, changes=tuple(written))
+
+    def lock(self, conn: Connection, plan_id: str) -> int:
+        """In write transaction ``conn``: the plan's version, the plan held against other
+        writers until the transaction ends (on SQLite the write transaction holds the file)."""
+        return self._lock(conn, plan_id)[0]
 
     def _lock(self, conn: Connection, plan_id: str) -> tuple[int, int, str]:
         query = select(plans.c.version, plans.c.head_seq, plans.c.head_hash).where(
@@ -763,17 +812,17 @@ class Store:
         stamp = self.now()
         with self.writing() as conn:
             version = self._lock(conn, plan_id)[0]
-            if invite is not None and (revoked := _revoked(conn, plan_id, invite)):
+            revoked = self.policy.writer_refusal(conn, plan_id, side, invite)
+            if revoked is not None:
                 raise PermissionError(revoked)
             current = self._plan_at(conn, plan_id, version)
             try:
                 plans_module.get_value(current, path)
             except KeyError:
                 raise ValueError(f"{path}: is not a plan path") from None
-            from planner import privacy
-
-            if not privacy.may_edit(current, path, side):
-                raise PermissionError(f"{path} is private to the other side")
+            refused = self.policy.note_refusal(current, path, side)
+            if refused is not None:
+                raise PermissionError(refused)
             result = conn.execute(
                 notes.insert().values(
                     plan_id=plan_id,

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 import streamlit as st
 
-from planner import access, editing, i18n, privacy, watch
+from planner import access, editing, i18n, policy, privacy, watch
 from planner.access import Access
 from planner.catalogue import lookup
 from planner.plan import Plan
@@ -63,7 +63,7 @@ def tx(key: str, **values: Any) -> str:
 
 @st.cache_resource(show_spinner=False)
 def _store_for(url: str) -> Store:
-    return Store(url)
+    return Store(url, policy=policy.RULES)
 
 
 class _Stores:

@@ -291,6 +291,7 @@ def _step(action: Any, granted: Access, proposal_id: int, **values: Any) -> None
             proposal_id,
             author=_author(),
             side=granted.side,
+            invite=granted.invite_id,
             **values,
         )
     except ProposalError as error:
@@ -303,7 +304,12 @@ def _accept(granted: Access, proposal: Proposal) -> None:
         st.rerun()
     try:
         done = proposals.accept(
-            collab.store(), granted.plan_id, proposal.id, author=_author(), side=granted.side
+            collab.store(),
+            granted.plan_id,
+            proposal.id,
+            author=_author(),
+            side=granted.side,
+            invite=granted.invite_id,
         )
     except ProposalError as error:
         st.session_state[MESSAGE] = refusal_text(error)
@@ -397,6 +403,7 @@ def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None
                 reason=str(ss.get(REASON, "")),
                 author=_author(),
                 side=granted.side,
+                invite=granted.invite_id,
             )
         else:
             proposals.propose(
@@ -406,6 +413,7 @@ def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None
                 reason=str(ss.get(REASON, "")),
                 author=_author(),
                 side=granted.side,
+                invite=granted.invite_id,
             )
     except ProposalError as error:
         ss[MESSAGE] = refusal_text(error)  # nothing typed is lost: the form keeps its values

@@ -230,7 +230,10 @@ def _run(step: Any, *args: Any, **kwargs: Any) -> None:
         st.session_state[MESSAGE] = refusal
         return
     try:
-        step(*args, **kwargs)
+        # the step checks the link again inside its own write: one revoked meanwhile writes nothing
+        step(*args, invite=granted.invite_id if granted is not None else None, **kwargs)
+    except signoff.LinkRevokedError:
+        st.session_state[MESSAGE] = collab.tx("no_access")
     except SignOffError as error:
         st.session_state[MESSAGE] = str(error)
     else:
