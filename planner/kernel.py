@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
@@ -497,16 +496,3 @@ def irr_monthly(cash_flows: Array) -> Array:
     if open_rows.any():
         out[open_rows] = finance.irr_monthly(np.asarray(cash_flows)[open_rows])
     return out
-
-
-def warm() -> None:
-    """Compile the kernel (or load it from the disk cache) on a batch of one plan."""
-    from planner import model
-    from planner.plan import load
-
-    example = Path(__file__).resolve().parent.parent / "examples" / "acme-reseller.yaml"
-    model.batch_key_figures(model.Batch.from_plans([load(example)]))
-
-
-if __name__ == "__main__":  # scripts/start: compiled before the first person runs a batch
-    warm()

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 
 from planner import catalogue, finance
-from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan
+from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan, load
 
 if TYPE_CHECKING:  # pandas takes longer to import than the rest: only the tables need it
     import pandas as pd
@@ -949,3 +950,13 @@ def evaluate_many(plans: Sequence[Plan]) -> list[Outcome]:
             monthly = monthly_table(dated, columns, row)
             outcomes[i] = Outcome(plans[i], monthly, figures_of(figures, row))
     return [outcomes[i] for i in range(len(plans))]
+
+
+def warm_kernel() -> None:
+    """Compile the batch kernel (or load it from the disk cache) on a batch of one plan."""
+    example = Path(__file__).resolve().parent.parent / "examples" / "acme-reseller.yaml"
+    batch_key_figures(Batch.from_plans([load(example)]))
+
+
+if __name__ == "__main__":  # scripts/start: compiled before the first person runs a batch
+    warm_kernel()

@@ -25,9 +25,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from planner import access, privacy
-from planner.plan import Plan, Problem
+from planner.plan import Plan, Problem, lookup
 from planner.signoff.records import frozen_refusal
-from planner.store import lookup
 
 
 def private_refusal(before: Plan, after: Plan, side: str) -> str | None:

@@ -38,34 +38,18 @@ from typing import Any
 from planner import i18n
 
 WORKBOOK = "workbook.xlsx"
-"""The embedded workbook's name (as :data:`planner.signoff.editions.WORKBOOK_ATTACHMENT`)."""
+"""The embedded workbook's name (as :data:`planner.signoff.editions.WORKBOOK_ATTACHMENT` and
+:data:`planner.signoff.verify.EMBEDDED_WORKBOOK`)."""
 
 
 def workbook_problem(
     files: Mapping[str, bytes], record: Mapping[str, Any], fingerprint: str
 ) -> str:
-    """What is wrong with a signed PDF's embedded workbook ("" when nothing, or none is there):
-    its seal must be intact, made with the certificate that signed the PDF, and its sign-off
-    record must be the PDF's."""
-    from planner.signoff import seal
-    from planner.signoff.verify import XLSX_PROPERTY, checked_record
+    """:func:`planner.signoff.verify.workbook_problem`: what is wrong with a signed PDF's
+    embedded workbook ("" when nothing, or none is there)."""
+    from planner.signoff import verify
 
-    workbook = files.get(WORKBOOK)
-    if workbook is None:
-        return ""
-    try:
-        sealed = seal.check(workbook)
-        raw = seal.read_property(workbook, XLSX_PROPERTY)
-        own = None if raw is None else checked_record(json.loads(raw))
-    except (ValueError, RecursionError) as error:
-        return f"the PDF's embedded workbook cannot be read ({' '.join(str(error).split())})"
-    if not sealed.ok:
-        return f"the PDF's embedded workbook: {sealed.problem}"
-    if sealed.fingerprint != fingerprint:
-        return "the PDF's embedded workbook is sealed with another certificate than the PDF"
-    if own != dict(record):
-        return "the PDF's embedded workbook records another sign-off than the PDF"
-    return ""
+    return verify.workbook_problem(files, record, fingerprint)
 
 
 def _sha256(data: bytes) -> str:

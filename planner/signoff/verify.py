@@ -357,8 +357,6 @@ def verify_pdf(
         except (UnicodeDecodeError, ValueError, RecursionError) as error:
             reason = _one_line(error)
             return Verdict(False, f"the PDF's embedded plan is not a valid plan: {reason}")
-    from planner.signoff.archive import workbook_problem
-
     if problem := workbook_problem(files, record, check.fingerprint):
         return Verdict(False, problem)
     try:
@@ -381,6 +379,34 @@ XLSX_PROPERTY = "planner_signoff"
 """Custom document property of a signed workbook holding the sign-off record (JSON); the
 same name as :data:`planner.signoff.editions.XLSX_PROPERTY` (not imported: it pulls in the
 store, which a check without a store never needs)."""
+
+
+EMBEDDED_WORKBOOK = "workbook.xlsx"
+"""The name of the workbook a signed PDF embeds (:data:`planner.signoff.archive.WORKBOOK`)."""
+
+
+def workbook_problem(
+    files: Mapping[str, bytes], record: Mapping[str, Any], fingerprint: str
+) -> str:
+    """What is wrong with a signed PDF's embedded workbook ("" when nothing, or none is there):
+    its seal must be intact, made with the certificate that signed the PDF, and its sign-off
+    record must be the PDF's."""
+    workbook = files.get(EMBEDDED_WORKBOOK)
+    if workbook is None:
+        return ""
+    try:
+        sealed = seal.check(workbook)
+        raw = seal.read_property(workbook, XLSX_PROPERTY)
+        own = None if raw is None else checked_record(json.loads(raw))
+    except (ValueError, RecursionError) as error:
+        return f"the PDF's embedded workbook cannot be read ({' '.join(str(error).split())})"
+    if not sealed.ok:
+        return f"the PDF's embedded workbook: {sealed.problem}"
+    if sealed.fingerprint != fingerprint:
+        return "the PDF's embedded workbook is sealed with another certificate than the PDF"
+    if own != dict(record):
+        return "the PDF's embedded workbook records another sign-off than the PDF"
+    return ""
 
 
 def _workbook_record(data: bytes) -> dict[str, Any] | None:

@@ -5,7 +5,7 @@ the database in ``PLANNER_DATABASE_URL`` (PostgreSQL with psycopg 3) and creates
 its schema.
 """
 
-from planner.catalogue import diff_data, lookup, overlaps
+from planner.plan import diff_data, lookup, overlaps
 from planner.store.core import (
     SIDES,
     ChainCheck,

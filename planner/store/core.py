@@ -27,8 +27,17 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
 from planner import plan as plans_module
-from planner.catalogue import diff_data, lookup, overlaps
-from planner.plan import Plan, PlanError, Problem, content_hash, fmt_value, validate
+from planner.plan import (
+    Plan,
+    PlanError,
+    Problem,
+    content_hash,
+    diff_data,
+    fmt_value,
+    lookup,
+    overlaps,
+    validate,
+)
 from planner.store import db
 from planner.store.db import changes, notes, plan_versions, plans
 
