@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from planner import access, privacy
 from planner.plan import Plan, Problem, lookup
 from planner.signoff.records import frozen_refusal
+from planner.store import WritePolicy
 
 
 def private_refusal(before: Plan, after: Plan, side: str) -> str | None:
@@ -97,5 +98,5 @@ class Rules:
         return None if privacy.may_edit(plan, path, side) else private_path(path)
 
 
-RULES = Rules()
+RULES: WritePolicy = Rules()
 """The rules the app's store is opened with."""

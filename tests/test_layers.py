@@ -114,11 +114,8 @@ KNOWN_CYCLES: tuple[frozenset[str], ...] = (
             "planner.ui.collab",
             "planner.ui.fields",
             "planner.ui.history",
-            "planner.ui.library",
             "planner.ui.refusals",
             "planner.ui.session",
-            "planner.ui.state",
-            "planner.ui.text",
         }
     ),
 )

@@ -2,7 +2,8 @@
 
 ``Store()`` opens SQLite under ``PLANNER_DATA_DIR`` (default ``data`` in the installation) or
 the database in ``PLANNER_DATABASE_URL`` (PostgreSQL with psycopg 3) and creates or upgrades
-its schema.
+its schema. It persists what the policy it is opened with allows (:mod:`planner.policy`) and
+imports nothing above the plan schema.
 """
 
 from planner.plan import diff_data, lookup, overlaps
@@ -19,6 +20,7 @@ from planner.store.core import (
     Snapshot,
     Store,
     UnknownPlanError,
+    WritePolicy,
     utc_now,
 )
 from planner.store.db import SCHEMA_VERSION, database_url
@@ -37,6 +39,7 @@ __all__ = [
     "Snapshot",
     "Store",
     "UnknownPlanError",
+    "WritePolicy",
     "database_url",
     "diff_data",
     "lookup",

@@ -24,13 +24,13 @@ from urllib.parse import unquote
 
 import streamlit as st
 
-from planner import access, editing, i18n, policy, privacy, watch
+from planner import access, editing, i18n, privacy, watch
 from planner.access import Access
 from planner.catalogue import lookup
 from planner.plan import Plan
-from planner.store import Conflict, Snapshot, Store, database_url
+from planner.store import Conflict, Snapshot
 from planner.store.core import MAX_NAME
-from planner.ui import state
+from planner.ui import library, state
 
 ACCESS = "collab.access"
 """The session's access to one shared plan (``Access``), absent when working locally."""
@@ -61,24 +61,8 @@ def tx(key: str, **values: Any) -> str:
     return i18n.t(f"collab.{key}", state.language(), **values)
 
 
-@st.cache_resource(show_spinner=False)
-def _store_for(url: str) -> Store:
-    return Store(url, policy=policy.RULES)
-
-
-class _Stores:
-    """``store()``: the process-wide store of the database the environment names (SQLite under
-    ``PLANNER_DATA_DIR`` or ``PLANNER_DATABASE_URL``), one per database URL."""
-
-    def __call__(self) -> Store:
-        return _store_for(database_url())
-
-    def clear(self) -> None:
-        """Forget the stores opened so far (tests switching databases)."""
-        _store_for.clear()
-
-
-store = _Stores()
+store = library.store
+"""The process-wide store of the app (:data:`planner.ui.library.store`)."""
 
 
 def current_access() -> Access | None:

@@ -13,10 +13,12 @@ import unicodedata
 from contextlib import suppress
 from pathlib import Path
 
+import streamlit as st
 from sqlalchemy.exc import IntegrityError
 
+from planner import policy
 from planner.plan import Plan, load, parse, with_values
-from planner.store import PlanInfo, Store
+from planner.store import PlanInfo, Store, database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
@@ -27,6 +29,27 @@ EXAMPLE_ID = "example"
 SUFFIX = ".yaml"
 FOUNDER = "Planner"
 """Author of the example plan in the change log."""
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(url: str) -> Store:
+    return Store(url, policy=policy.RULES)
+
+
+class _Stores:
+    """``store()``: the process-wide store of the database the environment names (SQLite under
+    ``PLANNER_DATA_DIR`` or ``PLANNER_DATABASE_URL``), one per database URL, opened with the
+    rules of who may change what (:mod:`planner.policy`)."""
+
+    def __call__(self) -> Store:
+        return _store_for(database_url())
+
+    def clear(self) -> None:
+        """Forget the stores opened so far (tests switching databases)."""
+        _store_for.clear()
+
+
+store = _Stores()
 
 
 def templates() -> list[str]:
@@ -80,13 +103,11 @@ def plan_list(store: Store) -> list[PlanInfo]:
     return store.plans()
 
 
-def first_plan(store: Store | None = None) -> tuple[str, Plan]:
-    """The plan a session opens with: the most recently changed stored plan (its file name and
-    the plan); kept for callers from the time plans were files."""
-    if store is None:
-        from planner.ui import collab
-
-        store = collab.store()
-    newest = plan_list(store)[0]
-    plan = store.plan_at(newest.id)
+def first_plan(opened: Store | None = None) -> tuple[str, Plan]:
+    """The plan a session opens with: the most recently changed plan of ``opened`` (by default
+    the app's :data:`store`): its file name and the plan; kept for callers from the time plans
+    were files."""
+    shared = opened if opened is not None else store()
+    newest = plan_list(shared)[0]
+    plan = shared.plan_at(newest.id)
     return file_name(plan.title), plan
