@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from planner import access, i18n
+from planner.policy import RULES
 from planner.store import Store
 from tests.conftest import running_app
 from tests.test_browser_collab import (
@@ -36,7 +37,7 @@ NO_TIMER = {"PLANNER_POLL_SECONDS": "3600"}
 def pushed(tmp_path: Path) -> Iterator[tuple[str, Store]]:
     """A server whose pages learn of changes only by push; its URL and its store."""
     with running_app(tmp_path, NO_TIMER) as url:
-        store = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}")
+        store = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}", policy=RULES)
         try:
             yield url, store
         finally:

@@ -97,6 +97,7 @@ path functions) and where the installation keeps its data. Who may write what is
 it (planner/policy.py) and handed to it as the policy it asks inside its write transaction."""
 KNOWN_CYCLES: tuple[frozenset[str], ...] = (
     frozenset({"planner.export.xlsx", "planner.export.edition"}),
+    frozenset({"planner.signoff.keys", "planner.signoff.ltv"}),
     frozenset(
         {
             "planner.analysis.drivers",
@@ -112,7 +113,6 @@ KNOWN_CYCLES: tuple[frozenset[str], ...] = (
     frozenset(
         {
             "planner.ui.collab",
-            "planner.ui.fields",
             "planner.ui.history",
             "planner.ui.refusals",
             "planner.ui.session",

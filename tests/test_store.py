@@ -282,9 +282,8 @@ def test_an_altered_plan_version_is_detected(store: Store) -> None:
 
 
 def test_an_old_schema_is_upgraded_and_its_plans_kept(database_url: str, clock: FakeClock) -> None:
-    old = Store(
-        database_url, clock=clock, schema=1, policy=RULES
-    )  # as an app of schema version 1 left it
+    # as an app of schema version 1 left it
+    old = Store(database_url, clock=clock, schema=1, policy=RULES)
     engine = old.engine
     plan_id = old.create_plan(example_plan(), author="Vera", side="vendor")
     with engine.connect() as conn:
