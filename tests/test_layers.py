@@ -96,7 +96,6 @@ STORE_NEEDS = frozenset({"planner.plan", "planner.paths"})
 path functions) and where the installation keeps its data. Who may write what is decided above
 it (planner/policy.py) and handed to it as the policy it asks inside its write transaction."""
 KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    frozenset({"planner.export.xlsx", "planner.export.edition"}),
     frozenset({"planner.signoff.keys", "planner.signoff.ltv"}),
     frozenset(
         {
@@ -237,5 +236,7 @@ def test_the_store_imports_nothing_above_it() -> None:
 
 
 def test_the_package_has_no_import_cycle() -> None:
-    cycles = [sorted(c) for c in cycles_of(import_graph()) if c not in KNOWN_CYCLES]
-    assert cycles == []
+    found = cycles_of(import_graph())
+    assert [sorted(c) for c in found if c not in KNOWN_CYCLES] == []
+    # a cycle taken apart leaves the list, so the list says what is still to do
+    assert [sorted(c) for c in KNOWN_CYCLES if c not in found] == []
