@@ -25,7 +25,7 @@ from planner.export.xlsx import (
     sheet_name,
     unescape_text,
 )
-from planner.plan import MONTHLY_COLUMNS, PlanError, content_hash, load, with_values
+from planner.plan import MONTHLY_COLUMNS, PlanError, content_hash, load, validate, with_values
 from tests.factories import EXAMPLE, ROOT, investment, make_plan, sales
 from tests.strategies import plans
 
@@ -385,6 +385,35 @@ def test_scenario_values_keep_their_types_actuals_and_private_paths_round_trip()
     assert again.decision == plan.decision
     assert again.opex_per_month == 0.24785421176924363
     assert content_hash(again) == content_hash(plan)
+
+
+def test_a_plan_under_onboarding_exports_its_commitments_and_reads_them_back(example):
+    # Objectives, commitments and action items are lists without a label of their own in the
+    # plan's texts: each item's rows read "<item> <n>: <field>" like a resource's.
+    data = example.to_data()
+    data["objectives"] = [
+        {
+            "name": "Certified staff",
+            "kind": "certification",
+            "targets": [{"quarter": "Q2-2027", "count": 1}],
+        }
+    ]
+    data["commitments"] = {
+        "hires": [{"resource": 1, "fte": 1, "month": 5}],
+        "mdf": [{"activity": "=Webinar", "requested": {"date": "2027-02-01", "amount": 6000}}],
+        "objectives": [{"objective": "Certified staff", "quarter": "Q2-2027", "count": 1}],
+        "support": [{"quarter": "Q2-2027", "fte": 0.2}],
+    }
+    data["actions"] = [{"text": "Book the stand", "side": "partner", "raised": "Q2-2027"}]
+    plan = validate(data)
+    for language in ("de", "en"):
+        book = build_workbook(plan, language=language)
+        assert content_hash(read_workbook(book)) == content_hash(plan)
+    inputs = openpyxl.load_workbook(io.BytesIO(book))["Inputs"]
+    labels = {row[0]: row[1] for row in inputs.iter_rows(min_row=4, max_col=2, values_only=True)}
+    assert labels["commitments.hires.0.fte"].startswith("Hire 1: ")
+    assert labels["actions.0.text"].startswith("Action item 1: ")
+    assert labels["commitments.mdf.0.activity"].startswith("MDF activity 1: ")
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
