@@ -8,6 +8,7 @@ range of a plan path), :func:`path_format`, :func:`column_format` and :func:`fig
 
 from __future__ import annotations
 
+import math
 import typing
 from dataclasses import dataclass
 from datetime import date
@@ -18,8 +19,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner import i18n, model
-from planner.plan import Investment, Partner, Resource
+from planner import catalogue, i18n, model
+from planner.plan import MAX_MONEY, Investment, Partner, Resource
 
 
 @dataclass(frozen=True)
@@ -56,53 +57,42 @@ Range = tuple[str, float, float | None]
 """An allowed range: the validation type (``whole`` or ``decimal``), minimum and maximum; a
 ``whole`` maximum of 0 stands for the plan's ``months``, a ``decimal`` one of ``None`` for none."""
 
-# leaf field -> (format kind, unit text key, validation (type, min, max) or None)
-NUMBER_FIELDS: dict[str, tuple[str, str, Range | None]] = {
-    "version": ("whole", "xlsx.unit.version", ("whole", 1, 1)),
-    "months": ("whole", "xlsx.unit.horizon", ("whole", 12, 120)),
-    "discount_rate": ("share", "xlsx.unit.share_year", ("decimal", 0, 1)),
-    "opex_per_month": ("money_cents", "xlsx.unit.money_month", ("decimal", 0, None)),
-    "amount": ("money_cents", "xlsx.unit.money", ("decimal", 0, None)),
-    "month": ("whole", "xlsx.unit.plan_month", ("whole", 1, 0)),
-    "every_months": ("whole", "xlsx.unit.every", ("whole", 0, 120)),
-    "vendor_share": ("share", "xlsx.unit.share", ("decimal", 0, 1)),
-    "fte": ("count", "xlsx.unit.fte", ("decimal", 0, 1000)),
-    "start_month": ("whole", "xlsx.unit.plan_month", ("whole", 1, 0)),
-    "annual_cost": ("money_cents", "xlsx.unit.money_year", ("decimal", 0, None)),
-    "ramp_months": ("whole", "xlsx.unit.ramp", ("whole", 0, 0)),
-    "deals_per_sales_fte_month": ("count", "xlsx.unit.deals", ("decimal", 0, None)),
-    "deal_size": ("money_cents", "xlsx.unit.money_deal", ("decimal", 0, None)),
-    "monthly_churn": ("share", "xlsx.unit.share_month", ("decimal", 0, 1)),
-    "annual_price_uplift": ("share", "xlsx.unit.share_year", ("decimal", 0, 1)),
-    "partner_margin": ("share", "xlsx.unit.margin", ("decimal", 0, 0.999999999)),
-    "services_per_deal": ("money_cents", "xlsx.unit.money_deal", ("decimal", 0, None)),
-    "delivery_capacity_per_fte_month": (
-        "money_cents",
-        "xlsx.unit.money_fte_month",
-        ("decimal", 0, None),
-    ),
-    "managed_fee_per_customer_month": (
-        "money_cents",
-        "xlsx.unit.money_customer_month",
-        ("decimal", 0, None),
-    ),
-    "mdf_rate": ("share", "xlsx.unit.share", ("decimal", 0, 1)),
-    "threshold": ("money_cents", "xlsx.unit.money_year", ("decimal", 0, None)),
-    "rate": ("share", "xlsx.unit.share", ("decimal", 0, 1)),
-    "gross_margin": ("share", "xlsx.unit.share", ("decimal", 0, 1)),
-    "partner_manager_fte": ("count", "xlsx.unit.fte", ("decimal", 0, 1000)),
-    "partner_manager_annual_cost": ("money_cents", "xlsx.unit.money_year", ("decimal", 0, None)),
-}
 TEXT_UNITS = {"start": "xlsx.unit.start", "currency": "xlsx.unit.currency"}
 _GENERAL: tuple[str, str, Range | None] = ("general", "", None)
 
 
+_FORMATS = {"money": "money_cents", "share": "share", "count": "count"}
+"""Format kind of a field by its kind in the catalogue; any other number is whole."""
+
+
 def number_field(path: str) -> tuple[str, str, Range | None]:
     """Format kind (a field of :class:`Formats`), unit text key and allowed range of a numeric
-    plan path; an uncertainty range is in the units of its path: general, unchecked."""
-    if path.split(".")[0] == "uncertainty":
+    plan path, all from its entry in the catalogue (planner/catalogue.py: kind, unit, the
+    schema's bounds); a field without a unit there, and an uncertainty range (in the units of
+    its path), is general and unchecked."""
+    entry = catalogue.find(path)
+    if path.split(".")[0] == "uncertainty" or entry is None or not entry.numeric:
         return _GENERAL
-    return NUMBER_FIELDS.get(path.rsplit(".", 1)[-1], _GENERAL)
+    if not entry.unit:
+        return _GENERAL
+    return (_FORMATS.get(entry.kind, "whole"), f"xlsx.unit.{entry.unit}", _range(entry))
+
+
+def _range(entry: catalogue.Entry) -> Range:
+    """The schema's range of a field as a data validation: a plan month's maximum is the
+    horizon (0), an amount's none; a bound "below" a number is 9 decimals under it (Excel
+    keeps 15 digits: the float just under 1 would read as 1)."""
+    low = _plain(entry.low or 0.0)
+    if entry.integer:
+        return ("whole", low, 0 if entry.horizon else _plain(entry.high or 0.0))
+    if entry.high is None or entry.high >= MAX_MONEY:
+        return ("decimal", low, None)
+    return ("decimal", low, _plain(math.floor(entry.high * 1e9) / 1e9))
+
+
+def _plain(number: float) -> float:
+    """A whole bound as an ``int`` (the validation's formula reads ``1``, not ``1.0``)."""
+    return int(number) if float(number).is_integer() else number
 
 
 class InputChecks:
@@ -239,7 +229,6 @@ def figure_format(figure: str, fmt: Formats) -> str:
 
 
 def path_format(path: str, fmt: Formats) -> str | None:
-    leaf = path.rsplit(".", 1)[-1]
-    if leaf in NUMBER_FIELDS and not path.startswith("uncertainty."):
-        return str(getattr(fmt, NUMBER_FIELDS[leaf][0]))
-    return None
+    """The number format of a plan path's value (a scenario's), ``None`` for general."""
+    kind = number_field(path)[0]
+    return None if kind == "general" else str(getattr(fmt, kind))
