@@ -217,3 +217,29 @@ def test_a_file_signed_without_an_authority_gets_its_time_from_the_document_time
     # there (B-LT); only a later document timestamp over them makes it B-LTA
     assert signing.check_pdf(once).level == "B-LT"
     assert signing.check_pdf(ltv.extend(once)).level == "B-LTA"
+
+
+def test_a_file_with_as_many_revisions_as_a_check_reads_is_not_extended(
+    stamped: Stamped, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
+    from pyhanko.sign.validation import DocumentSecurityStore
+
+    from planner.signoff import bounds
+
+    data = stamped[0]
+    now = datetime.datetime.now(datetime.UTC)
+    for _ in range(bounds.MAX_REVISIONS - 2):  # validation data, one more certificate each
+        certificate = _certificate(now)[1].public_bytes(serialization.Encoding.DER)
+        writer = pades.writer(data)
+        DocumentSecurityStore.supply_dss_in_writer(
+            writer, None, certs=[asn1_x509.Certificate.load(certificate)]
+        )
+        out = io.BytesIO()
+        writer.write(out)
+        data = out.getvalue()
+    assert bounds.revisions(data) == bounds.MAX_REVISIONS
+    assert signing.check_pdf(data).ok  # the check still reads it
+    monkeypatch.setenv(signing.TSA_ENV, "http://127.0.0.1:9/tsa")  # never asked
+    with pytest.raises(ValueError, match="8 revisions, the most a check reads"):
+        ltv.extend(data)

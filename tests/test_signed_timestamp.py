@@ -193,6 +193,8 @@ def test_the_archive_reports_the_timestamp(
     assert signature["level"] == "B-LTA"
     assert signature["format"].startswith("PAdES baseline B-LTA")
     assert [s["kind"] for s in signature["timestamps"]] == ["signature", "document"]
+    expires = authority.certificate.not_valid_after_utc.isoformat()
+    assert {s["authority_certificate_valid_until"] for s in signature["timestamps"]} == {expires}
     stamp = signature["timestamp"]
     assert stamp["authority"] == f"CN={TSA_NAME},O=planner tests"
     assert stamp["token_matches_signature"] is True

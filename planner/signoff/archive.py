@@ -89,6 +89,7 @@ def validation(pdf: bytes, name: str) -> dict[str, Any]:
                     "time": stamp.time.isoformat(),
                     "authority": stamp.authority,
                     "authority_certificate_sha256": stamp.authority_sha256,
+                    "authority_certificate_valid_until": _valid_until(stamp.certificates[0]),
                     "matches": stamp.matches_signature,
                     "authority_trusted": trusted.timestamp_why(stamp) or UNTRUSTED_AUTHORITY,
                 }
@@ -118,6 +119,14 @@ def validation(pdf: bytes, name: str) -> dict[str, Any]:
     }
 
 
+def _valid_until(der: bytes) -> str:
+    """When a certificate expires (ISO 8601, UTC): a document timestamp must be renewed
+    before its authority's certificate expires."""
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(der).not_valid_after_utc.isoformat()
+
+
 def _timestamp_lines(signature: Mapping[str, Any]) -> list[str]:
     stamp = signature["timestamp"]
     if stamp is None:
@@ -128,7 +137,8 @@ def _timestamp_lines(signature: Mapping[str, Any]) -> list[str]:
         f"signature: {stamp['token_matches_signature']}"
     ]
     lines += [
-        f"{s['kind']} timestamp at {s['time']}: {s['authority_trusted']}"
+        f"{s['kind']} timestamp at {s['time']} (authority's certificate valid until "
+        f"{s['authority_certificate_valid_until']}): {s['authority_trusted']}"
         for s in signature["timestamps"]
     ]
     if signature["validation_data"]:

@@ -57,12 +57,26 @@ def precheck(pdf: bytes) -> int:
     BoundsError when one is exceeded or the cross-reference tables cannot be read."""
     if len(pdf) > MAX_PDF_BYTES:
         raise BoundsError(f"is larger than {MAX_PDF_BYTES // 1_000_000} MB")
+    offsets: list[int] = []
+    tables = _tables(pdf, offsets)
+    _check_objects(pdf, offsets, tables)
+    return len(offsets)
+
+
+def revisions(pdf: bytes) -> int:
+    """The number of revisions (cross-reference tables) of ``pdf``; BoundsError as
+    :func:`precheck` for tables it cannot walk or more than :data:`MAX_REVISIONS`."""
+    return len(_tables(pdf, []))
+
+
+def _tables(pdf: bytes, offsets: list[int]) -> list[int]:
+    """The offsets of the cross-reference tables, last first; the offsets of the objects in
+    use are added to ``offsets``."""
     found = [*_STARTXREF.finditer(pdf[-1024:])]  # the last one counts: bytes may follow it
     if not found:
         raise BoundsError("has no end-of-file marker (startxref, %%EOF)")
     at: int | None = int(found[-1][1])
     tables: list[int] = []
-    offsets: list[int] = []
     while at is not None:
         if at in tables:
             raise BoundsError("has cross-reference tables that point at each other")
@@ -78,8 +92,7 @@ def precheck(pdf: bytes) -> int:
             raise BoundsError("has cross-reference streams (a signed export has tables)")
         previous = _PREV.search(trailer)
         at = int(previous[1]) if previous else None
-    _check_objects(pdf, offsets, tables)
-    return len(offsets)
+    return tables
 
 
 def _table(pdf: bytes, at: int, offsets: list[int]) -> bytes:

@@ -117,11 +117,19 @@ def extend(
     (see the module docstring). ``roots``: the authorities' root certificates (asn1crypto),
     for building their chains; without them each authority's certificate is its own root.
 
-    Raises ValueError for a file the check refuses, :class:`planner.signoff.keys.
+    Raises ValueError for a file the check refuses or that has as many revisions as a check
+    reads (:data:`planner.signoff.bounds.MAX_REVISIONS`), :class:`planner.signoff.keys.
     TimestampError` when no authority is configured or it gives no timestamp."""
+    from planner.signoff import bounds
+
     check = signing.check_pdf(pdf)
     if not check.ok:
         raise ValueError(check.problem)
+    if bounds.revisions(pdf) >= bounds.MAX_REVISIONS:
+        raise ValueError(
+            f"the PDF has {bounds.MAX_REVISIONS} revisions, the most a check reads: it cannot "
+            "be extended again"
+        )
     url = signing.tsa_url(env)
     if timestamper is None:
         if not url:
