@@ -96,7 +96,6 @@ STORE_NEEDS = frozenset({"planner.plan", "planner.paths"})
 path functions) and where the installation keeps its data. Who may write what is decided above
 it (planner/policy.py) and handed to it as the policy it asks inside its write transaction."""
 KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    frozenset({"planner.signoff.keys", "planner.signoff.ltv"}),
     frozenset(
         {
             "planner.analysis.drivers",

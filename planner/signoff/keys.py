@@ -476,7 +476,7 @@ def check_pdf(pdf: bytes) -> PdfCheck:
         # Trust is judged by the fingerprint (compared out of band), so the certificate is its
         # own root here: the check is of integrity, offline, without a chain to build. What
         # follows the signature, if anything, is checked below by a narrow analysis of its
-        # own (planner.signoff.ltv), not by pyHanko's default one.
+        # own (planner.signoff.updates), not by pyHanko's default one.
         context = ValidationContext(
             trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail"
         )
@@ -512,10 +512,10 @@ def check_pdf(pdf: bytes) -> PdfCheck:
             return PdfCheck(added, print_)
         if not stamped and "/DSS" not in reader.root:
             return PdfCheck(added, print_)
-        from planner.signoff import ltv
+        from planner.signoff import updates
 
         try:
-            if ltv.lta_problem(reader, signature.signed_revision):
+            if updates.lta_problem(reader, signature.signed_revision):
                 return PdfCheck(added, print_)
         except RecursionError:
             return PdfCheck(added, print_)

@@ -20,11 +20,8 @@ Called again on an extended file (before the last authority's certificate expire
 its algorithm weakens), :func:`extend` adds the last document timestamp's validation data
 and a new document timestamp: the chain of timestamps that keeps the proof alive.
 
-:func:`lta_problem` says whether a file holds only that after its signature: pyHanko's
-difference analysis with only the rules for a document security store, invisible signature fields
-(document timestamps) and their widgets, at the level pyHanko calls "LTA updates". No other
-change passes: no page, no document information or XMP metadata, no new form field of
-another kind, no visible field, no second signature.
+:func:`planner.signoff.updates.lta_problem` says whether a file holds only that after its
+signature, and refuses everything else.
 """
 
 from __future__ import annotations
@@ -38,51 +35,6 @@ from planner.signoff import keys as signing
 
 TIMESTAMP_FIELD = "ArchiveTimestamp"
 """Document timestamp fields are named ``ArchiveTimestamp1``, ``ArchiveTimestamp2``, ..."""
-
-
-def _policy() -> Any:
-    from pyhanko.sign.diff_analysis import (
-        CatalogModificationRule,
-        DSSCompareRule,
-        FormUpdatingRule,
-        ModificationLevel,
-        SigFieldCreationRule,
-        SigFieldModificationRule,
-        StandardDiffPolicy,
-    )
-
-    return StandardDiffPolicy(
-        global_rules=[
-            # the catalogue may change only in its security store, form and extensions:
-            # not its metadata (pyHanko's default allows an XMP update), nor its version
-            CatalogModificationRule(  # type: ignore[no-untyped-call]
-                ignored_keys={"/AcroForm", "/DSS", "/Extensions"}
-            ),
-            DSSCompareRule().as_qualified(ModificationLevel.LTA_UPDATES),
-        ],
-        form_rule=FormUpdatingRule(
-            field_rules=[SigFieldCreationRule(), SigFieldModificationRule()]  # type: ignore[no-untyped-call]
-        ),
-    )
-
-
-def lta_problem(reader: Any, signed_revision: int) -> str:
-    """ "" when every revision after ``signed_revision`` only adds validation data and
-    document timestamps (see the module docstring), else which revision does more."""
-    from pyhanko.pdf_utils.misc import PdfReadError
-    from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
-
-    policy = _policy()
-    signed = reader.get_historical_resolver(signed_revision)
-    for revision in range(signed_revision + 1, reader.xrefs.total_revisions):
-        problem = f"revision {revision + 1} changes more than validation data and timestamps"
-        try:
-            result = policy.apply(signed, reader.get_historical_resolver(revision))
-        except (SuspiciousModification, PdfReadError, ValueError, KeyError, TypeError):
-            return problem
-        if result.modification_level != ModificationLevel.LTA_UPDATES:
-            return problem
-    return ""
 
 
 def _certificates(signed_data: Any) -> list[Any]:
@@ -181,4 +133,4 @@ async def _extend(pdf: bytes, timestamper: Any, roots: tuple[Any, ...]) -> bytes
     return bytes(out.getvalue())
 
 
-__all__ = ["TIMESTAMP_FIELD", "extend", "lta_problem"]
+__all__ = ["TIMESTAMP_FIELD", "extend"]
