@@ -108,14 +108,6 @@ KNOWN_CYCLES: tuple[frozenset[str], ...] = (
             "planner.store.core",
         }
     ),
-    frozenset(
-        {
-            "planner.ui.collab",
-            "planner.ui.history",
-            "planner.ui.refusals",
-            "planner.ui.session",
-        }
-    ),
 )
 """Import cycles still being taken apart: exactly these groups, none grown, none added."""
 

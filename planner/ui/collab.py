@@ -24,13 +24,13 @@ from urllib.parse import unquote
 
 import streamlit as st
 
-from planner import access, editing, i18n, privacy, watch
+from planner import access, editing, privacy, watch
 from planner.access import Access
 from planner.catalogue import lookup
 from planner.plan import Plan
 from planner.store import Conflict, Snapshot
 from planner.store.core import MAX_NAME
-from planner.ui import library, state
+from planner.ui import library, wording
 
 ACCESS = "collab.access"
 """The session's access to one shared plan (``Access``), absent when working locally."""
@@ -56,9 +56,8 @@ HEARTBEAT_SECONDS = 10.0
 """How often a session renews its presence (seconds; presence lasts ``access.PRESENCE_SECONDS``)."""
 
 
-def tx(key: str, **values: Any) -> str:
-    """The text ``collab.<key>`` in the UI language."""
-    return i18n.t(f"collab.{key}", state.language(), **values)
+tx = wording.tx
+"""The text ``collab.<key>`` in the UI language."""
 
 
 store = library.store
@@ -240,18 +239,7 @@ def announce_changes(plan_id: str, since: int, plan: Plan, audience: str) -> Non
         st.toast(_plain(text), icon=":material/sync:")
 
 
-def described(
-    path: str, old: Any, new: Any, plan: Plan, masked: bool = False
-) -> list[tuple[str, str, bool]]:
-    """What a change of ``path`` from ``old`` to ``new`` did, as a person reads it: lines of
-    (what, its new value, whether the line is a whole row added or removed). A list becomes
-    its rows' changes."""
-    from planner.ui import history
-
-    if isinstance(old, list) or isinstance(new, list):
-        lines = history.list_story(path, old or [], new or [], plan, masked)
-        return [(what, after or before, not (before and after)) for what, before, after in lines]
-    return [(history.path_text(path, plan), history.value_text(path, new, plan, masked), False)]
+described = wording.described
 
 
 def own(conflict: Conflict) -> bool:
@@ -303,9 +291,7 @@ def yours_text(conflict: Conflict, plan: Plan) -> str:
 
 
 def _what(path: str, plan: Plan) -> str:
-    from planner.ui import history
-
-    return history.path_text(path, plan)
+    return wording.path_text(path, plan)
 
 
 def _changes_text(path: str, start: Any, value: Any, plan: Plan) -> str:
@@ -331,20 +317,13 @@ def shown_text(path: str, value: Any, plan: Plan) -> str:
     return tx("private") if hidden else value_text(path, masked, plan)
 
 
-def field_label(path: str) -> str:
-    """The label of a plan path, or the path itself where there is no label."""
-    try:
-        return i18n.label(path, state.language())
-    except KeyError:
-        return path
+field_label = wording.field_label
 
 
 def value_text(path: str, value: Any, plan: Plan) -> str:
     """A plan value as its field shows it: amounts in the plan's currency, shares in percent,
-    choices by their names (:func:`planner.ui.history.value_text`)."""
-    from planner.ui import history
-
-    return history.value_text(path, value, plan)
+    choices by their names (:func:`planner.ui.wording.value_text`)."""
+    return wording.value_text(path, value, plan)
 
 
 def decision_key(conflict: Conflict, keep_mine: bool) -> str:
@@ -409,32 +388,6 @@ def rebase_rows(start: list[Any], mine: list[Any], theirs: list[Any]) -> list[An
     return result + added
 
 
-def _resolve(path: str, version: int, keep_mine: bool) -> None:
-    """A person decides a conflict: keep mine writes their value, based on the version that
-    overtook it (a further change by someone else is a new conflict); take theirs writes
-    nothing. Keep mine of a list re-applies only the rows the person added or deleted. A
-    conflict already decided is left alone."""
-    from planner.ui import session
-
-    pending: list[Conflict] = st.session_state.get(CONFLICTS, [])
-    found = [c for c in pending if (c.path, c.version) == (path, version)]
-    if not found:
-        return
-    conflict = found[0]
-    st.session_state[CONFLICTS] = [c for c in pending if c is not conflict]
-    start = st.session_state.get(STARTS, {}).pop((path, version), None)
-    if not keep_mine or (path, version) in st.session_state.get(MOVED, set()):
-        return
-    value = conflict.yours
-    if isinstance(start, list) and isinstance(value, list) and isinstance(conflict.theirs, list):
-        value = rebase_rows(start, value, conflict.theirs)
-    session.change(
-        {conflict.path: value},
-        state.field_key(conflict.path),
-        bases={conflict.path: conflict.version},
-    )
-
-
 def pending_paths() -> set[str]:
     """Fields with a conflict that waits for this person's decision."""
     return {c.path for c in st.session_state.get(CONFLICTS, [])}
@@ -451,27 +404,6 @@ def add_conflicts(found: Sequence[Conflict]) -> None:
             pending.append(conflict)
             seen.add((conflict.path, repr(conflict.yours)))
     ss[CONFLICTS] = pending
-
-
-def conflicts_panel(plan: Plan) -> None:
-    """Every edit that someone else overtook, with "keep mine" and "take theirs"."""
-    for conflict in st.session_state.get(CONFLICTS, []):
-        with st.container(border=True):
-            st.warning(_plain(conflict_text(conflict, plan)), icon=":material/sync_problem:")
-            st.caption(_plain(yours_text(conflict, plan)))
-            moved = (conflict.path, conflict.version) in st.session_state.get(MOVED, set())
-            if moved:
-                st.caption(tx("rows_moved"))
-            mine = own(conflict)
-            for column, keep_mine in zip(st.columns(2), (True, False), strict=True):
-                name = "keep_mine" if keep_mine else "take_theirs"
-                column.button(
-                    tx(name + ("_own" if mine else "")),
-                    key=decision_key(conflict, keep_mine),
-                    on_click=_resolve,
-                    args=(conflict.path, conflict.version, keep_mine),
-                    disabled=keep_mine and moved,
-                )
 
 
 def poll_seconds() -> float:
@@ -600,47 +532,6 @@ SHARE_PATH = "private.share_vendor_economics"
 SHARE_KEY = "collab.share_economics"
 """Start of the key of the sharing switch (``collab.share_economics@<version>``) and the key
 of its refusal messages."""
-
-
-def economics_toggle(granted: Access, plan: Plan) -> None:
-    """The vendor decides whether the partner sees the vendor's economics.
-
-    The switch is one deliberate commit: its click carries the version of the setting the
-    person saw, and its key names that version, so a change by someone else (another tab, an
-    undo) builds a new switch showing the stored value; a rerun never writes the switch's
-    remembered value back."""
-    if granted.side != "vendor":
-        return
-    from planner.ui import session
-
-    shared = privacy.shares_economics(plan)
-    version = session.field_version(SHARE_PATH)
-    key = f"{SHARE_KEY}@{version}"
-    st.toggle(
-        tx("share_economics"),
-        value=shared,
-        key=key,
-        on_change=_share,
-        args=(key, version, shared),
-        disabled=SHARE_PATH in pending_paths(),
-    )
-    st.caption(tx("share_economics_help"))
-    found = state.errors().get(SHARE_KEY)
-    if found:
-        from planner.ui.text import problem_list
-
-        st.error(problem_list(found))
-
-
-def _share(key: str, version: int, shown: bool) -> None:
-    """A person clicked the sharing switch that showed ``shown`` at ``version``."""
-    from planner.ui import session
-
-    wanted = bool(st.session_state.get(key, shown))
-    if wanted == shown:
-        return  # the switch reports what it was built with: nobody clicked
-    edits = privacy.sharing_edits(state.plan_in_force(), wanted)
-    session.change(edits, SHARE_KEY, bases=dict.fromkeys(edits, version))
 
 
 def _plain(text: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from planner import i18n, limits
 from planner.plan import Plan, Problem
-from planner.ui import state
+from planner.ui import state, wording
 from planner.ui.text import tr
 
 COLUMN_PARAMS = frozenset({"column"})
@@ -69,8 +69,6 @@ def problem_line(problem: Problem, plan: Plan, changes: Mapping[str, Any] | None
     cell by its row: "Team: Account Manager (Zeile 2) · FTE") and what is wrong, in the UI
     language; the English line where there is no text for it. ``changes``: the refused edit
     (a list it replaces names its rows as the edit has them, not as the plan has)."""
-    from planner.ui import history
-
     items = None
     for path, value in (changes or {}).items():
         if isinstance(value, list) and problem.path.startswith(path + "."):
@@ -87,7 +85,7 @@ def problem_line(problem: Problem, plan: Plan, changes: Mapping[str, Any] | None
             said = problem.message
     if not problem.path:
         return said
-    return f"{history.path_text(problem.path, plan, items)}: {said}"
+    return f"{wording.path_text(problem.path, plan, items)}: {said}"
 
 
 STORE_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -113,17 +111,15 @@ text a page says them with (``ui.problem.<key>``)."""
 def store_refusal(message: str, plan: Plan) -> str:
     """Why the store refused a change, in the UI language: a field by its label, a side by
     its name; the English line where the refusal is not one of :data:`STORE_REFUSALS`."""
-    from planner.ui import collab, history
-
     for pattern, key in STORE_REFUSALS:
         found = pattern.match(message)
         if found is None:
             continue
         values = dict(found.groupdict())
         if "field" in values:
-            values["field"] = history.path_text(values["field"], plan)
+            values["field"] = wording.path_text(values["field"], plan)
         if "side" in values:
-            values["side"] = collab.tx(f"side.{values['side']}")
+            values["side"] = wording.tx(f"side.{values['side']}")
         said = tr(f"problem.{key}", **values)
         return f"{values['field']}: {said}" if key == "not_a_path" else said
     return message

@@ -6,7 +6,7 @@ the version of each field as this session last loaded it, attributed to the user
 side. The store validates the whole plan; a refused edit writes nothing, leaves the plan in
 force untouched and records the problems under the widget that asked for it. An edit that
 someone else overtook comes back as a conflict, shown with "keep mine / take theirs"
-(:func:`planner.ui.collab.conflicts_panel`). Undo and redo are new changes that put the fields
+(:func:`planner.ui.choices.conflicts_panel`). Undo and redo are new changes that put the fields
 of an earlier edit back, so they are in the change log like any edit.
 
 Each run starts with :func:`attach`, which reloads the plan when its stored version moved (an

@@ -14,7 +14,7 @@ import streamlit as st
 from planner import access
 from planner.i18n import LANGUAGES
 from planner.store.faults import FAULTS
-from planner.ui import collab, faults, proposals_panel, session, state, viewer
+from planner.ui import choices, collab, faults, proposals_panel, session, state, viewer
 from planner.ui.text import plain, problem_list, tr
 
 PAGE_DIR = Path(__file__).resolve().parent / "pages"
@@ -287,4 +287,4 @@ def frame() -> None:
     # so a conflict appearing does not switch the page back to its first tab.
     with st.container():
         faults.pending_panel()
-        collab.conflicts_panel(plan)
+        choices.conflicts_panel(plan)

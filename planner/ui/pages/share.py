@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner.ui import collab, state
+from planner.ui import choices, collab, state
 from planner.ui.text import tr
 
 st.title(tr("share.title"))
@@ -10,7 +10,7 @@ st.caption(tr("share.caption"))
 granted = collab.current_access()
 if granted is not None:
     plan = state.plan_in_force()
-    collab.economics_toggle(granted, plan)
+    choices.economics_toggle(granted, plan)
     st.divider()
     collab.presence_panel(granted)
     st.divider()

@@ -1,0 +1,97 @@
+"""The choices on a shared plan that commit through the session: "keep mine" or "take theirs"
+on an edit someone else overtook, and the vendor's switch to share its economics.
+
+They sit above :mod:`planner.ui.collab` (what the session knows of the shared plan) and
+:mod:`planner.ui.session` (the one write path), which import nothing from here.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner import privacy
+from planner.access import Access
+from planner.plan import Plan
+from planner.store import Conflict
+from planner.ui import collab, session, state
+from planner.ui.text import plain, problem_list
+
+
+def _resolve(path: str, version: int, keep_mine: bool) -> None:
+    """A person decides a conflict: keep mine writes their value, based on the version that
+    overtook it (a further change by someone else is a new conflict); take theirs writes
+    nothing. Keep mine of a list re-applies only the rows the person added or deleted. A
+    conflict already decided is left alone."""
+    pending: list[Conflict] = st.session_state.get(collab.CONFLICTS, [])
+    found = [c for c in pending if (c.path, c.version) == (path, version)]
+    if not found:
+        return
+    conflict = found[0]
+    st.session_state[collab.CONFLICTS] = [c for c in pending if c is not conflict]
+    start = st.session_state.get(collab.STARTS, {}).pop((path, version), None)
+    if not keep_mine or (path, version) in st.session_state.get(collab.MOVED, set()):
+        return
+    value = conflict.yours
+    if isinstance(start, list) and isinstance(value, list) and isinstance(conflict.theirs, list):
+        value = collab.rebase_rows(start, value, conflict.theirs)
+    session.change(
+        {conflict.path: value},
+        state.field_key(conflict.path),
+        bases={conflict.path: conflict.version},
+    )
+
+
+def conflicts_panel(plan: Plan) -> None:
+    """Every edit that someone else overtook, with "keep mine" and "take theirs"."""
+    for conflict in st.session_state.get(collab.CONFLICTS, []):
+        with st.container(border=True):
+            st.warning(plain(collab.conflict_text(conflict, plan)), icon=":material/sync_problem:")
+            st.caption(plain(collab.yours_text(conflict, plan)))
+            moved = (conflict.path, conflict.version) in st.session_state.get(collab.MOVED, set())
+            if moved:
+                st.caption(collab.tx("rows_moved"))
+            mine = collab.own(conflict)
+            for column, keep_mine in zip(st.columns(2), (True, False), strict=True):
+                name = "keep_mine" if keep_mine else "take_theirs"
+                column.button(
+                    collab.tx(name + ("_own" if mine else "")),
+                    key=collab.decision_key(conflict, keep_mine),
+                    on_click=_resolve,
+                    args=(conflict.path, conflict.version, keep_mine),
+                    disabled=keep_mine and moved,
+                )
+
+
+def economics_toggle(granted: Access, plan: Plan) -> None:
+    """The vendor decides whether the partner sees the vendor's economics.
+
+    The switch is one deliberate commit: its click carries the version of the setting the
+    person saw, and its key names that version, so a change by someone else (another tab, an
+    undo) builds a new switch showing the stored value; a rerun never writes the switch's
+    remembered value back."""
+    if granted.side != "vendor":
+        return
+    shared = privacy.shares_economics(plan)
+    version = session.field_version(collab.SHARE_PATH)
+    key = f"{collab.SHARE_KEY}@{version}"
+    st.toggle(
+        collab.tx("share_economics"),
+        value=shared,
+        key=key,
+        on_change=_share,
+        args=(key, version, shared),
+        disabled=collab.SHARE_PATH in collab.pending_paths(),
+    )
+    st.caption(collab.tx("share_economics_help"))
+    found = state.errors().get(collab.SHARE_KEY)
+    if found:
+        st.error(problem_list(found))
+
+
+def _share(key: str, version: int, shown: bool) -> None:
+    """A person clicked the sharing switch that showed ``shown`` at ``version``."""
+    wanted = bool(st.session_state.get(key, shown))
+    if wanted == shown:
+        return  # the switch reports what it was built with: nobody clicked
+    edits = privacy.sharing_edits(state.plan_in_force(), wanted)
+    session.change(edits, collab.SHARE_KEY, bases=dict.fromkeys(edits, version))
