@@ -232,3 +232,67 @@ def test_a_value_left_while_the_server_restarts_is_saved_once_it_is_back(
             expect(field_box(page, DEAL)).to_have_value(re.compile("^47\\.000(\xa0€)?$"))
     finally:
         store.close()
+
+
+def _typing_in_cell(page: Any) -> str | None:
+    """The text in the open cell editor, or None when no cell editor has the focus."""
+    found: str | None = page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return e && e.closest('#portal, [data-testid=\"stDataFrame\"]') ? e.value : null; }"
+    )
+    return found
+
+
+def _remote_cell(store: Store, plan_id: str, cell: str, value: float) -> None:
+    """Someone else changes one cell of the team, as their page showed it."""
+    assert store.apply_edit(
+        plan_id, cell, value, store.field_version(plan_id, cell), REMOTE, "vendor"
+    ).ok
+
+
+@pytest.mark.parametrize(
+    ("remote_cell", "landed"),
+    [
+        # another row: Vera's 3 lands beside Remo's 4
+        ("resources.1.fte", [(REMOTE, "resources.1.fte", 4.0), ("Vera", "resources.0.fte", 3.0)]),
+        # her own cell: she typed on the 2 she saw, so it is a conflict she decides
+        ("resources.0.fte", [(REMOTE, "resources.0.fte", 4.0)]),
+    ],
+)
+def test_a_cell_being_typed_in_stays_open_while_someone_changes_the_same_table(
+    page: Any,
+    app_server: dict[str, Any],
+    plan_id: str,
+    store: Store,
+    remote_cell: str,
+    landed: list[tuple[str, str, Any]],
+) -> None:
+    """Vera types 3 into the first row's FTE and has not left the cell when Remo's change of
+    the team arrives (the page polls at its default). The cell stays open with her 3, his
+    change shows on the page, and leaving the cell commits her 3 once: beside his change of
+    another row, or as a conflict with his change of the same cell; never lost, never his
+    value overwritten unseen."""
+    from playwright.sync_api import expect
+
+    open_workspace(page, app_server["url"], "Vera")
+    _team_cell(page, 0, FTE)
+    page.keyboard.type("3")
+    assert wait_until(lambda: _typing_in_cell(page) == "3")
+    _remote_cell(store, plan_id, remote_cell, 4.0)
+    page.get_by_text(f"Version {store.version(plan_id)},").wait_for(timeout=VISIBLE_MS)
+    page.get_by_text(REMOTE, exact=False).first.wait_for(timeout=VISIBLE_MS)  # his notice
+    settle(page)
+    assert _typing_in_cell(page) == "3"  # the cell is still open with what she typed
+    page.keyboard.press("Enter")
+    assert wait_until(lambda: len(store.log(plan_id)) == 1 + len(landed)), _edits(store, plan_id)
+    settle(page)
+    assert _edits(store, plan_id) == landed
+    keep = page.get_by_role("button", name=i18n.t("collab.keep_mine", "de"))
+    if len(landed) == 1:  # her 3 waits on the conflict card; keep mine writes it
+        expect(keep).to_have_count(1, timeout=VISIBLE_MS)
+        keep.click()
+        assert wait_until(lambda: len(store.log(plan_id)) == 3), _edits(store, plan_id)
+        assert _edits(store, plan_id)[-1] == ("Vera", "resources.0.fte", 3.0)
+    else:
+        assert not keep.count()
+    assert store.plan_at(plan_id).resources[0].fte == 3.0

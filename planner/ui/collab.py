@@ -53,6 +53,10 @@ server wakes it within a tenth of a second of a change (:mod:`planner.ui.push`).
 HEARTBEAT = "collab.heartbeat"
 """``((plan id, name), monotonic time)`` of the session's last presence heartbeat."""
 HEARTBEAT_SECONDS = 10.0
+REMOTE_RUN = "collab.remote_run"
+"""Set by the poll just before it reruns the app for someone else's change (``True``)."""
+REMOTE_NOW = "collab.remote_now"
+"""Whether the run under way was started by the poll, not by this person (``bool``)."""
 """How often a session renews its presence (seconds; presence lasts ``access.PRESENCE_SECONDS``)."""
 
 
@@ -428,6 +432,20 @@ def heartbeat(granted: Access) -> None:
     ss[HEARTBEAT] = (who, now)
 
 
+def take_remote_run() -> None:
+    """At the start of a run: note whether the poll started it for someone else's change (see
+    :func:`remote_run`)."""
+    ss = st.session_state
+    ss[REMOTE_NOW] = bool(ss.pop(REMOTE_RUN, False))
+
+
+def remote_run() -> bool:
+    """Whether this run only shows someone else's change: nobody on this page acted, so a
+    table cell open in it may hold typing begun on what the page showed before (a table keeps
+    the base its edits are checked against, :func:`planner.ui.fields.table`)."""
+    return bool(st.session_state.get(REMOTE_NOW, False))
+
+
 def live(granted: Access) -> None:
     """Rerun the app when the plan moved (a new version, a proposal made or decided) or the
     link was revoked: the server's watcher wakes this page's fragment within
@@ -455,6 +473,7 @@ def live(granted: Access) -> None:
         heartbeat(granted)
         moved = watch.stamps(store(), [granted.plan_id])[granted.plan_id] != shown
         if moved or not admitted(granted):
+            st.session_state[REMOTE_RUN] = True
             st.rerun(scope="app")
         push.wake_this_fragment_when(store(), granted.plan_id, shown)
 

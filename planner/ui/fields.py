@@ -549,13 +549,17 @@ def edited_items(
 
 
 def cell_edits(
-    path: str, frame: pd.DataFrame, delta: Mapping[str, Any]
+    path: str, frame: pd.DataFrame, delta: Mapping[str, Any], current: pd.DataFrame | None = None
 ) -> tuple[dict[str, Any], list[str]]:
     """The cells a person changed in a table that showed ``frame`` of list ``path``: ``{cell
     path: value as the plan holds it}`` (``resources.1.fte``), only those whose value differs
-    from what the table showed, and the refusals of cells left empty that need a value."""
+    from what the table showed, and the refusals of cells left empty that need a value.
+    ``current``: the table as it shows now, when someone else's change arrived meanwhile; a
+    cell typed as it was but changed since is an edit too (written against the version it
+    was typed on, so a conflict, not dropped)."""
     columns = {c.name: c for c in TABLES[path]}
     shown = frame.to_dict(orient="records")
+    now = current.to_dict(orient="records") if current is not None else shown
     edits: dict[str, Any] = {}
     refused: list[str] = []
     for index, changes in (delta.get("edited_rows") or {}).items():
@@ -568,7 +572,8 @@ def cell_edits(
                 continue
             before = shown[row].get(column.name)
             value = _cell(column, typed)
-            if value == _cell(column, before):
+            later = now[row].get(column.name) if row < len(now) else before
+            if value == _cell(column, before) and value == _cell(column, later):
                 continue  # the cell shows what it showed: no edit
             if value is None and _required(path, column.name):
                 refused.append(tr("field.required", field=label(column.name)))
@@ -591,11 +596,15 @@ def _required(path: str, name: str) -> bool:
     return ROW_MODELS[path].model_fields[name].is_required()
 
 
-def _on_table(path: str, key: str, frame: pd.DataFrame, held: Any) -> None:
+def _on_table(
+    path: str, key: str, frame: pd.DataFrame, held: Any, current: pd.DataFrame | None = None
+) -> None:
     """A person edited the table that showed ``frame`` of the list, from snapshot ``held``
-    (``None`` without the store). A changed cell is written alone, based on the version of
-    that cell the table showed, so edits of other rows or cells by someone else are neither
-    a conflict nor reverted; adding or deleting rows rewrites the list, based on its version."""
+    (``None`` without the store); ``current``: the table as the page shows it now (someone
+    else's change may have arrived while a cell was open). A changed cell is written alone,
+    based on the version of that cell the table showed, so edits of other rows or cells by
+    someone else are neither a conflict nor reverted; adding or deleting rows rewrites the
+    list, based on its version."""
     delta = st.session_state.get(key) or {}
     if not any(delta.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
         return  # nothing typed, added or deleted
@@ -606,20 +615,59 @@ def _on_table(path: str, key: str, frame: pd.DataFrame, held: Any) -> None:
         return found
 
     if delta.get("added_rows") or delta.get("deleted_rows"):
-        items = edited_items(frame, TABLES[path], delta)
-        edits: dict[str, Any] = {path: items}
-        deleted = {int(i) for i in delta.get("deleted_rows") or ()}
-        notes = state.plan_in_force().notes
-        if deleted and notes:  # the reasoning stays with its item, not with its row number
-            edits["notes"] = after_deleting(dict(notes), path, deleted)
-        session.change(edits, error_key, bases={p: version(p) for p in edits})
+        _took(path)
+        _rewrite_rows(path, frame, held, delta)
         return
-    cells, refused = cell_edits(path, frame, delta)
+    cells, refused = cell_edits(path, frame, delta, current)
     if refused:
         state.errors()[error_key] = refused
         return
+    _took(path)
     if cells:
         session.change(cells, error_key, bases={cell: version(cell) for cell in cells})
+
+
+def _rewrite_rows(path: str, frame: pd.DataFrame, held: Any, delta: Mapping[str, Any]) -> None:
+    """Rows added to or deleted from the list that showed ``frame`` from snapshot ``held``:
+    the whole list is written, based on its version there."""
+    items = edited_items(frame, TABLES[path], delta)
+    edits: dict[str, Any] = {path: items}
+    deleted = {int(i) for i in delta.get("deleted_rows") or ()}
+    notes = state.plan_in_force().notes
+    if deleted and notes:  # the reasoning stays with its item, not with its row number
+        edits["notes"] = after_deleting(dict(notes), path, deleted)
+    bases = {p: held.field_version(p) if held is not None else 0 for p in edits}
+    session.change(edits, state.EDITOR_PREFIX + path, bases=bases)
+
+
+TABLE_TAKEN = "fields.tables_taken"
+"""List path -> how many edits of its table this session took (``dict[str, int]``): each one
+builds a fresh table, so an edit already taken is never sent again with the next one."""
+TABLE_BASES = "fields.table_bases"
+"""List path -> ``(widget key, frame, snapshot)``: what the open table's cell edits are
+checked against (see :func:`table`)."""
+
+
+def _took(path: str) -> None:
+    taken: dict[str, int] = st.session_state.setdefault(TABLE_TAKEN, {})
+    taken[path] = taken.get(path, 0) + 1
+
+
+def rows_version(path: str) -> int:
+    """The version at which list ``path`` last got other rows (added, deleted, replaced as a
+    whole): a change of a single cell, by anyone, leaves it."""
+    held = st.session_state.get(collab.SNAPSHOT)
+    if held is None:  # a page run without the store: the session's own revision
+        return int(st.session_state.get(state.REVISION, 0))
+    found: int = max(
+        (
+            v
+            for p, v in held.field_versions.items()
+            if p == path or not p or path.startswith(p + ".")
+        ),
+        default=0,
+    )
+    return found
 
 
 def _column_config(path: str, column: Column, plan: Plan) -> Any:
@@ -649,8 +697,9 @@ def _column_config(path: str, column: Column, plan: Plan) -> Any:
 
 
 def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool = False) -> None:
-    """An editable table of a plan list: its rows are edited and deleted in place, a new row
-    is added whole through the form below it (:func:`add_form`).
+    """An editable table of a plan list: its cells are edited in place, a new row is added
+    whole through the form below it (:func:`add_form`), rows are deleted through the one
+    beside that (:func:`remove_form`).
 
     ``view``: the side's view of the plan; a list holding values hidden from the side shows
     them empty and cannot be edited by it."""
@@ -660,19 +709,29 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         return
     frame = table_frame(plan, path)
     held = st.session_state.get(collab.SNAPSHOT)
-    # keyed by the list's own version: a change elsewhere in the plan leaves a cell being
-    # edited open (a change of this list shows its new rows)
-    key = f"{state.EDITOR_PREFIX}{path}@{session.field_version(path)}:"
+    # Keyed by the list's rows and this session's own edits of it, never by its values: a
+    # change of a cell by someone else shows in the table while a cell being edited stays
+    # open with its typing (Streamlit keeps a keyed table with a fixed number of rows across
+    # changes of its values). Rows added or deleted by anyone build a new table.
+    taken = st.session_state.get(TABLE_TAKEN, {}).get(path, 0)
+    key = f"{state.EDITOR_PREFIX}{path}@{rows_version(path)}:{taken}:"
     key += f"{st.session_state[state.RESETS]}:{state.language()}"
+    # A cell's edit is checked against the table as this person last acted on the page: a run
+    # that only shows someone else's change keeps that base, so typing begun before the change
+    # arrived and left after it is a conflict on that cell, never an overwrite.
+    bases: dict[str, tuple[str, pd.DataFrame, Any]] = st.session_state.setdefault(TABLE_BASES, {})
+    base = bases.get(path)
+    if base is None or base[0] != key or not collab.remote_run():
+        base = bases[path] = (key, frame, held)
     st.data_editor(
         frame,
         key=key,
-        num_rows="fixed" if locked else "delete",
+        num_rows="fixed",
         hide_index=True,
         width="stretch",
         column_config={c.name: _column_config(path, c, plan) for c in TABLES[path]},
         on_change=_on_table,
-        args=(path, key, frame, held),
+        args=(path, key, base[1], base[2], frame),
         disabled=locked,
     )
     error_key = state.EDITOR_PREFIX + path
@@ -681,6 +740,7 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         st.button(tr("discard"), key=f"discard:{path}", on_click=_discard, args=(error_key,))
     if not locked:
         add_form(path, plan)
+        remove_form(path, plan, frame, held)
 
 
 def add_form(path: str, plan: Plan) -> None:
@@ -710,6 +770,41 @@ def add_form(path: str, plan: Plan) -> None:
             tr("table.add_button"), on_click=_add_row, args=(path, key, session.field_version(path))
         )
     problems(f"{state.EDITOR_PREFIX}{path}:add")
+
+
+def remove_form(path: str, plan: Plan, frame: pd.DataFrame, held: Any) -> None:
+    """A form to delete rows of the list as the table shows them (``frame``, from snapshot
+    ``held``): chosen by number and name, deleted as one change of the list. Keyed by the
+    list's rows: rows added or deleted meanwhile by anyone empty the choice, so a number never
+    deletes another row than the one chosen."""
+    key = f"remove:{path}@{rows_version(path)}:{state.language()}"
+    first = TABLES[path][0]
+    names = [_row_name(first, value, plan) for value in frame[first.name].tolist()]
+    with st.expander(tr(f"table.remove.{path}")), st.form(key, border=False):
+        st.multiselect(
+            tr("table.remove_rows"),
+            list(range(len(names))),
+            format_func=lambda i: tr("table.row", row=i + 1, name=names[i]),
+            key=f"{key}:rows",
+        )
+        st.form_submit_button(
+            tr("table.remove_button"), on_click=_remove_rows, args=(path, key, frame, held)
+        )
+
+
+def _row_name(column: Column, value: Any, plan: Plan) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if column.kind == "money":
+        return i18n.money(float(value), plan.currency, state.language(), 0)
+    return str(value)
+
+
+def _remove_rows(path: str, key: str, frame: pd.DataFrame, held: Any) -> None:
+    """Delete the rows chosen in the form of ``path`` (nothing chosen: nothing written)."""
+    chosen = [int(i) for i in st.session_state.get(f"{key}:rows") or () if 0 <= int(i) < len(frame)]
+    if chosen:
+        _rewrite_rows(path, frame, held, {"deleted_rows": sorted(set(chosen))})
 
 
 def _default_text(column: Column) -> str:

@@ -221,6 +221,7 @@ def navigation() -> Any:
 
 def frame() -> None:
     """Sidebar, live updates, conflicts and style; runs before every page."""
+    collab.take_remote_run()
     collab.keep_in_address()
     current = session.plan_id()
     if not came_by_link() and current and st.query_params.get(session.OPEN_PARAM) != current:
