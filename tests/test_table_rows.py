@@ -73,3 +73,20 @@ def test_a_half_typed_hire_is_refused_whole_and_nothing_typed_is_lost(workspace:
     assert "Vollkosten p\\. a\\. je FTE\\: bitte einen Wert eingeben" in shown  # left empty
     assert app.text_input(key=f"{HIRE}:role").value == "Delivery Lead"
     assert app.text_input(key=f"{HIRE}:fte").value == "zwei"
+
+
+def test_rows_chosen_in_the_remove_form_are_deleted_as_one_change(workspace: Store) -> None:
+    app = _workspace()
+    plan_id = app.session_state[session.PLAN_ID]
+    before = list(workspace.plan_at(plan_id).resources)
+    (chooser,) = [m for m in app.multiselect if (m.key or "").startswith("remove:resources@")]
+    # the example's team has four rows; the first and third are removed, by their names
+    assert chooser.format_func(0) == f"Zeile 1: {before[0].role}"
+    chooser.set_value([0, 2])
+    next(b for b in app.button if b.label == "Entfernen" and "resources" in b.id).click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert workspace.plan_at(plan_id).resources == [before[1], before[3]]
+    (change,) = workspace.log(plan_id)[1:]
+    assert (change.author, change.path) == ("Vera", "resources")
+    app.run()  # an idle run afterwards writes nothing
+    assert len(workspace.log(plan_id)) == 2
