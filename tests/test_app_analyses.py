@@ -19,8 +19,9 @@ from planner import i18n
 from planner.analysis import montecarlo, sensitivity
 from planner.model import evaluate
 from planner.plan import content_hash, with_values
-from planner.ui import state
-from tests.app_support import local_app, named, type_into
+from planner.store import Store
+from planner.ui import collab, session, state
+from tests.app_support import local_app, named, table_editor, type_into
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -91,9 +92,8 @@ def seed_editor(at: AppTest, name: str, **delta: Any) -> None:
     """Put edits into an editable table, as the browser would before a form is submitted."""
     if name == "actuals":  # keyed by the version it shows, not by the plan's revision
         key = at.session_state["onboarding.actuals_seen"]["key"]
-    else:
-        key = f"{state.EDITOR_PREFIX}{name}:{at.session_state[state.REVISION]}:"
-        key += str(at.session_state[state.RESETS])
+    else:  # keyed by the version of the plan's part its form shows
+        key = table_editor(at, name).key
     at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **delta}
 
 
@@ -369,6 +369,93 @@ def test_a_bad_range_is_refused_with_the_field_named(analyses: AppTest) -> None:
     where = f"Unsicherheitsbereiche: {driver} (Zeile 1) · {low}"
     said = f"- {where}: 50000 liegt über dem höchsten Wert 30000"
     assert said in lines
+
+
+def _remote(at: AppTest, path: str, value: Any) -> None:
+    """Someone else changes ``path`` in the store (from the plan as it is now)."""
+    plan_id = at.session_state[session.PLAN_ID]
+    store = Store()
+    try:
+        version = store.field_version(plan_id, path)
+        assert store.apply_edit(plan_id, path, value, version, "Remo", "vendor").ok
+    finally:
+        store.close()
+
+
+def _log(at: AppTest) -> list[tuple[str, str]]:
+    store = Store()
+    try:
+        return [(r.author, r.path) for r in store.log(at.session_state[session.PLAN_ID])[1:]]
+    finally:
+        store.close()
+
+
+def test_ranges_typed_in_the_form_survive_a_change_elsewhere_and_are_saved(
+    analyses: AppTest,
+) -> None:
+    """Vera deletes the fourth range in the form; Remo's change of the deal size arrives (the
+    page runs again) before she saves: her typing is still in the form, and saving writes the
+    three ranges she left, against the version she saw (the ranges did not change)."""
+    at = analyses
+    before = list(plan_of(at).uncertainty)
+    seed_editor(at, "uncertainty", deleted_rows=[3])
+    typed = table_editor(at, "uncertainty").key
+    _remote(at, "revenue.deal_size", 41_000.0)
+    at.run()
+    assert plan_of(at).revenue.deal_size == 41_000  # his change shows
+    assert table_editor(at, "uncertainty").key == typed  # the same form, what she typed in it
+    assert not at.info or all(t("analyses.form_stale") not in i.value for i in at.info)
+    at.button(key="analyses.ranges.save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert plan_of(at).uncertainty == before[:3]
+    assert _log(at) == [("Remo", "revenue.deal_size"), ("Vera", "uncertainty")]
+    assert not at.session_state[collab.CONFLICTS]
+
+
+def test_ranges_changed_by_someone_else_while_typed_are_a_conflict_not_overwritten(
+    analyses: AppTest,
+) -> None:
+    """Remo removes two ranges while Vera's form holds her deletion of the fourth: the form
+    keeps her typing and says the ranges changed; saving it writes nothing over his change but
+    shows the conflict for her to decide."""
+    at = analyses
+    before = list(plan_of(at).uncertainty)
+    seed_editor(at, "uncertainty", deleted_rows=[3])
+    typed = table_editor(at, "uncertainty").key
+    theirs = [entry.model_dump(mode="json", exclude_none=True) for entry in before[:2]]
+    _remote(at, "uncertainty", theirs)
+    at.run()
+    assert table_editor(at, "uncertainty").key == typed
+    assert any(t("analyses.form_stale") in i.value for i in at.info)
+    at.button(key="analyses.ranges.save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _log(at) == [("Remo", "uncertainty")]  # nothing written over his change
+    assert plan_of(at).uncertainty == before[:2]
+    (conflict,) = at.session_state[collab.CONFLICTS]
+    assert conflict.path == "uncertainty"
+    # the form now shows his ranges (her typing waits on the conflict card)
+    assert table_editor(at, "uncertainty").key != typed
+
+
+def test_a_scenario_copy_typed_in_the_form_survives_a_change_of_the_scenarios(
+    analyses: AppTest,
+) -> None:
+    """Vera types a driver's value into the copy's table; Remo creates a scenario meanwhile:
+    the copy's table keeps her row, and creating the copy is a conflict on the scenarios,
+    never an overwrite of his."""
+    at = analyses
+    seed_editor(at, "analyses.copy", added_rows=[{"driver": "revenue.deal_size", "value": 20_000}])
+    typed = table_editor(at, "analyses.copy").key
+    scenarios = [s.model_dump(mode="json", exclude_none=True) for s in plan_of(at).scenarios]
+    scenarios.append({"name": "Remos", "set": {"revenue.deal_size": 30_000}})
+    _remote(at, "scenarios", scenarios)
+    at.run()
+    assert table_editor(at, "analyses.copy").key == typed
+    at.text_input(key="analyses.scenario.copy_name").input("Kurz")
+    at.button(key="analyses.copy.create").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _log(at) == [("Remo", "scenarios")]
+    assert [c.path for c in at.session_state[collab.CONFLICTS]] == ["scenarios"]
 
 
 # --- onboarding ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from planner.signoff import editions
 from planner.signoff import keys as signing
 from planner.signoff.records import Signature, SignOff
 from planner.store import Store
+from tests.app_support import table_editor
 from tests.store_support import PLAN_DATA, clock, database_url, store
 
 __all__ = ["clock", "database_url", "store"]
@@ -912,7 +913,7 @@ def test_the_scenario_tables_choices_are_checked_on_the_server(
     from streamlit.testing.v1 import AppTest
 
     from planner import access
-    from planner.ui import collab, state
+    from planner.ui import collab
     from tests.app_support import local_app
 
     told = []
@@ -927,8 +928,7 @@ def test_the_scenario_tables_choices_are_checked_on_the_server(
             app.session_state[collab.NAME] = "Anna"
             app.switch_page("planner/ui/pages/analyses.py").run()
             app.text_input(key="analyses.scenario.copy_name").input("Kurz")
-            key = f"{state.EDITOR_PREFIX}analyses.copy:{app.session_state[state.REVISION]}:"
-            key += str(app.session_state[state.RESETS])
+            key = table_editor(app, "analyses.copy").key
             rows = [{"driver": path, "value": 20}]
             app.session_state[key] = {"edited_rows": {}, "added_rows": rows, "deleted_rows": []}
             app.button(key="analyses.copy.create").click().run()

@@ -1,0 +1,291 @@
+"""The scenario comparison tab: base and scenarios side by side, and managing scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from planner import i18n
+from planner.analysis import scenarios
+from planner.analysis.drivers import driver
+from planner.model import evaluate_many
+from planner.plan import Plan, Scenario, get_value, with_values
+from planner.ui import charts, fields, session, state, widgets
+from planner.ui.analyses.common import (
+    COPY_FROM,
+    COPY_NAME,
+    KEEP_BASE,
+    MANAGE_CHOICE,
+    NEW_NAME,
+    RENAME_TO,
+    SCENARIO_ERRORS,
+    SCENARIO_SIDE,
+    driver_kind,
+    driver_label,
+    driver_label_safe,
+    driver_paths,
+    driver_value,
+    edit,
+    figure_label,
+    figure_text,
+    form_base,
+    here,
+    saved_or_overtaken,
+    signed,
+    text_table,
+)
+from planner.ui.text import label, plain, problem_list, tr
+
+# --- scenario comparison ---------------------------------------------------------------------
+
+
+def comparison_table() -> pd.DataFrame:
+    """Base and every scenario, with the difference to the base, formatted."""
+    result = scenarios.compare(here().plan)
+    titles = [tr("analyses.figure"), tr("analyses.base")]
+    for name in result.scenarios:
+        titles += [name, tr("analyses.difference", name=name)]
+    yes, no = tr("analyses.yes"), tr("analyses.no")
+    rows = []
+    for row in result.rows():
+        name = row["figure"]
+        if name in here().hidden:
+            continue
+        if name == "mutual":
+            cells = [label(name), yes if row["base"] else no]
+        else:
+            cells = [figure_label(name), figure_text(name, row["base"])]
+        for scenario in result.scenarios:
+            value, difference = row["values"][scenario], row["differences"][scenario]
+            if name == "mutual":
+                cells += [yes if value else no, ""]
+            else:
+                cells += [figure_text(name, value), signed(name, difference)]
+        rows.append(cells)
+    return pd.DataFrame(rows, columns=unique(titles))
+
+
+def unique(titles: list[str]) -> list[str]:
+    """Column titles made distinct (a scenario may be named like another column)."""
+    seen: set[str] = set()
+    out = []
+    for title in titles:
+        candidate, number = title, 2
+        while candidate in seen:
+            candidate, number = f"{title} ({number})", number + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def comparison_chart(side: str) -> dict[str, Any]:
+    """Cumulative cash of one side for the base and every scenario, over each other."""
+    names = [tr("analyses.base"), *(s.name for s in here().plan.scenarios)]
+    outcomes = evaluate_many(
+        [here().plan, *(here().plan.scenario(s.name) for s in here().plan.scenarios)]
+    )
+    column = "cumulative_cash" if side == "partner" else "vendor_cumulative_cash"
+    frame = pd.concat(
+        [
+            pd.DataFrame({"date": o.monthly["date"], "series": name, "value": o.monthly[column]})
+            for name, o in zip(names, outcomes, strict=True)
+        ],
+        ignore_index=True,
+    )
+    titles = {"x": tr("chart.month"), "y": tr("chart.amount", currency=here().plan.currency)}
+    return charts.lines(frame, "series", titles, here().language)
+
+
+def scenario_changes(name: str) -> str:
+    """What a scenario sets, one ``label: value`` per line, shown literally."""
+    chosen = next(s for s in here().plan.scenarios if s.name == name)
+    lines = []
+    for path, value in chosen.set.items():
+        if here().view.is_hidden(path):
+            lines.append(f"{driver_label_safe(path)}: {tr('field.private')}")
+            continue
+        try:
+            shown = driver_value(path, float(value))
+            title = driver_label(path)
+        except (TypeError, ValueError, IndexError):
+            shown, title = i18n.MISSING if value is None else str(value), path
+        lines.append(f"{title}: {shown}")
+    return problem_list(lines)
+
+
+def scenario_section() -> None:
+    st.caption(tr("analyses.compare_caption"))
+    if not here().plan.scenarios:
+        st.info(tr("analyses.no_scenarios"), icon=":material/info:")
+    else:
+        table = session.memo("analyses:compare", comparison_table)
+        text_table(table, "analyses.compare_table", left=(tr("analyses.figure"),))
+        side = st.segmented_control(
+            tr("analyses.curve_side"),
+            ("partner", "vendor")
+            if here().who.sees_vendor_economics(here().plan)
+            else ("partner",),
+            default="partner",
+            format_func=label,
+            key=SCENARIO_SIDE,
+        )
+        chosen_side = side or "partner"
+        st.markdown(f"**{tr('analyses.curves_title')}**")
+        chart = session.memo(
+            f"analyses:curves:{chosen_side}", lambda: comparison_chart(chosen_side)
+        )
+        widgets.chart(chart, key="analyses.curves")
+        with st.expander(tr("analyses.what_scenarios_set")):
+            for scenario in here().plan.scenarios:
+                st.markdown(f"**{plain(scenario.name)}**")
+                st.markdown(scenario_changes(scenario.name) or i18n.MISSING)
+    if here().who.can_edit:
+        st.subheader(tr("analyses.manage_title"))
+        manage_scenarios()
+
+
+def _from_edits(origin: Plan, name: str) -> Plan:
+    changes = scenarios.diff(origin, here().plan)
+    restored = with_values(here().plan, {path: get_value(origin, path) for path in changes})
+    return scenarios.add_scenario(restored, name, changes)
+
+
+COPY_FORM = "analyses.form.copy"
+
+
+def _copy(name: str, source: str, rows: pd.DataFrame, shown: Sequence[Scenario]) -> Plan:
+    """The plan with a new scenario ``name``: scenario ``source`` as the form showed it
+    (``shown``; the base when empty) with the values of ``rows`` on top."""
+    base_set: dict[str, Any] = {}
+    found = [s for s in shown if s.name == source]
+    if found:
+        base_set = dict(found[0].set)
+    for record in rows.to_dict(orient="records"):
+        path, value = record.get("driver"), record.get("value")
+        if not path or value is None or pd.isna(value):
+            continue
+        # the browser may send any choice: only a driver this side may see is one
+        driver(here().plan, str(path), here().who.side)
+        kind = driver_kind(str(path))
+        base_set[str(path)] = fields.stored(kind, float(value))
+        if kind in ("month", "integer") and float(value).is_integer():
+            base_set[str(path)] = int(value)
+    return scenarios.add_scenario(here().plan, name, base_set)
+
+
+def manage_scenarios() -> None:
+    """Create, rename, delete and promote scenarios; each change is one undoable edit."""
+    past: list[Plan] = st.session_state[state.PAST]
+    origin = past[0] if past else None
+    edits = scenarios.diff(origin, here().plan) if origin is not None else {}
+    from_edits, copy, manage = st.columns(3, gap="large")
+    with from_edits, st.form("analyses.form.from_edits", border=True):
+        st.markdown(f"**{tr('analyses.from_edits_title')}**")
+        if edits:
+            st.caption(tr("analyses.from_edits_caption", count=len(edits)))
+            st.markdown(problem_list([driver_label_safe(path) for path in edits]))
+        else:
+            st.caption(tr("analyses.from_edits_none"))
+        name = st.text_input(tr("analyses.scenario_name"), max_chars=200, key=NEW_NAME)
+        created = st.form_submit_button(
+            tr("analyses.create"), disabled=not edits, key="analyses.from_edits.create"
+        )
+        if (
+            created
+            and origin is not None
+            and edit(
+                lambda: _from_edits(origin, name.strip()),
+                SCENARIO_ERRORS,
+                "analyses.created",
+                name=name.strip(),
+            )
+        ):
+            st.rerun()
+    with copy:
+        base = form_base(COPY_FORM, "scenarios", lambda: list(here().plan.scenarios))
+    with copy, st.form(COPY_FORM, border=True):
+        st.markdown(f"**{tr('analyses.copy_title')}**")
+        copy_name = st.text_input(tr("analyses.scenario_name"), max_chars=200, key=COPY_NAME)
+        source = st.selectbox(
+            tr("analyses.copy_from"),
+            ["", *(s.name for s in base.data)],
+            format_func=lambda n: n or tr("analyses.base"),
+            key=COPY_FROM,
+        )
+        paths = driver_paths()
+        rows = st.data_editor(
+            pd.DataFrame({"driver": pd.Series([], dtype="object"), "value": []}),
+            key=f"{state.EDITOR_PREFIX}analyses.copy@{base.version}:"
+            + str(st.session_state[state.RESETS]),
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "driver": st.column_config.SelectboxColumn(
+                    tr("analyses.driver"),
+                    options=paths,
+                    format_func=lambda p: driver_label_safe(str(p)),
+                ),
+                "value": st.column_config.NumberColumn(
+                    tr("analyses.new_value"), help=tr("analyses.value_help")
+                ),
+            },
+        )
+        if st.form_submit_button(tr("analyses.create"), key="analyses.copy.create"):
+            written = edit(
+                lambda: _copy(copy_name.strip(), source, rows, base.data),
+                SCENARIO_ERRORS,
+                "analyses.created",
+                bases={"scenarios": base.version},
+                name=copy_name.strip(),
+            )
+            saved_or_overtaken(COPY_FORM, "scenarios", written)
+            if written:
+                st.rerun()
+    with manage, st.container(border=True):
+        st.markdown(f"**{tr('analyses.manage_one')}**")
+        names = [s.name for s in here().plan.scenarios]
+        if not names:
+            st.caption(tr("analyses.no_scenarios"))
+        else:
+            chosen = st.selectbox(tr("analyses.scenario"), names, key=MANAGE_CHOICE)
+            new_name = st.text_input(tr("analyses.rename_to"), max_chars=200, key=RENAME_TO)
+            rename, delete = st.columns(2)
+            renamed = rename.button(tr("analyses.rename"), key="analyses.rename", width="stretch")
+            if renamed and edit(
+                lambda: scenarios.rename_scenario(here().plan, chosen, new_name.strip()),
+                SCENARIO_ERRORS,
+                "analyses.renamed",
+                name=new_name.strip(),
+            ):
+                st.rerun()
+            deleted = delete.button(tr("analyses.delete"), key="analyses.delete", width="stretch")
+            if deleted and edit(
+                lambda: scenarios.delete_scenario(here().plan, chosen),
+                SCENARIO_ERRORS,
+                "analyses.deleted",
+                name=chosen,
+            ):
+                st.rerun()
+            keep = st.text_input(
+                tr("analyses.keep_base_as"),
+                max_chars=200,
+                key=KEEP_BASE,
+                help=tr("analyses.keep_base_help"),
+            )
+            promoted = st.button(
+                tr("analyses.promote"), key="analyses.promote", type="primary", width="stretch"
+            )
+            if promoted and edit(
+                lambda: scenarios.promote_scenario(
+                    here().plan, chosen, keep_base_as=keep.strip() or None
+                ),
+                SCENARIO_ERRORS,
+                "analyses.promoted",
+                name=chosen,
+            ):
+                st.rerun()
+    fields.problems(SCENARIO_ERRORS)

@@ -1,0 +1,246 @@
+"""The Monte Carlo tab: uncertainty ranges and the spread of the figures they give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from planner import i18n
+from planner.analysis import AnalysisError, montecarlo
+from planner.analysis.drivers import driver
+from planner.ui import charts, fields, session, state, widgets
+from planner.ui.analyses.common import (
+    DEFAULT_SEED,
+    MC_DRAWS,
+    MC_ERRORS,
+    MC_RESULT,
+    MC_SEED,
+    RANGE_ERRORS,
+    UI_MAX_DRAWS,
+    driver_kind,
+    driver_label_safe,
+    driver_paths,
+    figure_label,
+    figure_text,
+    form_base,
+    here,
+    saved_or_overtaken,
+    text_table,
+)
+from planner.ui.text import tr
+
+# --- Monte Carlo -----------------------------------------------------------------------------
+
+RANGE_COLUMNS = ("path", "distribution", "low", "likely", "high")
+
+
+def ranges_frame() -> pd.DataFrame:
+    """The plan's uncertainty ranges in display units (shares in percent)."""
+    rows = []
+    for entry in here().plan.uncertainty or []:
+        if here().view.is_hidden(entry.path):
+            continue  # another side's range of its private value: neither shown nor lost
+        kind = driver_kind(entry.path)
+        rows.append(
+            {
+                "path": entry.path,
+                "distribution": entry.distribution,
+                "low": fields.shown(kind, entry.low) if kind == "percent" else entry.low,
+                "likely": None
+                if entry.likely is None
+                else fields.shown(kind, entry.likely)
+                if kind == "percent"
+                else entry.likely,
+                "high": fields.shown(kind, entry.high) if kind == "percent" else entry.high,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(RANGE_COLUMNS))
+    return frame.astype({"low": "float64", "likely": "float64", "high": "float64"})
+
+
+def ranges_from(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The edited table as the plan's ``uncertainty`` list (shares back to fractions); the
+    ranges of values hidden from this side stay as they are."""
+    items = [
+        entry.model_dump(mode="json", exclude_none=True)
+        for entry in here().plan.uncertainty or []
+        if here().view.is_hidden(entry.path)
+    ]
+    for record in frame.to_dict(orient="records"):
+        path = record.get("path")
+        if not path or (isinstance(path, float) and pd.isna(path)):
+            continue
+        driver(
+            here().plan, str(path), here().who.side
+        )  # the browser may send any choice: checked here
+        kind = driver_kind(str(path))
+        item: dict[str, Any] = {
+            "path": str(path),
+            "distribution": record.get("distribution") or "triangular",
+        }
+        for bound in ("low", "likely", "high"):
+            value = record.get(bound)
+            if value is None or pd.isna(value):
+                continue
+            number = float(value)
+            item[bound] = fields.stored("percent", number) if kind == "percent" else number
+        items.append(item)
+    return items
+
+
+RANGES_FORM = "analyses.form.ranges"
+
+
+def ranges_editor() -> None:
+    """Edit the plan's uncertainty ranges; saved through the validated edit path."""
+    paths = driver_paths()
+    base = form_base(RANGES_FORM, "uncertainty", ranges_frame)
+    key = f"{state.EDITOR_PREFIX}uncertainty@{base.version}:{st.session_state[state.RESETS]}"
+    with st.form("analyses.form.ranges", border=False):
+        edited = st.data_editor(
+            base.data,
+            key=key,
+            num_rows="dynamic",
+            hide_index=True,
+            placeholder="",
+            width="stretch",
+            column_config={
+                "path": st.column_config.SelectboxColumn(
+                    tr("analyses.driver"),
+                    options=paths,
+                    format_func=lambda p: driver_label_safe(str(p)),
+                    required=True,
+                    width="large",
+                ),
+                "distribution": st.column_config.SelectboxColumn(
+                    tr("analyses.distribution"),
+                    options=["triangular", "uniform"],
+                    format_func=lambda d: tr(f"analyses.distribution_{d}"),
+                    required=True,
+                    default="triangular",
+                ),
+                "low": st.column_config.NumberColumn(
+                    tr("analyses.low"), help=tr("analyses.range_help")
+                ),
+                "likely": st.column_config.NumberColumn(
+                    tr("analyses.likely"), help=tr("analyses.likely_help")
+                ),
+                "high": st.column_config.NumberColumn(
+                    tr("analyses.high"), help=tr("analyses.range_help")
+                ),
+            },
+        )
+        if st.form_submit_button(tr("analyses.save_ranges"), key="analyses.ranges.save"):
+            try:
+                items = ranges_from(edited)
+            except AnalysisError as error:
+                state.errors()[RANGE_ERRORS] = [str(error)]
+                items = None
+            if items is not None:
+                written = session.change(
+                    {"uncertainty": items}, RANGE_ERRORS, bases={"uncertainty": base.version}
+                )
+                saved_or_overtaken(RANGES_FORM, "uncertainty", written)
+                if written:
+                    session.notify("analyses.ranges_saved", count=len(items))
+                st.rerun()
+    fields.problems(RANGE_ERRORS)
+
+
+def percentile_table(result: montecarlo.MonteCarlo) -> pd.DataFrame:
+    body: dict[str, list[str]] = {tr("analyses.figure"): []}
+    for q in montecarlo.PERCENTILES:
+        body[f"P{q}"] = []
+    body[tr("analyses.defined")] = []
+    for name, values in result.percentiles.items():
+        if name in here().hidden:
+            continue
+        body[tr("analyses.figure")].append(figure_label(name))
+        for q in montecarlo.PERCENTILES:
+            body[f"P{q}"].append(figure_text(name, values[f"p{q}"]))
+        body[tr("analyses.defined")].append(i18n.percent(values["defined"], here().language))
+    return pd.DataFrame(body)
+
+
+def histogram_chart(result: montecarlo.MonteCarlo) -> dict[str, Any] | None:
+    bins = result.histograms["partner.npv"]
+    edges, counts = list(bins["edges"]), list(bins["counts"])
+    if not counts:
+        return None
+    frame = pd.DataFrame({"low": edges[:-1], "high": edges[1:], "count": counts})
+    titles = {"x": figure_label("partner.npv"), "y": tr("analyses.draws_axis")}
+    return charts.histogram(frame, titles, here().language)
+
+
+def monte_carlo_section() -> None:
+    st.caption(tr("analyses.mc_caption"))
+    ranges = [
+        entry for entry in here().plan.uncertainty or [] if not here().view.is_hidden(entry.path)
+    ]
+    if not ranges:
+        st.info(tr("analyses.no_ranges"), icon=":material/info:")
+        ranges_editor()
+        return
+    with st.expander(tr("analyses.ranges_title", count=len(ranges))):
+        ranges_editor()
+    left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
+    draws = left.number_input(
+        tr("analyses.draws"),
+        min_value=1,
+        max_value=UI_MAX_DRAWS,
+        value=montecarlo.DEFAULT_DRAWS,
+        step=1000,
+        key=MC_DRAWS,
+        help=tr("analyses.draws_help", most=i18n.number(UI_MAX_DRAWS, here().language)),
+    )
+    seed = middle.number_input(
+        tr("analyses.seed"),
+        min_value=0,
+        max_value=2**32 - 1,
+        value=DEFAULT_SEED,
+        step=1,
+        key=MC_SEED,
+        help=tr("analyses.seed_help"),
+    )
+    if right.button(tr("analyses.run"), key="analyses.mc.run", type="primary"):
+        try:
+            with st.spinner(tr("analyses.running")):
+                found = montecarlo.run(here().plan, int(draws), int(seed), audience=here().who.side)
+        except AnalysisError as error:
+            state.errors()[MC_ERRORS] = [str(error)]
+        else:
+            state.errors().pop(MC_ERRORS, None)
+            st.session_state[MC_RESULT] = (here().revision, found)
+    fields.problems(MC_ERRORS)
+    stored = st.session_state.get(MC_RESULT)
+    if stored is None or stored[0] != here().revision:
+        return
+    result: montecarlo.MonteCarlo = stored[1]
+    st.caption(
+        tr(
+            "analyses.mc_done",
+            draws=i18n.number(result.draws, here().language),
+            seed=result.seed,
+        )
+    )
+    payback, mutual = st.columns(2)
+    payback.metric(
+        tr("analyses.p_payback"),
+        i18n.percent(result.probability_payback, here().language),
+        help=tr("analyses.p_payback_help", months=here().plan.months),
+        border=True,
+    )
+    if "mutual" not in here().hidden:
+        mutual.metric(
+            tr("analyses.p_mutual"),
+            i18n.percent(result.probability_mutual, here().language),
+            help=tr("analyses.p_mutual_help"),
+            border=True,
+        )
+    text_table(percentile_table(result), "analyses.mc_table", left=(tr("analyses.figure"),))
+    chart = histogram_chart(result)
+    if chart is not None:
+        st.markdown(f"**{tr('analyses.histogram_title')}**")
+        widgets.chart(chart, key="analyses.histogram")
