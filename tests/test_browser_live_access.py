@@ -8,6 +8,8 @@ instead of overwriting.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -200,3 +202,119 @@ def test_a_copied_address_asks_for_a_name_and_a_reload_keeps_it(
     finally:
         own_context.close()
         other_context.close()
+
+
+# --- frames forged on the page's own websocket -------------------------------------------------
+
+
+class Wire:
+    """The page's websocket to the server, passed through: what the page sends is kept, so a
+    test can send the server a frame the page never would (a widget it never drew, a switch
+    flipped on a page that was told nothing), on the same open connection."""
+
+    def __init__(self, page: Any) -> None:
+        self.sent: list[bytes] = []
+        self.server: Any = None
+        page.route_web_socket(re.compile(r".*/_stcore/stream"), self._route)
+
+    def _route(self, ws: Any) -> None:
+        server = ws.connect_to_server()
+        self.server = server
+
+        def upstream(message: str | bytes) -> None:
+            if isinstance(message, bytes):
+                self.sent.append(message)
+            server.send(message)
+
+        ws.on_message(upstream)
+        server.on_message(ws.send)
+
+    def last_rerun(self) -> Any:
+        """The last rerun request the page sent (every widget's state, as the page had it)."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        for raw in reversed(self.sent):
+            message = BackMsg()
+            message.ParseFromString(raw)
+            if message.WhichOneof("type") == "rerun_script":
+                return message
+        raise AssertionError("the page sent no rerun request")
+
+    def forge(self, change: Callable[[Any], None]) -> None:
+        """Send the server the page's last rerun request after ``change`` edited its widget
+        states (a ``WidgetStates`` message)."""
+        message = self.last_rerun()
+        change(message.rerun_script.widget_states)
+        self.server.send(message.SerializeToString())
+
+
+def _state(states: Any, key_start: str) -> Any:
+    """The state of the widget whose key starts with ``key_start`` (an id ends with its key)."""
+    found = [w for w in states.widgets if w.id.split("-", 2)[-1].startswith(key_start)]
+    assert len(found) == 1, [w.id for w in states.widgets]
+    return found[0]
+
+
+SUBSCRIPTION = "revenue.subscription"
+PRIVATE_RATE = "vendor_programme.discount_rate"
+"""The vendor's own discount rate: private to the vendor, never drawn on a partner's page."""
+
+
+def _flip(states: Any) -> None:
+    switch = _state(states, f"field:{SUBSCRIPTION}@")
+    switch.bool_value = not switch.bool_value
+
+
+def _forgeries(wire: Wire, plan_version: int) -> None:
+    """Frames a page could be made to send: its switch flipped, and a value for the vendor's
+    private rate, whose input the page never drew (its ids made as the vendor's page has
+    them)."""
+
+    def private(states: Any) -> None:
+        forged = states.widgets.add()
+        forged.id = f"$$ID-{'0' * 32}-field:{PRIVATE_RATE}@{plan_version}:de:0"
+        forged.string_value = "50"
+        typed = states.widgets.add()
+        typed.id = f"$$ID-{'1' * 32}-field:{PRIVATE_RATE}@typed:de"
+        typed.json_trigger_value = json.dumps(
+            {"event": "commit", "value": {"text": "50", "version": plan_version, "showed": "9"}}
+        )
+
+    wire.forge(_flip)
+    wire.forge(private)
+
+
+@pytest.mark.parametrize("role", ["partner_editor", "viewer"])
+def test_frames_forged_on_an_open_websocket_write_nothing(
+    chromium_browser: Any, quiet_server: tuple[str, Store], role: str
+) -> None:
+    """A partner editor's page whose link was revoked, and a viewer's page, send the server
+    forged frames on their own open websocket: the switch flipped, the vendor's private rate
+    that neither page ever drew. The store's change log gets 0 rows."""
+    url, store = quiet_server
+    plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
+    invite = access.create_invite(store, plan_id, role)
+    context, page = browser_page(chromium_browser)
+    try:
+        wire = Wire(page)
+        join(page, url, plan_id, invite.token, "Anna")
+        page.get_by_role("switch", name=i18n.label(SUBSCRIPTION, "de")).wait_for()
+        presenter = page.get_by_role("switch", name=i18n.t("ui.sidebar.presenter", "de"))
+        presenter.click(force=True)  # a rerun request carrying the page's widgets; no write
+        settle(page)
+        if role == "partner_editor":
+            # the forgery works: while the link holds, the flipped switch is an edit of Anna's
+            wire.forge(_flip)
+            assert wait_for(lambda: len(store.log(plan_id)) == 2)
+            presenter.click(force=True)  # the page's widgets as they are now
+            settle(page)
+            written = store.log(plan_id)[1:]
+            assert [(r.author, r.path) for r in written] == [("Anna", SUBSCRIPTION)]
+            assert access.revoke(store, plan_id, invite.id)
+        _forgeries(wire, store.version(plan_id))
+        page.wait_for_timeout(IDLE_MS)
+        assert store.log(plan_id)[1 + (role == "partner_editor") :] == []  # nothing after
+        if role == "partner_editor":
+            page.get_by_text(i18n.t("collab.no_access", "de")).wait_for()
+    finally:
+        context.close()
