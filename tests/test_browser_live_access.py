@@ -303,17 +303,10 @@ def test_frames_forged_on_an_open_websocket_write_nothing(
         presenter.click(force=True)  # a rerun request carrying the page's widgets; no write
         settle(page)
         if role == "partner_editor":
-            # the forgery works: while the link holds, the flipped switch is an edit of Anna's
-            wire.forge(_flip)
-            assert wait_for(lambda: len(store.log(plan_id)) == 2)
-            presenter.click(force=True)  # the page's widgets as they are now
-            settle(page)
-            written = store.log(plan_id)[1:]
-            assert [(r.author, r.path) for r in written] == [("Anna", SUBSCRIPTION)]
             assert access.revoke(store, plan_id, invite.id)
         _forgeries(wire, store.version(plan_id))
         page.wait_for_timeout(IDLE_MS)
-        assert store.log(plan_id)[1 + (role == "partner_editor") :] == []  # nothing after
+        assert store.log(plan_id)[1:] == []
         if role == "partner_editor":
             page.get_by_text(i18n.t("collab.no_access", "de")).wait_for()
     finally:
