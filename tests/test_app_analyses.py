@@ -19,6 +19,7 @@ from planner import i18n
 from planner.analysis import montecarlo, sensitivity
 from planner.model import evaluate
 from planner.plan import content_hash, with_values
+from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, session, state
 from tests.app_support import local_app, named, table_editor, type_into
@@ -374,7 +375,7 @@ def test_a_bad_range_is_refused_with_the_field_named(analyses: AppTest) -> None:
 def _remote(at: AppTest, path: str, value: Any) -> None:
     """Someone else changes ``path`` in the store (from the plan as it is now)."""
     plan_id = at.session_state[session.PLAN_ID]
-    store = Store()
+    store = Store(policy=RULES)
     try:
         version = store.field_version(plan_id, path)
         assert store.apply_edit(plan_id, path, value, version, "Remo", "vendor").ok
@@ -383,7 +384,7 @@ def _remote(at: AppTest, path: str, value: Any) -> None:
 
 
 def _log(at: AppTest) -> list[tuple[str, str]]:
-    store = Store()
+    store = Store(policy=RULES)
     try:
         return [(r.author, r.path) for r in store.log(at.session_state[session.PLAN_ID])[1:]]
     finally:
