@@ -598,13 +598,15 @@ def _carried_ranges(
 def _carry(out: dict[str, Any], old: Mapping[str, Any], place: str) -> None:
     """Set the hidden value at ``place`` of ``old`` at its place in ``out`` (see
     :func:`carry_hidden`), when that place's container is in ``out``."""
-    value = copy.deepcopy(_value_at(old, place))
     parts = place.split(".")
     if parts[0] == "notes" and len(parts) > 1:
-        notes = out.get("notes")
-        if isinstance(notes, dict):
-            notes[place.removeprefix("notes.")] = value
+        # a note is keyed by its plan path, dots and all: not a place lookup finds
+        notes, stored = out.get("notes"), old.get("notes")
+        if isinstance(notes, dict) and isinstance(stored, dict):
+            path = place.removeprefix("notes.")
+            notes[path] = copy.deepcopy(stored.get(path))
         return
+    value = copy.deepcopy(_value_at(old, place))
     key = _set_key(place)
     if key is not None:
         name = lookup(old, f"scenarios.{parts[1]}.name")

@@ -202,3 +202,17 @@ def test_a_link_of_another_plan_writes_nothing(store: Store, plan_id: str) -> No
         plan_id, {DEAL: (40000, 1)}, author="Anna", side="partner", invite=foreign.invite_id
     )
     assert (result.status, store.version(plan_id)) == ("refused", 1)
+
+
+def test_a_partner_edit_keeps_the_vendors_hidden_notes_as_stored(
+    store: Store, plan_id: str
+) -> None:
+    """A note on the vendor's margin is hidden from the partner (the margin is private by
+    default); the partner's change of the deal size (42,000 -> 38,000) is written and both
+    notes stay as stored. A note is keyed by its dotted plan path: carried by that key, not
+    looked up as a place (which found nothing and wrote ``None``, refusing every edit)."""
+    notes = {"vendor_programme.gross_margin": "list margin 2027", DEAL: "list price"}
+    noted = store.create_plan(example_plan(notes=notes), author="Vera", side="vendor")
+    result = store.apply_edit(noted, DEAL, 38000, 1, "Anna", "partner")
+    assert (result.status, store.plan_at(noted).revenue.deal_size) == ("accepted", 38000)
+    assert store.plan_at(noted).notes == notes
