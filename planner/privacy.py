@@ -533,7 +533,11 @@ def hidden_values(plan: Plan, data: Mapping[str, Any], side: str) -> dict[str, A
 
 
 def _value_at(data: Any, path: str) -> Any:
-    """:func:`lookup` that also finds a scenario's entry, whose key is a dotted path itself."""
+    """:func:`lookup` that also finds a scenario's entry and a note, whose keys are dotted
+    paths themselves (``notes.vendor_programme.gross_margin``)."""
+    if path.startswith("notes.") and isinstance(data, Mapping):
+        notes = data.get("notes")
+        return notes.get(path.removeprefix("notes.")) if isinstance(notes, Mapping) else None
     key = _set_key(path)
     if key is None:
         return lookup(data, path)

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from planner import privacy
 from planner.model import evaluate
-from planner.plan import validate, with_values
+from planner.plan import load, validate, with_values
 from planner.store import Store, lookup
+from tests.factories import ROOT
 from tests.store_support import PLAN_DATA, clock, database_url, example_plan, store
 
 __all__ = ["clock", "database_url", "store"]
@@ -302,3 +303,23 @@ def test_each_side_sets_only_its_own_objectives_the_store_refuses_the_others(sto
     refused = store.apply_edit(plan_id, "objectives.1.targets", target, 3, "Anna", "partner")
     assert refused.message == "only the vendor sets its own objectives"
     assert [o.side for o in store.plan_at(plan_id).objectives or []] == ["partner", "vendor"]
+
+
+def test_a_partner_edit_keeps_the_vendors_hidden_notes_and_is_written():
+    # The reseller template's notes explain the vendor's private gross margin (from the YAML
+    # comments); the partner's edit of
+    # the deal size carries that hidden note as stored (a note's key is a dotted path, so
+    # it is read from the notes map, not walked), and the edit is written.
+    from planner.policy import RULES
+
+    plan = load(ROOT / "templates" / "reseller.yaml")
+    assert plan.notes
+    assert plan.notes.get("vendor_programme.gross_margin")
+    data = with_values(plan, {"revenue.deal_size": 48000.5}).to_data()
+    carried = privacy.carry_hidden(plan, data, "partner")
+    assert carried["notes"] == plan.notes
+    store = Store("sqlite+pysqlite:///:memory:", policy=RULES)
+    plan_id = store.create_plan(plan, author="Vera", side="vendor")
+    done = store.apply_edit(plan_id, "revenue.deal_size", 48000.5, 1, "Anna", "partner")
+    assert done.ok, done.message
+    assert store.plan_at(plan_id).notes == plan.notes
