@@ -16,6 +16,7 @@ from planner import catalogue, privacy
 from planner.plan import Plan
 from planner.ui import collab, state
 from planner.ui.text import label, tr
+from planner.ui.wording import path_text
 
 PRIVATE_KEY = "privacy.private"
 """Start of the key of the picker (``privacy.private@<side>@<version>``) and of its refusals."""
@@ -111,8 +112,6 @@ def panel(side: str, can_edit: bool, plan: Plan, *, locked: bool = False) -> Non
 
 
 def _text(path: str, plan: Plan) -> str:
-    from planner.ui.history import path_text
-
     if path in ("hurdles.vendor", "hurdles.partner"):
         return tr("share.hurdles")
     return path_text(path, plan)
