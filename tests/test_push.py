@@ -145,3 +145,21 @@ def test_the_watcher_thread_wakes_a_page_by_itself(store: Store) -> None:
         assert woken.wait(30)  # an event, not a clock: the thread runs on its own
     finally:
         watcher.stop()
+
+
+def test_a_poke_compares_at_once_instead_of_at_the_next_tick(store: Store) -> None:
+    plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
+    woken = threading.Event()
+
+    def wake(session_id: str, fragment_id: str) -> bool:
+        woken.set()
+        return True
+
+    watcher = Watcher(wake, interval=3600)  # its next tick is an hour away
+    try:
+        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "f"))
+        store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
+        watcher.poke()  # what a write through this server does
+        assert woken.wait(30)
+    finally:
+        watcher.stop()

@@ -47,9 +47,11 @@ SNAPSHOT = "collab.snapshot"
 """The shared plan as last loaded (``Snapshot``): its field versions are the edits' bases."""
 CONFLICTS = "collab.conflicts"
 """Edits not written because someone changed the field first (``list[Conflict]``)."""
-POLL_SECONDS = 2.0
-"""How often an open page checks by itself whether the plan changed (seconds): a fallback, the
-server wakes it within a tenth of a second of a change (:mod:`planner.ui.push`)."""
+POLL_SECONDS = 15.0
+"""How often an open page checks by itself whether the plan changed and renews its presence
+(seconds; presence lasts ``access.PRESENCE_SECONDS``): a fallback, the server wakes the page
+within a tenth of a second of a change (:mod:`planner.ui.push`). Each check is a fragment run
+of the page, the idle page's main cost on the server."""
 HEARTBEAT = "collab.heartbeat"
 """``((plan id, name), monotonic time)`` of the session's last presence heartbeat."""
 HEARTBEAT_SECONDS = 10.0
@@ -411,7 +413,7 @@ def add_conflicts(found: Sequence[Conflict]) -> None:
 
 
 def poll_seconds() -> float:
-    """``PLANNER_POLL_SECONDS``: the fallback timer of an open page (default 2; 0 switches
+    """``PLANNER_POLL_SECONDS``: the fallback timer of an open page (default 15; 0 switches
     the timer and the server's push off, as the AppTests do)."""
     try:
         return max(0.0, float(os.environ.get("PLANNER_POLL_SECONDS", POLL_SECONDS)))

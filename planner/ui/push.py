@@ -5,7 +5,8 @@ timer (half of it on average) on every change and a script run on every tick. In
 watcher thread per app server keeps, for every open page of a shared plan, the stamp of the
 plan that page shows (:class:`planner.watch.Stamp`: version, proposals, revoked links). Every
 ``PLANNER_WATCH_SECONDS`` (default 0.1) it reads the stamps of all plans open on this server in
-one read-only transaction; a page whose plan moved is woken by running its live fragment
+one read-only query (at once after a change written through this server); a page whose plan
+moved is woken by running its live fragment
 (:func:`planner.ui.collab.live`) on the server, as the fragment's own timer would. The fragment
 compares again and reruns the page. Edits made on another app server on the same database, or
 from the command line, are seen the same way: the database is the only channel.
@@ -70,6 +71,7 @@ class Watcher:
         self._pages: dict[str, Watch] = {}
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._poked = threading.Event()
 
     def watch(self, session_id: str, page: Watch) -> None:
         """Wake ``session_id`` once when its plan's stamp differs from ``page.shown``."""
@@ -89,11 +91,20 @@ class Watcher:
         with self._lock:
             return dict(self._pages)
 
+    def poke(self) -> None:
+        """Compare now rather than at the next tick (this server just wrote a change)."""
+        self._poked.set()
+
     def stop(self) -> None:
         self._stop.set()
+        self._poked.set()
 
     def _loop(self) -> None:
-        while not self._stop.wait(self._interval):
+        while True:
+            self._poked.wait(self._interval)
+            self._poked.clear()
+            if self._stop.is_set():
+                return
             try:
                 self.tick()
             except Exception as error:  # a database that does not answer: try again next tick

@@ -33,7 +33,7 @@ from planner.model import Outcome, evaluate
 from planner.plan import Plan, PlanError, with_values
 from planner.store import EditResult, Side, Snapshot, Store, UnknownPlanError, database_url
 from planner.store.faults import FAULTS, Fault, classify
-from planner.ui import collab, library, refusals, state
+from planner.ui import collab, library, push, refusals, state
 from planner.ui.text import tr
 
 log = logging.getLogger("planner.ui")
@@ -237,6 +237,7 @@ def change(
             state.errors()[error_key] = [refusal]
             return False
         result = editing.apply_edits(store(), granted, current, edits, author=collab.display_name())
+        push.watcher().poke()  # the other pages on this server: at once, not at the next tick
     except FAULTS as error:
         _hold(Pending(current, dict(changes), bases, error_key), error)
         return False
