@@ -11,6 +11,7 @@ values and, unless shared, the vendor's economics never reach this page.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -122,8 +123,26 @@ def _number(
     return found
 
 
-def _refuse(error: fields.EntryError, errors: str = ERRORS) -> None:
-    state.errors()[errors] = [str(error)]
+Rows = list[dict[str, Any]]
+
+
+def _record(
+    form: str,
+    block: str,
+    rows: Callable[[], Rows],
+    path: str | None = None,
+    errors: str = ERRORS,
+) -> None:
+    """A submitted record form: ``rows()`` reads what the form holds into the block's new rows,
+    or raises :class:`~planner.ui.fields.EntryError`, which is shown at the form (the form keeps
+    what was typed, nothing is written); the rows are then recorded as one commit
+    (:func:`_commit`)."""
+    try:
+        found = rows()
+    except fields.EntryError as error:
+        state.errors()[errors] = [str(error)]
+        return
+    _commit(form, block, found, path, errors)
 
 
 def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
@@ -189,15 +208,15 @@ def _record_forms(plan: Plan, side: str) -> None:
                 month = st.selectbox(tr("review.month"), months, key=_key(HIRE, "month"))
                 dropped = st.checkbox(tr("review.dropped"), key=_key(HIRE, "dropped"))
                 if st.form_submit_button(tr("review.save"), key=_key(HIRE, "save")):
-                    try:
+
+                    def hires() -> Rows:
                         fte = _number(fte_text, tr("review.fte"), "count", 1000.0, currency)
-                    except fields.EntryError as error:
-                        _refuse(error)
-                    else:
                         entry: dict[str, Any] = {"resource": role, "fte": fte, "dropped": dropped}
                         if not dropped:
                             entry["month"] = month
-                        _commit(HIRE, "hires", [*_records(plan, "hires"), entry])
+                        return [*_records(plan, "hires"), entry]
+
+                    _record(HIRE, "hires", hires)
         if plan.investments:
             with st.form(_key(INVESTMENT, "form")):
                 st.markdown(f"**{tr('review.investment')}**")
@@ -212,18 +231,18 @@ def _record_forms(plan: Plan, side: str) -> None:
                 amount_text = _number_text(INVESTMENT, "amount", amount_label)
                 dropped = st.checkbox(tr("review.dropped"), key=_key(INVESTMENT, "dropped"))
                 if st.form_submit_button(tr("review.save"), key=_key(INVESTMENT, "save")):
-                    try:
+
+                    def investments() -> Rows:
                         amount = _number(amount_text, amount_label, "money", 1e12, currency, True)
-                    except fields.EntryError as error:
-                        _refuse(error)
-                    else:
-                        entry = {"investment": item, "dropped": dropped}
+                        entry: dict[str, Any] = {"investment": item, "dropped": dropped}
                         if not dropped:
                             entry["month"] = month
                             if amount is not None:
                                 entry["amount"] = amount
                         kept = [r for r in _records(plan, "investments") if r["investment"] != item]
-                        _commit(INVESTMENT, "investments", [*kept, entry])
+                        return [*kept, entry]
+
+                    _record(INVESTMENT, "investments", investments)
     with right:
         with st.form(_key(MDF, "form")):
             st.markdown(f"**{tr('review.mdf')}**")
@@ -253,18 +272,18 @@ def _record_forms(plan: Plan, side: str) -> None:
                 key=_key(MDF, "proof"),
             )
             if st.form_submit_button(tr("review.save"), key=_key(MDF, "save")):
-                try:
+
+                def stages() -> Rows:
                     amount = _number(mdf_text, mdf_label, "money", 1e12, currency)
-                except fields.EntryError as error:
-                    _refuse(error)
-                else:
                     rows = [dict(r) for r in existing]
                     moment = {"date": day.isoformat(), "amount": amount}
                     if choice < 0:
                         rows.append({"activity": name.strip(), stage: moment, "proof": proof})
                     else:
                         rows[choice] = {**rows[choice], stage: moment, "proof": proof}
-                    _commit(MDF, "mdf", rows)
+                    return rows
+
+                _record(MDF, "mdf", stages)
         if plan.objectives:
             with st.form(_key(OBJECTIVE, "form")):
                 st.markdown(f"**{tr('review.objective')}**")
@@ -281,18 +300,17 @@ def _record_forms(plan: Plan, side: str) -> None:
                 )
                 count_text = _number_text(OBJECTIVE, "count", tr("review.count"))
                 if st.form_submit_button(tr("review.save"), key=_key(OBJECTIVE, "save")):
-                    try:
+
+                    def reached() -> Rows:
                         count = _number(count_text, tr("review.count"), "count", 1e6, currency)
-                    except fields.EntryError as error:
-                        _refuse(error)
-                    else:
                         kept = [
                             r
                             for r in _records(plan, "objectives")
                             if (r["objective"], r["quarter"]) != (objective, quarter)
                         ]
-                        entry = {"objective": objective, "quarter": quarter, "count": count}
-                        _commit(OBJECTIVE, "objectives", [*kept, entry])
+                        return [*kept, {"objective": objective, "quarter": quarter, "count": count}]
+
+                    _record(OBJECTIVE, "objectives", reached)
         if side == "vendor":
             with st.form(_key(SUPPORT, "form")):
                 st.markdown(f"**{tr('review.support')}**")
@@ -304,13 +322,13 @@ def _record_forms(plan: Plan, side: str) -> None:
                 )
                 fte_text = _number_text(SUPPORT, "fte", tr("review.fte"))
                 if st.form_submit_button(tr("review.save"), key=_key(SUPPORT, "save")):
-                    try:
+
+                    def support() -> Rows:
                         fte = _number(fte_text, tr("review.fte"), "count", 1000.0, currency)
-                    except fields.EntryError as error:
-                        _refuse(error)
-                    else:
                         kept = [r for r in _records(plan, "support") if r["quarter"] != quarter]
-                        _commit(SUPPORT, "support", [*kept, {"quarter": quarter, "fte": fte}])
+                        return [*kept, {"quarter": quarter, "fte": fte}]
+
+                    _record(SUPPORT, "support", support)
 
 
 def _objective_table(plan: Plan) -> None:
@@ -364,22 +382,22 @@ def _objective_forms(plan: Plan, side: str) -> None:
         )
         count_text = _number_text(NEW_GOAL, "count", count_label)
         if st.form_submit_button(tr("review.add_objective"), key=_key(NEW_GOAL, "save")):
-            try:
+
+            def added() -> Rows:
                 if not name.strip():
                     raise fields.EntryError(tr("field.empty", field=name_label))
                 if name.strip() in {o["name"] for o in objectives}:
                     raise fields.EntryError(tr("review.objective_taken", field=name_label))
                 count = _number(count_text, count_label, "count", MAX_COUNT, currency)
-            except fields.EntryError as error:
-                _refuse(error, GOALS)
-            else:
                 entry = {
                     "name": name.strip(),
                     "kind": kind,
                     "side": side,
                     "targets": [{"quarter": quarter, "count": count}],
                 }
-                _commit(NEW_GOAL, "objectives", [*objectives, entry], "objectives", GOALS)
+                return [*objectives, entry]
+
+            _record(NEW_GOAL, "objectives", added, "objectives", GOALS)
     if not own:
         return
     with middle, st.form(_key(TARGET, "form")):
@@ -395,11 +413,9 @@ def _objective_forms(plan: Plan, side: str) -> None:
         )
         count_text = _number_text(TARGET, "count", count_label)
         if st.form_submit_button(tr("review.set"), key=_key(TARGET, "save")):
-            try:
+
+            def targeted() -> Rows:
                 count = _number(count_text, count_label, "count", MAX_COUNT, currency, True)
-            except fields.EntryError as error:
-                _refuse(error, GOALS)
-            else:
                 rows = [dict(o) for o in objectives]
                 targets = [t for t in rows[which].get("targets", []) if t["quarter"] != quarter]
                 if count is not None:  # an empty count removes that quarter's target
@@ -408,7 +424,9 @@ def _objective_forms(plan: Plan, side: str) -> None:
                 rows[which]["targets"] = sorted(
                     targets, key=lambda t: order.get(t["quarter"], len(order))
                 )
-                _commit(TARGET, "objectives", rows, "objectives", GOALS)
+                return rows
+
+            _record(TARGET, "objectives", targeted, "objectives", GOALS)
     with right, st.form(_key(DROP_GOAL, "form")):
         st.markdown(f"**{tr('review.drop_objective')}**")
         which = st.selectbox(
