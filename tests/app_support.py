@@ -17,7 +17,7 @@ import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
-from planner.plan import load, validate
+from planner.plan import Plan, load, validate
 from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, state
@@ -158,24 +158,41 @@ def local_app(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @contextmanager
-def onboarding_plan(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
-    """A local app (:func:`local_app`) whose store holds the example plan with actuals of
-    months 1, 2 and 4 (half a deal and 2,600 of opex each): a plan under onboarding review."""
+def shared_plan(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, plan: Plan
+) -> Iterator[tuple[Store, str]]:
+    """A local app (:func:`local_app`) whose store holds ``plan``, created by Vera (vendor)."""
     with local_app(folder, monkeypatch):
         store = Store(policy=RULES)
-        data = load(EXAMPLE).to_data()
-        data["actuals"] = [{"month": m, "new_deals": 0.5, "opex": 2600.0} for m in (1, 2, 4)]
-        yield store, store.create_plan(validate(data), author="Vera", side="vendor")
+        yield store, store.create_plan(plan, author="Vera", side="vendor")
         store.close()
 
 
-def onboarding_page(plan_id: str, token: str, name: str) -> AppTest:
-    """The onboarding page of ``plan_id`` opened by join link ``token`` as ``name``."""
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+@contextmanager
+def onboarding_plan(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
+    """A local app (:func:`local_app`) whose store holds the example plan with actuals of
+    months 1, 2 and 4 (half a deal and 2,600 of opex each): a plan under onboarding review."""
+    data = load(EXAMPLE).to_data()
+    data["actuals"] = [{"month": m, "new_deals": 0.5, "opex": 2600.0} for m in (1, 2, 4)]
+    with shared_plan(folder, monkeypatch, validate(data)) as found:
+        yield found
+
+
+def joined(
+    plan_id: str, token: str, name: str, page: str = "assumptions", timeout: float = 60
+) -> AppTest:
+    """Page ``page`` of ``plan_id`` opened by join link ``token`` by someone who gave the name
+    ``name``."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     app.query_params["plan"] = plan_id
     app.query_params["key"] = token
     app.run()
     app.text_input(key=collab.NAME_INPUT).input(name).run()
-    app.switch_page("planner/ui/pages/onboarding.py").run()
+    app.switch_page(f"planner/ui/pages/{page}.py").run()
     assert not app.exception, [e.message for e in app.exception]
     return app
+
+
+def onboarding_page(plan_id: str, token: str, name: str) -> AppTest:
+    """The onboarding page of ``plan_id`` opened by join link ``token`` as ``name``."""
+    return joined(plan_id, token, name, page="onboarding", timeout=90)

@@ -3,7 +3,6 @@ signed, and the package rules a workbook must keep."""
 
 from __future__ import annotations
 
-import datetime
 import io
 import posixpath
 import zipfile
@@ -13,6 +12,7 @@ from planner.plan import Plan
 from planner.policy import RULES
 from planner.signoff import records as signoff
 from planner.store import Store
+from tests.store_support import freeze_and_sign
 from tests.test_xlsx_libreoffice import _private_example
 
 EDITIONS = ("full", "partner", "vendor", "viewer")
@@ -25,27 +25,7 @@ def signed_private_plan() -> tuple[Plan, signoff.SignOff]:
     store = Store(policy=RULES)
     try:
         plan_id = store.create_plan(_private_example(False), author="Max Roth", side="vendor")
-        signoff.freeze(store, plan_id, role="owner", author="Max Roth")
-        signoff.sign(
-            store,
-            plan_id,
-            1,
-            side="partner",
-            role="partner_editor",
-            name="Anna Berger",
-            title="CEO",
-            date=datetime.date(2027, 1, 5),
-        )
-        record = signoff.sign(
-            store,
-            plan_id,
-            1,
-            side="vendor",
-            role="owner",
-            name="Max Roth",
-            title="Partner Manager",
-            date=datetime.date(2027, 1, 6),
-        )
+        record = freeze_and_sign(store, plan_id, 1)
         return signoff.signed_plan(store, record), record
     finally:
         store.close()

@@ -6,6 +6,7 @@ test gets its own database on that server, dropped afterwards.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from planner.plan import Plan, validate
 from planner.policy import RULES
+from planner.signoff import records as signoff
 from planner.store import Store
 
 POSTGRES_URL = os.environ.get("PLANNER_TEST_POSTGRES_URL", "")
@@ -126,3 +128,30 @@ def store(database_url: str, clock: FakeClock) -> Iterator[Store]:
     opened = Store(database_url, clock=clock, policy=RULES)
     yield opened
     opened.close()
+
+
+def freeze_and_sign(store: Store, plan_id: str, version: int) -> signoff.SignOff:
+    """Freeze ``version`` (the plan's current one) as the owner and sign it by both sides:
+    Anna Berger (CEO) for the partner on 5 January 2027, then Max Roth (Partner Manager) as
+    the owner for the vendor on the 6th. Returns the completed record."""
+    signoff.freeze(store, plan_id, role="owner", author="Max Roth")
+    signoff.sign(
+        store,
+        plan_id,
+        version,
+        side="partner",
+        role="partner_editor",
+        name="Anna Berger",
+        title="CEO",
+        date=dt.date(2027, 1, 5),
+    )
+    return signoff.sign(
+        store,
+        plan_id,
+        version,
+        side="vendor",
+        role="owner",
+        name="Max Roth",
+        title="Partner Manager",
+        date=dt.date(2027, 1, 6),
+    )

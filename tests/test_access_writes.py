@@ -12,14 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from planner import access, editing
 from planner.access import Access
-from planner.policy import RULES
 from planner.store import Store
-from planner.ui import collab
-from tests.app_support import click_again, field, local_app, send_commit, type_into
+from tests.app_support import click_again, field, joined, send_commit, shared_plan, type_into
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,22 +26,8 @@ NOTICE = "Dieser Link ist ungültig oder wurde widerrufen."
 
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
-    with local_app(tmp_path, monkeypatch):
-        store = Store(policy=RULES)
-        yield store, store.create_plan(example_plan(), author="Vera", side="vendor")
-        store.close()
-
-
-def _session(plan_id: str, token: str, name: str) -> AppTest:
-    """Someone who opened a join link and gave a name, on the assumptions page."""
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.query_params["plan"] = plan_id
-    app.query_params["key"] = token
-    app.run()
-    app.text_input(key=collab.NAME_INPUT).input(name).run()
-    app.switch_page("planner/ui/pages/assumptions.py").run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
+    with shared_plan(tmp_path, monkeypatch, example_plan()) as found:
+        yield found
 
 
 # --- the edit policy ---------------------------------------------------------------------------
@@ -115,7 +98,7 @@ def test_a_revoked_partner_page_writes_nothing_whatever_it_sends(
 ) -> None:
     store, plan_id = shared
     invite = access.create_invite(store, plan_id, "partner_editor")
-    anna = _session(plan_id, invite.token, "Anna")
+    anna = joined(plan_id, invite.token, "Anna")
     type_into(anna, DEAL, "38.000")  # one real edit: her undo button is armed
     assert len(store.log(plan_id)) == 2
     old_deal = field(anna, DEAL)
@@ -144,7 +127,7 @@ def test_a_revoked_partner_page_writes_nothing_whatever_it_sends(
 def test_a_viewer_page_writes_nothing_active_or_revoked(shared: tuple[Store, str]) -> None:
     store, plan_id = shared
     invite = access.create_invite(store, plan_id, "viewer")
-    otto = _session(plan_id, invite.token, "Otto")
+    otto = joined(plan_id, invite.token, "Otto")
     deal = field(otto, DEAL)
     assert deal.disabled
     deal.set_value("1").run()  # a commit forged on a read-only input

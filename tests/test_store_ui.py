@@ -15,11 +15,18 @@ from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
 from planner import access
-from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, session, state
 from planner.ui.text import plain
-from tests.app_support import click_again, decision, field, local_app, send_stale, type_into
+from tests.app_support import (
+    click_again,
+    decision,
+    field,
+    joined,
+    send_stale,
+    shared_plan,
+    type_into,
+)
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,30 +37,16 @@ MARGIN = 0.8537
 
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
-    with local_app(tmp_path, monkeypatch):
-        store = Store(policy=RULES)
-        plan = example_plan(
-            vendor_programme={
-                "mdf_rate": 0.03,
-                "gross_margin": MARGIN,
-                "partner_manager_fte": 0.3,
-                "partner_manager_annual_cost": 120000,
-            }
-        )
-        yield store, store.create_plan(plan, author="Vera", side="vendor")
-        store.close()
-
-
-def _session(plan_id: str, token: str, name: str) -> AppTest:
-    """Someone who opened a join link and gave a name, on the assumptions page."""
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.query_params["plan"] = plan_id
-    app.query_params["key"] = token
-    app.run()
-    app.text_input(key=collab.NAME_INPUT).input(name).run()
-    app.switch_page("planner/ui/pages/assumptions.py").run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
+    plan = example_plan(
+        vendor_programme={
+            "mdf_rate": 0.03,
+            "gross_margin": MARGIN,
+            "partner_manager_fte": 0.3,
+            "partner_manager_annual_cost": 120000,
+        }
+    )
+    with shared_plan(tmp_path, monkeypatch, plan) as found:
+        yield found
 
 
 def test_an_edit_by_one_appears_for_the_other_and_a_late_edit_is_a_conflict(
@@ -62,8 +55,8 @@ def test_an_edit_by_one_appears_for_the_other_and_a_late_edit_is_a_conflict(
     store, plan_id = shared
     partner_link = access.create_invite(store, plan_id, "partner_editor")
     vendor_link = access.create_invite(store, plan_id, "vendor_editor")
-    anna = _session(plan_id, partner_link.token, "Anna")
-    vera = _session(plan_id, vendor_link.token, "Vera")
+    anna = joined(plan_id, partner_link.token, "Anna")
+    vera = joined(plan_id, vendor_link.token, "Vera")
     assert field(anna, DEAL).value == "42.000"
     assert field(vera, DEAL).value == "42.000"
 
@@ -90,13 +83,13 @@ def test_the_partner_page_shows_no_vendor_secret_and_a_viewer_cannot_edit(
     shared: tuple[Store, str],
 ) -> None:
     store, plan_id = shared
-    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    anna = joined(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
     page = str(anna._tree)
     assert "0.8537" not in page
     assert "85,37" not in page
     assert "85.37" not in page
     assert anna.text_input(key="private:vendor_programme.gross_margin").value == "privat"
-    otto = _session(plan_id, access.create_invite(store, plan_id, "viewer").token, "Otto")
+    otto = joined(plan_id, access.create_invite(store, plan_id, "viewer").token, "Otto")
     assert field(otto, DEAL).disabled
 
 
@@ -283,8 +276,8 @@ def test_a_join_link_inputs_stale_report_does_not_undo_a_remote_edit(
     shared: tuple[Store, str],
 ) -> None:
     store, plan_id = shared
-    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
-    vera = _session(plan_id, access.create_invite(store, plan_id, "vendor_editor").token, "Vera")
+    anna = joined(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    vera = joined(plan_id, access.create_invite(store, plan_id, "vendor_editor").token, "Vera")
     old_input = field(anna, DEAL)
     assert old_input.value == "42.000"
     type_into(vera, DEAL, "45.000")
@@ -302,7 +295,7 @@ def test_with_polling_on_a_remote_edit_takes_one_rerun_not_an_endless_loop(
     asked for yet another rerun on every run. AppTest ends a run only when no rerun is asked."""
     monkeypatch.setenv("PLANNER_POLL_SECONDS", "1")
     store, plan_id = shared
-    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    anna = joined(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
     store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
     anna.run(timeout=20)
     assert not anna.exception

@@ -40,7 +40,7 @@ from planner.signoff.verify import StoreView, UnreadableError, Verdict, verify_b
 from planner.store import Store
 from planner.store.db import database_url as env_database_url
 from tests.factories import ROOT
-from tests.store_support import PLAN_DATA
+from tests.store_support import PLAN_DATA, freeze_and_sign
 
 DECISION = {
     "date": "2027-01-04",
@@ -70,27 +70,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Signed]:
         plan = validate({**PLAN_DATA, "decision": DECISION})
         plan_id = store.create_plan(plan, author="Max Roth", side="vendor")
         assert store.apply_edit(plan_id, "opex_per_month", 3000, 1, "Anna", "partner").ok
-        signoff.freeze(store, plan_id, role="owner", author="Max Roth")
-        signoff.sign(
-            store,
-            plan_id,
-            2,
-            side="partner",
-            role="partner_editor",
-            name="Anna Berger",
-            title="CEO",
-            date=datetime.date(2027, 1, 5),
-        )
-        record = signoff.sign(
-            store,
-            plan_id,
-            2,
-            side="vendor",
-            role="owner",
-            name="Max Roth",
-            title="Partner Manager",
-            date=datetime.date(2027, 1, 6),
-        )
+        record = freeze_and_sign(store, plan_id, 2)
         signed_version = signoff.signed_plan(store, record)
         pdf = signed_pdf(signed_version, record, language="en")
         xlsx = signed_workbook(signed_version, record, language="en")
