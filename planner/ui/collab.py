@@ -121,13 +121,6 @@ def open_as_owner(plan_id: str) -> Access:
     return granted
 
 
-def share(plan: Plan, author: str) -> str:
-    """Put a local plan into the shared store; returns its id and opens it as owner."""
-    plan_id = store().create_plan(plan, author=author, side="vendor")
-    open_as_owner(plan_id)
-    return plan_id
-
-
 NAME_COOKIE = "planner_name_"
 """Start of the browser cookie that remembers the name given on one access (a join link, or
 the workspace): ``planner_name_<16 hex digits>``. A session cookie of this browser: a reload
@@ -218,11 +211,6 @@ def snapshot(granted: Access) -> Snapshot:
         held = store().snapshot(granted.plan_id)
         ss[SNAPSHOT] = held
     return held
-
-
-def plan_view(granted: Access) -> privacy.PlanView:
-    """The shared plan as this session's side sees it."""
-    return privacy.view(snapshot(granted).plan, granted.side)
 
 
 REMOTE_NOTICES = 3
