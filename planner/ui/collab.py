@@ -495,48 +495,6 @@ def _take_name() -> None:
         st.session_state[REMEMBER] = name
 
 
-def base_url() -> str:
-    """The app's address as the browser sees it (without query), for full invite links."""
-    try:
-        url = str(st.context.url or "")
-    except (AttributeError, RuntimeError):  # no browser behind the session (tests)
-        return ""
-    return url.split("?", 1)[0].split("#", 1)[0]
-
-
-def _revoke(plan_id: str, invite_id: int) -> None:
-    access.revoke(store(), plan_id, invite_id)
-
-
-def invites_panel(granted: Access, base_url: str = "") -> None:
-    """The owner creates and revokes invite links per role."""
-    if not granted.is_owner:
-        return
-    st.subheader(tx("invites"))
-    role = st.selectbox(
-        tx("role"),
-        access.INVITE_ROLES,
-        key="collab.role",
-        format_func={r: tx(f"role.{r}") for r in access.INVITE_ROLES}.__getitem__,
-    )
-    label = st.text_input(tx("invite_label"), key="collab.invite_label", max_chars=200)
-    if st.button(tx("create_invite"), key="collab.create_invite", icon=":material/link:"):
-        invite = access.create_invite(store(), granted.plan_id, role, label)
-        st.success(tx("invite_created"))
-        st.code(base_url + invite.query, language=None)
-    for invite in access.list_invites(store(), granted.plan_id):
-        left, right = st.columns([4, 1])
-        state_text = tx("active") if invite.active else tx("revoked")
-        left.markdown(f"{tx('role.' + invite.role)} · {_plain(invite.label or '–')} · {state_text}")
-        if invite.active:
-            right.button(
-                tx("revoke"),
-                key=f"collab.revoke.{invite.id}",
-                on_click=_revoke,
-                args=(granted.plan_id, invite.id),
-            )
-
-
 SHARE_PATH = "private.share_vendor_economics"
 SHARE_KEY = "collab.share_economics"
 """Start of the key of the sharing switch (``collab.share_economics@<version>``) and the key

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner.ui import choices, collab, state
+from planner.ui import choices, collab, invites, state
 from planner.ui.text import tr
 
 st.title(tr("share.title"))
@@ -14,4 +14,4 @@ if granted is not None:
     st.divider()
     collab.presence_panel(granted)
     st.divider()
-    collab.invites_panel(granted, collab.base_url())
+    invites.invites_panel(granted, invites.base_url())

@@ -1,0 +1,54 @@
+"""Invite links of a shared plan: the owner creates one per role (vendor editor, partner
+editor, viewer) and revokes it; the link's address is the app's own as the browser sees it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner import access
+from planner.access import Access
+from planner.ui import collab
+from planner.ui.text import plain
+
+
+def base_url() -> str:
+    """The app's address as the browser sees it (without query), for full invite links."""
+    try:
+        url = str(st.context.url or "")
+    except (AttributeError, RuntimeError):  # no browser behind the session (tests)
+        return ""
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def _revoke(plan_id: str, invite_id: int) -> None:
+    access.revoke(collab.store(), plan_id, invite_id)
+
+
+def invites_panel(granted: Access, base_url: str = "") -> None:
+    """The owner creates and revokes invite links per role."""
+    if not granted.is_owner:
+        return
+    st.subheader(collab.tx("invites"))
+    role = st.selectbox(
+        collab.tx("role"),
+        access.INVITE_ROLES,
+        key="collab.role",
+        format_func={r: collab.tx(f"role.{r}") for r in access.INVITE_ROLES}.__getitem__,
+    )
+    label = st.text_input(collab.tx("invite_label"), key="collab.invite_label", max_chars=200)
+    if st.button(collab.tx("create_invite"), key="collab.create_invite", icon=":material/link:"):
+        invite = access.create_invite(collab.store(), granted.plan_id, role, label)
+        st.success(collab.tx("invite_created"))
+        st.code(base_url + invite.query, language=None)
+    for invite in access.list_invites(collab.store(), granted.plan_id):
+        left, right = st.columns([4, 1])
+        state_text = collab.tx("active") if invite.active else collab.tx("revoked")
+        role_text = collab.tx("role." + invite.role)
+        left.markdown(f"{role_text} · {plain(invite.label or '–')} · {state_text}")
+        if invite.active:
+            right.button(
+                collab.tx("revoke"),
+                key=f"collab.revoke.{invite.id}",
+                on_click=_revoke,
+                args=(granted.plan_id, invite.id),
+            )
