@@ -1047,11 +1047,11 @@ def test_the_privacy_settings_say_what_the_other_side_can_compute(
         for named, said in says.items():
             assert any(named in n and said in n for n in notices), (named, notices)
         side = role.removesuffix("_editor")
-        (picker,) = app.multiselect
-        before = store.version(plan_id)
-        mine = list(privacy.private_paths(store.plan_at(plan_id))[side])
         from planner.ui import privacy_panel
 
+        (picker,) = [m for m in app.multiselect if m.key.startswith(privacy_panel.PRIVATE_KEY)]
+        before = store.version(plan_id)
+        mine = list(privacy.private_paths(store.plan_at(plan_id))[side])
         offered = privacy_panel.candidates(store.plan_at(plan_id), side)
         extra = next(p for p in offered if p not in mine)
         picker.set_value([*mine, extra]).run()
