@@ -641,13 +641,62 @@ def hidden_refusal(before: Plan, after: Plan | Mapping[str, Any], side: str) -> 
     ``None`` when it leaves them all as they were."""
     if side == "vendor" and not hidden_from(before, side):
         return None
-    old = hidden_values(before, before.to_data(), side)
-    new = hidden_values(before, after.to_data() if isinstance(after, Plan) else after, side)
+    stored = before.to_data()
+    sent = after.to_data() if isinstance(after, Plan) else after
+    old = hidden_values(before, stored, side)
+    moved = _moved_hidden(stored, sent, list(old))
+    if moved:
+        return f"{moved} is private to the other side: it cannot be changed, added or deleted"
+    new = hidden_values(before, sent, side)
     if old == new:
         return None
     changed = sorted(k for k in old.keys() | new.keys() if k not in old or k not in new)
     changed += sorted(k for k in old.keys() & new.keys() if old[k] != new[k])
     return f"{changed[0]} is private to the other side: it cannot be changed, added or deleted"
+
+
+def _moved_hidden(
+    stored: Mapping[str, Any], sent: Mapping[str, Any], hidden: Sequence[str]
+) -> str | None:
+    """The first hidden place in a list of rows (``resources.0.annual_cost``) that a change
+    of the list's length would move to another row or delete, ``None`` if there is none.
+
+    A hidden value is carried by its place, so it stays right only in the rows before the
+    first row added or removed: a hire deleted before the row of a private cost would hand
+    that cost to the next hire. Which rows the change keeps is read from the values the
+    side sees, so the answer depends on nothing hidden from it."""
+    for place in hidden:
+        parts = place.split(".")
+        at = next((i for i, part in enumerate(parts) if part.isdigit()), None)
+        if at is None or parts[0] == "notes":
+            continue
+        container = ".".join(parts[:at])
+        old_rows, new_rows = lookup(stored, container), lookup(sent, container)
+        if not isinstance(old_rows, list) or not isinstance(new_rows, list):
+            continue
+        if len(old_rows) == len(new_rows):
+            continue  # cells edited in place: every row keeps its place
+        if int(parts[at]) >= _first_changed_row(old_rows, new_rows, container, hidden):
+            return place
+    return None
+
+
+def _first_changed_row(
+    old_rows: Sequence[Any], new_rows: Sequence[Any], container: str, hidden: Sequence[str]
+) -> int:
+    """The first row where ``new_rows`` differ from ``old_rows`` in what is not hidden."""
+
+    def seen(row: Any, index: int) -> Any:
+        if not isinstance(row, Mapping):
+            return row
+        prefix = f"{container}.{index}."
+        covered = {h[len(prefix) :].split(".")[0] for h in hidden if h.startswith(prefix)}
+        return {k: v for k, v in row.items() if k not in covered}
+
+    for index, (old, new) in enumerate(zip(old_rows, new_rows, strict=False)):
+        if seen(old, index) != seen(new, index):
+            return index
+    return min(len(old_rows), len(new_rows))
 
 
 MONTH_BOUNDED = frozenset({"start_month", "ramp_months", "month", "latest_payback_month"})

@@ -323,3 +323,49 @@ def test_a_partner_edit_keeps_the_vendors_hidden_notes_and_is_written():
     done = store.apply_edit(plan_id, "revenue.deal_size", 48000.5, 1, "Anna", "partner")
     assert done.ok, done.message
     assert store.plan_at(plan_id).notes == plan.notes
+
+
+def _hire_cost_private_to_the_partner() -> tuple[Store, str]:
+    from planner.plan import Plan
+    from planner.policy import RULES
+
+    data = example_plan().to_data()
+    data["private"] = {"vendor": [], "partner": ["resources.0.annual_cost"]}
+    data["resources"].append(dict(data["resources"][1], role="SC", annual_cost=90_000.0))
+    shared = Store("sqlite+pysqlite:///:memory:", policy=RULES)
+    return shared, shared.create_plan(Plan.model_validate(data), author="Anna", side="partner")
+
+
+def test_deleting_a_row_never_hands_a_private_value_to_another_row():
+    # Three hires: AE 115,000, PS 95,000, SC 90,000 EUR a year; the AE's cost is private to the
+    # partner. The vendor deletes the AE by saving the list without it: carried by its place,
+    # the hidden 115,000 would become the PS's cost. It is refused whatever the vendor sends
+    # for the hidden cost: a guess, the true value or none.
+    shared, plan_id = _hire_cost_private_to_the_partner()
+    before = shared.plan_at(plan_id)
+    rows = [r.model_dump() for r in before.resources][1:]
+    messages = set()
+    for guess in (None, 95_000.0, 115_000.0):
+        sent = [dict(rows[0], annual_cost=guess), *rows[1:]]
+        version = shared.field_version(plan_id, "resources")
+        result = shared.apply_edit(plan_id, "resources", sent, version, "Vera", "vendor")
+        assert not result.ok
+        messages.add(result.message)
+    assert len(messages) == 1
+    assert "resources.0.annual_cost" in messages.pop()
+    assert shared.plan_at(plan_id) == before
+
+
+def test_deleting_a_row_after_a_private_value_keeps_it_where_it_was():
+    # The last hire (SC) goes; the AE's private cost stays with the AE, and the vendor's None
+    # for it (as its view shows it) is not written.
+    shared, plan_id = _hire_cost_private_to_the_partner()
+    before = shared.plan_at(plan_id)
+    sent = [r.model_dump() for r in before.resources][:-1]
+    sent[0]["annual_cost"] = None
+    version = shared.field_version(plan_id, "resources")
+    result = shared.apply_edit(plan_id, "resources", sent, version, "Vera", "vendor")
+    assert result.ok, result.message
+    after = shared.plan_at(plan_id)
+    assert [r.role for r in after.resources] == [r.role for r in before.resources][:-1]
+    assert [r.annual_cost for r in after.resources] == [115_000.0, 95_000.0]
