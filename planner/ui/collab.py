@@ -432,7 +432,7 @@ def take_remote_run() -> None:
 def remote_run() -> bool:
     """Whether this run only shows someone else's change: nobody on this page acted, so a
     table cell open in it may hold typing begun on what the page showed before (a table keeps
-    the base its edits are checked against, :func:`planner.ui.fields.table`)."""
+    the base its edits are checked against, :func:`planner.ui.tables.table`)."""
     return bool(st.session_state.get(REMOTE_NOW, False))
 
 

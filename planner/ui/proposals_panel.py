@@ -19,7 +19,7 @@ from planner.analysis.drivers import driver, drivers
 from planner.model import evaluate_many
 from planner.plan import Plan, PlanError, get_value, with_values
 from planner.proposals import Proposal, ProposalError
-from planner.ui import collab, fields, history, state, viewer
+from planner.ui import collab, entries, history, state, viewer
 from planner.ui.text import figure, label, plain, tr
 
 CHOSEN = "proposals.paths"
@@ -54,8 +54,8 @@ def proposable_paths(plan: Plan, side: str) -> list[str]:
 
 def _shown(path: str, value: Any) -> str:
     """A value as its input shows it (German ``4,5`` for a share of 4.5 %)."""
-    spec = fields.Field(path, fields.kind_of(path))
-    return str(fields.display_text(spec, value))
+    spec = entries.Field(path, entries.kind_of(path))
+    return str(entries.display_text(spec, value))
 
 
 # --- the effect of a proposal --------------------------------------------------------------
@@ -376,17 +376,17 @@ def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None
     problems = []
     for path in chosen:
         item = driver(plan, path)
-        kind = fields.kind_of(path)
+        kind = entries.kind_of(path)
         scale = 100.0 if kind == "percent" else 1.0
         try:
-            changes[path] = fields.number_entry(
+            changes[path] = entries.number_entry(
                 history.path_text(path, plan),
                 str(ss.get(VALUE + path, "")),
                 kind,
                 item.low * scale,
                 item.high * scale,
             )
-        except fields.EntryError as error:
+        except entries.EntryError as error:
             problems.append(str(error))
     if problems:
         ss[MESSAGE] = " ".join(problems)

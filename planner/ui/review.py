@@ -22,7 +22,7 @@ from planner.onboarding import review as reviews
 from planner.onboarding.bridge import STEPS
 from planner.onboarding.quarters import Quarter
 from planner.plan import MAX_COUNT, Plan
-from planner.ui import fields, session, state, viewer
+from planner.ui import entries, fields, session, state, viewer
 from planner.ui.text import plain, tr
 
 QUARTER = "review.quarter"
@@ -118,8 +118,8 @@ def _number(
     if optional and not text.strip():
         return None
     if not text.strip():
-        raise fields.EntryError(tr("field.empty", field=label))
-    found: float = fields.number_entry(label, text, kind, 0.0, high, currency)
+        raise entries.EntryError(tr("field.empty", field=label))
+    found: float = entries.number_entry(label, text, kind, 0.0, high, currency)
     return found
 
 
@@ -134,12 +134,12 @@ def _record(
     errors: str = ERRORS,
 ) -> None:
     """A submitted record form: ``rows()`` reads what the form holds into the block's new rows,
-    or raises :class:`~planner.ui.fields.EntryError`, which is shown at the form (the form keeps
+    or raises :class:`~planner.ui.entries.EntryError`, which is shown at the form (the form keeps
     what was typed, nothing is written); the rows are then recorded as one commit
     (:func:`_commit`)."""
     try:
         found = rows()
-    except fields.EntryError as error:
+    except entries.EntryError as error:
         state.errors()[errors] = [str(error)]
         return
     _commit(form, block, found, path, errors)
@@ -385,9 +385,9 @@ def _objective_forms(plan: Plan, side: str) -> None:
 
             def added() -> Rows:
                 if not name.strip():
-                    raise fields.EntryError(tr("field.empty", field=name_label))
+                    raise entries.EntryError(tr("field.empty", field=name_label))
                 if name.strip() in {o["name"] for o in objectives}:
-                    raise fields.EntryError(tr("review.objective_taken", field=name_label))
+                    raise entries.EntryError(tr("review.objective_taken", field=name_label))
                 count = _number(count_text, count_label, "count", MAX_COUNT, currency)
                 entry = {
                     "name": name.strip(),

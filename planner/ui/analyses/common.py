@@ -18,7 +18,7 @@ from planner.analysis.figures import ANALYSIS_FIGURES
 from planner.model import MONTH_FIGURES
 from planner.plan import Plan, PlanError
 from planner.privacy import PlanView, hidden_figures
-from planner.ui import collab, fields, session, state, viewer, widgets
+from planner.ui import collab, entries, session, state, viewer, widgets
 from planner.ui.text import figure, label, plain, tr
 
 
@@ -107,7 +107,7 @@ ZONE_ERRORS = "analyses.zone"
 
 def driver_kind(path: str) -> str:
     """How a driver's value is entered and shown: money, percent, count, month or integer."""
-    return fields.kind_of(path)
+    return entries.kind_of(path)
 
 
 def driver_label(path: str) -> str:

@@ -13,7 +13,7 @@ from planner.analysis import scenarios
 from planner.analysis.drivers import driver
 from planner.model import evaluate_many
 from planner.plan import Plan, Scenario, get_value, with_values
-from planner.ui import charts, fields, session, state, widgets
+from planner.ui import charts, entries, fields, session, state, widgets
 from planner.ui.analyses.common import (
     COPY_FROM,
     COPY_NAME,
@@ -170,7 +170,7 @@ def _copy(name: str, source: str, rows: pd.DataFrame, shown: Sequence[Scenario])
         # the browser may send any choice: only a driver this side may see is one
         driver(here().plan, str(path), here().who.side)
         kind = driver_kind(str(path))
-        base_set[str(path)] = fields.stored(kind, float(value))
+        base_set[str(path)] = entries.stored(kind, float(value))
         if kind in ("month", "integer") and float(value).is_integer():
             base_set[str(path)] = int(value)
     return scenarios.add_scenario(here().plan, name, base_set)

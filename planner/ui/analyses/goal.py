@@ -8,7 +8,7 @@ from planner import i18n
 from planner.analysis import AnalysisError, goalseek
 from planner.analysis.figures import is_month_figure
 from planner.model import MONTH_FIGURES
-from planner.ui import fields, session, state
+from planner.ui import entries, fields, session, state
 from planner.ui.analyses.common import (
     GOAL_DRIVER,
     GOAL_ERRORS,
@@ -118,7 +118,7 @@ def goal_section() -> None:
     st.caption(target_unit(name))
     if st.button(tr("analyses.seek"), key="analyses.goal.run", type="primary"):
         short = name.partition(".")[2]
-        wanted = fields.stored("percent", target) if short in PERCENT_FIGURES else target
+        wanted = entries.stored("percent", target) if short in PERCENT_FIGURES else target
         try:
             found = goalseek.goal_seek(
                 here().plan,

@@ -10,7 +10,7 @@ import streamlit as st
 from planner import i18n
 from planner.analysis import AnalysisError, montecarlo
 from planner.analysis.drivers import driver
-from planner.ui import charts, fields, session, state, widgets
+from planner.ui import charts, entries, fields, session, state, widgets
 from planner.ui.analyses.common import (
     DEFAULT_SEED,
     MC_DRAWS,
@@ -47,13 +47,13 @@ def ranges_frame() -> pd.DataFrame:
             {
                 "path": entry.path,
                 "distribution": entry.distribution,
-                "low": fields.shown(kind, entry.low) if kind == "percent" else entry.low,
+                "low": entries.shown(kind, entry.low) if kind == "percent" else entry.low,
                 "likely": None
                 if entry.likely is None
-                else fields.shown(kind, entry.likely)
+                else entries.shown(kind, entry.likely)
                 if kind == "percent"
                 else entry.likely,
-                "high": fields.shown(kind, entry.high) if kind == "percent" else entry.high,
+                "high": entries.shown(kind, entry.high) if kind == "percent" else entry.high,
             }
         )
     frame = pd.DataFrame(rows, columns=list(RANGE_COLUMNS))
@@ -85,7 +85,7 @@ def ranges_from(frame: pd.DataFrame) -> list[dict[str, Any]]:
             if value is None or pd.isna(value):
                 continue
             number = float(value)
-            item[bound] = fields.stored("percent", number) if kind == "percent" else number
+            item[bound] = entries.stored("percent", number) if kind == "percent" else number
         items.append(item)
     return items
 

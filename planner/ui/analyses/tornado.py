@@ -9,7 +9,7 @@ import streamlit as st
 
 from planner import i18n
 from planner.analysis import sensitivity
-from planner.ui import charts, fields, session, widgets
+from planner.ui import charts, entries, session, widgets
 from planner.ui.analyses.common import (
     CHART_BARS,
     TORNADO_FIGURE,
@@ -90,7 +90,7 @@ def tornado_section() -> None:
         key=TORNADO_STEP,
         help=tr("analyses.step_help"),
     )
-    step = fields.stored("percent", percent)
+    step = entries.stored("percent", percent)
     chart, table, headline = session.memo(
         f"analyses:tornado:{name}:{step}", lambda: tornado_views(name, step)
     )

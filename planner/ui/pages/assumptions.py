@@ -6,7 +6,7 @@ viewer's link, or a plan frozen for sign-off, shows them read-only."""
 import streamlit as st
 
 from planner import privacy
-from planner.ui import fields, privacy_panel, signoff_panel, viewer, widgets
+from planner.ui import fields, privacy_panel, signoff_panel, tables, viewer, widgets
 from planner.ui.collab import current_access
 from planner.ui.session import outcome, previous_outcome
 from planner.ui.state import plan_in_force
@@ -46,11 +46,11 @@ investments, team, revenue, vendor, general = st.tabs(
 
 with investments:
     st.caption(tr("assumptions.investments_caption"))
-    fields.table("investments", plan, view=view, locked=locked)
+    tables.table("investments", plan, view=view, locked=locked)
 
 with team:
     st.caption(tr("assumptions.team_caption"))
-    fields.table("resources", plan, view=view, locked=locked)
+    tables.table("resources", plan, view=view, locked=locked)
 
 with revenue:
     left, right = st.columns(2, gap="large")
@@ -77,7 +77,7 @@ with vendor:
         field("vendor_programme.discount_rate")
     st.markdown(f"**{tr('assumptions.rebate_tiers')}**")
     st.caption(tr("assumptions.rebate_caption"))
-    fields.table("vendor_programme.rebate_tiers", plan, view=view, locked=locked)
+    tables.table("vendor_programme.rebate_tiers", plan, view=view, locked=locked)
 
 with general:
     left, right = st.columns(2, gap="large")

@@ -1,0 +1,440 @@
+"""Editable tables of the plan's lists (investments, hires, rebate tiers).
+
+A cell is edited in place and written alone, against the version of that cell the table
+showed; a new row is added whole through the form below the table, rows are deleted through
+the one beside it, each as one change of the list against the list's version.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from pydantic import BaseModel
+
+from planner import catalogue, i18n
+from planner.notes import after_deleting
+from planner.plan import MAX_MONEY, Investment, Plan, RebateTier, Resource, get_value
+from planner.privacy import PlanView
+from planner.ui import collab, session, state
+from planner.ui.entries import (
+    EntryError,
+    Kind,
+    choice_label,
+    display_bound,
+    number_entry,
+    shown,
+    stored,
+    ui_kind,
+)
+from planner.ui.fields import problems
+from planner.ui.text import label, tr
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an editable list: plan field name, kind and range (display units)."""
+
+    name: str
+    kind: Kind
+    low: float = 0.0
+    high: float = MAX_MONEY
+    step: float = 1.0
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+
+def _column(items: str, name: str, step: float = 1.0, default: Any = None) -> Column:
+    """The column ``name`` of list ``items``: kind, range and choices from the catalogue."""
+    entry = catalogue.field(f"{items}.0.{name}")
+    return Column(
+        name,
+        ui_kind(entry.kind, column=True),
+        display_bound(entry.low, entry, 0, upper=False),
+        display_bound(entry.high, entry, 0, upper=True),
+        step,
+        entry.choices,
+        default,
+    )
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "investments": (
+        _column("investments", "name"),
+        _column("investments", "category", default="other"),
+        _column("investments", "amount", 1000, 0.0),
+        _column("investments", "month", default=1),
+        _column("investments", "every_months", default=0),
+        _column("investments", "vendor_share", 5, 0.0),
+    ),
+    "resources": (
+        _column("resources", "role"),
+        _column("resources", "function", default="sales"),
+        _column("resources", "fte", 0.5, 1.0),
+        _column("resources", "start_month", default=1),
+        _column("resources", "annual_cost", 5000, 0.0),
+        _column("resources", "ramp_months", default=0),
+    ),
+    "vendor_programme.rebate_tiers": (
+        _column("vendor_programme.rebate_tiers", "threshold", 50000, 0.0),
+        _column("vendor_programme.rebate_tiers", "rate", 0.5, 0.0),
+    ),
+}
+
+
+def table_frame(plan: Plan, path: str) -> pd.DataFrame:
+    """A plan list as the editable table shows it (shares in percent)."""
+    return _frame(path, get_value(plan, path))
+
+
+def _frame(path: str, items: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    columns = TABLES[path]
+    rows = [
+        {c.name: _shown_cell(c, item.get(c.name, c.default)) for c in columns} for item in items
+    ]
+    return pd.DataFrame(rows, columns=[c.name for c in columns])
+
+
+def _shown_cell(column: Column, value: Any) -> Any:
+    return None if value is None else shown(column.kind, value)
+
+
+def _cell(column: Column, value: Any) -> Any:
+    """A table cell as the plan holds it; empty cells become missing keys (None)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if column.kind in ("month", "integer") and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return stored(column.kind, value)
+
+
+def edited_items(
+    frame: pd.DataFrame, columns: Sequence[Column], delta: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The list after a table edit (``st.data_editor``'s record of edited, added, deleted rows)."""
+    rows: list[dict[str, Any]] = [
+        {str(k): (None if pd.isna(v) else v) for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+    for index, changes in (delta.get("edited_rows") or {}).items():
+        rows[int(index)].update(changes)
+    deleted = {int(i) for i in delta.get("deleted_rows") or ()}
+    rows = [row for i, row in enumerate(rows) if i not in deleted]
+    for added in delta.get("added_rows") or ():
+        rows.append({c.name: added.get(c.name, c.default) for c in columns})
+    items = []
+    for row in rows:
+        item = {c.name: _cell(c, row.get(c.name)) for c in columns}
+        items.append({k: v for k, v in item.items() if v is not None})
+    return items
+
+
+def cell_edits(
+    path: str, frame: pd.DataFrame, delta: Mapping[str, Any], current: pd.DataFrame | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """The cells a person changed in a table that showed ``frame`` of list ``path``: ``{cell
+    path: value as the plan holds it}`` (``resources.1.fte``), only those whose value differs
+    from what the table showed, and the refusals of cells left empty that need a value.
+    ``current``: the table as it shows now, when someone else's change arrived meanwhile; a
+    cell typed as it was but changed since is an edit too (written against the version it
+    was typed on, so a conflict, not dropped)."""
+    columns = {c.name: c for c in TABLES[path]}
+    shown = frame.to_dict(orient="records")
+    now = current.to_dict(orient="records") if current is not None else shown
+    edits: dict[str, Any] = {}
+    refused: list[str] = []
+    for index, changes in (delta.get("edited_rows") or {}).items():
+        row = int(index)
+        if not 0 <= row < len(shown):
+            continue
+        for name, typed in changes.items():
+            column = columns.get(str(name))
+            if column is None:
+                continue
+            before = shown[row].get(column.name)
+            value = _cell(column, typed)
+            later = now[row].get(column.name) if row < len(now) else before
+            if value == _cell(column, before) and value == _cell(column, later):
+                continue  # the cell shows what it showed: no edit
+            if value is None and _required(path, column.name):
+                refused.append(tr("field.required", field=label(column.name)))
+                continue
+            edits[f"{path}.{row}.{column.name}"] = column.default if value is None else value
+    return edits, refused
+
+
+ROW_MODELS: dict[str, type[BaseModel]] = {
+    "investments": Investment,
+    "resources": Resource,
+    "vendor_programme.rebate_tiers": RebateTier,
+}
+"""The schema of one row of each editable list."""
+
+
+def _required(path: str, name: str) -> bool:
+    """Whether a row of list ``path`` needs a value in column ``name`` (the schema has no
+    default for it): an emptied cell of it is refused, of another one is its default."""
+    return ROW_MODELS[path].model_fields[name].is_required()
+
+
+def _on_table(
+    path: str, key: str, frame: pd.DataFrame, held: Any, current: pd.DataFrame | None = None
+) -> None:
+    """A person edited the table that showed ``frame`` of the list, from snapshot ``held``
+    (``None`` without the store); ``current``: the table as the page shows it now (someone
+    else's change may have arrived while a cell was open). A changed cell is written alone,
+    based on the version of that cell the table showed, so edits of other rows or cells by
+    someone else are neither a conflict nor reverted; adding or deleting rows rewrites the
+    list, based on its version."""
+    delta = st.session_state.get(key) or {}
+    if not any(delta.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
+        return  # nothing typed, added or deleted
+    error_key = state.EDITOR_PREFIX + path
+
+    def version(where: str) -> int:
+        found: int = held.field_version(where) if held is not None else 0
+        return found
+
+    if delta.get("added_rows") or delta.get("deleted_rows"):
+        _took(path)
+        _rewrite_rows(path, frame, held, delta)
+        return
+    cells, refused = cell_edits(path, frame, delta, current)
+    if refused:
+        state.errors()[error_key] = refused
+        return
+    _took(path)
+    if cells:
+        session.change(cells, error_key, bases={cell: version(cell) for cell in cells})
+
+
+def _rewrite_rows(path: str, frame: pd.DataFrame, held: Any, delta: Mapping[str, Any]) -> None:
+    """Rows added to or deleted from the list that showed ``frame`` from snapshot ``held``:
+    the whole list is written, based on its version there."""
+    items = edited_items(frame, TABLES[path], delta)
+    edits: dict[str, Any] = {path: items}
+    deleted = {int(i) for i in delta.get("deleted_rows") or ()}
+    notes = state.plan_in_force().notes
+    if deleted and notes:  # the reasoning stays with its item, not with its row number
+        edits["notes"] = after_deleting(dict(notes), path, deleted)
+    bases = {p: held.field_version(p) if held is not None else 0 for p in edits}
+    session.change(edits, state.EDITOR_PREFIX + path, bases=bases)
+
+
+TABLE_TAKEN = "tables.taken"
+"""List path -> how many edits of its table this session took (``dict[str, int]``): each one
+builds a fresh table, so an edit already taken is never sent again with the next one."""
+TABLE_BASES = "tables.bases"
+"""List path -> ``(widget key, frame, snapshot)``: what the open table's cell edits are
+checked against (see :func:`table`)."""
+
+
+def _took(path: str) -> None:
+    taken: dict[str, int] = st.session_state.setdefault(TABLE_TAKEN, {})
+    taken[path] = taken.get(path, 0) + 1
+
+
+def rows_version(path: str) -> int:
+    """The version at which list ``path`` last got other rows (added, deleted, replaced as a
+    whole): a change of a single cell, by anyone, leaves it."""
+    held = st.session_state.get(collab.SNAPSHOT)
+    if held is None:  # a page run without the store: the session's own revision
+        return int(st.session_state.get(state.REVISION, 0))
+    found: int = max(
+        (
+            v
+            for p, v in held.field_versions.items()
+            if p == path or not p or path.startswith(p + ".")
+        ),
+        default=0,
+    )
+    return found
+
+
+def _column_config(path: str, column: Column, plan: Plan) -> Any:
+    title = label(column.name) + (" (%)" if column.kind == "percent" else "")
+    cc = st.column_config
+    if column.kind == "text":
+        return cc.TextColumn(title, required=True, max_chars=200)
+    if column.kind == "choice":
+        where = f"{path}.0.{column.name}"
+        return cc.SelectboxColumn(
+            title,
+            options=list(column.choices),
+            format_func=lambda o: choice_label(where, str(o)),
+            required=True,
+        )
+    high = plan.months if column.kind == "month" else column.high
+    if column.kind == "money":
+        title += f" ({plan.currency})"
+    return cc.NumberColumn(
+        title,
+        min_value=column.low,
+        max_value=high,
+        step=column.step,
+        format="localized",  # as the person's browser writes numbers: 12,5 in German
+        help=tr(f"column.{column.kind}", currency=plan.currency, months=plan.months),
+    )
+
+
+def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool = False) -> None:
+    """An editable table of a plan list: its cells are edited in place, a new row is added
+    whole through the form below it (:func:`add_form`), rows are deleted through the one
+    beside that (:func:`remove_form`).
+
+    ``view``: the side's view of the plan; a list holding values hidden from the side shows
+    them empty and cannot be edited by it."""
+    if view is not None and view.is_hidden(path):
+        st.caption(tr("field.private_cells"))
+        st.dataframe(_frame(path, view.get(path) or []), hide_index=True, width="stretch")
+        return
+    frame = table_frame(plan, path)
+    held = st.session_state.get(collab.SNAPSHOT)
+    # Keyed by the list's rows and this session's own edits of it, never by its values: a
+    # change of a cell by someone else shows in the table while a cell being edited stays
+    # open with its typing (Streamlit keeps a keyed table with a fixed number of rows across
+    # changes of its values). Rows added or deleted by anyone build a new table.
+    taken = st.session_state.get(TABLE_TAKEN, {}).get(path, 0)
+    key = f"{state.EDITOR_PREFIX}{path}@{rows_version(path)}:{taken}:"
+    key += f"{st.session_state[state.RESETS]}:{state.language()}"
+    # A cell's edit is checked against the table as this person last acted on the page: a run
+    # that only shows someone else's change keeps that base, so typing begun before the change
+    # arrived and left after it is a conflict on that cell, never an overwrite.
+    bases: dict[str, tuple[str, pd.DataFrame, Any]] = st.session_state.setdefault(TABLE_BASES, {})
+    base = bases.get(path)
+    if base is None or base[0] != key or not collab.remote_run():
+        base = bases[path] = (key, frame, held)
+    st.data_editor(
+        frame,
+        key=key,
+        num_rows="fixed",
+        hide_index=True,
+        width="stretch",
+        column_config={c.name: _column_config(path, c, plan) for c in TABLES[path]},
+        on_change=_on_table,
+        args=(path, key, base[1], base[2], frame),
+        disabled=locked,
+    )
+    error_key = state.EDITOR_PREFIX + path
+    if state.errors().get(error_key):
+        problems(error_key)
+        st.button(tr("discard"), key=f"discard:{path}", on_click=_discard, args=(error_key,))
+    if not locked:
+        add_form(path, plan)
+        remove_form(path, plan, frame, held)
+
+
+def add_form(path: str, plan: Plan) -> None:
+    """A form with every column of a new row; the row is added as one change when all its
+    values are valid, and nothing is written (and nothing typed is lost) when one is not."""
+    added: dict[str, int] = st.session_state.setdefault(state.ROWS_ADDED, {})
+    key = f"add:{path}:{added.get(path, 0)}"
+    columns = TABLES[path]
+    with st.expander(tr(f"table.add.{path}")), st.form(key, border=False):
+        cells = st.columns(len(columns))
+        for cell, column in zip(cells, columns, strict=True):
+            title = _column_config(path, column, plan)["label"]
+            if column.kind == "choice":
+                names = {o: choice_label(f"{path}.0.{column.name}", o) for o in column.choices}
+                cell.selectbox(
+                    title,
+                    list(column.choices),
+                    index=column.choices.index(column.default),
+                    format_func=names.__getitem__,
+                    key=f"{key}:{column.name}",
+                )
+            else:
+                blank = column.kind in ("text", "money")  # a name and an amount are typed
+                default = "" if blank else _default_text(column)
+                cell.text_input(title, default, max_chars=200, key=f"{key}:{column.name}")
+        st.form_submit_button(
+            tr("table.add_button"), on_click=_add_row, args=(path, key, session.field_version(path))
+        )
+    problems(f"{state.EDITOR_PREFIX}{path}:add")
+
+
+def remove_form(path: str, plan: Plan, frame: pd.DataFrame, held: Any) -> None:
+    """A form to delete rows of the list as the table shows them (``frame``, from snapshot
+    ``held``): chosen by number and name, deleted as one change of the list. Keyed by the
+    list's rows: rows added or deleted meanwhile by anyone empty the choice, so a number never
+    deletes another row than the one chosen."""
+    key = f"remove:{path}@{rows_version(path)}:{state.language()}"
+    first = TABLES[path][0]
+    names = [_row_name(first, value, plan) for value in frame[first.name].tolist()]
+    with st.expander(tr(f"table.remove.{path}")), st.form(key, border=False):
+        st.multiselect(
+            tr("table.remove_rows"),
+            list(range(len(names))),
+            format_func=lambda i: tr("table.row", row=i + 1, name=names[i]),
+            key=f"{key}:rows",
+        )
+        st.form_submit_button(
+            tr("table.remove_button"), on_click=_remove_rows, args=(path, key, frame, held)
+        )
+
+
+def _row_name(column: Column, value: Any, plan: Plan) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if column.kind == "money":
+        return i18n.money(float(value), plan.currency, state.language(), 0)
+    return str(value)
+
+
+def _remove_rows(path: str, key: str, frame: pd.DataFrame, held: Any) -> None:
+    """Delete the rows chosen in the form of ``path`` (nothing chosen: nothing written)."""
+    chosen = [int(i) for i in st.session_state.get(f"{key}:rows") or () if 0 <= int(i) < len(frame)]
+    if chosen:
+        _rewrite_rows(path, frame, held, {"deleted_rows": sorted(set(chosen))})
+
+
+def _default_text(column: Column) -> str:
+    value = shown(column.kind, column.default)
+    return i18n.editable_number(float(value), state.language())
+
+
+def _add_row(path: str, key: str, version: int) -> None:
+    """Check every value of the new row; add it as one change, or say what is wrong."""
+    error_key = f"{state.EDITOR_PREFIX}{path}:add"
+    row: dict[str, Any] = {}
+    refused: list[str] = []
+    plan = state.plan_in_force()
+    for column in TABLES[path]:
+        raw = st.session_state.get(f"{key}:{column.name}")
+        try:
+            row[column.name] = _row_value(column, raw, plan)
+        except EntryError as refusal:
+            refused.append(str(refusal))
+    if refused:
+        state.errors()[error_key] = refused
+        return
+    state.errors().pop(error_key, None)
+    items = [dict(item) for item in get_value(plan, path)] + [row]
+    if session.change({path: items}, error_key, bases={path: version}):
+        added: dict[str, int] = st.session_state.setdefault(state.ROWS_ADDED, {})
+        added[path] = added.get(path, 0) + 1
+
+
+def _row_value(column: Column, raw: Any, plan: Plan) -> Any:
+    """One value of a new row as the plan holds it; raises :class:`EntryError` naming the
+    column and the accepted form or range."""
+    if column.kind == "choice":
+        return raw
+    name = label(column.name)
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        raise EntryError(tr("field.required", field=name))
+    if column.kind == "text":
+        return text
+    high = plan.months if column.kind == "month" else column.high
+    low = 1 if column.kind == "month" else column.low
+    return number_entry(name, text, column.kind, low, high, plan.currency)
+
+
+def _discard(error_key: str) -> None:
+    st.session_state[state.RESETS] += 1
+    state.errors().pop(error_key, None)
