@@ -213,6 +213,32 @@ def test_quick_commands_import_no_heavy_library(command):
     assert result.stderr == "[]"
 
 
+def test_a_quick_command_builds_the_validator_of_the_plan_alone():
+    # planner/plan.py defers building its models: validating a file builds the plan's
+    # validator, the parts inside it, and no validator of each part on its own.
+    code = (
+        "import sys\n"
+        "from pydantic import BaseModel\n"
+        "from planner import plan\n"
+        "from planner.cli import main\n"
+        "status = main(sys.argv[1:])\n"
+        "types = [v for v in vars(plan).values() if isinstance(v, type)]\n"
+        "models = [t for t in types if issubclass(t, BaseModel)]\n"
+        "built = [m.__name__ for m in models if m.__pydantic_complete__]\n"
+        "sys.stderr.write(repr(sorted(built)))\n"
+        "sys.exit(status)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "kpis", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "['Plan']"
+
+
 def test_every_command_is_still_listed_and_the_analysis_defaults_agree():
     from planner.analysis import montecarlo, sensitivity
     from planner.cli import build_parser
