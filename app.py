@@ -13,7 +13,7 @@ after its link was revoked has nothing left to send.
 import streamlit as st
 
 from planner.store.faults import FAULTS
-from planner.ui import faults, session, shell, state
+from planner.ui import faults, session, shell, state, warm
 from planner.ui.text import tr
 
 
@@ -35,6 +35,7 @@ def main() -> None:
     page.run()
 
 
+warm.once()  # the first run in this process: the pages' modules loaded, then kept out of GC
 st.set_page_config(page_title=tr("app.title"), page_icon=":material/handshake:", layout="wide")
 try:
     main()

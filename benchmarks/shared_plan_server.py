@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,14 +34,15 @@ class SharedPlan:
 
 
 @contextmanager
-def shared_plan_server() -> Iterator[SharedPlan]:
-    """``streamlit run app.py`` on a fresh plan folder with the vendor's plan stored and a
-    partner editor invited; everything stopped and removed afterwards."""
+def shared_plan_server(extra_env: Mapping[str, str] | None = None) -> Iterator[SharedPlan]:
+    """``streamlit run app.py`` (with ``extra_env`` on top of this process's environment) on a
+    fresh plan folder with the vendor's plan stored and a partner editor invited; everything
+    stopped and removed afterwards."""
     from playwright.sync_api import sync_playwright
 
     with (
         tempfile.TemporaryDirectory() as folder,
-        running_app(Path(folder)) as url,
+        running_app(Path(folder), extra_env) as url,
         sync_playwright() as playwright,
     ):
         store = Store(f"sqlite+pysqlite:///{Path(folder) / 'planner.db'}", policy=RULES)

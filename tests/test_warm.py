@@ -1,0 +1,61 @@
+"""The app server's one-time warm-up: the pages' modules loaded and kept out of the garbage
+collector's full scans after every run; the source-file watch switched off."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planner.ui import warm
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As in an app server that has not drawn a page yet; the freeze undone afterwards."""
+    monkeypatch.setattr(warm, "_done", False)
+    monkeypatch.setattr(warm, "served", lambda: True)
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def test_first_call_loads_the_pages_modules_and_freezes_them(fresh_process: None) -> None:
+    assert warm.once() is True
+    assert all(name in sys.modules for name in warm.PAGE_MODULES)
+    frozen = gc.get_freeze_count()
+    # every module object of the pages is now in the permanent generation: a full collection
+    # no longer scans them (the count is of objects, well above the modules' number)
+    assert frozen > len(sys.modules)
+    scanned = {id(o) for o in gc.get_objects()}
+    assert id(sys.modules["planner.ui.widgets"].__dict__) not in scanned
+
+
+def test_later_calls_do_nothing(fresh_process: None) -> None:
+    assert warm.once() is True
+    frozen = gc.get_freeze_count()
+    made_later = [[n] for n in range(1000)]  # objects of a later run stay collectable
+    assert warm.once() is False
+    assert gc.get_freeze_count() == frozen
+    assert id(made_later[0]) in {id(o) for o in gc.get_objects()}
+
+
+def test_outside_a_server_nothing_is_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(warm, "_done", False)
+    before = gc.get_freeze_count()
+    assert warm.once() is False  # pytest is no app server (an AppTest runs pages here)
+    assert gc.get_freeze_count() == before
+
+
+def test_the_served_app_watches_no_source_files() -> None:
+    # a new session's first run otherwise walks every loaded module on the server's event loop
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["runOnSave"] is False
