@@ -33,7 +33,8 @@ from planner import model
 from planner.analysis import montecarlo
 from planner.analysis.goalseek import goal_seek
 from planner.analysis.sensitivity import tornado
-from planner.plan import load, validate
+from planner.plan.files import load
+from planner.plan.validation import validate
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-reseller.yaml"
 UNCERTAINTY = [

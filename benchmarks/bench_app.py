@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from planner import i18n  # noqa: E402
-from planner.plan import save, with_values  # noqa: E402
+from planner.plan.files import save  # noqa: E402
+from planner.plan.validation import with_values  # noqa: E402
 from planner.ui import collab, library, state  # noqa: E402
 from tests.app_support import field  # noqa: E402
 

@@ -26,7 +26,9 @@ import openpyxl
 
 from planner.export.workbook_import import read_workbook
 from planner.export.xlsx import build_workbook
-from planner.plan import Plan, load, with_values
+from planner.plan.files import load
+from planner.plan.schema import Plan
+from planner.plan.validation import with_values
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-reseller.yaml"
 

@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.shared_plan_server import percentile_ms, shared_plan_server  # noqa: E402
 from planner import i18n  # noqa: E402
 from planner.model import evaluate  # noqa: E402
-from planner.plan import with_values  # noqa: E402
+from planner.plan.validation import with_values  # noqa: E402
 from tests.test_browser_collab import join, settle  # noqa: E402
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 20

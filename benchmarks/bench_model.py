@@ -42,7 +42,9 @@ import numpy_financial as npf
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from planner import finance, kernel, model
-from planner.plan import Plan, apply_changes, load
+from planner.plan.files import load
+from planner.plan.schema import Plan
+from planner.plan.validation import apply_changes
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SIDES = {
@@ -137,7 +139,7 @@ FIRST_USE = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
 from planner import model
-from planner.plan import load
+from planner.plan.files import load
 batch = model.Batch.from_plans([load(sys.argv[2])])
 start, cpu = time.perf_counter(), time.process_time()
 model.batch_key_figures(batch)  # imports numba and the kernel, loads or compiles it

@@ -23,7 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from planner.export.pdf import build_pdf
-from planner.plan import Plan, load, validate
+from planner.plan.files import load
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-reseller.yaml"
 ISSUED = datetime.date(2027, 1, 15)

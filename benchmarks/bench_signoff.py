@@ -27,7 +27,7 @@ def main(runs: int) -> None:
     os.environ["PLANNER_DATA_DIR"] = folder
     os.environ.pop("PLANNER_DATABASE_URL", None)
     from planner.export.pdf import build_pdf
-    from planner.plan import load
+    from planner.plan.files import load
     from planner.signoff import archive, trust
     from planner.signoff import keys as signing
     from planner.signoff import records as signoff

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.plan import validate
+from planner.plan.validation import validate
 from planner.policy import RULES
 from planner.store import Store
 from tests.store_support import PLAN_DATA

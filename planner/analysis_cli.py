@@ -14,7 +14,8 @@ from typing import Any
 
 from planner import cli
 from planner.analysis import DEFAULT_DRAWS, DEFAULT_FIGURE, AnalysisError
-from planner.plan import Plan
+from planner.plan.schema import Plan
+from planner.plan.validation import with_scenario
 
 # Each command imports its analysis (numpy, pandas) when it runs: the parser alone stays cheap.
 
@@ -91,7 +92,7 @@ def _compare_from_actuals(plan: Plan, names: list[str] | None) -> Any:
     if not plan.actuals:
         raise AnalysisError("--from-actuals: the plan has no actuals")
     if names:
-        plan.scenario(names[0])  # an unknown name is reported as for the plan
+        with_scenario(plan, names[0])  # an unknown name is reported as for the plan
     found = scenarios_from_actuals(plan)
     base = found.pop("base")
     return Comparison(base, {k: v for k, v in found.items() if not names or k in names})
@@ -106,7 +107,9 @@ def _from_actuals(base: Plan, scenario: str | None) -> tuple[Plan, dict[str, Any
         raise AnalysisError("--from-actuals: the plan has no actuals")
     committed = committed_plan(base)
     if scenario:
-        committed = committed.model_copy(update={"scenarios": base.scenarios}).scenario(scenario)
+        committed = with_scenario(
+            committed.model_copy(update={"scenarios": base.scenarios}), scenario
+        )
     return committed, dict(actual_arrays(base, base.actuals))
 
 

@@ -5,7 +5,7 @@ Each :class:`Entry` names a path pattern of the plan file (list items by ``*``:
 a plan month, a count, text, a choice ...), the unit it is measured in, its label in the
 locales, which side states it alone, which side keeps it private by default, and whether the
 model reads it. The allowed range is not written here: it is read from the pydantic schema
-(:mod:`planner.plan`) when the catalogue is built, so a bound changes in one place.
+(:mod:`planner.plan.schema`) when the catalogue is built, so a bound changes in one place.
 :func:`field` finds the entry of a concrete path (``resources.2.annual_cost``).
 
 Everything that formats, checks or masks a plan value asks here: the app's inputs, the change
@@ -16,7 +16,8 @@ entry and for an entry the schema no longer has).
 
 The dotted-path functions beside it (:func:`lookup`, :func:`get_value`, :func:`overlaps`,
 :func:`diff_data`, :func:`data_with_values`) are the only walkers of a plan path; they live in
-:mod:`planner.plan` (which validates through them) and are named here as their public home.
+:mod:`planner.plan.paths` (the plan's validation uses them too) and are named here as their
+public home.
 
 This module imports the schema and nothing above it.
 """
@@ -34,15 +35,8 @@ from typing import Any, Literal
 import annotated_types
 from pydantic import BaseModel
 
-from planner.plan import (
-    Plan,
-    data_with_values,
-    diff_data,
-    get_value,
-    lookup,
-    overlaps,
-    set_path,
-)
+from planner.plan.paths import data_with_values, diff_data, get_value, lookup, overlaps, set_path
+from planner.plan.schema import Plan
 
 __all__ = [
     "ENTRIES",
@@ -305,7 +299,7 @@ def _node(pattern: str, annotation: Any, constraints: list[Any], optional: bool)
 
 @cache
 def schema_leaves() -> tuple[str, ...]:
-    """Every leaf pattern of the :class:`~planner.plan.Plan` schema, list items as ``*``, in
+    """Every leaf pattern of the :class:`~planner.plan.schema.Plan` schema, list items as ``*``, in
     schema order (``resources.*.fte``, ``commitments.mdf.*.paid.amount``)."""
     return tuple(leaf.pattern for leaf in _leaves(Plan, "", False))
 

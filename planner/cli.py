@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from planner.plan import MONTHLY_COLUMNS, Plan, PlanError, Problem, load
+from planner.plan.files import load
+from planner.plan.schema import MONTHLY_COLUMNS, Plan, PlanError, Problem
+from planner.plan.validation import with_scenario
 
 if TYPE_CHECKING:
     from planner import model
@@ -66,7 +68,7 @@ def load_plan(file: str, scenario: str | None = None) -> Plan:
     """Load a plan file (and apply the named scenario); problems raise :class:`BadPlanError`."""
     try:
         plan = load(file)
-        return plan.scenario(scenario) if scenario else plan
+        return with_scenario(plan, scenario) if scenario else plan
     except PlanError as error:
         raise BadPlanError(file, error.problems) from None
 

@@ -7,14 +7,15 @@ import datetime
 from babel.dates import format_date
 
 from planner import i18n
-from planner.plan import Plan
+from planner.plan.schema import Plan
 
 
 def lines(plan: Plan, language: str) -> list[tuple[str, str]]:
     """``(label, text)`` rows of the plan's decision in principle (none when it has none).
 
     >>> from pathlib import Path
-    >>> from planner.plan import load, with_values
+    >>> from planner.plan.files import load
+    >>> from planner.plan.validation import with_values
     >>> plan = load(Path(__file__).parents[1] / "templates" / "reseller.yaml")
     >>> lines(plan, "en")
     []

@@ -24,7 +24,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 
 from planner import catalogue, finance
-from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan, load
+from planner.plan.files import load
+from planner.plan.schema import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan
+from planner.plan.validation import with_scenario
 
 if TYPE_CHECKING:  # pandas takes longer to import than the rest: only the tables need it
     import pandas as pd
@@ -922,14 +924,14 @@ def actuals_arrays(plan: Plan) -> dict[str, Array]:
 def figures(plan: Plan, scenario: str | None = None) -> dict[str, Any]:
     """Both sides' key figures and ``mutual`` of one plan (or scenario), as :func:`evaluate`
     gives them, without building its tables."""
-    chosen = plan.scenario(scenario) if scenario else plan
+    chosen = with_scenario(plan, scenario) if scenario else plan
     batch = Batch.from_plans([chosen])
     return figures_of(key_figures(batch, simulate(batch)), 0)
 
 
 def evaluate(plan: Plan, scenario: str | None = None) -> Outcome:
     """The business plan of one plan (or of one of its scenarios)."""
-    chosen = plan.scenario(scenario) if scenario else plan
+    chosen = with_scenario(plan, scenario) if scenario else plan
     batch = Batch.from_plans([chosen])
     columns = simulate(batch)
     return Outcome(

@@ -25,7 +25,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from planner import access, privacy
-from planner.plan import Plan, Problem, lookup
+from planner.plan.paths import lookup
+from planner.plan.schema import Plan, Problem
 from planner.signoff.records import frozen_refusal
 from planner.store import WritePolicy
 

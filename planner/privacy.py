@@ -31,7 +31,8 @@ import pandas as pd
 from planner import catalogue
 from planner.catalogue import diff_data, lookup, overlaps
 from planner.model import VENDOR_FIGURES
-from planner.plan import MONTHLY_COLUMNS, Plan, canonical_json
+from planner.plan.files import canonical_json
+from planner.plan.schema import MONTHLY_COLUMNS, Plan
 from planner.store.core import Change, Difference, Note
 
 Audience = Literal["vendor", "partner", "viewer"]

@@ -35,7 +35,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from planner import access, privacy
-from planner.plan import PlanError, data_with_values, get_value, lookup, validate
+from planner.plan.paths import data_with_values, get_value, lookup
+from planner.plan.schema import PlanError
+from planner.plan.validation import validate
 from planner.store import Store
 from planner.store.core import MAX_NAME, Conflict, from_stamp
 from planner.store.db import proposals

@@ -17,7 +17,9 @@ import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
-from planner.plan import Plan, load, validate
+from planner.plan.files import load
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, state

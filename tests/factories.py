@@ -6,7 +6,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from planner.plan import Plan, validate
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "acme-reseller.yaml"

@@ -8,7 +8,7 @@ import posixpath
 import zipfile
 from xml.etree import ElementTree
 
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.policy import RULES
 from planner.signoff import records as signoff
 from planner.store import Store

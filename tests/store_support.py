@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from planner.plan import Plan, validate
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 from planner.policy import RULES
 from planner.signoff import records as signoff
 from planner.store import Store

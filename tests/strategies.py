@@ -6,7 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from planner.plan import Plan, validate
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 
 fractions = st.floats(0, 1, allow_nan=False)
 rates = st.floats(0, 0.3, allow_nan=False)

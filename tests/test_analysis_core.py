@@ -29,7 +29,9 @@ from planner.analysis.scenarios import (
     scenario_from_plan,
 )
 from planner.analysis.sensitivity import tornado
-from planner.plan import MAX_COUNT, MAX_MONEY, Plan, PlanError, load, with_values
+from planner.plan.files import load
+from planner.plan.schema import MAX_COUNT, MAX_MONEY, Plan, PlanError
+from planner.plan.validation import with_scenario, with_values
 from tests.factories import EXAMPLE, investment, make_plan, sales
 
 
@@ -95,7 +97,7 @@ def test_clamped_values_are_valid_plan_values(data: st.DataObject) -> None:
 
 def test_single_figure_equals_key_figures() -> None:
     plan = load(EXAMPLE)
-    batch = model.Batch.from_plans([plan, plan.scenario("Konservativ")])
+    batch = model.Batch.from_plans([plan, with_scenario(plan, "Konservativ")])
     columns = model.simulate(batch)
     figures = model.key_figures(batch, columns)
     for name in (*NUMERIC_FIGURES, "mutual"):
@@ -130,7 +132,7 @@ def test_scenario_helpers() -> None:
     edited = with_values(plan, {"revenue.deal_size": 45000, "resources.1.fte": 2})
     assert diff(plan, edited) == {"revenue.deal_size": 45000, "resources.1.fte": 2}
     made = scenario_from_plan(plan, edited, "Edits")
-    assert made.scenario("Edits").revenue.deal_size == 45000
+    assert with_scenario(made, "Edits").revenue.deal_size == 45000
     renamed = rename_scenario(made, "Edits", "Meeting")
     assert [s.name for s in renamed.scenarios] == ["Konservativ", "Ambitioniert", "Meeting"]
     assert [s.name for s in delete_scenario(renamed, "Meeting").scenarios] == [
@@ -151,7 +153,7 @@ def test_promote_scenario_keeps_old_base_on_request() -> None:
     assert promoted.revenue.deals_per_sales_fte_month == 1.0
     assert promoted.resources[0].fte == 3
     assert [s.name for s in promoted.scenarios] == ["Konservativ", "Bisher"]
-    back = promoted.scenario("Bisher")
+    back = with_scenario(promoted, "Bisher")
     assert back.revenue.deals_per_sales_fte_month == 0.8
     assert back.resources[0].fte == 2
 

@@ -13,7 +13,9 @@ import yaml
 from planner import model
 from planner.analysis import AnalysisError, actuals, montecarlo
 from planner.cli import main
-from planner.plan import VALUE_COLUMNS, PlanError, load, validate
+from planner.plan.files import load
+from planner.plan.schema import VALUE_COLUMNS, PlanError
+from planner.plan.validation import validate
 from tests.agreement import assert_figure_agrees
 from tests.factories import EXAMPLE, make_plan, sales
 

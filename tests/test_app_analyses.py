@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 from planner import i18n
 from planner.analysis import montecarlo, sensitivity
 from planner.model import evaluate
-from planner.plan import content_hash, with_values
+from planner.plan.files import content_hash
+from planner.plan.validation import with_scenario, with_values
 from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, session, state
@@ -196,7 +197,7 @@ def test_copy_rename_promote_and_delete_scenarios(analyses: AppTest) -> None:
     assert plan.revenue.partner_margin == 0.25
     assert plan.revenue.monthly_churn == before.scenarios[0].set["revenue.monthly_churn"]
     assert [s.name for s in plan.scenarios] == ["Konservativ", "Ambitioniert", "Bisher"]
-    assert plan.scenario("Bisher").revenue.deal_size == before.revenue.deal_size
+    assert with_scenario(plan, "Bisher").revenue.deal_size == before.revenue.deal_size
 
     at.selectbox(key="analyses.scenario.choice").set_value("Konservativ")
     at.button(key="analyses.delete").click().run()

@@ -11,7 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from planner import i18n
 from planner.model import evaluate
-from planner.plan import PlanError, Problem, content_hash, load, to_yaml, with_values
+from planner.plan.files import content_hash, load, to_yaml
+from planner.plan.schema import PlanError, Problem
+from planner.plan.validation import with_values
 from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, library, session, state

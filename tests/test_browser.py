@@ -12,7 +12,9 @@ import pytest
 
 from planner import i18n
 from planner.model import evaluate
-from planner.plan import Plan, to_yaml, with_values
+from planner.plan.files import to_yaml
+from planner.plan.schema import Plan
+from planner.plan.validation import with_values
 from planner.policy import RULES
 from planner.store import Store
 from planner.ui import library

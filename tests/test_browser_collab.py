@@ -15,7 +15,8 @@ import pytest
 
 from planner import access, i18n, privacy
 from planner.model import evaluate
-from planner.plan import Plan, with_values
+from planner.plan.schema import Plan
+from planner.plan.validation import with_values
 from planner.policy import RULES
 from planner.store import Store
 from planner.ui import library

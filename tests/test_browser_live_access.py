@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from planner import access, i18n
-from planner.plan import with_values
+from planner.plan.validation import with_values
 from planner.policy import RULES
 from planner.store import Store
 from tests.test_browser_coediting import wait_until as wait_for

@@ -11,7 +11,9 @@ import pytest
 
 from planner import access, i18n
 from planner.onboarding import review as reviews
-from planner.plan import Plan, load, validate
+from planner.plan.files import load
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 from planner.policy import RULES
 from planner.store import Store
 from tests.factories import EXAMPLE

@@ -13,7 +13,9 @@ from pydantic import BaseModel
 
 from planner import catalogue, i18n
 from planner.catalogue import field, find, pattern_of
-from planner.plan import Plan, load, validate
+from planner.plan.files import load
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 from tests.factories import EXAMPLE
 
 
@@ -124,7 +126,7 @@ def test_the_pattern_of_a_path_replaces_row_numbers():
 
 
 def test_bounds_come_from_the_schema_also_inside_optional_values():
-    # Hand-read from planner/plan.py: Share is 0..1, the partner margin is below 1, the
+    # Hand-read from planner/plan/schema.py: Share is 0..1, the partner margin is below 1, the
     # vendor's own rate is an optional Share, a hurdle's IRR is -1..10, horizons 12..120.
     assert (field("discount_rate").low, field("discount_rate").high) == (0.0, 1.0)
     margin = field("revenue.partner_margin")

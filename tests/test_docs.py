@@ -15,7 +15,8 @@ from pydantic import BaseModel
 
 from planner.cli import build_parser
 from planner.model import PARTNER_FIGURES, VENDOR_FIGURES, Outcome, evaluate, side_figures
-from planner.plan import MONTHLY_COLUMNS, Plan, parse
+from planner.plan.files import parse
+from planner.plan.schema import MONTHLY_COLUMNS, Plan
 from tests.factories import EXAMPLE, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

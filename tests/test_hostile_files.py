@@ -22,7 +22,8 @@ from streamlit.testing.v1 import AppTest
 from planner.analysis import AnalysisError
 from planner.analysis.actuals import read_actuals, read_actuals_data, variance
 from planner.export.workbook_import import read_workbook
-from planner.plan import PlanError, load, parse
+from planner.plan.files import load, parse
+from planner.plan.schema import PlanError
 from planner.ui import state
 from tests.app_support import local_app, named
 from tests.factories import EXAMPLE, ROOT

@@ -1,5 +1,5 @@
 """Hostile plan text is refused in bounded time with one problem naming what was refused
-(planner.plan.parse: the app's upload and every command line reader)."""
+(planner.plan.files.parse: the app's upload and every command line reader)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import time
 
 import pytest
 
-from planner.plan import MAX_DEPTH, MAX_NODES, PlanError, parse, to_yaml
+from planner.limits import MAX_DEPTH, MAX_NODES
+from planner.plan.files import parse, to_yaml
+from planner.plan.schema import PlanError
 from tests.factories import EXAMPLE
 from tests.store_support import example_plan
 

@@ -91,25 +91,19 @@ def test_the_architecture_page_names_every_module_and_package_of_the_core() -> N
 
 # --- the store persists; the import graph has no cycle -------------------------------------
 
-STORE_NEEDS = frozenset({"planner.plan", "planner.paths"})
-"""What the store may import from the rest of the package: the plan schema it stores (and its
-path functions) and where the installation keeps its data. Who may write what is decided above
-it (planner/policy.py) and handed to it as the policy it asks inside its write transaction."""
-KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    frozenset(
-        {
-            "planner.analysis.drivers",
-            "planner.catalogue",
-            "planner.model",
-            "planner.onboarding.quarters",
-            "planner.onboarding.records",
-            "planner.plan",
-            "planner.privacy",
-            "planner.store.core",
-        }
-    ),
+STORE_NEEDS = frozenset(
+    {
+        "planner.plan.schema",
+        "planner.plan.paths",
+        "planner.plan.validation",
+        "planner.plan.files",
+        "planner.paths",
+    }
 )
-"""Import cycles still being taken apart: exactly these groups, none grown, none added."""
+"""What the store may import from the rest of the package: the plan it stores (its schema, path
+functions, validation and canonical form) and where the installation keeps its data. Who may
+write what is decided above it (planner/policy.py) and handed to it as the policy it asks
+inside its write transaction."""
 
 
 def module_name(path: Path) -> str:
@@ -227,9 +221,5 @@ def test_the_store_imports_nothing_above_it() -> None:
 
 
 def test_the_package_has_no_import_cycle() -> None:
-    found = cycles_of(import_graph())
-    new = [sorted(c) for c in found if c not in KNOWN_CYCLES]
-    assert new == [], f"modules that import each other (imports inside functions count): {new}"
-    # a cycle taken apart leaves the list, so the list says what is still to do
-    gone = [sorted(c) for c in KNOWN_CYCLES if c not in found]
-    assert gone == [], f"no longer cycles, take them off KNOWN_CYCLES: {gone}"
+    found = [sorted(c) for c in cycles_of(import_graph())]
+    assert found == [], f"modules that import each other (imports inside functions count): {found}"

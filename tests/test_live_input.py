@@ -115,7 +115,7 @@ def test_a_number_with_a_unit_its_field_does_not_take_is_refused_at_the_field(
 def test_a_number_with_its_own_unit_or_grouped_by_spaces_is_stored(
     workspace: Store, path: str, typed: str, stored: float
 ) -> None:
-    from planner.plan import get_value
+    from planner.plan.paths import get_value
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     app.text_input(key=collab.NAME_INPUT).input("Vera").run()

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
-from planner.plan import get_value
+from planner.plan.paths import get_value
 from planner.store import Store
 from planner.ui import collab, library, session
 from tests.app_support import decision, edit_table, field, type_into

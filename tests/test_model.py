@@ -8,7 +8,9 @@ import pytest
 
 from planner import finance, model
 from planner.model import Batch, evaluate, evaluate_many, month_dates, simulate
-from planner.plan import MONTHLY_COLUMNS, load, with_values
+from planner.plan.files import load
+from planner.plan.schema import MONTHLY_COLUMNS
+from planner.plan.validation import with_values
 from tests.agreement import assert_figures_agree
 from tests.factories import EXAMPLE, delivery, investment, make_plan, sales
 

@@ -15,7 +15,9 @@ from planner import model
 from planner.analysis import zone
 from planner.onboarding import bridge, forecast, ledgers, records
 from planner.onboarding.quarters import Quarter, quarters_of
-from planner.plan import PlanError, content_hash, load, validate
+from planner.plan.files import content_hash, load
+from planner.plan.schema import PlanError
+from planner.plan.validation import validate
 from tests import strategies
 from tests.factories import EXAMPLE, investment, make_plan, plan_data, sales
 
@@ -591,7 +593,7 @@ def test_compare_and_simulate_from_actuals(capsys, tmp_path):
     import json
 
     from planner.cli import main
-    from planner.plan import save
+    from planner.plan.files import save
 
     plan = load(EXAMPLE)
     base = model.evaluate(plan).monthly

@@ -16,7 +16,9 @@ from planner.export import fonts, pdf
 from planner.export.charts import nice_ticks
 from planner.export.pdf import Signatory, build_pdf, clean
 from planner.model import evaluate
-from planner.plan import PlanError, content_hash, load, validate
+from planner.plan.files import content_hash, load
+from planner.plan.schema import PlanError
+from planner.plan.validation import validate
 from tests.factories import EXAMPLE, investment, make_plan, plan_data, sales
 
 ISSUED = datetime.date(2027, 1, 15)

@@ -27,7 +27,9 @@ from planner.analysis import montecarlo
 from planner.export import charts, fonts, pdf
 from planner.export.pdf import build_pdf
 from planner.model import evaluate
-from planner.plan import Plan, load, validate
+from planner.plan.files import load
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 from tests.factories import EXAMPLE, ROOT, make_plan, plan_data, sales
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.yaml"))

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from planner.export import fonts
 from planner.export.pdf import build_pdf
-from planner.plan import validate
+from planner.plan.validation import validate
 from tests.factories import ROOT, plan_data, sales
 
 SYSTEM_FONTS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"))
@@ -107,7 +107,7 @@ def refuse_system_fonts(event, args):
 
 sys.addaudithook(refuse_system_fonts)
 from planner.export.pdf import build_pdf
-from planner.plan import validate
+from planner.plan.validation import validate
 document = build_pdf(validate(json.loads(sys.stdin.read())))
 sys.stdout.write(json.dumps({{"opened": sorted(opened), "size": len(document)}}))
 """

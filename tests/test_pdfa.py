@@ -21,7 +21,9 @@ from reportlab.pdfgen.canvas import Canvas
 from planner import privacy
 from planner.export import pdfa
 from planner.export.pdf import build_pdf
-from planner.plan import Plan, canonical_json, content_hash, load, validate
+from planner.plan.files import canonical_json, content_hash, load
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 from planner.signoff import editions, seal
 from planner.signoff import keys as signing
 from tests import pdfa_rules

@@ -7,19 +7,10 @@ from typing import Any
 
 import pytest
 
-from planner.plan import (
-    PlanError,
-    Problem,
-    apply_changes,
-    canonical_json,
-    content_hash,
-    get_value,
-    load,
-    parse,
-    to_yaml,
-    validate,
-    with_values,
-)
+from planner.plan.files import canonical_json, content_hash, load, parse, to_yaml
+from planner.plan.paths import get_value
+from planner.plan.schema import PlanError, Problem
+from planner.plan.validation import apply_changes, validate, with_scenario, with_values
 from tests.factories import EXAMPLE, investment, make_plan, plan_data, sales
 
 
@@ -144,7 +135,7 @@ def test_scenarios_are_applied_by_dotted_path():
         resources=[sales(fte=2)],
         scenarios=[{"name": "Big", "set": {"resources.0.fte": 3, "revenue.deal_size": 30_000}}],
     )
-    big = plan.scenario("Big")
+    big = with_scenario(plan, "Big")
     assert big.resources[0].fte == 3
     assert big.revenue.deal_size == 30_000
     assert plan.resources[0].fte == 2  # the base is untouched
@@ -168,7 +159,7 @@ def test_scenario_names_are_unique_and_must_exist():
     data = plan_data(scenarios=[{"name": "A", "set": {}}, {"name": "A", "set": {}}])
     assert "scenarios.1.name: 'A' is used twice" in problems_of(data)
     with pytest.raises(PlanError, match="'B' is not in the plan"):
-        make_plan(scenarios=[{"name": "A", "set": {}}]).scenario("B")
+        with_scenario(make_plan(scenarios=[{"name": "A", "set": {}}]), "B")
 
 
 def test_actuals_rules():

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from planner import privacy
 from planner.model import evaluate
-from planner.plan import load, validate, with_values
+from planner.plan.files import load
+from planner.plan.validation import validate, with_values
 from planner.store import Store, lookup
 from tests.factories import ROOT
 from tests.store_support import PLAN_DATA, clock, database_url, example_plan, store
@@ -326,7 +327,7 @@ def test_a_partner_edit_keeps_the_vendors_hidden_notes_and_is_written():
 
 
 def _hire_cost_private_to_the_partner() -> tuple[Store, str]:
-    from planner.plan import Plan
+    from planner.plan.schema import Plan
     from planner.policy import RULES
 
     data = example_plan().to_data()

@@ -24,7 +24,10 @@ import pytest
 from planner import privacy
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
-from planner.plan import Plan, content_hash, data_with_values, lookup, validate
+from planner.plan.files import content_hash
+from planner.plan.paths import data_with_values, lookup
+from planner.plan.schema import Plan
+from planner.plan.validation import validate
 from planner.policy import RULES
 from planner.signoff import editions
 from planner.signoff import keys as signing

@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 
 from planner import finance
 from planner.model import Batch, batch_key_figures, evaluate, key_figures, simulate
-from planner.plan import VALUE_COLUMNS, apply_changes, canonical_json, get_value, parse, to_yaml
+from planner.plan.files import canonical_json, parse, to_yaml
+from planner.plan.paths import get_value
+from planner.plan.schema import VALUE_COLUMNS
+from planner.plan.validation import apply_changes
 from tests import strategies
 from tests.agreement import assert_figures_agree
 

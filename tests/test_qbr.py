@@ -21,7 +21,8 @@ from planner.export.qbr_xlsx import build_qbr_workbook
 from planner.onboarding import review as reviews
 from planner.onboarding.quarters import Quarter
 from planner.onboarding.records_csv import read_records_data
-from planner.plan import load, save, validate
+from planner.plan.files import load, save
+from planner.plan.validation import validate
 from tests.factories import EXAMPLE
 
 MARKUP = 'Launch <b>webinar</b> & =HYPERLINK("x")'

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from planner.export.xlsx import build_workbook
-from planner.plan import validate
+from planner.plan.validation import validate
 from planner.signoff import keys as signing
 from planner.signoff import seal, trust
 from tests.signed_support import package_problems

@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 
 from planner import model, privacy
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.signoff import seal
 from planner.signoff.editions import signed_workbook
 from tests.signed_support import EDITIONS, LANGUAGES, package_problems, signed_private_plan

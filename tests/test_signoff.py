@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 
-from planner.plan import PlanError, canonical_json, content_hash, parse, to_yaml, validate
+from planner.plan.files import canonical_json, content_hash, parse, to_yaml
+from planner.plan.schema import PlanError
+from planner.plan.validation import validate
 from planner.signoff import records as signoff
 from planner.signoff.records import NotAllowedError, SignOffError
 from planner.store import Store

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, delete, select, update
 
-from planner.plan import get_value
+from planner.plan.paths import get_value
 from planner.policy import RULES
 from planner.store import SCHEMA_VERSION, Store, db
 from planner.store import database_url as env_database_url

@@ -10,7 +10,8 @@ import yaml
 
 from planner import cli
 from planner.model import evaluate, evaluate_many
-from planner.plan import load
+from planner.plan.files import load
+from planner.plan.validation import with_scenario
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ARCHETYPES = ("isv", "msp", "reseller", "si")
@@ -89,7 +90,7 @@ def test_template_partner_economics_are_believable(name):
 def test_template_scenarios_compute(name):
     plan = load(template_path(name))
     assert len(plan.scenarios) >= 1
-    variants = [plan.scenario(s.name) for s in plan.scenarios]
+    variants = [with_scenario(plan, s.name) for s in plan.scenarios]
     for outcome in evaluate_many(variants):
         values = outcome.monthly.drop(columns=["month", "date"]).to_numpy()
         assert values.shape == (plan.months, len(outcome.monthly.columns) - 2)

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 
 from planner import values
-from planner.plan import load
+from planner.plan.files import load
 from planner.store import Change
 from planner.ui import collab, history, state
 from tests.factories import EXAMPLE

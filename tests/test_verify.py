@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 from planner import cli, paths
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
-from planner.plan import canonical_json, content_hash, validate, with_values
+from planner.plan.files import canonical_json, content_hash
+from planner.plan.validation import validate, with_values
 from planner.policy import RULES
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff

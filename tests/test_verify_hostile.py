@@ -14,7 +14,7 @@ import pytest
 
 from planner import cli
 from planner.export.pdf import build_pdf
-from planner.plan import validate
+from planner.plan.validation import validate
 from planner.signoff import bounds, trust
 from planner.signoff import keys as signing
 from planner.signoff.verify import StoreView, UnreadableError, verify_bytes

@@ -7,7 +7,8 @@ import io
 import openpyxl
 
 from planner.cli import main
-from planner.plan import content_hash, load, to_yaml
+from planner.plan.files import content_hash, load, to_yaml
+from planner.plan.validation import with_scenario
 from tests.factories import EXAMPLE, make_plan
 
 
@@ -43,7 +44,7 @@ def test_export_of_a_scenario_as_pdf_and_xlsx(capsys, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     back = tmp_path / "back.json"
     assert run(capsys, "import", xlsx, back)[0] == 0
-    assert content_hash(load(back)) == content_hash(load(EXAMPLE).scenario("Konservativ"))
+    assert content_hash(load(back)) == content_hash(with_scenario(load(EXAMPLE), "Konservativ"))
 
 
 def test_export_needs_an_output(capsys):

@@ -5,7 +5,7 @@ with a private profile; the workbook asks for a full calculation on load, so Lib
 evaluates every formula, and openpyxl reads the results (``data_only=True``). The monthly
 table, the yearly table and both sides' key figures must match ``model.evaluate`` to 1e-6
 relative (absolute, scaled to the series, for values near 0). The scenario switch set to each
-scenario reproduces ``model.evaluate(plan.scenario(name))``; every total read back equals its
+scenario reproduces ``model.evaluate(with_scenario(plan, name))``; every total read back equals its
 parts; the master check is 0 on every valid workbook and flags a changed ``months`` and a
 deleted list row.
 """
@@ -31,7 +31,9 @@ from planner.export.xlsx import (
     build_workbook,
     sheet_names,
 )
-from planner.plan import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan, content_hash, load, with_values
+from planner.plan.files import content_hash, load
+from planner.plan.schema import MONTHLY_COLUMNS, VALUE_COLUMNS, Plan
+from planner.plan.validation import with_scenario, with_values
 from tests.factories import EXAMPLE, ROOT, delivery, investment, make_plan, sales
 
 pytestmark = pytest.mark.libreoffice
@@ -208,7 +210,7 @@ def cases() -> dict[str, tuple[Plan, bytes]]:
         "example": (example, build_workbook(example)),
         "example-en": (example, build_workbook(example, language="en")),
         "example-konservativ": (
-            example.scenario("Konservativ"),
+            with_scenario(example, "Konservativ"),
             build_workbook(example, scenario="Konservativ"),
         ),
     }
@@ -223,7 +225,7 @@ def cases() -> dict[str, tuple[Plan, bytes]]:
     for base in ["example", "example-en", *(f"template-{path.stem}" for path in TEMPLATES)]:
         plan, data = out[base]
         for k, scenario in enumerate(plan.scenarios, start=1):
-            out[f"{base}-switch-{k}"] = (plan.scenario(scenario.name), switched(data, k))
+            out[f"{base}-switch-{k}"] = (with_scenario(plan, scenario.name), switched(data, k))
     out["broken-months"] = (example, edit(out["example"][1], {"months": 24}))
     out["broken-deleted-role"] = (example, deleted_item(out["example"][1], "resources.3."))
     return out

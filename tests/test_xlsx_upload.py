@@ -9,7 +9,8 @@ import pytest
 
 from planner.export.workbook_import import MAX_BYTES, check_upload, read_workbook
 from planner.export.xlsx import build_workbook
-from planner.plan import PlanError, load
+from planner.plan.files import load
+from planner.plan.schema import PlanError
 from tests.factories import EXAMPLE
 
 

@@ -13,7 +13,9 @@ import pytest
 from planner import cli, model
 from planner.analysis import AnalysisError, goalseek, zone
 from planner.analysis.figures import figure_value, value_share
-from planner.plan import PlanError, canonical_json, content_hash, load, with_values
+from planner.plan.files import canonical_json, content_hash, load
+from planner.plan.schema import PlanError
+from planner.plan.validation import with_scenario, with_values
 from planner.policy import RULES
 from tests.factories import EXAMPLE
 
@@ -99,7 +101,7 @@ def test_the_map_agrees_with_single_plan_evaluations_on_random_points(example) -
 
 
 def test_the_smallest_change_put_back_into_the_plan_is_mutual(example) -> None:  # type: ignore[no-untyped-def]
-    conservative = example.scenario("Konservativ")
+    conservative = with_scenario(example, "Konservativ")
     assert not model.figures(conservative)["mutual"]
     found = zone.zone(conservative, "revenue.deal_size", "vendor_programme.mdf_rate", points=30)
     assert found.nearest is not None
@@ -123,7 +125,7 @@ def test_the_smallest_change_put_back_into_the_plan_is_mutual(example) -> None: 
 
 
 def test_a_partner_without_the_vendors_economics_sees_only_its_own_map(example) -> None:  # type: ignore[no-untyped-def]
-    found = zone.zone(example.scenario("Konservativ"), points=10)
+    found = zone.zone(with_scenario(example, "Konservativ"), points=10)
     own = found.for_side(sees_vendor_economics=False)
     assert own.vendor is None
     assert own.both is None

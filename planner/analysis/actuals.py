@@ -30,15 +30,8 @@ import pandas as pd
 
 from planner import i18n, limits, model
 from planner.analysis import AnalysisError
-from planner.plan import (
-    ACTUAL_RANGE,
-    VALUE_COLUMNS,
-    Plan,
-    PlanError,
-    actual_refusal,
-    fmt_value,
-    validate,
-)
+from planner.plan.schema import VALUE_COLUMNS, Plan, PlanError, fmt_value
+from planner.plan.validation import ACTUAL_RANGE, actual_refusal, validate
 
 _MONTH_HEADERS = {"month", "monat"}
 _DATE_HEADERS = {"date", "datum"}
@@ -217,7 +210,7 @@ def rows_from_table(
 
 
 def _refusal_key(value: float) -> tuple[str, dict[str, Any]]:
-    """The key and values of :func:`~planner.plan.actual_refusal`'s reason."""
+    """The key and values of :func:`~planner.plan.validation.actual_refusal`'s reason."""
     if math.isfinite(value):
         return "range", {"value": fmt_value(value), "bounds": ACTUAL_RANGE}
     return "not_finite", {"value": fmt_value(value)}

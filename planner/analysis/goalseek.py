@@ -27,7 +27,7 @@ from planner import model, privacy
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Array, Driver, as_plan_value, driver
 from planner.analysis.figures import check_figure, compute, is_month_figure
-from planner.plan import Plan
+from planner.plan.schema import Plan
 
 Op = Literal[">=", "<=", "="]
 Status = Literal["reached", "met_everywhere", "unreachable"]

@@ -1,7 +1,7 @@
 """Monte Carlo: draws of the uncertain drivers, all computed as batches of the model.
 
 The ranges come from the plan's optional ``uncertainty`` list (validated in
-:mod:`planner.plan`): ``{path, distribution: triangular, low, likely, high}`` or
+:mod:`planner.plan.ranges`): ``{path, distribution: triangular, low, likely, high}`` or
 ``{path, distribution: uniform, low, high}``. Draws come from a seeded
 :func:`numpy.random.default_rng` (same seed, same plan: same result), are rounded for integer
 drivers and kept within the driver's valid range, and are evaluated in chunks of
@@ -26,7 +26,7 @@ from planner.analysis import DEFAULT_DRAWS as DEFAULT_DRAWS
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Array, driver
 from planner.analysis.figures import figure_array
-from planner.plan import Plan, Uncertainty
+from planner.plan.schema import Plan, Uncertainty
 
 MAX_DRAWS = 1_000_000
 CHUNK = 16_384

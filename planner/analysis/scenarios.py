@@ -1,8 +1,8 @@
 """The plan's scenarios side by side with the base, and pure helpers that edit the scenario list.
 
 :func:`compare` computes the base and every scenario in one batched model call. The helpers
-return new, validated plans (a :class:`~planner.plan.Plan` is immutable): a scenario made from
-the current edits (:func:`add_scenario`, :func:`scenario_from_plan`), :func:`rename_scenario`,
+return new, validated plans (a :class:`~planner.plan.schema.Plan` is immutable): a scenario made
+from the current edits (:func:`add_scenario`, :func:`scenario_from_plan`), :func:`rename_scenario`,
 :func:`delete_scenario` and :func:`promote_scenario` (a scenario becomes the base).
 """
 
@@ -14,12 +14,14 @@ from typing import Any
 
 from planner import model
 from planner.analysis.figures import FIGURES, figure_value
-from planner.plan import Plan, PlanError, Problem, validate
+from planner.plan.schema import Plan, PlanError, Problem
+from planner.plan.validation import validate, with_scenario
 
 BASE = "base"
 """Column name of the base plan in a comparison (JSON key ``base``)."""
 _NOT_EDITABLE = ("version", "scenarios", "actuals", "private", "uncertainty")
-"""Plan keys that a scenario cannot set (see ``plan._SCENARIO_ROOTS``)."""
+"""Plan keys that a scenario cannot set (see ``_SCENARIO_ROOTS`` in
+:mod:`planner.plan.validation`)."""
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,11 @@ class Comparison:
 def compare(plan: Plan, names: Sequence[str] | None = None) -> Comparison:
     """The base and the named scenarios (default: all) computed in one batch.
 
-    Unknown names raise :class:`~planner.plan.PlanError` (``scenario: 'X' is not in the plan``).
+    Unknown names raise :class:`~planner.plan.schema.PlanError` (``scenario: 'X' is not in the
+    plan``).
     """
     chosen = [s.name for s in plan.scenarios] if names is None else list(names)
-    plans = [plan, *(plan.scenario(name) for name in chosen)]
+    plans = [plan, *(with_scenario(plan, name) for name in chosen)]
     batch = model.Batch.from_plans(plans)
     figures = model.key_figures(batch, model.simulate(batch))
     return Comparison(
@@ -142,7 +145,7 @@ def add_scenario(plan: Plan, name: str, changes: Mapping[str, Any]) -> Plan:
     """The plan with a new scenario ``name`` that sets ``changes`` (dotted path -> value).
 
     The name must be new and every path a plan path with a valid value
-    (:class:`~planner.plan.PlanError` names the field otherwise).
+    (:class:`~planner.plan.schema.PlanError` names the field otherwise).
     """
     scenarios = [s.model_dump(mode="json") for s in plan.scenarios]
     return _with_scenarios(plan, [*scenarios, {"name": name, "set": dict(changes)}])
@@ -177,7 +180,7 @@ def promote_scenario(plan: Plan, name: str, *, keep_base_as: str | None = None) 
     sets back every value the promotion changed). Actuals, private paths and uncertainty stay.
     """
     index = _index(plan, name)
-    promoted = plan.scenario(name)
+    promoted = with_scenario(plan, name)
     scenarios = [s.model_dump(mode="json") for i, s in enumerate(plan.scenarios) if i != index]
     if keep_base_as is not None:
         scenarios.append({"name": keep_base_as, "set": diff(promoted, plan)})

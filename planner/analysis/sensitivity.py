@@ -24,7 +24,7 @@ from planner.analysis import DEFAULT_FIGURE as DEFAULT_FIGURE
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Driver, driver, tornado_drivers
 from planner.analysis.figures import check_figure, compute
-from planner.plan import Plan
+from planner.plan.schema import Plan
 
 DEFAULT_STEP = 0.2
 

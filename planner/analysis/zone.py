@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from planner import finance, model, privacy
 from planner.analysis import AnalysisError
 from planner.analysis.drivers import Driver, as_plan_value, driver
-from planner.plan import Plan
+from planner.plan.schema import Plan
 
 Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]

@@ -20,7 +20,9 @@ from typing import Any
 
 from planner import i18n
 from planner.cli import BadPlanError, UsageError, load_plan
-from planner.plan import PlanError, Problem, content_hash, to_yaml
+from planner.plan.files import content_hash, to_yaml
+from planner.plan.schema import PlanError, Problem
+from planner.plan.validation import with_scenario
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
@@ -43,7 +45,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("export: --pdf and --xlsx name the same file")
     plan = load_plan(args.plan)
     if args.scenario:
-        plan.scenario(args.scenario)  # an unknown name is reported before anything is built
+        with_scenario(plan, args.scenario)  # an unknown name is reported before anything is built
     outputs: list[tuple[str, str, bytes]] = []
     from planner.export.xlsx import build_workbook
 

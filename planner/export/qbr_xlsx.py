@@ -38,7 +38,7 @@ from planner.export.xlsx.fields import Formats
 from planner.onboarding.bridge import STEPS
 from planner.onboarding.quarters import calendar_month
 from planner.onboarding.review import PARTNER_ROWS, VENDOR_ROWS, Review
-from planner.plan import MONTHLY_COLUMNS
+from planner.plan.schema import MONTHLY_COLUMNS
 
 MONTHS_SHEET = "Months"
 QBR_SHEET = "QBR"

@@ -1,5 +1,5 @@
 """Import of an edited workbook: its ``Inputs`` sheet (plus scenario definitions and actuals)
-back into a validated :class:`~planner.plan.Plan`.
+back into a validated :class:`~planner.plan.schema.Plan`.
 
 Uploads are untrusted. :func:`check_upload` refuses, before any XML is parsed, files that are
 too large, not a zip, zip bombs, carry macros of any kind, ActiveX controls, embedded objects,
@@ -34,7 +34,8 @@ from planner.export.xlsx.layout import (
     NOTE_PREFIX,
     sheet_names,
 )
-from planner.plan import Plan, PlanError, Problem, fmt_value, validate
+from planner.plan.schema import Plan, PlanError, Problem, fmt_value
+from planner.plan.validation import validate
 
 MAX_BYTES = limits.WORKBOOK_MAX_BYTES
 """A workbook larger than this (bytes, as uploaded) is refused (:mod:`planner.limits`)."""

@@ -30,7 +30,7 @@ from typing import Any
 
 from planner.onboarding.forecast import Run, actual_arrays, run
 from planner.onboarding.records import assumptions, committed_plan, timed_plan
-from planner.plan import VALUE_COLUMNS, Plan
+from planner.plan.schema import VALUE_COLUMNS, Plan
 
 VOLUME_COLUMNS = ("headcount", "new_deals", "customers", "services_demand", "services", "backlog")
 PRICE_COLUMNS = (

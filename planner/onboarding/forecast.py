@@ -22,7 +22,8 @@ from planner.analysis import AnalysisError
 from planner.analysis.actuals import check_rows
 from planner.analysis.montecarlo import PERCENTILES, check_draws, draw_values
 from planner.onboarding.records import committed_plan
-from planner.plan import VALUE_COLUMNS, Plan, PlanError
+from planner.plan.schema import VALUE_COLUMNS, Plan, PlanError
+from planner.plan.validation import with_scenario
 
 Array = model.Array
 
@@ -92,8 +93,8 @@ def scenarios_from_actuals(
     names = ["base"]
     for scenario in plan.scenarios:
         try:
-            changed = committed.model_copy(update={"scenarios": plan.scenarios}).scenario(
-                scenario.name
+            changed = with_scenario(
+                committed.model_copy(update={"scenarios": plan.scenarios}), scenario.name
             )
         except PlanError as error:
             raise AnalysisError(str(error.problems[0]), "invalid_plan") from None

@@ -17,7 +17,7 @@ from typing import Any
 
 from planner.onboarding.forecast import Run
 from planner.onboarding.quarters import calendar_month
-from planner.plan import MdfRecord, Plan
+from planner.plan.schema import MdfRecord, Plan
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.plan import QUARTER, Plan
+from planner.plan.schema import QUARTER, Plan
 
 
 @dataclass(frozen=True, order=True)

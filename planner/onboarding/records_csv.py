@@ -35,7 +35,8 @@ from typing import Any
 
 from planner import limits
 from planner.analysis import AnalysisError
-from planner.plan import Plan, PlanError, validate
+from planner.plan.schema import Plan, PlanError
+from planner.plan.validation import validate
 
 COLUMNS = (
     "kind",

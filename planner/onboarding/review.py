@@ -29,7 +29,7 @@ from planner.onboarding.bridge import STEPS, SideBridge, bridge
 from planner.onboarding.ledgers import MdfLedger, RebateLedger, mdf_ledger, plan_year, rebate_ledger
 from planner.onboarding.quarters import Quarter, calendar_month
 from planner.onboarding.records import committed_plan
-from planner.plan import Plan
+from planner.plan.schema import Plan
 
 TOLERANCE = 0.05
 """Share of the signed NPV's size within which a side counts as on track."""

@@ -1,6 +1,6 @@
 """Exports of a signed plan version: a PAdES-signed PDF and a workbook with its sign-off.
 
-Both carry the content hash (:func:`planner.plan.content_hash`) of the signed plan. The PDF
+Both carry the content hash (:func:`planner.plan.files.content_hash`) of the signed plan. The PDF
 (PDF/A-3b) embeds the plan's canonical JSON (``plan.json``), the sign-off record
 (``signoff.json``) and the signed workbook (``workbook.xlsx``) and is signed with the
 installation's key, so :mod:`planner.signoff.verify` can tell whether a file
@@ -27,7 +27,8 @@ from typing import Any
 
 from planner import i18n, privacy
 from planner.export import Evidence
-from planner.plan import Plan, canonical_json, content_hash
+from planner.plan.files import canonical_json, content_hash
+from planner.plan.schema import Plan
 from planner.proposals import Proposal
 from planner.signoff import keys as signing
 from planner.signoff import seal as sealing

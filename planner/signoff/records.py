@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.engine import Connection
 
 from planner import access
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.store import Difference, Store, UnknownPlanError
 from planner.store.core import MAX_NAME, from_stamp
 from planner.store.db import is_sqlite, plan_versions, plans, signatures, signoffs

@@ -252,7 +252,7 @@ def _store_verdict(
 
 def _differences(plan: Any, signed: Any, most: int = 3) -> str:
     from planner.catalogue import diff_data
-    from planner.plan import fmt_value
+    from planner.plan.schema import fmt_value
 
     found = list(diff_data(signed.to_data(), plan.to_data()))
     parts = [f"{p} is {fmt_value(after)}, signed {fmt_value(before)}" for p, before, after in found]
@@ -348,7 +348,8 @@ def verify_pdf(
             False, f"the embedded plan has hash {actual}, its sign-off record names {digest}"
         )
     if record.get("content_hash"):  # the whole plan: it must be one, in canonical form
-        from planner.plan import canonical_json, validate
+        from planner.plan.files import canonical_json
+        from planner.plan.validation import validate
 
         try:
             text = embedded.decode("utf-8")

@@ -6,7 +6,7 @@ its schema. It persists what the policy it is opened with allows (:mod:`planner.
 imports nothing above the plan schema.
 """
 
-from planner.plan import diff_data, lookup, overlaps
+from planner.plan.paths import diff_data, lookup, overlaps
 from planner.store.core import (
     SIDES,
     ChainCheck,

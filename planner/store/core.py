@@ -26,18 +26,10 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
-from planner import plan as plans_module
-from planner.plan import (
-    Plan,
-    PlanError,
-    Problem,
-    content_hash,
-    diff_data,
-    fmt_value,
-    lookup,
-    overlaps,
-    validate,
-)
+from planner.plan.files import canonical_json, content_hash
+from planner.plan.paths import data_with_values, diff_data, get_value, lookup, overlaps
+from planner.plan.schema import Plan, PlanError, Problem, fmt_value
+from planner.plan.validation import validate
 from planner.store import db
 from planner.store.db import changes, notes, plan_versions, plans
 
@@ -536,7 +528,7 @@ class Store:
             if bad:
                 return EditResult("invalid", version, problems=tuple(bad))
             try:
-                data = plans_module.data_with_values(current, {p: v for p, (v, _) in edits.items()})
+                data = data_with_values(current, {p: v for p, (v, _) in edits.items()})
             except PlanError as error:
                 return EditResult("invalid", version, problems=tuple(error.problems))
             data = policy.carried(current, data, judge)  # what it sent for hidden values: ignored
@@ -544,7 +536,7 @@ class Store:
             if refused is not None:
                 return EditResult("refused", version, message=refused)
             try:
-                updated = plans_module.validate(data)
+                updated = validate(data)
             except PlanError as error:
                 told = policy.told(current, error.problems, judge)
                 if isinstance(told, str):
@@ -653,7 +645,7 @@ class Store:
                 plan_id=plan_id,
                 version=version,
                 created_at=stamp,
-                content=plans_module.canonical_json(plan),
+                content=canonical_json(plan),
                 content_hash=plan_hash,
             )
         )
@@ -826,7 +818,7 @@ class Store:
                 raise PermissionError(revoked)
             current = self._plan_at(conn, plan_id, version)
             try:
-                plans_module.get_value(current, path)
+                get_value(current, path)
             except KeyError:
                 raise ValueError(f"{path}: is not a plan path") from None
             refused = self.policy.note_refusal(current, path, side)

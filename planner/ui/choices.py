@@ -11,7 +11,7 @@ import streamlit as st
 
 from planner import privacy
 from planner.access import Access
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.store import Conflict
 from planner.ui import collab, session, state
 from planner.ui.text import plain, problem_list

@@ -27,7 +27,7 @@ import streamlit as st
 from planner import access, editing, privacy, watch
 from planner.access import Access
 from planner.catalogue import lookup
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.store import Conflict, Snapshot
 from planner.store.core import MAX_NAME
 from planner.ui import library, wording

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from planner import catalogue, i18n, values
-from planner.plan import MAX_MONEY, Plan
+from planner.plan.schema import MAX_MONEY, Plan
 from planner.ui import state
 from planner.ui.text import label, tr
 

@@ -21,7 +21,8 @@ from typing import Any
 
 import streamlit as st
 
-from planner.plan import Plan, get_value
+from planner.plan.paths import get_value
+from planner.plan.schema import Plan
 from planner.privacy import PlanView
 from planner.ui import collab, session, state
 from planner.ui.entries import (

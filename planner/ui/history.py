@@ -15,7 +15,7 @@ import streamlit as st
 from planner import catalogue, editing, i18n, privacy
 from planner.access import Access
 from planner.model import evaluate
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.store import Change
 from planner.ui import collab, refusals, state, wording
 from planner.ui.text import plain

@@ -17,7 +17,9 @@ import streamlit as st
 from sqlalchemy.exc import IntegrityError
 
 from planner import policy
-from planner.plan import Plan, load, parse, with_values
+from planner.plan.files import load, parse
+from planner.plan.schema import Plan
+from planner.plan.validation import with_values
 from planner.store import PlanInfo, Store, database_url
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from planner import catalogue, privacy
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.ui import collab, state
 from planner.ui.text import label, tr
 from planner.ui.wording import path_text

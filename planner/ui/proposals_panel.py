@@ -17,7 +17,9 @@ from planner import editing, i18n, privacy, proposals
 from planner.access import Access
 from planner.analysis.drivers import driver, drivers
 from planner.model import evaluate_many
-from planner.plan import Plan, PlanError, get_value, with_values
+from planner.plan.paths import get_value
+from planner.plan.schema import Plan, PlanError
+from planner.plan.validation import with_values
 from planner.proposals import Proposal, ProposalError
 from planner.ui import collab, entries, history, state, viewer
 from planner.ui.text import figure, label, plain, tr

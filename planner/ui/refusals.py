@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from planner import i18n, limits
-from planner.plan import Plan, Problem
+from planner.plan.schema import Plan, Problem
 from planner.ui import state, wording
 from planner.ui.text import tr
 

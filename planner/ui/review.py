@@ -21,7 +21,7 @@ from planner import i18n
 from planner.onboarding import review as reviews
 from planner.onboarding.bridge import STEPS
 from planner.onboarding.quarters import Quarter
-from planner.plan import MAX_COUNT, Plan
+from planner.plan.schema import MAX_COUNT, Plan
 from planner.ui import entries, fields, session, state, viewer
 from planner.ui.text import plain, tr
 

@@ -30,7 +30,8 @@ import streamlit as st
 
 from planner import editing
 from planner.model import Outcome, evaluate
-from planner.plan import Plan, PlanError, with_values
+from planner.plan.schema import Plan, PlanError
+from planner.plan.validation import with_values
 from planner.store import EditResult, Side, Snapshot, Store, UnknownPlanError, database_url
 from planner.store.faults import FAULTS, Fault, classify
 from planner.ui import collab, library, push, refusals, state

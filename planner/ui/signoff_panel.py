@@ -16,7 +16,7 @@ import streamlit as st
 
 from planner import decision, i18n, privacy, proposals
 from planner.access import Access
-from planner.plan import Plan, PlanError
+from planner.plan.schema import Plan, PlanError
 from planner.signoff import archive, editions
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff

@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from planner.i18n import LANGUAGES
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.ui import library
 
 PLAN = "plan"

@@ -18,7 +18,8 @@ from pydantic import BaseModel
 
 from planner import catalogue, i18n
 from planner.notes import after_deleting
-from planner.plan import MAX_MONEY, Investment, Plan, RebateTier, Resource, get_value
+from planner.plan.paths import get_value
+from planner.plan.schema import MAX_MONEY, Investment, Plan, RebateTier, Resource
 from planner.privacy import PlanView
 from planner.ui import collab, session, state
 from planner.ui.entries import (

@@ -6,7 +6,7 @@ from typing import Any
 
 from planner import i18n
 from planner.model import MONTH_FIGURES, month_dates
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.ui import state
 
 PERCENT_FIGURES = frozenset({"irr", "roi", "value_share"})

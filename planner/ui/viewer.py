@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner import privacy
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.ui import collab
 
 

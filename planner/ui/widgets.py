@@ -10,7 +10,7 @@ import streamlit as st
 
 from planner import i18n
 from planner.model import MONTH_FIGURES, Outcome
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.ui import charts, session, state, viewer
 from planner.ui.text import figure, figure_delta, label, month_of, plain, term, tr
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from planner import i18n, privacy, values
 from planner.catalogue import lookup
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.store import Change
 from planner.ui import state
 from planner.ui.text import tr

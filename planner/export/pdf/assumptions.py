@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from planner import i18n
 from planner.export.pdf.base import Base
-from planner.plan import get_value
+from planner.plan.paths import get_value
 
 
 class Assumptions(Base):

@@ -18,7 +18,8 @@ from planner.export.pdf.format import Side
 from planner.export.pdf.layout import Contents
 from planner.export.pdf.styles import plan_styles
 from planner.export.pdf.tables import Tables
-from planner.plan import Plan, content_hash
+from planner.plan.files import content_hash
+from planner.plan.schema import Plan
 from planner.proposals import Proposal
 
 

@@ -22,7 +22,9 @@ from planner.export.pdf.styles import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X
 from planner.export.pdf.summary import Summary
 from planner.export.pdf.text import clean, meta
 from planner.export.pdf.yearly import Yearly
-from planner.plan import Plan, canonical_json
+from planner.plan.files import canonical_json
+from planner.plan.schema import Plan
+from planner.plan.validation import with_scenario
 from planner.proposals import Proposal
 
 
@@ -113,15 +115,15 @@ def build_pdf(
     associated files; by default the plan as the audience may see it
     (:func:`planner.privacy.edition_json`, the whole plan's canonical JSON without an audience),
     whose SHA-256 is the hash printed when ``digest`` is not given.
-    Raises :class:`planner.plan.PlanError` for an unknown scenario and ValueError for an
+    Raises :class:`planner.plan.schema.PlanError` for an unknown scenario and ValueError for an
     unknown language.
     """
     chosen_language = language or plan.language
     if chosen_language not in i18n.LANGUAGES:
         raise ValueError(f"language: {chosen_language!r} is not one of {', '.join(i18n.LANGUAGES)}")
-    variants = [plan] + [plan.scenario(s.name) for s in plan.scenarios]
+    variants = [plan] + [with_scenario(plan, s.name) for s in plan.scenarios]
     if scenario is not None:
-        plan.scenario(scenario)  # raises a PlanError naming the known scenarios
+        with_scenario(plan, scenario)  # raises a PlanError naming the known scenarios
         chosen = 1 + [s.name for s in plan.scenarios].index(scenario)
     else:
         chosen = 0

@@ -17,7 +17,7 @@ from reportlab.platypus import Paragraph
 from planner import i18n, model, privacy
 from planner.export.fonts import Fonts
 from planner.export.pdf.text import safe
-from planner.plan import Plan
+from planner.plan.schema import Plan
 from planner.values import kind_of
 
 Side = Literal["partner", "vendor"]

@@ -17,7 +17,8 @@ from planner.export.pdf.format import Side
 from planner.export.pdf.styles import BODY_WIDTH, MIX_COLORS, PARTNER_COLOR
 from planner.export.pdf.tables import Notes
 from planner.export.pdf.text import clean, safe
-from planner.plan import Plan, get_value
+from planner.plan.paths import get_value
+from planner.plan.schema import Plan
 
 MAX_SCENARIO_COLUMNS = 4
 MAX_TORNADO_BARS = 10

@@ -18,7 +18,7 @@ from planner.export.pdf.styles import INK, MUTED, NAVY, PAGE_WIDTH, SHADE, grid,
 from planner.export.pdf.text import clean, draw_text, fit_text, safe
 from planner.onboarding.quarters import calendar_month
 from planner.onboarding.review import Review
-from planner.plan import Plan
+from planner.plan.schema import Plan
 
 MARGIN = 18 * mm
 BODY = PAGE_WIDTH - 2 * MARGIN

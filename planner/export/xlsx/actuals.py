@@ -6,7 +6,7 @@ from planner import i18n
 from planner.export.xlsx.book import Book
 from planner.export.xlsx.cells import header, key_row, print_setup, put, widths
 from planner.export.xlsx.fields import column_format
-from planner.plan import VALUE_COLUMNS
+from planner.plan.schema import VALUE_COLUMNS
 
 
 def write_actuals(book: Book) -> None:

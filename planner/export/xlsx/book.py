@@ -14,7 +14,8 @@ from planner import i18n
 from planner.export.xlsx.cells import NOTE_FONT, put
 from planner.export.xlsx.fields import Formats
 from planner.export.xlsx.layout import sheet_name
-from planner.plan import MONTHLY_COLUMNS, Plan
+from planner.plan.schema import MONTHLY_COLUMNS, Plan
+from planner.plan.validation import with_scenario
 
 
 def plan_values(plan: Plan) -> Iterator[tuple[str, Any]]:
@@ -60,7 +61,7 @@ def scenario_switch(plan: Plan) -> ScenarioSwitch:
     names, live, changes = [], [], []
     touched: set[str] = set()
     for scenario in plan.scenarios:
-        variant = dict(plan_values(plan.scenario(scenario.name)))
+        variant = dict(plan_values(with_scenario(plan, scenario.name)))
         changed = {
             path: value
             for path, value in variant.items()

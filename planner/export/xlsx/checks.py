@@ -25,7 +25,7 @@ from planner.export.xlsx.monthly import MonthlyLayout
 from planner.export.xlsx.pnl import PNL_FIRST_ROW, PNL_TIES, PnlLayout, pnl_label
 from planner.export.xlsx.refs import add_name, ref, tie
 from planner.export.xlsx.yearly import YearlyLayout
-from planner.plan import VALUE_COLUMNS
+from planner.plan.schema import VALUE_COLUMNS
 
 
 def _count_rows(inputs: str, prefix: str, suffix: str, last: int) -> str:

@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner import catalogue, i18n, model
-from planner.plan import MAX_MONEY, Investment, Partner, Resource
+from planner.plan.schema import MAX_MONEY, Investment, Partner, Resource
 
 
 @dataclass(frozen=True)

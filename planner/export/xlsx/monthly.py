@@ -16,7 +16,7 @@ from planner.export.xlsx.fields import column_format
 from planner.export.xlsx.items import ItemBlock
 from planner.export.xlsx.layout import MONTHLY_FIRST_ROW
 from planner.export.xlsx.refs import add_name, ref
-from planner.plan import MONTHLY_COLUMNS
+from planner.plan.schema import MONTHLY_COLUMNS
 
 HELPERS: tuple[str, ...] = (
     "plan_year",

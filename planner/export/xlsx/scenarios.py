@@ -35,6 +35,7 @@ from planner.export.xlsx.figures import figure_shown
 from planner.export.xlsx.inputs import input_label
 from planner.export.xlsx.layout import DEFINITION_NOTE_COLUMN, DEFINITIONS_KEYS
 from planner.export.xlsx.refs import add_name, defined_name, ref
+from planner.plan.validation import with_scenario
 
 _TYPES: dict[type, str] = {bool: "bool", int: "int", float: "float", str: "str"}
 
@@ -107,7 +108,7 @@ def _scenario_results(book: Book, ws: Worksheet, base_kpis: Mapping[str, Any], r
     count = len(plan.scenarios)
     put(ws, row, 1, i18n.t("xlsx.section.results", language), font=BOLD)
     row += 1
-    variants = model.evaluate_many([plan.scenario(s.name) for s in plan.scenarios])
+    variants = model.evaluate_many([with_scenario(plan, s.name) for s in plan.scenarios])
     outcomes = [base_kpis, *(outcome.kpis for outcome in variants)]
     stored = book.t("xlsx.head.stored")
     heads = [

@@ -30,8 +30,9 @@ from planner.export.xlsx.scenarios import write_scenarios
 from planner.export.xlsx.signoff import write_sign_off
 from planner.export.xlsx.summary import write_summary
 from planner.export.xlsx.yearly import write_yearly
-from planner.plan import MONTHLY_COLUMNS, Plan
-from planner.plan import content_hash as plan_hash
+from planner.plan.files import content_hash as plan_hash
+from planner.plan.schema import MONTHLY_COLUMNS, Plan
+from planner.plan.validation import with_scenario
 
 
 def _pages(wb: Workbook, title: str, digest: str, language: str) -> None:
@@ -85,7 +86,7 @@ def build_workbook(
     beyond its revenue are left out. ``digest`` is the hash recorded (default: the edition hash
     of :mod:`planner.privacy`, the content hash when nothing is hidden from the audience).
     """
-    chosen = plan.scenario(scenario) if scenario else plan
+    chosen = with_scenario(plan, scenario) if scenario else plan
     lang = language or chosen.language
     fmt = Formats.of(chosen.currency, lang)
     outcome = model.evaluate(chosen)

@@ -13,7 +13,7 @@ from planner.export.xlsx.cells import fx, header, key_row, print_setup, put, wid
 from planner.export.xlsx.fields import column_format
 from planner.export.xlsx.monthly import MONTHLY_PAGE_COLUMNS, MonthlyLayout
 from planner.export.xlsx.refs import ref
-from planner.plan import VALUE_COLUMNS
+from planner.plan.schema import VALUE_COLUMNS
 
 
 @dataclass(frozen=True)

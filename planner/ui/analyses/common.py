@@ -16,7 +16,7 @@ from planner.analysis import AnalysisError
 from planner.analysis.drivers import drivers
 from planner.analysis.figures import ANALYSIS_FIGURES
 from planner.model import MONTH_FIGURES
-from planner.plan import Plan, PlanError
+from planner.plan.schema import Plan, PlanError
 from planner.privacy import PlanView, hidden_figures
 from planner.ui import collab, entries, session, state, viewer, widgets
 from planner.ui.text import figure, label, plain, tr

@@ -12,7 +12,9 @@ from planner import i18n
 from planner.analysis import scenarios
 from planner.analysis.drivers import driver
 from planner.model import evaluate_many
-from planner.plan import Plan, Scenario, get_value, with_values
+from planner.plan.paths import get_value
+from planner.plan.schema import Plan, Scenario
+from planner.plan.validation import with_scenario, with_values
 from planner.ui import charts, entries, fields, session, state, widgets
 from planner.ui.analyses.common import (
     COPY_FROM,
@@ -85,7 +87,7 @@ def comparison_chart(side: str) -> dict[str, Any]:
     """Cumulative cash of one side for the base and every scenario, over each other."""
     names = [tr("analyses.base"), *(s.name for s in here().plan.scenarios)]
     outcomes = evaluate_many(
-        [here().plan, *(here().plan.scenario(s.name) for s in here().plan.scenarios)]
+        [here().plan, *(with_scenario(here().plan, s.name) for s in here().plan.scenarios)]
     )
     column = "cumulative_cash" if side == "partner" else "vendor_cumulative_cash"
     frame = pd.concat(

@@ -15,7 +15,7 @@ from planner import i18n
 from planner.analysis import AnalysisError, actuals
 from planner.analysis.scenarios import Comparison
 from planner.model import MONTH_FIGURES, month_dates
-from planner.plan import VALUE_COLUMNS as ALL_COLUMNS
+from planner.plan.schema import VALUE_COLUMNS as ALL_COLUMNS
 from planner.privacy import visible_columns
 from planner.ui import charts, collab, fields, session, state, viewer, widgets
 from planner.ui import review as quarterly_review

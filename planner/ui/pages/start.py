@@ -5,7 +5,8 @@ Every plan lives in the shared store; a plan file is only a way in (upload) and 
 
 import streamlit as st
 
-from planner.plan import PlanError, to_yaml
+from planner.plan.files import to_yaml
+from planner.plan.schema import PlanError
 from planner.ui import collab, library, session, shell, state
 from planner.ui.refusals import problem_text
 from planner.ui.text import plain, problem_list, term, tr
