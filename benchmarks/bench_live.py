@@ -1,6 +1,6 @@
 """Edit in one browser -> visible in the other: two people on one plan, real chromium.
 
-    .venv/bin/python benchmarks/bench_live.py [EDITS] [--postgres URL] [--poll SECONDS]
+    .venv/bin/python benchmarks/bench_live.py [EDITS] [--postgres URL] [--poll SECONDS] [--trace]
     .venv/bin/python benchmarks/bench_live.py --idle [SECONDS] [--postgres URL] [--poll SECONDS]
 
 The vendor types a deal size into the workspace and leaves the field; the partner's page (a
@@ -15,6 +15,10 @@ websocket and the browser drawing them).
 one, the partner on the other. ``--poll SECONDS``: the pages' own timer at SECONDS and the
 server's watcher off, as before the watcher (``--poll 0.5``), for a comparison in one run.
 
+``--trace``: each server also records every script run (``benchmarks/trace``): per edit,
+where the partner's server spends it (stored -> the wake's request, the runs it starts, their
+CPU time and the messages they send); with ``--idle``, the runs of the idle pages.
+
 ``--idle``: server CPU per open idle page: three pages (the vendor's workspace, a partner's and
 a viewer's link) open and idle for SECONDS (default 60); the app server's process CPU time
 over that minute (``/proc``) divided by the pages and the wall time, against
@@ -24,14 +28,17 @@ the same server with no page open (goal < 1 % of a core per page).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -100,12 +107,28 @@ def timer(poll: float | None) -> dict[str, str]:
     return {"PLANNER_POLL_SECONDS": str(poll), "PLANNER_WATCH_SECONDS": "3600"}
 
 
-def latency(edits: int, postgres: str | None, poll: float | None) -> None:
+TRACE = ROOT / "benchmarks" / "trace"
+"""The folder of the run recorder (its ``sitecustomize``), put on a traced server's path."""
+
+
+def tracing(trace: Path | None) -> dict[str, str]:
+    """The environment of a server that records its runs into ``trace`` (none: not)."""
+    if trace is None:
+        return {}
+    return {"PYTHONPATH": str(TRACE), "PLANNER_RUN_TRACE": str(trace)}
+
+
+def records(trace: Path | None) -> list[dict[str, object]]:
+    """What the servers recorded so far, in order."""
+    if trace is None or not trace.exists():
+        return []
+    return [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
+
+
+def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | None) -> None:
     from playwright.sync_api import sync_playwright
 
-    env = (
-        {} if poll is None else {"PLANNER_POLL_SECONDS": str(poll), "PLANNER_WATCH_SECONDS": "3600"}
-    )
+    env = {**timer(poll), **tracing(trace)}
     with servers(postgres, env) as (vendor_url, partner_url, store), sync_playwright() as pw:
         plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
         token = access.create_invite(store, plan_id, "partner_editor").token
@@ -123,6 +146,9 @@ def latency(edits: int, postgres: str | None, poll: float | None) -> None:
         vendor.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
         join(partner, partner_url, plan_id, token, "Anna")
         partner.evaluate(STATES)
+        recorded = records(trace)
+        partner_session = str(recorded[-1]["session"]) if recorded else ""
+        stored_times: list[float] = []
         label = i18n.label("revenue.deal_size", "de")
         typed = vendor.get_by_role("textbox", name=label)
         stored, visible, woken, drawn = [], [], [], []
@@ -138,6 +164,7 @@ def latency(edits: int, postgres: str | None, poll: float | None) -> None:
             while store.version(plan_id) == version:
                 time.sleep(0.002)
             stored_at = time.time() * 1000
+            stored_times.append(stored_at)
             stored.append(time.perf_counter() - start)
             partner.wait_for_function(
                 "([label, text]) => [...document.querySelectorAll('input')].some("
@@ -169,6 +196,48 @@ def latency(edits: int, postgres: str | None, poll: float | None) -> None:
         row("  that run starts -> value seen (ms)", drawn)
         print(f"  ({len(woken)} of {edits} edits with a run recorded; runs until seen: "
               f"{sum(run) / len(run):.1f} on average, the fragment's and the page's)")  # fmt: skip
+    if trace is not None:
+        breakdown(records(trace), partner_session, stored_times)
+
+
+def breakdown(recorded: list[dict[str, Any]], session: str, stored: list[float]) -> None:
+    """Per edit, what the partner's server did from the edit stored to the next edit: the
+    wake's request, the runs it started (fragment or page), their CPU and messages."""
+    wake, first, runs_per_edit = [], [], []
+    kinds: dict[str, dict[str, list[float]]] = {}
+    ends = [*stored[1:], float("inf")]
+    for at, until in zip(stored, ends, strict=True):
+        mine = [
+            r
+            for r in recorded
+            if r["session"] == session
+            and at - 5 <= float(r["at" if r["event"] == "request" else "start"]) < until
+        ]
+        requests = [r for r in mine if r["event"] == "request"]
+        runs = [r for r in mine if r["event"] == "run"]
+        if requests:
+            wake.append((requests[0]["at"] - at) / 1000)
+        if runs:
+            first.append((runs[0]["start"] - at) / 1000)
+        runs_per_edit.append(len(runs))
+        for r in runs:
+            kind = kinds.setdefault("fragment run" if r["fragment"] else "page run", {})
+            for key in ("body_ms", "body_cpu_ms", "cpu_ms", "deltas"):
+                kind.setdefault(key, []).append(float(r[key]))
+    print(f"the partner's server, {len(stored)} edits, runs per edit "
+          f"{statistics.mean(runs_per_edit or [0]):.1f}:")  # fmt: skip
+    if len(wake) > 1:
+        row("  stored -> the wake's request (ms)", wake)
+    if len(first) > 1:
+        row("  stored -> its first run starts (ms)", first)
+    for name, values in kinds.items():
+        if len(values["cpu_ms"]) < 2:
+            continue
+        med = {key: statistics.median(v) for key, v in values.items()}
+        print(f"  {name} ({len(values['cpu_ms'])}): wall {med['body_ms']:.0f} ms, "
+              f"CPU {med['body_cpu_ms']:.0f} ms + cleanup and gc "
+              f"{med['cpu_ms'] - med['body_cpu_ms']:.0f} ms, "
+              f"{med['deltas']:.0f} deltas (medians)")  # fmt: skip
 
 
 def row(name: str, values: list[float]) -> None:
@@ -188,10 +257,13 @@ def server_cpu_seconds(port: str) -> float:
     raise LookupError(f"no streamlit server on port {port}")
 
 
-def idle(seconds: float, postgres: str | None, poll: float | None) -> None:
+def idle(seconds: float, postgres: str | None, poll: float | None, trace: Path | None) -> None:
     from playwright.sync_api import sync_playwright
 
-    with servers(postgres, timer(poll)) as (url, _, store), sync_playwright() as pw:
+    with (
+        servers(postgres, {**timer(poll), **tracing(trace)}) as (url, _, store),
+        sync_playwright() as pw,
+    ):
         port = url.rsplit(":", 1)[1]
 
         def cpu_share(span: float) -> float:
@@ -215,13 +287,23 @@ def idle(seconds: float, postgres: str | None, poll: float | None) -> None:
             join(page, url, plan_id, access.create_invite(store, plan_id, role).token, name)
         for page in pages:
             settle(page)
+        quiet_from = time.time() * 1000
         busy = cpu_share(seconds)
+        quiet_until = time.time() * 1000
         browser.close()
     per_page = (busy - empty) / 3
     how = f"the pages' own {poll} s timer" if poll is not None else "the server's watcher"
     print(f"{how}; server CPU, {seconds:.0f} s each, load {os.getloadavg()[0]:.1f}: no page open "
           f"{100 * empty:.2f} % of a core; three idle pages {100 * busy:.2f} %; "
           f"per page {100 * per_page:.2f} % (goal < 1 %)")  # fmt: skip
+    if trace is not None:
+        idle_runs = [
+            r for r in records(trace)
+            if r["event"] == "run" and quiet_from <= float(r["start"]) < quiet_until
+        ]  # fmt: skip
+        cpu = sum(float(r["cpu_ms"]) for r in idle_runs)
+        print(f"  runs while idle: {len(idle_runs)} ({sum(bool(r['fragment']) for r in idle_runs)} "
+              f"fragment runs), their CPU {cpu:.0f} ms in all")  # fmt: skip
 
 
 def main() -> None:
@@ -232,11 +314,14 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL", help="two servers on this PostgreSQL")
     parser.add_argument("--poll", type=float, metavar="SECONDS", help="the pages' timer instead")
     parser.add_argument("--idle", action="store_true", help="server CPU per idle page")
+    parser.add_argument("--trace", action="store_true", help="record the servers' runs")
     args = parser.parse_args()
-    if args.idle:
-        idle(args.count or 60.0, args.postgres, args.poll)
-    else:
-        latency(int(args.count or 50), args.postgres, args.poll)
+    with tempfile.TemporaryDirectory() as folder:
+        trace = Path(folder) / "runs.jsonl" if args.trace else None
+        if args.idle:
+            idle(args.count or 60.0, args.postgres, args.poll, trace)
+        else:
+            latency(int(args.count or 50), args.postgres, args.poll, trace)
 
 
 if __name__ == "__main__":

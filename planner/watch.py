@@ -4,11 +4,14 @@ A page shows a stored plan's version, its open and decided proposals and, for a 
 the link still holds. :func:`stamps` reads all of that for many plans in one short read-only
 transaction (one query of indexed counts, whatever the number of plans), so one watcher per app
 server can compare the stamps of every plan open on it several times a second
-(:mod:`planner.ui.push`). It never writes.
+(:mod:`planner.ui.push`). On SQLite a :class:`Signal` (the database's data version, a counter
+SQLite keeps in memory) says whether anything was committed since the last look, so that read
+is skipped while nothing changes. It never writes.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection
 from typing import Any, NamedTuple
 
@@ -51,3 +54,46 @@ def stamps(store: Store, plan_ids: Collection[str]) -> dict[str, Stamp]:
     with store.reading() as conn:
         found = {row[0]: Stamp(*(int(v) for v in row[1:])) for row in conn.execute(query)}
     return {plan_id: found.get(plan_id, Stamp(0, 0, 0, 0)) for plan_id in wanted}
+
+
+class Signal:
+    """Whether anything was committed to a store's database since the last look.
+
+    On a SQLite file, ``PRAGMA data_version`` on a connection of its own, which never writes:
+    SQLite changes it whenever another connection (of any process) commits, and reading it
+    costs about a fortieth of the stamps' query. Elsewhere (PostgreSQL, a database in memory)
+    there is no such counter and every look says "changed".
+    """
+
+    def __init__(self, store: Store) -> None:
+        url = store.engine.url
+        path = url.database
+        self._conn: sqlite3.Connection | None = None
+        self._seen: int | None = None
+        if store.engine.dialect.name == "sqlite" and path and path != ":memory:":
+            # its own connection: the pool's are shared with writers, and the counter is
+            # per connection; autocommit, so no read transaction is ever held open
+            self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+
+    def unchanged(self) -> bool:
+        """True when nothing was committed since the previous call (never on the first, and
+        never without a counter). Take it before reading what it guards."""
+        if self._conn is None:
+            return False
+        try:
+            # fetch it all: a statement left open would hold a read snapshot, and the counter
+            # with it
+            [(version,)] = self._conn.execute("PRAGMA data_version").fetchall()
+        except sqlite3.Error:
+            return False
+        seen, self._seen = self._seen, int(version)
+        return seen == int(version)
+
+    def reset(self) -> None:
+        """Forget the last look: the next call says "changed"."""
+        self._seen = None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

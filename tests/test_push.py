@@ -5,14 +5,19 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from planner import access, proposals
+from planner.policy import RULES
 from planner.store import Store
 from planner.store.db import changes, plan_versions
+from planner.ui import push
 from planner.ui.push import Watch, Watcher
-from planner.watch import Stamp, stamps
+from planner.watch import Signal, Stamp, stamps
 from tests.store_support import FakeClock, clock, database_url, example_plan, store
 
 __all__ = ["FakeClock", "clock", "database_url", "store"]  # fixtures used below
@@ -22,13 +27,13 @@ class Wakes:
     """A stand-in for Streamlit: records whom the watcher woke; ``gone`` sessions are closed."""
 
     def __init__(self, gone: frozenset[str] = frozenset()) -> None:
-        self.woken: list[tuple[str, str]] = []
+        self.woken: list[str] = []
         self.gone = gone
 
-    def __call__(self, session_id: str, fragment_id: str) -> bool:
+    def __call__(self, session_id: str) -> bool:
         if session_id in self.gone:
             return False
-        self.woken.append((session_id, fragment_id))
+        self.woken.append(session_id)
         return True
 
 
@@ -74,14 +79,14 @@ def test_the_watcher_wakes_each_page_of_a_moved_plan_once(store: Store) -> None:
     wakes = Wakes()
     watcher = Watcher(wakes, interval=60)  # ticks by hand below
     shown = stamps(store, [first, second])
-    watcher.watch("vera", Watch(store, first, shown[first], "f1"))
-    watcher.watch("anna", Watch(store, first, shown[first], "f2"))
-    watcher.watch("otto", Watch(store, second, shown[second], "f3"))
+    watcher.watch("vera", Watch(store, first, shown[first]))
+    watcher.watch("anna", Watch(store, first, shown[first]))
+    watcher.watch("otto", Watch(store, second, shown[second]))
     watcher.stop()
     assert watcher.tick() == 0  # nothing moved: nobody woken
     store.apply_edit(first, "revenue.deal_size", 45000, 1, "Vera", "vendor")
     assert watcher.tick() == 2
-    assert sorted(wakes.woken) == [("anna", "f2"), ("vera", "f1")]
+    assert sorted(wakes.woken) == ["anna", "vera"]
     assert watcher.tick() == 0  # once per registration: the woken run registers again
     assert set(watcher.watching()) == {"otto"}
 
@@ -91,10 +96,10 @@ def test_a_page_registered_again_with_what_it_now_shows_is_not_woken(store: Stor
     wakes = Wakes()
     watcher = Watcher(wakes, interval=60)
     watcher.stop()
-    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "f"))
+    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
     store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
     # the page reran before the tick (its own timer) and registered version 2
-    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "f"))
+    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
     assert watcher.tick() == 0
     assert wakes.woken == []
 
@@ -104,7 +109,7 @@ def test_a_closed_session_is_forgotten(store: Store) -> None:
     wakes = Wakes(gone=frozenset({"closed"}))
     watcher = Watcher(wakes, interval=60)
     watcher.stop()
-    watcher.watch("closed", Watch(store, plan_id, Stamp(0, 0, 0, 0), "f"))
+    watcher.watch("closed", Watch(store, plan_id, Stamp(0, 0, 0, 0)))
     assert watcher.tick() == 0
     assert watcher.watching() == {}
 
@@ -119,7 +124,7 @@ def test_a_hundred_notifications_write_nothing(store: Store) -> None:
     watcher.stop()
     before = rows_written(store)
     for n in range(100):
-        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "f"))
+        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
         proposals.propose(
             store, plan_id, {"revenue.deal_size": 40000 + n}, reason="r", author="A", side="partner"
         )
@@ -134,13 +139,13 @@ def test_the_watcher_thread_wakes_a_page_by_itself(store: Store) -> None:
     plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
     woken = threading.Event()
 
-    def wake(session_id: str, fragment_id: str) -> bool:
+    def wake(session_id: str) -> bool:
         woken.set()
         return True
 
     watcher = Watcher(wake, interval=0.01)
     try:
-        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "f"))
+        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
         store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
         assert woken.wait(30)  # an event, not a clock: the thread runs on its own
     finally:
@@ -151,15 +156,184 @@ def test_a_poke_compares_at_once_instead_of_at_the_next_tick(store: Store) -> No
     plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
     woken = threading.Event()
 
-    def wake(session_id: str, fragment_id: str) -> bool:
+    def wake(session_id: str) -> bool:
         woken.set()
         return True
 
     watcher = Watcher(wake, interval=3600)  # its next tick is an hour away
     try:
-        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "f"))
+        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
         store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
         watcher.poke()  # what a write through this server does
         assert woken.wait(30)
     finally:
         watcher.stop()
+
+
+def test_the_signal_moves_with_a_commit_of_another_connection_only(tmp_path: Path) -> None:
+    """SQLite's data version on the watcher's own connection: unchanged while nobody commits
+    (reads included), changed after a commit through the store's engine."""
+    opened = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}", policy=RULES)
+    try:
+        plan_id = opened.create_plan(example_plan(), author="Vera", side="vendor")
+        signal = Signal(opened)
+        assert not signal.unchanged()  # the first look has nothing to compare with
+        assert signal.unchanged()
+        stamps(opened, [plan_id])  # a read commits nothing
+        assert signal.unchanged()
+        opened.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
+        assert opened.version(plan_id) == 2  # the edit was committed
+        assert not signal.unchanged()
+        assert signal.unchanged()
+        signal.reset()
+        assert not signal.unchanged()
+        signal.close()
+        assert not signal.unchanged()  # closed: every look says "changed"
+    finally:
+        opened.close()
+
+
+def test_without_a_signal_every_look_says_changed(tmp_path: Path) -> None:
+    opened = Store("sqlite+pysqlite://")  # in memory: no file another connection could open
+    try:
+        signal = Signal(opened)
+        assert not signal.unchanged()
+        assert not signal.unchanged()
+    finally:
+        opened.close()
+
+
+def test_while_nothing_is_committed_the_watcher_reads_no_stamps(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the ticks between changes skip the stamps' query; a commit (here a proposal,
+    which moves no version) is read at the next tick and wakes the page. On PostgreSQL every
+    tick reads."""
+    plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
+    reads: list[int] = []
+
+    def counted(opened: Store, plan_ids: Any) -> dict[str, Stamp]:
+        reads.append(len(plan_ids))
+        return stamps(opened, plan_ids)
+
+    monkeypatch.setattr(push, "stamps", counted)
+    wakes = Wakes()
+    watcher = Watcher(wakes, interval=60)
+    watcher.stop()
+    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+    for _ in range(5):
+        assert watcher.tick() == 0
+    sqlite = store.engine.dialect.name == "sqlite"
+    assert len(reads) == (1 if sqlite else 5)
+    proposals.propose(
+        store, plan_id, {"revenue.deal_size": 47000}, reason="r", author="Anna", side="partner"
+    )
+    assert watcher.tick() == 1
+    assert wakes.woken == ["anna"]
+    assert len(reads) == (2 if sqlite else 6)
+    # a page registering a plan the watcher has not read yet is read at once, changed or not
+    other = store.create_plan(example_plan(), author="Vera", side="vendor")
+    watcher.watch("otto", Watch(store, other, Stamp(1, 0, 0, 0)))
+    assert watcher.tick() == 0
+    assert len(reads) == (3 if sqlite else 7)
+    # a stale registration of a plan read before is compared with what was read: woken
+    watcher.watch("anna", Watch(store, plan_id, Stamp(1, 0, 0, 0)))
+    assert watcher.tick() == 1
+    assert wakes.woken == ["anna", "anna"]
+
+
+def test_a_failed_read_is_read_again_at_the_next_tick(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
+    watcher = Watcher(Wakes(), interval=60)
+    watcher.stop()
+    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+    assert watcher.tick() == 0
+    store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
+
+    def down(opened: Store, plan_ids: Any) -> dict[str, Stamp]:
+        raise OSError("the database does not answer")
+
+    monkeypatch.setattr(push, "stamps", down)
+    with pytest.raises(OSError, match="does not answer"):
+        watcher.tick()
+    monkeypatch.setattr(push, "stamps", stamps)
+    assert watcher.tick() == 1  # the edit is not lost behind the failed read
+
+
+def test_a_wake_marks_the_next_run_of_that_session_only_and_once(store: Store) -> None:
+    """The run a wake starts only shows someone else's change (a table keeps its base); the
+    session's next run, or another session's, is not marked. A session that is gone keeps no
+    mark."""
+    plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
+    watcher = Watcher(Wakes(gone=frozenset({"closed"})), interval=60)
+    watcher.stop()
+    shown = stamps(store, [plan_id])[plan_id]
+    for session_id in ("anna", "otto", "closed"):
+        watcher.watch(session_id, Watch(store, plan_id, shown))
+    assert not watcher.take_wake("anna")  # nothing happened yet
+    store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
+    assert watcher.tick() == 2
+    assert watcher.take_wake("anna")
+    assert not watcher.take_wake("anna")  # once
+    watcher.forget("otto")  # its session ended before its run
+    assert not watcher.take_wake("otto")
+    assert not watcher.take_wake("closed")
+    assert watcher.watching() == {}
+
+
+def test_a_wake_writes_nothing_and_replays_no_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the watcher hands Streamlit for a wake: a full run of the page the session shows,
+    with no widget values (None, as ``st.rerun()`` asks; an empty set would drop an input on
+    its way) and no fragment; nothing else of the session is touched."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime import Runtime
+
+    asked: list[Any] = []
+
+    class Runner:
+        def request_rerun(self, data: Any) -> bool:
+            asked.append(data)
+            return True
+
+    class Session:
+        _client_state = ClientState(
+            query_string="plan=p1&key=k", page_script_hash="abc", page_name="assumptions"
+        )
+        _client_state.widget_states.widgets.add(id="deal", string_value="45000")
+        _scriptrunner = Runner()
+
+        def _call_soon_on_event_loop(self, call: Any) -> None:
+            call()
+
+        def _create_scriptrunner(self, data: Any) -> None:
+            raise AssertionError("the session's runner takes the request")
+
+    class Instance:
+        def get_app_session(self, session_id: str) -> Session | None:
+            return Session() if session_id == "anna" else None
+
+    monkeypatch.setattr(Runtime, "exists", staticmethod(lambda: True))
+    monkeypatch.setattr(Runtime, "instance", staticmethod(lambda: Instance()))
+    assert not push.rerun_page("gone")
+    assert push.rerun_page("anna")
+    [data] = asked
+    assert data.widget_states is None
+    assert data.fragment_id is None
+    assert data.fragment_id_queue == []
+    assert (data.query_string, data.page_script_hash, data.page_name) == (
+        "plan=p1&key=k",
+        "abc",
+        "assumptions",
+    )
+    assert data.is_auto_rerun
+
+
+def test_the_server_does_not_collect_all_garbage_after_every_run() -> None:
+    """Streamlit's full collection after each script run cost about 100 ms of CPU in this
+    process, twice per remote change; the app's configuration turns it off."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False

@@ -49,9 +49,9 @@ CONFLICTS = "collab.conflicts"
 """Edits not written because someone changed the field first (``list[Conflict]``)."""
 POLL_SECONDS = 15.0
 """How often an open page checks by itself whether the plan changed and renews its presence
-(seconds; presence lasts ``access.PRESENCE_SECONDS``): a fallback, the server wakes the page
+(seconds; presence lasts ``access.PRESENCE_SECONDS``): a fallback, the server reruns the page
 within a tenth of a second of a change (:mod:`planner.ui.push`). Each check is a fragment run
-of the page, the idle page's main cost on the server."""
+of the page (about 3 ms of the server's CPU)."""
 HEARTBEAT = "collab.heartbeat"
 """``((plan id, name), monotonic time)`` of the session's last presence heartbeat."""
 HEARTBEAT_SECONDS = 10.0
@@ -423,10 +423,13 @@ def heartbeat(granted: Access) -> None:
 
 
 def take_remote_run() -> None:
-    """At the start of a run: note whether the poll started it for someone else's change (see
-    :func:`remote_run`)."""
+    """At the start of a run: note whether the server's watcher or the poll started it for
+    someone else's change (see :func:`remote_run`)."""
+    from planner.ui import push
+
     ss = st.session_state
-    ss[REMOTE_NOW] = bool(ss.pop(REMOTE_RUN, False))
+    woken = push.woken_by_push()  # asked every run: a wake's mark is for this run only
+    ss[REMOTE_NOW] = bool(ss.pop(REMOTE_RUN, False)) or woken
 
 
 def remote_run() -> bool:
@@ -438,9 +441,9 @@ def remote_run() -> bool:
 
 def live(granted: Access) -> None:
     """Rerun the app when the plan moved (a new version, a proposal made or decided) or the
-    link was revoked: the server's watcher wakes this page's fragment within
-    ``PLANNER_WATCH_SECONDS`` of the change (:mod:`planner.ui.push`), and the fragment's own
-    timer (``PLANNER_POLL_SECONDS``) checks as a fallback.
+    link was revoked: the server's watcher reruns this page within ``PLANNER_WATCH_SECONDS`` of
+    the change (:mod:`planner.ui.push`), and a fragment's own timer (``PLANNER_POLL_SECONDS``)
+    checks as a fallback.
 
     The check never writes and never touches an input: a rerun shows the new plan, and an input
     being typed into keeps its text (:mod:`planner.ui.fields`). The version compared is the
@@ -457,6 +460,7 @@ def live(granted: Access) -> None:
         return
     now = watch.stamps(store(), [granted.plan_id])[granted.plan_id]
     shown = now._replace(version=version)
+    push.wake_this_page_when(store(), granted.plan_id, shown)
 
     @st.fragment(run_every=every)
     def _poll() -> None:
@@ -465,7 +469,6 @@ def live(granted: Access) -> None:
         if moved or not admitted(granted):
             st.session_state[REMOTE_RUN] = True
             st.rerun(scope="app")
-        push.wake_this_fragment_when(store(), granted.plan_id, shown)
 
     _poll()
 

@@ -5,18 +5,18 @@ timer (half of it on average) on every change and a script run on every tick. In
 watcher thread per app server keeps, for every open page of a shared plan, the stamp of the
 plan that page shows (:class:`planner.watch.Stamp`: version, proposals, revoked links). Every
 ``PLANNER_WATCH_SECONDS`` (default 0.1) it reads the stamps of all plans open on this server in
-one read-only query (at once after a change written through this server); a page whose plan
-moved is woken by running its live fragment
-(:func:`planner.ui.collab.live`) on the server, as the fragment's own timer would. The fragment
-compares again and reruns the page. Edits made on another app server on the same database, or
-from the command line, are seen the same way: the database is the only channel.
+one read-only query (at once after a change written through this server; on SQLite only when
+the database changed, :class:`planner.watch.Signal`); a page whose plan moved is woken by
+rerunning the page on the server, as ``st.rerun()`` would: one run that shows the change.
+Edits made on another app server on the same database, or from the command line, are seen the
+same way: the database is the only channel.
 
-Waking never writes and never replays an input: the fragment's run is requested with no widget
-values (no callback fires, no button is pressed again) and, when an input of the person is on
-its way at the same moment, Streamlit folds both into one run that carries the person's input.
+Waking never writes and never replays an input: the run is requested with no widget values at
+all (no callback fires, no button is pressed again), and when an input of the person is on its
+way at the same moment, Streamlit folds both into one run that carries the person's input.
 A page is woken once per stamp it registered; its next run registers again. A page whose
-session ended is forgotten. The fragment's own timer stays as a slow fallback (presence and a
-missed wake-up).
+session ended is forgotten. The page's live fragment (:func:`planner.ui.collab.live`) keeps
+its own timer as a slow fallback (presence and a missed wake-up).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from planner.store import Store
-from planner.watch import Stamp, stamps
+from planner.watch import Signal, Stamp, stamps
 
 log = logging.getLogger("planner.ui")
 
@@ -46,22 +46,21 @@ def watch_seconds() -> float:
 
 @dataclass(frozen=True)
 class Watch:
-    """One open page: the plan it shows at ``shown`` and the fragment that checks it."""
+    """One open page: the plan it shows at ``shown``."""
 
     store: Store
     plan_id: str
     shown: Stamp
-    fragment_id: str
 
 
-WakeFn = Callable[[str, str], bool]
-"""A wake-up: ``(session id, fragment id) -> whether the session is there``."""
+WakeFn = Callable[[str], bool]
+"""A wake-up: ``session id -> whether the session is there``."""
 
 
 class Watcher:
     """The server's one watcher thread and the pages it watches (keyed by session id).
 
-    ``wake`` runs a session's fragment; it is given so the loop can be tested without a server.
+    ``wake`` reruns a session's page; it is given so the loop can be tested without a server.
     """
 
     def __init__(self, wake: WakeFn, interval: float) -> None:
@@ -72,6 +71,9 @@ class Watcher:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._poked = threading.Event()
+        self._woken: set[str] = set()
+        self._signals: dict[int, Signal] = {}
+        self._known: dict[tuple[int, str], Stamp] = {}
 
     def watch(self, session_id: str, page: Watch) -> None:
         """Wake ``session_id`` once when its plan's stamp differs from ``page.shown``."""
@@ -86,6 +88,16 @@ class Watcher:
     def forget(self, session_id: str) -> None:
         with self._lock:
             self._pages.pop(session_id, None)
+            self._woken.discard(session_id)
+
+    def take_wake(self, session_id: str) -> bool:
+        """Whether this watcher woke ``session_id`` since the session last asked (then the run
+        under way only shows someone else's change)."""
+        with self._lock:
+            if session_id in self._woken:
+                self._woken.discard(session_id)
+                return True
+            return False
 
     def watching(self) -> dict[str, Watch]:
         with self._lock:
@@ -119,8 +131,10 @@ class Watcher:
             by_store.setdefault(id(page.store), (page.store, set()))[1].add(page.plan_id)
         now: dict[tuple[int, str], Stamp] = {}
         for key, (store, plan_ids) in by_store.items():
-            for plan_id, stamp in stamps(store, plan_ids).items():
-                now[(key, plan_id)] = stamp
+            now.update(self._stamps(key, store, plan_ids))
+        for key in [key for key in self._signals if key not in by_store]:
+            self._signals.pop(key).close()  # no page of that store left
+        self._known = now
         woken = 0
         for session_id, page in pages.items():
             if now.get((id(page.store), page.plan_id)) == page.shown:
@@ -129,16 +143,38 @@ class Watcher:
                 if self._pages.get(session_id) is not page:
                     continue
                 del self._pages[session_id]
-            if self._wake(session_id, page.fragment_id):
+                self._woken.add(session_id)
+            if self._wake(session_id):
                 woken += 1
+            else:
+                self.forget(session_id)
         return woken
 
+    def _stamps(self, key: int, store: Store, plan_ids: set[str]) -> dict[tuple[int, str], Stamp]:
+        """The stamps of ``plan_ids``: those read at the last tick while the store's
+        :class:`planner.watch.Signal` says nothing was committed since, else read now."""
+        signal = self._signals.get(key)
+        if signal is None:
+            signal = self._signals[key] = Signal(store)
+        known = {(key, plan_id): self._known.get((key, plan_id)) for plan_id in plan_ids}
+        if signal.unchanged() and all(stamp is not None for stamp in known.values()):
+            return {k: stamp for k, stamp in known.items() if stamp is not None}
+        # the signal was taken before this read: a commit after it shows at the next tick
+        try:
+            found = stamps(store, plan_ids)
+        except Exception:
+            signal.reset()  # nothing was read: the next tick must read
+            raise
+        return {(key, plan_id): stamp for plan_id, stamp in found.items()}
 
-def rerun_fragment(session_id: str, fragment_id: str) -> bool:
-    """Run fragment ``fragment_id`` of Streamlit session ``session_id`` as its timer would,
-    without any widget value; False when the session is gone."""
-    from streamlit.proto.ClientState_pb2 import ClientState
+
+def rerun_page(session_id: str) -> bool:
+    """Rerun the page Streamlit session ``session_id`` shows, as ``st.rerun()`` would: one full
+    run with no widget values, so no input is replayed and a person's input on its way is
+    folded into it, never dropped. False when the session is gone."""
     from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+    from streamlit.runtime.state.query_params import sanitize_query_string
 
     if not Runtime.exists():
         return False
@@ -147,19 +183,20 @@ def rerun_fragment(session_id: str, fragment_id: str) -> bool:
         return False
 
     def on_event_loop() -> None:
-        # The session's last client state names its page and address; a fresh message with
-        # only those (and no widget states, so no input and no button is replayed).
-        last = session._client_state  # private: the page it shows
-        request = ClientState(
-            query_string=last.query_string,
+        # The session's last client state names its page and address (private, as are the
+        # runner's methods below: Streamlit asks for a rerun this way from ``st.rerun``).
+        last = session._client_state
+        request = RerunData(
+            query_string=sanitize_query_string(last.query_string),
             page_script_hash=last.page_script_hash,
             page_name=last.page_name,
-            fragment_id=fragment_id,
             is_auto_rerun=True,
+            context_info=last.context_info if last.HasField("context_info") else None,
         )
-        if last.HasField("context_info"):
-            request.context_info.CopyFrom(last.context_info)
-        session.request_rerun(request)
+        runner = session._scriptrunner
+        if runner is not None and runner.request_rerun(request):
+            return  # folded into the run under way or the one asked for
+        session._create_scriptrunner(request)
 
     # AppSession is bound to the server's event loop: request the run there.
     session._call_soon_on_event_loop(on_event_loop)
@@ -175,19 +212,28 @@ def watcher() -> Watcher:
     global _watcher
     with _watcher_lock:
         if _watcher is None:
-            _watcher = Watcher(rerun_fragment, watch_seconds())
+            _watcher = Watcher(rerun_page, watch_seconds())
         return _watcher
 
 
-def wake_this_fragment_when(store: Store, plan_id: str, shown: Stamp) -> None:
-    """From inside a fragment: have the watcher run this fragment again once the stamp of
-    ``plan_id`` in ``store`` differs from ``shown`` (nothing outside a fragment or a server)."""
+def wake_this_page_when(store: Store, plan_id: str, shown: Stamp) -> None:
+    """From a page's run: have the watcher rerun this page once the stamp of ``plan_id`` in
+    ``store`` differs from ``shown`` (nothing outside a server)."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
-    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
     ctx = get_script_run_ctx()
-    fragment_id = ThreadState.get().fragment_id
-    if ctx is None or not fragment_id or not Runtime.exists():  # an AppTest has no server
+    if ctx is None or not Runtime.exists():  # an AppTest has no server
         return
-    watcher().watch(ctx.session_id, Watch(store, plan_id, shown, fragment_id))
+    watcher().watch(ctx.session_id, Watch(store, plan_id, shown))
+
+
+def woken_by_push() -> bool:
+    """At the start of a run: whether the watcher started it for someone else's change (asked
+    once per run; False outside a server)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or _watcher is None:
+        return False
+    return _watcher.take_wake(ctx.session_id)
