@@ -152,6 +152,8 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
         label = i18n.label("revenue.deal_size", "de")
         typed = vendor.get_by_role("textbox", name=label)
         stored, visible, woken, drawn = [], [], [], []
+        ports = list(dict.fromkeys(u.rsplit(":", 1)[1] for u in (vendor_url, partner_url)))
+        cpu_before = [server_cpu_seconds(port) for port in ports]
         run: list[int] = []
         for n in range(edits):
             text = i18n.number(30_000 + 100 * n, "de")
@@ -182,12 +184,18 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
                 run.append(len([t for t in began if t <= shown_at]))
             settle(vendor)
             settle(partner)
+        cpu = [server_cpu_seconds(p) - c for p, c in zip(ports, cpu_before, strict=True)]
         for browser in browsers:
             browser.close()
 
     where = "two servers on PostgreSQL" if postgres else "one server on SQLite"
     how = f"the pages' own {poll} s timer" if poll is not None else "the server's watcher"
     print(f"{edits} edits, {where}, {how}; load {os.getloadavg()[0]:.1f}")
+    if len(cpu) == 1:
+        print(f"server CPU per edit (both pages, the watcher): {1000 * cpu[0] / edits:.0f} ms")
+    else:
+        print(f"server CPU per edit: the vendor's {1000 * cpu[0] / edits:.0f} ms, "
+              f"the partner's (showing it) {1000 * cpu[1] / edits:.0f} ms")  # fmt: skip
     print(f"{'measurement':<52}{'p50':>9}{'p95':>9}")
     row("Tab -> stored (ms)", stored)
     row("Tab -> visible in the other browser (ms)", visible)

@@ -289,6 +289,7 @@ def test_a_wake_writes_nothing_and_replays_no_input(monkeypatch: pytest.MonkeyPa
     its way) and no fragment; nothing else of the session is touched."""
     from streamlit.proto.ClientState_pb2 import ClientState
     from streamlit.runtime import Runtime
+    from streamlit.runtime.app_session import AppSessionState
 
     asked: list[Any] = []
 
@@ -303,6 +304,7 @@ def test_a_wake_writes_nothing_and_replays_no_input(monkeypatch: pytest.MonkeyPa
         )
         _client_state.widget_states.widgets.add(id="deal", string_value="45000")
         _scriptrunner = Runner()
+        _state = AppSessionState.APP_IS_RUNNING
 
         def _call_soon_on_event_loop(self, call: Any) -> None:
             call()
@@ -312,11 +314,16 @@ def test_a_wake_writes_nothing_and_replays_no_input(monkeypatch: pytest.MonkeyPa
 
     class Instance:
         def get_app_session(self, session_id: str) -> Session | None:
-            return Session() if session_id == "anna" else None
+            found = Session() if session_id in ("anna", "closing") else None
+            if session_id == "closing" and found is not None:
+                found._state = AppSessionState.SHUTDOWN_REQUESTED
+            return found
 
     monkeypatch.setattr(Runtime, "exists", staticmethod(lambda: True))
     monkeypatch.setattr(Runtime, "instance", staticmethod(lambda: Instance()))
     assert not push.rerun_page("gone")
+    push.rerun_page("closing")
+    assert asked == []  # a session closing gets no run
     assert push.rerun_page("anna")
     [data] = asked
     assert data.widget_states is None

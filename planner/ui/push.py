@@ -173,6 +173,7 @@ def rerun_page(session_id: str) -> bool:
     run with no widget values, so no input is replayed and a person's input on its way is
     folded into it, never dropped. False when the session is gone."""
     from streamlit.runtime import Runtime
+    from streamlit.runtime.app_session import AppSessionState
     from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
     from streamlit.runtime.state.query_params import sanitize_query_string
 
@@ -183,6 +184,8 @@ def rerun_page(session_id: str) -> bool:
         return False
 
     def on_event_loop() -> None:
+        if session._state == AppSessionState.SHUTDOWN_REQUESTED:
+            return  # closing: no run (Streamlit's own request does the same)
         # The session's last client state names its page and address (private, as are the
         # runner's methods below: Streamlit asks for a rerun this way from ``st.rerun``).
         last = session._client_state
