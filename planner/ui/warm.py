@@ -32,10 +32,10 @@ _done = False
 
 def served() -> bool:
     """Whether this process is an app server (not a test running the pages in its own
-    process, whose objects are not the server's to freeze)."""
+    process: an AppTest puts a stand-in for the server's runtime in place while it runs)."""
     from streamlit.runtime import Runtime
 
-    return Runtime.exists()
+    return Runtime.exists() and type(Runtime.instance()) is Runtime
 
 
 def once() -> bool:
