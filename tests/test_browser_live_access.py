@@ -229,6 +229,17 @@ class Wire:
         ws.on_message(upstream)
         server.on_message(ws.send)
 
+    def reruns_since(self, count: int) -> int:
+        """How many rerun requests the page sent after its first ``count`` frames."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        found = 0
+        for raw in self.sent[count:]:
+            message = BackMsg()
+            message.ParseFromString(raw)
+            found += message.WhichOneof("type") == "rerun_script"
+        return found
+
     def last_rerun(self) -> Any:
         """The last rerun request the page sent (every widget's state, as the page had it)."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -248,20 +259,17 @@ class Wire:
         self.server.send(message.SerializeToString())
 
 
-def _state(states: Any, key_start: str) -> Any:
-    """The state of the widget whose key starts with ``key_start`` (an id ends with its key)."""
-    found = [w for w in states.widgets if w.id.split("-", 2)[-1].startswith(key_start)]
-    assert len(found) == 1, [w.id for w in states.widgets]
-    return found[0]
-
-
 SUBSCRIPTION = "revenue.subscription"
 PRIVATE_RATE = "vendor_programme.discount_rate"
 """The vendor's own discount rate: private to the vendor, never drawn on a partner's page."""
 
 
 def _flip(states: Any) -> None:
-    switch = _state(states, f"field:{SUBSCRIPTION}@")
+    """Flip the subscription switch the page drew last (keyed by the newest version of the
+    field: the page still reports the switches of versions it showed before)."""
+    switches = [w for w in states.widgets if f"-field:{SUBSCRIPTION}@" in w.id]
+    assert switches, [w.id for w in states.widgets]
+    switch = max(switches, key=lambda w: int(w.id.split("@", 1)[1].split(":", 1)[0]))
     switch.bool_value = not switch.bool_value
 
 
@@ -284,30 +292,88 @@ def _forgeries(wire: Wire, plan_version: int) -> None:
     wire.forge(private)
 
 
+def _open_with_wire(chromium_browser: Any, url: str, plan_id: str, token: str, name: str) -> Any:
+    """A page joined by ``token`` as ``name`` whose websocket is passed through a
+    :class:`Wire`, with a rerun request carrying all its widgets sent (the presenter switch,
+    which writes nothing). Returns ``(context, page, wire)``."""
+    context, page = browser_page(chromium_browser)
+    wire = Wire(page)
+    join(page, url, plan_id, token, name)
+    page.get_by_role("switch", name=i18n.label(SUBSCRIPTION, "de")).wait_for()
+    _send_widgets(page, wire)
+    return context, page, wire
+
+
+def _send_widgets(page: Any, wire: Wire) -> None:
+    """Have the page send a rerun request with its widgets as they are now (the presenter
+    switch clicked: it writes nothing), and wait until the wire passed it on.
+
+    The wire's handler runs only while Playwright has the control (a page wait, not a sleep):
+    until then the request is neither kept nor at the server, and the page still reads as
+    idle, so waiting for an idle page alone would forge an older request."""
+    sent = len(wire.sent)
+    presenter = page.get_by_role("switch", name=i18n.t("ui.sidebar.presenter", "de"))
+    presenter.click(force=True)
+    for _ in range(300):
+        if wire.reruns_since(sent):
+            break
+        page.wait_for_timeout(50)
+    assert wire.reruns_since(sent), "the presenter switch sent no rerun request"
+    settle(page)
+
+
+def _forged_flip_writes(page: Any, wire: Wire, store: Store, plan_id: str, name: str) -> None:
+    """The positive control: the switch flipped in a forged frame on a page whose link holds
+    is that person's edit, one row; the page then sends its widgets as they are after it (the
+    switch is a new input, keyed by the field's new version)."""
+    before = len(store.log(plan_id))
+    wire.forge(_flip)
+    assert wait_for(lambda: len(store.log(plan_id)) == before + 1), _rows(store, plan_id)
+    written = store.log(plan_id)[-1]
+    assert (written.author, written.path) == (name, SUBSCRIPTION)
+    page.get_by_text(f"Version {store.version(plan_id)},").wait_for(timeout=VISIBLE_MS)
+    _send_widgets(page, wire)
+
+
 @pytest.mark.parametrize("role", ["partner_editor", "viewer"])
 def test_frames_forged_on_an_open_websocket_write_nothing(
     chromium_browser: Any, quiet_server: tuple[str, Store], role: str
 ) -> None:
     """A partner editor's page whose link was revoked, and a viewer's page, send the server
     forged frames on their own open websocket: the switch flipped, the vendor's private rate
-    that neither page ever drew. The store's change log gets 0 rows."""
+    that neither page ever drew. The store's change log gets 0 rows. The same flip forged on a
+    page whose editor link holds writes one row (Anna's own page before the revocation; an
+    editor's page beside the viewer's), so the 0 is the access check's, not the forgery's."""
     url, store = quiet_server
     plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-    invite = access.create_invite(store, plan_id, role)
-    context, page = browser_page(chromium_browser)
+    editor = access.create_invite(store, plan_id, "partner_editor")
+    opened = []
     try:
-        wire = Wire(page)
-        join(page, url, plan_id, invite.token, "Anna")
-        page.get_by_role("switch", name=i18n.label(SUBSCRIPTION, "de")).wait_for()
-        presenter = page.get_by_role("switch", name=i18n.t("ui.sidebar.presenter", "de"))
-        presenter.click(force=True)  # a rerun request carrying the page's widgets; no write
-        settle(page)
         if role == "partner_editor":
-            assert access.revoke(store, plan_id, invite.id)
+            context, page, wire = _open_with_wire(
+                chromium_browser, url, plan_id, editor.token, "Anna"
+            )
+            opened.append(context)
+            _forged_flip_writes(page, wire, store, plan_id, "Anna")
+            assert access.revoke(store, plan_id, editor.id)
+        else:
+            context, page, wire = _open_with_wire(
+                chromium_browser, url, plan_id, editor.token, "Ed"
+            )
+            opened.append(context)
+            _forged_flip_writes(page, wire, store, plan_id, "Ed")
+            viewer = access.create_invite(store, plan_id, "viewer")
+            context, page, wire = _open_with_wire(
+                chromium_browser, url, plan_id, viewer.token, "Val"
+            )
+            opened.append(context)
+        written = len(store.log(plan_id))
+        assert written == 2  # the plan's first version and the positive control
         _forgeries(wire, store.version(plan_id))
         page.wait_for_timeout(IDLE_MS)
-        assert store.log(plan_id)[1:] == []
+        assert store.log(plan_id)[written:] == []
         if role == "partner_editor":
             page.get_by_text(i18n.t("collab.no_access", "de")).wait_for()
     finally:
-        context.close()
+        for context in opened:
+            context.close()
