@@ -411,7 +411,7 @@ def figures(
             sell_in[i] = resale[i] * (1.0 - margin)
             demand[i] = deals * services_per_deal
             capacity[i] = capacity_per_fte * delivery_fte[i]
-            # Lindley's recursion as running sums (planner.model._services_and_backlog)
+            # Lindley's recursion as running sums (planner.model.monthly._services_and_backlog)
             surplus += demand[i] - capacity[i]
             lowest = min(lowest, min(surplus, 0.0))
             previous = backlog

@@ -16,7 +16,7 @@ from planner.analysis import zone
 from planner.onboarding import bridge, forecast, ledgers, records
 from planner.onboarding.quarters import Quarter, quarters_of
 from planner.plan.files import content_hash, load
-from planner.plan.schema import PlanError
+from planner.plan.schema import VALUE_COLUMNS, PlanError
 from planner.plan.validation import validate
 from tests import strategies
 from tests.factories import EXAMPLE, investment, make_plan, plan_data, sales
@@ -304,7 +304,7 @@ def live_plans(draw: st.DrawFn) -> tuple[Any, Any, list[dict[str, Any]]]:
         if i < len(data["investments"])
     ]
     last = draw(st.integers(0, months))
-    columns = draw(st.lists(st.sampled_from(model.VALUE_COLUMNS), max_size=6, unique=True))
+    columns = draw(st.lists(st.sampled_from(VALUE_COLUMNS), max_size=6, unique=True))
     rows = [
         {"month": m, **{c: draw(st.floats(-1e6, 1e6, allow_nan=False)) for c in columns}}
         for m in range(1, last + 1)
