@@ -29,8 +29,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from planner.store import Store
-from planner.store.core import MAX_NAME, UnknownPlanError, from_stamp, to_stamp
 from planner.store.db import invites, plans, presence
+from planner.store.results import UnknownPlanError, from_stamp, to_stamp
+from planner.store.write_policy import MAX_NAME
 
 Role = Literal["owner", "vendor_editor", "partner_editor", "viewer"]
 INVITE_ROLES: tuple[Role, ...] = ("vendor_editor", "partner_editor", "viewer")

@@ -10,7 +10,7 @@ A side (``vendor`` or ``partner``; a viewer writes nothing) may change a value u
 - a version of the plan is frozen for sign-off (:func:`planner.signoff.records.frozen_refusal`);
 - it came through an invite link that was revoked (:func:`planner.access.link_refusal`).
 
-The store asks :data:`RULES` (a :class:`~planner.store.core.WritePolicy`) inside its write
+The store asks :data:`RULES` (a :class:`~planner.store.write_policy.WritePolicy`) inside its write
 transaction, on the plan version the write is applied to, so no check and write can be
 overtaken by another write between them; the store itself imports nothing from here. Which
 access a write comes through (the session's link or the vendor's workspace) is
@@ -62,7 +62,7 @@ def private_path(path: str) -> str:
 
 
 class Rules:
-    """The product's :class:`~planner.store.core.WritePolicy` (see the module docstring)."""
+    """The product's :class:`~planner.store.write_policy.WritePolicy` (see the module docstring)."""
 
     def writer_refusal(
         self, conn: Connection, plan_id: str, side: str, invite: int | None

@@ -33,7 +33,7 @@ from planner.catalogue import diff_data, lookup, overlaps
 from planner.model import VENDOR_FIGURES
 from planner.plan.files import canonical_json
 from planner.plan.schema import MONTHLY_COLUMNS, Plan
-from planner.store.core import Change, Difference, Note
+from planner.store.results import Change, Difference, Note
 
 Audience = Literal["vendor", "partner", "viewer"]
 AUDIENCES: tuple[Audience, ...] = ("vendor", "partner", "viewer")

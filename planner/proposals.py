@@ -39,8 +39,9 @@ from planner.plan.paths import data_with_values, get_value, lookup
 from planner.plan.schema import PlanError
 from planner.plan.validation import validate
 from planner.store import Store
-from planner.store.core import MAX_NAME, Conflict, from_stamp
 from planner.store.db import proposals
+from planner.store.results import Conflict, from_stamp
+from planner.store.write_policy import MAX_NAME
 
 Status = Literal["open", "accepted", "rejected", "countered", "withdrawn"]
 SIDES = ("partner", "vendor")

@@ -234,7 +234,7 @@ def test_an_altered_log_row_is_detected(store: Store) -> None:
 
 
 def test_an_altered_author_with_a_recomputed_hash_breaks_the_next_link(store: Store) -> None:
-    from planner.store.core import _content, entry_hash
+    from planner.store.chain import _content, entry_hash
 
     plan_id = _edited_plan(store)
     with store.engine.begin() as conn:

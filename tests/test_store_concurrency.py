@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from planner.plan.paths import diff_data
 from planner.store import EditResult, Store
-from planner.store.core import diff_data
 from planner.store.db import plan_versions
 from tests.store_support import PLAN_DATA, clock, database_url, example_plan, store
 

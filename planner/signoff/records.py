@@ -25,8 +25,9 @@ from sqlalchemy.engine import Connection
 from planner import access
 from planner.plan.schema import Plan
 from planner.store import Difference, Store, UnknownPlanError
-from planner.store.core import MAX_NAME, from_stamp
 from planner.store.db import is_sqlite, plan_versions, plans, signatures, signoffs
+from planner.store.results import from_stamp
+from planner.store.write_policy import MAX_NAME
 
 Status = Literal["frozen", "signed", "withdrawn"]
 SIDES: tuple[str, ...] = ("partner", "vendor")

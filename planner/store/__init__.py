@@ -7,7 +7,9 @@ imports nothing above the plan schema.
 """
 
 from planner.plan.paths import diff_data, lookup, overlaps
-from planner.store.core import (
+from planner.store.core import Store
+from planner.store.db import SCHEMA_VERSION, database_url
+from planner.store.results import (
     SIDES,
     ChainCheck,
     Change,
@@ -18,12 +20,10 @@ from planner.store.core import (
     PlanInfo,
     Side,
     Snapshot,
-    Store,
     UnknownPlanError,
-    WritePolicy,
     utc_now,
 )
-from planner.store.db import SCHEMA_VERSION, database_url
+from planner.store.write_policy import WritePolicy
 
 __all__ = [
     "SCHEMA_VERSION",

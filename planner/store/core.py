@@ -1,9 +1,10 @@
-"""Plans, their versions and the hash-chained change log.
+"""The store: plans, their versions, edits, the change log and notes in one database.
 
 Every accepted edit makes a new plan version (the full validated plan, kept forever) and one
-change-log row per field path it changed. Each row's hash covers the previous row's hash and
-its own content, and the plan row keeps the newest hash, so :meth:`Store.verify_chain`
-detects a row that was altered, removed or added afterwards.
+change-log row per field path it changed, written to the hash chain of :mod:`planner.store.chain`
+(:meth:`Store.verify_chain` detects a row that was altered, removed or added afterwards) in the
+transaction that asked the write policy (:mod:`planner.store.write_policy`). What it hands back
+is :mod:`planner.store.results`.
 
 Concurrency is optimistic per field: an edit names the version of the field it was based on
 (:meth:`Store.field_version`); if another edit changed that field (or a field containing it,
@@ -13,287 +14,41 @@ Edits to different fields both land.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
-from planner.plan.files import canonical_json, content_hash
 from planner.plan.paths import data_with_values, diff_data, get_value, lookup, overlaps
-from planner.plan.schema import Plan, PlanError, Problem, fmt_value
+from planner.plan.schema import Plan, PlanError, Problem
 from planner.plan.validation import validate
-from planner.store import db
+from planner.store import chain, db
 from planner.store.db import changes, notes, plan_versions, plans
+from planner.store.results import (
+    ChainCheck,
+    Change,
+    Clock,
+    Conflict,
+    Difference,
+    EditResult,
+    Note,
+    PlanInfo,
+    Side,
+    Snapshot,
+    UnknownPlanError,
+    from_stamp,
+    to_stamp,
+    utc_now,
+)
+from planner.store.write_policy import MAX_NOTE, NoPolicy, WritePolicy, person_refusal
 
-Side = Literal["vendor", "partner"]
-SIDES: tuple[Side, ...] = ("vendor", "partner")
-Clock = Callable[[], datetime]
-GENESIS = "0" * 64
-"""The previous hash of a plan's first change-log row."""
-MAX_NOTE = 1000
-"""Longest note (characters)."""
-MAX_NAME = 200
 PLAN_CACHE = 64
 """Validated plan versions kept in memory per store."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def to_stamp(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("the clock must return timezone-aware times")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_stamp(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp)
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-# --- results -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change-log row: ``path`` went from ``old`` to ``new`` in plan version ``version``."""
-
-    plan_id: str
-    seq: int
-    version: int
-    at: datetime
-    author: str
-    side: str
-    kind: str
-    """``create`` (the whole plan, path ``""``), ``edit`` or ``revert``."""
-    path: str
-    old: Any
-    new: Any
-    reverts: int | None
-    hash: str
-    masked: bool = False
-    """True when privacy removed values from ``old``/``new`` for the reader's side."""
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """An edit that was not written because someone changed the field after its base."""
-
-    path: str
-    yours: Any
-    theirs: Any
-    author: str
-    side: str
-    version: int
-    """The field's version now: base a retry ("keep mine") on it."""
-
-    def __str__(self) -> str:
-        return f"{self.author} ({self.side}) changed {self.path} to {fmt_value(self.theirs)}"
-
-
-Status = Literal["accepted", "unchanged", "conflict", "invalid", "refused"]
-
-
-@dataclass(frozen=True)
-class EditResult:
-    """What happened to an edit; nothing was written unless ``status == "accepted"``."""
-
-    status: Status
-    version: int
-    """The plan version after the edit (the current one if nothing was written)."""
-    changes: tuple[Change, ...] = ()
-    conflicts: tuple[Conflict, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    message: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("accepted", "unchanged")
-
-
-@dataclass(frozen=True)
-class PlanInfo:
-    id: str
-    title: str
-    version: int
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A plan at one version with the version at which each changed field last changed."""
-
-    plan_id: str
-    version: int
-    plan: Plan
-    field_versions: Mapping[str, int] = field(default_factory=dict)
-
-    def field_version(self, path: str) -> int:
-        """The version an edit of ``path`` is based on when made from this snapshot."""
-        return max(
-            (v for p, v in self.field_versions.items() if overlaps(p, path)), default=self.version
-        )
-
-
-@dataclass(frozen=True)
-class Difference:
-    path: str
-    before: Any
-    after: Any
-
-
-@dataclass(frozen=True)
-class Note:
-    id: int
-    plan_id: str
-    path: str
-    body: str
-    author: str
-    side: str
-    at: datetime
-    version: int
-
-
-@dataclass(frozen=True)
-class ChainCheck:
-    """The result of :meth:`Store.verify_chain`: ``ok`` or the problems found."""
-
-    ok: bool
-    entries: int
-    problems: tuple[str, ...] = ()
-
-
-class UnknownPlanError(LookupError):
-    def __init__(self, plan_id: str) -> None:
-        super().__init__(f"there is no plan {plan_id!r}")
-        self.plan_id = plan_id
-
-
-# --- the store ---------------------------------------------------------------------------
-
-
-def entry_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the previous hash and the row's canonical content."""
-    payload = prev_hash + "\n" + _dump(dict(content))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def _content(row: Mapping[Any, Any]) -> dict[str, Any]:
-    keys = ("plan_id", "seq", "version", "at", "author", "side", "kind", "path")
-    content = {key: row[key] for key in keys}
-    content.update(
-        old=row["old_value"], new=row["new_value"], reverts=row["reverts"], plan=row["plan_hash"]
-    )
-    return content
-
-
-def _change(row: Mapping[Any, Any]) -> Change:
-    return Change(
-        plan_id=row["plan_id"],
-        seq=row["seq"],
-        version=row["version"],
-        at=from_stamp(row["at"]),
-        author=row["author"],
-        side=row["side"],
-        kind=row["kind"],
-        path=row["path"],
-        old=json.loads(row["old_value"]),
-        new=json.loads(row["new_value"]),
-        reverts=row["reverts"],
-        hash=row["hash"],
-    )
-
-
-class WritePolicy(Protocol):
-    """Who may change what: decided above the store (:mod:`planner.policy`), asked by the store
-    inside its write transaction, on the plan version the write is applied to, so a right taken
-    away while a write is on its way (a link revoked, a version frozen) refuses that write.
-
-    Each method returns why the write is refused (one English line), or None.
-    """
-
-    def writer_refusal(
-        self, conn: Connection, plan_id: str, side: str, invite: int | None
-    ) -> str | None:
-        """Whether ``side`` may write to the plan now through invite link ``invite`` (None:
-        the vendor's workspace)."""
-
-    def paths_refusal(
-        self, conn: Connection, plan_id: str, plan: Plan, paths: Sequence[str], side: str
-    ) -> str | None:
-        """Whether ``side`` may send an edit of ``paths`` of ``plan`` now."""
-
-    def carried(self, plan: Plan, data: Mapping[str, Any], side: str) -> dict[str, Any]:
-        """``data`` (the plan with the edit, not yet validated) with what ``side`` sent for the
-        values hidden from it replaced by the values stored in ``plan``."""
-
-    def values_refusal(self, plan: Plan, data: Mapping[str, Any], side: str) -> str | None:
-        """Whether ``side`` may propose ``data`` (the plan with the edit, not yet validated)."""
-
-    def told(self, plan: Plan, problems: Sequence[Problem], side: str) -> Sequence[Problem] | str:
-        """The problems of an invalid edit ``side`` may be told; a line instead when it may be
-        told none of them (the edit is then refused)."""
-
-    def change_refusal(self, before: Plan, after: Plan, side: str, judge: str) -> str | None:
-        """Whether ``side`` may change the plan from ``before`` to ``after``; what is hidden is
-        judged by what ``judge`` sees (``side``, or the side accepting its proposal)."""
-
-    def note_refusal(self, plan: Plan, path: str, side: str) -> str | None:
-        """Whether ``side`` may note a rationale at ``path``."""
-
-
-class NoPolicy:
-    """The policy of a store opened without one: it may be read, never written to by a side."""
-
-    REFUSAL = "this store was opened without a write policy: it takes no edits"
-
-    def writer_refusal(
-        self, conn: Connection, plan_id: str, side: str, invite: int | None
-    ) -> str | None:
-        return self.REFUSAL
-
-    def paths_refusal(
-        self, conn: Connection, plan_id: str, plan: Plan, paths: Sequence[str], side: str
-    ) -> str | None:
-        return self.REFUSAL
-
-    def carried(self, plan: Plan, data: Mapping[str, Any], side: str) -> dict[str, Any]:
-        return dict(data)
-
-    def values_refusal(self, plan: Plan, data: Mapping[str, Any], side: str) -> str | None:
-        return self.REFUSAL
-
-    def told(self, plan: Plan, problems: Sequence[Problem], side: str) -> Sequence[Problem] | str:
-        return self.REFUSAL
-
-    def change_refusal(self, before: Plan, after: Plan, side: str, judge: str) -> str | None:
-        return self.REFUSAL
-
-    def note_refusal(self, plan: Plan, path: str, side: str) -> str | None:
-        return self.REFUSAL
-
-
-def _check_person(author: str, side: str) -> str | None:
-    if side not in SIDES:
-        return f"side {side!r} may not edit (allowed: vendor, partner)"
-    if not author.strip():
-        return "the author's name must not be empty"
-    if len(author) > MAX_NAME:
-        return f"the author's name is longer than {MAX_NAME} characters"
-    return None
 
 
 class Store:
@@ -348,7 +103,7 @@ class Store:
         self, plan: Plan, *, author: str, side: Side = "vendor", plan_id: str | None = None
     ) -> str:
         """Store a new plan as version 1 (its first change-log row holds the whole plan)."""
-        problem = _check_person(author, side)
+        problem = person_refusal(author, side)
         if problem:
             raise ValueError(problem)
         plan_id = plan_id or secrets.token_hex(8)
@@ -363,15 +118,16 @@ class Store:
                     updated_at=stamp,
                     version=0,
                     head_seq=0,
-                    head_hash=GENESIS,
+                    head_hash=chain.GENESIS,
                 )
             )
-            self._write_version(
+            self._remember((plan_id, 1), plan)
+            chain.append(
                 conn,
                 plan_id,
                 plan,
                 [("", None, data)],
-                base=(0, 0, GENESIS),
+                base=(0, 0, chain.GENESIS),
                 stamp=stamp,
                 author=author,
                 side=side,
@@ -505,7 +261,7 @@ class Store:
         ``unchanged`` (``version``: the plan's version after it): what it writes commits with
         the edit, and an exception it raises undoes both (e.g. a proposal's state change).
         """
-        problem = _check_person(author, side)
+        problem = person_refusal(author, side)
         if problem is None and "" in edits:
             problem = "the whole plan cannot be replaced by an edit"
         judge = judge or side
@@ -558,7 +314,8 @@ class Store:
             conflicts = self._conflicts(conn, plan_id, edits, effective, before)
             if conflicts:
                 return EditResult("conflict", version, conflicts=tuple(conflicts))
-            written = self._write_version(
+            self._remember((plan_id, version + 1), updated)
+            written = chain.append(
                 conn,
                 plan_id,
                 updated,
@@ -623,64 +380,6 @@ class Store:
                 )
         return found
 
-    def _write_version(
-        self,
-        conn: Connection,
-        plan_id: str,
-        plan: Plan,
-        rows: Sequence[tuple[str, Any, Any]],
-        *,
-        base: tuple[int, int, str],
-        stamp: str,
-        author: str,
-        side: str,
-        kind: str,
-        reverts: int | None = None,
-    ) -> list[Change]:
-        version, seq, prev = base[0] + 1, base[1], base[2]
-        plan_hash = content_hash(plan)
-        self._remember((plan_id, version), plan)
-        conn.execute(
-            plan_versions.insert().values(
-                plan_id=plan_id,
-                version=version,
-                created_at=stamp,
-                content=canonical_json(plan),
-                content_hash=plan_hash,
-            )
-        )
-        written = []
-        records = []
-        for path, old, new in rows:
-            seq += 1
-            row: dict[str, Any] = {
-                "plan_id": plan_id,
-                "seq": seq,
-                "version": version,
-                "at": stamp,
-                "author": author,
-                "side": side,
-                "kind": kind,
-                "path": path,
-                "old_value": _dump(old),
-                "new_value": _dump(new),
-                "reverts": reverts,
-                "plan_hash": plan_hash,
-                "prev_hash": prev,
-            }
-            row["hash"] = prev = entry_hash(prev, _content(row))
-            records.append(row)
-            written.append(_change(row))
-        conn.execute(changes.insert(), records)
-        conn.execute(
-            plans.update()
-            .where(plans.c.id == plan_id)
-            .values(
-                version=version, head_seq=seq, head_hash=prev, updated_at=stamp, title=plan.title
-            )
-        )
-        return written
-
     def revert(
         self,
         plan_id: str,
@@ -706,7 +405,7 @@ class Store:
             )
         if row is None:
             raise UnknownPlanError(f"{plan_id} change {seq}")
-        entry = _change(row)
+        entry = chain.read_change(row)
         if not entry.path:
             return EditResult(
                 "refused", self.version(plan_id), message="a plan's creation cannot be reverted"
@@ -731,7 +430,7 @@ class Store:
                 .where(changes.c.plan_id == plan_id, changes.c.version > since_version)
                 .order_by(changes.c.seq)
             ).mappings()
-            return [_change(r) for r in rows]
+            return [chain.read_change(r) for r in rows]
 
     def diff(self, plan_id: str, version_a: int, version_b: int) -> list[Difference]:
         """Every leaf path whose value differs between two versions."""
@@ -743,50 +442,7 @@ class Store:
     def verify_chain(self, plan_id: str) -> ChainCheck:
         """Recompute the plan's hash chain; any altered, removed or inserted row is a problem."""
         with self.reading() as conn:
-            head = conn.execute(
-                select(plans.c.version, plans.c.head_seq, plans.c.head_hash).where(
-                    plans.c.id == plan_id
-                )
-            ).first()
-            if head is None:
-                raise UnknownPlanError(plan_id)
-            rows = list(
-                conn.execute(
-                    select(changes).where(changes.c.plan_id == plan_id).order_by(changes.c.seq)
-                ).mappings()
-            )
-            versions = dict(
-                conn.execute(
-                    select(plan_versions.c.version, plan_versions.c.content).where(
-                        plan_versions.c.plan_id == plan_id
-                    )
-                ).all()
-            )
-        problems: list[str] = []
-        prev, expected_seq, last_version = GENESIS, 1, 0
-        for row in rows:
-            seq = row["seq"]
-            if seq != expected_seq:
-                problems.append(f"change {expected_seq} is missing (next is {seq})")
-            if row["prev_hash"] != prev:
-                problems.append(f"change {seq} does not follow the change before it")
-            if entry_hash(row["prev_hash"], _content(row)) != row["hash"]:
-                problems.append(f"change {seq} was altered")
-            if not last_version <= row["version"] <= last_version + 1:
-                problems.append(f"change {seq} has version {row['version']} after {last_version}")
-            content = versions.get(row["version"])
-            if content is None:
-                problems.append(f"plan version {row['version']} is missing")
-            elif hashlib.sha256(content.encode("utf-8")).hexdigest() != row["plan_hash"]:
-                problems.append(f"plan version {row['version']} was altered")
-            prev, expected_seq, last_version = row["hash"], seq + 1, row["version"]
-        if head[1] != len(rows) or head[2] != prev:
-            problems.append(f"the log ends at change {expected_seq - 1}, the plan at {head[1]}")
-        if head[0] != last_version:
-            problems.append(f"the plan is at version {head[0]}, its log at {last_version}")
-        if set(versions) != set(range(1, head[0] + 1)):
-            problems.append("the stored plan versions do not match the log")
-        return ChainCheck(not problems, len(rows), tuple(dict.fromkeys(problems)))
+            return chain.verify(conn, plan_id)
 
     # --- notes ---------------------------------------------------------------------------
 
@@ -802,7 +458,7 @@ class Store:
     ) -> Note:
         """Attach a short rationale to an assumption path (either side); ``invite``, the link
         the note came through, must not be revoked (PermissionError)."""
-        problem = _check_person(author, side)
+        problem = person_refusal(author, side)
         if problem:
             raise ValueError(problem)
         body = body.strip()

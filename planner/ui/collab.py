@@ -29,7 +29,7 @@ from planner.access import Access
 from planner.catalogue import lookup
 from planner.plan.schema import Plan
 from planner.store import Conflict, Snapshot
-from planner.store.core import MAX_NAME
+from planner.store.write_policy import MAX_NAME
 from planner.ui import library, wording
 
 ACCESS = "collab.access"
