@@ -1,7 +1,8 @@
 """Analyses of a plan for the live session and the onboarding review.
 
 One module per concern, all pure (no streamlit) and batched (one model call per analysis):
-:mod:`~planner.analysis.drivers` (the numeric drivers of a plan and their valid ranges),
+:mod:`~planner.analysis.drivers` (the numeric drivers of a plan a side may move; which they are
+and their valid ranges are the plan's, :mod:`planner.plan.ranges`),
 :mod:`~planner.analysis.scenarios`, :mod:`~planner.analysis.sensitivity` (tornado),
 :mod:`~planner.analysis.goalseek`, :mod:`~planner.analysis.montecarlo` and
 :mod:`~planner.analysis.actuals` (plan vs actuals, re-forecast).
