@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from planner import catalogue
+from planner.plan.ranges import LIST_PATHS
 from planner.plan.schema import Plan
 
 Array = NDArray[np.float64]
@@ -24,11 +25,10 @@ SCALAR_PATHS: tuple[str, ...] = catalogue.modelled_scalars()
 """Plan paths held as one number per plan (``revenue.subscription`` as 1.0 or 0.0; an
 optional value the plan leaves out as ``nan``, see :func:`side_rate`)."""
 LIST_FIELDS: dict[str, tuple[str, ...]] = {
-    path: catalogue.modelled_lists()[path]
-    for path in ("resources", "investments", "vendor_programme.rebate_tiers")
+    path: catalogue.modelled_lists()[path] for path in LIST_PATHS
 }
-"""List path -> the fields of its items the model reads (planner/catalogue.py), the team
-first: drivers are listed in this order."""
+"""List path -> the fields of its items the model reads (planner/catalogue.py), in the order
+the drivers are listed (:data:`planner.plan.ranges.LIST_PATHS`, the team first)."""
 
 
 def _column(values: Sequence[float], width: int) -> Array:
