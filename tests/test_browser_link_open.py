@@ -1,7 +1,7 @@
-"""A join link opened on the dashboard: the key figures come in the page's run, the charts and
-the yearly P&L in a run of their own right after it (``planner.ui.deferred``), by themselves;
-later runs keep them in place. Waits are on what the page shows, never on the clock (the times
-are measured in benchmarks/bench_link.py)."""
+"""A join link opened on the dashboard: both sides' key figures, then the charts and the yearly
+P&L, by themselves; a later run (someone else's change) keeps the charts in place; a copied
+link asks for a name before showing any figure. Waits are on what the page shows, never on the
+clock (the times are measured in benchmarks/bench_link.py)."""
 
 from __future__ import annotations
 
