@@ -240,6 +240,25 @@ def test_a_quick_command_builds_the_validator_of_the_plan_alone():
     assert result.stderr == "['Plan']"
 
 
+def test_the_plan_models_carry_their_annotations_as_objects():
+    # As strings (``from __future__ import annotations``), pydantic would compile and evaluate
+    # each field's annotation at every start of the command line (PROFILE.md, sixth pass).
+    from pydantic import BaseModel
+
+    from planner.plan import schema
+
+    types = [v for v in vars(schema).values() if isinstance(v, type)]
+    models = [t for t in types if issubclass(t, BaseModel) and t is not BaseModel]
+    strings = [
+        f"{model.__name__}.{name}"
+        for model in models
+        for name, annotation in vars(model).get("__annotations__", {}).items()
+        if isinstance(annotation, str)
+    ]
+    assert {"Plan", "Revenue", "Commitments"} <= {model.__name__ for model in models}
+    assert strings == []
+
+
 def test_every_command_is_still_listed_and_the_analysis_defaults_agree():
     from planner.analysis import montecarlo, sensitivity
     from planner.cli import build_parser
