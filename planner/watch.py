@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 
 from planner.store import Store
-from planner.store.db import invites, plans, proposals
+from planner.store.db import CONNECT_TIMEOUT_SECONDS, invites, plans, proposals
 
 
 class Stamp(NamedTuple):
@@ -59,41 +59,73 @@ def stamps(store: Store, plan_ids: Collection[str]) -> dict[str, Stamp]:
 class Signal:
     """Whether anything was committed to a store's database since the last look.
 
-    On a SQLite file, ``PRAGMA data_version`` on a connection of its own, which never writes:
-    SQLite changes it whenever another connection (of any process) commits, and reading it
-    costs about a fortieth of the stamps' query. Elsewhere (PostgreSQL, a database in memory)
-    there is no such counter and every look says "changed".
+    On a connection of its own, which never writes (the pool's are shared with writers) and
+    never holds a transaction open:
+
+    - a SQLite file: ``PRAGMA data_version``, which SQLite changes whenever another connection
+      (of any process) commits; about a fortieth of the stamps' query;
+    - PostgreSQL: the current snapshot (``pg_current_snapshot()``: the transactions in
+      progress and one past the highest finished). A write transaction that commits either
+      leaves the in-progress list or moves that bound, so an equal snapshot means nothing was
+      committed in between; reads take no transaction id and leave it alone.
+
+    Elsewhere (a database in memory), or when that connection fails, every look says
+    "changed" (and a failed connection is opened again at the next look).
     """
 
     def __init__(self, store: Store) -> None:
         url = store.engine.url
-        path = url.database
-        self._conn: sqlite3.Connection | None = None
-        self._seen: int | None = None
-        if store.engine.dialect.name == "sqlite" and path and path != ":memory:":
-            # its own connection: the pool's are shared with writers, and the counter is
-            # per connection; autocommit, so no read transaction is ever held open
-            self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._dialect = store.engine.dialect.name
+        self._path = url.database if self._dialect == "sqlite" else None
+        self._url = (
+            url.set(drivername="postgresql").render_as_string(hide_password=False)
+            if self._dialect == "postgresql"
+            else None
+        )
+        self._conn: Any = None
+        self._seen: object = None
+
+    def _look(self) -> object:
+        """The database's counter now (opening the connection on the first look)."""
+        if self._path and self._path != ":memory:":
+            if self._conn is None:
+                self._conn = sqlite3.connect(
+                    self._path, check_same_thread=False, isolation_level=None
+                )
+            # fetch it all: a statement left open would hold a read snapshot, and the
+            # counter with it
+            [(version,)] = self._conn.execute("PRAGMA data_version").fetchall()
+            return int(version)
+        if self._url is not None:
+            import psycopg
+
+            if self._conn is None:
+                self._conn = psycopg.connect(
+                    self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+                )
+            [(snapshot,)] = self._conn.execute("SELECT pg_current_snapshot()::text").fetchall()
+            return str(snapshot)
+        return None
 
     def unchanged(self) -> bool:
         """True when nothing was committed since the previous call (never on the first, and
         never without a counter). Take it before reading what it guards."""
-        if self._conn is None:
-            return False
         try:
-            # fetch it all: a statement left open would hold a read snapshot, and the counter
-            # with it
-            [(version,)] = self._conn.execute("PRAGMA data_version").fetchall()
-        except sqlite3.Error:
+            now = self._look()
+        except Exception:  # the database does not answer: read the stamps (which will say so)
+            self.close()
             return False
-        seen, self._seen = self._seen, int(version)
-        return seen == int(version)
+        seen, self._seen = self._seen, now
+        return now is not None and seen == now
 
     def reset(self) -> None:
         """Forget the last look: the next call says "changed"."""
         self._seen = None
 
     def close(self) -> None:
+        self._seen = None
         if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None

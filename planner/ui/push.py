@@ -5,7 +5,7 @@ timer (half of it on average) on every change and a script run on every tick. In
 watcher thread per app server keeps, for every open page of a shared plan, the stamp of the
 plan that page shows (:class:`planner.watch.Stamp`: version, proposals, revoked links). Every
 ``PLANNER_WATCH_SECONDS`` (default 0.1) it reads the stamps of all plans open on this server in
-one read-only query (at once after a change written through this server; on SQLite only when
+one read-only query (at once after a change written through this server; only when
 the database changed, :class:`planner.watch.Signal`); a page whose plan moved is woken by
 rerunning the page on the server, as ``st.rerun()`` would: one run that shows the change.
 Edits made on another app server on the same database, or from the command line, are seen the
