@@ -48,10 +48,12 @@ __all__ = [
     "field",
     "find",
     "get_value",
+    "horizon_bounded",
     "lookup",
     "modelled_lists",
     "modelled_scalars",
     "overlaps",
+    "owned_by",
     "pattern_of",
     "private_by_default",
     "schema_leaves",
@@ -400,6 +402,33 @@ def entries() -> tuple[Entry, ...]:
 def private_by_default(side: Side) -> tuple[str, ...]:
     """The paths ``side`` keeps private while the plan has no ``private`` block."""
     return tuple(e.pattern for e in ENTRIES.values() if e.private_to == side)
+
+
+def owned_by(side: Side) -> tuple[str, ...]:
+    """What only ``side`` states (the entries it is the ``owner`` of), each field given as the
+    largest block of the schema whose every field is that side's own.
+
+    >>> owned_by("vendor")
+    ('vendor_programme.discount_rate', 'hurdles.vendor')
+    """
+    out: list[str] = []
+    for entry in ENTRIES.values():
+        if entry.owner != side:
+            continue
+        parts, top = entry.pattern.split("."), entry.pattern
+        for cut in range(len(parts) - 1, 0, -1):
+            block = ".".join(parts[:cut]) + "."
+            if any(e.owner != side for p, e in ENTRIES.items() if p.startswith(block)):
+                break
+            top = block[:-1]
+        if top not in out:
+            out.append(top)
+    return tuple(out)
+
+
+def horizon_bounded() -> tuple[str, ...]:
+    """The fields whose value may not go beyond the plan's horizon, in schema order."""
+    return tuple(e.pattern for e in ENTRIES.values() if e.horizon)
 
 
 def modelled_scalars() -> tuple[str, ...]:

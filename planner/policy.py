@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from planner import access, privacy
+from planner import access, privacy, privacy_writes
 from planner.plan.paths import lookup
 from planner.plan.schema import Plan, Problem
 from planner.signoff.records import frozen_refusal
@@ -79,21 +79,25 @@ class Rules:
         return frozen_refusal(conn, plan_id)
 
     def carried(self, plan: Plan, data: Mapping[str, Any], side: str) -> dict[str, Any]:
-        return privacy.carry_hidden(plan, data, side)
+        return privacy_writes.carry_hidden(plan, data, side)
 
     def values_refusal(self, plan: Plan, data: Mapping[str, Any], side: str) -> str | None:
         # Whether a change fits a value hidden from this side may not depend on that value: a
         # change that could collide with one is refused whatever it is (shortening the plan
         # under a hidden month).
-        return privacy.horizon_refusal(plan, data, side) or privacy.hidden_refusal(plan, data, side)
+        return privacy_writes.horizon_refusal(plan, data, side) or privacy_writes.hidden_refusal(
+            plan, data, side
+        )
 
     def told(self, plan: Plan, problems: Sequence[Problem], side: str) -> Sequence[Problem] | str:
         # a problem at a hidden value is never named
-        told, _ = privacy.seen_problems(plan, problems, side)
+        told, _ = privacy_writes.seen_problems(plan, problems, side)
         return told if told else privacy.HIDDEN_CONFLICT
 
     def change_refusal(self, before: Plan, after: Plan, side: str, judge: str) -> str | None:
-        return private_refusal(before, after, side) or privacy.hidden_refusal(before, after, judge)
+        return private_refusal(before, after, side) or privacy_writes.hidden_refusal(
+            before, after, judge
+        )
 
     def note_refusal(self, plan: Plan, path: str, side: str) -> str | None:
         return None if privacy.may_edit(plan, path, side) else private_path(path)

@@ -34,7 +34,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from planner import access, privacy
+from planner import access, privacy, privacy_writes
 from planner.plan.paths import data_with_values, get_value, lookup
 from planner.plan.schema import PlanError
 from planner.plan.validation import validate
@@ -152,11 +152,11 @@ def check_changes(plan: Any, changes: Mapping[str, Any], side: str) -> dict[str,
     # month) is proposed all the same, whatever that value is: the other side, which sees it,
     # decides. What the side sent for hidden values inside a block is replaced by the stored.
     try:
-        data = privacy.carry_hidden(plan, data_with_values(plan, dict(changes)), side)
+        data = privacy_writes.carry_hidden(plan, data_with_values(plan, dict(changes)), side)
         changes = {p: lookup(data, p) if _plain(p) else v for p, v in changes.items()}
         changed = validate(data)
     except PlanError as error:
-        told, _ = privacy.seen_problems(plan, error.problems, side)
+        told, _ = privacy_writes.seen_problems(plan, error.problems, side)
         if not told:
             return dict(changes)  # only hidden values stand against it: the owner decides
         problems = "; ".join(str(p) for p in told)

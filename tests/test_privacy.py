@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner import privacy
+from planner import privacy, privacy_writes
 from planner.model import evaluate
 from planner.plan.files import load
 from planner.plan.validation import validate, with_values
@@ -317,7 +317,7 @@ def test_a_partner_edit_keeps_the_vendors_hidden_notes_and_is_written():
     assert plan.notes
     assert plan.notes.get("vendor_programme.gross_margin")
     data = with_values(plan, {"revenue.deal_size": 48000.5}).to_data()
-    carried = privacy.carry_hidden(plan, data, "partner")
+    carried = privacy_writes.carry_hidden(plan, data, "partner")
     assert carried["notes"] == plan.notes
     store = Store("sqlite+pysqlite:///:memory:", policy=RULES)
     plan_id = store.create_plan(plan, author="Vera", side="vendor")
