@@ -25,28 +25,55 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from planner import finance
+from planner import catalogue, finance
 
 Array = NDArray[np.float64]
 F = TypeVar("F", bound=Callable[..., Any])
 
-SCALARS = (
-    "revenue.deals_per_sales_fte_month",
+_ELSEWHERE = (
+    "discount_rate",
+    "vendor_programme.discount_rate",
+    "revenue.annual_price_uplift",
     "revenue.deal_size",
-    "revenue.subscription",
-    "revenue.monthly_churn",
-    "revenue.partner_margin",
-    "revenue.services_per_deal",
-    "revenue.delivery_capacity_per_fte_month",
-    "revenue.managed_fee_per_customer_month",
-    "vendor_programme.mdf_rate",
-    "vendor_programme.gross_margin",
-    "vendor_programme.partner_manager_fte",
-    "vendor_programme.partner_manager_annual_cost",
-    "opex_per_month",
 )
-"""The plan values the kernel reads per plan, the rows of its ``scalars`` argument (the deal
-size enters through the yearly price)."""
+"""Modelled single values the kernel does not read per plan: the sides' rates of return enter
+through the discount factors, the deal size and its uplift through the yearly price."""
+SCALARS: tuple[str, ...] = tuple(
+    path for path in catalogue.modelled_scalars() if path not in _ELSEWHERE
+)
+"""The plan values the kernel reads per plan, the rows of its ``scalars`` argument: the single
+values the model reads (the catalogue's), in schema order, but those entering otherwise."""
+(
+    _OPEX,
+    _DEALS_PER_FTE,
+    _SUBSCRIBED,
+    _CHURN,
+    _MARGIN,
+    _SERVICES_PER_DEAL,
+    _CAPACITY_PER_FTE,
+    _MANAGED_FEE,
+    _MDF_RATE,
+    _VENDOR_MARGIN,
+    _MANAGER_FTE,
+    _MANAGER_ANNUAL_COST,
+) = (
+    SCALARS.index(path)
+    for path in (
+        "opex_per_month",
+        "revenue.deals_per_sales_fte_month",
+        "revenue.subscription",
+        "revenue.monthly_churn",
+        "revenue.partner_margin",
+        "revenue.services_per_deal",
+        "revenue.delivery_capacity_per_fte_month",
+        "revenue.managed_fee_per_customer_month",
+        "vendor_programme.mdf_rate",
+        "vendor_programme.gross_margin",
+        "vendor_programme.partner_manager_fte",
+        "vendor_programme.partner_manager_annual_cost",
+    )
+)
+"""The row of each value in ``scalars`` (a value the catalogue no longer models fails here)."""
 FIGURES = (
     "npv",
     "irr",
@@ -359,10 +386,13 @@ def figures(
     moments = np.empty((2, months))
     irr = (grid, table, order, moments, irr_values, irr_work)
     for p in range(plans):
-        deals_per_fte, subscribed, churn = scalars[0, p], scalars[2, p], scalars[3, p]
-        margin, services_per_deal, capacity_per_fte = scalars[4, p], scalars[5, p], scalars[6, p]
-        managed_fee, mdf_rate, vendor_margin = scalars[7, p], scalars[8, p], scalars[9, p]
-        manager_fte, manager_annual_cost, opex = scalars[10, p], scalars[11, p], scalars[12, p]
+        deals_per_fte, subscribed = scalars[_DEALS_PER_FTE, p], scalars[_SUBSCRIBED, p]
+        churn, margin = scalars[_CHURN, p], scalars[_MARGIN, p]
+        services_per_deal = scalars[_SERVICES_PER_DEAL, p]
+        capacity_per_fte = scalars[_CAPACITY_PER_FTE, p]
+        managed_fee, mdf_rate = scalars[_MANAGED_FEE, p], scalars[_MDF_RATE, p]
+        vendor_margin, manager_fte = scalars[_VENDOR_MARGIN, p], scalars[_MANAGER_FTE, p]
+        manager_annual_cost, opex = scalars[_MANAGER_ANNUAL_COST, p], scalars[_OPEX, p]
         # roles: active(t) and ramp(t) schedules weighted by FTE (docs/model.md section 2)
         staff_cost[:] = 0.0
         sales_fte[:] = 0.0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from planner import catalogue, i18n
+from planner import catalogue, i18n, model
 from planner.catalogue import field, find, pattern_of
 from planner.plan.files import load
 from planner.plan.schema import Plan
@@ -230,3 +230,104 @@ def test_the_owner_of_each_field_is_the_side_privacy_lets_alone_set_it():
     assert found == {pattern: entry.owner for pattern, entry in catalogue.ENTRIES.items()}
     assert found["vendor_programme.discount_rate"] == "vendor"  # read the other way round too
     assert found["hurdles.partner.min_irr"] == "partner"
+
+
+# --- the tables derived from the catalogue ------------------------------------------------
+# Each table below is built from the catalogue; these tests say, field by field, that a new
+# entry reaches it, so a field left out of a derived table cannot happen silently.
+
+
+def test_every_field_within_the_horizon_bounds_a_shortening_under_a_hidden_value():
+    from planner import privacy_writes
+
+    plan = load(EXAMPLE)
+    bounded = [e.pattern for e in catalogue.entries() if e.horizon]
+    # hand-read from planner/plan.py: the months of hires, investments and their commitments,
+    # ramp-ups and each side's latest payback are the plan's months
+    assert bounded == [
+        "investments.*.month",
+        "resources.*.start_month",
+        "resources.*.ramp_months",
+        "hurdles.partner.latest_payback_month",
+        "hurdles.vendor.latest_payback_month",
+        "commitments.hires.*.month",
+        "commitments.investments.*.month",
+    ]
+    for pattern in bounded:
+        assert privacy_writes._month_bounded(plan, pattern.replace("*", "0")), pattern
+    for entry in catalogue.entries():
+        if entry.numeric and not entry.horizon and entry.pattern.count(".") == 1:
+            assert not privacy_writes._month_bounded(plan, entry.pattern), entry.pattern
+
+
+def test_what_each_side_alone_states_covers_exactly_its_owned_fields():
+    from planner import privacy
+
+    for side in ("vendor", "partner"):
+        blocks = privacy.OWN_TERMS[side]
+        covered = {p for p in catalogue.ENTRIES if any(p.startswith(b) for b in blocks)}
+        owned = {p for p, e in catalogue.ENTRIES.items() if e.owner == side}
+        assert covered == owned
+    assert privacy.OWN_TERMS == {
+        "vendor": ("vendor_programme.discount_rate", "hurdles.vendor"),
+        "partner": ("hurdles.partner",),
+    }
+
+
+def test_every_choice_with_labelled_options_is_an_enumeration_of_the_workbook():
+    from planner.export.xlsx import fields
+
+    for entry in catalogue.entries():
+        concrete = entry.pattern.replace("*", "0")
+        if entry.kind == "choice" and entry.terms:
+            assert fields.enum_choices(concrete) == entry.choices, entry.pattern
+            assert entry.choices, entry.pattern
+            if entry.pattern != "language":  # a language is written as its code
+                option = entry.choices[0]
+                assert fields.shown_enum(concrete, option, "de") == i18n.t(
+                    f"{entry.terms}.{option}", "de"
+                )
+        else:
+            assert fields.enum_choices(concrete) is None, entry.pattern
+
+
+def test_every_single_date_field_is_a_date_cell_of_the_workbook():
+    from planner.export.xlsx import fields
+
+    dates = {e.pattern for e in catalogue.entries() if e.kind in ("date", "year_month")}
+    single = {p for p in dates if "*" not in p}
+    assert set(fields.DATE_FIELDS) == single == {"start", "decision.date"}
+    assert fields.DATE_FIELDS == {"start": "yyyy-mm", "decision.date": "yyyy-mm-dd"}
+
+
+def test_every_item_parameter_of_the_helper_sheets_has_the_format_of_its_kind():
+    from planner.export.xlsx import fields
+
+    fmt = fields.Formats.of("EUR", "en")
+    # hand-picked: an amount in whole units, a share in percent, FTE as a count, months whole
+    assert fields.item_format("resources.*.annual_cost", fmt) == fmt.money
+    assert fields.item_format("investments.*.vendor_share", fmt) == fmt.share
+    assert fields.item_format("resources.*.fte", fmt) == fmt.count
+    assert fields.item_format("investments.*.every_months", fmt) == fmt.whole
+    assert fields.item_format("resources.*.role", fmt) is None
+    for name in model.LIST_FIELDS["resources"] + model.LIST_FIELDS["investments"]:
+        assert fields.item_format(f"resources.*.{name}", fmt) or fields.item_format(
+            f"investments.*.{name}", fmt
+        ), name
+
+
+def test_the_kernel_reads_every_modelled_single_value_but_those_entering_otherwise():
+    from planner import kernel
+
+    read = set(kernel.SCALARS)
+    elsewhere = set(catalogue.modelled_scalars()) - read
+    # hand-read from planner/model.py: the rates go into the discount factors, the deal size
+    # and its yearly uplift into the yearly price; every other single value is a kernel row
+    assert elsewhere == {
+        "discount_rate",
+        "vendor_programme.discount_rate",
+        "revenue.annual_price_uplift",
+        "revenue.deal_size",
+    }
+    assert read <= set(catalogue.modelled_scalars())
+    assert len(kernel.SCALARS) == 12

@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import IntegrityError
 
-from planner import policy
+from planner import catalogue, policy
 from planner.plan.files import load, parse
 from planner.plan.schema import Plan
 from planner.plan.validation import with_values
@@ -24,7 +24,7 @@ from planner.store import PlanInfo, Store, database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
-KINDS: tuple[str, ...] = ("reseller", "msp", "si", "isv")
+KINDS: tuple[str, ...] = catalogue.field("partner.kind").choices
 EXAMPLE = ROOT / "examples" / "acme-reseller.yaml"
 EXAMPLE_ID = "example"
 """Plan id of the example plan: fixed, so two first sessions at once store it only once."""

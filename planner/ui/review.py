@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import i18n
+from planner import catalogue, i18n
 from planner.onboarding import review as reviews
 from planner.onboarding.bridge import STEPS
 from planner.onboarding.quarters import Quarter
@@ -41,9 +41,9 @@ NEW_GOAL, TARGET, DROP_GOAL = (
     "review.form.target",
     "review.form.drop_objective",
 )
-KINDS = ("certification", "deal_registration", "custom")
+KINDS = catalogue.field("objectives.*.kind").choices
 STAGES = ("requested", "approved", "claimed", "paid")
-PROOFS = ("none", "submitted", "accepted", "rejected")
+PROOFS = catalogue.field("commitments.mdf.*.proof").choices
 
 
 def _signed(plan: Plan) -> tuple[Plan, int | None]:

@@ -9,7 +9,6 @@ range of a plan path), :func:`path_format`, :func:`column_format` and :func:`fig
 from __future__ import annotations
 
 import math
-import typing
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner import catalogue, i18n, model
-from planner.plan.schema import MAX_MONEY, Investment, Partner, Resource
+from planner.plan.schema import MAX_MONEY
 
 
 @dataclass(frozen=True)
@@ -46,18 +45,26 @@ class Formats:
         return cls(money=money, money_cents=cents)
 
 
+_CODES = frozenset({"language"})
+"""Choices the workbook writes as the plan file has them (a language as ``de``), not by label."""
 ENUMS: dict[str, tuple[str, ...]] = {
-    "partner.kind": typing.get_args(Partner.model_fields["kind"].annotation),
-    "category": typing.get_args(Investment.model_fields["category"].annotation),
-    "function": typing.get_args(Resource.model_fields["function"].annotation),
-    "language": i18n.LANGUAGES,
+    entry.pattern: entry.choices
+    for entry in catalogue.entries()
+    if entry.kind == "choice" and entry.terms
 }
+"""The workbook's enumerations, from the catalogue: every choice with labels of its options
+(``partner.kind``, ``investments.*.category``, ``resources.*.function``, ``language``)."""
 
 Range = tuple[str, float, float | None]
 """An allowed range: the validation type (``whole`` or ``decimal``), minimum and maximum; a
 ``whole`` maximum of 0 stands for the plan's ``months``, a ``decimal`` one of ``None`` for none."""
 
-TEXT_UNITS = {"start": "xlsx.unit.start", "currency": "xlsx.unit.currency"}
+TEXT_UNITS = {
+    entry.pattern: f"xlsx.unit.{entry.unit}"
+    for entry in catalogue.entries()
+    if entry.kind in ("year_month", "currency")
+}
+"""Unit texts of the text fields that have their own (the start month, the currency)."""
 _GENERAL: tuple[str, str, Range | None] = ("general", "", None)
 
 
@@ -138,15 +145,19 @@ def switch_check(top: int, message: str) -> DataValidation:
 
 
 def enum_choices(path: str) -> tuple[str, ...] | None:
-    return ENUMS.get(path) or ENUMS.get(path.rsplit(".", 1)[-1])
-
-
-_ENUM_LABELS = {"partner.kind": "kind", "category": "category", "function": "function"}
-"""Enumerations shown in the workbook's language: field -> prefix of the labels in common.yaml."""
+    """The options of an enumerated plan path (``resources.0.function``), ``None`` for any
+    other."""
+    entry = catalogue.find(path)
+    return ENUMS.get(entry.pattern) if entry is not None else None
 
 
 def _enum_prefix(path: str) -> str | None:
-    return _ENUM_LABELS.get(path) or _ENUM_LABELS.get(path.rsplit(".", 1)[-1])
+    """The locale prefix of the labels of an enumerated field shown in the workbook's language
+    (``function`` -> ``function.sales``), from the catalogue."""
+    entry = catalogue.find(path)
+    if entry is None or entry.pattern not in ENUMS or entry.pattern in _CODES:
+        return None
+    return entry.terms
 
 
 def shown_enum(path: str, value: Any, language: str) -> Any:
@@ -190,8 +201,14 @@ def enum_words(path: str, choice: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-DATE_FIELDS = {"start": "yyyy-mm", "decision.date": "yyyy-mm-dd"}
-"""Text fields that are dates: written as date cells (the import reads a date back as text)."""
+_DATE_FORMATS = {"year_month": "yyyy-mm", "date": "yyyy-mm-dd"}
+DATE_FIELDS = {
+    entry.pattern: _DATE_FORMATS[entry.kind]
+    for entry in catalogue.entries()
+    if entry.kind in _DATE_FORMATS and "*" not in entry.pattern
+}
+"""Single text fields that are dates (their kind in the catalogue) with their number format:
+written as date cells (the import reads a date back as text)."""
 
 
 def as_date(path: str, value: Any) -> date | None:
@@ -226,6 +243,19 @@ def figure_format(figure: str, fmt: Formats) -> str:
     if figure in model.MONTH_FIGURES:
         return fmt.whole
     return fmt.money
+
+
+_ITEM_FORMATS = {"money": "money", "share": "share", "count": "count"}
+
+
+def item_format(pattern: str, fmt: Formats) -> str | None:
+    """The number format of an item's parameter on a helper sheet (``resources.*.fte``) by its
+    kind in the catalogue: amounts in whole units, months and other whole numbers as such;
+    ``None`` (general) for text, a choice and anything that is no field."""
+    entry = catalogue.find(pattern)
+    if entry is None or not entry.numeric:
+        return None
+    return str(getattr(fmt, _ITEM_FORMATS.get(entry.kind, "whole")))
 
 
 def path_format(path: str, fmt: Formats) -> str | None:

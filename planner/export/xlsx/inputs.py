@@ -172,7 +172,7 @@ def write_inputs(book: Book) -> list[InputRow]:
             elif section == "private" or path.endswith(".path"):
                 unit = i18n.t("xlsx.unit.path", language)
             else:
-                unit = i18n.t(TEXT_UNITS.get(leaf, "xlsx.unit.text"), language)
+                unit = i18n.t(TEXT_UNITS.get(path, "xlsx.unit.text"), language)
         put(ws, row, 4, unit, wrap=True)
         put_note(book, ws, row, INPUT_NOTE_COLUMN, path)
         fit_height(

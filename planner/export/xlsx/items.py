@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from planner import i18n
 from planner.export.xlsx.book import Book
 from planner.export.xlsx.cells import BOLD, KEY_FONT, TITLE_FONT, fx, print_setup, put, widths
-from planner.export.xlsx.fields import enum_words
+from planner.export.xlsx.fields import enum_words, item_format
 from planner.export.xlsx.refs import ref
 
 
@@ -41,7 +41,7 @@ class ItemBlock:
 
 
 def _is_function(name: str, function: str) -> str:
-    words = ",".join(f'{name}="{word}"' for word in enum_words("function", function))
+    words = ",".join(f'{name}="{word}"' for word in enum_words("resources.*.function", function))
     return f"IF(OR({words}),1,0)"
 
 
@@ -87,10 +87,7 @@ def write_team(book: Book) -> ItemBlock:
                     "is_sales": _is_function(f"{base}_function", "sales"),
                     "is_delivery": _is_function(f"{base}_function", "delivery"),
                 }.get(name, f"{base}_{name}")
-                number = {"fte": fmt.count, "annual_cost": fmt.money, "start_month": fmt.whole}.get(
-                    name
-                )
-                fx(ws, row, column, formula, number)
+                fx(ws, row, column, formula, item_format(f"resources.*.{name}", fmt))
             title = f'"{i18n.t(f"xlsx.team.{block}", language)}: "&{letter}$3'
             fx(ws, head, column, title, font=BOLD)
             ws.column_dimensions[letter].width = 16
@@ -134,17 +131,12 @@ def write_investments(book: Book) -> ItemBlock:
         put(ws, row, 2, name, font=KEY_FONT)
     head = first_row - 1
     put(ws, head, 1, i18n.label("month", language), font=BOLD)
-    number = {
-        "amount": fmt.money,
-        "month": fmt.whole,
-        "every_months": fmt.whole,
-        "vendor_share": fmt.share,
-    }
     for i in range(count):
         column = 3 + i
         letter = get_column_letter(column)
         for name, row in param_rows.items():
-            fx(ws, row, column, f"investments_{i}_{name}", number.get(name))
+            number = item_format(f"investments.*.{name}", fmt)
+            fx(ws, row, column, f"investments_{i}_{name}", number)
         fx(ws, head, column, f"{letter}$3", font=BOLD)
         ws.column_dimensions[letter].width = 18
     p = param_rows
