@@ -25,31 +25,26 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from planner import finance
+from planner import catalogue, finance
 
 Array = NDArray[np.float64]
 F = TypeVar("F", bound=Callable[..., Any])
 
-SCALARS: tuple[str, ...] = (
-    "opex_per_month",
-    "revenue.deals_per_sales_fte_month",
-    "revenue.subscription",
-    "revenue.monthly_churn",
-    "revenue.partner_margin",
-    "revenue.services_per_deal",
-    "revenue.delivery_capacity_per_fte_month",
-    "revenue.managed_fee_per_customer_month",
-    "vendor_programme.mdf_rate",
-    "vendor_programme.gross_margin",
-    "vendor_programme.partner_manager_fte",
-    "vendor_programme.partner_manager_annual_cost",
+_ELSEWHERE = frozenset(
+    {
+        "discount_rate",
+        "vendor_programme.discount_rate",
+        "revenue.annual_price_uplift",
+        "revenue.deal_size",
+    }
+)
+"""Single values the model reads that reach the kernel otherwise: the sides' rates of return
+through the discount factors, the deal size and its uplift through the yearly price."""
+SCALARS: tuple[str, ...] = tuple(
+    path for path in catalogue.modelled_scalars() if path not in _ELSEWHERE
 )
 """The plan values the kernel reads per plan, the rows of its ``scalars`` argument: every single
-value the model reads (:func:`planner.catalogue.modelled_scalars`, in its order) but the sides'
-rates of return, which enter through the discount factors, and the deal size and its uplift,
-which enter through the yearly price. ``tests/test_catalogue.py`` holds this list to the
-catalogue's: the kernel imports only :mod:`planner.finance` (importing the catalogue would put
-it into the import cycle of the plan and the model)."""
+value the model reads (the catalogue's, in its order) but those of :data:`_ELSEWHERE`."""
 (
     _OPEX,
     _DEALS_PER_FTE,
@@ -63,8 +58,25 @@ it into the import cycle of the plan and the model)."""
     _VENDOR_MARGIN,
     _MANAGER_FTE,
     _MANAGER_ANNUAL_COST,
-) = range(len(SCALARS))
-"""The row of each value of :data:`SCALARS` in ``scalars``, named in its order."""
+) = (
+    SCALARS.index(path)
+    for path in (
+        "opex_per_month",
+        "revenue.deals_per_sales_fte_month",
+        "revenue.subscription",
+        "revenue.monthly_churn",
+        "revenue.partner_margin",
+        "revenue.services_per_deal",
+        "revenue.delivery_capacity_per_fte_month",
+        "revenue.managed_fee_per_customer_month",
+        "vendor_programme.mdf_rate",
+        "vendor_programme.gross_margin",
+        "vendor_programme.partner_manager_fte",
+        "vendor_programme.partner_manager_annual_cost",
+    )
+)
+"""The row in ``scalars`` of each value the kernel reads (a value the catalogue stops modelling
+fails here, at import, not in a figure)."""
 FIGURES = (
     "npv",
     "irr",
