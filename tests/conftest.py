@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
+from planner.plan.files import load
 from planner.policy import RULES
 from planner.store import Store
 from tests.app_support import local_app
+from tests.factories import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,15 +105,34 @@ def running_app(
         log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """``streamlit run app.py`` on a free loopback port with its own plan folder; always stopped.
+    """``streamlit run app.py`` on a free loopback port with its own plan folder, one for every
+    browser test that needs no server of its own (a server takes seconds to start and its first
+    page run seconds more); always stopped. A test works on a plan it creates (:func:`store`,
+    a fresh id), never on another test's; a test that restarts a server or changes its settings
+    starts its own (:func:`running_app`, :func:`start_app_server`).
 
     Yields ``{"url": ..., "data_dir": Path}``.
     """
     data_dir = tmp_path_factory.mktemp("app-data")
     with running_app(data_dir) as url:
         yield {"url": url, "data_dir": data_dir}
+
+
+@pytest.fixture
+def store(app_server: dict[str, Any]) -> Iterator[Store]:
+    """The store of :func:`app_server`'s plan folder, opened for one test."""
+    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def example_plan_id(store: Store) -> str:
+    """A fresh copy of the example plan in :func:`app_server`'s store, the newest, so the
+    workspace opens it (as it opens the example on a first start)."""
+    return store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
 
 
 @pytest.fixture
@@ -130,9 +151,11 @@ def start_app_server(
         yield start
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[Any]:
-    """Debian's chromium driven by Playwright; skipped (with the reason) when it is missing."""
+    """Debian's chromium driven by Playwright, one for the run (each test opens its own
+    contexts: its own cookies and Streamlit sessions); skipped (with the reason) when it is
+    missing."""
     if not CHROMIUM.exists():
         pytest.skip(
             f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"

@@ -20,7 +20,8 @@ from planner.store import Store
 from planner.ui import library
 from tests.test_browser_collab import commit_value, enter_name
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("example_plan_id")]
+"""Each test on its own copy of the example plan, the newest: the one its page opens."""
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 

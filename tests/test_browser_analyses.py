@@ -12,7 +12,8 @@ import pytest
 
 from planner import i18n
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("example_plan_id")]
+"""Each test on its own copy of the example plan, the newest: the one its page opens."""
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from planner import access, i18n
-from planner.policy import RULES
 from planner.store import Store
 from tests.test_browser_collab import (
     VISIBLE_MS,
@@ -33,13 +32,6 @@ pytestmark = pytest.mark.browser
 
 REMOTE = "Remo Fern"
 """The author of the edits that arrive through the store, not through a page."""
-
-
-@pytest.fixture
-def store(app_server: dict[str, Any]) -> Iterator[Store]:
-    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

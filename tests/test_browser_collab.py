@@ -17,7 +17,6 @@ from planner import access, i18n, privacy
 from planner.model import evaluate
 from planner.plan.schema import Plan
 from planner.plan.validation import with_values
-from planner.policy import RULES
 from planner.store import Store
 from planner.ui import library
 
@@ -38,20 +37,9 @@ def shared_plan() -> Plan:
 
 
 @pytest.fixture
-def plan_id(app_server: dict[str, Any]) -> Iterator[str]:
+def plan_id(store: Store) -> str:
     """The plan both sides open: a fresh one per test (the newest, so the workspace opens it)."""
-    store = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
-    try:
-        yield store.create_plan(shared_plan(), author="Vera", side="vendor")
-    finally:
-        store.close()
-
-
-@pytest.fixture
-def store(app_server: dict[str, Any]) -> Iterator[Store]:
-    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
-    yield opened
-    opened.close()
+    return store.create_plan(shared_plan(), author="Vera", side="vendor")
 
 
 def browser_page(chromium_browser: Any) -> tuple[Any, Any]:

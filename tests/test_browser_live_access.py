@@ -80,13 +80,6 @@ IDLE_MS = 3_000
 wrote by itself flipped about three times a second)."""
 
 
-@pytest.fixture
-def store(app_server: dict[str, Any]) -> Iterator[Store]:
-    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
-    yield opened
-    opened.close()
-
-
 def _rows(store: Store, plan_id: str) -> list[tuple[str, str, Any]]:
     return [(r.author, r.path, r.new) for r in store.log(plan_id)[1:]]
 

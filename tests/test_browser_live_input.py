@@ -39,13 +39,6 @@ DEALS = "revenue.deals_per_sales_fte_month"
 
 
 @pytest.fixture
-def store(app_server: dict[str, Any]) -> Iterator[Store]:
-    opened = Store(f"sqlite+pysqlite:///{app_server['data_dir'] / 'planner.db'}", policy=RULES)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def plan_id(store: Store) -> str:
     """A fresh plan per test, the newest, so the workspace opens it."""
     return store.create_plan(shared_plan(), author="Vera", side="vendor")

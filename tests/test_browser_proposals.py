@@ -15,11 +15,10 @@ from tests.test_browser_collab import (
     enter_name,
     plan_id,
     settle,
-    store,
     two_pages,
 )
 
-__all__ = ["plan_id", "store", "two_pages"]
+__all__ = ["plan_id", "two_pages"]
 
 pytestmark = pytest.mark.browser
 

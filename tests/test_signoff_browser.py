@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from planner import access, i18n
-from planner.policy import RULES
 from planner.signoff import records as signoff
 from planner.signoff.verify import verify_bytes
 from planner.store import Store
@@ -33,10 +32,6 @@ def settle(page: Any) -> None:
     page.locator('[data-testid="stStatusWidgetRunningIcon"]').wait_for(state="detached")
 
 
-def _store(data_dir: Path) -> Store:
-    return Store(f"sqlite+pysqlite:///{data_dir / 'planner.db'}", policy=RULES)
-
-
 def _sign(page: Any, name: str | None, title: str) -> None:
     if name is not None:
         page.get_by_label(tx("sign_name"), exact=True).fill(name)
@@ -50,6 +45,8 @@ def _sign(page: Any, name: str | None, title: str) -> None:
 def test_both_sides_sign_in_the_browser_and_the_downloads_verify(
     chromium_browser: Any,
     app_server: dict[str, Any],
+    store: Store,
+    example_plan_id: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -65,14 +62,9 @@ def test_both_sides_sign_in_the_browser_and_the_downloads_verify(
         vendor.get_by_role("button", name=tx("freeze", version=1)).click()
         settle(vendor)
         vendor.get_by_role("button", name=tx("withdraw")).wait_for()
-        store = _store(data_dir)
-        try:
-            (frozen,) = [
-                r for p in store.plans() if (r := signoff.pending(store, p.id)) is not None
-            ]
-            link = access.create_invite(store, frozen.plan_id, "partner_editor")
-        finally:
-            store.close()
+        frozen = signoff.pending(store, example_plan_id)  # the newest: the page's plan
+        assert frozen is not None
+        link = access.create_invite(store, frozen.plan_id, "partner_editor")
 
         partner = partner_context.new_page()
         partner.set_default_timeout(60_000)
