@@ -190,3 +190,39 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store
         store = Store(policy=RULES)
         yield store
         store.close()
+
+
+# --- running the suite on several processes (pytest-xdist) ------------------------------------
+
+BROWSER_MODULE = "browser"
+"""Every browser test lives in a module with this in its file name (checked at collection)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests only in browser modules (:func:`pytest_xdist_make_scheduler` knows them by
+    name); in a process of ``pytest -n`` they come first, since they take longest together."""
+    for item in items:
+        if item.get_closest_marker("browser") and BROWSER_MODULE not in item.path.name:
+            raise pytest.UsageError(f"{item.nodeid}: a browser test outside a browser module")
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: not item.get_closest_marker("browser"))  # stable
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile`` (``scripts/test`` runs the suite on two processes) hands out whole
+    modules, so a module's shared set-up (a LibreOffice run, a signed file) is made once, not
+    once per process; and all browser modules as one, so they run one after the other in one
+    process (one app server and one chromium, no second browser test loading the machine
+    beside them). pytest-xdist's ``loadgroup`` would say it with marks, but it ignores them
+    with this pytest (it renames node ids, which pytest no longer lets it)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ModuleScheduling(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return BROWSER_MODULE if BROWSER_MODULE in Path(module).name else module
+
+    return ModuleScheduling(config, log)
