@@ -299,6 +299,30 @@ def test_a_cell_being_typed_in_stays_open_while_someone_changes_the_same_table(
     assert store.plan_at(plan_id).resources[0].fte == 3.0
 
 
+def test_a_cell_typed_in_after_someones_change_of_it_showed_is_based_on_that_change(
+    page: Any, app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    """Remo changes the first hire's FTE from 1 to 4 and Vera's page shows his 4; then she
+    types 3 into that cell. She saw his value, so her 3 is written over it, no conflict (typing
+    begun before his change arrived is one: the test above)."""
+    from playwright.sync_api import expect
+
+    open_workspace(page, app_server["url"], "Vera")
+    _team_cell(page, 0, FTE)  # the team table drawn once, the cell chosen, nothing typed
+    _remote_cell(store, plan_id, "resources.0.fte", 4.0)
+    page.get_by_text(f"Version {store.version(plan_id)},").wait_for(timeout=VISIBLE_MS)
+    settle(page)
+    _cell_shows(page, FTE, "4")  # his 4 in the first row's FTE
+    _type_cell(page, "3")  # into the cell chosen before, still chosen
+    assert wait_until(lambda: len(store.log(plan_id)) == 3), _edits(store, plan_id)
+    settle(page)
+    assert _edits(store, plan_id) == [
+        (REMOTE, "resources.0.fte", 4.0),
+        ("Vera", "resources.0.fte", 3.0),
+    ]
+    expect(page.get_by_role("button", name=i18n.t("collab.keep_mine", "de"))).to_have_count(0)
+
+
 def _cell_texts(page: Any) -> list[str]:
     """The cells of the visible table as its grid gives them to a screen reader, row by row."""
     found: list[str] = page.evaluate(

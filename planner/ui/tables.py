@@ -21,7 +21,7 @@ from planner.notes import after_deleting
 from planner.plan.paths import get_value
 from planner.plan.schema import MAX_MONEY, Investment, Plan, RebateTier, Resource
 from planner.privacy import PlanView
-from planner.ui import collab, session, state
+from planner.ui import collab, session, state, table_seen
 from planner.ui.entries import (
     EntryError,
     Kind,
@@ -212,18 +212,21 @@ def _required(path: str, name: str) -> bool:
     return ROW_MODELS[path].model_fields[name].is_required()
 
 
-def _on_table(
-    path: str, key: str, frame: pd.DataFrame, held: Any, current: pd.DataFrame | None = None
-) -> None:
-    """A person edited the table that showed ``frame`` of the list, from snapshot ``held``
-    (``None`` without the store); ``current``: the table as the page shows it now (someone
-    else's change may have arrived while a cell was open). A changed cell is written alone,
-    based on the version of that cell the table showed, so edits of other rows or cells by
-    someone else are neither a conflict nor reverted; adding or deleting rows rewrites the
-    list, based on its version."""
+def _on_table(path: str, key: str, current: pd.DataFrame) -> None:
+    """A person edited the table keyed ``key`` of the list; ``current``: the table as the page
+    shows it now (someone else's change may have arrived while a cell was open). The edit is
+    checked against the table's base (:data:`TABLE_BASES`): the frame and snapshot the person
+    began on. A changed cell is written alone, based on the version of that cell the table
+    showed, so edits of other rows or cells by someone else are neither a conflict nor
+    reverted; adding or deleting rows rewrites the list, based on its version."""
     delta = st.session_state.get(key) or {}
     if not any(delta.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
         return  # nothing typed, added or deleted
+    _on_seen(path, key)  # the same run may carry the editor's opening on a newer table
+    base = st.session_state.get(TABLE_BASES, {}).get(path)
+    if base is None or base[0] != key:  # not drawn by this session: what it holds now
+        base = (key, current, st.session_state.get(collab.SNAPSHOT))
+    frame, held = base[1], base[2]
     error_key = state.EDITOR_PREFIX + path
 
     def version(where: str) -> int:
@@ -262,6 +265,30 @@ builds a fresh table, so an edit already taken is never sent again with the next
 TABLE_BASES = "tables.bases"
 """List path -> ``(widget key, frame, snapshot)``: what the open table's cell edits are
 checked against (see :func:`table`)."""
+
+
+TABLE_SHOWN = "tables.shown"
+"""List path -> ``(widget key, frame, snapshot)`` of the table as the last run drew it."""
+
+
+def _token(key: str, held: Any) -> str:
+    """The name of a table as drawn from snapshot ``held`` (its version; the session's
+    revision without the store)."""
+    version = held.version if held is not None else st.session_state.get(state.REVISION, 0)
+    return f"{key}#{version}"
+
+
+def _on_seen(path: str, key: str) -> None:
+    """A cell editor of the table keyed ``key`` opened on the table the page shows: its edits
+    are checked against that from now on (when it is still the one this session drew last)."""
+    token = table_seen.seen_token(SEEN_PREFIX + key)
+    shown = st.session_state.get(TABLE_SHOWN, {}).get(path)
+    if token is None or shown is None or shown[0] != key or token != _token(key, shown[2]):
+        return
+    st.session_state.setdefault(TABLE_BASES, {})[path] = shown
+
+
+SEEN_PREFIX = "seen:"
 
 
 def _took(path: str) -> None:
@@ -332,11 +359,13 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
     key += f"{st.session_state[state.RESETS]}:{state.language()}"
     # A cell's edit is checked against the table as this person last acted on the page: a run
     # that only shows someone else's change keeps that base, so typing begun before the change
-    # arrived and left after it is a conflict on that cell, never an overwrite.
+    # arrived and left after it is a conflict on that cell, never an overwrite. A cell editor
+    # opened after the change showed moves the base to the table shown (table_seen).
     bases: dict[str, tuple[str, pd.DataFrame, Any]] = st.session_state.setdefault(TABLE_BASES, {})
     base = bases.get(path)
     if base is None or base[0] != key or not collab.remote_run():
         base = bases[path] = (key, frame, held)
+    st.session_state.setdefault(TABLE_SHOWN, {})[path] = (key, frame, held)
     st.data_editor(
         display_frame(frame, path),
         key=key,
@@ -345,9 +374,16 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         width="stretch",
         column_config={c.name: _column_config(path, c, plan) for c in TABLES[path]},
         on_change=_on_table,
-        args=(path, key, base[1], base[2], frame),
+        args=(path, key, frame),
         disabled=locked,
     )
+    if not locked:
+        table_seen.marker(
+            SEEN_PREFIX + key,
+            _token(key, held),
+            _token(key, base[2]),
+            on_seen=lambda: _on_seen(path, key),
+        )
     error_key = state.EDITOR_PREFIX + path
     if state.errors().get(error_key):
         problems(error_key)
