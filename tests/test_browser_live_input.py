@@ -403,6 +403,30 @@ def test_table_numbers_are_shown_and_typed_in_the_ui_language_not_the_browsers(
         context.close()
 
 
+def test_switching_the_ui_language_writes_nothing_and_refuses_nothing(
+    page: Any, app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    """Vera switches the interface to English on the assumptions page, whose private-values
+    picker shows her three private values by their German names, then turns presenter mode
+    on: no input sends what it showed in German as an edit, nothing is written or refused."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_server['url']}/assumptions")
+    settle(page)
+    enter_name(page, "Vera")
+    page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
+    page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
+    page.get_by_role("tab", name=i18n.t("ui.assumptions.team", "en")).wait_for()
+    settle(page)
+    # a run the page asks for with all its inputs as they are (presenter mode writes nothing)
+    page.get_by_role("switch", name=i18n.t("ui.sidebar.presenter", "en")).click(force=True)
+    page.get_by_role("tab", name=i18n.t("ui.assumptions.team", "en")).wait_for()
+    settle(page)
+    page.wait_for_timeout(2_000)  # the page's polls meanwhile: still nothing
+    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
+    assert _edits(store, plan_id) == []
+
+
 # --- choices ---------------------------------------------------------------------------------
 
 KIND = "partner.kind"

@@ -19,7 +19,8 @@ from planner.ui.text import label, tr
 from planner.ui.wording import path_text
 
 PRIVATE_KEY = "privacy.private"
-"""Start of the key of the picker (``privacy.private@<side>@<version>``) and of its refusals."""
+"""Start of the key of the picker (``privacy.private@<side>@<version>:<language>``) and of its
+refusals."""
 
 
 def candidates(plan: Plan, side: str) -> list[str]:
@@ -82,7 +83,9 @@ def panel(side: str, can_edit: bool, plan: Plan, *, locked: bool = False) -> Non
     shown = list(privacy.private_paths(plan)[side])
     if can_edit:
         version = session.field_version(path)
-        key = f"{PRIVATE_KEY}@{side}@{version}"
+        # the language is part of the key: the picker reports its choice by the names it
+        # showed, and names of another language are no choice of the new picker
+        key = f"{PRIVATE_KEY}@{side}@{version}:{state.language()}"
         options = candidates(plan, side)
         texts = {p: _text(p, plan) for p in options}
         with st.expander(tr("share.private_title", count=len(shown))):
