@@ -30,7 +30,8 @@ class Wakes:
         self.woken: list[str] = []
         self.gone = gone
 
-    def __call__(self, session_id: str) -> bool:
+    def __call__(self, session_id: str, fragment_id: str) -> bool:
+        assert fragment_id == "live"  # the fragment the page registered
         if session_id in self.gone:
             return False
         self.woken.append(session_id)
@@ -79,9 +80,9 @@ def test_the_watcher_wakes_each_page_of_a_moved_plan_once(store: Store) -> None:
     wakes = Wakes()
     watcher = Watcher(wakes, interval=60)  # ticks by hand below
     shown = stamps(store, [first, second])
-    watcher.watch("vera", Watch(store, first, shown[first]))
-    watcher.watch("anna", Watch(store, first, shown[first]))
-    watcher.watch("otto", Watch(store, second, shown[second]))
+    watcher.watch("vera", Watch(store, first, shown[first], "live"))
+    watcher.watch("anna", Watch(store, first, shown[first], "live"))
+    watcher.watch("otto", Watch(store, second, shown[second], "live"))
     watcher.stop()
     assert watcher.tick() == 0  # nothing moved: nobody woken
     store.apply_edit(first, "revenue.deal_size", 45000, 1, "Vera", "vendor")
@@ -96,10 +97,10 @@ def test_a_page_registered_again_with_what_it_now_shows_is_not_woken(store: Stor
     wakes = Wakes()
     watcher = Watcher(wakes, interval=60)
     watcher.stop()
-    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
     store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
     # the page reran before the tick (its own timer) and registered version 2
-    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
     assert watcher.tick() == 0
     assert wakes.woken == []
 
@@ -109,7 +110,7 @@ def test_a_closed_session_is_forgotten(store: Store) -> None:
     wakes = Wakes(gone=frozenset({"closed"}))
     watcher = Watcher(wakes, interval=60)
     watcher.stop()
-    watcher.watch("closed", Watch(store, plan_id, Stamp(0, 0, 0, 0)))
+    watcher.watch("closed", Watch(store, plan_id, Stamp(0, 0, 0, 0), "live"))
     assert watcher.tick() == 0
     assert watcher.watching() == {}
 
@@ -124,7 +125,7 @@ def test_a_hundred_notifications_write_nothing(store: Store) -> None:
     watcher.stop()
     before = rows_written(store)
     for n in range(100):
-        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
         proposals.propose(
             store, plan_id, {"revenue.deal_size": 40000 + n}, reason="r", author="A", side="partner"
         )
@@ -139,13 +140,13 @@ def test_the_watcher_thread_wakes_a_page_by_itself(store: Store) -> None:
     plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
     woken = threading.Event()
 
-    def wake(session_id: str) -> bool:
+    def wake(session_id: str, fragment_id: str) -> bool:
         woken.set()
         return True
 
     watcher = Watcher(wake, interval=0.01)
     try:
-        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
         store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
         assert woken.wait(30)  # an event, not a clock: the thread runs on its own
     finally:
@@ -156,13 +157,13 @@ def test_a_poke_compares_at_once_instead_of_at_the_next_tick(store: Store) -> No
     plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
     woken = threading.Event()
 
-    def wake(session_id: str) -> bool:
+    def wake(session_id: str, fragment_id: str) -> bool:
         woken.set()
         return True
 
     watcher = Watcher(wake, interval=3600)  # its next tick is an hour away
     try:
-        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
         store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
         watcher.poke()  # what a write through this server does
         assert woken.wait(30)
@@ -234,7 +235,7 @@ def test_while_nothing_is_committed_the_watcher_reads_no_stamps(
     wakes = Wakes()
     watcher = Watcher(wakes, interval=60)
     watcher.stop()
-    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
     for _ in range(5):
         assert watcher.tick() == 0
     # SQLite's counter moves only with a commit to this database; PostgreSQL's snapshot also
@@ -249,14 +250,14 @@ def test_while_nothing_is_committed_the_watcher_reads_no_stamps(
     assert wakes.woken == ["anna"]
     assert len(reads) == before + 1  # a commit is always read
     # a page registering a plan the watcher has not read yet is read at once, changed or not
-    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
     other = store.create_plan(example_plan(), author="Vera", side="vendor")
-    watcher.watch("otto", Watch(store, other, Stamp(1, 0, 0, 0)))
+    watcher.watch("otto", Watch(store, other, Stamp(1, 0, 0, 0), "live"))
     read = len(reads)
     assert watcher.tick() == 0  # both pages show what is stored
     assert len(reads) == read + 1
     # a stale registration of a plan read before is compared with what was read: woken
-    watcher.watch("anna", Watch(store, plan_id, Stamp(1, 0, 0, 0)))
+    watcher.watch("anna", Watch(store, plan_id, Stamp(1, 0, 0, 0), "live"))
     assert watcher.tick() == 1
     assert wakes.woken == ["anna", "anna"]
 
@@ -267,7 +268,7 @@ def test_a_failed_read_is_read_again_at_the_next_tick(
     plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
     watcher = Watcher(Wakes(), interval=60)
     watcher.stop()
-    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id]))
+    watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
     assert watcher.tick() == 0
     store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
 
@@ -281,31 +282,10 @@ def test_a_failed_read_is_read_again_at_the_next_tick(
     assert watcher.tick() == 1  # the edit is not lost behind the failed read
 
 
-def test_a_wake_marks_the_next_run_of_that_session_only_and_once(store: Store) -> None:
-    """The run a wake starts only shows someone else's change (a table keeps its base); the
-    session's next run, or another session's, is not marked. A session that is gone keeps no
-    mark."""
-    plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
-    watcher = Watcher(Wakes(gone=frozenset({"closed"})), interval=60)
-    watcher.stop()
-    shown = stamps(store, [plan_id])[plan_id]
-    for session_id in ("anna", "otto", "closed"):
-        watcher.watch(session_id, Watch(store, plan_id, shown))
-    assert not watcher.take_wake("anna")  # nothing happened yet
-    store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
-    assert watcher.tick() == 2
-    assert watcher.take_wake("anna")
-    assert not watcher.take_wake("anna")  # once
-    watcher.forget("otto")  # its session ended before its run
-    assert not watcher.take_wake("otto")
-    assert not watcher.take_wake("closed")
-    assert watcher.watching() == {}
-
-
 def test_a_wake_writes_nothing_and_replays_no_input(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the watcher hands Streamlit for a wake: a full run of the page the session shows,
-    with no widget values (None, as ``st.rerun()`` asks; an empty set would drop an input on
-    its way) and no fragment; nothing else of the session is touched."""
+    """What the watcher hands Streamlit for a wake: a run of the page's live fragment on the
+    page the session shows, with no widget values (None; an empty set would drop an input on
+    its way); nothing else of the session is touched."""
     from streamlit.proto.ClientState_pb2 import ClientState
     from streamlit.runtime import Runtime
     from streamlit.runtime.app_session import AppSessionState
@@ -340,20 +320,76 @@ def test_a_wake_writes_nothing_and_replays_no_input(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(Runtime, "exists", staticmethod(lambda: True))
     monkeypatch.setattr(Runtime, "instance", staticmethod(lambda: Instance()))
-    assert not push.rerun_page("gone")
-    push.rerun_page("closing")
+    assert not push.rerun_fragment("gone", "live")
+    push.rerun_fragment("closing", "live")
     assert asked == []  # a session closing gets no run
-    assert push.rerun_page("anna")
+    assert push.rerun_fragment("anna", "live")
     [data] = asked
     assert data.widget_states is None
-    assert data.fragment_id is None
-    assert data.fragment_id_queue == []
+    assert data.fragment_id == "live"
+    assert not data.is_fragment_scoped_rerun
     assert (data.query_string, data.page_script_hash, data.page_name) == (
         "plan=p1&key=k",
         "abc",
         "assumptions",
     )
     assert data.is_auto_rerun
+
+
+def test_a_wake_waits_for_the_run_under_way_and_never_interrupts_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Streamlit's own request queue: while a run is under way (a person's commit being written
+    in its callback), the wake's request is held for after it; it does not stop that run at
+    its next step, as a full rerun asked for directly did (the commit was then written, not
+    marked taken, sent again and written twice). A person's input arriving meanwhile is kept
+    with it."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.app_session import AppSessionState
+    from streamlit.runtime.scriptrunner_utils.script_requests import (
+        RerunData,
+        ScriptRequests,
+        ScriptRequestType,
+    )
+
+    requests = ScriptRequests()
+    typed = WidgetStates()
+    typed.widgets.add(id="deal", string_value="45000")
+    assert requests.request_rerun(RerunData(widget_states=typed))
+    started = requests.on_scriptrunner_ready()  # the person's run starts
+    assert started.type == ScriptRequestType.RERUN
+
+    class Session:
+        _client_state = ClientState(page_script_hash="abc", page_name="assumptions")
+        _scriptrunner = requests  # takes request_rerun as the runner does
+        _state = AppSessionState.APP_IS_RUNNING
+
+        def _call_soon_on_event_loop(self, call: Any) -> None:
+            call()
+
+        def _create_scriptrunner(self, data: Any) -> None:
+            raise AssertionError("the session's runner takes the request")
+
+    class Instance:
+        def get_app_session(self, session_id: str) -> Session:
+            return Session()
+
+    monkeypatch.setattr(Runtime, "exists", staticmethod(lambda: True))
+    monkeypatch.setattr(Runtime, "instance", staticmethod(lambda: Instance()))
+    assert push.rerun_fragment("anna", "live")
+    assert requests.on_scriptrunner_yield() is None  # the run under way goes on
+    more = WidgetStates()
+    more.widgets.add(id="fte", string_value="2")
+    assert requests.request_rerun(RerunData(widget_states=more))  # the person types on
+    after = requests.on_scriptrunner_yield()  # now the person's input stops it, as always
+    assert after is not None
+    assert after.rerun_data is not None
+    assert after.rerun_data.widget_states is not None
+    assert [w.id for w in after.rerun_data.widget_states.widgets] == ["fte"]
+    # the wake is folded into the person's run (a full run runs the fragment too)
+    assert after.rerun_data.fragment_id_queue == []
 
 
 def test_the_server_does_not_collect_all_garbage_after_every_run() -> None:

@@ -423,13 +423,10 @@ def heartbeat(granted: Access) -> None:
 
 
 def take_remote_run() -> None:
-    """At the start of a run: note whether the server's watcher or the poll started it for
-    someone else's change (see :func:`remote_run`)."""
-    from planner.ui import push
-
+    """At the start of a run: note whether the page's live fragment (woken by the server's
+    watcher or by its timer) started it for someone else's change (see :func:`remote_run`)."""
     ss = st.session_state
-    woken = push.woken_by_push()  # asked every run: a wake's mark is for this run only
-    ss[REMOTE_NOW] = bool(ss.pop(REMOTE_RUN, False)) or woken
+    ss[REMOTE_NOW] = bool(ss.pop(REMOTE_RUN, False))
 
 
 def remote_run() -> bool:
@@ -441,9 +438,9 @@ def remote_run() -> bool:
 
 def live(granted: Access) -> None:
     """Rerun the app when the plan moved (a new version, a proposal made or decided) or the
-    link was revoked: the server's watcher reruns this page within ``PLANNER_WATCH_SECONDS`` of
-    the change (:mod:`planner.ui.push`), and a fragment's own timer (``PLANNER_POLL_SECONDS``)
-    checks as a fallback.
+    link was revoked: the server's watcher wakes this page's fragment within
+    ``PLANNER_WATCH_SECONDS`` of the change (:mod:`planner.ui.push`), and the fragment's own
+    timer (``PLANNER_POLL_SECONDS``) checks as a fallback.
 
     The check never writes and never touches an input: a rerun shows the new plan, and an input
     being typed into keeps its text (:mod:`planner.ui.fields`). The version compared is the
@@ -460,7 +457,6 @@ def live(granted: Access) -> None:
         return
     now = watch.stamps(store(), [granted.plan_id])[granted.plan_id]
     shown = now._replace(version=version)
-    push.wake_this_page_when(store(), granted.plan_id, shown)
 
     @st.fragment(run_every=every)
     def _poll() -> None:
@@ -469,6 +465,7 @@ def live(granted: Access) -> None:
         if moved or not admitted(granted):
             st.session_state[REMOTE_RUN] = True
             st.rerun(scope="app")
+        push.wake_this_fragment_when(store(), granted.plan_id, shown)
 
     _poll()
 

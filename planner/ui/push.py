@@ -7,16 +7,20 @@ plan that page shows (:class:`planner.watch.Stamp`: version, proposals, revoked 
 ``PLANNER_WATCH_SECONDS`` (default 0.1) it reads the stamps of all plans open on this server in
 one read-only query (at once after a change written through this server; only when
 the database changed, :class:`planner.watch.Signal`); a page whose plan moved is woken by
-rerunning the page on the server, as ``st.rerun()`` would: one run that shows the change.
-Edits made on another app server on the same database, or from the command line, are seen the
-same way: the database is the only channel.
+running its live fragment (:func:`planner.ui.collab.live`) on the server, as the fragment's own
+timer would; the fragment compares again and reruns the page. Edits made on another app server
+on the same database, or from the command line, are seen the same way: the database is the
+only channel.
 
-Waking never writes and never replays an input: the run is requested with no widget values at
-all (no callback fires, no button is pressed again), and when an input of the person is on its
-way at the same moment, Streamlit folds both into one run that carries the person's input.
-A page is woken once per stamp it registered; its next run registers again. A page whose
-session ended is forgotten. The page's live fragment (:func:`planner.ui.collab.live`) keeps
-its own timer as a slow fallback (presence and a missed wake-up).
+Waking never writes, never replays an input and never interrupts a run: the fragment's run is
+requested with no widget values at all (no callback fires, no button is pressed again; when an
+input of the person is on its way at the same moment, Streamlit folds both into one run that
+carries the person's input), and a fragment's run waits for a run under way to end. A full
+rerun asked for directly would stop the run under way at its next step, which can be inside
+the callback that is writing the person's commit: written, but not yet marked as taken, the
+commit was sent again and written twice. A page is woken once per stamp it registered; its
+next run registers again. A page whose session ended is forgotten. The fragment's own timer
+stays as a slow fallback (presence and a missed wake-up).
 """
 
 from __future__ import annotations
@@ -46,21 +50,22 @@ def watch_seconds() -> float:
 
 @dataclass(frozen=True)
 class Watch:
-    """One open page: the plan it shows at ``shown``."""
+    """One open page: the plan it shows at ``shown`` and the fragment that checks it."""
 
     store: Store
     plan_id: str
     shown: Stamp
+    fragment_id: str
 
 
-WakeFn = Callable[[str], bool]
-"""A wake-up: ``session id -> whether the session is there``."""
+WakeFn = Callable[[str, str], bool]
+"""A wake-up: ``(session id, fragment id) -> whether the session is there``."""
 
 
 class Watcher:
     """The server's one watcher thread and the pages it watches (keyed by session id).
 
-    ``wake`` reruns a session's page; it is given so the loop can be tested without a server.
+    ``wake`` runs a session's fragment; it is given so the loop can be tested without a server.
     """
 
     def __init__(self, wake: WakeFn, interval: float) -> None:
@@ -71,7 +76,6 @@ class Watcher:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._poked = threading.Event()
-        self._woken: set[str] = set()
         self._signals: dict[int, Signal] = {}
         self._known: dict[tuple[int, str], Stamp] = {}
 
@@ -88,16 +92,6 @@ class Watcher:
     def forget(self, session_id: str) -> None:
         with self._lock:
             self._pages.pop(session_id, None)
-            self._woken.discard(session_id)
-
-    def take_wake(self, session_id: str) -> bool:
-        """Whether this watcher woke ``session_id`` since the session last asked (then the run
-        under way only shows someone else's change)."""
-        with self._lock:
-            if session_id in self._woken:
-                self._woken.discard(session_id)
-                return True
-            return False
 
     def watching(self) -> dict[str, Watch]:
         with self._lock:
@@ -143,8 +137,7 @@ class Watcher:
                 if self._pages.get(session_id) is not page:
                     continue
                 del self._pages[session_id]
-                self._woken.add(session_id)
-            if self._wake(session_id):
+            if self._wake(session_id, page.fragment_id):
                 woken += 1
             else:
                 self.forget(session_id)
@@ -168,10 +161,11 @@ class Watcher:
         return {(key, plan_id): stamp for plan_id, stamp in found.items()}
 
 
-def rerun_page(session_id: str) -> bool:
-    """Rerun the page Streamlit session ``session_id`` shows, as ``st.rerun()`` would: one full
-    run with no widget values, so no input is replayed and a person's input on its way is
-    folded into it, never dropped. False when the session is gone."""
+def rerun_fragment(session_id: str, fragment_id: str) -> bool:
+    """Run fragment ``fragment_id`` of Streamlit session ``session_id`` as its timer would:
+    with no widget values, so no input is replayed and a person's input on its way is folded
+    into it, never dropped; after a run under way, never interrupting it. False when the
+    session is gone."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.app_session import AppSessionState
     from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
@@ -187,18 +181,19 @@ def rerun_page(session_id: str) -> bool:
         if session._state == AppSessionState.SHUTDOWN_REQUESTED:
             return  # closing: no run (Streamlit's own request does the same)
         # The session's last client state names its page and address (private, as are the
-        # runner's methods below: Streamlit asks for a rerun this way from ``st.rerun``).
+        # runner's methods below: Streamlit asks for a fragment's run this way from its timer).
         last = session._client_state
         request = RerunData(
             query_string=sanitize_query_string(last.query_string),
             page_script_hash=last.page_script_hash,
             page_name=last.page_name,
+            fragment_id=fragment_id,
             is_auto_rerun=True,
             context_info=last.context_info if last.HasField("context_info") else None,
         )
         runner = session._scriptrunner
         if runner is not None and runner.request_rerun(request):
-            return  # folded into the run under way or the one asked for
+            return  # queued after the run under way, or folded into the one asked for
         session._create_scriptrunner(request)
 
     # AppSession is bound to the server's event loop: request the run there.
@@ -215,28 +210,19 @@ def watcher() -> Watcher:
     global _watcher
     with _watcher_lock:
         if _watcher is None:
-            _watcher = Watcher(rerun_page, watch_seconds())
+            _watcher = Watcher(rerun_fragment, watch_seconds())
         return _watcher
 
 
-def wake_this_page_when(store: Store, plan_id: str, shown: Stamp) -> None:
-    """From a page's run: have the watcher rerun this page once the stamp of ``plan_id`` in
-    ``store`` differs from ``shown`` (nothing outside a server)."""
+def wake_this_fragment_when(store: Store, plan_id: str, shown: Stamp) -> None:
+    """From inside a fragment: have the watcher run this fragment again once the stamp of
+    ``plan_id`` in ``store`` differs from ``shown`` (nothing outside a fragment or a server)."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
     ctx = get_script_run_ctx()
-    if ctx is None or not Runtime.exists():  # an AppTest has no server
+    fragment_id = ThreadState.get().fragment_id
+    if ctx is None or not fragment_id or not Runtime.exists():  # an AppTest has no server
         return
-    watcher().watch(ctx.session_id, Watch(store, plan_id, shown))
-
-
-def woken_by_push() -> bool:
-    """At the start of a run: whether the watcher started it for someone else's change (asked
-    once per run; False outside a server)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None or _watcher is None:
-        return False
-    return _watcher.take_wake(ctx.session_id)
+    watcher().watch(ctx.session_id, Watch(store, plan_id, shown, fragment_id))
