@@ -115,20 +115,11 @@ def display_frame(frame: pd.DataFrame, path: str) -> pd.DataFrame:
     shown = frame.copy()
     for column in TABLES[path]:
         if column.kind in NUMBER_KINDS:
-            texts = [_number_text(v) for v in frame[column.name].tolist()]
-            # text even without rows (an empty list alone would make a number column)
-            shown[column.name] = pd.Series(texts, index=frame.index, dtype=object)
+            shown[column.name] = [
+                None if _empty(v) else i18n.editable_number(float(v), state.language())
+                for v in frame[column.name].tolist()
+            ]
     return shown
-
-
-def _number_text(value: Any) -> Any:
-    """A number cell as it reads; empty stays empty, and what is no number (a value hidden
-    from the side, shown as private) as it is."""
-    if _empty(value):
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    return i18n.editable_number(float(value), state.language())
 
 
 def _empty(value: Any) -> bool:
