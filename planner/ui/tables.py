@@ -104,35 +104,9 @@ def _shown_cell(column: Column, value: Any) -> Any:
     return None if value is None else shown(column.kind, value)
 
 
-NUMBER_KINDS = ("money", "percent", "count", "integer", "month")
-"""Column kinds shown and typed as numbers in the UI language (``1.234,5`` in German)."""
-
-
-def display_frame(frame: pd.DataFrame, path: str) -> pd.DataFrame:
-    """The table ``frame`` of list ``path`` as its cells read: numbers as text in the UI
-    language (``1.234,5`` / ``1,234.5``), whatever the language of the person's browser, which
-    a number column of the table would follow instead."""
-    shown = frame.copy()
-    for column in TABLES[path]:
-        if column.kind in NUMBER_KINDS:
-            shown[column.name] = [
-                None if _empty(v) else i18n.editable_number(float(v), state.language())
-                for v in frame[column.name].tolist()
-            ]
-    return shown
-
-
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def _cell(column: Column, value: Any) -> Any:
-    """A table cell as the plan holds it; empty cells become missing keys (None). A number
-    cell typed as text is read in the UI language; raises :class:`EntryError` naming the
-    column and the accepted form or range when it is not a value of the column."""
-    if isinstance(value, str) and column.kind in NUMBER_KINDS:
-        return _row_value(column, value, state.plan_in_force()) if value.strip() else None
-    if _empty(value):
+    """A table cell as the plan holds it; empty cells become missing keys (None)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if column.kind in ("month", "integer") and isinstance(value, float) and value.is_integer():
         return int(value)
@@ -183,11 +157,7 @@ def cell_edits(
             if column is None:
                 continue
             before = shown[row].get(column.name)
-            try:
-                value = _cell(column, typed)
-            except EntryError as refusal:
-                refused.append(str(refusal))
-                continue
+            value = _cell(column, typed)
             later = now[row].get(column.name) if row < len(now) else before
             if value == _cell(column, before) and value == _cell(column, later):
                 continue  # the cell shows what it showed: no edit
@@ -316,15 +286,8 @@ def rows_version(path: str) -> int:
 def _column_config(path: str, column: Column, plan: Plan) -> Any:
     title = label(column.name) + (" (%)" if column.kind == "percent" else "")
     cc = st.column_config
-    if column.kind in NUMBER_KINDS:  # typed and shown in the UI language, checked on the server
-        if column.kind == "money":
-            title += f" ({plan.currency})"
-        return cc.TextColumn(
-            title,
-            max_chars=40,
-            alignment="right",
-            help=tr(f"column.{column.kind}", currency=plan.currency, months=plan.months),
-        )
+    if column.kind == "text":
+        return cc.TextColumn(title, required=True, max_chars=200)
     if column.kind == "choice":
         where = f"{path}.0.{column.name}"
         return cc.SelectboxColumn(
@@ -333,7 +296,17 @@ def _column_config(path: str, column: Column, plan: Plan) -> Any:
             format_func=lambda o: choice_label(where, str(o)),
             required=True,
         )
-    return cc.TextColumn(title, required=True, max_chars=200)
+    high = plan.months if column.kind == "month" else column.high
+    if column.kind == "money":
+        title += f" ({plan.currency})"
+    return cc.NumberColumn(
+        title,
+        min_value=column.low,
+        max_value=high,
+        step=column.step,
+        format="localized",  # as the person's browser writes numbers: 12,5 in German
+        help=tr(f"column.{column.kind}", currency=plan.currency, months=plan.months),
+    )
 
 
 def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool = False) -> None:
@@ -345,8 +318,7 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
     them empty and cannot be edited by it."""
     if view is not None and view.is_hidden(path):
         st.caption(tr("field.private_cells"))
-        hidden = _frame(path, view.get(path) or [])
-        st.dataframe(display_frame(hidden, path), hide_index=True, width="stretch")
+        st.dataframe(_frame(path, view.get(path) or []), hide_index=True, width="stretch")
         return
     frame = table_frame(plan, path)
     held = st.session_state.get(collab.SNAPSHOT)
@@ -367,7 +339,7 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         base = bases[path] = (key, frame, held)
     st.session_state.setdefault(TABLE_SHOWN, {})[path] = (key, frame, held)
     st.data_editor(
-        display_frame(frame, path),
+        frame,
         key=key,
         num_rows="fixed",
         hide_index=True,
