@@ -1,6 +1,7 @@
-"""A join link opened on the dashboard: both sides' key figures, then the charts and the yearly
-P&L, by themselves; a later run (someone else's change) keeps the charts in place; a copied
-link asks for a name before showing any figure. Waits are on what the page shows, never on the
+"""A join link opened on the dashboard: both sides' key figures first, without a chart or table
+(the browser loads no chart or grid script for them); the charts and the yearly P&L in their
+tabs once opened; a later run (someone else's change) keeps the charts in place; a copied link
+asks for a name before showing any figure. Waits are on what the page shows, never on the
 clock (the times are measured in benchmarks/bench_link.py)."""
 
 from __future__ import annotations
@@ -65,7 +66,12 @@ def named_browser(chromium_browser: Any, url: str, plan_id: str, token: str, nam
     return context
 
 
-def test_the_dashboard_draws_its_charts_and_pnl_by_itself_and_keeps_them(
+def open_tab(page: Any, view: str) -> None:
+    """Click one of the dashboard's tabs (German titles)."""
+    page.get_by_role("tab", name=i18n.t(f"ui.dashboard.tab_{view}", "de")).click()
+
+
+def test_the_dashboard_shows_the_figures_first_and_its_charts_and_pnl_when_opened(
     chromium_browser: Any, shared: tuple[str, Store, str, str]
 ) -> None:
     from playwright.sync_api import expect
@@ -79,25 +85,47 @@ def test_the_dashboard_draws_its_charts_and_pnl_by_itself_and_keeps_them(
         page.goto(f"{url}/?plan={plan_id}&key={token}")
         plan = store.plan_at(plan_id)
         page.get_by_text(partner_npv(plan)).first.wait_for()
-        # nobody touches the page: the cash, mix and team charts and the P&L arrive
-        expect(page.locator(CHART)).to_have_count(3, timeout=VISIBLE_MS)
+        settle(page)
+        # the first view: figures only, and no chart or grid script was loaded for it
+        assert not page.locator(CHART).count()
+        assert not page.locator(TABLE).count()
+        loaded = page.evaluate(
+            "() => performance.getEntriesByType('resource').map((r) => r.name).join(' ')"
+        )
+        assert "ArrowVegaLiteChart" not in loaded
+        assert "DataFrame" not in loaded
+        shown = everything_on(page)
+
+        open_tab(page, "pnl")
         page.get_by_text(i18n.t("ui.dashboard.pnl_title", "de")).wait_for()
         page.locator(TABLE).first.wait_for()
         settle(page)
-        shown = everything_on(page)
+        shown += everything_on(page)
+        open_tab(page, "charts")
+        expect(page.locator(CHART)).to_have_count(3, timeout=VISIBLE_MS)
+        settle(page)
+        shown += everything_on(page)
         leaked = [secret for secret in SECRET_FORMS if secret in shown]
-        assert not leaked  # the late part is the partner's view too
+        assert not leaked  # every tab is the partner's view
         assert not page.locator('[data-testid="stException"]').count()
-        # written by nobody: opening a page writes nothing
+        # written by nobody: opening a page or a tab writes nothing
         assert store.version(plan_id) == 1
 
-        # the vendor changes the plan: the page's run shows it with the charts kept in place
+        # the vendor changes the plan: the page's run keeps the open tab and its charts in place
         assert store.apply_edit(plan_id, "revenue.deal_size", 52_000, 1, "Vera", "vendor").ok
         changed = store.plan_at(plan_id)
+        open_tab(page, "figures")
         page.get_by_text(partner_npv(changed)).first.wait_for(timeout=VISIBLE_MS)
+        open_tab(page, "charts")
+        expect(page.locator(CHART)).to_have_count(3, timeout=VISIBLE_MS)
+        before = page.evaluate("() => window.__blanks")
+        assert store.apply_edit(plan_id, "revenue.deal_size", 53_000, 2, "Vera", "vendor").ok
+        page.get_by_text(i18n.t("ui.workspace.version", "de", version=3)).wait_for(
+            timeout=VISIBLE_MS
+        )
         settle(page)
         expect(page.locator(CHART)).to_have_count(3)
-        assert page.evaluate("() => window.__blanks") == 0
+        assert page.evaluate("() => window.__blanks") == before  # not blanked by the run
     finally:
         context.close()
 
@@ -122,6 +150,7 @@ def test_a_copied_link_asks_for_the_name_before_any_figure(
         name.fill("Berta")
         name.press("Enter")
         page.get_by_text(partner_npv(plan)).first.wait_for()
+        open_tab(page, "charts")
         expect(page.locator(CHART)).to_have_count(3, timeout=VISIBLE_MS)
     finally:
         context.close()

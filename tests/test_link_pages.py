@@ -100,6 +100,11 @@ def by_link(plan_id: str, token: str, name: str, language: str, page: str = "") 
     return app
 
 
+def tr_view(view: str, language: str) -> str:
+    """The title of one of the dashboard's tabs."""
+    return i18n.t(f"ui.dashboard.tab_{view}", language)
+
+
 def page_text(app: AppTest) -> str:
     """Everything the page sends to the browser, tables included."""
     tables = [d.value.to_string() for d in app.dataframe]
@@ -119,6 +124,13 @@ def test_every_page_opens_for_a_link_without_the_vendors_private_values(
         app = by_link(plan_id, token, "Anna", language, page)
         text = page_text(app)
         assert app.title, page  # the page drew its heading
+        if page == "dashboard":  # only the open tab runs: the charts' and the P&L's too
+            for view in state.DASHBOARD_VIEWS[1:]:
+                app.session_state[state.DASHBOARD_VIEW] = tr_view(view, language)
+                app.run()
+                assert not app.exception, [e.message for e in app.exception]
+                text += page_text(app)
+            assert app.dataframe  # the P&L was drawn
         leaked = [form for form in hidden if form in text]
         assert not leaked, (page, leaked)
 

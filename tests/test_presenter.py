@@ -8,6 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from planner import i18n
 from planner.store import Store
 from planner.ui import charts, collab, shell, state
 
@@ -34,6 +35,7 @@ def test_chart_text_for_a_room_is_larger_and_the_cached_spec_stays() -> None:
 def test_the_dashboard_charts_are_drawn_for_the_room(workspace: Store) -> None:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.session_state[collab.NAME] = "Vera"
+    app.session_state[state.DASHBOARD_VIEW] = i18n.t("ui.dashboard.tab_charts", "de")
     app.run()
     app.toggle(key=state.PRESENTER).set_value(True).run()
     assert not app.exception, [e.message for e in app.exception]

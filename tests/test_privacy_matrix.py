@@ -21,7 +21,7 @@ from typing import Any
 import pypdf
 import pytest
 
-from planner import privacy
+from planner import i18n, privacy
 from planner.export.pdf import build_pdf
 from planner.export.xlsx import build_workbook
 from planner.plan.files import content_hash
@@ -663,6 +663,16 @@ def session_pages(plan_id: str, token: str, language: str) -> dict[str, str]:
             assert not app.exception, [e.message for e in app.exception]
         tables = [d.value.to_string() for d in app.dataframe]
         texts[page] = "\n".join([*element_texts(app._tree), *tables])
+        if page == "dashboard":  # only the open tab runs: the charts' and the P&L's too
+            for view in state.DASHBOARD_VIEWS[1:]:
+                app.session_state[state.DASHBOARD_VIEW] = i18n.t(
+                    f"ui.dashboard.tab_{view}", language
+                )
+                app.run()
+                assert not app.exception, (view, [e.message for e in app.exception])
+                tables = [d.value.to_string() for d in app.dataframe]
+                texts[page] += "\n".join(["", *element_texts(app._tree), *tables])
+            app.session_state[state.DASHBOARD_VIEW] = i18n.t("ui.dashboard.tab_figures", language)
     return texts
 
 

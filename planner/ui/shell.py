@@ -227,7 +227,9 @@ def frame() -> None:
     if not came_by_link() and current and st.query_params.get(session.OPEN_PARAM) != current:
         st.query_params[session.OPEN_PARAM] = current  # a reload returns to this plan
     presenter = bool(st.session_state.get(state.PRESENTER))
-    st.markdown(BASE_CSS + (PRESENTER_CSS if presenter else ""), unsafe_allow_html=True)
+    # style tags alone: Streamlit puts them in the page without the markdown renderer (its
+    # raw-HTML part is 190 KB of script the first view then does not load)
+    st.html(BASE_CSS + (PRESENTER_CSS if presenter else ""))
     notice = st.session_state.pop(state.NOTICE, None)
     if notice:
         st.toast(tr(notice[0], **notice[1]), icon=":material/check_circle:")
