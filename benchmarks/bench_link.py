@@ -18,7 +18,8 @@ run's start and end, from ``run_trace/sitecustomize.py``; same machine, same clo
   (goal p50 < 300 ms).
 
 The breakdown printed per kind of open (medians): the page's HTML, the app's static files
-(bytes, when the last arrived), main-thread script time (Chromium's ScriptDuration), the
+(bytes, when the last arrived; those fetched for the elements drawn, the largest named),
+main-thread script time (Chromium's ScriptDuration), the
 websocket made (the app started) and open, the server's runs until the figures (how many, each
 one's server time), when the last run's end left the server (what Streamlit does after a run,
 its garbage collection among it, holds the page's last messages back) and the figures drawn.
@@ -93,6 +94,8 @@ COLLECT = """
     .filter((r) => /\\.(js|css|woff2?|ttf)(\\?|$)/.test(r.name));
   const T = window.__trace;
   const ws = T.ws[0] || {created: null, open: null, messages: []};
+  // the elements' scripts, fetched once the app's messages arrive (the first view's chunks)
+  const late = files.filter((r) => ws.created !== null && r.startTime > ws.created);
   return {
     origin: performance.timeOrigin,
     html_start: nav.requestStart, html_end: nav.responseEnd,
@@ -102,6 +105,10 @@ COLLECT = """
     files_transferred: files.reduce((a, r) => a + r.transferSize, 0),
     files_decoded: files.reduce((a, r) => a + r.decodedBodySize, 0),
     files_end: files.reduce((a, r) => Math.max(a, r.responseEnd), 0),
+    late_files: late.length,
+    late_decoded: late.reduce((a, r) => a + r.decodedBodySize, 0),
+    late_largest: late.sort((a, b) => b.decodedBodySize - a.decodedBodySize).slice(0, 4)
+      .map((r) => [r.name.split('/').pop().split('.')[0], r.decodedBodySize]),
     ws_created: ws.created, ws_open: ws.open,
     ws_first: ws.messages.length ? ws.messages[0][0] : null,
     ws_messages: ws.messages.map((m) => m[0]),
@@ -165,6 +172,9 @@ def breakdown(timing: dict[str, Any], runs: list[dict[str, Any]], typed: float |
         "files_cached": timing["files_cached"],
         "kb_transferred": timing["files_transferred"] / 1024,
         "kb_decoded": timing["files_decoded"] / 1024,
+        "late_files": timing["late_files"],
+        "late_kb": timing["late_decoded"] / 1024,
+        "late_largest": timing["late_largest"],
         "ws_created": timing["ws_created"],
         "ws_open": timing["ws_open"],
         "session_made": ms(sessions[0]["at"]) if sessions else float("nan"),
@@ -245,6 +255,12 @@ def report(title: str, opens: list[dict[str, Any]]) -> None:
         f"  static files: {opens[0]['files']} ({median([o['files_cached'] for o in opens]):.0f}"
         f" from the cache), {median([o['kb_transferred'] for o in opens]):.0f} KB transferred,"
         f" {median([o['kb_decoded'] for o in opens]):.0f} KB decoded"
+    )
+    largest = ", ".join(f"{name} {size / 1024:.0f}" for name, size in opens[0]["late_largest"])
+    print(
+        f"  of them loaded for the elements drawn (after the websocket was made):"
+        f" {median([o['late_files'] for o in opens]):.0f},"
+        f" {median([o['late_kb'] for o in opens]):.0f} KB decoded; largest (KB): {largest}"
     )
     counts = sorted({o["runs"] for o in opens})
     per_run = [
