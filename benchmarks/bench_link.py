@@ -6,7 +6,7 @@ assumptions page updates the key-figure strip.
 Real chromium against a warm server (the app served once before measuring). Each open is timed
 on the browser's clock (Navigation and Resource Timing, the websocket's opening and messages,
 the frame in which both sides' key figures are first drawn) and on the server's (each script
-run's start and end, from ``run_trace/sitecustomize.py``; same machine, same clock):
+run's start and end, from ``trace/sitecustomize.py``; same machine, same clock):
 
 - a browser that gave its name on this link before (the name cookie, as a reload or a second
   tab has it) opens the link -> both sides' key figures drawn on the dashboard
@@ -48,7 +48,7 @@ from planner.plan.validation import with_values  # noqa: E402
 from tests.test_browser_collab import join, settle  # noqa: E402
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-TRACE_DIR = Path(__file__).resolve().parent / "run_trace"
+TRACE_DIR = Path(__file__).resolve().parent / "trace"
 
 # Put in every page before its own scripts: wraps the WebSocket to note when it is made, opens
 # and receives, and checks in every frame (requestAnimationFrame: just before it is painted)

@@ -16,8 +16,9 @@ one, the partner on the other. ``--poll SECONDS``: the pages' own timer at SECON
 server's watcher off, as before the watcher (``--poll 0.5``), for a comparison in one run.
 
 ``--trace``: each server also records every script run (``benchmarks/trace``): per edit,
-where the partner's server spends it (stored -> the wake's request, the runs it starts, their
-CPU time and the messages they send); with ``--idle``, the runs of the idle pages.
+where the partner's server spends it (stored -> the watcher's wake, the runs it starts, their
+CPU time and the messages they send, the run's last message handed to the partner's websocket
+-> the value seen in the browser); with ``--idle``, the runs of the idle pages.
 
 ``--idle``: server CPU per open idle page: three pages (the vendor's workspace, a partner's and
 a viewer's link) open and idle for SECONDS (default 60); the app server's process CPU time
@@ -115,7 +116,7 @@ def tracing(trace: Path | None) -> dict[str, str]:
     """The environment of a server that records its runs into ``trace`` (none: not)."""
     if trace is None:
         return {}
-    return {"PYTHONPATH": str(TRACE), "PLANNER_RUN_TRACE": str(trace)}
+    return {"PYTHONPATH": str(TRACE), "PLANNER_TRACE_RUNS": str(trace)}
 
 
 def records(trace: Path | None) -> list[dict[str, object]]:
@@ -146,9 +147,10 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
         vendor.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de")).click()
         join(partner, partner_url, plan_id, token, "Anna")
         partner.evaluate(STATES)
-        recorded = records(trace)
+        recorded = [r for r in records(trace) if r["kind"] == "run"]
         partner_session = str(recorded[-1]["session"]) if recorded else ""
         stored_times: list[float] = []
+        shown_times: list[float] = []
         label = i18n.label("revenue.deal_size", "de")
         typed = vendor.get_by_role("textbox", name=label)
         stored, visible, woken, drawn = [], [], [], []
@@ -176,6 +178,7 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
             )
             visible.append(time.perf_counter() - start)
             shown_at = partner.evaluate("() => Date.now()")
+            shown_times.append(shown_at)
             runs = partner.evaluate("() => window.__runs")
             began = [t for t, state in runs if state == "running" and t >= stored_at - 5]
             if began:
@@ -205,39 +208,62 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
         print(f"  ({len(woken)} of {edits} edits with a run recorded; runs until seen: "
               f"{sum(run) / len(run):.1f} on average, the fragment's and the page's)")  # fmt: skip
     if trace is not None:
-        breakdown(records(trace), partner_session, stored_times)
+        breakdown(records(trace), partner_session, stored_times, shown_times)
 
 
-def breakdown(recorded: list[dict[str, Any]], session: str, stored: list[float]) -> None:
-    """Per edit, what the partner's server did from the edit stored to the next edit: the
-    wake's request, the runs it started (fragment or page), their CPU and messages."""
-    wake, first, runs_per_edit = [], [], []
+def breakdown(
+    recorded: list[dict[str, Any]], session: str, stored: list[float], shown: list[float]
+) -> None:
+    """Per edit, what the partner's server did from the edit stored (ms since the epoch) to the
+    next edit: the watcher's wake, the runs it started (fragment or page), their CPU and
+    messages, the page run's last message handed to the websocket and the value seen."""
+    steps: dict[str, list[float]] = {}
+    runs_per_edit: list[int] = []
     kinds: dict[str, dict[str, list[float]]] = {}
     ends = [*stored[1:], float("inf")]
-    for at, until in zip(stored, ends, strict=True):
+
+    def step(name: str, value: float) -> None:
+        steps.setdefault(name, []).append(value / 1000)
+
+    for at, until, seen in zip(stored, ends, shown, strict=True):
         mine = [
             r
             for r in recorded
-            if r["session"] == session
-            and at - 5 <= float(r["at" if r["event"] == "request" else "start"]) < until
+            if r.get("session") == session
+            and at - 5 <= 1000 * float(r["start" if r["kind"] == "run" else "at"]) < until
         ]
-        requests = [r for r in mine if r["event"] == "request"]
-        runs = [r for r in mine if r["event"] == "run"]
-        if requests:
-            wake.append((requests[0]["at"] - at) / 1000)
+        wakes = [1000 * r["at"] for r in mine if r["kind"] == "wake"]
+        runs = [r for r in mine if r["kind"] == "run"]
+        pages = [r for r in runs if not r["fragment"]]
+        if wakes:
+            step("stored -> the watcher wakes the page", wakes[0] - at)
         if runs:
-            first.append((runs[0]["start"] - at) / 1000)
+            step("stored -> its first run starts", 1000 * runs[0]["start"] - at)
+        if pages:
+            page = pages[0]
+            step("stored -> the page's run starts", 1000 * page["start"] - at)
+            step("the page's run: start -> end", 1000 * (page["end"] - page["start"]))
+            finished = [
+                1000 * r["at"]
+                for r in mine
+                if r["kind"] == "sent"
+                and r["at"] >= page["start"] + page["body_ms"] / 1000
+                and r["type"] == "script_finished"
+            ]
+            if finished:
+                sent = finished[0] - 1000 * page["end"]
+                step("its end -> its last message to the websocket", sent)
+                step("that message -> the value seen in the browser", seen - finished[0])
         runs_per_edit.append(len(runs))
         for r in runs:
             kind = kinds.setdefault("fragment run" if r["fragment"] else "page run", {})
-            for key in ("body_ms", "body_cpu_ms", "cpu_ms", "deltas"):
+            for key in ("body_ms", "body_cpu_ms", "cpu_ms", "deltas", "bytes"):
                 kind.setdefault(key, []).append(float(r[key]))
     print(f"the partner's server, {len(stored)} edits, runs per edit "
           f"{statistics.mean(runs_per_edit or [0]):.1f}:")  # fmt: skip
-    if len(wake) > 1:
-        row("  stored -> the wake's request (ms)", wake)
-    if len(first) > 1:
-        row("  stored -> its first run starts (ms)", first)
+    for name, times in steps.items():
+        if len(times) > 1:
+            row(f"  {name} (ms)", times)
     for name, values in kinds.items():
         if len(values["cpu_ms"]) < 2:
             continue
@@ -245,7 +271,7 @@ def breakdown(recorded: list[dict[str, Any]], session: str, stored: list[float])
         print(f"  {name} ({len(values['cpu_ms'])}): wall {med['body_ms']:.0f} ms, "
               f"CPU {med['body_cpu_ms']:.0f} ms + cleanup and gc "
               f"{med['cpu_ms'] - med['body_cpu_ms']:.0f} ms, "
-              f"{med['deltas']:.0f} deltas (medians)")  # fmt: skip
+              f"{med['deltas']:.0f} deltas, {med['bytes'] / 1024:.0f} KB (medians)")  # fmt: skip
 
 
 def row(name: str, values: list[float]) -> None:
@@ -307,7 +333,7 @@ def idle(seconds: float, postgres: str | None, poll: float | None, trace: Path |
     if trace is not None:
         idle_runs = [
             r for r in records(trace)
-            if r["event"] == "run" and quiet_from <= float(r["start"]) < quiet_until
+            if r["kind"] == "run" and quiet_from <= 1000 * float(r["start"]) < quiet_until
         ]  # fmt: skip
         cpu = sum(float(r["cpu_ms"]) for r in idle_runs)
         print(f"  runs while idle: {len(idle_runs)} ({sum(bool(r['fragment']) for r in idle_runs)} "
