@@ -8,8 +8,10 @@ join link) shows it. Measured from the Tab key to the value in the partner's inp
 edits (goals: p50 < 250 ms, p95 < 400 ms); also Tab -> stored. Where the time goes, per edit,
 from the partner's page (its script state, recorded in the page by a MutationObserver, on the
 same clock): stored -> the page starts a run (the server's watcher noticing and waking it),
-the run's start -> the value drawn (the fragment's check, the page's rerun, its deltas over the
-websocket and the browser drawing them).
+the run's start -> the value drawn (the page's rerun, its deltas over the websocket and the
+browser drawing them); and the time the partner's browser spent on its main thread per edit
+(Chromium's counters: tasks, script, style and layout), which the machine's load inflates less
+than the wall clock.
 
 ``--postgres URL``: two app servers on that PostgreSQL (a fresh database in it), the vendor on
 one, the partner on the other. ``--poll SECONDS``: the pages' own timer at SECONDS and the
@@ -156,6 +158,9 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
         stored, visible, woken, drawn = [], [], [], []
         ports = list(dict.fromkeys(u.rsplit(":", 1)[1] for u in (vendor_url, partner_url)))
         cpu_before = [server_cpu_seconds(port) for port in ports]
+        devtools = partner.context.new_cdp_session(partner)
+        devtools.send("Performance.enable")
+        busy_before = main_thread(devtools)
         run: list[int] = []
         for n in range(edits):
             text = i18n.number(30_000 + 100 * n, "de")
@@ -188,6 +193,7 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
             settle(vendor)
             settle(partner)
         cpu = [server_cpu_seconds(p) - c for p, c in zip(ports, cpu_before, strict=True)]
+        busy = {k: v - busy_before[k] for k, v in main_thread(devtools).items()}
         for browser in browsers:
             browser.close()
 
@@ -199,6 +205,8 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
     else:
         print(f"server CPU per edit: the vendor's {1000 * cpu[0] / edits:.0f} ms, "
               f"the partner's (showing it) {1000 * cpu[1] / edits:.0f} ms")  # fmt: skip
+    print("the other browser's main thread per edit: "
+          + ", ".join(f"{k} {1000 * v / edits:.0f} ms" for k, v in busy.items()))  # fmt: skip
     print(f"{'measurement':<52}{'p50':>9}{'p95':>9}")
     row("Tab -> stored (ms)", stored)
     row("Tab -> visible in the other browser (ms)", visible)
@@ -272,6 +280,17 @@ def breakdown(
               f"CPU {med['body_cpu_ms']:.0f} ms + cleanup and gc "
               f"{med['cpu_ms'] - med['body_cpu_ms']:.0f} ms, "
               f"{med['deltas']:.0f} deltas, {med['bytes'] / 1024:.0f} KB (medians)")  # fmt: skip
+
+
+def main_thread(devtools: Any) -> dict[str, float]:
+    """Seconds the page's main thread spent so far (Chromium's own counters): in tasks, in
+    script, in style and layout."""
+    metrics = {m["name"]: m["value"] for m in devtools.send("Performance.getMetrics")["metrics"]}
+    return {
+        "tasks": metrics["TaskDuration"],
+        "script": metrics["ScriptDuration"],
+        "style and layout": metrics["RecalcStyleDuration"] + metrics["LayoutDuration"],
+    }
 
 
 def row(name: str, values: list[float]) -> None:
