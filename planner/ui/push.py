@@ -211,6 +211,8 @@ def rerun_fragment(session_id: str, fragment_id: str) -> bool:
         return False
     session = Runtime.instance().get_app_session(session_id)
     if session is None:
+        with _woken_lock:
+            _woken.discard(session_id)  # a run started for it and never begun
         return False
 
     def on_event_loop() -> None:
