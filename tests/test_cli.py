@@ -185,9 +185,13 @@ HEAVY = (
     "numba",
     "planner.kernel",
     "babel.dates",
+    "babel.numbers",
+    "streamlit",
+    "planner.store",
 )
 """Libraries the quick commands must not import: each costs a tenth of a second or more (the
-compiled batch kernel with numba about 0.3 s; babel's dates with their time zones 0.01 s)."""
+compiled batch kernel with numba about 0.3 s; babel's dates with their time zones 0.01 s; the
+app and the store; babel's number formatting, which checking a currency code does not need)."""
 
 
 @pytest.mark.parametrize(
@@ -212,6 +216,47 @@ def test_quick_commands_import_no_heavy_library(command):
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == "[]"
+
+
+def _as_program(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m planner ARGS``, reporting on stderr at exit whether the garbage collector
+    was on and how many objects it had frozen."""
+    code = (
+        "import atexit, gc, runpy, sys\n"
+        "report = lambda: sys.stderr.write(f'gc {gc.isenabled()} {gc.get_freeze_count()}')\n"
+        "atexit.register(report)\n"
+        "sys.argv[0] = 'planner'\n"
+        "runpy.run_module('planner', run_name='__main__', alter_sys=True)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_quick_commands_run_without_the_garbage_collector_and_print_the_same(capsys):
+    # python -m planner switches the collector off for the quick commands (start-up makes no
+    # garbage worth a pass) and freezes what is left at exit; their output is the same as
+    # main()'s in this process, which collects as usual.
+    status, out, _ = run(capsys, "kpis", "--json", EXAMPLE)
+    result = _as_program("kpis", "--json", str(EXAMPLE))
+    assert status == 0
+    assert (result.returncode, result.stdout) == (status, out)
+    enabled, frozen = result.stderr.split()[1:]
+    assert enabled == "False"
+    assert int(frozen) > 10_000  # the modules' objects: pydantic alone makes more
+
+    status, out, _ = run(capsys, "validate", EXAMPLE)
+    result = _as_program("validate", str(EXAMPLE))
+    assert (result.returncode, result.stdout) == (status, out)
+    assert result.stderr.split()[1] == "False"
+
+
+def test_other_commands_collect_garbage_as_usual(tmp_path):
+    # analyses, exports and sign-off run long and make garbage: the collector stays on and
+    # nothing is frozen.
+    result = _as_program("verify", str(tmp_path / "missing.pdf"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith("gc True 0")
 
 
 def test_a_quick_command_builds_the_validator_of_the_plan_alone():

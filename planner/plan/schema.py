@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from babel.numbers import list_currencies
+from babel.core import get_global
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
@@ -156,7 +156,9 @@ Money = Annotated[Number, Field(ge=0, le=MAX_MONEY)]
 Count = Annotated[Number, Field(ge=0, le=MAX_COUNT)]
 MonthNo = Annotated[Integer, Field(ge=1, le=120)]
 
-_CURRENCIES = frozenset(list_currencies())
+# babel's list of every ISO 4217 code (what ``babel.numbers.list_currencies()`` returns), read
+# without importing babel's number formatting, which validating a plan does not need.
+_CURRENCIES = frozenset(get_global("all_currencies"))
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
