@@ -161,3 +161,26 @@ def test_rebasing_without_a_change_of_either_side_gives_mine() -> None:
 @pytest.mark.parametrize("value", [[], [1]])
 def test_rebasing_an_unchanged_list_keeps_theirs(value: list[int]) -> None:
     assert rebase_rows(value, value, [*value, 7]) == [*value, 7]
+
+
+def test_a_table_edit_sent_again_after_its_table_was_replaced_is_not_written_twice(
+    workspace: Store,
+) -> None:
+    """Vera's 3 FTE is taken and her table replaced by a fresh one; the browser still holds the
+    replaced table's record and sends it again with a later run (a live fragment's timed run
+    does): nothing is written a second time and the table is not built anew (a cell being
+    typed in would close). What she typed into the replaced table after it was taken (row 2)
+    is still taken, once."""
+    vera = _page("Vera")
+    plan_id = vera.session_state[session.PLAN_ID]
+    replaced = table_editor(vera, TEAM)
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": 3.0}}})
+    fresh = table_editor(vera, TEAM).key
+    assert fresh != replaced.key
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": 3.0}}}, editor=replaced)
+    rows = [(r.author, r.path, r.new) for r in workspace.log(plan_id)[1:]]
+    assert rows == [("Vera", "resources.0.fte", 3.0)]  # once
+    assert table_editor(vera, TEAM).key == fresh
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": 3.0}, 1: {"fte": 2.0}}}, editor=replaced)
+    rows = [(r.author, r.path, r.new) for r in workspace.log(plan_id)[1:]]
+    assert rows == [("Vera", "resources.0.fte", 3.0), ("Vera", "resources.1.fte", 2.0)]

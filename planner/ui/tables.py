@@ -189,9 +189,10 @@ def _on_table(path: str, key: str, current: pd.DataFrame) -> None:
     began on. A changed cell is written alone, based on the version of that cell the table
     showed, so edits of other rows or cells by someone else are neither a conflict nor
     reverted; adding or deleting rows rewrites the list, based on its version."""
-    delta = st.session_state.get(key) or {}
+    record = st.session_state.get(key) or {}
+    delta = untaken(record, st.session_state.get(TABLE_DONE, {}).get(key))
     if not any(delta.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
-        return  # nothing typed, added or deleted
+        return  # nothing typed, added or deleted, or nothing this session has not taken yet
     _on_seen(path, key)  # the same run may carry the editor's opening on a newer table
     base = st.session_state.get(TABLE_BASES, {}).get(path)
     if base is None or base[0] != key:  # not drawn by this session: what it holds now
@@ -204,14 +205,14 @@ def _on_table(path: str, key: str, current: pd.DataFrame) -> None:
         return found
 
     if delta.get("added_rows") or delta.get("deleted_rows"):
-        _took(path)
+        _took(path, key, record)
         _rewrite_rows(path, frame, held, delta)
         return
     cells, refused = cell_edits(path, frame, delta, current)
     if refused:
         state.errors()[error_key] = refused
         return
-    _took(path)
+    _took(path, key, record)
     if cells:
         session.change(cells, error_key, bases={cell: version(cell) for cell in cells})
 
@@ -261,9 +262,50 @@ def _on_seen(path: str, key: str) -> None:
 SEEN_PREFIX = "seen:"
 
 
-def _took(path: str) -> None:
+def _took(path: str, key: str, record: Mapping[str, Any]) -> None:
+    """The edit ``record`` of the table keyed ``key`` is taken: the next run builds a fresh
+    table, and the record is kept so that it is never taken again (:func:`untaken`)."""
     taken: dict[str, int] = st.session_state.setdefault(TABLE_TAKEN, {})
     taken[path] = taken.get(path, 0) + 1
+    done: dict[str, Mapping[str, Any]] = st.session_state.setdefault(TABLE_DONE, {})
+    done[key] = record
+    while len(done) > DONE_KEPT:
+        done.pop(next(iter(done)))
+
+
+TABLE_DONE = "tables.done"
+"""Widget key of a table -> the record of edits (``st.data_editor``'s) taken from it. The
+browser keeps a replaced table's record and may send it again with a later run (a live
+fragment's timed run carries every input's value the page still holds); Streamlit, which has
+forgotten that table, calls its callback again, and the same edit was written a second time
+and built yet another table under a cell being typed in."""
+DONE_KEPT = 50
+"""How many tables' taken records a session keeps (the newest)."""
+
+
+def untaken(record: Mapping[str, Any], done: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The part of a table's edit ``record`` not yet taken from it (``done``: what was taken,
+    None when nothing was): cells typed since, rows added or deleted since.
+
+    >>> untaken({"edited_rows": {0: {"fte": 3.0}, 1: {"fte": 4.0}}},
+    ...         {"edited_rows": {0: {"fte": 3.0}}})
+    {'edited_rows': {1: {'fte': 4.0}}, 'added_rows': [], 'deleted_rows': []}
+    >>> untaken({"edited_rows": {0: {"fte": 3.0}}}, {"edited_rows": {0: {"fte": 3.0}}})
+    {'edited_rows': {}, 'added_rows': [], 'deleted_rows': []}
+    """
+    taken: Mapping[str, Any] = done or {}
+    edited: dict[Any, dict[str, Any]] = {}
+    before = taken.get("edited_rows") or {}
+    for row, changes in (record.get("edited_rows") or {}).items():
+        was = before.get(row) or {}
+        rest = {c: v for c, v in changes.items() if c not in was or was[c] != v}
+        if rest:
+            edited[row] = rest
+    parts: dict[str, Any] = {"edited_rows": edited}
+    for part in ("added_rows", "deleted_rows"):
+        rows = list(record.get(part) or ())
+        parts[part] = [] if rows == list(taken.get(part) or ()) else rows
+    return parts
 
 
 def rows_version(path: str) -> int:
