@@ -30,15 +30,34 @@ COMMIT = "commit"
 """The event a person's commit arrives as."""
 
 
-@cache
+NAME = "planner.plan_input"
+
+
 def _component() -> Any:
     """The browser component, registered on first use (inside a run, where Streamlit expects
-    it)."""
+    it). Its script and style are files the browser fetches once and caches: given as text,
+    Streamlit sends them inside every input of every run (about 14 KB each, 308 of the 333 KB
+    the assumptions page sent per run). Streamlit serves a component's files from the folder
+    an installed package declares; this app is not installed, so it declares its folder the
+    way Streamlit's scan of installed packages would (private API, checked by
+    tests/test_live_input.py), again whenever Streamlit's registry has lost it."""
+    from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
+    from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
+
+    manager = get_bidi_component_manager()
+    if manager.get_component_asset_root(NAME) is None:
+        project, name = NAME.split(".")
+        manager.register_from_manifest(
+            ComponentManifest(project, "1", [ComponentConfig(name, ASSETS.name)]), ASSETS.parent
+        )
+        _mount.cache_clear()
+    return _mount()
+
+
+@cache
+def _mount() -> Any:
     return st.components.v2.component(
-        "plan_input",
-        js=(ASSETS / "live_input.js").read_text(encoding="utf-8"),
-        css=(ASSETS / "live_input.css").read_text(encoding="utf-8"),
-        isolate_styles=False,
+        NAME, js="live_input.js", css="live_input.css", isolate_styles=False
     )
 
 
