@@ -1,8 +1,8 @@
 """Helpers for AppTest: the input of a plan value, found by its field whatever version it shows.
 
-Switches and choices are keyed ``field:<path>@<version>:<language>:<resets>``, typed values are
-browser components keyed ``field:<path>@typed:<language>`` (``planner.ui.fields``), so a test
-names the field, not the key.
+Typed values are browser components keyed ``field:<path>@typed:<language>``, switches and
+choices the same component's modes keyed ``field:<path>@pick:<language>``
+(``planner.ui.fields``), so a test names the field, not the key.
 """
 
 from __future__ import annotations
@@ -54,6 +54,52 @@ class TypedInput:
         return send_commit(self.app, self.id, payload)
 
 
+class PickInput:
+    """A switch or choice (``planner.ui.live_input.live_switch``/``live_choice``) as the
+    browser shows it; ``set_value`` and ``run`` are a person's flip or pick (one commit, with
+    the version and value this input showed, even if the page has moved on since)."""
+
+    def __init__(self, app: AppTest, element: Any) -> None:
+        self.app = app
+        self.id: str = element.proto.id
+        self.key = self.id.split("-", 2)[2]  # "$$ID-<hash>-<key>"
+        data = json.loads(element.proto.json)
+        self.mode: str = data["mode"]
+        self.shown: str = data["text"]
+        self.options: list[str] = [o for o, _ in data.get("options", [])]
+        self.names: list[str] = [n for _, n in data.get("options", [])]
+        """The options as the input names them, in the UI language."""
+        self.version: int = data["version"]
+        self.disabled: bool = data["disabled"]
+        self.label: str = data["label"]
+        self.picked: str | None = None
+
+    @property
+    def value(self) -> Any:
+        """The stored value shown: a switch's as a bool, a choice's option."""
+        return self.shown == "on" if self.mode == "switch" else self.shown
+
+    def set_value(self, value: Any) -> PickInput:
+        if self.mode == "switch":
+            assert isinstance(value, bool), value
+            self.picked = "on" if value else "off"
+        else:
+            assert value in self.options, (value, self.options)
+            self.picked = value
+        return self
+
+    def run(self) -> AppTest:
+        assert self.picked is not None, "pick something first"
+        payload = {"text": self.picked, "version": self.version, "showed": self.shown}
+        return send_commit(self.app, self.id, payload)
+
+
+def pick_inputs(app: AppTest) -> list[PickInput]:
+    """Every switch and choice of a plan value on the page."""
+    found = app.get("bidi_component")
+    return [PickInput(app, e) for e in found if "mode" in json.loads(e.proto.json)]
+
+
 def send_commit(app: AppTest, element_id: str, payload: Any) -> AppTest:
     """The browser sends ``payload`` as the commit of typed input ``element_id``, with the rest
     of the page as it is now (one run)."""
@@ -92,13 +138,14 @@ def edit_table(app: AppTest, path: str, delta: dict[str, Any], editor: Any = Non
 def typed_inputs(app: AppTest) -> list[TypedInput]:
     """Every typed-value input on the page."""
     found = app.get("bidi_component")  # also the tables' markers (planner.ui.table_seen)
-    return [TypedInput(app, e) for e in found if "text" in json.loads(e.proto.json)]
+    data = [(e, json.loads(e.proto.json)) for e in found]
+    return [TypedInput(app, e) for e, shown in data if "text" in shown and "mode" not in shown]
 
 
 def field(app: AppTest, path: str) -> Any:
-    """The input of plan value ``path`` on the page (typed input, toggle or select box)."""
+    """The input of plan value ``path`` on the page (typed input, switch or choice)."""
     prefix = state.field_key(path) + "@"
-    for kind in (typed_inputs(app), app.toggle, app.selectbox):
+    for kind in (typed_inputs(app), pick_inputs(app)):
         for widget in kind:
             if (widget.key or "").startswith(prefix):
                 return widget

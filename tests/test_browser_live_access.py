@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 
 from planner import access, i18n
 from planner.plan.validation import with_values
@@ -207,6 +208,7 @@ class Wire:
 
     def __init__(self, page: Any) -> None:
         self.sent: list[bytes] = []
+        self.received: list[bytes] = []
         self.server: Any = None
         page.route_web_socket(re.compile(r".*/_stcore/stream"), self._route)
 
@@ -219,8 +221,30 @@ class Wire:
                 self.sent.append(message)
             server.send(message)
 
+        def downstream(message: str | bytes) -> None:
+            if isinstance(message, bytes):
+                self.received.append(message)
+            ws.send(message)
+
         ws.on_message(upstream)
-        server.on_message(ws.send)
+        server.on_message(downstream)
+
+    def drawn(self, key: str) -> tuple[str, dict[str, Any]]:
+        """The element id and data of the browser component keyed ``key`` as the server drew
+        it last."""
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        for raw in reversed(self.received):
+            message = ForwardMsg()
+            message.ParseFromString(raw)
+            if message.WhichOneof("type") != "delta":
+                continue
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "bidi_component":
+                found = element.bidi_component
+                if found.id.endswith("-" + key):
+                    return found.id, json.loads(found.json)
+        raise AssertionError(f"the server drew no {key}")
 
     def reruns_since(self, count: int) -> int:
         """How many rerun requests the page sent after its first ``count`` frames."""
@@ -257,13 +281,24 @@ PRIVATE_RATE = "vendor_programme.discount_rate"
 """The vendor's own discount rate: private to the vendor, never drawn on a partner's page."""
 
 
-def _flip(states: Any) -> None:
-    """Flip the subscription switch the page drew last (keyed by the newest version of the
-    field: the page still reports the switches of versions it showed before)."""
-    switches = [w for w in states.widgets if f"-field:{SUBSCRIPTION}@" in w.id]
-    assert switches, [w.id for w in states.widgets]
-    switch = max(switches, key=lambda w: int(w.id.split("@", 1)[1].split(":", 1)[0]))
-    switch.bool_value = not switch.bool_value
+def _flip(wire: Wire) -> Callable[[Any], None]:
+    """A flip of the subscription switch as the page drew it last: its commit, with the value
+    and version it showed and a nonce of its own (as a person's click sends it)."""
+    element_id, data = wire.drawn(f"field:{SUBSCRIPTION}@pick:de")
+
+    def flip(states: Any) -> None:
+        flipped = "off" if data["text"] == "on" else "on"
+        commit = {
+            "text": flipped,
+            "version": data["version"],
+            "showed": data["text"],
+            "nonce": f"forged-{len(wire.sent)}",
+        }
+        event = states.widgets.add()
+        event.id = _make_trigger_id(element_id, "events")
+        event.json_trigger_value = json.dumps([{"event": "commit", "value": commit}])
+
+    return flip
 
 
 def _forgeries(wire: Wire, plan_version: int) -> None:
@@ -281,7 +316,7 @@ def _forgeries(wire: Wire, plan_version: int) -> None:
             {"event": "commit", "value": {"text": "50", "version": plan_version, "showed": "9"}}
         )
 
-    wire.forge(_flip)
+    wire.forge(_flip(wire))
     wire.forge(private)
 
 
@@ -318,9 +353,9 @@ def _send_widgets(page: Any, wire: Wire) -> None:
 def _forged_flip_writes(page: Any, wire: Wire, store: Store, plan_id: str, name: str) -> None:
     """The positive control: the switch flipped in a forged frame on a page whose link holds
     is that person's edit, one row; the page then sends its widgets as they are after it (the
-    switch is a new input, keyed by the field's new version)."""
+    switch, the same input, now shows the field's new version)."""
     before = len(store.log(plan_id))
-    wire.forge(_flip)
+    wire.forge(_flip(wire))
     assert wait_for(lambda: len(store.log(plan_id)) == before + 1), _rows(store, plan_id)
     written = store.log(plan_id)[-1]
     assert (written.author, written.path) == (name, SUBSCRIPTION)

@@ -15,7 +15,7 @@ from planner import privacy
 from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab
-from tests.app_support import local_app
+from tests.app_support import PickInput, local_app, pick_inputs
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,8 +46,8 @@ def _tab(page: str, name: str = "Vera") -> AppTest:
     return app
 
 
-def _switch(app: AppTest) -> object:
-    (found,) = [t for t in app.toggle if str(t.key).startswith(collab.SHARE_KEY + "@")]
+def _switch(app: AppTest) -> PickInput:
+    (found,) = [t for t in pick_inputs(app) if t.key.startswith(collab.SHARE_KEY + "@")]
     return found
 
 

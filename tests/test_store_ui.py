@@ -342,8 +342,9 @@ REMOTE_EDITS: dict[str, Any] = {
 
 
 def _inputs_of(app: AppTest) -> list[tuple[Any, Any]]:
-    """The plan inputs of the page as shown now, with their values (typed values have no
-    state to re-send: they send a commit only when a person leaves them)."""
+    """The plan inputs of the page as shown now, with their values (typed values, switches
+    and choices have no state to re-send: they send a commit only when a person leaves,
+    flips or picks them)."""
     found = [*app.text_input, *app.toggle, *app.selectbox]
     return [(w, w.value) for w in found if (w.key or "").startswith(state.FIELD_PREFIX)]
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from planner import i18n
 from planner.store import Store
-from planner.ui import collab, session
+from planner.ui import collab, session, state
 
 ROOT = Path(__file__).resolve().parents[1]
 HIRE = "add:resources:0"
+FUNCTIONS = ("sales", "presales", "delivery", "support", "management")
 
 
 def _workspace() -> AppTest:
@@ -26,7 +28,7 @@ def _workspace() -> AppTest:
 def _type_hire(app: AppTest, values: dict[str, str]) -> None:
     for name, text in values.items():
         app.text_input(key=f"{HIRE}:{name}").input(text)
-    app.selectbox(key=f"{HIRE}:function").set_value("presales")
+    app.selectbox(key=f"{HIRE}:function:de").set_value("presales")
     next(b for b in app.button if b.label == "Hinzufügen" and "resources" in b.id).click().run()
 
 
@@ -90,3 +92,31 @@ def test_rows_chosen_in_the_remove_form_are_deleted_as_one_change(workspace: Sto
     assert (change.author, change.path) == ("Vera", "resources")
     app.run()  # an idle run afterwards writes nothing
     assert len(workspace.log(plan_id)) == 2
+
+
+def test_the_hire_forms_choice_follows_a_language_switch_made_mid_form(workspace: Store) -> None:
+    """The function chosen in German, then the interface switched to English before the form is
+    sent: the choice is a new one named in English (a select box keeps the names it was built
+    with), and the row is added with the function picked after."""
+    app = _workspace()
+    plan_id = app.session_state[session.PLAN_ID]
+    app.selectbox(key=f"{HIRE}:function:de").set_value("presales")
+    app.selectbox(key=state.LANGUAGE).set_value("en").run()
+    assert f"{HIRE}:function:de" not in [s.key for s in app.selectbox]
+    english = app.selectbox(key=f"{HIRE}:function:en")
+    assert english.options == [i18n.t(f"function.{f}", "en") for f in FUNCTIONS]
+    english.set_value("support")
+    typed = {"role": "Support Lead", "fte": "1", "start_month": "2", "annual_cost": "70,000"}
+    for name, text in typed.items():
+        app.text_input(key=f"{HIRE}:{name}").input(text)
+    next(b for b in app.button if b.label == "Add" and "resources" in b.id).click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    new = workspace.plan_at(plan_id).resources[-1]
+    # typed in English: 1 FTE from month 2 at 70,000 a year, no ramp typed (the default 0)
+    assert (new.role, new.function, new.fte, new.start_month, new.annual_cost) == (
+        "Support Lead",
+        "support",
+        1.0,
+        2,
+        70000.0,
+    )

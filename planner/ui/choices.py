@@ -14,7 +14,8 @@ from planner.access import Access
 from planner.plan.schema import Plan
 from planner.store import Conflict
 from planner.ui import collab, session, state
-from planner.ui.text import plain, problem_list
+from planner.ui.live_input import ON, Commit, live_switch
+from planner.ui.text import plain, problem_list, tr
 
 
 def _resolve(path: str, version: int, keep_mine: bool) -> None:
@@ -65,22 +66,23 @@ def conflicts_panel(plan: Plan) -> None:
 def economics_toggle(granted: Access, plan: Plan) -> None:
     """The vendor decides whether the partner sees the vendor's economics.
 
-    The switch is one deliberate commit: its click carries the version of the setting the
-    person saw, and its key names that version, so a change by someone else (another tab, an
-    undo) builds a new switch showing the stored value; a rerun never writes the switch's
-    remembered value back."""
+    The switch is one deliberate commit (:func:`planner.ui.live_input.live_switch`): its flip
+    carries the version of the setting the person saw, and a change by someone else (another
+    tab, an undo) updates the switch without rebuilding it, so a click is never lost to a new
+    switch and a rerun never writes."""
     if granted.side != "vendor":
         return
-    shared = privacy.shares_economics(plan)
     version = session.field_version(collab.SHARE_PATH)
-    key = f"{collab.SHARE_KEY}@{version}"
-    st.toggle(
+    live_switch(
         collab.tx("share_economics"),
-        value=shared,
-        key=key,
-        on_change=_share,
-        args=(key, version, shared),
+        privacy.shares_economics(plan),
+        key=f"{collab.SHARE_KEY}@pick:{state.language()}",
+        version=version,
+        on_commit=_share,
         disabled=collab.SHARE_PATH in collab.pending_paths(),
+        scope=session.plan_id() or "",
+        own=st.session_state.get(session.MINE, {}).get(collab.SHARE_PATH) == version,
+        unsaved=tr("field.unsaved"),
     )
     st.caption(collab.tx("share_economics_help"))
     found = state.errors().get(collab.SHARE_KEY)
@@ -88,10 +90,10 @@ def economics_toggle(granted: Access, plan: Plan) -> None:
         st.error(problem_list(found))
 
 
-def _share(key: str, version: int, shown: bool) -> None:
-    """A person clicked the sharing switch that showed ``shown`` at ``version``."""
-    wanted = bool(st.session_state.get(key, shown))
-    if wanted == shown:
-        return  # the switch reports what it was built with: nobody clicked
+def _share(flip: Commit) -> bool:
+    """A person flipped the sharing switch that showed ``flip.showed`` at ``flip.version``."""
+    wanted = flip.text == ON
+    if wanted == (flip.showed == ON):
+        return True  # the switch reports what it was built with: nobody clicked
     edits = privacy.sharing_edits(state.plan_in_force(), wanted)
-    session.change(edits, collab.SHARE_KEY, bases=dict.fromkeys(edits, version))
+    return session.change(edits, collab.SHARE_KEY, bases=dict.fromkeys(edits, flip.version))

@@ -6,13 +6,12 @@ to :func:`session.change`, which validates the whole plan.
 Why nothing is written that nobody typed, and nothing typed is lost: typed values (numbers,
 names, months) go through :mod:`planner.ui.live_input`, which keeps a person's typing whatever
 arrives meanwhile and sends one commit, with the field version the typing began on, when the
-input is left. Switches and choices are committed by the click itself; their inputs are keyed
-by the version of the field they show, with their value as the widget's own default (never set
-through the session state), so a change by someone else builds a new input and a browser's
-report of an old one reaches a key nobody listens to. Every write is a compare-and-set on the
-version the person saw: a change someone made since is a conflict, never overwritten. A
-commit of the text the input showed is no edit; empty or malformed text is refused at the
-field and the stored value shown again.
+input is left. Switches and choices are the same component's switch and choice: a flip or a
+pick is one commit carrying the version the input showed, and a change by someone else updates
+the input without rebuilding it (an open list stays open), so a click is never lost to a new
+input. Every write is a compare-and-set on the version the person saw: a change someone made
+since is a conflict, never overwritten. A commit of the text the input showed is no edit;
+empty or malformed text is refused at the field and the stored value shown again.
 """
 
 from __future__ import annotations
@@ -36,17 +35,15 @@ from planner.ui.entries import (
     resting_text,
     title_of,
 )
-from planner.ui.live_input import live_input
+from planner.ui.live_input import ON, Commit, live_choice, live_input, live_switch
 from planner.ui.text import label, problem_list, tr
 
 
-def input_key(path: str, version: int) -> str:
-    """Widget key of the switch or choice of ``path`` showing the field at ``version``.
-
-    The language and the field's reset count are part of it: a new key is a new input that
-    shows the stored value (after a language switch, or a refused entry).
-    """
-    return f"{state.field_key(path)}@{version}:{state.language()}:{_resets().get(path, 0)}"
+def input_key(path: str) -> str:
+    """Widget key of the switch or choice of ``path``: the field and the UI language, no
+    version, so a change by someone else updates the input a person may be clicking instead
+    of building a new one (a new language is a new input, with the options' new names)."""
+    return f"{state.field_key(path)}@pick:{state.language()}"
 
 
 def _resets() -> dict[str, int]:
@@ -61,10 +58,11 @@ def _reset(path: str) -> None:
     resets[path] = resets.get(path, 0) + 1
 
 
-def _on_field(path: str, key: str, version: int, showed: Any) -> None:
-    """A person switched or chose in the input of ``path`` that showed ``showed`` at
-    ``version``."""
-    _commit(path, st.session_state.get(key, showed), version, showed)
+def _picked(path: str, commit: Commit) -> bool:
+    """A person switched or chose in the input of ``path`` (a switch's commit is on or off)."""
+    if FIELDS[path].kind == "flag":
+        return _commit(path, commit.text == ON, commit.version, commit.showed == ON)
+    return _commit(path, commit.text, commit.version, commit.showed)
 
 
 def _commit(path: str, raw: Any, version: int, showed: Any) -> bool:
@@ -104,25 +102,32 @@ def field(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
         st.text_input(title, tr("field.private"), disabled=True, key=f"private:{path}")
         return
     version = session.field_version(path)
-    key = input_key(path, version)
     value = _value(plan, spec)
     showed = display_text(spec, value)
     disabled = locked or path in collab.pending_paths()
     common: dict[str, Any] = {
-        "key": key,
+        "version": version,
         "help": help_text(spec, plan),
-        "on_change": _on_field,
-        "args": (path, key, version, showed),
         "disabled": disabled,
+        "scope": session.plan_id() or "",
+        "own": st.session_state.get(session.MINE, {}).get(path) == version,
+        "unsaved": tr("field.unsaved"),
     }
     if spec.kind == "flag":
-        st.toggle(title, value=bool(showed), **common)
-    elif spec.kind == "choice":
-        st.selectbox(
+        live_switch(
             title,
-            spec.choices,
-            index=spec.choices.index(showed),
-            format_func=lambda o: choice_label(path, o),
+            bool(showed),
+            key=input_key(path),
+            on_commit=lambda picked: _picked(path, picked),
+            **common,
+        )
+    elif spec.kind == "choice":
+        live_choice(
+            title,
+            str(showed),
+            [(option, choice_label(path, option)) for option in spec.choices],
+            key=input_key(path),
+            on_commit=lambda picked: _picked(path, picked),
             **common,
         )
     else:
@@ -131,14 +136,9 @@ def field(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
             str(showed),
             shown=_resting(spec, value, plan),
             key=f"{state.field_key(path)}@typed:{state.language()}",
-            version=version,
             stamp=_resets().get(path, 0),
-            help=common["help"],
-            disabled=disabled,
             on_commit=lambda typed: _commit(path, typed.text, typed.version, typed.showed),
-            scope=session.plan_id() or "",
-            own=st.session_state.get(session.MINE, {}).get(path) == version,
-            unsaved=tr("field.unsaved"),
+            **common,
         )
     problems(state.field_key(path))
 

@@ -1,4 +1,4 @@
-"""A text input for a shared plan value that never loses what a person is typing.
+"""The inputs of shared plan values that never lose what a person types, picks or switches.
 
 Streamlit's own text input shows whatever the last run sent: when someone else's change to the
 same field arrives while a person is typing, the input is rebuilt and the typing is gone.
@@ -13,11 +13,19 @@ commit carries a nonce; the server answers it (``ack``) once taken, and takes ea
 Until answered the browser keeps the commit and sends it again when the page is drawn anew (a
 lost connection, a server restart, a reload), marked "not saved" after a moment: a commit is
 delivered once or visibly not, never silently dropped.
+
+The same component shows a plan value's choice (a ``<select>`` of the options, named in the UI
+language by the server: :func:`live_choice`) and switch (a checkbox in the role of a switch:
+:func:`live_switch`), with the same commit: a pick or a flip is one commit carrying the
+option (``on``/``off`` for a switch) and the version the input showed it on. The input's key
+holds no version: a change by someone else updates what the input shows (not while the
+person has its list open: the list stays open, and the pick is based on what it showed), and
+never rebuilds the input under a person's click.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -79,15 +87,20 @@ ACKS = "live_input.acks"
 TAKEN = "live_input.taken"
 """Nonces of the commits taken in this session, newest last (a commit sent again is skipped)."""
 TAKEN_KEPT = 200
+ON, OFF = "on", "off"
+"""What a switch's commit carries, on or off."""
 
 
-def commit_of(payload: Any) -> Commit | None:
+def commit_of(payload: Any, allowed: Sequence[str] | None = None) -> Commit | None:
     """A commit event as the browser sent it, or None when it is not one (never raises: the
-    payload comes from the browser)."""
+    payload comes from the browser). ``allowed``: for a choice or a switch, the values it
+    offers; a commit of any other value, or based on any other, is none."""
     if not isinstance(payload, dict):
         return None
     text, version, showed = payload.get("text"), payload.get("version"), payload.get("showed")
     if not isinstance(text, str) or not isinstance(showed, str):
+        return None
+    if allowed is not None and (text not in allowed or showed not in allowed):
         return None
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
         return None
@@ -123,12 +136,107 @@ def live_input(
     the field's version is this session's own write (typing begun on a commit not yet
     confirmed goes on from it). ``unsaved``: the mark of a commit not confirmed.
     """
+    _show(
+        key,
+        {
+            "label": label,
+            "help": help,
+            "text": text,
+            "shown": shown or text,
+            "version": version,
+            "stamp": stamp,
+            "disabled": disabled,
+            "scope": scope,
+            "own": own,
+            "unsaved": unsaved,
+        },
+        on_commit,
+    )
+
+
+def live_choice(
+    label: str,
+    value: str,
+    options: Sequence[tuple[str, str]],
+    *,
+    key: str,
+    version: int,
+    on_commit: Callable[[Commit], bool | None],
+    help: str = "",
+    disabled: bool = False,
+    scope: str = "",
+    own: bool = False,
+    unsaved: str = "",
+) -> None:
+    """Show the choice ``value`` (the field at ``version``) among ``options``, pairs of the
+    stored option and its name in the UI language. A person's pick is one commit whose text
+    is the stored option picked; ``on_commit`` and the rest as for :func:`live_input`."""
+    _show(
+        key,
+        {
+            "mode": "choice",
+            "label": label,
+            "help": help,
+            "text": value,
+            "options": [[option, name] for option, name in options],
+            "version": version,
+            "disabled": disabled,
+            "scope": scope,
+            "own": own,
+            "unsaved": unsaved,
+        },
+        on_commit,
+        [option for option, _ in options],
+    )
+
+
+def live_switch(
+    label: str,
+    on: bool,
+    *,
+    key: str,
+    version: int,
+    on_commit: Callable[[Commit], bool | None],
+    help: str = "",
+    disabled: bool = False,
+    scope: str = "",
+    own: bool = False,
+    unsaved: str = "",
+) -> None:
+    """Show the switch ``on`` (the field at ``version``). A person's flip is one commit whose
+    text is :data:`ON` or :data:`OFF`; ``on_commit`` and the rest as for :func:`live_input`."""
+    _show(
+        key,
+        {
+            "mode": "switch",
+            "label": label,
+            "help": help,
+            "text": ON if on else OFF,
+            "version": version,
+            "disabled": disabled,
+            "scope": scope,
+            "own": own,
+            "unsaved": unsaved,
+        },
+        on_commit,
+        (ON, OFF),
+    )
+
+
+def _show(
+    key: str,
+    data: dict[str, Any],
+    on_commit: Callable[[Commit], bool | None],
+    allowed: Sequence[str] | None = None,
+) -> None:
+    """The component of ``key`` showing ``data``; its commits, each taken once, go to
+    ``on_commit`` and are answered with an ack."""
     ss = st.session_state
     acks: dict[str, tuple[str, bool]] = ss.setdefault(ACKS, {})
 
     def committed() -> None:
         state = ss.get(key)
-        found = commit_of(state.get(COMMIT) if state is not None else None)
+        found = commit_of(state.get(COMMIT) if state is not None else None, allowed)
         if found is None:
             return
         taken: list[str] = ss.setdefault(TAKEN, [])
@@ -142,20 +250,6 @@ def live_input(
     ack, ok = acks.get(key, ("", True))
     _component()(
         key=key,
-        data={
-            "label": label,
-            "help": help,
-            "text": text,
-            "shown": shown or text,
-            "version": version,
-            "stamp": stamp,
-            "disabled": disabled,
-            "key": key,
-            "scope": scope,
-            "ack": ack,
-            "ok": ok,
-            "own": own,
-            "unsaved": unsaved,
-        },
+        data={**data, "key": key, "ack": ack, "ok": ok},
         on_commit_change=committed,
     )

@@ -413,6 +413,7 @@ def add_form(path: str, plan: Plan) -> None:
     added: dict[str, int] = st.session_state.setdefault(state.ROWS_ADDED, {})
     key = f"add:{path}:{added.get(path, 0)}"
     columns = TABLES[path]
+    language = state.language()
     with st.expander(tr(f"table.add.{path}")), st.form(key, border=False):
         cells = st.columns(len(columns))
         for cell, column in zip(cells, columns, strict=True):
@@ -424,14 +425,16 @@ def add_form(path: str, plan: Plan) -> None:
                     list(column.choices),
                     index=column.choices.index(column.default),
                     format_func=names.__getitem__,
-                    key=f"{key}:{column.name}",
+                    key=_add_key(key, column, language),
                 )
             else:
                 blank = column.kind in ("text", "money")  # a name and an amount are typed
                 default = "" if blank else _default_text(column)
                 cell.text_input(title, default, max_chars=200, key=f"{key}:{column.name}")
         st.form_submit_button(
-            tr("table.add_button"), on_click=_add_row, args=(path, key, session.field_version(path))
+            tr("table.add_button"),
+            on_click=_add_row,
+            args=(path, key, session.field_version(path), language),
         )
     problems(f"{state.EDITOR_PREFIX}{path}:add")
 
@@ -476,14 +479,24 @@ def _default_text(column: Column) -> str:
     return i18n.editable_number(float(value), state.language())
 
 
-def _add_row(path: str, key: str, version: int) -> None:
-    """Check every value of the new row; add it as one change, or say what is wrong."""
+def _add_key(key: str, column: Column, language: str) -> str:
+    """Widget key of a column's input in the add-row form ``key``: a choice's holds the UI
+    language, so a new language is a new choice showing the options' new names (a select box
+    keeps the names it was built with)."""
+    if column.kind == "choice":
+        return f"{key}:{column.name}:{language}"
+    return f"{key}:{column.name}"
+
+
+def _add_row(path: str, key: str, version: int, language: str) -> None:
+    """Check every value of the new row (the form drawn in ``language``); add it as one
+    change, or say what is wrong."""
     error_key = f"{state.EDITOR_PREFIX}{path}:add"
     row: dict[str, Any] = {}
     refused: list[str] = []
     plan = state.plan_in_force()
     for column in TABLES[path]:
-        raw = st.session_state.get(f"{key}:{column.name}")
+        raw = st.session_state.get(_add_key(key, column, language))
         try:
             row[column.name] = _row_value(column, raw, plan)
         except EntryError as refusal:

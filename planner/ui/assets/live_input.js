@@ -24,6 +24,17 @@
 // A click on a page link while a commit is pending waits for the server's answer, then follows
 // the link. Escape takes the typing back. Nothing is sent unless the text differs from what the
 // typing began on.
+//
+// Choices and switches (``mode`` "choice": a <select> of ``options``, pairs of the stored
+// option and its name; "switch": a checkbox in the role of a switch) commit the same way: a
+// pick or a flip is one commit of the option (``on``/``off``), based on the version and value
+// the input showed when the person picked, with a nonce, kept and sent again until the server
+// answers it. A value arriving while the person has the list open is held back, so the list
+// stays open and the pick is based on what it showed (a conflict if the field moved on); it
+// shows once the list is closed (the browser's :open says so; where it has none, the presses
+// that open the list until a pick, Escape or leaving it). A pick made while an earlier one
+// waits for its answer is sent once that one is written, based on it. Nothing is sent but by a
+// person's pick or flip.
 
 const STORE = "plan-input:";
 const MARK_AFTER_MS = 2500; // a commit unconfirmed for this long is marked "not saved"
@@ -239,7 +250,13 @@ function mark(self) {
   self.root.querySelector(".plan-input-note").textContent = unsaved ? self.unsavedText : "";
 }
 
-export default function ({ parentElement, data, setTriggerValue }) {
+export default function (args) {
+  const mode = args.data.mode || "text";
+  if (mode === "text") return renderText(args);
+  return renderPick(args, mode);
+}
+
+function renderText({ parentElement, data, setTriggerValue }) {
   const found = parentElement.querySelector(".plan-input");
   const self = found ? found.__planInput : build(parentElement);
   self.send = setTriggerValue;
@@ -318,6 +335,198 @@ export default function ({ parentElement, data, setTriggerValue }) {
       input.value = display;
     }
   }
+  mark(self);
+  followHeldLink();
+}
+
+// --- choices and switches -------------------------------------------------------------------
+
+// A press anywhere but on an open list's own input closed it without a pick: show what arrived.
+if (!window.__planPicks) {
+  window.__planPicks = true;
+  document.addEventListener(
+    "mousedown",
+    (event) => {
+      for (const self of inputs) {
+        if (self.picking && event.target !== self.input) {
+          self.picking = false;
+          showPick(self);
+        }
+      }
+    },
+    true,
+  );
+}
+
+function buildPick(parentElement, mode) {
+  const root = document.createElement("div");
+  root.className = "plan-input plan-pick plan-pick-" + mode;
+  if (mode === "choice") {
+    root.innerHTML =
+      '<div class="plan-input-head"><label></label><span class="plan-input-note"></span>' +
+      '<span class="plan-input-help" tabindex="0">?</span></div><select></select>';
+  } else {
+    root.innerHTML =
+      '<div class="plan-switch-row"><label class="plan-switch">' +
+      '<input type="checkbox" role="switch"><span class="plan-switch-track"></span>' +
+      '<span class="plan-switch-label"></span></label><span class="plan-input-note"></span>' +
+      '<span class="plan-input-help" tabindex="0">?</span></div>';
+  }
+  parentElement.appendChild(root);
+  const input = root.querySelector(mode === "choice" ? "select" : "input");
+  const self = {
+    root,
+    input,
+    mode,
+    key: "",
+    scope: "",
+    dirty: false, // never: a pick is sent at once (the shared helpers read it)
+    pending: null, // the pick on its way: {text, version, showed, nonce, first, at}
+    queued: null, // a pick made while the one before it waits for its answer
+    picking: false, // the list is open (choice): what arrives is held back
+    shown: null, // the value as the server sent it last: {text, version, disabled, options}
+    displayed: null, // the value the input shows, and its version: a pick's base
+    send: null,
+    marked: null,
+  };
+  inputs.add(self);
+  const value = () => (mode === "choice" ? input.value : input.checked ? "on" : "off");
+  input.addEventListener("change", () => {
+    self.picking = false;
+    pick(self, value());
+  });
+  if (mode === "choice") {
+    const opening = new Set([" ", "Enter", "ArrowDown", "ArrowUp", "F4"]);
+    input.addEventListener("mousedown", () => {
+      self.picking = true; // the press opens the list
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" || event.key === "Tab") {
+        self.picking = false;
+        setTimeout(() => showPick(self), 0);
+      } else if (opening.has(event.key) || event.altKey) self.picking = true;
+    });
+    input.addEventListener("blur", () => {
+      self.picking = false;
+      showPick(self);
+    });
+  }
+  root.__planInput = self;
+  return self;
+}
+
+function pick(self, value) {
+  if (self.pending) {
+    self.queued = value; // sent once the pick before it is written (see renderPick)
+    return;
+  }
+  const base = self.displayed;
+  if (!base || value === base.text) return; // back to what it showed: nothing to send
+  self.restored = false;
+  self.pending = {
+    text: value,
+    version: base.version,
+    showed: base.text,
+    nonce: nonce(),
+    first: Date.now(),
+    at: Date.now(),
+  };
+  remember(self);
+  transmit(self);
+}
+
+function listOpen(self) {
+  // the choice's list is open: the browser says so (:open), else the presses that open it do
+  if (self.mode !== "choice") return false;
+  try {
+    return self.input.matches(":open");
+  } catch (error) {
+    return self.picking;
+  }
+}
+
+function showPick(self) {
+  // what the input shows when nobody is picking: a pick on its way, else the stored value
+  if (!self.shown) return;
+  clearTimeout(self.held);
+  if (listOpen(self)) {
+    self.held = setTimeout(() => showPick(self), 200); // shown once the list is closed
+    return;
+  }
+  const { input, root, shown } = self;
+  if (self.mode === "choice") {
+    const wanted = JSON.stringify(shown.options);
+    if (self.optionsShown !== wanted) {
+      self.optionsShown = wanted;
+      input.replaceChildren(
+        ...shown.options.map(([option, name]) => {
+          const element = document.createElement("option");
+          element.value = option;
+          element.textContent = name;
+          return element;
+        }),
+      );
+    }
+  }
+  const text = self.queued !== null ? self.queued : self.pending ? self.pending.text : shown.text;
+  if (self.mode === "choice") {
+    if (input.value !== text) input.value = text;
+  } else {
+    input.checked = text === "on";
+    input.setAttribute("aria-checked", String(text === "on"));
+  }
+  input.disabled = shown.disabled;
+  root.classList.toggle("plan-input-disabled", shown.disabled);
+  self.displayed = { text: shown.text, version: shown.version };
+}
+
+function renderPick({ parentElement, data, setTriggerValue }, mode) {
+  const found = parentElement.querySelector(".plan-pick");
+  const self = found ? found.__planInput : buildPick(parentElement, mode);
+  self.send = setTriggerValue;
+  self.key = data.key || "";
+  self.scope = data.scope || "";
+  self.unsavedText = data.unsaved || "";
+  const { input, root } = self;
+  if (!found) {
+    // a new input (a reload, a page drawn anew): a pick this tab had not saved comes back
+    const kept = recall(self.key);
+    if (kept && kept.scope === self.scope && kept.commit) {
+      self.pending = { ...kept.commit, at: 0 };
+      self.restoredCommit = true;
+    }
+  }
+  const label = root.querySelector(mode === "choice" ? "label" : ".plan-switch-label");
+  const help = root.querySelector(".plan-input-help");
+  label.textContent = data.label;
+  input.setAttribute("aria-label", data.label);
+  help.title = data.help || "";
+  help.hidden = !data.help;
+  self.shown = {
+    text: data.text,
+    version: data.version,
+    disabled: Boolean(data.disabled),
+    options: data.options || [],
+  };
+  if (self.pending && data.ack === self.pending.nonce) {
+    // the server took the pick (written, refused or a conflict, each shown by the page)
+    const confirmed = self.pending;
+    self.pending = null;
+    const queued = self.queued;
+    self.queued = null;
+    remember(self);
+    showPick(self);
+    // the pick made meanwhile goes on from this one once it is written (or changed nothing);
+    // after a refusal or a conflict the page shows why, and the stored value
+    const based = data.own || data.version === confirmed.version;
+    if (queued !== null && data.ok && based) pick(self, queued);
+  } else if (self.pending && Date.now() - self.pending.at >= RESEND_AFTER_MS) {
+    setTimeout(() => transmit(self), 0); // not confirmed: the connection or server was lost
+  } else if (self.pending && self.restoredCommit) {
+    self.restoredCommit = false;
+    setTimeout(() => transmit(self), 0); // restored from this tab's storage: send it again
+  }
+  showPick(self);
   mark(self);
   followHeldLink();
 }

@@ -1,0 +1,150 @@
+"""Choices and switches in real browsers (chromium against ``streamlit run``; the store's change
+log is the ground truth): a pick made just as someone else's change of the same field arrives is
+stored or shown as a conflict, never lost; the open list is the same input throughout (never
+rebuilt under the person's click). A test never picks twice: a dropped pick fails it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from planner import i18n
+from planner.store import Store
+from tests.test_browser_coediting import REMOTE, open_workspace, wait_until
+from tests.test_browser_collab import VISIBLE_MS, browser_page, settle, shared_plan
+
+pytestmark = pytest.mark.browser
+
+KIND = "partner.kind"
+SUBSCRIPTION = "revenue.subscription"
+KINDS = ("reseller", "msp", "si", "isv")
+
+
+@pytest.fixture
+def plan_id(store: Store) -> str:
+    """A fresh plan per test, the newest, so the workspace opens it."""
+    return store.create_plan(shared_plan(), author="Vera", side="vendor")
+
+
+@pytest.fixture
+def contexts(chromium_browser: Any) -> Iterator[list[tuple[Any, Any]]]:
+    """Two browser contexts: two people with their own Streamlit sessions."""
+    opened = [browser_page(chromium_browser) for _ in range(2)]
+    try:
+        yield opened
+    finally:
+        for context, _ in opened:
+            context.close()
+
+
+def _rows(store: Store, plan_id: str) -> list[tuple[str, str, Any]]:
+    return [(r.author, r.path, r.new) for r in store.log(plan_id)[1:]]
+
+
+def _remote(store: Store, plan_id: str, path: str, value: Any) -> None:
+    result = store.apply_edit(
+        plan_id, path, value, store.field_version(plan_id, path), REMOTE, "vendor"
+    )
+    assert result.ok, result
+
+
+def _general(page: Any) -> Any:
+    """The general tab's partner-type choice (the field's own <select>)."""
+    page.get_by_role("tab", name=i18n.t("ui.assumptions.general", "de")).click()
+    return page.get_by_role("combobox", name=i18n.label(KIND, "de"))
+
+
+def _pick(page: Any, element: Any, option: str) -> None:
+    """A person picks ``option`` in the open list with the keyboard, as a person does: from
+    the option the list opened on, down or up to it, then Enter (the list closes)."""
+    assert element.evaluate("e => e.matches(':open')")
+    steps = KINDS.index(option) - element.evaluate("e => e.selectedIndex")
+    for _ in range(abs(steps)):
+        page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
+    page.keyboard.press("Enter")
+
+
+def _cards(page: Any) -> str:
+    """The conflict cards' text: what overtook the edit, and the person's own value."""
+    found = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
+    found += page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
+    return "\n".join(found)
+
+
+def test_a_pick_made_as_the_same_fields_change_arrives_is_stored_or_a_conflict(
+    contexts: list[tuple[Any, Any]], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    """Vera opens the partner type's list; Remo changes the partner type; Vera picks. Twelve
+    rounds at random offsets (seeded): her pick lands in the store, or (based on the value she
+    saw, which Remo's change overtook) her page shows a conflict card naming her pick, which
+    she then keeps. In the rounds where Remo's change has reached her page before she picks,
+    the open list still shows the value it opened on (held back, so the list stays open) and
+    her pick is a conflict. The <select> is one element throughout: never rebuilt."""
+    from playwright.sync_api import expect
+
+    (_, page), _ = contexts
+    open_workspace(page, app_server["url"], "Vera")
+    choice = _general(page)
+    choice.wait_for()
+    settle(page)
+    element = choice.element_handle()
+    rng = random.Random(7)
+    for round_ in range(12):
+        current = store.plan_at(plan_id).partner.kind
+        theirs = rng.choice([k for k in KINDS if k != current])
+        mine = rng.choice([k for k in KINDS if k not in (current, theirs)])
+        before = len(store.log(plan_id))
+        arrived = round_ % 3 == 0
+        if round_ % 3 == 2:  # Remo's change first, her click a moment after (drawn or not yet)
+            _remote(store, plan_id, KIND, theirs)
+            page.wait_for_timeout(rng.randrange(0, 1_500))
+            choice.click()
+        else:
+            choice.click()  # the list opens
+            page.wait_for_timeout(rng.randrange(0, 300))
+            _remote(store, plan_id, KIND, theirs)
+        if arrived:  # Remo's change reached the page while the list is open: held back
+            page.get_by_text(f"Version {store.version(plan_id)},").wait_for(timeout=VISIBLE_MS)
+            assert element.evaluate("e => e.matches(':open')")  # still open
+            expect(choice).to_have_value(current)
+        else:
+            page.wait_for_timeout(rng.randrange(0, 600))
+        _pick(page, element, mine)
+        name = i18n.t("collab.yours", "de", value=i18n.t(f"kind.{mine}", "de"))
+        stored = ("Vera", KIND, mine)
+
+        def landed(stored: tuple[str, str, str] = stored, before: int = before) -> bool:
+            return stored in _rows(store, plan_id)[before - 1 :]
+
+        def settled(name: str = name, landed: Any = landed) -> bool:
+            return landed() or name in _cards(page)
+
+        assert wait_until(settled), (round_, _rows(store, plan_id), _cards(page))
+        if not landed():
+            # a conflict: the card names her pick and Remo's by their names, not the codes
+            said = i18n.t(
+                "collab.conflict",
+                "de",
+                author=REMOTE,
+                side=i18n.t("collab.side.vendor", "de"),
+                field=i18n.label(KIND, "de"),
+                value=i18n.t(f"kind.{theirs}", "de"),
+            )
+            assert said in _cards(page), _cards(page)
+            expect(choice).to_be_disabled()  # until she decides
+            page.get_by_role("button", name=i18n.t("collab.keep_mine", "de")).click()
+            assert wait_until(landed)
+        else:
+            assert not arrived, "a pick on a value the page had held back was not a conflict"
+        expect(choice).to_have_value(mine, timeout=VISIBLE_MS)
+        expect(choice).to_be_enabled(timeout=VISIBLE_MS)
+        settle(page)
+        # exactly Remo's change and her pick, once each
+        assert _rows(store, plan_id)[before - 1 :] == [(REMOTE, KIND, theirs), stored]
+        assert element.evaluate("e => e.isConnected")  # the same <select>, never rebuilt
+    page.wait_for_timeout(2_000)  # four polls: nothing more is written
+    assert len(_rows(store, plan_id)) == 24
