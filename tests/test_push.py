@@ -336,64 +336,6 @@ def test_a_wake_writes_nothing_and_replays_no_input(monkeypatch: pytest.MonkeyPa
     assert data.is_auto_rerun
 
 
-def test_a_wake_with_no_run_under_way_runs_the_page_at_once(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """With no run of the session under way (no runner: nothing can be stopped), the wake
-    starts the page's run itself instead of the fragment's run that would only ask for it: the
-    page the session shows, no widget values, no fragment; that run, and only it, knows it was
-    started for someone else's change."""
-    from types import SimpleNamespace
-
-    import streamlit.runtime.scriptrunner as scriptrunner
-    from streamlit.proto.ClientState_pb2 import ClientState
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.app_session import AppSessionState
-
-    started: list[Any] = []
-
-    class Session:
-        _client_state = ClientState(
-            query_string="plan=p1&key=k", page_script_hash="abc", page_name="assumptions"
-        )
-        _client_state.widget_states.widgets.add(id="deal", string_value="45000")
-        _scriptrunner = None
-        _state = AppSessionState.APP_IS_RUNNING
-
-        def _call_soon_on_event_loop(self, call: Any) -> None:
-            call()
-
-        def _create_scriptrunner(self, data: Any) -> None:
-            started.append(data)
-
-    class Instance:
-        def get_app_session(self, session_id: str) -> Session:
-            return Session()
-
-    monkeypatch.setattr(Runtime, "exists", staticmethod(lambda: True))
-    monkeypatch.setattr(Runtime, "instance", staticmethod(lambda: Instance()))
-    assert push.rerun_fragment("anna", "live")
-    [data] = started
-    assert data.widget_states is None
-    assert data.fragment_id is None
-    assert data.fragment_id_queue == []
-    assert not data.is_fragment_scoped_rerun
-    assert (data.query_string, data.page_script_hash, data.page_name) == (
-        "plan=p1&key=k",
-        "abc",
-        "assumptions",
-    )
-    run_of = {"session": "anna"}
-    monkeypatch.setattr(
-        scriptrunner, "get_script_run_ctx", lambda: SimpleNamespace(session_id=run_of["session"])
-    )
-    run_of["session"] = "otto"
-    assert not push.take_woken()  # another session's run
-    run_of["session"] = "anna"
-    assert push.take_woken()  # the run the wake started
-    assert not push.take_woken()  # the next one is anybody's
-
-
 def test_a_wake_waits_for_the_run_under_way_and_never_interrupts_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -423,13 +423,10 @@ def heartbeat(granted: Access) -> None:
 
 
 def take_remote_run() -> None:
-    """At the start of a run: note whether the server's watcher, or the page's live fragment
-    (woken by the watcher or by its timer), started it for someone else's change (see
-    :func:`remote_run`)."""
-    from planner.ui import push
-
+    """At the start of a run: note whether the page's live fragment (woken by the server's
+    watcher or by its timer) started it for someone else's change (see :func:`remote_run`)."""
     ss = st.session_state
-    ss[REMOTE_NOW] = push.take_woken() | bool(ss.pop(REMOTE_RUN, False))
+    ss[REMOTE_NOW] = bool(ss.pop(REMOTE_RUN, False))
 
 
 def remote_run() -> bool:

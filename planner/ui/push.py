@@ -7,22 +7,20 @@ plan that page shows (:class:`planner.watch.Stamp`: version, proposals, revoked 
 ``PLANNER_WATCH_SECONDS`` (default 0.05) while a page is open on this server, and not at all
 while none is, it reads the stamps of all plans open on it in one read-only query (at once
 after a change written through this server; only when the database changed,
-:class:`planner.watch.Signal`). A page whose plan moved is woken: with no run of it under way,
-its page is run at once; with one under way, its live fragment (:func:`planner.ui.collab.live`)
-is run as the fragment's own timer would, after that run, and the fragment compares again and
-reruns the page. Edits made on another app server on the same database, or from the command
-line, are seen the same way: the database is the only channel.
+:class:`planner.watch.Signal`). A page whose plan moved is woken by running its live fragment
+(:func:`planner.ui.collab.live`) on the server, as the fragment's own timer would; the fragment
+compares again and reruns the page. Edits made on another app server on the same database, or
+from the command line, are seen the same way: the database is the only channel.
 
 Waking never writes, never replays an input and never interrupts a run: the run is requested
 with no widget values at all (no callback fires, no button is pressed again; when an input of
-the person is on its way at the same moment, Streamlit folds both into one run that carries
-the person's input), and it is the page's run only when nothing runs, else the fragment's, which
-waits for the run under way to end. A full rerun asked for while a run is under way would stop
-that run at its next step, which can be inside the callback that is writing the person's
-commit: written, but not yet marked as taken, the commit was sent again and written twice. A
-page is woken once per stamp it registered; its next run registers again. A page whose session
-ended is forgotten. The fragment's own timer stays as a slow fallback (presence and a missed
-wake-up).
+the person is on its way at the same moment, Streamlit folds both into one run that carries the
+person's input), and a fragment's run waits for a run under way to end. A full rerun asked for
+while a run is under way would stop that run at its next step, which can be inside the callback
+that is writing the person's commit: written, but not yet marked as taken, the commit was sent
+again and written twice. A page is woken once per stamp it registered; its next run registers
+again. A page whose session ended is forgotten. The fragment's own timer stays as a slow
+fallback (presence and a missed wake-up).
 """
 
 from __future__ import annotations
@@ -31,7 +29,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from planner.store import Store
 from planner.watch import Signal, Stamp, stamps
@@ -175,33 +173,11 @@ class Watcher:
         return {(key, plan_id): stamp for plan_id, stamp in found.items()}
 
 
-_woken: set[str] = set()
-"""Sessions whose page run the watcher started itself (no fragment run between), until that
-run begins (:func:`take_woken`)."""
-_woken_lock = threading.Lock()
-
-
-def take_woken() -> bool:
-    """At the start of a run: whether the watcher started it (it only shows someone else's
-    change, :func:`planner.ui.collab.remote_run`); asked once per run."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None:
-        return False
-    with _woken_lock:
-        if ctx.session_id not in _woken:
-            return False
-        _woken.discard(ctx.session_id)
-        return True
-
-
 def rerun_fragment(session_id: str, fragment_id: str) -> bool:
-    """Show session ``session_id`` its plan's change: with no run under way, run its page at
-    once; else run its fragment ``fragment_id`` as the fragment's timer would, after the run
-    under way, never interrupting it. Either run has no widget values, so no input is replayed
-    and a person's input on its way is folded into it, never dropped. False when the session
-    is gone."""
+    """Run fragment ``fragment_id`` of Streamlit session ``session_id`` as its timer would:
+    with no widget values, so no input is replayed and a person's input on its way is folded
+    into it, never dropped; after a run under way, never interrupting it. False when the
+    session is gone."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.app_session import AppSessionState
     from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
@@ -211,8 +187,6 @@ def rerun_fragment(session_id: str, fragment_id: str) -> bool:
         return False
     session = Runtime.instance().get_app_session(session_id)
     if session is None:
-        with _woken_lock:
-            _woken.discard(session_id)  # a run started for it and never begun
         return False
 
     def on_event_loop() -> None:
@@ -230,16 +204,7 @@ def rerun_fragment(session_id: str, fragment_id: str) -> bool:
             context_info=last.context_info if last.HasField("context_info") else None,
         )
         runner = session._scriptrunner
-        if runner is None:
-            # No run under way, and none can start before this call returns (a browser's
-            # request comes through this same event loop): the page's own run, without the
-            # fragment's run that would only ask for it (about a tenth of the wait at load).
-            # Nothing is running that could be stopped.
-            with _woken_lock:
-                _woken.add(session_id)
-            session._create_scriptrunner(replace(request, fragment_id=None, is_auto_rerun=False))
-            return
-        if runner.request_rerun(request):
+        if runner is not None and runner.request_rerun(request):
             return  # queued after the run under way, or folded into the one asked for
         session._create_scriptrunner(request)
 
