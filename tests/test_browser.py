@@ -61,6 +61,7 @@ def test_the_dashboard_loads_with_the_models_figures(
     plan = newest_plan(app_server["data_dir"])
     app_page.get_by_text(i18n.t("verdict.mutual", "de")).wait_for()
     assert metric(app_page, 0).inner_text() == npv_text(plan, "de")
+    app_page.get_by_role("tab", name=i18n.t("ui.dashboard.tab_charts", "de")).click()
     app_page.locator('[data-testid="stVegaLiteChart"]').nth(2).wait_for()
     app_page.locator("canvas, svg").first.wait_for()
     app_page.set_viewport_size({"width": 1440, "height": 2050})
