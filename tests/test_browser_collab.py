@@ -261,13 +261,17 @@ def test_the_key_figures_stay_in_view_while_the_assumptions_scroll(
     join(app_page, app_server["url"], plan_id, token, "Anna")
     app_page.set_viewport_size({"width": 1280, "height": 600})
     strip = app_page.locator(".st-key-figure_strip")
+    settle(app_page)
     before = strip.bounding_box()
     app_page.mouse.move(800, 500)
     app_page.mouse.wheel(0, 600)
     box = app_page.get_by_role("textbox", name=i18n.label("revenue.deal_size", "de"))
     app_page.wait_for_function("() => document.querySelector('[data-testid=stMain]').scrollTop > 0")
+    settle(app_page)
     after = strip.bounding_box()
+    wrapper = "(e) => getComputedStyle(e.closest('[data-testid=stLayoutWrapper]')).position"
     assert before is not None
     assert after is not None
-    assert 0 <= after["y"] < before["y"]  # it moved up with the page, then stuck below the top
+    # it moved up with the page, then stuck below the top
+    assert 0 <= after["y"] < before["y"], (before, after, strip.evaluate(wrapper))
     expect(box).to_be_visible()  # drawn again by a run the scroll may have met
