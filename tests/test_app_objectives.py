@@ -150,3 +150,64 @@ def test_a_frozen_version_keeps_its_objectives(shared: tuple[Store, str]) -> Non
     assert "Version 1 ist zur Freigabe eingefroren" in refusal
     assert anna.text_input(key=f"{NEW}.0.name").value == "Schulungen"
     assert store.plan_at(plan_id).objectives is None
+
+
+def _goal(name: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "kind": "deal_registration",
+        "side": "vendor",
+        "targets": [{"quarter": "Q2-2027", "count": 5}],
+    }
+
+
+def test_a_removal_picked_before_someone_else_removed_one_is_a_conflict_not_another_removal(
+    shared: tuple[Store, str],
+) -> None:
+    """Vera's page lists the vendor's objectives A, B and C; Victor removes A while her page
+    shows them (it is not drawn again), and she picks B, the second of what she sees, to
+    remove. Her removal is based on the list she saw: it meets his change as a conflict for her
+    to decide, and C (second in his list) is not removed over his change."""
+    from planner.ui import collab
+
+    store, plan_id = shared
+    base = store.field_version(plan_id, "objectives")
+    goals = [_goal("A"), _goal("B"), _goal("C")]
+    assert store.apply_edit(plan_id, "objectives", goals, base, "Victor", "vendor").ok
+    vera = _editor(store, plan_id, "vendor_editor", "Vera")
+    assert vera.selectbox(key=f"{DROP}.0.which").options == ["A", "B", "C"]
+    seen = store.field_version(plan_id, "objectives")
+    assert store.apply_edit(plan_id, "objectives", goals[1:], seen, "Victor", "vendor").ok
+    vera.selectbox(key=f"{DROP}.0.which").set_value(1)  # B, as her page shows it
+    vera.button(key=f"{DROP}.0.save").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    assert [o.name for o in store.plan_at(plan_id).objectives or []] == ["B", "C"]
+    assert [c.author for c in store.log(plan_id)[1:]] == ["Victor", "Victor"]
+    (conflict,) = vera.session_state[collab.CONFLICTS]
+    assert conflict.path == "objectives"
+    assert [o["name"] for o in conflict.yours] == ["A", "C"]  # what she saw, without B
+    # the conflict card holds her removal; the form shows his list again
+    assert vera.selectbox(key=f"{DROP}.0.which").options == ["B", "C"]
+
+
+def test_a_target_typed_while_someone_else_changed_the_objectives_keeps_the_text(
+    shared: tuple[Store, str],
+) -> None:
+    """Victor renames objective A while Vera's page shows the list and its form holds her
+    target: her page runs again, the form keeps its list and says it changed, and her
+    target's save is a conflict, never a write over his rename."""
+    store, plan_id = shared
+    base = store.field_version(plan_id, "objectives")
+    assert store.apply_edit(plan_id, "objectives", [_goal("A")], base, "Victor", "vendor").ok
+    vera = _editor(store, plan_id, "vendor_editor", "Vera")
+    seen = store.field_version(plan_id, "objectives")
+    renamed = [{**_goal("A"), "name": "A2"}]
+    assert store.apply_edit(plan_id, "objectives", renamed, seen, "Victor", "vendor").ok
+    vera.run()  # his change reaches her page
+    assert vera.selectbox(key=f"{TARGET}.0.which").options == ["A"]  # the form she sees
+    assert any(i18n.t("ui.review.form_stale", DE) in i.value for i in vera.info)
+    vera.text_input(key=f"{TARGET}.0.count").set_value("7")
+    vera.button(key=f"{TARGET}.0.save").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    assert [o.name for o in store.plan_at(plan_id).objectives or []] == ["A2"]
+    assert [c.author for c in store.log(plan_id)[1:]] == ["Victor", "Victor"]

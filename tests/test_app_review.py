@@ -160,3 +160,32 @@ def test_amounts_are_typed_as_people_of_the_language_type_them(shared: tuple[Sto
     # the stored record empties the form: the next one starts from fresh inputs
     assert vera.text_input(key="review.form.mdf.1.amount").value == ""
     assert not vera.error
+
+
+def test_an_action_closed_as_someone_else_removes_one_is_a_conflict(
+    shared: tuple[Store, str],
+) -> None:
+    """Anna's page shows the open actions X and Y; Paul removes X while it shows them (her page
+    is not drawn again) and she closes Y, the second she sees. Her close is based on the list
+    she saw: a conflict for her to decide, no traceback and nothing written over his change."""
+    from planner.ui import collab
+
+    store, plan_id = shared
+    actions = [{"text": text, "side": "partner", "raised": "Q2-2027"} for text in ("X", "Y")]
+    base = store.field_version(plan_id, "actions")
+    assert store.apply_edit(plan_id, "actions", actions, base, "Paul", "partner").ok
+    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    assert anna.selectbox(key="review.form.close.0.which").options == ["X", "Y"]
+    seen = store.field_version(plan_id, "actions")
+    assert store.apply_edit(plan_id, "actions", actions[1:], seen, "Paul", "partner").ok
+    anna.selectbox(key="review.form.close.0.which").set_value(1)  # Y, as her page shows it
+    anna.button(key="review.form.close.0.save").click().run()
+    assert not anna.exception, [e.message for e in anna.exception]
+    assert [a.text for a in store.plan_at(plan_id).actions or []] == ["Y"]
+    assert [c.author for c in store.log(plan_id)[1:]] == ["Paul", "Paul"]
+    (conflict,) = anna.session_state[collab.CONFLICTS]
+    assert conflict.path == "actions"
+    assert [(a["text"], a.get("closed")) for a in conflict.yours] == [
+        ("X", None),
+        ("Y", "Q2-2027"),
+    ]

@@ -22,7 +22,8 @@ from planner.onboarding import review as reviews
 from planner.onboarding.bridge import STEPS
 from planner.onboarding.quarters import Quarter
 from planner.plan.schema import MAX_COUNT, Plan
-from planner.ui import entries, fields, session, state, viewer
+from planner.ui import collab, entries, fields, session, state, viewer
+from planner.ui.analyses.common import FormBase, form_base, saved_or_overtaken
 from planner.ui.text import plain, tr
 
 QUARTER = "review.quarter"
@@ -73,18 +74,25 @@ def _records(plan: Plan, block: str) -> list[dict[str, Any]]:
     return found
 
 
-def _commit(
-    form: str,
-    block: str,
-    rows: list[dict[str, Any]],
-    path: str | None = None,
-    errors: str = ERRORS,
-) -> None:
-    """Record ``rows`` as one commit; only a stored record empties its ``form``, so what a
-    person typed stays in the form when the record is refused or meets a conflict."""
-    if session.change({path or f"commitments.{block}": rows}, errors):
+def _part(form: str, path: str, build: Callable[[], Any]) -> FormBase:
+    """The records form ``form`` shows of plan part ``path`` and the version its save is based
+    on: kept while someone else changes the part, so a choice in the form (an index into what
+    it showed) keeps meaning what the person picked, and saving it meets their change as a
+    conflict instead of overwriting it or picking another record."""
+    return form_base(form, path, build, "review.form_stale", "review.form_latest")
+
+
+def _commit(form: str, part: FormBase, rows: list[dict[str, Any]], path: str, errors: str) -> None:
+    """Record ``rows`` as one commit of ``path`` based on the version the form showed
+    (``part``); only a stored record empties its ``form``, so what a person typed stays in the
+    form when the record is refused or meets a conflict."""
+    written = session.change({path: rows}, errors, bases={path: part.version})
+    saved_or_overtaken(form, path, written)
+    if written:
         st.session_state[_generation_key(form)] = _generation(form) + 1
         session.notify("review.saved")
+        st.rerun()
+    if path in collab.pending_paths():  # overtaken: the conflict card holds the record
         st.rerun()
 
 
@@ -128,9 +136,9 @@ Rows = list[dict[str, Any]]
 
 def _record(
     form: str,
-    block: str,
+    part: FormBase,
     rows: Callable[[], Rows],
-    path: str | None = None,
+    path: str,
     errors: str = ERRORS,
 ) -> None:
     """A submitted record form: ``rows()`` reads what the form holds into the block's new rows,
@@ -142,14 +150,19 @@ def _record(
     except entries.EntryError as error:
         state.errors()[errors] = [str(error)]
         return
-    _commit(form, block, found, path, errors)
+    _commit(form, part, found, path, errors)
 
 
 def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
     """New action items of this review, and closing an open one in it."""
     language = state.language()
-    actions = [a.model_dump(mode="json", exclude_none=True) for a in plan.actions or []]
+
+    def shown() -> Rows:
+        return [a.model_dump(mode="json", exclude_none=True) for a in plan.actions or []]
+
     left, right = st.columns(2, gap="large")
+    with left:
+        raised = _part(ACTION, "actions", shown)
     with left, st.form(_key(ACTION, "form")):
         st.markdown(f"**{tr('review.action', quarter=quarter.label())}**")
         text = st.text_input(tr("review.action_text"), max_chars=1000, key=_key(ACTION, "text"))
@@ -168,7 +181,10 @@ def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
                 entry["owner"] = owner.strip()
             if due is not None:
                 entry["due"] = due.isoformat()
-            _commit(ACTION, "actions", [*actions, entry], path="actions")
+            _commit(ACTION, raised, [*raised.data, entry], "actions", ERRORS)
+    with right:
+        closing = _part(CLOSE, "actions", shown)
+    actions: Rows = closing.data
     open_items = [i for i, a in enumerate(actions) if "closed" not in a]
     if open_items:
         with right, st.form(_key(CLOSE, "form")):
@@ -182,7 +198,7 @@ def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
             if st.form_submit_button(tr("review.action_done"), key=_key(CLOSE, "save")):
                 rows = [dict(a) for a in actions]
                 rows[which]["closed"] = quarter.key
-                _commit(CLOSE, "actions", rows, path="actions")
+                _commit(CLOSE, closing, rows, "actions", ERRORS)
 
 
 def _record_forms(plan: Plan, side: str) -> None:
@@ -196,6 +212,7 @@ def _record_forms(plan: Plan, side: str) -> None:
     left, right = st.columns(2, gap="large")
     with left:
         if plan.resources:
+            hired = _part(HIRE, "commitments.hires", lambda: _records(plan, "hires"))
             with st.form(_key(HIRE, "form")):
                 st.markdown(f"**{tr('review.hire')}**")
                 role = st.selectbox(
@@ -214,10 +231,13 @@ def _record_forms(plan: Plan, side: str) -> None:
                         entry: dict[str, Any] = {"resource": role, "fte": fte, "dropped": dropped}
                         if not dropped:
                             entry["month"] = month
-                        return [*_records(plan, "hires"), entry]
+                        return [*hired.data, entry]
 
-                    _record(HIRE, "hires", hires)
+                    _record(HIRE, hired, hires, "commitments.hires")
         if plan.investments:
+            spent = _part(
+                INVESTMENT, "commitments.investments", lambda: _records(plan, "investments")
+            )
             with st.form(_key(INVESTMENT, "form")):
                 st.markdown(f"**{tr('review.investment')}**")
                 item = st.selectbox(
@@ -239,14 +259,15 @@ def _record_forms(plan: Plan, side: str) -> None:
                             entry["month"] = month
                             if amount is not None:
                                 entry["amount"] = amount
-                        kept = [r for r in _records(plan, "investments") if r["investment"] != item]
+                        kept = [r for r in spent.data if r["investment"] != item]
                         return [*kept, entry]
 
-                    _record(INVESTMENT, "investments", investments)
+                    _record(INVESTMENT, spent, investments, "commitments.investments")
     with right:
+        funds = _part(MDF, "commitments.mdf", lambda: _records(plan, "mdf"))
         with st.form(_key(MDF, "form")):
             st.markdown(f"**{tr('review.mdf')}**")
-            existing = _records(plan, "mdf")
+            existing: Rows = funds.data
             choice = st.selectbox(
                 tr("review.activity"),
                 [-1, *range(len(existing))],
@@ -283,8 +304,9 @@ def _record_forms(plan: Plan, side: str) -> None:
                         rows[choice] = {**rows[choice], stage: moment, "proof": proof}
                     return rows
 
-                _record(MDF, "mdf", stages)
+                _record(MDF, funds, stages, "commitments.mdf")
         if plan.objectives:
+            met = _part(OBJECTIVE, "commitments.objectives", lambda: _records(plan, "objectives"))
             with st.form(_key(OBJECTIVE, "form")):
                 st.markdown(f"**{tr('review.objective')}**")
                 objective = st.selectbox(
@@ -305,13 +327,14 @@ def _record_forms(plan: Plan, side: str) -> None:
                         count = _number(count_text, tr("review.count"), "count", 1e6, currency)
                         kept = [
                             r
-                            for r in _records(plan, "objectives")
+                            for r in met.data
                             if (r["objective"], r["quarter"]) != (objective, quarter)
                         ]
                         return [*kept, {"objective": objective, "quarter": quarter, "count": count}]
 
-                    _record(OBJECTIVE, "objectives", reached)
+                    _record(OBJECTIVE, met, reached, "commitments.objectives")
         if side == "vendor":
+            given = _part(SUPPORT, "commitments.support", lambda: _records(plan, "support"))
             with st.form(_key(SUPPORT, "form")):
                 st.markdown(f"**{tr('review.support')}**")
                 quarter = st.selectbox(
@@ -325,10 +348,10 @@ def _record_forms(plan: Plan, side: str) -> None:
 
                     def support() -> Rows:
                         fte = _number(fte_text, tr("review.fte"), "count", 1000.0, currency)
-                        kept = [r for r in _records(plan, "support") if r["quarter"] != quarter]
+                        kept = [r for r in given.data if r["quarter"] != quarter]
                         return [*kept, {"quarter": quarter, "fte": fte}]
 
-                    _record(SUPPORT, "support", support)
+                    _record(SUPPORT, given, support, "commitments.support")
 
 
 def _objective_table(plan: Plan) -> None:
@@ -362,10 +385,14 @@ def _objective_forms(plan: Plan, side: str) -> None:
     language = state.language()
     currency = plan.currency
     quarters = [q.key for q in _quarters(plan)]
-    objectives = [o.model_dump(mode="json", exclude_none=True) for o in plan.objectives or []]
-    own = [i for i, o in enumerate(objectives) if o.get("side", "partner") == side]
+
+    def shown() -> Rows:
+        return [o.model_dump(mode="json", exclude_none=True) for o in plan.objectives or []]
+
     count_label = tr("review.target")
     left, middle, right = st.columns(3, gap="large")
+    with left:
+        adding = _part(NEW_GOAL, "objectives", shown)
     with left, st.form(_key(NEW_GOAL, "form")):
         st.markdown(f"**{tr('review.new_objective', side=i18n.t(f'qbr.side.{side}', language))}**")
         name_label = tr("review.objective_name")
@@ -386,7 +413,7 @@ def _objective_forms(plan: Plan, side: str) -> None:
             def added() -> Rows:
                 if not name.strip():
                     raise entries.EntryError(tr("field.empty", field=name_label))
-                if name.strip() in {o["name"] for o in objectives}:
+                if name.strip() in {o["name"] for o in adding.data}:
                     raise entries.EntryError(tr("review.objective_taken", field=name_label))
                 count = _number(count_text, count_label, "count", MAX_COUNT, currency)
                 entry = {
@@ -395,9 +422,13 @@ def _objective_forms(plan: Plan, side: str) -> None:
                     "side": side,
                     "targets": [{"quarter": quarter, "count": count}],
                 }
-                return [*objectives, entry]
+                return [*adding.data, entry]
 
-            _record(NEW_GOAL, "objectives", added, "objectives", GOALS)
+            _record(NEW_GOAL, adding, added, "objectives", GOALS)
+    with middle:
+        setting = _part(TARGET, "objectives", shown)
+    objectives: Rows = setting.data
+    own = [i for i, o in enumerate(objectives) if o.get("side", "partner") == side]
     if not own:
         return
     with middle, st.form(_key(TARGET, "form")):
@@ -426,18 +457,24 @@ def _objective_forms(plan: Plan, side: str) -> None:
                 )
                 return rows
 
-            _record(TARGET, "objectives", targeted, "objectives", GOALS)
+            _record(TARGET, setting, targeted, "objectives", GOALS)
+    with right:
+        dropping = _part(DROP_GOAL, "objectives", shown)
+    dropped: Rows = dropping.data
+    mine = [i for i, o in enumerate(dropped) if o.get("side", "partner") == side]
+    if not mine:
+        return
     with right, st.form(_key(DROP_GOAL, "form")):
         st.markdown(f"**{tr('review.drop_objective')}**")
-        which = st.selectbox(
+        gone = st.selectbox(
             tr("review.objective_name"),
-            own,
-            format_func=lambda i: objectives[i]["name"],
+            mine,
+            format_func=lambda i: dropped[i]["name"],
             key=_key(DROP_GOAL, "which"),
         )
         if st.form_submit_button(tr("review.remove"), key=_key(DROP_GOAL, "save")):
-            rows = [o for i, o in enumerate(objectives) if i != which]
-            _commit(DROP_GOAL, "objectives", rows, "objectives", GOALS)
+            rows = [o for i, o in enumerate(dropped) if i != gone]
+            _commit(DROP_GOAL, dropping, rows, "objectives", GOALS)
 
 
 def _objectives_section(plan: Plan) -> None:

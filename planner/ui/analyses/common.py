@@ -250,9 +250,16 @@ class FormBase:
     """What the form shows of it (kept, so the form's table stays the one being typed in)."""
 
 
-def form_base(name: str, path: str, build: Callable[[], Any]) -> FormBase:
+def form_base(
+    name: str,
+    path: str,
+    build: Callable[[], Any],
+    stale: str = "analyses.form_stale",
+    latest: str = "analyses.form_latest",
+) -> FormBase:
     """What form ``name`` over plan part ``path`` shows (``build()`` of the plan in force when
-    taken) and the version its save is based on.
+    taken) and the version its save is based on (``stale``, ``latest``: the texts that say the
+    part changed and offer it).
 
     What is typed into a form reaches the server only with its submit, so a form cannot know
     whether someone is typing in it: it keeps the part as it was when the person last saved or
@@ -268,10 +275,8 @@ def form_base(name: str, path: str, build: Callable[[], Any]) -> FormBase:
         found = FormBase(session.plan_id(), current, build())
         bases[name] = found
     elif found.version != current:
-        st.info(tr("analyses.form_stale"), icon=":material/sync:")
-        st.button(
-            tr("analyses.form_latest"), key=f"{name}.latest", on_click=forget_form, args=(name,)
-        )
+        st.info(tr(stale), icon=":material/sync:")
+        st.button(tr(latest), key=f"{name}.latest", on_click=forget_form, args=(name,))
     return found
 
 
