@@ -215,6 +215,33 @@ def test_a_taken_scenario_name_is_refused_and_the_plan_kept(analyses: AppTest) -
     assert "scenarios" in message
 
 
+def test_a_scenario_deleted_as_someone_else_renames_it_is_a_conflict_not_another_deletion(
+    analyses: AppTest,
+) -> None:
+    """Vera picks "Ambitioniert" to delete; Remo renames it while her page shows the scenarios
+    (her page is not drawn again). Her deletion is based on the scenarios she saw: a conflict
+    for her to decide; "Konservativ", the first left, is not deleted in its place."""
+    at = analyses
+    theirs = [s.model_dump(mode="json", exclude_none=True) for s in plan_of(at).scenarios]
+    theirs[1]["name"] = "Ambitioniert 2"
+    at.selectbox(key="analyses.scenario.choice").set_value("Ambitioniert")
+    _remote(at, "scenarios", theirs)
+    at.button(key="analyses.delete").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _log(at) == [("Remo", "scenarios")]  # nothing written over his rename
+    assert [s.name for s in plan_of(at).scenarios] == ["Konservativ", "Ambitioniert 2"]
+    (conflict,) = at.session_state[collab.CONFLICTS]
+    assert conflict.path == "scenarios"
+    assert [s["name"] for s in conflict.yours] == ["Konservativ"]  # hers: without Ambitioniert
+
+    # drawn again after the conflict, the list is his; one picked while it shows an old list
+    # says so in the UI language
+    assert at.selectbox(key="analyses.scenario.choice").options == ["Konservativ", "Ambitioniert 2"]
+    _remote(at, "scenarios", theirs[:1])
+    at.run()
+    assert any(t("analyses.scenarios_stale") in i.value for i in at.info)
+
+
 # --- tornado ---------------------------------------------------------------------------------
 
 

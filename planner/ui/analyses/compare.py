@@ -15,7 +15,7 @@ from planner.model import evaluate_many
 from planner.plan.paths import get_value
 from planner.plan.schema import Plan, Scenario
 from planner.plan.validation import with_scenario, with_values
-from planner.ui import charts, entries, fields, session, state, widgets
+from planner.ui import charts, collab, entries, fields, session, state, widgets
 from planner.ui.analyses.common import (
     COPY_FROM,
     COPY_NAME,
@@ -156,6 +156,7 @@ def _from_edits(origin: Plan, name: str) -> Plan:
 
 
 COPY_FORM = "analyses.form.copy"
+MANAGE_FORM = "analyses.form.manage"
 
 
 def _copy(name: str, source: str, rows: pd.DataFrame, shown: Sequence[Scenario]) -> Plan:
@@ -247,9 +248,27 @@ def manage_scenarios() -> None:
             saved_or_overtaken(COPY_FORM, "scenarios", written)
             if written:
                 st.rerun()
+    with manage:
+        # the scenarios as the person saw them: a pick keeps meaning the scenario picked, and a
+        # rename, deletion or promotion of them meets someone else's change as a conflict
+        kept = form_base(
+            MANAGE_FORM,
+            "scenarios",
+            lambda: list(here().plan.scenarios),
+            "analyses.scenarios_stale",
+            "analyses.scenarios_latest",
+        )
+    seen = here().plan.model_copy(update={"scenarios": list(kept.data)})
+    bases = {"scenarios": kept.version}
+
+    def done(written: bool) -> None:
+        saved_or_overtaken(MANAGE_FORM, "scenarios", written)
+        if written or "scenarios" in collab.pending_paths():
+            st.rerun()
+
     with manage, st.container(border=True):
         st.markdown(f"**{tr('analyses.manage_one')}**")
-        names = [s.name for s in here().plan.scenarios]
+        names = [s.name for s in kept.data]
         if not names:
             st.caption(tr("analyses.no_scenarios"))
         else:
@@ -257,21 +276,27 @@ def manage_scenarios() -> None:
             new_name = st.text_input(tr("analyses.rename_to"), max_chars=200, key=RENAME_TO)
             rename, delete = st.columns(2)
             renamed = rename.button(tr("analyses.rename"), key="analyses.rename", width="stretch")
-            if renamed and edit(
-                lambda: scenarios.rename_scenario(here().plan, chosen, new_name.strip()),
-                SCENARIO_ERRORS,
-                "analyses.renamed",
-                name=new_name.strip(),
-            ):
-                st.rerun()
+            if renamed:
+                done(
+                    edit(
+                        lambda: scenarios.rename_scenario(seen, chosen, new_name.strip()),
+                        SCENARIO_ERRORS,
+                        "analyses.renamed",
+                        bases=bases,
+                        name=new_name.strip(),
+                    )
+                )
             deleted = delete.button(tr("analyses.delete"), key="analyses.delete", width="stretch")
-            if deleted and edit(
-                lambda: scenarios.delete_scenario(here().plan, chosen),
-                SCENARIO_ERRORS,
-                "analyses.deleted",
-                name=chosen,
-            ):
-                st.rerun()
+            if deleted:
+                done(
+                    edit(
+                        lambda: scenarios.delete_scenario(seen, chosen),
+                        SCENARIO_ERRORS,
+                        "analyses.deleted",
+                        bases=bases,
+                        name=chosen,
+                    )
+                )
             keep = st.text_input(
                 tr("analyses.keep_base_as"),
                 max_chars=200,
@@ -281,13 +306,16 @@ def manage_scenarios() -> None:
             promoted = st.button(
                 tr("analyses.promote"), key="analyses.promote", type="primary", width="stretch"
             )
-            if promoted and edit(
-                lambda: scenarios.promote_scenario(
-                    here().plan, chosen, keep_base_as=keep.strip() or None
-                ),
-                SCENARIO_ERRORS,
-                "analyses.promoted",
-                name=chosen,
-            ):
-                st.rerun()
+            if promoted:
+                done(
+                    edit(
+                        lambda: scenarios.promote_scenario(
+                            seen, chosen, keep_base_as=keep.strip() or None
+                        ),
+                        SCENARIO_ERRORS,
+                        "analyses.promoted",
+                        bases=bases,
+                        name=chosen,
+                    )
+                )
     fields.problems(SCENARIO_ERRORS)
