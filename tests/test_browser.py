@@ -121,6 +121,24 @@ def test_switching_to_english_keeps_the_plan(app_page: Any, app_server: dict) ->
     app_page.get_by_text(i18n.t("verdict.mutual", "en")).wait_for()
 
 
+def test_switching_the_language_keeps_the_dashboards_open_tab(
+    app_page: Any, app_server: dict
+) -> None:
+    from playwright.sync_api import expect
+
+    open_app(app_page, app_server["url"])
+    app_page.get_by_role("tab", name=i18n.t("ui.dashboard.tab_charts", "de")).click()
+    app_page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    settle(app_page)
+    app_page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
+    app_page.get_by_role("option", name="English").click()
+    app_page.get_by_role("heading", name="Dashboard").wait_for()
+    settle(app_page)
+    charts = app_page.get_by_role("tab", name=i18n.t("ui.dashboard.tab_charts", "en"))
+    expect(charts).to_have_attribute("aria-selected", "true")
+    expect(app_page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+
+
 def test_uploading_a_plan_file_opens_it(app_page: Any, app_server: dict, tmp_path: Path) -> None:
     base = newest_plan(app_server["data_dir"])
     upload = with_values(

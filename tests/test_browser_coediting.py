@@ -352,3 +352,58 @@ def test_revoking_an_invite_ends_its_open_session(
     )
     assert late.status == "refused"
     assert store.version(plan_id) == 1
+
+
+def test_the_open_tab_stays_open_when_a_remote_change_adds_a_line_above_it(
+    pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    """Vera works in the revenue tab when Remo makes the MDF rate private: the privacy panel
+    above the tabs gains a line. Her tab stays open (the tabs were drawn one place further
+    down, as a new element, which opened the first tab under her)."""
+    from playwright.sync_api import expect
+
+    from planner import privacy
+
+    vera = pages[0]
+    open_workspace(vera, app_server["url"], "Vera")
+    settle(vera)
+    revenue = vera.get_by_role("tab", name=i18n.t("ui.assumptions.revenue", "de"))
+    expect(revenue).to_have_attribute("aria-selected", "true")
+    expect(deal_input(vera)).to_be_visible()
+    private = [
+        *privacy.private_paths(store.plan_at(plan_id))["vendor"],
+        "vendor_programme.mdf_rate",
+    ]
+    version = store.version(plan_id)
+    assert store.apply_edit(plan_id, "private.vendor", private, version, REMOTE, "vendor").ok
+    vera.get_by_text(i18n.t("ui.share.private_title", "de", count=len(private))).wait_for(
+        timeout=VISIBLE_MS
+    )
+    settle(vera)
+    expect(revenue).to_have_attribute("aria-selected", "true")
+    expect(deal_input(vera)).to_be_visible()
+
+
+def test_the_dashboards_open_tab_stays_open_when_the_decision_is_recorded_elsewhere(
+    pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    """Vera looks at the charts when Remo records the decision in principle: its block appears
+    above the tabs, and the charts stay open."""
+    from playwright.sync_api import expect
+
+    vera = pages[0]
+    vera.goto(app_server["url"])
+    settle(vera)
+    enter_name(vera, "Vera")
+    charts = vera.get_by_role("tab", name=i18n.t("ui.dashboard.tab_charts", "de"))
+    charts.click()
+    vera.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    settle(vera)
+    agreed = {"date": "2027-01-04", "partner": "Anna Berger (CEO)", "vendor": "Max Roth"}
+    assert store.apply_edit(
+        plan_id, "decision", agreed, store.version(plan_id), REMOTE, "vendor"
+    ).ok
+    vera.get_by_text("Anna Berger (CEO)").wait_for(timeout=VISIBLE_MS)
+    settle(vera)
+    expect(charts).to_have_attribute("aria-selected", "true")
+    expect(vera.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()

@@ -91,6 +91,19 @@ def local_tool() -> bool:
     return not oidc_configured() and not access.owner_key_configured()
 
 
+def _keep_dashboard_tab() -> None:
+    """The dashboard's tabs know their open tab by its title: after a language switch, the
+    same tab under its title in the new language (the charts stay open, not the figures)."""
+    from planner import i18n
+
+    shown = st.session_state.get(state.DASHBOARD_VIEW)
+    for view in state.DASHBOARD_VIEWS:
+        key = f"ui.dashboard.tab_{view}"
+        if any(i18n.t(key, language) == shown for language in LANGUAGES):
+            st.session_state[state.DASHBOARD_VIEW] = i18n.t(key, state.language())
+            return
+
+
 def server_address() -> str:
     """The address the running server binds (``server.address``: the command line's
     ``--server.address``, else the config file's; empty means every interface)."""
@@ -275,6 +288,7 @@ def frame() -> None:
             LANGUAGES,
             key=state.LANGUAGE,
             format_func=lambda code: tr(f"language.{code}"),
+            on_change=_keep_dashboard_tab,
         )
         st.toggle(tr("sidebar.presenter"), key=state.PRESENTER, help=tr("sidebar.presenter_help"))
         if granted is not None:

@@ -20,7 +20,13 @@ granted = current_access()
 st.title(tr("assumptions.title"))
 st.caption(tr("assumptions.caption"))
 widgets.figure_strip(outcome(), previous_outcome())
-frozen = granted is not None and signoff_panel.frozen_notice(granted)
+# What is said above the tabs varies with the plan (a freeze, the private values' notes); it
+# goes into one fixed container, so the tabs keep their place and a remote change that adds a
+# line here leaves each person's open tab open (tabs drawn one place further down are new tabs,
+# with the first one open).
+notices = st.container()
+with notices:
+    frozen = granted is not None and signoff_panel.frozen_notice(granted)
 locked = not who.can_edit or frozen
 
 
@@ -31,7 +37,8 @@ def field(path: str) -> None:
 
 
 # which values are private, and what the other side could still compute (docs/privacy.md)
-privacy_panel.panel(who.side, who.can_edit, plan, locked=frozen)
+with notices:
+    privacy_panel.panel(who.side, who.can_edit, plan, locked=frozen)
 
 
 investments, team, revenue, vendor, general = st.tabs(
