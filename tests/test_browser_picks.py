@@ -1,7 +1,9 @@
 """Choices and switches in real browsers (chromium against ``streamlit run``; the store's change
 log is the ground truth): a pick made just as someone else's change of the same field arrives is
 stored or shown as a conflict, never lost; the open list is the same input throughout (never
-rebuilt under the person's click). A test never picks twice: a dropped pick fails it.
+rebuilt under the person's click); idle pages and a second tab write nothing while choices and
+switches change elsewhere, and one click writes exactly one row. A test never picks twice: a
+dropped pick fails it.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from planner import i18n
+from planner import access, i18n
 from planner.store import Store
 from tests.test_browser_coediting import REMOTE, open_workspace, wait_until
-from tests.test_browser_collab import VISIBLE_MS, browser_page, settle, shared_plan
+from tests.test_browser_collab import VISIBLE_MS, browser_page, join, settle, shared_plan
 
 pytestmark = pytest.mark.browser
 
@@ -148,3 +150,70 @@ def test_a_pick_made_as_the_same_fields_change_arrives_is_stored_or_a_conflict(
         assert element.evaluate("e => e.isConnected")  # the same <select>, never rebuilt
     page.wait_for_timeout(2_000)  # four polls: nothing more is written
     assert len(_rows(store, plan_id)) == 24
+
+
+def test_idle_pages_and_a_second_tab_write_nothing_and_one_click_writes_one_row(
+    contexts: list[tuple[Any, Any]], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    """Vera's workspace in two tabs (one on the general tab's choices, one on the revenue tab's
+    switch) and Anna's page by a partner editor's link stay open while Remo changes the
+    partner type, the plan language and the subscription switch 60 times: the store gets his
+    60 rows and none of theirs, and each page shows his last values. Then one click on Vera's
+    switch writes exactly one row."""
+    from playwright.sync_api import expect
+
+    url = app_server["url"]
+    (vera_context, vera), (_, anna) = contexts
+    open_workspace(vera, url, "Vera")  # the revenue tab: the switch
+    second = vera_context.new_page()  # her second tab, the same person
+    second.set_default_timeout(30_000)
+    second.goto(f"{url}/assumptions")
+    settle(second)
+    choice = _general(second)
+    token = access.create_invite(store, plan_id, "partner_editor").token
+    join(anna, url, plan_id, token, "Anna")
+    switches = [p.get_by_role("switch", name=i18n.label(SUBSCRIPTION, "de")) for p in (vera, anna)]
+    for switch in switches:
+        switch.wait_for()
+    choice.wait_for()
+
+    rng = random.Random(11)
+    for _ in range(60):
+        path = rng.choice([KIND, SUBSCRIPTION, "language"])
+        plan = store.plan_at(plan_id)
+        if path == KIND:
+            value: Any = rng.choice([k for k in KINDS if k != plan.partner.kind])
+        elif path == SUBSCRIPTION:
+            value = not plan.revenue.subscription
+        else:
+            value = "en" if plan.language == "de" else "de"
+        _remote(store, plan_id, path, value)
+        vera.wait_for_timeout(rng.randrange(0, 150))  # an uneven pace; the pages keep running
+    final = store.plan_at(plan_id)
+    for page in (vera, second, anna):
+        page.bring_to_front()
+        page.get_by_text(f"Version {store.version(plan_id)},").wait_for(timeout=VISIBLE_MS)
+    for switch in switches:
+        if final.revenue.subscription:
+            expect(switch).to_be_checked(timeout=VISIBLE_MS)
+        else:
+            expect(switch).not_to_be_checked(timeout=VISIBLE_MS)
+    expect(choice).to_have_value(final.partner.kind, timeout=VISIBLE_MS)
+    vera.wait_for_timeout(3_000)  # a late write by a page would land in this quiet time
+    rows = _rows(store, plan_id)
+    assert len(rows) == 60, rows
+    assert {author for author, _, _ in rows} == {REMOTE}, rows
+
+    vera.bring_to_front()
+    switches[0].click(force=True)  # one click
+    wanted = not final.revenue.subscription
+    assert wait_until(lambda: len(store.log(plan_id)) == 62), _rows(store, plan_id)
+    for page in (vera, second, anna):
+        page.bring_to_front()
+        page.get_by_text(f"Version {store.version(plan_id)},").wait_for(timeout=VISIBLE_MS)
+    for switch in switches:
+        (expect(switch).to_be_checked if wanted else expect(switch).not_to_be_checked)(
+            timeout=VISIBLE_MS
+        )
+    vera.wait_for_timeout(3_000)  # six polls of each page: nothing more
+    assert _rows(store, plan_id)[60:] == [("Vera", SUBSCRIPTION, wanted)]
