@@ -35,10 +35,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from planner import access, privacy, privacy_writes
-from planner.plan.paths import data_with_values, get_value, lookup
+from planner.plan.paths import data_with_values, get_value, lookup, overlaps
 from planner.plan.schema import PlanError
 from planner.plan.validation import validate
 from planner.store import Store
+from planner.store.db import changes as change_log
 from planner.store.db import proposals
 from planner.store.results import Conflict, from_stamp
 from planner.store.write_policy import MAX_NAME
@@ -276,15 +277,26 @@ def propose(
     side: str,
     counter_of: int | None = None,
     invite: int | None = None,
+    seen: Mapping[str, int] | None = None,
 ) -> Proposal:
     """Propose ``changes`` on the plan's current version (see the module docstring), through
-    invite link ``invite`` (None: the vendor's workspace)."""
+    invite link ``invite`` (None: the vendor's workspace). ``seen``: the version of each field
+    as its input showed it to the person; a proposed field changed since is refused (naming
+    it), so a proposal never sends back a value its author saw before someone else's change."""
     author, side = _person(author, side)
     why = _text(reason, "reason")
     with store.writing() as conn:
         version = store.lock(conn, plan_id)  # no edit lands between the check and the record
         _admit(conn, plan_id, invite)
         effective = check_changes(store.plan_in(conn, plan_id, version), changes, side)
+        moved = _moved(conn, plan_id, {p: v for p, v in (seen or {}).items() if p in effective})
+        if moved:
+            raise ProposalError(
+                "moved",
+                f"{', '.join(moved)}: changed since it was shown; the plan's value is new",
+                path=moved[0],
+                paths=moved,
+            )
         if counter_of is not None:
             countered = _get(conn, plan_id, counter_of)
             if not countered.open:
@@ -317,6 +329,22 @@ def propose(
         if counter_of is not None:
             _decide(conn, plan_id, counter_of, "countered", stamp_now, author, side, why)
         return _get(conn, plan_id, int(new_id))
+
+
+def _moved(conn: Connection, plan_id: str, seen: Mapping[str, int]) -> list[str]:
+    """The fields of ``seen`` changed after the version each was seen at."""
+    if not seen:
+        return []
+    rows = conn.execute(
+        select(change_log.c.version, change_log.c.path).where(
+            change_log.c.plan_id == plan_id, change_log.c.version > min(seen.values())
+        )
+    ).all()
+    return [
+        path
+        for path, base in seen.items()
+        if any(int(v) > base and overlaps(str(changed), path) for v, changed in rows)
+    ]
 
 
 def _decide(
@@ -470,6 +498,7 @@ def counter(
     author: str,
     side: str,
     invite: int | None = None,
+    seen: Mapping[str, int] | None = None,
 ) -> Proposal:
     """Answer an open proposal of the other side with a changed one of one's own."""
     return propose(
@@ -481,4 +510,5 @@ def counter(
         side=side,
         counter_of=proposal_id,
         invite=invite,
+        seen=seen,
     )

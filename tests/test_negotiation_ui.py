@@ -248,3 +248,34 @@ def test_a_return_beyond_a_million_percent_reads_as_such(workspace: Store) -> No
         assert "> 1.000.000 %" in [m.value for m in app.metric]
     assert i18n.percent(-5e5, "en", 0) == "< -1,000,000%"
     assert i18n.percent(23.198, "de") == "2.319,8 %"
+
+
+def test_a_proposal_never_sends_back_a_value_someone_changed_since_it_was_shown(
+    workspace: Store,
+) -> None:
+    """Vera chooses the MDF rate and the deal size; their inputs show the plan's values. Anna
+    changes the deal size meanwhile, and Vera, having typed only 4,5 % MDF, sends: the deal size
+    her form still shows would undo Anna's change, so nothing is proposed, the refusal names the
+    field in German, the untouched input now shows Anna's value and the 4,5 stays. Sent again,
+    the proposal holds the MDF rate alone (the deal size is the plan's)."""
+    vera = _page("proposals")
+    plan_id = vera.session_state[session.PLAN_ID]
+    paths = ["vendor_programme.mdf_rate", "revenue.deal_size"]
+    vera.multiselect(key="proposals.paths").set_value(paths).run()
+    deal = "proposals.value:revenue.deal_size"
+    shown = vera.text_input(key=deal).value
+    newer = workspace.plan_at(plan_id).revenue.deal_size + 1000
+    version = workspace.field_version(plan_id, "revenue.deal_size")
+    assert workspace.apply_edit(plan_id, "revenue.deal_size", newer, version, "Anna", "partner").ok
+    vera.text_input(key="proposals.value:vendor_programme.mdf_rate").input("4,5")
+    vera.text_area(key="proposals.reason").input("Mehr MDF")
+    vera.button(key="FormSubmitter:proposals.form-Vorschlagen").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    assert proposals.all_of(workspace, plan_id) == []
+    (message,) = [e.value.replace("\\", "") for e in vera.error]
+    assert message.startswith("Listenpreis je Abschluss: seit der Wert hier erschien, wurde er")
+    assert vera.text_input(key=deal).value not in ("", shown)  # Anna's value, as typed in German
+    assert vera.text_input(key="proposals.value:vendor_programme.mdf_rate").value == "4,5"
+    vera.button(key="FormSubmitter:proposals.form-Vorschlagen").click().run()
+    (offer,) = proposals.all_of(workspace, plan_id)
+    assert dict(offer.changes) == {"vendor_programme.mdf_rate": 0.045}

@@ -59,6 +59,44 @@ def test_propose_counter_accept_writes_only_the_accepted_changes(
     assert store.plan_at(plan_id).revenue.partner_margin == example_plan().revenue.partner_margin
 
 
+def test_a_proposal_of_a_field_changed_since_its_author_saw_it_is_refused_naming_it(
+    store: Store, plan_id: str
+) -> None:
+    """Anna saw the deal size and the opex at version 1; Max changes the deal size to 39,000
+    (version 2). Her proposal of 40,000 and 100 more opex made from version 1 would send a deal size
+    back over his change: refused, naming the field, and nothing recorded. Seen at version 2
+    (the field as it is now), the same proposal is recorded; a field she saw at 2 while an
+    unrelated field moved is no refusal either."""
+    opex = example_plan().opex_per_month + 100
+    offer = {"revenue.deal_size": 40000, "opex_per_month": opex}
+    assert store.apply_edit(plan_id, "revenue.deal_size", 39000, 1, "Max", "vendor").ok
+    with pytest.raises(ProposalError) as refused:
+        proposals.propose(
+            store,
+            plan_id,
+            offer,
+            reason="Bigger deals",
+            author="Anna",
+            side="partner",
+            seen={"revenue.deal_size": 1, "opex_per_month": 1},
+        )
+    assert refused.value.key == "moved"
+    assert refused.value.params["paths"] == ["revenue.deal_size"]
+    assert proposals.all_of(store, plan_id) == []
+    made = proposals.propose(
+        store,
+        plan_id,
+        offer,
+        reason="Bigger deals",
+        author="Anna",
+        side="partner",
+        seen={"revenue.deal_size": 2, "opex_per_month": 1},
+    )
+    assert made.open
+    assert made.changes == offer
+    assert store.version(plan_id) == 2  # a proposal writes nothing into the plan
+
+
 def test_a_value_changed_since_the_proposal_is_a_conflict_and_nothing_is_applied(
     store: Store, plan_id: str
 ) -> None:

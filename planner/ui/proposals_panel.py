@@ -30,6 +30,12 @@ VALUE = "proposals.value:"
 COUNTERING = "proposals.countering"
 MESSAGE = "proposals.message"
 REJECT_REASON = "proposals.reject_reason:"
+SEEN = "proposals.seen"
+"""Per field of the form: the text its input was given and the field's version then (``dict[str,
+tuple[str, int]]``); a proposal is based on these versions."""
+REFRESH = "proposals.refresh"
+"""Fields whose inputs take the plan's value at the next run (``list[str]``): a proposal was
+refused because they changed, and the person had not typed in them."""
 EFFECT_FIGURES: dict[str, tuple[str, ...]] = {
     "partner": ("npv", "irr", "payback_month", "peak_funding"),
     "vendor": ("npv", "irr", "payback_month"),
@@ -194,6 +200,8 @@ def refusal_text(error: ProposalError) -> str:
     params = dict(error.params)
     if "path" in params:
         params["path"] = history.path_text(str(params["path"]), plan)
+    if "paths" in params:  # every field named, as the form labels it
+        params["path"] = ", ".join(history.path_text(str(p), plan) for p in params.pop("paths"))
     if "side" in params:
         params["side"] = collab.tx(f"side.{params['side']}")
     key = f"ui.proposals.error.{error.key}"
@@ -326,13 +334,28 @@ def _accept(granted: Access, proposal: Proposal) -> None:
 # --- a new proposal (or a counter) ---------------------------------------------------------
 
 
+def _fill(path: str, text: str) -> None:
+    """Give the input of ``path`` the text ``text``, noting the field's version it goes with."""
+    ss = st.session_state
+    ss[VALUE + path] = text
+    ss.setdefault(SEEN, {})[path] = (text, _version(path))
+
+
+def _version(path: str) -> int:
+    """The version of ``path`` as the store has it now."""
+    granted = collab.current_access()
+    if granted is None:
+        return 0
+    return collab.store().field_version(granted.plan_id, path)
+
+
 def _prefill(proposal: Proposal) -> None:
     ss = st.session_state
     ss[COUNTERING] = proposal.id
     seen = {p: v for p, v in proposal.changes.items() if v is not privacy.PRIVATE}
     ss[CHOSEN] = list(seen)
     for path, value in seen.items():
-        ss[VALUE + path] = _shown(path, value)
+        _fill(path, _shown(path, value))
 
 
 def _new_form(granted: Access, plan: Plan, everything: list[Proposal]) -> None:
@@ -356,9 +379,11 @@ def _new_form(granted: Access, plan: Plan, everything: list[Proposal]) -> None:
         format_func=lambda p: history.path_text(str(p), plan),
         placeholder=tr("proposals.choose_placeholder"),
     )
+    refresh = ss.pop(REFRESH, [])
     with st.form("proposals.form", border=False):
         for path in chosen:
-            ss.setdefault(VALUE + path, _shown(path, _current(plan, path)))
+            if VALUE + path not in ss or path in refresh:
+                _fill(path, _shown(path, _current(plan, path)))
             st.text_input(
                 history.path_text(path, plan),
                 key=VALUE + path,
@@ -395,6 +420,8 @@ def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None
         st.rerun()
     if _refused(granted):
         st.rerun()
+    held: dict[str, tuple[str, int]] = ss.get(SEEN, {})
+    seen = {path: held[path][1] for path in chosen if path in held}
     try:
         if countering is not None:
             proposals.counter(
@@ -406,6 +433,7 @@ def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None
                 author=_author(),
                 side=granted.side,
                 invite=granted.invite_id,
+                seen=seen,
             )
         else:
             proposals.propose(
@@ -416,10 +444,17 @@ def _send(granted: Access, plan: Plan, chosen: list[str], countering: int | None
                 author=_author(),
                 side=granted.side,
                 invite=granted.invite_id,
+                seen=seen,
             )
     except ProposalError as error:
         ss[MESSAGE] = refusal_text(error)  # nothing typed is lost: the form keeps its values
+        if error.key == "moved":  # untyped inputs show the new value, typed ones are kept
+            for path in error.params["paths"]:  # and a second send proposes them anew
+                if str(ss.get(VALUE + path, "")) == held[path][0]:
+                    ss[REFRESH] = [*ss.get(REFRESH, []), path]
+                else:
+                    held[path] = (held[path][0], _version(path))
         st.rerun()
-    for key in [k for k in ss if str(k).startswith(VALUE)] + [CHOSEN, REASON, COUNTERING]:
+    for key in [k for k in ss if str(k).startswith(VALUE)] + [CHOSEN, REASON, COUNTERING, SEEN]:
         ss.pop(key, None)
     st.rerun()
