@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from planner import i18n
 from planner.access import Access
 from planner.policy import RULES
 from planner.signoff import records as signoff
@@ -207,3 +208,26 @@ def test_the_join_link_page_is_read_only_while_frozen_and_lets_the_partner_sign(
     record = signoff.record(store, plan_id, 1)
     assert record is not None
     assert record.missing() == ("vendor",)
+
+
+def test_a_freeze_clicked_as_the_plan_moves_on_freezes_nothing_and_says_why(
+    shared: tuple[Store, str],
+) -> None:
+    """Max's page offers to freeze version 1; Anna's edit makes version 2 before his click
+    reaches the server (his page is not drawn again). The click freezes the version he saw or
+    nothing: here nothing, with the reason in the UI language, and a second click on the page
+    drawn anew freezes version 2."""
+    store, plan_id = shared
+    max_ = _session(plan_id, "owner", "Max Roth")
+    assert max_.button(key=signoff_panel.FREEZE).label == "Freeze version 1 for sign-off"
+    assert store.apply_edit(plan_id, "revenue.deal_size", 41_000, 1, "Anna", "partner").ok
+    max_.button(key=signoff_panel.FREEZE).click().run()
+    assert not max_.exception, max_.exception
+    assert signoff.pending(store, plan_id) is None
+    (said,) = [e.value.replace("\\", "") for e in max_.error]  # markdown escapes dropped
+    assert said == i18n.t("signoff.ui.refusal.moved", "en", seen=1, version=2)
+    assert max_.button(key=signoff_panel.FREEZE).label == "Freeze version 2 for sign-off"
+    max_.button(key=signoff_panel.FREEZE).click().run()
+    pending = signoff.pending(store, plan_id)
+    assert pending is not None
+    assert pending.version == 2

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.engine import Connection
@@ -40,7 +40,13 @@ EDITOR_SIDE: Mapping[str, str] = {
 
 
 class SignOffError(ValueError):
-    """A sign-off step that cannot be done now (the message says why)."""
+    """A sign-off step that cannot be done now (the message says why; ``key`` and ``params``
+    name the reason for the UI's languages, where it has one)."""
+
+    def __init__(self, message: str, key: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 class NotAllowedError(SignOffError, PermissionError):
@@ -290,11 +296,16 @@ def freeze(
         if expected_version is not None and expected_version != version:
             raise SignOffError(
                 f"the plan changed since version {expected_version} (now version {version}): "
-                "check the changes, then freeze again"
+                "check the changes, then freeze again",
+                "moved",
+                seen=expected_version,
+                version=version,
             )
         frozen = _open_version(conn, plan_id)
         if frozen is not None:
-            raise SignOffError(f"version {frozen} is already frozen for sign-off")
+            raise SignOffError(
+                f"version {frozen} is already frozen for sign-off", "frozen", version=frozen
+            )
         existing = conn.execute(
             select(signoffs.c.status).where(
                 signoffs.c.plan_id == plan_id, signoffs.c.version == version
@@ -402,9 +413,15 @@ def sign(
             )
         ).scalar()
         if status is None:
-            raise SignOffError(f"version {version} was not frozen for sign-off")
+            raise SignOffError(
+                f"version {version} was not frozen for sign-off", "not_frozen", version=version
+            )
         if status != "frozen":
-            raise SignOffError(f"version {version} is {status}, it cannot be signed now")
+            raise SignOffError(
+                f"version {version} is {status}, it cannot be signed now",
+                "not_frozen",
+                version=version,
+            )
         taken = conn.execute(
             select(signatures.c.name).where(
                 signatures.c.plan_id == plan_id,

@@ -235,10 +235,48 @@ def _run(step: Any, *args: Any, **kwargs: Any) -> None:
     except signoff.LinkRevokedError:
         st.session_state[MESSAGE] = collab.tx("no_access")
     except SignOffError as error:
-        st.session_state[MESSAGE] = str(error)
+        st.session_state[MESSAGE] = _refusal(error)
     else:
         st.session_state.pop(MESSAGE, None)
         st.session_state.pop(collab.SNAPSHOT, None)
+
+
+def _refusal(error: SignOffError) -> str:
+    """Why a sign-off step was refused, in the UI language where the reason has a text."""
+    key = getattr(error, "key", None)
+    if key and f"signoff.ui.refusal.{key}" in i18n.catalog():
+        return tx(f"refusal.{key}", **error.params)
+    return str(error)
+
+
+def _freeze(granted: Access, version: int) -> None:
+    """The freeze button of the page that showed ``version``: that version or nothing."""
+    _run(
+        signoff.freeze,
+        collab.store(),
+        granted.plan_id,
+        role=granted.role,
+        author=_author(),
+        expected_version=version,
+    )
+
+
+def _sign(granted: Access, side: str, version: int) -> None:
+    """The sign button of the page that showed frozen ``version``: that version or nothing."""
+    ss = st.session_state
+    day = ss.get(SIGN_DATE)
+    _run(
+        signoff.sign,
+        collab.store(),
+        granted.plan_id,
+        version,
+        side=side,
+        role=granted.role,
+        name=str(ss.get(SIGN_NAME, "")),
+        title=str(ss.get(SIGN_TITLE, "")),
+        date=day if isinstance(day, datetime.date) else None,
+        entered_by=_author(),
+    )
 
 
 def _signatures(record: SignOff) -> None:
@@ -267,22 +305,15 @@ def _sign_form(granted: Access, record: SignOff) -> None:
     st.date_input(tx("sign_date"), value=datetime.date.today(), key=SIGN_DATE)
     digest = _edition_hash(granted, signoff.signed_plan(collab.store(), record))
     st.caption(tx("sign_statement", version=record.version, hash=digest))
-    if st.button(tx("sign"), key=SIGN, type="primary", icon=":material/draw:"):
-        ss = st.session_state
-        day = ss.get(SIGN_DATE)
-        _run(
-            signoff.sign,
-            collab.store(),
-            granted.plan_id,
-            record.version,
-            side=side,
-            role=granted.role,
-            name=str(ss.get(SIGN_NAME, "")),
-            title=str(ss.get(SIGN_TITLE, "")),
-            date=day if isinstance(day, datetime.date) else None,
-            entered_by=_author(),
-        )
-        st.rerun()
+    # a callback: it signs the version this page showed (its args are this run's)
+    st.button(
+        tx("sign"),
+        key=SIGN,
+        type="primary",
+        icon=":material/draw:",
+        on_click=_sign,
+        args=(granted, side, record.version),
+    )
 
 
 def _amendment(granted: Access, plan: Plan) -> None:
@@ -408,16 +439,14 @@ def status(granted: Access) -> None:
             st.rerun()
     elif granted.can_edit and (signed is None or signed.version != version):
         st.caption(tx("freeze_help"))
-        if st.button(tx("freeze", version=version), key=FREEZE, icon=":material/lock:"):
-            _run(
-                signoff.freeze,
-                store,
-                granted.plan_id,
-                role=granted.role,
-                author=_author(),
-                expected_version=version,
-            )
-            st.rerun()
+        # a callback: it freezes the version this page showed (its args are this run's)
+        st.button(
+            tx("freeze", version=version),
+            key=FREEZE,
+            icon=":material/lock:",
+            on_click=_freeze,
+            args=(granted, version),
+        )
     if signed is not None:
         st.success(
             tx(
