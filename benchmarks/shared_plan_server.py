@@ -57,5 +57,8 @@ def shared_plan_server(extra_env: Mapping[str, str] | None = None) -> Iterator[S
 
 
 def percentile_ms(values: list[float], q: int) -> float:
-    """The ``q``-th percentile of durations in seconds, in milliseconds."""
+    """The ``q``-th percentile of durations in seconds, in milliseconds (of a single
+    duration: that one)."""
+    if len(values) < 2:  # quantiles needs two points
+        return values[0] * 1000
     return statistics.quantiles(values, n=100)[q - 1] * 1000

@@ -18,7 +18,7 @@ from planner.plan.validation import with_values
 from planner.policy import RULES
 from planner.store import Store
 from planner.ui import library
-from tests.test_browser_collab import commit_value, enter_name
+from tests.test_browser_collab import commit_value, enter_name, open_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("example_plan_id")]
 """Each test on its own copy of the example plan, the newest: the one its page opens."""
@@ -110,8 +110,8 @@ def test_switching_to_english_keeps_the_plan(app_page: Any, app_server: dict) ->
     plan = newest_plan(app_server["data_dir"])
     open_app(app_page, app_server["url"])
     app_page.get_by_text(i18n.t("ui.dashboard.title", "de"), exact=True).first.wait_for()
-    sidebar = app_page.locator('[data-testid="stSidebar"]')
-    sidebar.locator('[data-testid="stSelectbox"]').click()
+    open_settings(app_page)
+    app_page.locator('[data-testid="stPopoverBody"] [data-testid="stSelectbox"]').click()
     app_page.get_by_role("option", name="English").click()
     app_page.get_by_role("heading", name="Dashboard").wait_for()
     settle(app_page)

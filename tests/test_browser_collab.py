@@ -66,6 +66,14 @@ def settle(page: Any) -> None:
     page.locator('[data-testid="stStatusWidgetRunningIcon"]').wait_for(state="detached")
 
 
+def open_settings(page: Any) -> None:
+    """Open the sidebar's popover with the UI language and presenter mode (unless it is open:
+    a click on its button would close it)."""
+    if not page.locator('[data-testid="stPopoverBody"]').count():
+        page.locator('[data-testid="stSidebar"] .st-key-sidebar-settings button').first.click()
+    page.locator('[data-testid="stPopoverBody"]').wait_for()
+
+
 def join(page: Any, url: str, plan: str, token: str, name: str) -> None:
     """Open a join link on the assumptions page, enter a display name and open the revenue
     tab (the page every side edits on)."""
@@ -207,6 +215,7 @@ def test_a_link_opens_every_page_in_german_and_english(
     join(app_page, app_server["url"], plan_id, token, "Anna")
     for language in ("de", "en"):
         if language == "en":
+            open_settings(app_page)
             app_page.get_by_label(i18n.t("ui.sidebar.language", "de")).click()
             app_page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
             settle(app_page)

@@ -28,6 +28,7 @@ from tests.test_browser_collab import (
     deal_input,
     enter_name,
     join,
+    open_settings,
     settle,
     shared_plan,
 )
@@ -340,6 +341,7 @@ def _send_widgets(page: Any, wire: Wire) -> None:
     until then the request is neither kept nor at the server, and the page still reads as
     idle, so waiting for an idle page alone would forge an older request."""
     sent = len(wire.sent)
+    open_settings(page)
     presenter = page.get_by_role("switch", name=i18n.t("ui.sidebar.presenter", "de"))
     presenter.click(force=True)
     for _ in range(300):

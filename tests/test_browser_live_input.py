@@ -29,6 +29,7 @@ from tests.test_browser_collab import (
     browser_page,
     enter_name,
     join,
+    open_settings,
     settle,
     shared_plan,
 )
@@ -429,11 +430,13 @@ def test_switching_the_ui_language_writes_nothing_and_refuses_nothing(
     page.goto(f"{app_server['url']}/assumptions")
     settle(page)
     enter_name(page, "Vera")
+    open_settings(page)
     page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
     page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
     page.get_by_role("tab", name=i18n.t("ui.assumptions.team", "en")).wait_for()
     settle(page)
     # a run the page asks for with all its inputs as they are (presenter mode writes nothing)
+    open_settings(page)
     page.get_by_role("switch", name=i18n.t("ui.sidebar.presenter", "en")).click(force=True)
     page.get_by_role("tab", name=i18n.t("ui.assumptions.team", "en")).wait_for()
     settle(page)

@@ -35,6 +35,9 @@ OWNER_PAGES = frozenset({"start", "share"})
 """Plans list, templates and invites: the vendor's workspace only."""
 OWNER_OK = "workspace.owner_ok"
 """The session gave the right ``PLANNER_OWNER_KEY`` (``bool``)."""
+SETTINGS = "sidebar.settings"
+"""The sidebar's popover with the UI language and presenter mode (its key: it stays the same
+popover, open, when the language switches)."""
 OWNER_KEY_INPUT = "workspace.owner_key"
 OWNER_KEY_WRONG = "workspace.owner_key_wrong"
 """The verdict on the last key this session gave (``access.KeyVerdict``)."""
@@ -283,14 +286,23 @@ def frame() -> None:
         refused = state.errors().get(session.UNDO_ERROR)
         if refused:
             st.error(tr("workspace.undo_refused") + "\n\n" + problem_list(refused))
-        st.selectbox(
-            tr("sidebar.language"),
-            LANGUAGES,
-            key=state.LANGUAGE,
-            format_func=lambda code: tr(f"language.{code}"),
-            on_change=_keep_dashboard_tab,
+        # Behind a popover: Streamlit draws its content only once it is opened, so the first
+        # view neither fetches nor starts the select box's and the switch's scripts (23 files,
+        # 160 KB) before it draws the key figures.
+        settings = st.popover(
+            tr("sidebar.settings"), icon=":material/translate:", width="stretch", key=SETTINGS
         )
-        st.toggle(tr("sidebar.presenter"), key=state.PRESENTER, help=tr("sidebar.presenter_help"))
+        with settings:
+            st.selectbox(
+                tr("sidebar.language"),
+                LANGUAGES,
+                key=state.LANGUAGE,
+                format_func=lambda code: tr(f"language.{code}"),
+                on_change=_keep_dashboard_tab,
+            )
+            st.toggle(
+                tr("sidebar.presenter"), key=state.PRESENTER, help=tr("sidebar.presenter_help")
+            )
         if granted is not None:
             try:
                 collab.live(granted)  # first: its heartbeat puts this person into the list below
