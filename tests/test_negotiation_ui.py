@@ -129,6 +129,33 @@ def test_the_zone_map_shows_each_side_what_it_may_see_and_applies_the_smallest_c
     ]
 
 
+def test_the_zone_maps_change_applies_what_the_page_showed_or_is_a_conflict(
+    workspace: Store,
+) -> None:
+    """Vera's page offers the smallest change back to a mutual plan; Anna changes the partner
+    margin before Vera's click reaches the server (her page is not drawn again). The click
+    applies the change Vera saw, based on the versions she saw: the margin is a conflict for her
+    to decide, and no change computed from a plan she never saw is written."""
+    vera = _page("analyses")
+    plan_id = vera.session_state[session.PLAN_ID]
+    assert workspace.apply_edit(plan_id, "revenue.deal_size", 30000, 1, "Vera", "vendor").ok
+    vera.run()
+    assert any("Kleinste Änderung" in w.value for w in vera.warning)
+    margin = workspace.plan_at(plan_id).revenue.partner_margin
+    version = workspace.field_version(plan_id, "revenue.partner_margin")
+    moved = workspace.apply_edit(
+        plan_id, "revenue.partner_margin", margin + 0.01, version, "Anna", "partner"
+    )
+    assert moved.ok
+    vera.button(key="analyses.zone.apply").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    assert [(c.author, c.path) for c in workspace.log(plan_id)[1:]] == [
+        ("Vera", "revenue.deal_size"),
+        ("Anna", "revenue.partner_margin"),
+    ]
+    assert [c.path for c in vera.session_state[collab.CONFLICTS]] == ["revenue.partner_margin"]
+
+
 def test_propose_counter_and_accept_in_two_sessions(workspace: Store) -> None:
     """The vendor proposes 4,5 % MDF with a reason; the partner sees it with its effect,
     counters with 5 %; the vendor accepts: the log holds exactly the accepted change."""

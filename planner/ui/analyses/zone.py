@@ -145,10 +145,20 @@ def zone_verdict(found: zone.Zone, x: str, y: str) -> None:
         y_to=driver_value(y, float(found.nearest[y])),
     )
     st.warning(change, icon=":material/moving:")
-    applied = here().who.can_edit and st.button(
-        tr("analyses.zone_apply"), key="analyses.zone.apply"
-    )
-    if applied and session.change(dict(found.nearest), ZONE_ERRORS):
-        session.notify("analyses.zone_applied")
-        st.rerun()
+    if here().who.can_edit:
+        # a callback: it applies the change this page showed, based on the versions it showed
+        nearest = {path: float(value) for path, value in found.nearest.items()}
+        bases = {path: session.field_version(path) for path in nearest}
+        st.button(
+            tr("analyses.zone_apply"),
+            key="analyses.zone.apply",
+            on_click=_apply,
+            args=(nearest, bases),
+        )
     fields.problems(ZONE_ERRORS)
+
+
+def _apply(nearest: dict[str, float], bases: dict[str, int]) -> None:
+    """Apply the smallest change the page showed; a driver changed since is a conflict."""
+    if session.change(nearest, ZONE_ERRORS, bases=bases):
+        session.notify("analyses.zone_applied")
