@@ -128,3 +128,24 @@ def test_a_refused_cell_names_its_row_and_column_in_german(workspace: Store) -> 
     shown = "\n".join(e.value for e in vera.error)
     assert plain(f"{where}: darf nicht leer sein") in shown
     assert "must not" not in shown
+
+
+def test_a_stored_note_empties_its_box_so_a_second_click_stores_nothing(
+    workspace: Store,
+) -> None:
+    """Vera stores a note on the deal size; the box is empty afterwards, so clicking the button
+    again stores no second copy (an empty note is refused, naming the note's text)."""
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    app.session_state[collab.NAME] = "Vera"
+    app.switch_page("planner/ui/pages/history.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    plan_id = app.session_state[session.PLAN_ID]
+    app.selectbox(key="history.note_path").set_value("revenue.deal_size")
+    (box,) = app.text_area  # the note's text
+    box.input("Two pilots closed at this size")
+    app.button(key="history.add_note").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [n.body for n in workspace.notes(plan_id)] == ["Two pilots closed at this size"]
+    assert [a.value for a in app.text_area] == [""]
+    app.button(key="history.add_note").click().run()
+    assert [n.body for n in workspace.notes(plan_id)] == ["Two pilots closed at this size"]

@@ -179,6 +179,10 @@ def compare(granted: Access, plan: Plan, latest: int) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+NOTES_STORED = "history.notes_stored"
+"""How many notes this session stored (part of the note box's key)."""
+
+
 def notes(granted: Access, plan: Plan) -> None:
     """Rationale notes on assumptions: list, and add one (editors)."""
     st.subheader(collab.tx("notes"))
@@ -202,7 +206,10 @@ def notes(granted: Access, plan: Plan) -> None:
         # labels fixed at render time: the widget may format its options outside this run
         format_func={p: collab.field_label(p) for p in paths}.__getitem__,
     )
-    body = st.text_area(collab.tx("note_text"), key="history.note_body", max_chars=1000)
+    # keyed by how many notes this session stored: a stored note empties the box, so its text
+    # is not there to be stored a second time
+    stored = int(st.session_state.get(NOTES_STORED, 0))
+    body = st.text_area(collab.tx("note_text"), key=f"history.note_body.{stored}", max_chars=1000)
     if st.button(collab.tx("add_note"), key="history.add_note", icon=":material/sticky_note_2:"):
         refusal = collab.write_refusal(granted)
         if refusal is not None:
@@ -222,6 +229,7 @@ def notes(granted: Access, plan: Plan) -> None:
         except (ValueError, PermissionError) as error:
             st.error(plain(refusals.store_refusal(str(error), plan)))
         else:
+            st.session_state[NOTES_STORED] = stored + 1
             st.rerun()
 
 
