@@ -81,3 +81,26 @@ def test_the_served_app_watches_no_source_files() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["fileWatcherType"] == "none"
     assert config["server"]["runOnSave"] is False
+
+
+def test_no_page_needs_streamlit_magic() -> None:
+    """Magic is off (it rewrites every page before compiling, again whenever no session is
+    open), and no page has a bare expression magic would have drawn: only docstrings."""
+    import ast
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["magicEnabled"] is False
+    scripts = [ROOT / "app.py", *sorted((ROOT / "planner" / "ui" / "pages").glob("*.py"))]
+    assert len(scripts) > 5
+    drawn = []
+    for script in scripts:
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+        docstring = tree.body[0] if tree.body and ast.get_docstring(tree) is not None else None
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Expr)
+                and node is not docstring
+                and not isinstance(node.value, ast.Call | ast.Await | ast.Yield | ast.YieldFrom)
+            ):
+                drawn.append(f"{script.name}:{node.lineno}")
+    assert drawn == []
