@@ -217,3 +217,41 @@ def test_idle_pages_and_a_second_tab_write_nothing_and_one_click_writes_one_row(
         )
     vera.wait_for_timeout(3_000)  # six polls of each page: nothing more
     assert _rows(store, plan_id)[60:] == [("Vera", SUBSCRIPTION, wanted)]
+
+
+def test_a_second_pick_sent_while_the_first_becomes_a_conflict_is_the_conflict_not_lost(
+    contexts: list[tuple[Any, Any]], app_server: dict[str, Any], plan_id: str, store: Store
+) -> None:
+    """Vera opens the partner type's list; Remo's change arrives and is held back (the list
+    stays open on the value it showed). Vera picks one type and at once another, before the
+    first pick is answered: the first is a conflict (based on what she saw), and the second,
+    her last word, is what the conflict card then holds, never dropped. Keeping it stores it:
+    Remo's change and her second pick, once each."""
+    from playwright.sync_api import expect
+
+    (_, page), _ = contexts
+    open_workspace(page, app_server["url"], "Vera")
+    choice = _general(page)
+    choice.wait_for()
+    settle(page)
+    current = store.plan_at(plan_id).partner.kind
+    theirs, first, second = [k for k in KINDS if k != current][:3]
+    choice.click()  # the list opens
+    _remote(store, plan_id, KIND, theirs)
+    page.get_by_text(f"Version {store.version(plan_id)},").wait_for(timeout=VISIBLE_MS)
+    expect(choice).to_have_value(current)  # held back while the list is open
+    # two picks in a row, the second before the first's answer can arrive
+    choice.evaluate(
+        """(e, picks) => { for (const value of picks) {
+            e.value = value; e.dispatchEvent(new Event("change", { bubbles: true })); } }""",
+        [first, second],
+    )
+    page.keyboard.press("Escape")
+    name = i18n.t("collab.yours", "de", value=i18n.t(f"kind.{second}", "de"))
+    assert wait_until(lambda: name in _cards(page)), (_rows(store, plan_id), _cards(page))
+    assert _rows(store, plan_id) == [(REMOTE, KIND, theirs)]
+    page.get_by_role("button", name=i18n.t("collab.keep_mine", "de")).click()
+    assert wait_until(lambda: len(_rows(store, plan_id)) == 2), _rows(store, plan_id)
+    expect(choice).to_have_value(second, timeout=VISIBLE_MS)
+    page.wait_for_timeout(2_000)  # four polls: nothing more is written
+    assert _rows(store, plan_id) == [(REMOTE, KIND, theirs), ("Vera", KIND, second)]

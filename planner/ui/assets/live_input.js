@@ -33,8 +33,9 @@
 // stays open and the pick is based on what it showed (a conflict if the field moved on); it
 // shows once the list is closed (the browser's :open says so; where it has none, the presses
 // that open the list until a pick, Escape or leaving it). A pick made while an earlier one
-// waits for its answer is sent once that one is written, based on it. Nothing is sent but by a
-// person's pick or flip.
+// waits for its answer is sent once that one is written, based on it; when that one became a
+// conflict or was refused, it is sent on the version the person saw (the conflict then holds
+// the later pick). Nothing is sent but by a person's pick or flip.
 
 const STORE = "plan-input:";
 const MARK_AFTER_MS = 2500; // a commit unconfirmed for this long is marked "not saved"
@@ -417,20 +418,19 @@ function buildPick(parentElement, mode) {
 
 function pick(self, value) {
   if (self.pending) {
-    self.queued = value; // sent once the pick before it is written (see renderPick)
+    self.queued = value; // sent once the pick before it is answered (see renderPick)
     return;
   }
   const base = self.displayed;
   if (!base || value === base.text) return; // back to what it showed: nothing to send
+  send(self, value, base.version, base.text);
+}
+
+function send(self, value, version, showed) {
+  // one commit of the pick ``value``, based on ``version`` of the field, which showed ``showed``
   self.restored = false;
-  self.pending = {
-    text: value,
-    version: base.version,
-    showed: base.text,
-    nonce: nonce(),
-    first: Date.now(),
-    at: Date.now(),
-  };
+  const at = Date.now();
+  self.pending = { text: value, version, showed, nonce: nonce(), first: at, at };
   remember(self);
   transmit(self);
 }
@@ -517,9 +517,14 @@ function renderPick({ parentElement, data, setTriggerValue }, mode) {
     remember(self);
     showPick(self);
     // the pick made meanwhile goes on from this one once it is written (or changed nothing);
-    // after a refusal or a conflict the page shows why, and the stored value
+    // after a refusal or a conflict it is sent on the version the person saw, so it becomes
+    // the conflict the page shows (or is refused again): never dropped, and never based on a
+    // value the page did not show
     const based = data.own || data.version === confirmed.version;
     if (queued !== null && data.ok && based) pick(self, queued);
+    else if (queued !== null && queued !== confirmed.text) {
+      send(self, queued, confirmed.version, confirmed.showed);
+    }
   } else if (self.pending && Date.now() - self.pending.at >= RESEND_AFTER_MS) {
     setTimeout(() => transmit(self), 0); // not confirmed: the connection or server was lost
   } else if (self.pending && self.restoredCommit) {
