@@ -322,3 +322,21 @@ def test_plan_text_reads_the_same_with_the_c_parser_as_with_the_python_one(which
     assert any(fast_notes)  # the comments were found, not both empty
     with pytest.raises(limits.RefusedError, match="appears twice"):  # on the C parser's path
         limits.read_tree("a: 1\nb:\n  c: 2\n  c: 3\n")
+
+
+def test_the_currency_list_is_babels() -> None:
+    """The plan's currency codes are babel's ISO 4217 list, written out for a quick start; after
+    a babel upgrade that changes it, write ``planner/plan/currencies.py`` again from
+    ``sorted(babel.numbers.list_currencies())``."""
+    from babel.numbers import list_currencies
+
+    from planner.plan.currencies import CURRENCIES
+
+    assert set(CURRENCIES) == list_currencies()
+    assert {"EUR", "USD", "CHF", "GBP"} <= CURRENCIES  # the currencies partners plan in
+
+
+@pytest.mark.parametrize("code", ["EUR", "USD", "CHF", "JPY", "SEK"])
+def test_a_plan_takes_an_iso_currency(code: str) -> None:
+    plan = with_values(make_plan(), {"currency": code})
+    assert plan.currency == code

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from babel.core import get_global
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
+
+from planner.plan.currencies import CURRENCIES
 
 MAX_MONEY = 1e12
 """Upper bound for amounts and costs (currency units): beyond it float sums lose cents, and a
@@ -156,15 +157,12 @@ Money = Annotated[Number, Field(ge=0, le=MAX_MONEY)]
 Count = Annotated[Number, Field(ge=0, le=MAX_COUNT)]
 MonthNo = Annotated[Integer, Field(ge=1, le=120)]
 
-# babel's list of every ISO 4217 code (what ``babel.numbers.list_currencies()`` returns), read
-# without importing babel's number formatting, which validating a plan does not need.
-_CURRENCIES = frozenset(get_global("all_currencies"))
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def _currency(value: Any) -> str:
     text = _text(value)
-    if text not in _CURRENCIES:
+    if text not in CURRENCIES:
         raise PydanticCustomError(
             "currency", "{value} is not an ISO 4217 currency code", {"value": repr(text)}
         )
