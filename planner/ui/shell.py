@@ -50,7 +50,8 @@ BASE_CSS = """
 [data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p,
 [data-testid="stMetricValue"] div, [data-testid="stMetricValue"] p,
 [data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p {
-  white-space: normal; overflow: visible; text-overflow: clip; }
+  white-space: normal; overflow: visible; text-overflow: clip;
+  overflow-wrap: normal; word-break: normal; hyphens: manual; }
 [data-testid="stLayoutWrapper"]:has(> .st-key-figure_strip) { position: sticky; top: 3.2rem;
   z-index: 990; background: var(--st-background-color, #ffffff); }
 .st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.3rem; }

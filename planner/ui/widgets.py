@@ -160,7 +160,8 @@ def figures(side: Side, result: Outcome, before: Outcome | None) -> None:
     values = result.kpis[side]
     previous = before.kpis[side] if before is not None else {}
     names = [name for name in SHOWN_FIGURES[side] if name in visible]
-    per_row = 2 if st.session_state.get(state.PRESENTER) else 3
+    # two abreast fit the longest figure and its label in the page's width; presenter type one
+    per_row = 1 if st.session_state.get(state.PRESENTER) else 2
     for row in range(0, len(names), per_row):
         for column, name in zip(st.columns(per_row), names[row : row + per_row], strict=False):
             column.metric(
