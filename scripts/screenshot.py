@@ -1,4 +1,5 @@
-"""Make docs/dashboard.png, the README's picture: the dashboard of the example plan.
+"""Make docs/dashboard.png, the README's picture: the dashboard of the example plan (its key
+figures, the tab a page opens on).
 
 Run by hand after a visible change (``.venv/bin/python scripts/screenshot.py``): it starts the
 app on a free loopback port with a fresh plan folder, opens the dashboard in Debian's chromium
@@ -29,11 +30,10 @@ def main() -> None:
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 2050}, locale="de-DE")
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
         page.goto(url)
         page.wait_for_selector(IDLE)
-        page.locator('[data-testid="stVegaLiteChart"]').nth(2).wait_for()
-        page.locator("canvas, svg").first.wait_for()
+        page.locator('[data-testid="stMetricValue"]').first.wait_for()  # the key figures' tab
         page.wait_for_selector(IDLE)
         page.screenshot(path=str(TARGET), full_page=True)
         browser.close()
