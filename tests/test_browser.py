@@ -166,3 +166,25 @@ def test_an_uploaded_file_with_errors_is_listed_and_refused(
     alert = app_page.locator('[data-testid="stAlertContentError"]')
     alert.get_by_text("months: 7 is below 12").wait_for()
     assert "title: must not be empty" in alert.inner_text()
+
+
+def test_presenter_mode_makes_the_title_and_the_figures_large(
+    app_page: Any, app_server: dict
+) -> None:
+    """For a shared screen: the page's title takes the presenter's heading size (its text sat
+    in an element the presenter's body size reached, 23 px under a 65 px heading), and the
+    figures grow from 1.2 to 2.6 rem."""
+    open_app(app_page, app_server["url"])
+    size = "(e) => parseFloat(getComputedStyle(e).fontSize)"
+    title = app_page.locator("h1").first
+    figure = metric(app_page, 0)
+    before = figure.evaluate(size)
+    open_settings(app_page)
+    app_page.get_by_role("switch", name=i18n.t("ui.sidebar.presenter", "de")).click(force=True)
+    app_page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize) > 60"
+    )
+    settle(app_page)
+    heading = title.evaluate(size)
+    assert title.locator("span").first.evaluate(size) == heading  # 3.4 rem of a 19.2 px root
+    assert figure.evaluate(size) > 2 * before  # 2.6 rem against 1.2 rem

@@ -65,6 +65,7 @@ html, body, [class*="st-"], .stMarkdown p { font-size: 1.2rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
 [data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] div { font-size: 1.2rem; }
 [data-testid="stAlert"] p, .st-key-figure_strip .stMarkdown p { font-size: 1.45rem; }
+h1 [class*="st-"], h2 [class*="st-"], h3 [class*="st-"] { font-size: inherit; }
 h1 { font-size: 3.4rem !important; }
 h2 { font-size: 2.6rem !important; }
 h3 { font-size: 2.1rem !important; }
