@@ -160,7 +160,7 @@ def plain_figure(name: str, value: float | None) -> str:
 
 
 def signed(name: str, difference: float | None) -> str:
-    """A difference to the base: ``+12.000 €``, ``-3 Monate``, ``+1,5 Prozentpunkte``."""
+    """A difference to the base: ``+12.000 €``, ``-3 Monate``, ``+1,5 %-Punkte``."""
     if difference is None:
         return i18n.MISSING
     short = name.partition(".")[2]
