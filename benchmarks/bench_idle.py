@@ -73,7 +73,7 @@ def main() -> None:
         partner.goto(partner.url.replace("/assumptions", "/signoff"))
         settle(partner)
         viewer = browser.new_context(locale="de-DE").new_page()
-        token = access.create_invite(store, plan_id, "viewer").token
+        token = access.create_invite(store, access.owner_access(plan_id), "viewer").token
         join(viewer, url, plan_id, token, "Otto")
 
         before = len(store.log(plan_id))

@@ -134,7 +134,7 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
     env = {**timer(poll), **tracing(trace)}
     with servers(postgres, env) as (vendor_url, partner_url, store), sync_playwright() as pw:
         plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-        token = access.create_invite(store, plan_id, "partner_editor").token
+        token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
         # two people, two browsers: neither page is a throttled background tab of the other
         browsers = [
             pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS) for _ in "ab"
@@ -338,7 +338,13 @@ def idle(seconds: float, postgres: str | None, poll: float | None, trace: Path |
             (pages[1], "partner_editor", "Anna"),
             (pages[2], "viewer", "Otto"),
         ):
-            join(page, url, plan_id, access.create_invite(store, plan_id, role).token, name)
+            join(
+                page,
+                url,
+                plan_id,
+                access.create_invite(store, access.owner_access(plan_id), role).token,
+                name,
+            )
         for page in pages:
             settle(page)
         quiet_from = time.time() * 1000

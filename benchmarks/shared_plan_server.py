@@ -47,7 +47,7 @@ def shared_plan_server(extra_env: Mapping[str, str] | None = None) -> Iterator[S
     ):
         store = Store(f"sqlite+pysqlite:///{Path(folder) / 'planner.db'}", policy=RULES)
         plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-        token = access.create_invite(store, plan_id, "partner_editor").token
+        token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield SharedPlan(url, store, plan_id, token, browser)

@@ -107,8 +107,21 @@ class Invite:
         return self.revoked_at is None
 
 
-def create_invite(store: Store, plan_id: str, role: str, label: str = "") -> Invite:
-    """A new invite link for ``role`` (``vendor_editor``, ``partner_editor`` or ``viewer``)."""
+NOT_OWNER = "only the vendor's workspace creates and revokes the invite links of its plan"
+"""Why a link's session may not create or revoke a link."""
+
+
+def _owner_of(by: Access) -> str:
+    """The plan whose links ``by`` may manage; a link's session (any role) may manage none."""
+    if not by.is_owner or by.invite_id is not None:
+        raise PermissionError(NOT_OWNER)
+    return by.plan_id
+
+
+def create_invite(store: Store, by: Access, role: str, label: str = "") -> Invite:
+    """A new invite link to ``by``'s plan for ``role`` (``vendor_editor``, ``partner_editor``
+    or ``viewer``), made by the vendor's workspace ``by`` (:func:`owner_access`)."""
+    plan_id = _owner_of(by)
     if role not in INVITE_ROLES:
         raise ValueError(f"role: {role!r} is not one of {', '.join(INVITE_ROLES)}")
     label = label.strip()
@@ -152,8 +165,10 @@ def list_invites(store: Store, plan_id: str) -> list[Invite]:
         ]
 
 
-def revoke(store: Store, plan_id: str, invite_id: int) -> bool:
-    """Revoke an invite link of the plan; False if there is no such active link."""
+def revoke(store: Store, by: Access, invite_id: int) -> bool:
+    """Revoke an invite link of ``by``'s plan, by the vendor's workspace ``by``; False if
+    there is no such active link."""
+    plan_id = _owner_of(by)
     with store.writing() as conn:
         result = conn.execute(
             invites.update()

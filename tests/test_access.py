@@ -17,7 +17,7 @@ __all__ = ["clock", "database_url", "store"]
 
 def test_tokens_have_256_random_bits_and_are_stored_only_as_sha256(store: Store) -> None:
     plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
-    invite = access.create_invite(store, plan_id, "partner_editor", "ACME CFO")
+    invite = access.create_invite(store, access.owner_access(plan_id), "partner_editor", "ACME CFO")
     assert len(invite.token) == 43  # 32 bytes in URL-safe base64 without padding
     assert invite.query == f"?plan={plan_id}&key={invite.token}"
     with store.engine.connect() as conn:
@@ -25,7 +25,7 @@ def test_tokens_have_256_random_bits_and_are_stored_only_as_sha256(store: Store)
     assert stored == [hashlib.sha256(invite.token.encode()).hexdigest()]
     assert invite.token not in stored
     assert access.list_invites(store, plan_id)[0].token == ""  # never shown again
-    other = access.create_invite(store, plan_id, "partner_editor")
+    other = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
     assert other.token != invite.token
 
 
@@ -36,7 +36,7 @@ def test_a_link_resolves_to_its_plan_role_and_side(store: Store) -> None:
         ("partner_editor", "partner", True),
         ("viewer", "viewer", False),
     ):
-        invite = access.create_invite(store, plan_id, role)
+        invite = access.create_invite(store, access.owner_access(plan_id), role)
         granted = access.resolve(store, plan_id, invite.token)
         assert granted is not None
         assert (granted.plan_id, granted.role, granted.side, granted.can_edit) == (
@@ -51,22 +51,24 @@ def test_a_link_resolves_to_its_plan_role_and_side(store: Store) -> None:
 def test_wrong_missing_foreign_and_revoked_tokens_resolve_to_nothing(store: Store) -> None:
     plan_a = store.create_plan(example_plan(), author="Vera", side="vendor")
     plan_b = store.create_plan(example_plan(title="Other partner"), author="Vera", side="vendor")
-    invite = access.create_invite(store, plan_a, "partner_editor")
+    invite = access.create_invite(store, access.owner_access(plan_a), "partner_editor")
     assert access.resolve(store, plan_a, invite.token[:-1] + "x") is None
     assert access.resolve(store, plan_a, "") is None
     assert access.resolve(store, plan_a, None) is None
     assert access.resolve(store, None, invite.token) is None
     assert access.resolve(store, plan_b, invite.token) is None  # a link opens its plan only
     assert access.resolve(store, "nope", invite.token) is None
-    assert access.revoke(store, plan_a, invite.id)
+    assert access.revoke(store, access.owner_access(plan_a), invite.id)
     assert access.resolve(store, plan_a, invite.token) is None
-    assert not access.revoke(store, plan_a, invite.id)  # already revoked
+    assert not access.revoke(store, access.owner_access(plan_a), invite.id)  # already revoked
     assert not access.list_invites(store, plan_a)[0].active
 
 
 def test_a_viewer_link_cannot_edit(store: Store) -> None:
     plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
-    viewer = access.resolve(store, plan_id, access.create_invite(store, plan_id, "viewer").token)
+    viewer = access.resolve(
+        store, plan_id, access.create_invite(store, access.owner_access(plan_id), "viewer").token
+    )
     assert viewer is not None
     result = store.apply_edit(plan_id, "revenue.deal_size", 1, 1, "Otto", viewer.side)
     assert result.status == "refused"
@@ -78,9 +80,28 @@ def test_a_viewer_link_cannot_edit(store: Store) -> None:
 def test_invites_refuse_unknown_roles_and_plans(store: Store) -> None:
     plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
     with pytest.raises(ValueError, match="role: 'owner' is not one of vendor_editor"):
-        access.create_invite(store, plan_id, "owner")
+        access.create_invite(store, access.owner_access(plan_id), "owner")
     with pytest.raises(LookupError, match="there is no plan 'nope'"):
-        access.create_invite(store, "nope", "viewer")
+        access.create_invite(store, access.owner_access("nope"), "viewer")
+
+
+@pytest.mark.parametrize("role", access.INVITE_ROLES)
+def test_only_the_vendors_workspace_creates_and_revokes_links(store: Store, role: str) -> None:
+    """A link's session, even a vendor editor's, creates and revokes no link: the store refuses
+    it, whatever the page shows."""
+    plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
+    owner = access.owner_access(plan_id)
+    link = access.resolve(store, plan_id, access.create_invite(store, owner, role).token)
+    assert link is not None
+    assert link.plan_id == plan_id
+    forged = access.Access(plan_id, "owner", link.invite_id)  # a link claiming to be the owner
+    for by in (link, forged):
+        with pytest.raises(PermissionError, match="only the vendor's workspace"):
+            access.create_invite(store, by, "vendor_editor")
+        with pytest.raises(PermissionError, match="only the vendor's workspace"):
+            access.revoke(store, by, link.invite_id or 0)
+    assert [i.active for i in access.list_invites(store, plan_id)] == [True]  # nothing changed
+    assert access.revoke(store, owner, link.invite_id or 0)
 
 
 def test_the_owner_key_comes_from_the_environment_and_never_matches_when_unset() -> None:

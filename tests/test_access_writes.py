@@ -37,8 +37,8 @@ def test_a_write_takes_its_side_from_the_access_and_refuses_without_one(
     shared: tuple[Store, str],
 ) -> None:
     store, plan_id = shared
-    partner = access.create_invite(store, plan_id, "partner_editor")
-    viewer = access.create_invite(store, plan_id, "viewer")
+    partner = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
+    viewer = access.create_invite(store, access.owner_access(plan_id), "viewer")
     link = access.resolve(store, plan_id, partner.token)
     assert link is not None
     edit = {DEAL: (38000.0, 1)}
@@ -62,7 +62,7 @@ def test_a_write_takes_its_side_from_the_access_and_refuses_without_one(
     (row,) = store.log(plan_id)[1:]
     assert (row.author, row.side) == ("Anna", "partner")  # the link's side, not a default
 
-    assert access.revoke(store, plan_id, partner.id)
+    assert access.revoke(store, access.owner_access(plan_id), partner.id)
     late = [
         editing.apply_edits(store, link, plan_id, {DEAL: (39000.0, 2)}, author="Anna"),
         editing.revert(store, link, plan_id, row.seq, author="Anna"),
@@ -78,8 +78,8 @@ def test_the_store_checks_the_link_inside_its_write(shared: tuple[Store, str]) -
     """A link revoked between the policy's check and the write: the store's own check, in the
     write's transaction, refuses it (notes too)."""
     store, plan_id = shared
-    invite = access.create_invite(store, plan_id, "partner_editor")
-    assert access.revoke(store, plan_id, invite.id)
+    invite = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
+    assert access.revoke(store, access.owner_access(plan_id), invite.id)
     late = store.apply_edits(
         plan_id, {DEAL: (1.0, 1)}, author="Anna", side="partner", invite=invite.id
     )
@@ -97,7 +97,7 @@ def test_a_revoked_partner_page_writes_nothing_whatever_it_sends(
     shared: tuple[Store, str],
 ) -> None:
     store, plan_id = shared
-    invite = access.create_invite(store, plan_id, "partner_editor")
+    invite = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
     anna = joined(plan_id, invite.token, "Anna")
     type_into(anna, DEAL, "38.000")  # one real edit: her undo button is armed
     assert len(store.log(plan_id)) == 2
@@ -106,7 +106,7 @@ def test_a_revoked_partner_page_writes_nothing_whatever_it_sends(
     undo = anna.button(key="undo")
     assert not undo.disabled
 
-    assert access.revoke(store, plan_id, invite.id)
+    assert access.revoke(store, access.owner_access(plan_id), invite.id)
     # frames sent before the page learnt of the revocation: the callbacks still run
     old_deal.set_value("39.000").run()
     assert len(store.log(plan_id)) == 2
@@ -126,13 +126,13 @@ def test_a_revoked_partner_page_writes_nothing_whatever_it_sends(
 
 def test_a_viewer_page_writes_nothing_active_or_revoked(shared: tuple[Store, str]) -> None:
     store, plan_id = shared
-    invite = access.create_invite(store, plan_id, "viewer")
+    invite = access.create_invite(store, access.owner_access(plan_id), "viewer")
     otto = joined(plan_id, invite.token, "Otto")
     deal = field(otto, DEAL)
     assert deal.disabled
     deal.set_value("1").run()  # a commit forged on a read-only input
     assert len(store.log(plan_id)) == 1
-    assert access.revoke(store, plan_id, invite.id)
+    assert access.revoke(store, access.owner_access(plan_id), invite.id)
     deal.set_value("2").run()
     otto.run()
     deal.set_value("3").run()

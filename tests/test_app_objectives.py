@@ -29,7 +29,9 @@ _session = onboarding_page
 
 
 def _editor(store: Store, plan_id: str, role: str, name: str) -> AppTest:
-    return _session(plan_id, access.create_invite(store, plan_id, role).token, name)
+    return _session(
+        plan_id, access.create_invite(store, access.owner_access(plan_id), role).token, name
+    )
 
 
 def test_editors_add_and_change_objectives_one_commit_each(shared: tuple[Store, str]) -> None:

@@ -35,8 +35,16 @@ def _frame(at: AppTest, column: str) -> Any:
 
 def test_both_sides_record_and_see_each_others_records(shared: tuple[Store, str]) -> None:
     store, plan_id = shared
-    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
-    vera = _session(plan_id, access.create_invite(store, plan_id, "vendor_editor").token, "Vera")
+    anna = _session(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "partner_editor").token,
+        "Anna",
+    )
+    vera = _session(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "vendor_editor").token,
+        "Vera",
+    )
     assert anna.selectbox(key="review.quarter").value.key == "Q2-2027"
 
     # the partner records the presales engineer hired in month 5 instead of 2
@@ -100,14 +108,20 @@ def test_both_sides_record_and_see_each_others_records(shared: tuple[Store, str]
 
 def test_a_viewer_sees_the_review_without_forms(shared: tuple[Store, str]) -> None:
     store, plan_id = shared
-    viewer = _session(plan_id, access.create_invite(store, plan_id, "viewer").token, "Max")
+    viewer = _session(
+        plan_id, access.create_invite(store, access.owner_access(plan_id), "viewer").token, "Max"
+    )
     assert i18n.t("ui.review.read_only", DE) in [c.value for c in viewer.caption]
     assert not [b for b in viewer.button if b.key and b.key.startswith("review.form.")]
 
 
 def test_action_items_are_raised_and_closed_in_a_review(shared: tuple[Store, str]) -> None:
     store, plan_id = shared
-    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    anna = _session(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "partner_editor").token,
+        "Anna",
+    )
     anna.text_input(key="review.form.action.0.text").set_value("Send the <i>fair</i> proof")
     anna.text_input(key="review.form.action.0.owner").set_value("J. Weber")
     anna.date_input(key="review.form.action.0.due").set_value(datetime.date(2027, 7, 15))
@@ -138,7 +152,11 @@ def test_action_items_are_raised_and_closed_in_a_review(shared: tuple[Store, str
 
 def test_amounts_are_typed_as_people_of_the_language_type_them(shared: tuple[Store, str]) -> None:
     store, plan_id = shared
-    vera = _session(plan_id, access.create_invite(store, plan_id, "vendor_editor").token, "Vera")
+    vera = _session(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "vendor_editor").token,
+        "Vera",
+    )
     vera.text_input(key="review.form.mdf.0.name").set_value("Messe")
     vera.date_input(key="review.form.mdf.0.date").set_value(datetime.date(2027, 3, 1))
     # "12.000" is twelve thousand in German (a browser number field would read 12.0), and a
@@ -174,7 +192,11 @@ def test_an_action_closed_as_someone_else_removes_one_is_a_conflict(
     actions = [{"text": text, "side": "partner", "raised": "Q2-2027"} for text in ("X", "Y")]
     base = store.field_version(plan_id, "actions")
     assert store.apply_edit(plan_id, "actions", actions, base, "Paul", "partner").ok
-    anna = _session(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    anna = _session(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "partner_editor").token,
+        "Anna",
+    )
     assert anna.selectbox(key="review.form.close.0.which").options == ["X", "Y"]
     seen = store.field_version(plan_id, "actions")
     assert store.apply_edit(plan_id, "actions", actions[1:], seen, "Paul", "partner").ok

@@ -62,7 +62,11 @@ def vendor_and_partner(vendor: Any, partner: Any, url: str, plan_id: str, store:
     """Vera in the workspace's revenue tab, Anna by a partner editor's link, both named."""
     open_workspace(vendor, url, "Vera")
     join(
-        partner, url, plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna"
+        partner,
+        url,
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "partner_editor").token,
+        "Anna",
     )
 
 
@@ -100,7 +104,13 @@ def test_idle_pages_write_nothing_while_200_edits_arrive(
     url = app_server["url"]
     workspace, partner, viewer = pages
     vendor_and_partner(workspace, partner, url, plan_id, store)
-    join(viewer, url, plan_id, access.create_invite(store, plan_id, "viewer").token, "Otto")
+    join(
+        viewer,
+        url,
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "viewer").token,
+        "Otto",
+    )
 
     rng = random.Random(10)
     accepted = 0
@@ -322,7 +332,7 @@ def test_a_reload_keeps_the_name_and_writes_nothing_half_typed(
     pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
 ) -> None:
     partner = pages[0]
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     join(partner, app_server["url"], plan_id, token, "Anna")
     field_box(partner, "revenue.deal_size").fill("77.000")  # typed, never committed
     partner.reload()
@@ -341,9 +351,9 @@ def test_revoking_an_invite_ends_its_open_session(
     pages: list[Any], app_server: dict[str, Any], plan_id: str, store: Store
 ) -> None:
     partner = pages[0]
-    invite = access.create_invite(store, plan_id, "partner_editor")
+    invite = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
     join(partner, app_server["url"], plan_id, invite.token, "Anna")
-    assert access.revoke(store, plan_id, invite.id)
+    assert access.revoke(store, access.owner_access(plan_id), invite.id)
     partner.get_by_text(i18n.t("collab.no_access", "de")).wait_for(timeout=VISIBLE_MS)
     settle(partner)  # the notice's run is over: what it did not draw is gone
     assert not deal_input(partner).count()

@@ -131,7 +131,7 @@ def test_an_edit_in_one_browser_shows_in_the_other(
 
     url = app_server["url"]
     vendor, partner = two_pages
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     vendor.goto(f"{url}/assumptions")
     settle(vendor)
     enter_name(vendor, "Vera")
@@ -158,7 +158,7 @@ def test_a_viewer_cannot_edit(
 ) -> None:
     from playwright.sync_api import expect
 
-    token = access.create_invite(store, plan_id, "viewer").token
+    token = access.create_invite(store, access.owner_access(plan_id), "viewer").token
     join(app_page, app_server["url"], plan_id, token, "Otto")
     field = deal_input(app_page)
     field.wait_for()
@@ -171,7 +171,7 @@ def test_a_viewer_cannot_edit(
 def test_a_wrong_token_sees_no_plan_data(
     app_page: Any, app_server: dict[str, Any], plan_id: str, store: Store
 ) -> None:
-    access.create_invite(store, plan_id, "partner_editor")
+    access.create_invite(store, access.owner_access(plan_id), "partner_editor")
     app_page.goto(f"{app_server['url']}/?plan={plan_id}&key=not-the-token")
     settle(app_page)
     app_page.get_by_text(i18n.t("collab.no_access", "de")).wait_for()
@@ -186,7 +186,7 @@ def test_a_wrong_token_sees_no_plan_data(
 def test_the_partner_never_sees_the_vendors_private_values(
     app_page: Any, app_server: dict[str, Any], plan_id: str, store: Store
 ) -> None:
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     join(app_page, app_server["url"], plan_id, token, "Anna")
     plan = store.plan_at(plan_id)
     app_page.get_by_text(partner_npv(plan)).first.wait_for()
@@ -211,7 +211,7 @@ def test_a_link_opens_every_page_in_german_and_english(
 ) -> None:
     """The same pages as the workspace, reached from the sidebar, without an error and without
     the vendor's private values, in both languages; no plans list and no invites."""
-    token = access.create_invite(store, plan_id, role).token
+    token = access.create_invite(store, access.owner_access(plan_id), role).token
     join(app_page, app_server["url"], plan_id, token, "Anna")
     for language in ("de", "en"):
         if language == "en":
@@ -235,7 +235,7 @@ def test_a_link_opens_every_page_in_german_and_english(
 def test_the_partner_types_german_numbers_into_every_kind_of_field(
     app_page: Any, app_server: dict[str, Any], plan_id: str, store: Store
 ) -> None:
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     join(app_page, app_server["url"], plan_id, token, "Anna")
     typed = (  # (tab, field, typed as a German partner CFO types it, stored value)
         ("revenue", "revenue.deal_size", "48.000,50", 48000.5),
@@ -266,7 +266,7 @@ def test_the_key_figures_stay_in_view_while_the_assumptions_scroll(
 ) -> None:
     from playwright.sync_api import expect
 
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     join(app_page, app_server["url"], plan_id, token, "Anna")
     app_page.set_viewport_size({"width": 1280, "height": 600})
     strip = app_page.locator(".st-key-figure_strip")

@@ -52,7 +52,9 @@ def shared(tmp_path: Path) -> Iterator[tuple[str, Store, str, str]]:
         store = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}", policy=RULES)
         try:
             plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-            token = access.create_invite(store, plan_id, "partner_editor").token
+            token = access.create_invite(
+                store, access.owner_access(plan_id), "partner_editor"
+            ).token
             yield url, store, plan_id, token
         finally:
             store.close()

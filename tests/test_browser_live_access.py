@@ -55,12 +55,12 @@ def test_an_input_on_a_page_whose_link_was_revoked_writes_nothing(
 ) -> None:
     url, store = quiet_server
     plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-    invite = access.create_invite(store, plan_id, "partner_editor")
+    invite = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
     context, page = browser_page(chromium_browser)
     try:
         join(page, url, plan_id, invite.token, "Anna")
         commit_value(page, deal_input(page), "38.000", store, plan_id)
-        assert access.revoke(store, plan_id, invite.id)
+        assert access.revoke(store, access.owner_access(plan_id), invite.id)
         box = deal_input(page)  # still on screen: nothing told the page
         box.fill("39.000")
         box.press("Tab")
@@ -133,7 +133,7 @@ def test_a_decision_saved_over_a_correction_is_a_conflict_not_an_overwrite(
     plan_id = store.create_plan(
         with_values(shared_plan(), {"decision": DECIDED}), author="Vera", side="vendor"
     )
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     (vendor_context, vendor), (partner_context, partner) = (
         browser_page(chromium_browser),
         browser_page(chromium_browser),
@@ -176,7 +176,7 @@ def test_a_copied_address_asks_for_a_name_and_a_reload_keeps_it(
 ) -> None:
     url = app_server["url"]
     plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     (own_context, own), (other_context, other) = (
         browser_page(chromium_browser),
         browser_page(chromium_browser),
@@ -376,7 +376,7 @@ def test_frames_forged_on_an_open_websocket_write_nothing(
     editor's page beside the viewer's), so the 0 is the access check's, not the forgery's."""
     url, store = quiet_server
     plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-    editor = access.create_invite(store, plan_id, "partner_editor")
+    editor = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
     opened = []
     try:
         if role == "partner_editor":
@@ -385,14 +385,14 @@ def test_frames_forged_on_an_open_websocket_write_nothing(
             )
             opened.append(context)
             _forged_flip_writes(page, wire, store, plan_id, "Anna")
-            assert access.revoke(store, plan_id, editor.id)
+            assert access.revoke(store, access.owner_access(plan_id), editor.id)
         else:
             context, page, wire = _open_with_wire(
                 chromium_browser, url, plan_id, editor.token, "Ed"
             )
             opened.append(context)
             _forged_flip_writes(page, wire, store, plan_id, "Ed")
-            viewer = access.create_invite(store, plan_id, "viewer")
+            viewer = access.create_invite(store, access.owner_access(plan_id), "viewer")
             context, page, wire = _open_with_wire(
                 chromium_browser, url, plan_id, viewer.token, "Val"
             )

@@ -193,7 +193,7 @@ def test_two_people_editing_different_rows_of_one_table_both_land(
         vera.goto(f"{url}/assumptions")
         settle(vera)
         enter_name(vera, "Vera")
-        token = access.create_invite(store, plan_id, "partner_editor").token
+        token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
         join(anna, url, plan_id, token, "Anna")
         # both pages show the team as it was; Vera makes row 1 three FTE, then Anna row 2 four
         _team_cell(vera, 0, FTE)

@@ -170,7 +170,7 @@ def test_idle_pages_and_a_second_tab_write_nothing_and_one_click_writes_one_row(
     second.goto(f"{url}/assumptions")
     settle(second)
     choice = _general(second)
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     join(anna, url, plan_id, token, "Anna")
     switches = [p.get_by_role("switch", name=i18n.label(SUBSCRIPTION, "de")) for p in (vera, anna)]
     for switch in switches:

@@ -44,7 +44,7 @@ def test_propose_counter_accept_across_two_browsers(
 ) -> None:
     url = app_server["url"]
     vendor, partner = two_pages
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     vendor.goto(f"{url}/proposals")
     settle(vendor)
     enter_name(vendor, "Vera")

@@ -55,7 +55,7 @@ def test_an_edit_reaches_the_other_page_by_push_and_the_page_writes_nothing(
 
     url, store = pushed
     plan_id = store.create_plan(shared_plan(), author="Vera", side="vendor")
-    invite = access.create_invite(store, plan_id, "partner_editor")
+    invite = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
     (vera_context, vera), (anna_context, anna) = (
         browser_page(chromium_browser),
         browser_page(chromium_browser),
@@ -78,7 +78,7 @@ def test_an_edit_reaches_the_other_page_by_push_and_the_page_writes_nothing(
         rows = [(r.author, r.side, r.path, r.new) for r in store.log(plan_id)[1:]]
         assert rows == [("Vera", "vendor", "revenue.deal_size", 52000)]
 
-        assert access.revoke(store, plan_id, invite.id)
+        assert access.revoke(store, access.owner_access(plan_id), invite.id)
         anna.get_by_text(i18n.t("collab.no_access", "de")).wait_for(timeout=VISIBLE_MS)
         assert [r.author for r in store.log(plan_id)[1:]] == ["Vera"]
     finally:

@@ -76,8 +76,8 @@ def test_a_record_of_one_side_shows_in_the_others_review(
 
     store, plan_id = session
     url = app_server["url"]
-    partner_link = access.create_invite(store, plan_id, "partner_editor").token
-    vendor_link = access.create_invite(store, plan_id, "vendor_editor").token
+    partner_link = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
+    vendor_link = access.create_invite(store, access.owner_access(plan_id), "vendor_editor").token
     anna_context, anna = open_review(chromium_browser, url, plan_id, partner_link, "Anna")
     vera_context, vera = open_review(chromium_browser, url, plan_id, vendor_link, "Vera")
     try:

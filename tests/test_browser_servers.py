@@ -79,7 +79,7 @@ def offices(
     server_env: dict[str, str],
 ) -> Iterator[TwoOffices]:
     plan_id = store.create_plan(library.template("reseller"), author="Vera", side="vendor")
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     both = {"PLANNER_DATABASE_URL": shared_database, **server_env}
     hamburg, munich = start_app_server(both), start_app_server(both)
     assert hamburg.rsplit(":", 1)[1] != munich.rsplit(":", 1)[1]  # two servers, two ports

@@ -117,7 +117,7 @@ def test_every_page_opens_for_a_link_without_the_vendors_private_values(
     shared: tuple[Store, str], role: str, language: str
 ) -> None:
     store, plan_id = shared
-    token = access.create_invite(store, plan_id, role).token
+    token = access.create_invite(store, access.owner_access(plan_id), role).token
     vendor_npv = evaluate(store.plan_at(plan_id)).kpis["vendor"]["npv"]
     hidden = [*secret_forms(), i18n.money(vendor_npv, "EUR", language)]
     for page in PAGES:
@@ -139,9 +139,14 @@ def test_the_assumptions_are_the_workspaces_inputs_read_only_for_a_viewer(
     shared: tuple[Store, str],
 ) -> None:
     store, plan_id = shared
-    partner = access.create_invite(store, plan_id, "partner_editor").token
+    partner = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     anna = by_link(plan_id, partner, "Anna", "de", "assumptions")
-    otto = by_link(plan_id, access.create_invite(store, plan_id, "viewer").token, "Otto", "de")
+    otto = by_link(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "viewer").token,
+        "Otto",
+        "de",
+    )
     otto.switch_page("planner/ui/pages/assumptions.py").run()
     assert len(typed_inputs(anna)) == len(typed_inputs(otto)) > 15
     assert not field(anna, "revenue.deal_size").disabled
@@ -157,7 +162,7 @@ def test_the_assumptions_are_the_workspaces_inputs_read_only_for_a_viewer(
 
 def test_plans_templates_and_invites_stay_the_owners(shared: tuple[Store, str]) -> None:
     store, plan_id = shared
-    partner = access.create_invite(store, plan_id, "partner_editor").token
+    partner = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     anna = by_link(plan_id, partner, "Anna", "de")
     assert [t.value for t in anna.title] == [i18n.t("ui.dashboard.title", "de")]
     for owner_page in ("start", "share"):  # not among the pages of a link's session at all
@@ -180,7 +185,7 @@ def test_the_amendment_of_a_signed_plan_shows_the_partner_no_private_value(
         plan_id, "vendor_programme.gross_margin", 0.7531, 1, "Vera", "vendor"
     ).ok
     assert store.apply_edit(plan_id, "revenue.deal_size", 43000, 2, "Vera", "vendor").ok
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     app = by_link(plan_id, token, "Anna", "de", "signoff")
     text = page_text(app)
     leaked = [f for f in [*secret_forms(), "0.7531", "75,31", "75.31"] if f in text]

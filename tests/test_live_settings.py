@@ -141,7 +141,9 @@ def _link(store: Store, plan_id: str, name: str) -> AppTest:
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.query_params["plan"] = plan_id
-    app.query_params["key"] = access.create_invite(store, plan_id, "partner_editor").token
+    app.query_params["key"] = access.create_invite(
+        store, access.owner_access(plan_id), "partner_editor"
+    ).token
     app.run()
     app.text_input(key=collab.NAME_INPUT).input(name).run()
     app.switch_page("planner/ui/pages/signoff.py").run()
@@ -307,7 +309,9 @@ def test_a_partner_using_the_vendors_name_does_not_silence_the_vendors_notice(
     vera = _tab("assumptions")
     partner = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     partner.query_params["plan"] = plan_id
-    partner.query_params["key"] = access.create_invite(store, plan_id, "partner_editor").token
+    partner.query_params["key"] = access.create_invite(
+        store, access.owner_access(plan_id), "partner_editor"
+    ).token
     partner.run()
     partner.text_input(key=collab.NAME_INPUT).input("Vera").run()  # the vendor's name
     partner.switch_page("planner/ui/pages/assumptions.py").run()

@@ -49,7 +49,7 @@ def test_the_vendor_types_its_own_rate_and_an_empty_entry_gives_the_plans_back(
 
 def _anna(store: Store, plan_id: str, page: str) -> AppTest:
     """The partner's CFO by her join link, on ``page``."""
-    token = access.create_invite(store, plan_id, "partner_editor").token
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
     anna = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     anna.query_params["plan"] = plan_id
     anna.query_params["key"] = token

@@ -700,7 +700,7 @@ def test_no_page_of_a_side_in_a_setting_holds_a_value_hidden_from_it(
 
     with local_app(tmp_path, monkeypatch):
         store, plan_id = setting_store(setting)
-        token = access.create_invite(store, plan_id, role).token
+        token = access.create_invite(store, access.owner_access(plan_id), role).token
         audience = role.removesuffix("_editor")
         texts = session_pages(plan_id, token, "de")
         store.close()
@@ -934,7 +934,9 @@ def test_the_scenario_tables_choices_are_checked_on_the_server(
         with local_app(tmp_path / str(number), monkeypatch):
             store = Store(policy=RULES)
             plan_id = store.create_plan(_variant("own-terms", **hidden), author="Vera")
-            token = access.create_invite(store, plan_id, "partner_editor").token
+            token = access.create_invite(
+                store, access.owner_access(plan_id), "partner_editor"
+            ).token
             app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
             app.query_params["plan"] = plan_id
             app.query_params["key"] = token
@@ -1008,7 +1010,7 @@ def test_the_assumptions_page_says_what_the_other_side_can_compute(
 
     with local_app(tmp_path, monkeypatch):
         store, plan_id = setting_store("drivers")
-        token = access.create_invite(store, plan_id, role).token
+        token = access.create_invite(store, access.owner_access(plan_id), role).token
         app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
         app.query_params["plan"] = plan_id
         app.query_params["key"] = token
@@ -1049,7 +1051,7 @@ def test_the_privacy_settings_say_what_the_other_side_can_compute(
 
     with local_app(tmp_path, monkeypatch):
         store, plan_id = setting_store(setting)
-        token = access.create_invite(store, plan_id, role).token
+        token = access.create_invite(store, access.owner_access(plan_id), role).token
         app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
         app.query_params["plan"] = plan_id
         app.query_params["key"] = token
@@ -1255,7 +1257,7 @@ def test_no_private_value_is_exact_from_a_sides_pages(
 
     with local_app(tmp_path, monkeypatch):
         store, plan_id = setting_store(setting)
-        token = access.create_invite(store, plan_id, "partner_editor").token
+        token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
         texts = session_pages(plan_id, token, "de")
         store.close()
     text = "\n".join(texts.values())

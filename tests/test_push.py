@@ -62,9 +62,9 @@ def test_a_stamp_counts_versions_proposals_and_revoked_links(store: Store) -> No
         store, plan_id, {"revenue.deal_size": 48000}, reason="s", author="Anna", side="partner"
     )
     proposals.withdraw(store, plan_id, made.id, author="Anna", side="partner")
-    invite = access.create_invite(store, plan_id, "partner_editor")
-    access.create_invite(store, plan_id, "viewer")
-    assert access.revoke(store, plan_id, invite.id)
+    invite = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
+    access.create_invite(store, access.owner_access(plan_id), "viewer")
+    assert access.revoke(store, access.owner_access(plan_id), invite.id)
     # version 2; two proposals made, one of them decided (withdrawn); one of two links revoked;
     # the other plan untouched
     assert stamps(store, [plan_id, other]) == {

@@ -64,7 +64,7 @@ def test_both_sides_sign_in_the_browser_and_the_downloads_verify(
         vendor.get_by_role("button", name=tx("withdraw")).wait_for()
         frozen = signoff.pending(store, example_plan_id)  # the newest: the page's plan
         assert frozen is not None
-        link = access.create_invite(store, frozen.plan_id, "partner_editor")
+        link = access.create_invite(store, access.owner_access(frozen.plan_id), "partner_editor")
 
         partner = partner_context.new_page()
         partner.set_default_timeout(60_000)

@@ -188,7 +188,7 @@ def test_the_join_link_page_is_read_only_while_frozen_and_lets_the_partner_sign(
     from planner import access
 
     store, plan_id = shared
-    link = access.create_invite(store, plan_id, "partner_editor")
+    link = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
     root = Path(__file__).resolve().parents[1]
     anna = AppTest.from_file(str(root / "app.py"), default_timeout=60)
     anna.query_params["plan"] = plan_id

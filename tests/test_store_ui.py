@@ -53,8 +53,8 @@ def test_an_edit_by_one_appears_for_the_other_and_a_late_edit_is_a_conflict(
     shared: tuple[Store, str],
 ) -> None:
     store, plan_id = shared
-    partner_link = access.create_invite(store, plan_id, "partner_editor")
-    vendor_link = access.create_invite(store, plan_id, "vendor_editor")
+    partner_link = access.create_invite(store, access.owner_access(plan_id), "partner_editor")
+    vendor_link = access.create_invite(store, access.owner_access(plan_id), "vendor_editor")
     anna = joined(plan_id, partner_link.token, "Anna")
     vera = joined(plan_id, vendor_link.token, "Vera")
     assert field(anna, DEAL).value == "42.000"
@@ -83,13 +83,19 @@ def test_the_partner_page_shows_no_vendor_secret_and_a_viewer_cannot_edit(
     shared: tuple[Store, str],
 ) -> None:
     store, plan_id = shared
-    anna = joined(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    anna = joined(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "partner_editor").token,
+        "Anna",
+    )
     page = str(anna._tree)
     assert "0.8537" not in page
     assert "85,37" not in page
     assert "85.37" not in page
     assert anna.text_input(key="private:vendor_programme.gross_margin").value == "privat"
-    otto = joined(plan_id, access.create_invite(store, plan_id, "viewer").token, "Otto")
+    otto = joined(
+        plan_id, access.create_invite(store, access.owner_access(plan_id), "viewer").token, "Otto"
+    )
     assert field(otto, DEAL).disabled
 
 
@@ -276,8 +282,16 @@ def test_a_join_link_inputs_stale_report_does_not_undo_a_remote_edit(
     shared: tuple[Store, str],
 ) -> None:
     store, plan_id = shared
-    anna = joined(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
-    vera = joined(plan_id, access.create_invite(store, plan_id, "vendor_editor").token, "Vera")
+    anna = joined(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "partner_editor").token,
+        "Anna",
+    )
+    vera = joined(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "vendor_editor").token,
+        "Vera",
+    )
     old_input = field(anna, DEAL)
     assert old_input.value == "42.000"
     type_into(vera, DEAL, "45.000")
@@ -295,7 +309,11 @@ def test_with_polling_on_a_remote_edit_takes_one_rerun_not_an_endless_loop(
     asked for yet another rerun on every run. AppTest ends a run only when no rerun is asked."""
     monkeypatch.setenv("PLANNER_POLL_SECONDS", "1")
     store, plan_id = shared
-    anna = joined(plan_id, access.create_invite(store, plan_id, "partner_editor").token, "Anna")
+    anna = joined(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "partner_editor").token,
+        "Anna",
+    )
     store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
     anna.run(timeout=20)
     assert not anna.exception

@@ -31,7 +31,7 @@ def plan_id(store: Store) -> str:
 
 def _link(store: Store, plan_id: str, role: str = "partner_editor") -> Access:
     """An invite link's access that the page has just checked: it may write."""
-    invite = access.create_invite(store, plan_id, role)
+    invite = access.create_invite(store, access.owner_access(plan_id), role)
     granted = access.resolve(store, plan_id, invite.token)
     assert granted is not None
     assert editing.refusal(store, granted, plan_id) is None
@@ -40,7 +40,7 @@ def _link(store: Store, plan_id: str, role: str = "partner_editor") -> Access:
 
 def _revoke(store: Store, plan_id: str, granted: Access) -> None:
     assert granted.invite_id is not None
-    assert access.revoke(store, plan_id, granted.invite_id)
+    assert access.revoke(store, access.owner_access(plan_id), granted.invite_id)
 
 
 def test_a_store_without_a_policy_reads_but_writes_no_edit(database_url: str) -> None:

@@ -20,8 +20,8 @@ def base_url() -> str:
     return url.split("?", 1)[0].split("#", 1)[0]
 
 
-def _revoke(plan_id: str, invite_id: int) -> None:
-    access.revoke(collab.store(), plan_id, invite_id)
+def _revoke(granted: Access, invite_id: int) -> None:
+    access.revoke(collab.store(), granted, invite_id)
 
 
 def invites_panel(granted: Access, base_url: str = "") -> None:
@@ -37,7 +37,7 @@ def invites_panel(granted: Access, base_url: str = "") -> None:
     )
     label = st.text_input(collab.tx("invite_label"), key="collab.invite_label", max_chars=200)
     if st.button(collab.tx("create_invite"), key="collab.create_invite", icon=":material/link:"):
-        invite = access.create_invite(collab.store(), granted.plan_id, role, label)
+        invite = access.create_invite(collab.store(), granted, role, label)
         st.success(collab.tx("invite_created"))
         st.code(base_url + invite.query, language=None)
     for invite in access.list_invites(collab.store(), granted.plan_id):
@@ -50,5 +50,5 @@ def invites_panel(granted: Access, base_url: str = "") -> None:
                 collab.tx("revoke"),
                 key=f"collab.revoke.{invite.id}",
                 on_click=_revoke,
-                args=(granted.plan_id, invite.id),
+                args=(granted, invite.id),
             )
