@@ -231,3 +231,43 @@ def test_a_freeze_clicked_as_the_plan_moves_on_freezes_nothing_and_says_why(
     pending = signoff.pending(store, plan_id)
     assert pending is not None
     assert pending.version == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", "Funktion: darf nicht leer sein."),  # the form's label of the title, German
+        ("en", "Position: must not be empty."),
+    ],
+)
+def test_a_sign_refused_says_why_in_the_ui_language_naming_the_forms_input(
+    shared: tuple[Store, str], language: str, expected: str
+) -> None:
+    """Signing without a title is refused in the session's language, by the input's name as
+    the form shows it (it read "title: must not be empty" in a German session)."""
+    store, plan_id = shared
+    max_ = _session(plan_id, "owner", "Max Roth")
+    max_.button(key=signoff_panel.FREEZE).click().run()
+    max_.session_state["ui_language"] = language
+    max_.run()
+    _sign(max_, "")
+    (said,) = [e.value.replace("\\", "") for e in max_.error]
+    assert said == expected
+    pending = signoff.pending(store, plan_id)
+    assert pending is not None
+    assert pending.status == "frozen"  # nothing signed
+
+
+def test_every_reason_a_sign_off_step_gives_has_a_text_in_both_languages() -> None:
+    """Each reason key the steps raise (read from their source) has a German and an English
+    text, so no refusal falls back to the store's English."""
+    import re
+
+    source = Path(signoff.__file__).read_text(encoding="utf-8")
+    keys = set(re.findall(r'^\s+"([a-z_]+)",$', source, flags=re.MULTILINE))
+    keys |= set(re.findall(r'\), "([a-z_]+)"', source))
+    keys |= set(re.findall(r'", "([a-z_]+)", ', source))
+    assert {"moved", "frozen", "not_frozen", "empty", "editors_only", "side_signed"} <= keys
+    for key in keys:
+        for language in ("de", "en"):
+            assert i18n.t(f"signoff.ui.refusal.{key}", language)

@@ -125,7 +125,8 @@ def _side_of(role: str) -> str:
     side = EDITOR_SIDE.get(role)
     if side is None:
         raise NotAllowedError(
-            f"a {role.replace('_', ' ')} cannot freeze or sign a plan (editors only)"
+            f"a {role.replace('_', ' ')} cannot freeze or sign a plan (editors only)",
+            "editors_only",
         )
     return side
 
@@ -133,11 +134,20 @@ def _side_of(role: str) -> str:
 def _person(value: str, what: str) -> str:
     text = value.strip()
     if not text:
-        raise SignOffError(f"{what}: must not be empty")
+        raise SignOffError(f"{what}: must not be empty", "empty", field=what.replace(" ", "_"))
     if len(text) > MAX_NAME:
-        raise SignOffError(f"{what}: is longer than {MAX_NAME} characters")
+        raise SignOffError(
+            f"{what}: is longer than {MAX_NAME} characters",
+            "too_long",
+            field=what.replace(" ", "_"),
+            limit=MAX_NAME,
+        )
     if any(ord(char) < 32 for char in text):
-        raise SignOffError(f"{what}: must not contain control characters or line breaks")
+        raise SignOffError(
+            f"{what}: must not contain control characters or line breaks",
+            "control",
+            field=what.replace(" ", "_"),
+        )
     return text
 
 
@@ -312,7 +322,7 @@ def freeze(
             )
         ).scalar()
         if existing == "signed":
-            raise SignOffError(f"version {version} is already signed")
+            raise SignOffError(f"version {version} is already signed", "signed", version=version)
         digest = conn.execute(
             select(plan_versions.c.content_hash).where(
                 plan_versions.c.plan_id == plan_id, plan_versions.c.version == version
@@ -395,14 +405,18 @@ def sign(
         raise SignOffError(f"side: {side!r} is not one of {', '.join(SIDES)}")
     own = _side_of(role)
     if own != side:
-        raise NotAllowedError(f"a {role.replace('_', ' ')} cannot sign for the {side}")
+        raise NotAllowedError(
+            f"a {role.replace('_', ' ')} cannot sign for the {side}", "other_side", side=side
+        )
     name = _person(name, "name")
     title = _person(title, "title")
     entered_by = _person(entered_by or name, "entered by")
     now = store.clock()
     day = date or now.astimezone(datetime.UTC).date()
     if not 1900 <= day.year <= 2200:
-        raise SignOffError(f"date: {day.isoformat()} is not within 1900 to 2200")
+        raise SignOffError(
+            f"date: {day.isoformat()} is not within 1900 to 2200", "date", date=day.isoformat()
+        )
     stamp = store.now()
     with store.writing() as conn:
         _lock_version(conn, plan_id)
@@ -430,7 +444,13 @@ def sign(
             )
         ).scalar()
         if taken is not None:
-            raise SignOffError(f"the {side} has already signed version {version} ({taken})")
+            raise SignOffError(
+                f"the {side} has already signed version {version} ({taken})",
+                "side_signed",
+                side=side,
+                version=version,
+                name=taken,
+            )
         conn.execute(
             signatures.insert().values(
                 plan_id=plan_id,

@@ -245,7 +245,12 @@ def _refusal(error: SignOffError) -> str:
     """Why a sign-off step was refused, in the UI language where the reason has a text."""
     key = getattr(error, "key", None)
     if key and f"signoff.ui.refusal.{key}" in i18n.catalog():
-        return tx(f"refusal.{key}", **error.params)
+        params = dict(error.params)
+        if "field" in params:  # the input's name as the form shows it
+            params["field"] = tx(f"field.{params['field']}")
+        if "side" in params:
+            params["side"] = tx(f"side.{params['side']}")
+        return tx(f"refusal.{key}", **params)
     return str(error)
 
 
