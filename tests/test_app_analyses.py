@@ -161,6 +161,28 @@ def test_a_scenario_made_from_the_edits_restores_the_base(data_dir: Path) -> Non
     assert [s.name for s in plan_of(at).scenarios] == ["Konservativ", "Ambitioniert"]
 
 
+def test_a_scenario_from_the_edits_saves_only_the_edits_its_form_listed(data_dir: Path) -> None:
+    """Vera's form lists her one edit (the deal size); Remo changes the margin before her
+    click reaches the server (her page is not drawn again). The click saves nothing and says
+    why, instead of folding a change she never saw into her scenario; the list drawn anew
+    shows both and a second click saves them."""
+    at = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)).run()
+    at.switch_page(page("assumptions")).run()
+    type_into(at, "revenue.deal_size", "52.000")
+    at.switch_page(page("analyses")).run()
+    scenarios_before = [s.name for s in plan_of(at).scenarios]
+    _remote(at, "revenue.partner_margin", 0.3)
+    at.text_input(key="analyses.scenario.new_name").input("Höherer Preis")
+    at.button(key="analyses.from_edits.create").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [s.name for s in plan_of(at).scenarios] == scenarios_before  # nothing saved
+    assert [w.value for w in at.warning] == [t("analyses.from_edits_moved")]
+    at.button(key="analyses.from_edits.create").click().run()
+    made = plan_of(at).scenarios[-1]
+    assert made.name == "Höherer Preis"
+    assert made.set == {"revenue.deal_size": 52_000, "revenue.partner_margin": 0.3}
+
+
 def test_copy_rename_promote_and_delete_scenarios(analyses: AppTest) -> None:
     at = analyses
     before = plan_of(at)

@@ -155,6 +155,8 @@ def _from_edits(origin: Plan, name: str) -> Plan:
     return scenarios.add_scenario(restored, name, changes)
 
 
+SHOWN_EDITS = "analyses.from_edits.shown"
+"""The edits the scenario-from-edits form listed in the last run (``dict`` path -> value)."""
 COPY_FORM = "analyses.form.copy"
 MANAGE_FORM = "analyses.form.manage"
 
@@ -184,6 +186,9 @@ def manage_scenarios() -> None:
     past: list[Plan] = st.session_state[state.PAST]
     origin = past[0] if past else None
     edits = scenarios.diff(origin, here().plan) if origin is not None else {}
+    # what the form listed when its person clicked: the list of the run before the click's
+    shown = st.session_state.get(SHOWN_EDITS, edits)
+    st.session_state[SHOWN_EDITS] = edits
     from_edits, copy, manage = st.columns(3, gap="large")
     with from_edits, st.form("analyses.form.from_edits", border=True):
         st.markdown(f"**{tr('analyses.from_edits_title')}**")
@@ -196,7 +201,9 @@ def manage_scenarios() -> None:
         created = st.form_submit_button(
             tr("analyses.create"), disabled=not edits, key="analyses.from_edits.create"
         )
-        if (
+        if created and shown != edits:  # a change arrived after the list was drawn
+            st.warning(tr("analyses.from_edits_moved"), icon=":material/sync:")
+        elif (
             created
             and origin is not None
             and edit(
