@@ -17,6 +17,7 @@ import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
+from planner import i18n
 from planner.plan.files import load
 from planner.plan.schema import Plan
 from planner.plan.validation import validate
@@ -110,13 +111,51 @@ def send_commit(app: AppTest, element_id: str, payload: Any) -> AppTest:
     return app._run(states)
 
 
+def open_tab(app: AppTest, path: str) -> bool:
+    """A person opens the assumptions tab holding plan value ``path`` (one run; only the open
+    tab's fields and tables run): False when no tab holds it or it is open already."""
+    view = next((v for v, held in state.ASSUMPTIONS_VIEWS.items() if path in held), None)
+    language = (
+        str(app.session_state[state.LANGUAGE]) if state.LANGUAGE in app.session_state else "de"
+    )
+    if view is None:
+        return False
+    title = i18n.t(f"ui.assumptions.{view}", language)
+    if (
+        state.ASSUMPTIONS_VIEW in app.session_state
+        and app.session_state[state.ASSUMPTIONS_VIEW] == title
+    ):
+        return False
+    app.session_state[state.ASSUMPTIONS_VIEW] = title
+    app.run()
+    return True
+
+
+def each_tab(app: AppTest) -> Iterator[str]:
+    """Open the assumptions page's tabs one after the other (a run each), yielding each tab's
+    name while it is open: only the open tab's fields and tables run."""
+    language = (
+        str(app.session_state[state.LANGUAGE]) if state.LANGUAGE in app.session_state else "de"
+    )
+    for view in state.ASSUMPTIONS_VIEWS:
+        app.session_state[state.ASSUMPTIONS_VIEW] = i18n.t(f"ui.assumptions.{view}", language)
+        app.run()
+        yield view
+
+
 def table_editor(app: AppTest, path: str) -> Any:
-    """The editable table of plan list ``path`` on the page (keyed ``editor:<path>@...``)."""
+    """The editable table of plan list ``path`` on the page (keyed ``editor:<path>@...``), its
+    assumptions tab opened when it is in a closed one."""
     prefix = f"{state.EDITOR_PREFIX}{path}@"
-    found = [e for e in app.get("dataframe") if (getattr(e, "key", None) or "").startswith(prefix)]
-    if not found:
-        raise KeyError(f"no table for {path} on the page")
-    return found[0]
+    for _ in range(2):
+        found = [
+            e for e in app.get("dataframe") if (getattr(e, "key", None) or "").startswith(prefix)
+        ]
+        if found:
+            return found[0]
+        if not open_tab(app, path):
+            break
+    raise KeyError(f"no table for {path} on the page")
 
 
 def edit_table(app: AppTest, path: str, delta: dict[str, Any], editor: Any = None) -> AppTest:
@@ -143,12 +182,16 @@ def typed_inputs(app: AppTest) -> list[TypedInput]:
 
 
 def field(app: AppTest, path: str) -> Any:
-    """The input of plan value ``path`` on the page (typed input, switch or choice)."""
+    """The input of plan value ``path`` on the page (typed input, switch or choice), its
+    assumptions tab opened when it is in a closed one."""
     prefix = state.field_key(path) + "@"
-    for kind in (typed_inputs(app), pick_inputs(app)):
-        for widget in kind:
-            if (widget.key or "").startswith(prefix):
-                return widget
+    for _ in range(2):
+        for kind in (typed_inputs(app), pick_inputs(app)):
+            for widget in kind:
+                if (widget.key or "").startswith(prefix):
+                    return widget
+        if not open_tab(app, path):
+            break
     raise KeyError(f"no input for {path} on the page")
 
 

@@ -13,15 +13,17 @@ from planner import i18n
 from planner.store import Store
 from planner.ui import collab, session
 from planner.ui.text import plain
-from tests.app_support import decision, field, named, type_into
+from tests.app_support import decision, field, named, open_tab, type_into
 
 ROOT = Path(__file__).resolve().parents[1]
 MARGIN = "revenue.partner_margin"
 
 
-def _page(name: str) -> AppTest:
+def _page(name: str, path: str = "revenue.deal_size") -> AppTest:
+    """``name``'s assumptions page with the tab of ``path`` open (only the open tab runs)."""
     app = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), name)
     app.switch_page("planner/ui/pages/assumptions.py").run()
+    open_tab(app, path)
     assert not app.exception, [e.message for e in app.exception]
     return app
 
@@ -31,7 +33,7 @@ def _card(app: AppTest) -> str:
 
 
 def test_a_conflict_on_a_share_reads_in_percent_like_its_field(workspace: Store) -> None:
-    vera, max_ = _page("Vera"), _page("Max")
+    vera, max_ = _page("Vera", MARGIN), _page("Max", MARGIN)
     type_into(vera, MARGIN, "3,82")  # stored as 0.0382
     type_into(max_, MARGIN, "5")  # from his page before Vera's edit: a conflict
     label = i18n.label(MARGIN, "de")
@@ -55,7 +57,7 @@ def test_a_notice_of_someone_elses_change_reads_like_the_field(workspace: Store)
 
 
 def test_a_conflict_on_a_choice_names_the_choice(workspace: Store) -> None:
-    vera, max_ = _page("Vera"), _page("Max")
+    vera, max_ = _page("Vera", "partner.kind"), _page("Max", "partner.kind")
     field(vera, "partner.kind").set_value("msp").run()
     field(max_, "partner.kind").set_value("si").run()
     assert plain(i18n.t("kind.msp", "de")) in _card(max_)

@@ -673,6 +673,18 @@ def session_pages(plan_id: str, token: str, language: str) -> dict[str, str]:
                 tables = [d.value.to_string() for d in app.dataframe]
                 texts[page] += "\n".join(["", *element_texts(app._tree), *tables])
             app.session_state[state.DASHBOARD_VIEW] = i18n.t("ui.dashboard.tab_figures", language)
+        if page == "assumptions":  # only the open tab's fields and tables run: every tab
+            for view in list(state.ASSUMPTIONS_VIEWS)[1:]:
+                app.session_state[state.ASSUMPTIONS_VIEW] = i18n.t(
+                    f"ui.assumptions.{view}", language
+                )
+                app.run()
+                assert not app.exception, (view, [e.message for e in app.exception])
+                tables = [d.value.to_string() for d in app.dataframe]
+                texts[page] += "\n".join(["", *element_texts(app._tree), *tables])
+            app.session_state[state.ASSUMPTIONS_VIEW] = i18n.t(
+                "ui.assumptions.investments", language
+            )
     return texts
 
 

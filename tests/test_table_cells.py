@@ -16,7 +16,7 @@ from planner.store import Store
 from planner.ui import collab, session
 from planner.ui.collab import rebase_rows
 from planner.ui.text import plain
-from tests.app_support import decision, edit_table, named, table_editor
+from tests.app_support import decision, edit_table, named, open_tab, table_editor
 
 ROOT = Path(__file__).resolve().parents[1]
 TEAM = "resources"
@@ -26,6 +26,7 @@ def _page(name: str) -> AppTest:
     """A workspace session of ``name`` on the assumptions page."""
     app = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), name)
     app.switch_page("planner/ui/pages/assumptions.py").run()
+    open_tab(app, TEAM)  # the team tab open: only the open tab runs
     assert not app.exception, [e.message for e in app.exception]
     return app
 

@@ -46,6 +46,51 @@ DASHBOARD_VIEW = "dashboard.view"
 """The dashboard's open tab, by its title (widget key of the tabs): only the open tab runs."""
 DASHBOARD_VIEWS = ("figures", "charts", "pnl")
 """The dashboard's tabs (``ui.dashboard.tab_<view>``), the key figures first."""
+ASSUMPTIONS_VIEW = "assumptions.view"
+"""The assumptions page's open tab, by its title (widget key of the tabs): only the open tab's
+tables and fields run; the tables' add-row and delete forms run in every tab (text typed
+into a form and not sent yet lives only in the browser, and a form not drawn loses it)."""
+ASSUMPTIONS_VIEWS: dict[str, tuple[str, ...]] = {
+    "investments": ("investments",),
+    "team": ("resources",),
+    "revenue": (
+        "revenue.deals_per_sales_fte_month",
+        "revenue.deal_size",
+        "revenue.subscription",
+        "revenue.monthly_churn",
+        "revenue.annual_price_uplift",
+        "revenue.partner_margin",
+        "revenue.services_per_deal",
+        "revenue.delivery_capacity_per_fte_month",
+        "revenue.managed_fee_per_customer_month",
+    ),
+    "vendor": (
+        "vendor_programme.mdf_rate",
+        "vendor_programme.gross_margin",
+        "vendor_programme.partner_manager_fte",
+        "vendor_programme.partner_manager_annual_cost",
+        "vendor_programme.discount_rate",
+        "vendor_programme.rebate_tiers",
+    ),
+    "general": (
+        "title",
+        "partner.name",
+        "vendor.name",
+        "partner.kind",
+        "language",
+        "start",
+        "months",
+        "discount_rate",
+        "currency",
+        "opex_per_month",
+        "hurdles.partner.min_irr",
+        "hurdles.partner.latest_payback_month",
+        "hurdles.vendor.min_irr",
+        "hurdles.vendor.latest_payback_month",
+    ),
+}
+"""The assumptions page's tabs (``ui.assumptions.<view>``) in order, the first open at first,
+and the plan values (fields and tables) each holds."""
 NOTICE = "notice"
 """A one-shot message for the next run, as ``(text key, values)``."""
 UPLOAD_ERRORS = "upload_errors"

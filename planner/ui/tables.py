@@ -351,19 +351,39 @@ def _column_config(path: str, column: Column, plan: Plan) -> Any:
     )
 
 
-def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool = False) -> None:
+def table(
+    path: str,
+    plan: Plan,
+    *,
+    view: PlanView | None = None,
+    locked: bool = False,
+    shown: bool = True,
+) -> None:
     """An editable table of a plan list: its cells are edited in place, a new row is added
     whole through the form below it (:func:`add_form`), rows are deleted through the one
     beside that (:func:`remove_form`).
 
     ``view``: the side's view of the plan; a list holding values hidden from the side shows
-    them empty and cannot be edited by it."""
+    them empty and cannot be edited by it. ``shown=False`` (a closed tab): the forms only, in
+    the place they have below the table (the table's place stays, empty), so text typed into a
+    form and not sent yet, which only the browser holds, stays in it."""
     if view is not None and view.is_hidden(path):
-        st.caption(tr("field.private_cells"))
-        st.dataframe(_frame(path, view.get(path) or []), hide_index=True, width="stretch")
+        if shown:
+            st.caption(tr("field.private_cells"))
+            st.dataframe(_frame(path, view.get(path) or []), hide_index=True, width="stretch")
         return
     frame = table_frame(plan, path)
     held = st.session_state.get(collab.SNAPSHOT)
+    with st.container():  # one element whether the table is drawn or not: the forms stay put
+        if shown:
+            _grid(path, plan, frame, held, locked)
+    if not locked:
+        add_form(path, plan)
+        remove_form(path, plan, frame, held)
+
+
+def _grid(path: str, plan: Plan, frame: pd.DataFrame, held: Any, locked: bool) -> None:
+    """The table of ``path`` itself, its marker of cells seen and its problems."""
     # Keyed by the list's rows and this session's own edits of it, never by its values: a
     # change of a cell by someone else shows in the table while a cell being edited stays
     # open with its typing (Streamlit keeps a keyed table with a fixed number of rows across
@@ -402,9 +422,6 @@ def table(path: str, plan: Plan, *, view: PlanView | None = None, locked: bool =
     if state.errors().get(error_key):
         problems(error_key)
         st.button(tr("discard"), key=f"discard:{path}", on_click=_discard, args=(error_key,))
-    if not locked:
-        add_form(path, plan)
-        remove_form(path, plan, frame, held)
 
 
 def add_form(path: str, plan: Plan) -> None:
