@@ -18,7 +18,7 @@ from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab, library, session, state
 from planner.ui.shell import PAGES
-from tests.app_support import field, local_app, named, type_into
+from tests.app_support import field, local_app, named, type_into, typed_inputs
 from tests.factories import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -252,6 +252,19 @@ def test_switching_the_language_keeps_the_plan_and_the_edits(app: AppTest) -> No
     assert app.title[0].value == "Dashboard"
     assert metrics(app) == expected_metrics(edited, "en")
     assert app.button(key="undo").disabled is False  # the history survives the switch too
+
+
+def test_switching_the_language_keeps_the_open_assumptions_tab(app: AppTest) -> None:
+    """The tabs know the open one by its title: the revenue tab stays open under its English
+    title, its inputs drawn by the switch's own run (only the open tab runs)."""
+    app.switch_page(page("assumptions")).run()
+    app.session_state[state.ASSUMPTIONS_VIEW] = i18n.t("ui.assumptions.revenue", "de")
+    app.run()
+    app.selectbox(key=state.LANGUAGE).set_value("en").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert app.session_state[state.ASSUMPTIONS_VIEW] == i18n.t("ui.assumptions.revenue", "en")
+    prefix = state.field_key("revenue.deal_size") + "@"
+    assert [i for i in typed_inputs(app) if (i.key or "").startswith(prefix)]
 
 
 def test_uploading_a_plan_file_opens_it(app: AppTest, store: Store) -> None:

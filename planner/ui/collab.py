@@ -50,8 +50,8 @@ CONFLICTS = "collab.conflicts"
 POLL_SECONDS = 15.0
 """How often an open page checks by itself whether the plan changed and renews its presence
 (seconds; presence lasts ``access.PRESENCE_SECONDS``): a fallback, the server reruns the page
-within ``PLANNER_WATCH_SECONDS`` (0.05 s) of a change (:mod:`planner.ui.push`). Each check is a fragment run
-of the page (about 3 ms of the server's CPU)."""
+within ``PLANNER_WATCH_SECONDS`` (0.05 s) of a change (:mod:`planner.ui.push`). Each check is a
+fragment run of the page (about 3 ms of the server's CPU)."""
 HEARTBEAT = "collab.heartbeat"
 """``((plan id, name), monotonic time)`` of the session's last presence heartbeat."""
 HEARTBEAT_SECONDS = 10.0

@@ -97,16 +97,20 @@ def local_tool() -> bool:
 
 
 def _keep_dashboard_tab() -> None:
-    """The dashboard's tabs know their open tab by its title: after a language switch, the
-    same tab under its title in the new language (the charts stay open, not the figures)."""
+    """The dashboard's and the assumptions page's tabs know their open tab by its title: after
+    a language switch, the same tab under its title in the new language (the charts stay open,
+    not the figures; the revenue tab, not the investments)."""
     from planner import i18n
 
-    shown = st.session_state.get(state.DASHBOARD_VIEW)
-    for view in state.DASHBOARD_VIEWS:
-        key = f"ui.dashboard.tab_{view}"
-        if any(i18n.t(key, language) == shown for language in LANGUAGES):
-            st.session_state[state.DASHBOARD_VIEW] = i18n.t(key, state.language())
-            return
+    for widget, keys in (
+        (state.DASHBOARD_VIEW, [f"ui.dashboard.tab_{view}" for view in state.DASHBOARD_VIEWS]),
+        (state.ASSUMPTIONS_VIEW, [f"ui.assumptions.{view}" for view in state.ASSUMPTIONS_VIEWS]),
+    ):
+        shown = st.session_state.get(widget)
+        for key in keys:
+            if any(i18n.t(key, language) == shown for language in LANGUAGES):
+                st.session_state[widget] = i18n.t(key, state.language())
+                break
 
 
 def server_address() -> str:
