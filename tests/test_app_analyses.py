@@ -313,6 +313,7 @@ def test_a_goal_seek_answer_put_back_meets_the_target(analyses: AppTest) -> None
     before = plan_of(at)
     at.button(key="analyses.goal.apply").click().run()
     applied = plan_of(at)
+    assert not at.info  # applied: nothing is left over, and nothing is said to be stale
     assert applied.revenue.deal_size > before.revenue.deal_size
     assert evaluate(applied).kpis["partner"]["npv"] >= 500_000
     # the smallest deal size that meets it: one cent less does not (the NPV may jump at a
@@ -322,6 +323,25 @@ def test_a_goal_seek_answer_put_back_meets_the_target(analyses: AppTest) -> None
     # the answer is one undoable edit
     at.button(key="undo").click().run()
     assert content_hash(plan_of(at)) == content_hash(before)
+
+
+def test_a_goal_seek_answer_overtaken_by_a_change_says_so_instead_of_vanishing(
+    analyses: AppTest,
+) -> None:
+    """Remo changes the deal size while Vera's page offers to apply an answer; her click
+    applies nothing (the answer was for the plan before) and the page says why: the answer
+    and its button used to vanish without a word."""
+    at = analyses
+    at.selectbox(key="analyses.goal.driver").set_value("revenue.deal_size")
+    at.number_input(key="analyses.goal.target").set_value(500_000)
+    at.button(key="analyses.goal.run").click().run()
+    assert at.success, "the answer is shown"
+    assert not at.info
+    _remote(at, "revenue.deal_size", 41_000)
+    at.button(key="analyses.goal.apply").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert plan_of(at).revenue.deal_size == 41_000  # Remo's value, nothing applied over it
+    assert [i.value for i in at.info] == [t("analyses.goal_stale")]
 
 
 def test_an_unreachable_goal_says_so_and_changes_nothing(analyses: AppTest) -> None:

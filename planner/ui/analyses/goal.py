@@ -82,6 +82,7 @@ def goal_answer(result: goalseek.GoalSeek) -> None:
     )
     applied = st.button(tr("analyses.apply"), key="analyses.goal.apply", type="primary")
     if applied and session.change({result.path: result.value}, GOAL_ERRORS):
+        st.session_state.pop(GOAL_RESULT, None)  # applied: no answer left to offer
         session.notify("analyses.applied", driver=plain(title))
         st.rerun()
     fields.problems(GOAL_ERRORS)
@@ -137,4 +138,6 @@ def goal_section() -> None:
     if stored is not None and stored[0] == here().revision:
         goal_answer(stored[1])
     else:
+        if stored is not None:  # its answer (and the button applying it) went with the change
+            st.info(tr("analyses.goal_stale"), icon=":material/sync:")
         fields.problems(GOAL_ERRORS)
