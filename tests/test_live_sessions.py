@@ -19,10 +19,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
+from planner.plan.files import load
 from planner.plan.paths import get_value
 from planner.store import Store
 from planner.ui import collab, library, session
-from tests.app_support import decision, edit_table, field, type_into
+from tests.app_support import decision, edit_table, field, open_tab, type_into
+from tests.factories import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
 DEAL = "revenue.deal_size"
@@ -31,6 +33,9 @@ KIND = "partner.kind"
 TEAM = "resources"
 PEOPLE = ("Vera", "Max")
 ACTIONS = ("type", "switch", "choose", "cell", "add", "delete", "run")
+INPUT_OF = {"type": DEAL, "switch": SUBSCRIPTION, "choose": KIND, "cell": TEAM}
+"""The plan value whose input an action uses (its assumptions tab); the forms adding and
+deleting rows are drawn in every tab."""
 
 
 def _workspace(name: str) -> AppTest:
@@ -53,12 +58,23 @@ def _decide_all(app: AppTest, rng: random.Random, store: Store, plan_id: str) ->
         conflict = _conflicts(app)[0]
         keep = rng.random() < 0.5 and decision(app, conflict.path, True).disabled is False
         before = store.version(plan_id)
+        held = collab.STARTS in app.session_state  # an AppTest's state has no get
+        key = (conflict.path, conflict.version)
+        start = app.session_state[collab.STARTS].get(key) if held else None
         decision(app, conflict.path, keep).click().run()
         assert not app.exception, [e.message for e in app.exception]
         moved = store.version(plan_id) - before
         again = any(c.path == conflict.path for c in _conflicts(app))
         if not keep:
             assert moved == 0
+        elif moved == 0 and not again and isinstance(conflict.yours, list):
+            # keep mine of a list does again what this person did to the list they started
+            # from: nothing to write when the other person's list already has it, or a row
+            # they deleted that the other person changed (or deleted) meanwhile, which is said
+            stored = get_value(store.plan_at(plan_id), conflict.path)
+            deleted, added = collab.row_changes(start, conflict.yours)
+            assert all(row in stored for row in added)
+            assert all(row not in stored for row in deleted) or app.error
         elif moved == 0 and not again:  # the other person had set the same value meanwhile
             assert get_value(store.plan_at(plan_id), conflict.path) == conflict.yours
         else:
@@ -94,39 +110,45 @@ def _roles(store: Store, plan_id: str) -> list[tuple[Any, ...]]:
     return _roles_of([dict(item) for item in get_value(store.plan_at(plan_id), TEAM)])
 
 
-def _act(app: AppTest, action: str, rng: random.Random) -> tuple[str, Any]:
+def _act(app: AppTest, action: str, rng: random.Random) -> tuple[str, str, Any]:
     """One deliberate edit of ``action``'s kind, always of a value other than the page shows;
-    returns the path it edits and the value it commits."""
+    returns the kind done (an add when no row is left), the path it edits and the value it
+    commits. The person opens the input's tab first (a run when it was closed, which shows
+    the other's changes): the rows of a table are those of the table the person edits."""
+    if action in INPUT_OF:
+        open_tab(app, INPUT_OF[action])
     plan = app.session_state["plan"]
     if action == "type":
         value = float(rng.randrange(30, 61) * 1000)
         while value == plan.revenue.deal_size:
             value += 1000
         type_into(app, DEAL, f"{value:,.0f}".replace(",", "."))
-        return DEAL, value
+        return action, DEAL, value
     if action == "switch":
         value = not plan.revenue.subscription
         field(app, SUBSCRIPTION).set_value(value).run()
-        return SUBSCRIPTION, value
+        return action, SUBSCRIPTION, value
     if action == "choose":
         kind = rng.choice([k for k in library.KINDS if k != plan.partner.kind])
         field(app, KIND).set_value(kind).run()
-        return KIND, kind
+        return action, KIND, kind
     rows = len(plan.resources)
+    if not rows and action in ("cell", "delete"):  # both deleted the last rows: one to add
+        action = "add"
     if action == "cell":
         row = rng.randrange(rows)
         fte = float(rng.randrange(1, 9)) / 2
         while fte == plan.resources[row].fte:
             fte += 0.5
         edit_table(app, TEAM, {"edited_rows": {row: {"fte": fte}}})
-        return f"{TEAM}.{row}.fte", fte
+        return action, f"{TEAM}.{row}.fte", fte
     if action == "add":
         role = f"Rolle {rng.randrange(1000)}"
         _add(app, role)
-        return TEAM, role
+        return action, TEAM, role
     row = rng.randrange(rows)
     _remove(app, row)
-    return TEAM, row
+    return action, TEAM, row
 
 
 @settings(
@@ -154,10 +176,26 @@ def _act(app: AppTest, action: str, rng: random.Random) -> tuple[str, Any]:
     ],
     seed=296,
 )
+# Max deletes a row Vera has just edited and keeps his list on the card: the row stays (it is
+# not the row he deleted any more), and his page says so
+@example(
+    steps=[
+        ("Vera", "cell"),
+        ("Max", "delete"),
+        ("Max", "run"),
+        ("Max", "choose"),
+        ("Max", "switch"),
+        ("Max", "delete"),
+    ],
+    seed=3172220841,
+)
 def test_two_sessions_write_each_deliberate_commit_once_and_lose_none(
     workspace: Store, steps: list[tuple[str, str]], seed: int
 ) -> None:
     rng = random.Random(seed)
+    # a plan of its own per example (the newest, which the workspace opens): an example
+    # replayed runs on the plan it ran on
+    workspace.create_plan(load(EXAMPLE), author="Planner", side="vendor")
     pages = {name: _workspace(name) for name in PEOPLE}
     plan_id = pages["Vera"].session_state[session.PLAN_ID]
     assert pages["Max"].session_state[session.PLAN_ID] == plan_id
@@ -174,7 +212,7 @@ def test_two_sessions_write_each_deliberate_commit_once_and_lose_none(
         commits = len(workspace.log(plan_id))
         before = workspace.version(plan_id)
         shown = [dict(item) for item in get_value(app.session_state["plan"], TEAM)]
-        path, value = _act(app, action, rng)
+        action, path, value = _act(app, action, rng)
         assert not app.exception, [e.message for e in app.exception]
         moved = workspace.version(plan_id) - before
         assert moved in (0, 1)
@@ -207,3 +245,25 @@ def test_two_sessions_write_each_deliberate_commit_once_and_lose_none(
             assert get_value(workspace.plan_at(plan_id), path) == value, (action, path, value)
     for row in workspace.log(plan_id)[1:]:
         assert row.author in PEOPLE
+
+
+def test_keeping_a_deletion_of_a_row_edited_meanwhile_keeps_the_row_and_says_so(
+    workspace: Store,
+) -> None:
+    """Vera raises the first hire's FTE while Max's page, not drawn again, deletes that row.
+    Max keeps his list on the conflict card: the row Vera changed is not the row he deleted,
+    so it stays with her value, and his page names it instead of doing nothing silently."""
+    workspace.create_plan(load(EXAMPLE), author="Planner", side="vendor")
+    vera, max_ = _workspace("Vera"), _workspace("Max")
+    plan_id = vera.session_state[session.PLAN_ID]
+    open_tab(max_, TEAM)
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": 4.0}}})
+    first = workspace.plan_at(plan_id).resources[0]
+    _remove(max_, 0)  # his page still shows the row as it was
+    (card,) = _conflicts(max_)
+    before = workspace.version(plan_id)
+    decision(max_, card.path, True).click().run()
+    assert workspace.version(plan_id) == before  # nothing to write
+    assert workspace.plan_at(plan_id).resources[0] == first  # the row stays, with Vera's FTE
+    (said,) = [e.value.replace("\\", "") for e in max_.error]  # markdown escapes dropped
+    assert f"- {first.role} (Zeile 1): Die andere Seite hat diese Zeile" in said

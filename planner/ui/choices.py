@@ -13,7 +13,7 @@ from planner import privacy
 from planner.access import Access
 from planner.plan.schema import Plan
 from planner.store import Conflict
-from planner.ui import collab, session, state
+from planner.ui import collab, session, state, wording
 from planner.ui.live_input import ON, Commit, live_switch
 from planner.ui.text import plain, problem_list, tr
 
@@ -33,13 +33,24 @@ def _resolve(path: str, version: int, keep_mine: bool) -> None:
     if not keep_mine or (path, version) in st.session_state.get(collab.MOVED, set()):
         return
     value = conflict.yours
+    left: list[str] = []
     if isinstance(start, list) and isinstance(value, list) and isinstance(conflict.theirs, list):
         value = collab.rebase_rows(start, value, conflict.theirs)
+        deleted, _ = collab.row_changes(start, conflict.yours)
+        left = [
+            wording.item_text(conflict.path, row, start.index(row))
+            for row in deleted
+            if row not in conflict.theirs
+        ]
     session.change(
         {conflict.path: value},
         state.field_key(conflict.path),
         bases={conflict.path: conflict.version},
     )
+    if left:  # changed or deleted by the other side meanwhile: not the rows this person deleted
+        state.errors()[state.EDITOR_PREFIX + conflict.path] = [
+            wording.tx("rows_left", rows=", ".join(left))
+        ]
 
 
 def conflicts_panel(plan: Plan) -> None:

@@ -367,6 +367,20 @@ def rebase_rows(start: list[Any], mine: list[Any], theirs: list[Any]) -> list[An
     >>> rebase_rows([1, 2, 3], [1, 3, 4], [1, 2, 30, 5])
     [1, 30, 5, 4]
     """
+    deleted, added = row_changes(start, mine)
+    result = list(theirs)
+    for row in deleted:
+        if row in result:
+            result.remove(row)
+    return result + added
+
+
+def row_changes(start: list[Any], mine: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The rows one person deleted from ``start`` and added to it, making ``mine``.
+
+    >>> row_changes([1, 2, 3], [1, 3, 4])
+    ([2], [4])
+    """
     remaining = list(mine)
     deleted = []
     for row in start:
@@ -374,12 +388,7 @@ def rebase_rows(start: list[Any], mine: list[Any], theirs: list[Any]) -> list[An
             remaining.remove(row)
         else:
             deleted.append(row)
-    added = remaining  # rows of mine that were not in start
-    result = list(theirs)
-    for row in deleted:
-        if row in result:
-            result.remove(row)
-    return result + added
+    return deleted, remaining  # what is left of mine was not in start
 
 
 def pending_paths() -> set[str]:

@@ -64,7 +64,7 @@ def path_text(path: str, plan: Plan, items: Any = None) -> str:
             row = int(rest[0])
             listed = items if items is not None else _lookup(plan, head)
             item = listed[row] if isinstance(listed, list) and row < len(listed) else None
-            text = f"{field_label(head)}: {_item_text(head, item, row)}"
+            text = f"{field_label(head)}: {item_text(head, item, row)}"
             if len(rest) > 1:
                 column = COLUMN_TEXTS.get((head, rest[-1]))
                 text += " · " + (tr(column) if column else field_label(rest[-1]))
@@ -86,7 +86,8 @@ def _lookup(plan: Plan, path: str) -> Any:
     return lookup(plan.to_data(), path)
 
 
-def _item_text(list_path: str, item: Any, row: int) -> str:
+def item_text(list_path: str, item: Any, row: int) -> str:
+    """A row of list ``list_path`` by its name and number (``Presales Engineer (Zeile 2)``)."""
     name_key = ITEM_NAMES.get(list_path.rsplit(".", 1)[-1], "")
     name = item.get(name_key) if isinstance(item, dict) else None
     if list_path == "uncertainty" and isinstance(name, str):
@@ -123,7 +124,7 @@ def list_story(
     for row in range(max(len(old), len(new))):
         before = old[row] if row < len(old) else None
         after = new[row] if row < len(new) else None
-        item = _item_text(path, after if after is not None else before, row)
+        item = item_text(path, after if after is not None else before, row)
         if before is None:
             lines.append((f"{title}: {item}", "", tx("added")))
         elif after is None:
