@@ -50,44 +50,59 @@ ASSUMPTIONS_VIEW = "assumptions.view"
 """The assumptions page's open tab, by its title (widget key of the tabs): only the open tab's
 tables and fields run; the tables' add-row and delete forms run in every tab (text typed
 into a form and not sent yet lives only in the browser, and a form not drawn loses it)."""
-ASSUMPTIONS_VIEWS: dict[str, tuple[str, ...]] = {
-    "investments": ("investments",),
-    "team": ("resources",),
+Columns = tuple[tuple[str, ...], tuple[str, ...]]
+ASSUMPTIONS_FIELDS: dict[str, tuple[Columns, ...]] = {
     "revenue": (
-        "revenue.deals_per_sales_fte_month",
-        "revenue.deal_size",
-        "revenue.subscription",
-        "revenue.monthly_churn",
-        "revenue.annual_price_uplift",
-        "revenue.partner_margin",
-        "revenue.services_per_deal",
-        "revenue.delivery_capacity_per_fte_month",
-        "revenue.managed_fee_per_customer_month",
+        (
+            (
+                "revenue.deals_per_sales_fte_month",
+                "revenue.deal_size",
+                "revenue.subscription",
+                "revenue.monthly_churn",
+                "revenue.annual_price_uplift",
+            ),
+            (
+                "revenue.partner_margin",
+                "revenue.services_per_deal",
+                "revenue.delivery_capacity_per_fte_month",
+                "revenue.managed_fee_per_customer_month",
+            ),
+        ),
     ),
     "vendor": (
-        "vendor_programme.mdf_rate",
-        "vendor_programme.gross_margin",
-        "vendor_programme.partner_manager_fte",
-        "vendor_programme.partner_manager_annual_cost",
-        "vendor_programme.discount_rate",
-        "vendor_programme.rebate_tiers",
+        (
+            ("vendor_programme.mdf_rate", "vendor_programme.gross_margin"),
+            (
+                "vendor_programme.partner_manager_fte",
+                "vendor_programme.partner_manager_annual_cost",
+                "vendor_programme.discount_rate",
+            ),
+        ),
     ),
     "general": (
-        "title",
-        "partner.name",
-        "vendor.name",
-        "partner.kind",
-        "language",
-        "start",
-        "months",
-        "discount_rate",
-        "currency",
-        "opex_per_month",
-        "hurdles.partner.min_irr",
-        "hurdles.partner.latest_payback_month",
-        "hurdles.vendor.min_irr",
-        "hurdles.vendor.latest_payback_month",
+        (
+            ("title", "partner.name", "vendor.name", "partner.kind", "language"),
+            ("start", "months", "discount_rate", "currency", "opex_per_month"),
+        ),
+        (  # the hurdles, each side's under its heading
+            ("hurdles.partner.min_irr", "hurdles.partner.latest_payback_month"),
+            ("hurdles.vendor.min_irr", "hurdles.vendor.latest_payback_month"),
+        ),
     ),
+}
+"""The fields of the assumptions page's tabs: per tab, groups of two columns of plan values."""
+ASSUMPTIONS_TABLES: dict[str, tuple[str, ...]] = {
+    "investments": ("investments",),
+    "team": ("resources",),
+    "vendor": ("vendor_programme.rebate_tiers",),
+}
+"""The editable lists of the assumptions page's tabs."""
+ASSUMPTIONS_VIEWS: dict[str, tuple[str, ...]] = {
+    view: ASSUMPTIONS_TABLES.get(view, ())
+    + tuple(
+        path for group in ASSUMPTIONS_FIELDS.get(view, ()) for column in group for path in column
+    )
+    for view in ("investments", "team", "revenue", "vendor", "general")
 }
 """The assumptions page's tabs (``ui.assumptions.<view>``) in order, the first open at first,
 and the plan values (fields and tables) each holds."""

@@ -38,6 +38,16 @@ def field(path: str) -> None:
     fields.field(path, plan, view=view, locked=locked or theirs)
 
 
+def two_columns(view: str, group: int = 0) -> None:
+    """Group ``group`` of the fields of tab ``view`` (:data:`state.ASSUMPTIONS_FIELDS`), in
+    two columns side by side."""
+    pair = state.ASSUMPTIONS_FIELDS[view][group]
+    for column, paths in zip(st.columns(2, gap="large"), pair, strict=True):
+        with column:
+            for path in paths:
+                field(path)
+
+
 # which values are private, and what the other side could still compute (docs/privacy.md)
 with notices:
     privacy_panel.panel(who.side, who.can_edit, plan, locked=frozen)
@@ -67,30 +77,12 @@ with team:
 
 if revenue.open:
     with revenue:
-        left, right = st.columns(2, gap="large")
-        with left:
-            field("revenue.deals_per_sales_fte_month")
-            field("revenue.deal_size")
-            field("revenue.subscription")
-            field("revenue.monthly_churn")
-            field("revenue.annual_price_uplift")
-        with right:
-            field("revenue.partner_margin")
-            field("revenue.services_per_deal")
-            field("revenue.delivery_capacity_per_fte_month")
-            field("revenue.managed_fee_per_customer_month")
+        two_columns("revenue")
 
 with vendor:
     with st.container():
         if vendor.open:
-            left, right = st.columns(2, gap="large")
-            with left:
-                field("vendor_programme.mdf_rate")
-                field("vendor_programme.gross_margin")
-            with right:
-                field("vendor_programme.partner_manager_fte")
-                field("vendor_programme.partner_manager_annual_cost")
-                field("vendor_programme.discount_rate")
+            two_columns("vendor")
             st.markdown(f"**{tr('assumptions.rebate_tiers')}**")
             st.caption(tr("assumptions.rebate_caption"))
     tables.table(
@@ -99,23 +91,7 @@ with vendor:
 
 if general.open:
     with general:
-        left, right = st.columns(2, gap="large")
-        with left:
-            field("title")
-            field("partner.name")
-            field("vendor.name")
-            field("partner.kind")
-            field("language")
-        with right:
-            field("start")
-            field("months")
-            field("discount_rate")
-            field("currency")
-            field("opex_per_month")
+        two_columns("general")
         st.markdown(f"**{tr('assumptions.hurdles')}**")
         st.caption(tr("assumptions.hurdles_caption"))
-        left, right = st.columns(2, gap="large")
-        for column, side in ((left, "partner"), (right, "vendor")):
-            with column:
-                field(f"hurdles.{side}.min_irr")
-                field(f"hurdles.{side}.latest_payback_month")
+        two_columns("general", 1)
