@@ -106,6 +106,23 @@ def test_a_cell_whose_rows_moved_meanwhile_offers_no_keep_mine(workspace: Store)
     assert len(workspace.log(plan_id)) == 2  # creation and Vera's deletion: nothing else
 
 
+def test_a_cell_typed_into_a_row_removed_meanwhile_says_so_by_the_rows_name(
+    workspace: Store,
+) -> None:
+    """Vera removes the last hire while Max, his page showing it still, changes its FTE: the
+    value is not saved, and his page says that row was removed (it said "FTE: is not a field
+    of the plan")."""
+    vera, max_ = _page("Vera"), _page("Max")
+    plan_id = vera.session_state[session.PLAN_ID]
+    edit_table(vera, TEAM, {"deleted_rows": [3]})
+    edit_table(max_, TEAM, {"edited_rows": {3: {"fte": 2.5}}})
+    assert not max_.exception, [e.message for e in max_.exception]
+    assert len(workspace.log(plan_id)) == 2  # creation and Vera's removal: nothing else
+    row = i18n.t("collab.row", "de", item="Security Consultant", row=4)
+    said = i18n.t("ui.table.row_gone", "de", row=row)
+    assert plain(said) in "\n".join(e.value for e in max_.error)
+
+
 def test_an_emptied_cell_that_needs_a_value_is_refused_in_the_ui_language(
     workspace: Store,
 ) -> None:

@@ -21,7 +21,8 @@ from planner.notes import after_deleting
 from planner.plan.paths import get_value
 from planner.plan.schema import MAX_MONEY, Investment, Plan, RebateTier, Resource
 from planner.privacy import PlanView
-from planner.ui import collab, session, state, table_seen
+from planner.store.faults import FAULTS
+from planner.ui import collab, session, state, table_seen, wording
 from planner.ui.entries import (
     EntryError,
     Kind,
@@ -209,12 +210,28 @@ def _on_table(path: str, key: str, current: pd.DataFrame) -> None:
         _rewrite_rows(path, frame, held, delta)
         return
     cells, refused = cell_edits(path, frame, delta, current)
+    refused += _rows_gone(path, frame, cells)
     if refused:
         state.errors()[error_key] = refused
         return
     _took(path, key, record)
     if cells:
         session.change(cells, error_key, bases={cell: version(cell) for cell in cells})
+
+
+def _rows_gone(path: str, frame: pd.DataFrame, cells: Mapping[str, Any]) -> list[str]:
+    """Why cells typed into rows of list ``path`` (as the table showed it, ``frame``) that
+    someone else has removed since are not written: one line per row, by its name."""
+    plan_id = session.plan_id()
+    if plan_id is None or not cells:  # a plan without a store has no one else removing rows
+        return []
+    try:  # the stored list: this callback runs before the run that loads others' changes
+        rows = len(get_value(collab.store().plan_at(plan_id), path))
+    except FAULTS:  # no database now: the write that follows keeps the edit and says so
+        return []
+    gone = sorted({int(cell[len(path) + 1 :].split(".")[0]) for cell in cells} - set(range(rows)))
+    shown = frame.to_dict(orient="records")
+    return [tr("table.row_gone", row=wording.item_text(path, shown[row], row)) for row in gone]
 
 
 def _rewrite_rows(path: str, frame: pd.DataFrame, held: Any, delta: Mapping[str, Any]) -> None:
