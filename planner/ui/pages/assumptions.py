@@ -38,9 +38,9 @@ def field(path: str) -> None:
     fields.field(path, plan, view=view, locked=locked or theirs)
 
 
+# group ``group`` of the fields of tab ``view`` (state.ASSUMPTIONS_FIELDS), in two columns side
+# by side (a comment: a page has no bare expression, docstrings included, see tests/test_warm.py)
 def two_columns(view: str, group: int = 0) -> None:
-    """Group ``group`` of the fields of tab ``view`` (:data:`state.ASSUMPTIONS_FIELDS`), in
-    two columns side by side."""
     pair = state.ASSUMPTIONS_FIELDS[view][group]
     for column, paths in zip(st.columns(2, gap="large"), pair, strict=True):
         with column:
