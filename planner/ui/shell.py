@@ -96,7 +96,7 @@ def local_tool() -> bool:
     return not oidc_configured() and not access.owner_key_configured()
 
 
-def _keep_dashboard_tab() -> None:
+def _keep_open_tabs() -> None:
     """The dashboard's and the assumptions page's tabs know their open tab by its title: after
     a language switch, the same tab under its title in the new language (the charts stay open,
     not the figures; the revenue tab, not the investments)."""
@@ -304,7 +304,7 @@ def frame() -> None:
                 LANGUAGES,
                 key=state.LANGUAGE,
                 format_func=lambda code: tr(f"language.{code}"),
-                on_change=_keep_dashboard_tab,
+                on_change=_keep_open_tabs,
             )
             st.toggle(
                 tr("sidebar.presenter"), key=state.PRESENTER, help=tr("sidebar.presenter_help")
