@@ -51,7 +51,17 @@ def catalog() -> dict[str, dict[str, str]]:
 
 
 def t(key: str, language: str, **values: object) -> str:
-    """The text for ``key`` in ``language``, with ``{name}`` placeholders filled in."""
+    """The text for ``key`` in ``language``, with ``{name}`` placeholders filled in.
+
+    A value named ``plural`` is the number a counting text speaks of (not a placeholder): where
+    the language's plural rule (CLDR, through Babel) calls it "one" and the text has a singular
+    ``<key>.one``, that one is taken:
+    ``t('ui.figure.months_delta', 'de', plural=-1, months='-1') == '-1 Monat'``, while 2 or 0
+    keep ``'… Monate'``.
+    """
+    plural = values.pop("plural", None)
+    if isinstance(plural, int | float) and f"{key}.one" in catalog() and _is_one(plural, language):
+        key = f"{key}.one"
     entry = catalog().get(key)
     if entry is None:
         raise KeyError(f"no text for {key!r}")
@@ -61,6 +71,11 @@ def t(key: str, language: str, **values: object) -> str:
 
 def _locale(language: str) -> str:
     return LOCALES.get(language, LOCALES["en"])
+
+
+def _is_one(count: float, language: str) -> bool:
+    """Whether ``count`` takes the singular in ``language``: 1 and -1 in German and English."""
+    return bool(Locale.parse(_locale(language)).plural_form(abs(count)) == "one")
 
 
 def _defined(value: float | None) -> bool:

@@ -171,3 +171,50 @@ def test_a_figure_change_beyond_any_meaning_says_how_large() -> None:
     assert figure_delta("irr", 4e24, 0.1, plan) == "> 1.000.000 %-Punkte"
     assert figure_delta("irr", 0.1, 4e24, plan) == "< 1.000.000 %-Punkte"
     assert figure_delta("irr", 0.30, 0.25, plan) == "5,0 %-Punkte"
+
+
+@pytest.mark.parametrize(
+    ("value", "before", "shown"),
+    [
+        # a payback month moved from 8 to 7 (or 7 to 8) is one month: the singular
+        (7, 8, "-1 Monat"),
+        (8, 7, "+1 Monat"),
+        # any other count keeps the plural
+        (5, 8, "-3 Monate"),
+        (10, 8, "+2 Monate"),
+    ],
+)
+def test_a_month_figure_changed_by_one_month_reads_in_the_singular(
+    value: int, before: int, shown: str
+) -> None:
+    from planner.ui.text import figure_delta
+    from tests.store_support import example_plan
+
+    assert figure_delta("payback_month", value, before, example_plan()) == shown
+
+
+@pytest.mark.parametrize(
+    ("count", "de", "en"),
+    [
+        (1, "1 Monat", "1 month"),
+        (-1, "-1 Monat", "-1 month"),
+        (0, "0 Monate", "0 months"),
+        (2, "2 Monate", "2 months"),
+        (-12, "-12 Monate", "-12 months"),
+    ],
+)
+def test_a_counting_text_takes_the_languages_singular_for_one(count: int, de: str, en: str) -> None:
+    key = "ui.figure.months_delta"
+    assert i18n.t(key, "de", months=str(count), plural=count) == de
+    assert i18n.t(key, "en", months=str(count), plural=count) == en
+    # without a count the text is the plural one, as before
+    assert i18n.t(key, "en", months="1") == "1 months"
+
+
+def test_every_singular_text_has_both_languages_and_a_plural_beside_it() -> None:
+    texts = i18n.catalog()
+    singular = [key for key in texts if key.endswith(".one")]
+    assert "ui.figure.months_delta.one" in singular
+    for key in singular:
+        assert set(texts[key]) == {"de", "en"}, key
+        assert key.removesuffix(".one") in texts, key

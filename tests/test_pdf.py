@@ -426,3 +426,22 @@ def test_decision_in_principle_is_on_the_cover(example):
     assert "Anna Berger (CEO), Jonas Weber (CFO)" in cover
     assert "Eva Lang <VP Channel>" in cover
     assert "Start mit zwei Account Executives & einer Demo-Umgebung." in cover
+
+
+@pytest.mark.parametrize(
+    ("language", "listed", "due"),
+    [
+        ("de", "jeden Monat", "ab Monat 2, jeden Monat (11×)"),
+        ("en", "every month", "from month 2, every month (11×)"),
+    ],
+)
+def test_an_investment_repeated_every_month_says_every_month(
+    language: str, listed: str, due: str
+) -> None:
+    # 12 months, first in month 2, every month: months 2..12 are 11 payments
+    plan = make_plan(months=12, language=language, investments=[investment(100, 2, every=1)])
+    text = " ".join(pages_of(build_pdf(plan)))
+    assert listed in text
+    assert due in text
+    assert "alle 1 Monate" not in text
+    assert "every 1 months" not in text

@@ -58,7 +58,7 @@ def figure_delta(name: str, value: float | None, before: float | None, plan: Pla
     language = state.language()
     diff = value - before
     if name in MONTH_FIGURES:
-        return tr("figure.months_delta", months=i18n.number(diff, language))
+        return months_delta(diff)
     if name in PERCENT_FIGURES:
         if abs(diff) > i18n.PERCENT_SHOWN:  # an IRR of 10^26 % and back: say how large
             bound = i18n.number(i18n.PERCENT_SHOWN * 100, language)
@@ -66,6 +66,14 @@ def figure_delta(name: str, value: float | None, before: float | None, plan: Pla
         return tr("figure.points_delta", points=i18n.number(diff * 100, language, 1))
     sign = "+" if diff > 0 else ""
     return sign + i18n.money(diff, plan.currency, language)
+
+
+def months_delta(diff: float) -> str:
+    """A change of a month figure, signed, in the singular for one month: ``+1 Monat``,
+    ``-3 Monate`` (dashboard, scenario comparison and re-forecast alike)."""
+    sign = "+" if diff > 0 else ""
+    number = sign + i18n.number(diff, state.language())
+    return tr("figure.months_delta", months=number, plural=diff)
 
 
 def plain(text: str) -> str:

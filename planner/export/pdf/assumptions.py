@@ -118,7 +118,7 @@ class Assumptions(Base):
                     self.shown(f"investments.{i}.month", self.month_label(item.month)),
                     self.shown(
                         f"investments.{i}.every_months",
-                        self.t("pdf.invest.every", n=item.every_months)
+                        self.t("pdf.invest.every", n=item.every_months, plural=item.every_months)
                         if item.every_months
                         else self.t("pdf.invest.once"),
                     ),

@@ -71,6 +71,7 @@ class Commitments(Base):
                         "pdf.commit.due_every",
                         month=item.month,
                         n=item.every_months,
+                        plural=item.every_months,
                         count=count,
                     )
                     if item.every_months

@@ -42,7 +42,7 @@ class Texts:
 
     def m(self, key: str, **values: object) -> str:
         """Paragraph markup: the template escaped, every value cleaned and escaped."""
-        template = escape(i18n.t(key, self.language))
+        template = escape(i18n.t(key, self.language, plural=values.pop("plural", None)))
         return template.format(**{k: safe(v) for k, v in values.items()}) if values else template
 
     def p(self, markup: str, style: str = "body") -> Paragraph:

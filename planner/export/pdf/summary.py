@@ -211,7 +211,8 @@ class Summary(Base):
             late = payback is None or payback > LATE_PAYBACK * months
             text = self.payback_phrase(side)
             if late and payback is not None:
-                text += " " + self.m("pdf.glance.late", left=months - payback)
+                left = months - payback
+                text += " " + self.m("pdf.glance.late", left=left, plural=left)
             lead = self.m("pdf.glance.lead.payback", side=self.label(side))
             points.append((lead, text, late))
         worst = self.worst_case()

@@ -19,7 +19,7 @@ from planner.model import MONTH_FIGURES
 from planner.plan.schema import Plan, PlanError
 from planner.privacy import PlanView, hidden_figures
 from planner.ui import collab, entries, session, state, viewer, widgets
-from planner.ui.text import figure, label, plain, tr
+from planner.ui.text import figure, label, months_delta, plain, tr
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def signed(name: str, difference: float | None) -> str:
     short = name.partition(".")[2]
     sign = "+" if difference > 0 else ""
     if short in MONTH_FIGURES:
-        return tr("figure.months_delta", months=sign + i18n.number(difference, here().language))
+        return months_delta(difference)
     if short in PERCENT_FIGURES:
         points = sign + i18n.number(difference * 100, here().language, 1)
         return tr("figure.points_delta", points=points)

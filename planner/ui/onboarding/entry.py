@@ -154,7 +154,7 @@ def entry_table(here: Here, columns: list[str]) -> None:
     if saved:
         rows = rows_from(here, edited, columns)
         if save_actuals(rows, seen["version"]):
-            session.notify("onboarding.saved", count=len(rows))
+            session.notify("onboarding.saved", count=len(rows), plural=len(rows))
             st.rerun()
     if cleared and save_actuals([], seen["version"]):
         session.notify("onboarding.cleared")

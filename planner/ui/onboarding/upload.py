@@ -50,7 +50,12 @@ def upload_section(here: Here) -> None:
             state.errors()[UPLOAD_ERRORS] = [refusal_text(error)]
         else:
             if session.change({"actuals": merged(here, rows)}, UPLOAD_ERRORS):
-                session.notify("onboarding.uploaded", count=len(rows), name=plain(uploaded.name))
+                session.notify(
+                    "onboarding.uploaded",
+                    count=len(rows),
+                    plural=len(rows),
+                    name=plain(uploaded.name),
+                )
                 st.rerun()
     if uploaded is not None and state.errors().get(UPLOAD_ERRORS):
         st.error(

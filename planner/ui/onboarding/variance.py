@@ -15,7 +15,7 @@ from planner.analysis.scenarios import Comparison
 from planner.model import MONTH_FIGURES
 from planner.ui import charts, session, widgets
 from planner.ui.onboarding.common import CHART_COLUMN, COUNT_COLUMNS, Here, text_table
-from planner.ui.text import figure, label, month_of, tr
+from planner.ui.text import figure, label, month_of, months_delta, tr
 
 FORECAST_FIGURES = (
     "partner.npv",
@@ -99,7 +99,7 @@ def delta(here: Here, short: str, value: float | None) -> str:
         return i18n.MISSING
     sign = "+" if value > 0 else ""
     if short in MONTH_FIGURES:
-        return tr("figure.months_delta", months=sign + i18n.number(value, here.language))
+        return months_delta(value)
     if short in ("irr", "roi"):
         return tr("figure.points_delta", points=sign + i18n.number(value * 100, here.language, 1))
     return sign + i18n.money(value, here.plan.currency, here.language)
