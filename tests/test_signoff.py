@@ -199,6 +199,39 @@ def test_withdrawing_a_freeze_lets_edits_resume_and_a_new_freeze_starts_clean(
         signoff.withdraw(store, plan_id, role="vendor_editor", author="Max")
 
 
+def test_a_withdrawal_acts_on_the_freeze_the_page_showed_or_on_nothing(
+    store: Store, clock: FakeClock
+) -> None:
+    """Max's page shows version 2 frozen at 09:00. Before his click arrives, Anna withdraws
+    it and freezes version 2 again a minute later: his click withdraws nothing (the freeze he
+    saw is gone, the new one is not his to drop unseen) and says so; the freeze he now sees
+    he can withdraw. A click on a freeze that is gone (withdrawn, or signed by both) refuses
+    with the version he saw."""
+    plan_id = _plan_at_version_2(store)
+    shown = signoff.freeze(store, plan_id, role="vendor_editor", author="Max")
+    signoff.withdraw(store, plan_id, role="partner_editor", author="Anna", expected=shown)
+    with pytest.raises(SignOffError, match="version 2 is no longer frozen") as gone:
+        signoff.withdraw(store, plan_id, role="vendor_editor", author="Max", expected=shown)
+    assert (gone.value.key, gone.value.params) == ("withdrawn", {"version": 2})
+    clock.advance(60)
+    again = signoff.freeze(store, plan_id, role="partner_editor", author="Anna")
+    with pytest.raises(SignOffError, match="frozen for sign-off anew") as anew:
+        signoff.withdraw(store, plan_id, role="vendor_editor", author="Max", expected=shown)
+    assert (anew.value.key, anew.value.params) == ("frozen_anew", {"version": 2, "who": "Anna"})
+    assert signoff.pending(store, plan_id) == again  # untouched
+    done = signoff.withdraw(store, plan_id, role="vendor_editor", author="Max", expected=again)
+    assert (done.status, done.withdrawn_by) == ("withdrawn", "Max")
+    # a freeze signed by both meanwhile is not withdrawn either
+    clock.advance(60)
+    last = signoff.freeze(store, plan_id, role="vendor_editor", author="Max")
+    _sign_both(store, plan_id, 2)
+    with pytest.raises(SignOffError, match="version 2 is no longer frozen"):
+        signoff.withdraw(store, plan_id, role="vendor_editor", author="Max", expected=last)
+    record = signoff.record(store, plan_id, 2)
+    assert record is not None
+    assert record.signed
+
+
 def test_a_signed_version_cannot_be_withdrawn_or_frozen_again(store: Store) -> None:
     plan_id = _plan_at_version_2(store)
     signoff.freeze(store, plan_id, role="vendor_editor", author="Max")

@@ -268,6 +268,34 @@ def test_every_reason_a_sign_off_step_gives_has_a_text_in_both_languages() -> No
     keys |= set(re.findall(r'\), "([a-z_]+)"', source))
     keys |= set(re.findall(r'", "([a-z_]+)", ', source))
     assert {"moved", "frozen", "not_frozen", "empty", "editors_only", "side_signed"} <= keys
+    assert {"withdrawn", "frozen_anew"} <= keys  # a withdrawal that met another one's step
     for key in keys:
         for language in ("de", "en"):
             assert i18n.t(f"signoff.ui.refusal.{key}", language)
+
+
+def test_a_withdrawal_clicked_after_the_other_side_froze_anew_withdraws_nothing_and_says_why(
+    shared: tuple[Store, str],
+) -> None:
+    """Max's page shows version 1 frozen by himself. Anna withdraws it and freezes it again
+    before his click reaches the server (his page is not drawn again): his click withdraws
+    the freeze he saw or nothing, here nothing, with the reason in the UI language; on the
+    page drawn anew his click withdraws Anna's freeze."""
+    store, plan_id = shared
+    max_ = _session(plan_id, "owner", "Max Roth")
+    max_.button(key=signoff_panel.FREEZE).click().run()
+    shown = signoff.pending(store, plan_id)
+    assert shown is not None
+    signoff.withdraw(store, plan_id, role="partner_editor", author="Anna", expected=shown)
+    again = signoff.freeze(store, plan_id, role="partner_editor", author="Anna")
+    assert again.frozen_at != shown.frozen_at  # the store's clock runs (microseconds)
+    max_.button(key=signoff_panel.WITHDRAW).click().run()
+    assert not max_.exception, max_.exception
+    assert signoff.pending(store, plan_id) == again  # Anna's freeze stands
+    (said,) = [e.value.replace("\\", "") for e in max_.error]  # markdown escapes dropped
+    assert said == i18n.t("signoff.ui.refusal.frozen_anew", "en", version=1, who="Anna")
+    max_.button(key=signoff_panel.WITHDRAW).click().run()
+    assert signoff.pending(store, plan_id) is None
+    withdrawn = signoff.record(store, plan_id, 1)
+    assert withdrawn is not None
+    assert (withdrawn.status, withdrawn.withdrawn_by) == ("withdrawn", "Max Roth")

@@ -359,10 +359,20 @@ def freeze(
 
 
 def withdraw(
-    store: Store, plan_id: str, *, role: str, author: str, invite: int | None = None
+    store: Store,
+    plan_id: str,
+    *,
+    role: str,
+    author: str,
+    expected: SignOff | None = None,
+    invite: int | None = None,
 ) -> SignOff:
     """Release the frozen version before both sides signed (editors only); edits resume.
-    ``invite`` as for :func:`freeze`."""
+
+    ``expected`` (the freeze the editor looked at) guards against withdrawing another one: a
+    freeze withdrawn, signed, or withdrawn and frozen again (a new ``frozen_at``, even of the
+    same version) in the meantime is left as it is. ``invite`` as for :func:`freeze`.
+    """
     _side_of(role)
     author = _person(author, "author")
     stamp = store.now()
@@ -370,8 +380,33 @@ def withdraw(
         _lock_version(conn, plan_id)
         _admit(conn, plan_id, invite)
         version = _open_version(conn, plan_id)
+        if version is None and expected is not None:
+            raise SignOffError(
+                f"version {expected.version} is no longer frozen for sign-off (withdrawn or "
+                "signed already): nothing was withdrawn",
+                "withdrawn",
+                version=expected.version,
+            )
         if version is None:
             raise SignOffError("no version is frozen for sign-off")
+        if expected is not None:
+            row = (
+                conn.execute(
+                    select(signoffs.c.frozen_at, signoffs.c.frozen_by).where(
+                        signoffs.c.plan_id == plan_id, signoffs.c.version == version
+                    )
+                )
+                .mappings()
+                .one()
+            )
+            if version != expected.version or from_stamp(row["frozen_at"]) != expected.frozen_at:
+                raise SignOffError(
+                    f"version {version} was frozen for sign-off anew (by {row['frozen_by']}) "
+                    "since the page showed it: nothing was withdrawn",
+                    "frozen_anew",
+                    version=version,
+                    who=row["frozen_by"],
+                )
         conn.execute(
             signoffs.update()
             .where(signoffs.c.plan_id == plan_id, signoffs.c.version == version)

@@ -266,6 +266,18 @@ def _freeze(granted: Access, version: int) -> None:
     )
 
 
+def _withdraw(granted: Access, shown: SignOff) -> None:
+    """The withdraw button of the page that showed the freeze ``shown``: that one or nothing."""
+    _run(
+        signoff.withdraw,
+        collab.store(),
+        granted.plan_id,
+        role=granted.role,
+        author=_author(),
+        expected=shown,
+    )
+
+
 def _sign(granted: Access, side: str, version: int) -> None:
     """The sign button of the page that showed frozen ``version``: that version or nothing."""
     ss = st.session_state
@@ -439,9 +451,9 @@ def status(granted: Access) -> None:
         )
         _signatures(pending)
         _sign_form(granted, pending)
-        if granted.can_edit and st.button(tx("withdraw"), key=WITHDRAW):
-            _run(signoff.withdraw, store, granted.plan_id, role=granted.role, author=_author())
-            st.rerun()
+        if granted.can_edit:
+            # a callback: it withdraws the freeze this page showed (its args are this run's)
+            st.button(tx("withdraw"), key=WITHDRAW, on_click=_withdraw, args=(granted, pending))
     elif granted.can_edit and (signed is None or signed.version != version):
         st.caption(tx("freeze_help"))
         # a callback: it freezes the version this page showed (its args are this run's)
