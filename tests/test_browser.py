@@ -188,3 +188,39 @@ def test_presenter_mode_makes_the_title_and_the_figures_large(
     heading = title.evaluate(size)
     assert title.locator("span").first.evaluate(size) == heading  # 3.4 rem of a 19.2 px root
     assert figure.evaluate(size) > 2 * before  # 2.6 rem against 1.2 rem
+
+
+LABEL_ROOM = """(strip) => [...strip.querySelectorAll('[data-testid="stMetricLabel"]')]
+.map((label) => {
+  const range = document.createRange();
+  range.selectNodeContents(label.querySelector('p'));
+  const icon = label.querySelector('[data-testid="stTooltipHoverTarget"]');
+  return [label.innerText, range.getBoundingClientRect().right,
+          icon ? icon.getBoundingClientRect().left : null];
+})"""
+"""Each label of the strip: its text, where its text ends and where its help icon begins (px)."""
+
+
+def test_the_strips_labels_keep_clear_of_their_help_icons_at_1280_px(
+    app_page: Any, app_server: dict
+) -> None:
+    """At 1280 px, with the sidebar open, the strip above the assumptions holds seven figures
+    in a row; the longest German label, "Amortisation", ran 3 px into its help icon. Every
+    label's text now ends at least 2 px before its icon, in German and in English."""
+    app_page.set_viewport_size({"width": 1280, "height": 900})
+    open_app(app_page, app_server["url"], "assumptions")
+    for language, heading in (("de", None), ("en", "Assumptions")):
+        if heading:
+            open_settings(app_page)
+            app_page.locator('[data-testid="stPopoverBody"] [data-testid="stSelectbox"]').click()
+            app_page.get_by_role("option", name="English").click()
+            app_page.get_by_role("heading", name=heading).wait_for()
+            app_page.keyboard.press("Escape")
+        strip = app_page.locator(".st-key-figure_strip")
+        strip.get_by_text(i18n.t("ui.short.payback_month", language), exact=True).wait_for()
+        settle(app_page)
+        labels = strip.evaluate(LABEL_ROOM)
+        assert len(labels) == 7, labels  # the partner's four figures, the vendor's three
+        for text, end, icon in labels:
+            assert icon is not None, text
+            assert end + 2 <= icon, (language, text, end, icon)

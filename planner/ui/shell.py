@@ -54,7 +54,7 @@ BASE_CSS = """
   overflow-wrap: normal; word-break: normal; hyphens: manual; }
 [data-testid="stLayoutWrapper"]:has(> .st-key-figure_strip) { position: sticky; top: 3.2rem;
   z-index: 990; background: var(--st-background-color, #ffffff); }
-.st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.3rem; }
+.st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.1rem; }
 </style>
 """
 PRESENTER_CSS = """

@@ -200,7 +200,10 @@ def figure_strip(result: Outcome, before: Outcome | None) -> None:
             previous = before.kpis[side] if before is not None else {}
             party = plan.partner.name if side == "partner" else plan.vendor.name
             area.caption(tr(f"side.{side}", name=plain(party)))
-            for column, name in zip(area.columns(len(shown[side])), shown[side], strict=True):
+            # the narrowest gap: at 1280 px a German label ("Amortisation") and its help icon
+            # need the room the default gap takes
+            columns = area.columns(len(shown[side]), gap="xsmall")
+            for column, name in zip(columns, shown[side], strict=True):
                 value = result.kpis[side][name]
                 column.metric(
                     tr(f"short.{name}"),
