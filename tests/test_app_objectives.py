@@ -213,3 +213,31 @@ def test_a_target_typed_while_someone_else_changed_the_objectives_keeps_the_text
     assert not vera.exception, [e.message for e in vera.exception]
     assert [o.name for o in store.plan_at(plan_id).objectives or []] == ["A2"]
     assert [c.author for c in store.log(plan_id)[1:]] == ["Victor", "Victor"]
+
+
+def test_a_change_by_someone_else_is_said_once_above_the_three_objective_forms(
+    shared: tuple[Store, str],
+) -> None:
+    """The three forms (new objective, target, remove) record the one list of objectives.
+    Victor renames A while Vera's page shows them: her page says so once, with one button to
+    show the changed list (each form said it, three times, with a button a third of the page
+    wide that cut its label), and that button brings the renamed list into all three forms."""
+    store, plan_id = shared
+    base = store.field_version(plan_id, "objectives")
+    assert store.apply_edit(plan_id, "objectives", [_goal("A")], base, "Victor", "vendor").ok
+    vera = _editor(store, plan_id, "vendor_editor", "Vera")
+    stale = i18n.t("ui.review.form_stale", DE)
+    assert not [i for i in vera.info if stale in i.value]
+    seen = store.field_version(plan_id, "objectives")
+    renamed = [{**_goal("A"), "name": "A2"}]
+    assert store.apply_edit(plan_id, "objectives", renamed, seen, "Victor", "vendor").ok
+    vera.run()  # his change reaches her page
+    assert len([i for i in vera.info if stale in i.value]) == 1
+    latest = [b for b in vera.button if b.label == i18n.t("ui.review.form_latest", DE)]
+    assert len(latest) == 1
+    assert vera.selectbox(key=f"{TARGET}.0.which").options == ["A"]  # what she was shown
+    latest[0].click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    assert not [i for i in vera.info if stale in i.value]
+    assert vera.selectbox(key=f"{TARGET}.0.which").options == ["A2"]
+    assert vera.selectbox(key=f"{DROP}.0.which").options == ["A2"]

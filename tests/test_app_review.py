@@ -211,3 +211,29 @@ def test_an_action_closed_as_someone_else_removes_one_is_a_conflict(
         ("X", None),
         ("Y", "Q2-2027"),
     ]
+
+
+def test_a_change_of_the_actions_by_someone_else_is_said_once_above_both_action_forms(
+    shared: tuple[Store, str],
+) -> None:
+    """The new-action and the close-action forms record the one list of actions: Paul's
+    change while Anna's page shows them is said once, with one button (each form said it)."""
+    store, plan_id = shared
+    actions = [{"text": "X", "side": "partner", "raised": "Q2-2027"}]
+    base = store.field_version(plan_id, "actions")
+    assert store.apply_edit(plan_id, "actions", actions, base, "Paul", "partner").ok
+    anna = _session(
+        plan_id,
+        access.create_invite(store, access.owner_access(plan_id), "partner_editor").token,
+        "Anna",
+    )
+    more = [*actions, {"text": "Y", "side": "vendor", "raised": "Q2-2027"}]
+    seen = store.field_version(plan_id, "actions")
+    assert store.apply_edit(plan_id, "actions", more, seen, "Paul", "partner").ok
+    anna.run()
+    stale = i18n.t("ui.review.form_stale", "de")
+    assert len([i for i in anna.info if stale in i.value]) == 1
+    latest = [b for b in anna.button if b.label == i18n.t("ui.review.form_latest", "de")]
+    assert len(latest) == 1
+    latest[0].click().run()
+    assert anna.selectbox(key="review.form.close.0.which").options == ["X", "Y"]

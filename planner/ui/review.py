@@ -36,7 +36,12 @@ HIRE, INVESTMENT, MDF, OBJECTIVE, SUPPORT = (
     "review.form.support",
 )
 ACTION, CLOSE = "review.form.action", "review.form.close"
+ACTIONS = "review.form.actions"
+"""What the action forms show of the plan's actions: both record that one list, so they share
+it, and a change by someone else is said once, above them, with one button to show it."""
 GOALS = "review.objectives"
+GOAL_FORMS = "review.form.objectives"
+"""What the three objective forms show of the plan's objectives (shared, as :data:`ACTIONS`)."""
 NEW_GOAL, TARGET, DROP_GOAL = (
     "review.form.new_objective",
     "review.form.target",
@@ -82,12 +87,20 @@ def _part(form: str, path: str, build: Callable[[], Any]) -> FormBase:
     return form_base(form, path, build, "review.form_stale", "review.form_latest")
 
 
-def _commit(form: str, part: FormBase, rows: list[dict[str, Any]], path: str, errors: str) -> None:
+def _commit(
+    form: str,
+    part: FormBase,
+    rows: list[dict[str, Any]],
+    path: str,
+    errors: str,
+    shared: str | None = None,
+) -> None:
     """Record ``rows`` as one commit of ``path`` based on the version the form showed
-    (``part``); only a stored record empties its ``form``, so what a person typed stays in the
+    (``part``, taken under the form's name or the ``shared`` one of the forms over the same
+    part); only a stored record empties its ``form``, so what a person typed stays in the
     form when the record is refused or meets a conflict."""
     written = session.change({path: rows}, errors, bases={path: part.version})
-    saved_or_overtaken(form, path, written)
+    saved_or_overtaken(shared or form, path, written)
     if written:
         st.session_state[_generation_key(form)] = _generation(form) + 1
         session.notify("review.saved")
@@ -140,6 +153,7 @@ def _record(
     rows: Callable[[], Rows],
     path: str,
     errors: str = ERRORS,
+    shared: str | None = None,
 ) -> None:
     """A submitted record form: ``rows()`` reads what the form holds into the block's new rows,
     or raises :class:`~planner.ui.entries.EntryError`, which is shown at the form (the form keeps
@@ -150,7 +164,7 @@ def _record(
     except entries.EntryError as error:
         state.errors()[errors] = [str(error)]
         return
-    _commit(form, part, found, path, errors)
+    _commit(form, part, found, path, errors, shared)
 
 
 def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
@@ -160,9 +174,9 @@ def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
     def shown() -> Rows:
         return [a.model_dump(mode="json", exclude_none=True) for a in plan.actions or []]
 
+    # both forms record the one list: its change by someone else is said once, across them
+    raised = _part(ACTIONS, "actions", shown)
     left, right = st.columns(2, gap="large")
-    with left:
-        raised = _part(ACTION, "actions", shown)
     with left, st.form(_key(ACTION, "form")):
         st.markdown(f"**{tr('review.action', quarter=quarter.label())}**")
         text = st.text_input(tr("review.action_text"), max_chars=1000, key=_key(ACTION, "text"))
@@ -181,10 +195,8 @@ def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
                 entry["owner"] = owner.strip()
             if due is not None:
                 entry["due"] = due.isoformat()
-            _commit(ACTION, raised, [*raised.data, entry], "actions", ERRORS)
-    with right:
-        closing = _part(CLOSE, "actions", shown)
-    actions: Rows = closing.data
+            _commit(ACTION, raised, [*raised.data, entry], "actions", ERRORS, ACTIONS)
+    actions: Rows = raised.data
     open_items = [i for i, a in enumerate(actions) if "closed" not in a]
     if open_items:
         with right, st.form(_key(CLOSE, "form")):
@@ -198,7 +210,7 @@ def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
             if st.form_submit_button(tr("review.action_done"), key=_key(CLOSE, "save")):
                 rows = [dict(a) for a in actions]
                 rows[which]["closed"] = quarter.key
-                _commit(CLOSE, closing, rows, "actions", ERRORS)
+                _commit(CLOSE, raised, rows, "actions", ERRORS, ACTIONS)
 
 
 def _record_forms(plan: Plan, side: str) -> None:
@@ -390,9 +402,10 @@ def _objective_forms(plan: Plan, side: str) -> None:
         return [o.model_dump(mode="json", exclude_none=True) for o in plan.objectives or []]
 
     count_label = tr("review.target")
+    # the three forms record the one list: its change by someone else is said once, across
+    # them, with a button wide enough for its label (a third of the page cut it)
+    goals = _part(GOAL_FORMS, "objectives", shown)
     left, middle, right = st.columns(3, gap="large")
-    with left:
-        adding = _part(NEW_GOAL, "objectives", shown)
     with left, st.form(_key(NEW_GOAL, "form")):
         st.markdown(f"**{tr('review.new_objective', side=i18n.t(f'qbr.side.{side}', language))}**")
         name_label = tr("review.objective_name")
@@ -413,7 +426,7 @@ def _objective_forms(plan: Plan, side: str) -> None:
             def added() -> Rows:
                 if not name.strip():
                     raise entries.EntryError(tr("field.empty", field=name_label))
-                if name.strip() in {o["name"] for o in adding.data}:
+                if name.strip() in {o["name"] for o in goals.data}:
                     raise entries.EntryError(tr("review.objective_taken", field=name_label))
                 count = _number(count_text, count_label, "count", MAX_COUNT, currency)
                 entry = {
@@ -422,12 +435,10 @@ def _objective_forms(plan: Plan, side: str) -> None:
                     "side": side,
                     "targets": [{"quarter": quarter, "count": count}],
                 }
-                return [*adding.data, entry]
+                return [*goals.data, entry]
 
-            _record(NEW_GOAL, adding, added, "objectives", GOALS)
-    with middle:
-        setting = _part(TARGET, "objectives", shown)
-    objectives: Rows = setting.data
+            _record(NEW_GOAL, goals, added, "objectives", GOALS, GOAL_FORMS)
+    objectives: Rows = goals.data
     own = [i for i, o in enumerate(objectives) if o.get("side", "partner") == side]
     if not own:
         return
@@ -457,24 +468,18 @@ def _objective_forms(plan: Plan, side: str) -> None:
                 )
                 return rows
 
-            _record(TARGET, setting, targeted, "objectives", GOALS)
-    with right:
-        dropping = _part(DROP_GOAL, "objectives", shown)
-    dropped: Rows = dropping.data
-    mine = [i for i, o in enumerate(dropped) if o.get("side", "partner") == side]
-    if not mine:
-        return
+            _record(TARGET, goals, targeted, "objectives", GOALS, GOAL_FORMS)
     with right, st.form(_key(DROP_GOAL, "form")):
         st.markdown(f"**{tr('review.drop_objective')}**")
         gone = st.selectbox(
             tr("review.objective_name"),
-            mine,
-            format_func=lambda i: dropped[i]["name"],
+            own,
+            format_func=lambda i: objectives[i]["name"],
             key=_key(DROP_GOAL, "which"),
         )
         if st.form_submit_button(tr("review.remove"), key=_key(DROP_GOAL, "save")):
-            rows = [o for i, o in enumerate(dropped) if i != gone]
-            _commit(DROP_GOAL, dropping, rows, "objectives", GOALS)
+            rows = [o for i, o in enumerate(objectives) if i != gone]
+            _commit(DROP_GOAL, goals, rows, "objectives", GOALS, GOAL_FORMS)
 
 
 def _objectives_section(plan: Plan) -> None:
