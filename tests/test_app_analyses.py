@@ -599,3 +599,14 @@ def test_the_histogram_draws_bars_from_the_axis_up() -> None:
     assert (encoding["x"]["field"], encoding["x2"]["field"]) == ("low", "high")
     assert encoding["y"]["field"] == "count"
     assert encoding["y2"] == {"datum": 0}
+
+
+def test_one_month_of_actuals_saved_is_said_in_the_singular(onboarding: AppTest) -> None:
+    at = onboarding
+    seed_editor(at, "actuals", edited_rows={0: {"revenue": 8_500.0}})
+    at.button(key="onboarding.save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [t.value for t in at.toast] == ["Ist-Zahlen gespeichert (1 Monat)"]
+    seed_editor(at, "actuals", edited_rows={1: {"revenue": 9_000.0}})
+    at.button(key="onboarding.save").click().run()
+    assert [t.value for t in at.toast] == ["Ist-Zahlen gespeichert (2 Monate)"]

@@ -445,3 +445,27 @@ def test_an_investment_repeated_every_month_says_every_month(
     assert due in text
     assert "alle 1 Monate" not in text
     assert "every 1 months" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("de", "Danach bleibt nur 1 Monat des Plans:"),
+        ("en", "That leaves only 1 month of the plan:"),
+    ],
+)
+def test_a_payback_one_month_before_the_end_leaves_one_month_in_the_singular(
+    language: str, said: str
+) -> None:
+    # one deal a month at 4.400 a year list price, half of it the partner's: customer k brings
+    # 4400 / 12 * 0.5 = 183.33 a month, so after t months the partner has earned
+    # 183.33 * t (t + 1) / 2: 10.083 after 10 months, 12.100 after 11, against 12.000 spent in
+    # month 1, so the payback is in month 11 of 12 and one month is left
+    plan = make_plan(
+        language=language,
+        investments=[investment(12_000, 1)],
+        resources=[sales()],
+        revenue={"deal_size": 4_400, "deals_per_sales_fte_month": 1, "partner_margin": 0.5},
+    )
+    assert evaluate(plan).kpis["partner"]["payback_month"] == 11
+    assert said in " ".join(pages_of(build_pdf(plan)))
