@@ -22,7 +22,7 @@ from planner.plan.paths import get_value
 from planner.plan.schema import MAX_MONEY, Investment, Plan, RebateTier, Resource
 from planner.privacy import PlanView
 from planner.store.faults import FAULTS
-from planner.ui import collab, session, state, table_seen, wording
+from planner.ui import collab, grid_keys, session, state, table_seen, wording
 from planner.ui.entries import (
     EntryError,
     Kind,
@@ -435,6 +435,7 @@ def _grid(path: str, plan: Plan, frame: pd.DataFrame, held: Any, locked: bool) -
             _token(key, base[2]),
             on_seen=lambda: _on_seen(path, key),
         )
+        grid_keys.keep_last_key(f"grid-keys:{path}")
     error_key = state.EDITOR_PREFIX + path
     if state.errors().get(error_key):
         problems(error_key)

@@ -15,7 +15,7 @@ from planner.model import evaluate_many
 from planner.plan.paths import get_value
 from planner.plan.schema import Plan, Scenario
 from planner.plan.validation import with_scenario, with_values
-from planner.ui import charts, collab, entries, fields, session, state, widgets
+from planner.ui import charts, collab, entries, fields, grid_keys, session, state, widgets
 from planner.ui.analyses.common import (
     COPY_FROM,
     COPY_NAME,
@@ -255,6 +255,8 @@ def manage_scenarios() -> None:
             saved_or_overtaken(COPY_FORM, "scenarios", written)
             if written:
                 st.rerun()
+    with copy:
+        grid_keys.keep_last_key("grid-keys:copy")
     with manage:
         # the scenarios as the person saw them: a pick keeps meaning the scenario picked, and a
         # rename, deletion or promotion of them meets someone else's change as a conflict

@@ -10,7 +10,7 @@ import streamlit as st
 from planner import i18n
 from planner.analysis import AnalysisError, montecarlo
 from planner.analysis.drivers import driver
-from planner.ui import charts, entries, fields, session, state, widgets
+from planner.ui import charts, entries, fields, grid_keys, session, state, widgets
 from planner.ui.analyses.common import (
     DEFAULT_SEED,
     MC_DRAWS,
@@ -146,6 +146,7 @@ def ranges_editor() -> None:
                 if written:
                     session.notify("analyses.ranges_saved", count=len(items))
                 st.rerun()
+    grid_keys.keep_last_key("grid-keys:uncertainty")
     fields.problems(RANGE_ERRORS)
 
 

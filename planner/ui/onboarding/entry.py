@@ -10,7 +10,7 @@ import streamlit as st
 
 from planner import i18n
 from planner.model import month_dates
-from planner.ui import collab, fields, session, state, widgets
+from planner.ui import collab, fields, grid_keys, session, state, widgets
 from planner.ui.onboarding.common import (
     ACTUALS_SEEN,
     COLUMNS,
@@ -137,6 +137,8 @@ def entry_table(here: Here, columns: list[str]) -> None:
             },
         },
     )
+    if who.can_edit:
+        grid_keys.keep_last_key("grid-keys:actuals")
     save, clear = st.columns([1, 1])
     saved = save.button(
         tr("onboarding.save"),
