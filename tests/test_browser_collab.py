@@ -68,7 +68,9 @@ def settle(page: Any) -> None:
 
 def open_settings(page: Any) -> None:
     """Open the sidebar's popover with the UI language and presenter mode (unless it is open:
-    a click on its button would close it)."""
+    a click on its button would close it), once the page's run is over: clicked while a run
+    was drawing the page, it now and then stayed closed."""
+    settle(page)
     if not page.locator('[data-testid="stPopoverBody"]').count():
         page.locator('[data-testid="stSidebar"] .st-key-sidebar-settings button').first.click()
     page.locator('[data-testid="stPopoverBody"]').wait_for()
