@@ -134,6 +134,30 @@ def test_an_emptied_cell_that_needs_a_value_is_refused_in_the_ui_language(
     assert plain(said) in "\n".join(e.value for e in vera.error)
 
 
+def test_a_number_typed_into_a_cell_is_read_in_the_ui_language(workspace: Store) -> None:
+    """A cell's number is text typed the way the UI language writes numbers: 1,5 is one and a
+    half in German; 1.5.5 is refused naming the column and the form, and 99 above the
+    column's range; nothing of the refused ones is written."""
+    vera = _page("Vera")
+    plan_id = vera.session_state[session.PLAN_ID]
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": "1,5"}}})
+    edit_table(vera, TEAM, {"edited_rows": {1: {"annual_cost": "98.500"}}})
+    rows = [(r.path, r.new) for r in workspace.log(plan_id)[1:]]
+    assert rows == [("resources.0.fte", 1.5), ("resources.1.annual_cost", 98500.0)]
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": "1.5.5"}}})
+    said = "\n".join(e.value for e in vera.error).replace("\\", "")  # markdown escapes
+    assert "FTE: „1.5.5“ ist keine Zahl" in said, said
+    edit_table(vera, TEAM, {"edited_rows": {0: {"start_month": "999"}}})
+    said = "\n".join(e.value for e in vera.error).replace("\\", "")
+    assert "Startmonat: 999 liegt außerhalb des erlaubten Bereichs 1 bis 36" in said, said
+    # the unit is part of the number: an amount typed as a share is refused
+    edit_table(vera, TEAM, {"edited_rows": {1: {"annual_cost": "5 %"}}})
+    said = "\n".join(e.value for e in vera.error).replace("\\", "")
+    cost = i18n.label("annual_cost", "de")
+    assert f"{cost}: „5 %“ ist ein Prozentwert; das Feld ist ein Betrag in EUR" in said, said
+    assert len(workspace.log(plan_id)) == 3
+
+
 def test_a_table_stays_the_same_input_while_another_field_changes(workspace: Store) -> None:
     """A change elsewhere in the plan does not rebuild the table (its key is the list's own
     version), so a cell being edited stays open with its text."""

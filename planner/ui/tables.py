@@ -105,9 +105,44 @@ def _shown_cell(column: Column, value: Any) -> Any:
     return None if value is None else shown(column.kind, value)
 
 
+NUMBER_KINDS = ("money", "percent", "count", "integer", "month")
+"""Column kinds shown and typed as numbers in the UI language (``1.234,5`` in German)."""
+
+
+def display_frame(frame: pd.DataFrame, path: str) -> pd.DataFrame:
+    """The table ``frame`` of list ``path`` as its cells read: numbers as text in the UI
+    language (``1.234,5`` / ``1,234.5``), whatever the language of the person's browser, which
+    a number column of the table would follow instead."""
+    shown = frame.copy()
+    for column in TABLES[path]:
+        if column.kind in NUMBER_KINDS:
+            texts = [_number_text(v) for v in frame[column.name].tolist()]
+            # text even without rows (an empty list alone would make a number column)
+            shown[column.name] = pd.Series(texts, index=frame.index, dtype=object)
+    return shown
+
+
+def _number_text(value: Any) -> Any:
+    """A number cell as it reads; empty stays empty, and what is no number (a value hidden
+    from the side, shown as private) as it is."""
+    if _empty(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return i18n.editable_number(float(value), state.language())
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _cell(column: Column, value: Any) -> Any:
-    """A table cell as the plan holds it; empty cells become missing keys (None)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A table cell as the plan holds it; empty cells become missing keys (None). A number
+    cell typed as text is read in the UI language; raises :class:`EntryError` naming the
+    column and the accepted form or range when it is not a value of the column."""
+    if isinstance(value, str) and column.kind in NUMBER_KINDS:
+        return _row_value(column, value, state.plan_in_force()) if value.strip() else None
+    if _empty(value):
         return None
     if column.kind in ("month", "integer") and isinstance(value, float) and value.is_integer():
         return int(value)
@@ -158,7 +193,11 @@ def cell_edits(
             if column is None:
                 continue
             before = shown[row].get(column.name)
-            value = _cell(column, typed)
+            try:
+                value = _cell(column, typed)
+            except EntryError as refusal:
+                refused.append(str(refusal))
+                continue
             later = now[row].get(column.name) if row < len(now) else before
             if value == _cell(column, before) and value == _cell(column, later):
                 continue  # the cell shows what it showed: no edit
@@ -345,8 +384,15 @@ def rows_version(path: str) -> int:
 def _column_config(path: str, column: Column, plan: Plan) -> Any:
     title = label(column.name) + (" (%)" if column.kind == "percent" else "")
     cc = st.column_config
-    if column.kind == "text":
-        return cc.TextColumn(title, required=True, max_chars=200)
+    if column.kind in NUMBER_KINDS:  # typed and shown in the UI language, checked on the server
+        if column.kind == "money":
+            title += f" ({plan.currency})"
+        return cc.TextColumn(
+            title,
+            max_chars=40,
+            alignment="right",
+            help=tr(f"column.{column.kind}", currency=plan.currency, months=plan.months),
+        )
     if column.kind == "choice":
         where = f"{path}.0.{column.name}"
         return cc.SelectboxColumn(
@@ -355,17 +401,7 @@ def _column_config(path: str, column: Column, plan: Plan) -> Any:
             format_func=lambda o: choice_label(where, str(o)),
             required=True,
         )
-    high = plan.months if column.kind == "month" else column.high
-    if column.kind == "money":
-        title += f" ({plan.currency})"
-    return cc.NumberColumn(
-        title,
-        min_value=column.low,
-        max_value=high,
-        step=column.step,
-        format="localized",  # as the person's browser writes numbers: 12,5 in German
-        help=tr(f"column.{column.kind}", currency=plan.currency, months=plan.months),
-    )
+    return cc.TextColumn(title, required=True, max_chars=200)
 
 
 def table(
@@ -387,7 +423,8 @@ def table(
     if view is not None and view.is_hidden(path):
         if shown:
             st.caption(tr("field.private_cells"))
-            st.dataframe(_frame(path, view.get(path) or []), hide_index=True, width="stretch")
+            hidden = _frame(path, view.get(path) or [])
+            st.dataframe(display_frame(hidden, path), hide_index=True, width="stretch")
         return
     frame = table_frame(plan, path)
     held = st.session_state.get(collab.SNAPSHOT)
@@ -418,7 +455,7 @@ def _grid(path: str, plan: Plan, frame: pd.DataFrame, held: Any, locked: bool) -
         base = bases[path] = (key, frame, held)
     st.session_state.setdefault(TABLE_SHOWN, {})[path] = (key, frame, held)
     st.data_editor(
-        frame,
+        display_frame(frame, path),
         key=key,
         num_rows="fixed",
         hide_index=True,
