@@ -163,14 +163,16 @@ def test_a_grouped_number_reads_back_as_itself(value: float, language: str, digi
 def test_a_figure_change_beyond_any_meaning_says_how_large() -> None:
     """An IRR of a tiny first-month investment (4 * 10^26 %, found by the property test of
     polls and remote edits) and back: its change reads "> 1.000.000 %-Punkte" instead of
-    breaking the page; a normal change keeps its digits (0.25 -> 0.30 is 5,0 points)."""
+    breaking the page; a normal change keeps its digits and, like an amount's, its sign
+    (0.25 -> 0.30 is +5,0 points, back -5,0)."""
     from planner.ui.text import figure_delta
     from tests.store_support import example_plan
 
     plan = example_plan()
     assert figure_delta("irr", 4e24, 0.1, plan) == "> 1.000.000 %-Punkte"
     assert figure_delta("irr", 0.1, 4e24, plan) == "< 1.000.000 %-Punkte"
-    assert figure_delta("irr", 0.30, 0.25, plan) == "5,0 %-Punkte"
+    assert figure_delta("irr", 0.30, 0.25, plan) == "+5,0 %-Punkte"
+    assert figure_delta("irr", 0.25, 0.30, plan) == "-5,0 %-Punkte"
 
 
 @pytest.mark.parametrize(

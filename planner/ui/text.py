@@ -57,14 +57,14 @@ def figure_delta(name: str, value: float | None, before: float | None, plan: Pla
         return None
     language = state.language()
     diff = value - before
+    sign = "+" if diff > 0 else ""
     if name in MONTH_FIGURES:
         return months_delta(diff)
     if name in PERCENT_FIGURES:
         if abs(diff) > i18n.PERCENT_SHOWN:  # an IRR of 10^26 % and back: say how large
             bound = i18n.number(i18n.PERCENT_SHOWN * 100, language)
             return tr("figure.points_delta", points=(">" if diff > 0 else "<") + " " + bound)
-        return tr("figure.points_delta", points=i18n.number(diff * 100, language, 1))
-    sign = "+" if diff > 0 else ""
+        return tr("figure.points_delta", points=sign + i18n.number(diff * 100, language, 1))
     return sign + i18n.money(diff, plan.currency, language)
 
 
