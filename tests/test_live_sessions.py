@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
+from planner import i18n
 from planner.plan.files import load
 from planner.plan.paths import get_value
 from planner.store import Store
@@ -140,7 +141,8 @@ def _act(app: AppTest, action: str, rng: random.Random) -> tuple[str, str, Any]:
         fte = float(rng.randrange(1, 9)) / 2
         while fte == plan.resources[row].fte:
             fte += 0.5
-        edit_table(app, TEAM, {"edited_rows": {row: {"fte": fte}}})
+        # as the browser sends it: the cell's text in the UI language (German: "1,5")
+        edit_table(app, TEAM, {"edited_rows": {row: {"fte": i18n.editable_number(fte, "de")}}})
         return action, f"{TEAM}.{row}.fte", fte
     if action == "add":
         role = f"Rolle {rng.randrange(1000)}"
