@@ -1,6 +1,7 @@
 """Edit in one browser -> visible in the other: two people on one plan, real chromium.
 
     .venv/bin/python benchmarks/bench_live.py [EDITS] [--postgres URL] [--poll SECONDS] [--trace]
+        [--each] [--profile FILE]
     .venv/bin/python benchmarks/bench_live.py --idle [SECONDS] [--postgres URL] [--poll SECONDS]
 
 The vendor types a deal size into the workspace and leaves the field; the partner's page (a
@@ -21,6 +22,11 @@ server's watcher off, as before the watcher (``--poll 0.5``), for a comparison i
 where the partner's server spends it (stored -> the watcher's wake, the runs it starts, their
 CPU time and the messages they send, the run's last message handed to the partner's websocket
 -> the value seen in the browser); with ``--idle``, the runs of the idle pages.
+
+``--each`` (with ``--trace``): one line per edit, its page runs and the other sessions' runs
+that overlapped them (where the slow edits lost their time). ``--profile FILE``: the partner's
+browser's CPU profile over the edits (Chromium's sampling profiler, a ``.cpuprofile`` for
+DevTools), summed per edit by script file and by function.
 
 ``--idle``: server CPU per open idle page: three pages (the vendor's workspace, a partner's and
 a viewer's link) open and idle for SECONDS (default 60); the app server's process CPU time
@@ -128,7 +134,14 @@ def records(trace: Path | None) -> list[dict[str, object]]:
     return [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
 
 
-def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | None) -> None:
+def latency(
+    edits: int,
+    postgres: str | None,
+    poll: float | None,
+    trace: Path | None,
+    profile: Path | None = None,
+    each: bool = False,
+) -> None:
     from playwright.sync_api import sync_playwright
 
     env = {**timer(poll), **tracing(trace)}
@@ -162,6 +175,10 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
         devtools = partner.context.new_cdp_session(partner)
         devtools.send("Performance.enable")
         busy_before = main_thread(devtools)
+        if profile is not None:
+            devtools.send("Profiler.enable")
+            devtools.send("Profiler.setSamplingInterval", {"interval": 200})
+            devtools.send("Profiler.start")
         run: list[int] = []
         for n in range(edits):
             text = i18n.number(30_000 + 100 * n, "de")
@@ -195,6 +212,8 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
             settle(partner)
         cpu = [server_cpu_seconds(p) - c for p, c in zip(ports, cpu_before, strict=True)]
         busy = {k: v - busy_before[k] for k, v in main_thread(devtools).items()}
+        if profile is not None:
+            profile.write_text(json.dumps(devtools.send("Profiler.stop")["profile"]))
         for browser in browsers:
             browser.close()
 
@@ -217,15 +236,70 @@ def latency(edits: int, postgres: str | None, poll: float | None, trace: Path | 
         print(f"  ({len(woken)} of {edits} edits with a run recorded; runs until seen: "
               f"{sum(run) / len(run):.1f} on average)")  # fmt: skip
     if trace is not None:
-        breakdown(records(trace), partner_session, stored_times, shown_times)
+        breakdown(records(trace), partner_session, stored_times, shown_times, each)
+    if profile is not None:
+        profiled(json.loads(profile.read_text()), edits)
+
+
+def profiled(profile: dict[str, Any], edits: int) -> None:
+    """The partner's browser's CPU profile over the edits (Chromium's sampling profiler): its
+    main thread's time per edit by script file (Streamlit's bundles are named by what they
+    hold: ``react-dom``, ``DataFrame``, ``StreamlitMarkdown``, ...) and by function, self
+    time and time including what a function calls."""
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    parent = {child: node["id"] for node in profile["nodes"] for child in node.get("children", ())}
+    deltas = [0, *profile["timeDeltas"][1:]]
+    self_us: dict[int, float] = {}
+    for sample, delta in zip(profile["samples"], [*deltas[1:], 0], strict=True):
+        self_us[sample] = self_us.get(sample, 0.0) + delta
+
+    def where(node: dict[str, Any]) -> tuple[str, str]:
+        frame = node["callFrame"]
+        url = frame["url"].rsplit("/", 1)[-1].split(".")[0] or frame["functionName"]
+        name = frame["functionName"] or "(anonymous)"
+        return url, f"{name} {url}:{frame['lineNumber'] + 1}:{frame['columnNumber'] + 1}"
+
+    by_file: dict[str, float] = {}
+    by_function: dict[str, float] = {}
+    total: dict[str, float] = {}
+    for node_id, us in self_us.items():
+        url, name = where(nodes[node_id])
+        by_file[url] = by_file.get(url, 0.0) + us
+        by_function[name] = by_function.get(name, 0.0) + us
+        seen: set[str] = set()
+        at: int | None = node_id
+        while at is not None:  # every function on the stack, once each
+            caller = where(nodes[at])[1]
+            if caller not in seen:
+                seen.add(caller)
+                total[caller] = total.get(caller, 0.0) + us
+            at = parent.get(at)
+    idle, native = by_file.pop("(idle)", 0.0), by_file.pop("(program)", 0.0)
+    busy = sum(by_file.values()) / 1000 / edits
+    print(f"the other browser's profile, per edit: {busy:.0f} ms of script and its garbage "
+          f"collection; {native / 1000 / edits:.0f} ms in the browser's own code (style, "
+          f"layout, paint), {idle / 1000 / edits:.0f} ms idle")  # fmt: skip
+    for title, table in (("self time by file", by_file), ("self time", by_function)):
+        print(f"  {title} (ms per edit):")
+        for name, us in sorted(table.items(), key=lambda kv: -kv[1])[:25]:
+            print(f"    {us / 1000 / edits:7.1f}  {name}")
+    print("  time including callees (ms per edit):")
+    for name, us in sorted(total.items(), key=lambda kv: -kv[1])[:60]:
+        print(f"    {us / 1000 / edits:7.1f}  {name}")
 
 
 def breakdown(
-    recorded: list[dict[str, Any]], session: str, stored: list[float], shown: list[float]
+    recorded: list[dict[str, Any]],
+    session: str,
+    stored: list[float],
+    shown: list[float],
+    each: bool = False,
 ) -> None:
     """Per edit, what the partner's server did from the edit stored (ms since the epoch) to the
     next edit: the watcher's wake, the runs it started (fragment or page), their CPU and
-    messages, the page run's last message handed to the websocket and the value seen."""
+    messages, the page run's last message handed to the websocket and the value seen; with
+    ``each``, one line per edit (where the slow ones lost their time), the other sessions'
+    runs on the same server that overlapped the page's run among them."""
     steps: dict[str, list[float]] = {}
     runs_per_edit: list[int] = []
     kinds: dict[str, dict[str, list[float]]] = {}
@@ -264,6 +338,8 @@ def breakdown(
                 step("its end -> its last message to the websocket", sent)
                 step("that message -> the value seen in the browser", seen - finished[0])
         runs_per_edit.append(len(runs))
+        if each:
+            print(each_edit(recorded, session, at, seen, runs, mine))
         for r in runs:
             kind = kinds.setdefault("fragment run" if r["fragment"] else "page run", {})
             for key in ("body_ms", "body_cpu_ms", "cpu_ms", "deltas", "bytes"):
@@ -281,6 +357,38 @@ def breakdown(
               f"CPU {med['body_cpu_ms']:.0f} ms + cleanup and gc "
               f"{med['cpu_ms'] - med['body_cpu_ms']:.0f} ms, "
               f"{med['deltas']:.0f} deltas, {med['bytes'] / 1024:.0f} KB (medians)")  # fmt: skip
+
+
+def each_edit(
+    recorded: list[dict[str, Any]],
+    session: str,
+    stored: float,
+    seen: float,
+    runs: list[dict[str, Any]],
+    mine: list[dict[str, Any]],
+) -> str:
+    """One edit's line: stored -> seen, and each run of the page from the edit stored (ms):
+    its start, wall and CPU time, deltas, the time other sessions' runs overlapped it."""
+    parts = [f"edit: stored -> seen {seen - stored:5.0f} ms;"]
+    wakes = [1000 * r["at"] for r in mine if r["kind"] == "wake"]
+    if wakes:
+        parts.append(f"woken +{wakes[0] - stored:.0f}")
+    for r in runs:
+        start, end = float(r["start"]), float(r["end"])
+        others = sum(
+            max(0.0, min(end, float(o["end"])) - max(start, float(o["start"])))
+            for o in recorded
+            if o["kind"] == "run" and o.get("session") != session
+        )
+        parts.append(
+            f"{'fragment' if r['fragment'] else 'page'} +{1000 * start - stored:.0f} "
+            f"{r['body_ms']:.0f} ms (CPU {r['cpu_ms']:.0f}, {r['deltas']} deltas, "
+            f"others' runs {1000 * others:.0f} ms)"
+        )
+    sent = [r for r in mine if r["kind"] == "sent" and r["type"] == "script_finished"]
+    if sent:
+        parts.append(f"finished sent +{1000 * sent[-1]['at'] - stored:.0f}")
+    return "  " + " ".join(parts)
 
 
 def main_thread(devtools: Any) -> dict[str, float]:
@@ -375,13 +483,17 @@ def main() -> None:
     parser.add_argument("--poll", type=float, metavar="SECONDS", help="the pages' timer instead")
     parser.add_argument("--idle", action="store_true", help="server CPU per idle page")
     parser.add_argument("--trace", action="store_true", help="record the servers' runs")
+    parser.add_argument("--each", action="store_true", help="with --trace: a line per edit")
+    parser.add_argument(
+        "--profile", type=Path, metavar="FILE", help="the other browser's CPU profile to FILE"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         trace = Path(folder) / "runs.jsonl" if args.trace else None
         if args.idle:
             idle(args.count or 60.0, args.postgres, args.poll, trace)
         else:
-            latency(int(args.count or 50), args.postgres, args.poll, trace)
+            latency(int(args.count or 50), args.postgres, args.poll, trace, args.profile, args.each)
 
 
 if __name__ == "__main__":
