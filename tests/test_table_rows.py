@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from planner import i18n
 from planner.store import Store
 from planner.ui import collab, session, state
+from tests.app_support import open_tab
 
 ROOT = Path(__file__).resolve().parents[1]
 HIRE = "add:resources:0"
@@ -21,6 +22,7 @@ def _workspace() -> AppTest:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.session_state[collab.NAME] = "Vera"
     app.switch_page("planner/ui/pages/assumptions.py").run()
+    open_tab(app, "resources")  # the team tab, where the hires' forms are
     assert not app.exception, [e.message for e in app.exception]
     return app
 

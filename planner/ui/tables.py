@@ -419,7 +419,9 @@ def table(
     ``view``: the side's view of the plan; a list holding values hidden from the side shows
     them empty and cannot be edited by it. ``shown=False`` (a closed tab): the forms only, in
     the place they have below the table (the table's place stays, empty), so text typed into a
-    form and not sent yet, which only the browser holds, stays in it."""
+    form and not sent yet, which only the browser holds, stays in it; and only once this
+    person opened one of them (:data:`FORMS_OPENED`): nothing can be typed into a closed
+    form, and every element drawn costs each remote change its redraw in the browser."""
     if view is not None and view.is_hidden(path):
         if shown:
             st.caption(tr("field.private_cells"))
@@ -431,9 +433,23 @@ def table(
     with st.container():  # one element whether the table is drawn or not: the forms stay put
         if shown:
             _grid(path, plan, frame, held, locked)
-    if not locked:
+    if not locked and (shown or path in st.session_state.get(FORMS_OPENED, ())):
         add_form(path, plan)
         remove_form(path, plan, frame, held)
+
+
+FORMS_OPENED = "tables.forms_opened"
+"""List paths whose add-row or delete form this session opened (``set[str]``): their forms
+are drawn in a closed tab too, where text typed into them and not sent yet lives on."""
+
+
+def _form_expander(label_text: str, path: str, kind: str) -> Any:
+    """The expander holding form ``kind`` ("add", "remove") of list ``path``: opening it is a
+    run (nothing written), which notes that its forms now hold what this person may type."""
+    expander = st.expander(label_text, key=f"open:{kind}:{path}", on_change="rerun")
+    if expander.open:
+        st.session_state.setdefault(FORMS_OPENED, set()).add(path)
+    return expander
 
 
 def _grid(path: str, plan: Plan, frame: pd.DataFrame, held: Any, locked: bool) -> None:
@@ -486,7 +502,7 @@ def add_form(path: str, plan: Plan) -> None:
     key = f"add:{path}:{added.get(path, 0)}"
     columns = TABLES[path]
     language = state.language()
-    with st.expander(tr(f"table.add.{path}")), st.form(key, border=False):
+    with _form_expander(tr(f"table.add.{path}"), path, "add"), st.form(key, border=False):
         cells = st.columns(len(columns))
         for cell, column in zip(cells, columns, strict=True):
             title = _column_config(path, column, plan)["label"]
@@ -519,7 +535,7 @@ def remove_form(path: str, plan: Plan, frame: pd.DataFrame, held: Any) -> None:
     key = f"remove:{path}@{rows_version(path)}:{state.language()}"
     first = TABLES[path][0]
     names = [_row_name(first, value, plan) for value in frame[first.name].tolist()]
-    with st.expander(tr(f"table.remove.{path}")), st.form(key, border=False):
+    with _form_expander(tr(f"table.remove.{path}"), path, "remove"), st.form(key, border=False):
         st.multiselect(
             tr("table.remove_rows"),
             list(range(len(names))),

@@ -2,8 +2,9 @@
 
 Every side sees the same inputs: values private to another side show as private, and a
 viewer's link, or a plan frozen for sign-off, shows them read-only. Only the open tab's
-tables and fields run (opening a tab is a run of the page); the tables' forms run in every
-tab, so what is typed into one and not sent yet survives a look at another tab."""
+tables and fields run (opening a tab is a run of the page); a table's forms, once the person
+opened one, run in every tab, so what is typed into one and not sent yet survives a look at
+another tab."""
 
 import streamlit as st
 
@@ -55,8 +56,8 @@ with notices:
 
 # Only the open tab's tables and fields run: a remote change reruns the page, and every
 # element drawn costs the other browser its redraw (the closed tabs were about 90 of 150).
-# The tables' forms run in every tab (see planner.ui.tables.table): the tab's content sits in
-# one container before them, so they keep their place whether the tab is open or not.
+# A table's forms, once the person opened one, run in every tab (planner.ui.tables.table): the
+# tab's content sits in one container before them, so they keep their place either way.
 investments, team, revenue, vendor, general = st.tabs(
     [tr(f"assumptions.{name}") for name in state.ASSUMPTIONS_VIEWS],
     key=state.ASSUMPTIONS_VIEW,
