@@ -575,7 +575,7 @@ def test_a_month_beyond_the_horizon_is_refused_and_nothing_changes(onboarding: A
 
 def test_actuals_entered_in_the_table_are_stored(onboarding: AppTest) -> None:
     at = onboarding
-    seed_editor(at, "actuals", edited_rows={0: {"revenue": 8_500.0}, 2: {"customers": 3.0}})
+    seed_editor(at, "actuals", edited_rows={0: {"revenue": "8.500"}, 2: {"customers": "3"}})
     at.button(key="onboarding.save").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert plan_of(at).actuals == [
@@ -601,12 +601,57 @@ def test_the_histogram_draws_bars_from_the_axis_up() -> None:
     assert encoding["y2"] == {"datum": 0}
 
 
+def test_actuals_are_typed_as_the_ui_language_writes_numbers(onboarding: AppTest) -> None:
+    """The actuals table's cells are text in the UI language, whatever the browser's: in a
+    German session "1.234,5" is 1234.5 and "3" customers are 3; a table showing them reads
+    "1.234,5" again."""
+    at = onboarding
+    seed_editor(at, "actuals", edited_rows={0: {"revenue": "1.234,5"}, 2: {"customers": "3"}})
+    at.button(key="onboarding.save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert plan_of(at).actuals == [{"month": 1, "revenue": 1234.5}, {"month": 3, "customers": 3.0}]
+    shown = at.data_editor(key=at.session_state["onboarding.actuals_seen"]["key"]).value
+    assert shown["revenue"].iloc[0] == "1.234,5"  # text, as German writes it
+
+
+def test_a_refused_cell_of_the_actuals_saves_nothing_and_keeps_what_was_typed(
+    onboarding: AppTest,
+) -> None:
+    """A Save with a cell that is no number (or an amount typed as a share) is refused naming
+    the column and the month, in the UI language; nothing is written, also not the good cell
+    typed beside it, and every typed cell stays in the table. (The English wording is checked
+    in the browser: tests/test_browser_table_language.py.)"""
+    at = onboarding
+    edits = {0: {"revenue": "8.500"}, 2: {"revenue": "12.5.0", "staff_cost": "5 %"}}
+    seed_editor(at, "actuals", edited_rows=edits)
+    key = at.session_state["onboarding.actuals_seen"]["key"]
+    at.button(key="onboarding.save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert plan_of(at).actuals == []
+    said = unescape("\n".join(e.value for e in at.error))
+    third = i18n.month_label(evaluate(plan_of(at)).monthly["date"].iloc[2], DE)
+    # the wording of ui.field.not_number and ui.field.percent_in_amount
+    assert f"Umsatz, {third}: „12.5.0“ ist keine Zahl" in said, said
+    assert (
+        f"Personalkosten, {third}: „5 %“ ist ein Prozentwert; das Feld ist ein Betrag in EUR"
+        in said
+    )
+    # the same table, with what was typed
+    assert at.session_state["onboarding.actuals_seen"]["key"] == key
+    assert at.session_state[key]["edited_rows"] == edits
+    # the cells corrected, the same Save writes them all
+    seed_editor(at, "actuals", edited_rows={0: {"revenue": "8.500"}, 2: {"revenue": "12,5"}})
+    at.button(key="onboarding.save").click().run()
+    assert plan_of(at).actuals == [{"month": 1, "revenue": 8500.0}, {"month": 3, "revenue": 12.5}]
+    assert not at.error
+
+
 def test_one_month_of_actuals_saved_is_said_in_the_singular(onboarding: AppTest) -> None:
     at = onboarding
-    seed_editor(at, "actuals", edited_rows={0: {"revenue": 8_500.0}})
+    seed_editor(at, "actuals", edited_rows={0: {"revenue": "8.500"}})
     at.button(key="onboarding.save").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert [t.value for t in at.toast] == ["Ist-Zahlen gespeichert (1 Monat)"]
-    seed_editor(at, "actuals", edited_rows={1: {"revenue": 9_000.0}})
+    seed_editor(at, "actuals", edited_rows={1: {"revenue": "9.000"}})
     at.button(key="onboarding.save").click().run()
     assert [t.value for t in at.toast] == ["Ist-Zahlen gespeichert (2 Monate)"]

@@ -228,7 +228,8 @@ def test_typing_in_a_field_someone_saved_meanwhile_is_kept_and_saved_as_a_confli
 
 
 def _type_actuals(app: AppTest, **delta: object) -> None:
-    """Cells typed into the actuals table (the browser sends them as the table's state)."""
+    """Cells typed into the actuals table (the browser sends them as the table's state: the
+    texts typed, numbers as the UI language writes them)."""
     key = app.session_state["onboarding.actuals_seen"]["key"]
     app.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **delta}
 
@@ -238,7 +239,7 @@ def test_actuals_typed_while_others_edit_are_kept_and_saved(
 ) -> None:
     store, plan_id = workspace_plan
     app = _tab("onboarding")
-    _type_actuals(app, edited_rows={0: {"revenue": 8_500.0}})
+    _type_actuals(app, edited_rows={0: {"revenue": "8.500"}})  # as a German session types it
     base = store.field_version(plan_id, "revenue.deal_size")
     assert store.apply_edit(plan_id, "revenue.deal_size", 45000, base, "Anna", "partner").ok
     app.run()  # the poll: another field changed, the table and its typed cell stay
@@ -255,7 +256,7 @@ def test_actuals_saved_over_someone_elses_are_a_conflict(
 ) -> None:
     store, plan_id = workspace_plan
     app = _tab("onboarding")
-    _type_actuals(app, edited_rows={0: {"revenue": 8_500.0}})
+    _type_actuals(app, edited_rows={0: {"revenue": "8.500"}})  # as a German session types it
     theirs = [{"month": 1, "revenue": 9000.0}]
     assert store.apply_edit(plan_id, "actuals", theirs, 1, "Anna", "partner").ok
     app.run()  # her typed cell stays while Anna's actuals arrive

@@ -277,6 +277,49 @@ def _example(kind: str) -> float:
     )
 
 
+NUMBER_KINDS = ("money", "percent", "count", "integer", "month")
+"""Kinds of grid cells shown and typed as numbers in the UI language (``1.234,5`` in German):
+text cells, since Streamlit's number column writes and reads numbers only as the browser's
+language does."""
+
+
+def empty_cell(value: Any) -> bool:
+    """Whether a grid cell is empty (missing, NaN or blank text)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def cell_text(value: Any) -> Any:
+    """A number cell of a grid as it reads, in the UI language; empty stays empty, and what
+    is no number (a value hidden from the side, shown as private) as it is."""
+    if empty_cell(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return i18n.editable_number(float(value), state.language())
+
+
+def cell_number(
+    typed: Any, was: Any, name: str, kind: str, low: float, high: float, currency: str
+) -> Any:
+    """What a person left in a number cell of a grid that showed ``was`` (display units), as
+    the plan holds it: ``None`` when empty, ``was`` itself (as stored) while the cell still
+    reads as it did (its text has at most eight decimals, the number may have more), else the
+    typed text read as :func:`number_entry` reads it; raises :class:`EntryError` naming
+    ``name`` (the column, and the row where a grid has several)."""
+    if empty_cell(typed):
+        return None
+    if isinstance(typed, (int, float)) and not isinstance(typed, bool):
+        typed = i18n.editable_number(float(typed), state.language())  # as a number column sent
+    text = str(typed).strip()
+    if not empty_cell(was) and text == cell_text(was):
+        number = float(was)
+        whole = kind in ("integer", "month") and number.is_integer()
+        return int(number) if whole else stored(kind, number)
+    return number_entry(name, text, kind, low, high, currency)
+
+
 def choice_label(path: str, option: str) -> str:
     """A choice as its field shows it (``msp`` -> Managed Service Provider)."""
     return values.choice_text(path, option, state.language())

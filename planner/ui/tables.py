@@ -24,10 +24,13 @@ from planner.privacy import PlanView
 from planner.store.faults import FAULTS
 from planner.ui import collab, grid_keys, session, state, table_seen, wording
 from planner.ui.entries import (
+    NUMBER_KINDS,
     EntryError,
     Kind,
+    cell_text,
     choice_label,
     display_bound,
+    empty_cell,
     number_entry,
     shown,
     stored,
@@ -105,10 +108,6 @@ def _shown_cell(column: Column, value: Any) -> Any:
     return None if value is None else shown(column.kind, value)
 
 
-NUMBER_KINDS = ("money", "percent", "count", "integer", "month")
-"""Column kinds shown and typed as numbers in the UI language (``1.234,5`` in German)."""
-
-
 def display_frame(frame: pd.DataFrame, path: str) -> pd.DataFrame:
     """The table ``frame`` of list ``path`` as its cells read: numbers as text in the UI
     language (``1.234,5`` / ``1,234.5``), whatever the language of the person's browser, which
@@ -116,24 +115,10 @@ def display_frame(frame: pd.DataFrame, path: str) -> pd.DataFrame:
     shown = frame.copy()
     for column in TABLES[path]:
         if column.kind in NUMBER_KINDS:
-            texts = [_number_text(v) for v in frame[column.name].tolist()]
+            texts = [cell_text(v) for v in frame[column.name].tolist()]
             # text even without rows (an empty list alone would make a number column)
             shown[column.name] = pd.Series(texts, index=frame.index, dtype=object)
     return shown
-
-
-def _number_text(value: Any) -> Any:
-    """A number cell as it reads; empty stays empty, and what is no number (a value hidden
-    from the side, shown as private) as it is."""
-    if _empty(value):
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    return i18n.editable_number(float(value), state.language())
-
-
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _cell(column: Column, value: Any) -> Any:
@@ -142,7 +127,7 @@ def _cell(column: Column, value: Any) -> Any:
     column and the accepted form or range when it is not a value of the column."""
     if isinstance(value, str) and column.kind in NUMBER_KINDS:
         return _row_value(column, value, state.plan_in_force()) if value.strip() else None
-    if _empty(value):
+    if empty_cell(value):
         return None
     if column.kind in ("month", "integer") and isinstance(value, float) and value.is_integer():
         return int(value)

@@ -10,7 +10,8 @@ import streamlit as st
 
 from planner import i18n
 from planner.model import month_dates
-from planner.ui import collab, fields, grid_keys, session, state, widgets
+from planner.plan.validation import MAX_ACTUAL
+from planner.ui import collab, entries, fields, grid_keys, session, state, widgets
 from planner.ui.onboarding.common import (
     ACTUALS_SEEN,
     COLUMNS,
@@ -41,20 +42,44 @@ def entry_frame(here: Here, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def rows_from(here: Here, edited: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    """The plan's actuals after the table edit: shown columns replaced, others kept."""
+def shown_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The actuals table as its cells read: numbers as text in the UI language (``1.234,5``
+    in German), whatever the language of the person's browser."""
+    shown = frame.copy()
+    for column in columns:
+        texts = [entries.cell_text(v) for v in frame[column].tolist()]
+        shown[column] = pd.Series(texts, index=frame.index, dtype=object)
+    return shown
+
+
+def rows_from(
+    here: Here, edited: pd.DataFrame, columns: list[str], frame: pd.DataFrame
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The plan's actuals after the edit of the table that showed ``frame``: shown columns
+    replaced, others kept; and the refusals of cells that are no number of their column, each
+    naming the column and the month (``Umsatz, März 2027: „12.5.0“ ist keine Zahl``)."""
     known = here.plan.actuals_by_month()
-    rows = []
-    for record in edited.to_dict(orient="records"):
+    before = frame.to_dict(orient="records")
+    rows, refused = [], []
+    for index, record in enumerate(edited.to_dict(orient="records")):
         month = int(record["month"])
         row = {k: v for k, v in known.get(month, {}).items() if k not in columns}
         for column in columns:
-            value = record.get(column)
-            if value is not None and not pd.isna(value):
+            kind = "count" if column in COUNT_COLUMNS else "money"
+            name = f"{label(column)}, {record['date']}"
+            was = before[index].get(column) if index < len(before) else None
+            try:
+                value = entries.cell_number(
+                    record.get(column), was, name, kind, -MAX_ACTUAL, MAX_ACTUAL, here.plan.currency
+                )
+            except entries.EntryError as refusal:
+                refused.append(str(refusal))
+                continue
+            if value is not None:
                 row[column] = float(value)
         if row:
             rows.append({"month": month, **row})
-    return rows
+    return rows, refused
 
 
 def _pending(edits: Any) -> bool:
@@ -111,7 +136,7 @@ def entry_table(here: Here, columns: list[str]) -> None:
     plan, who = here.plan, here.who
     seen = seen_table(here, columns)
     edited = st.data_editor(
-        seen["frame"],
+        shown_frame(seen["frame"], columns),
         key=seen["key"],
         num_rows="fixed",
         hide_index=True,
@@ -123,9 +148,12 @@ def entry_table(here: Here, columns: list[str]) -> None:
             "month": st.column_config.NumberColumn(tr("onboarding.plan_month"), format="%d"),
             "date": st.column_config.TextColumn(label("month")),
             **{
-                column: st.column_config.NumberColumn(
+                # text in the UI language, read on the server when saved (a number column
+                # writes and reads numbers as the browser's language does)
+                column: st.column_config.TextColumn(
                     label(column),
-                    format="localized",
+                    max_chars=40,
+                    alignment="right",
                     help=tr(
                         "onboarding.count_help"
                         if column in COUNT_COLUMNS
@@ -154,8 +182,10 @@ def entry_table(here: Here, columns: list[str]) -> None:
         key="onboarding.clear",
     )
     if saved:
-        rows = rows_from(here, edited, columns)
-        if save_actuals(rows, seen["version"]):
+        rows, refused = rows_from(here, edited, columns, seen["frame"])
+        if refused:  # nothing written; the typed cells stay in the table
+            state.errors()[TABLE_ERRORS] = refused
+        elif save_actuals(rows, seen["version"]):
             session.notify("onboarding.saved", count=len(rows), plural=len(rows))
             st.rerun()
     if cleared and save_actuals([], seen["version"]):
