@@ -377,15 +377,20 @@ def test_ranges_are_added_and_a_seeded_run_shows_the_packages_percentiles(
         "uncertainty",
         deleted_rows=[0, 1, 2, 3],
         added_rows=[
-            {
+            {  # typed as a German session writes numbers
                 "path": "revenue.deal_size",
                 "distribution": "triangular",
-                "low": 34_000,
-                "likely": 40_000,
-                "high": 46_000,
+                "low": "34.000",
+                "likely": "40.000",
+                "high": "46.000",
             },
             # shares are entered in percent: 0.5 % to 1.5 % churn a month
-            {"path": "revenue.monthly_churn", "distribution": "uniform", "low": 0.5, "high": 1.5},
+            {
+                "path": "revenue.monthly_churn",
+                "distribution": "uniform",
+                "low": "0,5",
+                "high": "1,5",
+            },
         ],
     )
     at.button(key="analyses.ranges.save").click().run()
@@ -440,6 +445,70 @@ def test_a_bad_range_is_refused_with_the_field_named(analyses: AppTest) -> None:
     where = f"Unsicherheitsbereiche: {driver} (Zeile 1) · {low}"
     said = f"- {where}: 50000 liegt über dem höchsten Wert 30000"
     assert said in lines
+
+
+def test_ranges_are_typed_as_the_ui_language_writes_numbers(analyses: AppTest) -> None:
+    """A German session types "1.234,5" for 1234.5 and "2,5" in a share's row for 2.5 % (stored
+    0.025); a bound that is no number is refused naming the driver and the column, and a
+    share typed with a currency sign too; nothing of the refused save is written and the
+    typed rows stay in the table; a bound left as it showed keeps its value."""
+    at = analyses
+    before = plan_of(at)
+    deal, churn = "revenue.deal_size", "revenue.monthly_churn"
+    rows = [
+        {"path": deal, "distribution": "uniform", "low": "1.234,5", "high": "46.000"},
+        {"path": churn, "distribution": "uniform", "low": "0,5", "high": "2,5 %"},
+    ]
+    bad = [
+        {"path": deal, "distribution": "uniform", "low": "12.5.0", "high": "46.000"},
+        {"path": churn, "distribution": "uniform", "low": "0,5 €", "high": "2,5"},
+    ]
+    seed_editor(at, "uncertainty", deleted_rows=[0, 1, 2, 3], added_rows=bad)
+    typed = table_editor(at, "uncertainty").key
+    at.button(key="analyses.ranges.save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert plan_of(at) is before
+    said = unescape("\n".join(e.value for e in at.error))
+    low = t("analyses.low")
+    deal_name, churn_name = i18n.label(deal, DE), i18n.label(churn, DE)
+    # the wording of ui.field.not_number and ui.field.currency_in_share
+    assert f"{deal_name}, {low}: „12.5.0“ ist keine Zahl" in said, said
+    assert f"{churn_name}, {low}: „0,5 €“ ist ein Betrag; das Feld ist ein Anteil" in said, said
+    assert table_editor(at, "uncertainty").key == typed  # the same table, what was typed
+    assert at.session_state[typed]["added_rows"] == bad
+    seed_editor(at, "uncertainty", deleted_rows=[0, 1, 2, 3], added_rows=rows)
+    at.button(key="analyses.ranges.save").click().run()
+    ranges = [entry.model_dump(exclude_none=True) for entry in plan_of(at).uncertainty]
+    assert ranges == [
+        {"path": deal, "distribution": "uniform", "low": 1234.5, "high": 46_000},
+        {"path": churn, "distribution": "uniform", "low": 0.005, "high": 0.025},
+    ]
+    # the saved ranges show as German writes them and save again unchanged
+    shown = table_editor(at, "uncertainty").value
+    assert shown[["low", "high"]].values.tolist() == [["1.234,5", "46.000"], ["0,5", "2,5"]]
+    at.button(key="analyses.ranges.save").click().run()
+    assert [entry.model_dump(exclude_none=True) for entry in plan_of(at).uncertainty] == ranges
+
+
+def test_a_copy_s_values_are_typed_as_the_ui_language_writes_numbers(analyses: AppTest) -> None:
+    """The copy's value is read by its driver's unit in the UI language: "45.000" for an
+    amount, "2,5" for a share (2.5 %, stored 0.025); one that is no number is refused naming
+    the driver and the column, and nothing is created."""
+    at = analyses
+    before = plan_of(at)
+    at.text_input(key="analyses.scenario.copy_name").input("Deutsch")
+    deal, margin = "revenue.deal_size", "revenue.partner_margin"
+    seed_editor(at, "analyses.copy", added_rows=[{"driver": deal, "value": "45.000,0.0"}])
+    at.button(key="analyses.copy.create").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert plan_of(at) is before
+    said = unescape("\n".join(e.value for e in at.error))
+    column = t("analyses.new_value")
+    assert f"{i18n.label(deal, DE)}, {column}: „45.000,0.0“ ist keine Zahl" in said, said
+    added = [{"driver": deal, "value": "45.000"}, {"driver": margin, "value": "2,5"}]
+    seed_editor(at, "analyses.copy", added_rows=added)
+    at.button(key="analyses.copy.create").click().run()
+    assert plan_of(at).scenarios[-1].set == {deal: 45_000, margin: 0.025}
 
 
 def _remote(at: AppTest, path: str, value: Any) -> None:

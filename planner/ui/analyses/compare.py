@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from planner import i18n
-from planner.analysis import scenarios
+from planner.analysis import AnalysisError, scenarios
 from planner.analysis.drivers import driver
 from planner.model import evaluate_many
 from planner.plan.paths import get_value
-from planner.plan.schema import Plan, Scenario
+from planner.plan.schema import MAX_MONEY, Plan, Scenario
 from planner.plan.validation import with_scenario, with_values
 from planner.ui import charts, collab, entries, fields, grid_keys, session, state, widgets
 from planner.ui.analyses.common import (
@@ -161,23 +161,37 @@ COPY_FORM = "analyses.form.copy"
 MANAGE_FORM = "analyses.form.manage"
 
 
-def _copy(name: str, source: str, rows: pd.DataFrame, shown: Sequence[Scenario]) -> Plan:
+def copy_values(rows: pd.DataFrame) -> tuple[dict[str, Any], list[str]]:
+    """The values typed into the copy form's table, as the plan holds them (``2,5`` for a
+    share is 2.5 %, stored 0.025; a month or whole number as ``int``), and the refusals of
+    values that are no number of their driver, each naming the driver and the column."""
+    values: dict[str, Any] = {}
+    refused: list[str] = []
+    for record in rows.to_dict(orient="records"):
+        path, value = record.get("driver"), record.get("value")
+        if not path or (isinstance(path, float) and pd.isna(path)) or entries.empty_cell(value):
+            continue
+        # the browser may send any choice: only a driver this side may see is one
+        driver(here().plan, str(path), here().who.side)
+        name = f"{driver_label_safe(str(path))}, {tr('analyses.new_value')}"
+        kind = driver_kind(str(path))
+        try:
+            values[str(path)] = entries.cell_number(
+                value, None, name, kind, -MAX_MONEY, MAX_MONEY, here().plan.currency
+            )
+        except entries.EntryError as refusal:
+            refused.append(str(refusal))
+    return values, refused
+
+
+def _copy(name: str, source: str, values: dict[str, Any], shown: Sequence[Scenario]) -> Plan:
     """The plan with a new scenario ``name``: scenario ``source`` as the form showed it
-    (``shown``; the base when empty) with the values of ``rows`` on top."""
+    (``shown``; the base when empty) with ``values`` on top."""
     base_set: dict[str, Any] = {}
     found = [s for s in shown if s.name == source]
     if found:
         base_set = dict(found[0].set)
-    for record in rows.to_dict(orient="records"):
-        path, value = record.get("driver"), record.get("value")
-        if not path or value is None or pd.isna(value):
-            continue
-        # the browser may send any choice: only a driver this side may see is one
-        driver(here().plan, str(path), here().who.side)
-        kind = driver_kind(str(path))
-        base_set[str(path)] = entries.stored(kind, float(value))
-        if kind in ("month", "integer") and float(value).is_integer():
-            base_set[str(path)] = int(value)
+    base_set.update(values)
     return scenarios.add_scenario(here().plan, name, base_set)
 
 
@@ -227,7 +241,9 @@ def manage_scenarios() -> None:
         )
         paths = driver_paths()
         rows = st.data_editor(
-            pd.DataFrame({"driver": pd.Series([], dtype="object"), "value": []}),
+            pd.DataFrame(
+                {"driver": pd.Series([], dtype="object"), "value": pd.Series([], dtype="object")}
+            ),
             key=f"{state.EDITOR_PREFIX}analyses.copy@{base.version}:"
             + str(st.session_state[state.RESETS]),
             num_rows="dynamic",
@@ -239,22 +255,34 @@ def manage_scenarios() -> None:
                     options=paths,
                     format_func=lambda p: driver_label_safe(str(p)),
                 ),
-                "value": st.column_config.NumberColumn(
-                    tr("analyses.new_value"), help=tr("analyses.value_help")
+                # text in the UI language, read on the server when saved (a number column
+                # writes and reads numbers as the browser's language does)
+                "value": st.column_config.TextColumn(
+                    tr("analyses.new_value"),
+                    max_chars=40,
+                    alignment="right",
+                    help=tr("analyses.value_help"),
                 ),
             },
         )
         if st.form_submit_button(tr("analyses.create"), key="analyses.copy.create"):
-            written = edit(
-                lambda: _copy(copy_name.strip(), source, rows, base.data),
-                SCENARIO_ERRORS,
-                "analyses.created",
-                bases={"scenarios": base.version},
-                name=copy_name.strip(),
-            )
-            saved_or_overtaken(COPY_FORM, "scenarios", written)
-            if written:
-                st.rerun()
+            try:
+                values, refused = copy_values(rows)
+            except AnalysisError as error:
+                values, refused = {}, [str(error)]
+            if refused:  # nothing written; the typed cells stay in the table
+                state.errors()[SCENARIO_ERRORS] = refused
+            else:
+                written = edit(
+                    lambda: _copy(copy_name.strip(), source, values, base.data),
+                    SCENARIO_ERRORS,
+                    "analyses.created",
+                    bases={"scenarios": base.version},
+                    name=copy_name.strip(),
+                )
+                saved_or_overtaken(COPY_FORM, "scenarios", written)
+                if written:
+                    st.rerun()
     with copy:
         grid_keys.keep_last_key("grid-keys:copy")
     with manage:

@@ -10,6 +10,7 @@ import streamlit as st
 from planner import i18n
 from planner.analysis import AnalysisError, montecarlo
 from planner.analysis.drivers import driver
+from planner.plan.schema import MAX_MONEY
 from planner.ui import charts, entries, fields, grid_keys, session, state, widgets
 from planner.ui.analyses.common import (
     DEFAULT_SEED,
@@ -60,15 +61,33 @@ def ranges_frame() -> pd.DataFrame:
     return frame.astype({"low": "float64", "likely": "float64", "high": "float64"})
 
 
-def ranges_from(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The edited table as the plan's ``uncertainty`` list (shares back to fractions); the
-    ranges of values hidden from this side stay as they are."""
+BOUNDS = ("low", "likely", "high")
+
+
+def ranges_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ranges as the table's cells read: numbers as text in the UI language (``2,5`` in
+    German), whatever the language of the person's browser."""
+    shown = frame.copy()
+    for bound in BOUNDS:
+        texts = [entries.cell_text(v) for v in frame[bound].tolist()]
+        shown[bound] = pd.Series(texts, index=frame.index, dtype=object)
+    return shown
+
+
+def ranges_from(
+    frame: pd.DataFrame, before: pd.DataFrame | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The edited table as the plan's ``uncertainty`` list (shares back to fractions: ``2,5``
+    in a share's row is 2.5 %), and the refusals of bounds that are no number, each naming
+    the driver and the column; the ranges of values hidden from this side stay as they are.
+    ``before``: the table as it showed (a bound that still reads as it did keeps its value)."""
     items = [
         entry.model_dump(mode="json", exclude_none=True)
         for entry in here().plan.uncertainty or []
         if here().view.is_hidden(entry.path)
     ]
-    for record in frame.to_dict(orient="records"):
+    refused: list[str] = []
+    for index, record in zip(frame.index, frame.to_dict(orient="records"), strict=True):
         path = record.get("path")
         if not path or (isinstance(path, float) and pd.isna(path)):
             continue
@@ -80,14 +99,28 @@ def ranges_from(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "path": str(path),
             "distribution": record.get("distribution") or "triangular",
         }
-        for bound in ("low", "likely", "high"):
-            value = record.get(bound)
-            if value is None or pd.isna(value):
+        shown = before is not None and index in before.index and before.at[index, "path"] == path
+        for bound in BOUNDS:
+            was = before.at[index, bound] if shown and before is not None else None
+            name = f"{driver_label_safe(str(path))}, {tr(f'analyses.{bound}')}"
+            try:
+                number = entries.cell_number(
+                    record.get(bound),
+                    was,
+                    name,
+                    # a range of a month or whole number may lie between whole numbers
+                    kind if kind in ("money", "percent") else "count",
+                    -MAX_MONEY,
+                    MAX_MONEY,
+                    here().plan.currency,
+                )
+            except entries.EntryError as refusal:
+                refused.append(str(refusal))
                 continue
-            number = float(value)
-            item[bound] = entries.stored("percent", number) if kind == "percent" else number
+            if number is not None:
+                item[bound] = float(number)
         items.append(item)
-    return items
+    return items, refused
 
 
 RANGES_FORM = "analyses.form.ranges"
@@ -100,7 +133,7 @@ def ranges_editor() -> None:
     key = f"{state.EDITOR_PREFIX}uncertainty@{base.version}:{st.session_state[state.RESETS]}"
     with st.form("analyses.form.ranges", border=False):
         edited = st.data_editor(
-            base.data,
+            ranges_shown(base.data),
             key=key,
             num_rows="dynamic",
             hide_index=True,
@@ -121,24 +154,29 @@ def ranges_editor() -> None:
                     required=True,
                     default="triangular",
                 ),
-                "low": st.column_config.NumberColumn(
-                    tr("analyses.low"), help=tr("analyses.range_help")
-                ),
-                "likely": st.column_config.NumberColumn(
-                    tr("analyses.likely"), help=tr("analyses.likely_help")
-                ),
-                "high": st.column_config.NumberColumn(
-                    tr("analyses.high"), help=tr("analyses.range_help")
-                ),
+                # text in the UI language, read on the server when saved (a number column
+                # writes and reads numbers as the browser's language does)
+                **{
+                    bound: st.column_config.TextColumn(
+                        tr(f"analyses.{bound}"),
+                        max_chars=40,
+                        alignment="right",
+                        help=tr(
+                            "analyses.likely_help" if bound == "likely" else "analyses.range_help"
+                        ),
+                    )
+                    for bound in BOUNDS
+                },
             },
         )
         if st.form_submit_button(tr("analyses.save_ranges"), key="analyses.ranges.save"):
             try:
-                items = ranges_from(edited)
+                items, refused = ranges_from(edited, base.data)
             except AnalysisError as error:
-                state.errors()[RANGE_ERRORS] = [str(error)]
-                items = None
-            if items is not None:
+                items, refused = [], [str(error)]
+            if refused:  # nothing written; the typed cells stay in the table
+                state.errors()[RANGE_ERRORS] = refused
+            else:
                 written = session.change(
                     {"uncertainty": items}, RANGE_ERRORS, bases={"uncertainty": base.version}
                 )
