@@ -99,3 +99,55 @@ def test_a_cell_left_right_after_its_last_digit_is_saved(
         count = len(landed)  # changes after the plan's creation
         assert wait_until(lambda count=count: len(store.log(plan_id)) > count), (text, landed)
         assert [(r.path, r.new) for r in store.log(plan_id)[1:]] == landed
+
+
+def _investments(store: Store, plan_id: str) -> list[dict[str, Any]]:
+    plan = store.plan_at(plan_id)
+    return [i.model_dump(mode="json", exclude_none=True) for i in plan.investments]
+
+
+@pytest.mark.parametrize(
+    ("remote", "saved_at"),
+    [
+        # Anna adds a row at the end: the row typed in keeps its place
+        ("append", 1),
+        # Anna deletes the first row: the row typed in is the first now
+        ("delete_first", 0),
+        # Anna deletes the very row typed in: nothing to save it into
+        ("delete_typed", None),
+    ],
+)
+def test_a_cell_typed_while_the_other_side_changes_the_rows_is_not_lost(
+    page: Any, store: Store, plan_id: str, remote: str, saved_at: int | None
+) -> None:
+    """Vera types 7777 into the amount of the second investment ("Demo- und Testumgebung")
+    and has not left the cell when Anna's change of the list's rows arrives, which builds the
+    table anew under the open cell. The text is saved into that investment wherever it is now,
+    once, and the page says so; when Anna deleted that very investment, the page names it and
+    the text, and nothing of Vera's is written."""
+    choose_cell(page, 1, AMOUNT)
+    page.keyboard.type("7777", delay=60)  # a person typing, the cell still open
+    items = _investments(store, plan_id)
+    name = items[1]["name"]
+    if remote == "append":
+        rows = [*items, {**items[0], "name": "Neu von Anna"}]
+    else:
+        rows = items[1:] if remote == "delete_first" else [items[0], *items[2:]]
+    done = store.apply_edits(
+        plan_id, {"investments": (rows, store.version(plan_id))}, author="Anna", side="partner"
+    )
+    assert done.status == "accepted"
+    if saved_at is None:
+        said = i18n.t("ui.table.lost_row", "de", text="7777", column=i18n.label("amount", "de"),
+                      row=f"{name} (Zeile 2)")  # fmt: skip
+        page.get_by_text(said.split(":")[0]).first.wait_for()
+        settle(page)
+        assert [r.author for r in store.log(plan_id)[1:]] == ["Anna"]
+        return
+    assert wait_until(lambda: len(store.log(plan_id)) == 3), store.log(plan_id)
+    vera = store.log(plan_id)[2]
+    assert (vera.author, vera.path, vera.new) == ("Vera", f"investments.{saved_at}.amount", 7777.0)
+    assert store.plan_at(plan_id).investments[saved_at].name == name
+    page.get_by_text("„7777“").first.wait_for()  # the notice of it
+    settle(page)
+    assert len(store.log(plan_id)) == 3  # once

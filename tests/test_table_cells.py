@@ -4,17 +4,21 @@ same cell is a conflict, and "keep mine" writes only what that person changed.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as hst
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from planner import i18n
 from planner.store import Store
 from planner.ui import collab, session
 from planner.ui.collab import rebase_rows
+from planner.ui.tables import table_frame
 from planner.ui.text import plain
 from tests.app_support import decision, edit_table, named, open_tab, table_editor
 
@@ -226,3 +230,74 @@ def test_a_table_edit_sent_again_after_its_table_was_replaced_is_not_written_twi
     edit_table(vera, TEAM, {"edited_rows": {0: {"fte": 3.0}, 1: {"fte": 2.0}}}, editor=replaced)
     rows = [(r.author, r.path, r.new) for r in workspace.log(plan_id)[1:]]
     assert rows == [("Vera", "resources.0.fte", 3.0), ("Vera", "resources.1.fte", 2.0)]
+
+
+def _report_lost(app: AppTest, path: str, payload: Any) -> AppTest:
+    """The browser reports text typed into a cell of list ``path``'s table that was built anew
+    under it (:mod:`planner.ui.grid_keys`), with the rest of the page as it is (one run)."""
+    found = [e for e in app.get("bidi_component") if f'"grid-keys:{path}"' in e.proto.json]
+    states = app._tree.get_widget_states()
+    event = states.widgets.add()
+    event.id = _make_trigger_id(found[0].proto.id, "events")
+    event.json_trigger_value = json.dumps([{"event": "lost", "value": payload}])
+    return app._run(states)
+
+
+def test_text_typed_into_a_table_built_anew_is_saved_into_its_row_once(
+    workspace: Store,
+) -> None:
+    """Vera types 2,5 into the second hire's FTE when Max's new hire arrives and the table is
+    built anew under the open cell: the text the browser reports is written into that hire
+    (the second still: a row added at the end moves none), based on what Vera saw. A report
+    naming a table the session never drew, a cell outside it, or a payload of the wrong
+    shape writes nothing; text that is no number is refused naming the column."""
+    vera = _page("Vera")
+    plan_id = vera.session_state[session.PLAN_ID]
+    drawn = table_editor(vera, TEAM).key
+    fte = list(table_frame(workspace.plan_at(plan_id), TEAM).columns).index("fte")
+    items = [
+        r.model_dump(mode="json", exclude_none=True) for r in workspace.plan_at(plan_id).resources
+    ]
+    hire = {**items[0], "role": "Neu von Max"}
+    done = workspace.apply_edits(
+        plan_id, {TEAM: ([*items, hire], workspace.version(plan_id))}, author="Max", side="vendor"
+    )
+    assert done.status == "accepted"
+    vera.run()  # the new hire shows: a new table
+    assert table_editor(vera, TEAM).key != drawn
+    for forged in (
+        {"token": "editor:resources@0:0:0:de", "row": 1, "column": fte, "text": "3"},
+        {"token": drawn, "row": 99, "column": fte, "text": "3"},
+        {"token": drawn, "row": 1, "column": "fte", "text": "3"},
+        {"token": drawn, "row": -1, "column": fte, "text": "3"},
+        ["not", "a", "report"],
+    ):
+        _report_lost(vera, TEAM, forged)
+        assert not vera.exception, [e.message for e in vera.exception]
+        assert len(workspace.log(plan_id)) == 2, forged
+    _report_lost(vera, TEAM, {"token": drawn, "row": 1, "column": fte, "text": "zwei"})
+    said = "\n".join(e.value for e in vera.error).replace("\\", "")
+    assert "FTE: „zwei“ ist keine Zahl" in said, said
+    assert len(workspace.log(plan_id)) == 2
+    _report_lost(vera, TEAM, {"token": drawn, "row": 1, "column": fte, "text": "2,5"})
+    rows = [(r.author, r.path, r.new) for r in workspace.log(plan_id)[2:]]
+    assert rows == [("Vera", f"{TEAM}.1.fte", 2.5)]
+    vera.run()
+    assert len(workspace.log(plan_id)) == 3  # once
+
+
+def test_text_typed_while_the_own_edit_of_another_cell_rebuilds_the_table_is_saved(
+    workspace: Store,
+) -> None:
+    """Vera leaves the first hire's FTE (3) and types into the second's before the table her
+    edit builds anew arrives: the second cell's text is written too, into the same row (no
+    row was added or deleted), each once, both hers."""
+    vera = _page("Vera")
+    plan_id = vera.session_state[session.PLAN_ID]
+    drawn = table_editor(vera, TEAM).key
+    fte = list(table_frame(workspace.plan_at(plan_id), TEAM).columns).index("fte")
+    edit_table(vera, TEAM, {"edited_rows": {0: {"fte": "3"}}})
+    assert table_editor(vera, TEAM).key != drawn
+    _report_lost(vera, TEAM, {"token": drawn, "row": 1, "column": fte, "text": "1,5"})
+    rows = [(r.author, r.path, r.new) for r in workspace.log(plan_id)[1:]]
+    assert rows == [("Vera", f"{TEAM}.0.fte", 3.0), ("Vera", f"{TEAM}.1.fte", 1.5)]

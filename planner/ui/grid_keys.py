@@ -1,14 +1,19 @@
-"""Enter or Tab pressed right after a table cell's last character still saves the cell.
+"""What the page does for a table cell being typed in, beyond Streamlit's table.
 
-Streamlit's table takes a cell's value from its editor as last drawn when Enter or Tab leaves
-the cell; a key that follows the last character within a few milliseconds left the cell
-unsaved, without a word. This small browser component (``assets/grid_keys.js``), drawn below
-every editable table, holds such a key until the editor has caught up (50 ms at most). It
-sends nothing to the server.
+Drawn below every editable table, this small browser component (``assets/grid_keys.js``):
+
+- holds Enter or Tab pressed right after a cell's last character until the grid's editor has
+  that character (50 ms at most): Streamlit's table took the value as last drawn and left the
+  cell unsaved, without a word;
+- below a live table (:func:`keep_typing`), reports the text of a cell editor whose table was
+  built anew under it (someone added or deleted rows, or the person's own edit of another
+  cell was taken), which went with the old table: the server saves it or says why not.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +21,8 @@ from typing import Any
 import streamlit as st
 
 ASSETS = Path(__file__).parent / "assets"
+LOST = "lost"
+"""The event a cell's text whose table was built anew under it arrives as."""
 
 
 @cache
@@ -31,3 +38,36 @@ def keep_last_key(key: str) -> None:
     """Below an editable table (keyed ``key``, one per table on a page): its cells' last typed
     character is kept when Enter or Tab follows at once."""
     _component()(key=key, data={})
+
+
+def keep_typing(key: str, token: str, on_lost: Callable[[], None]) -> None:
+    """Below a live table, drawn as ``token`` (its widget key): as :func:`keep_last_key`, and
+    text typed into one of its cells when the table is built anew under it comes back to the
+    server (``on_lost``, before the run; :func:`lost_text` reads it)."""
+    _component()(key=key, data={"name": key, "token": token}, on_lost_change=on_lost)
+
+
+@dataclass(frozen=True)
+class LostText:
+    """A cell's text whose table was built anew while it was typed: the table as drawn
+    (``token``), the cell's row and column there (from 0, as the table showed them)."""
+
+    token: str
+    row: int
+    column: int
+    text: str
+
+
+def lost_text(key: str) -> LostText | None:
+    """The text this run carries from the component keyed ``key``; None when none (never
+    raises: the payload comes from the browser, and what is not as expected is ignored)."""
+    found = st.session_state.get(key)
+    payload = found.get(LOST) if isinstance(found, dict) else None
+    if not isinstance(payload, dict):
+        return None
+    token, row, column, text = (payload.get(k) for k in ("token", "row", "column", "text"))
+    if not (isinstance(token, str) and isinstance(text, str)):
+        return None
+    if not (isinstance(row, int) and isinstance(column, int) and row >= 0 and column >= 0):
+        return None
+    return LostText(token[:300], row, column, text[:200])

@@ -37,7 +37,7 @@ from planner.ui.entries import (
     ui_kind,
 )
 from planner.ui.fields import problems
-from planner.ui.text import label, tr
+from planner.ui.text import label, plain, tr
 
 
 @dataclass(frozen=True)
@@ -302,6 +302,92 @@ def _on_seen(path: str, key: str) -> None:
 
 SEEN_PREFIX = "seen:"
 
+TABLE_DRAWN = "tables.drawn"
+"""Widget key of a table -> ``(list path, frame, snapshot)`` it was drawn with, for the newest
+:data:`DONE_KEPT` tables: text typed into a table built anew meanwhile is read against it."""
+
+
+def _remember(key: str, path: str, frame: pd.DataFrame, held: Any) -> None:
+    drawn: dict[str, tuple[str, pd.DataFrame, Any]] = st.session_state.setdefault(TABLE_DRAWN, {})
+    drawn.pop(key, None)  # the newest last
+    drawn[key] = (path, frame, held)
+    while len(drawn) > DONE_KEPT:
+        drawn.pop(next(iter(drawn)))
+
+
+def _keys_of(path: str) -> str:
+    """The key of the component below list ``path``'s table (:mod:`planner.ui.grid_keys`)."""
+    return f"grid-keys:{path}"
+
+
+def _on_lost(path: str) -> None:
+    """Text typed into a cell of list ``path``'s table when the table was built anew under it
+    (rows added or deleted by anyone, or this person's edit of another cell taken): it is
+    written into the row it was typed into, where that row is now, based on the version of
+    the cell the person saw, and the page says so; when that row was changed or removed
+    meanwhile, the page says what was not saved. Never written into another row."""
+    lost = grid_keys.lost_text(_keys_of(path))
+    drawn = st.session_state.get(TABLE_DRAWN, {}).get(lost.token) if lost else None
+    if lost is None or drawn is None or drawn[0] != path:
+        return  # not a table this session drew: nothing to read the text against
+    _, frame, held = drawn
+    columns = [str(c) for c in frame.columns]
+    if lost.row >= len(frame) or lost.column >= len(columns):
+        return
+    name = columns[lost.column]
+    error_key = state.EDITOR_PREFIX + path
+    cells, refused = cell_edits(path, frame, {"edited_rows": {lost.row: {name: lost.text}}})
+    if refused:
+        state.errors()[error_key] = refused
+        return
+    if not cells:
+        return  # the text the cell showed: nothing was typed
+    (value,) = cells.values()
+    shown = frame.to_dict(orient="records")
+    where = (label(name), wording.item_text(path, shown[lost.row], lost.row))
+    found = _row_now(path, frame, held, lost.row, name)
+    if found is None:
+        said = tr("table.lost_row", text=lost.text, column=where[0], row=where[1])
+        state.errors()[error_key] = [said]
+        return
+    row, base = found
+    cell = f"{path}.{row}.{name}"
+    if session.change({cell: value}, error_key, bases={cell: base}):
+        shown_text, shown_row = plain(lost.text), plain(where[1])  # a toast reads markdown
+        session.notify("table.lost_saved", text=shown_text, column=where[0], row=shown_row)
+
+
+def _row_now(
+    path: str, frame: pd.DataFrame, held: Any, row: int, name: str
+) -> tuple[int, int] | None:
+    """Where row ``row`` of the table ``frame`` (drawn from snapshot ``held``) is in the stored
+    list now, and the version an edit of its cell ``name`` is based on; None when it was
+    changed or removed since (or is not to be told from another row)."""
+    plan_id = session.plan_id()
+    if plan_id is None or held is None:  # no store: only this session's edits rebuild it
+        return row, 0
+    try:
+        now = collab.store().snapshot(plan_id)
+    except FAULTS:  # no database now: nothing to place the text by
+        return None
+    if _rows_at(now, path) == _rows_at(held, path):  # the same rows: the same place
+        found: int = held.field_version(f"{path}.{row}.{name}")
+        return row, found
+    was = _records(frame)[row]
+    places = [i for i, item in enumerate(_records(table_frame(now.plan, path))) if item == was]
+    if len(places) != 1:
+        return None
+    place: int = places[0]
+    return place, now.field_version(f"{path}.{place}.{name}")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows, empty cells as None (comparable)."""
+    return [
+        {str(k): (None if empty_cell(v) else v) for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+
 
 def _took(path: str, key: str, record: Mapping[str, Any]) -> None:
     """The edit ``record`` of the table keyed ``key`` is taken: the next run builds a fresh
@@ -355,6 +441,11 @@ def rows_version(path: str) -> int:
     held = st.session_state.get(collab.SNAPSHOT)
     if held is None:  # a page run without the store: the session's own revision
         return int(st.session_state.get(state.REVISION, 0))
+    return _rows_at(held, path)
+
+
+def _rows_at(held: Any, path: str) -> int:
+    """:func:`rows_version` of list ``path`` in snapshot ``held``."""
     found: int = max(
         (
             v
@@ -455,6 +546,7 @@ def _grid(path: str, plan: Plan, frame: pd.DataFrame, held: Any, locked: bool) -
     if base is None or base[0] != key or not collab.remote_run():
         base = bases[path] = (key, frame, held)
     st.session_state.setdefault(TABLE_SHOWN, {})[path] = (key, frame, held)
+    _remember(key, path, frame, held)
     st.data_editor(
         display_frame(frame, path),
         key=key,
@@ -473,7 +565,7 @@ def _grid(path: str, plan: Plan, frame: pd.DataFrame, held: Any, locked: bool) -
             _token(key, base[2]),
             on_seen=lambda: _on_seen(path, key),
         )
-        grid_keys.keep_last_key(f"grid-keys:{path}")
+        grid_keys.keep_typing(_keys_of(path), key, on_lost=lambda: _on_lost(path))
     error_key = state.EDITOR_PREFIX + path
     if state.errors().get(error_key):
         problems(error_key)

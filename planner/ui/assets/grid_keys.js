@@ -1,20 +1,32 @@
-// Enter or Tab right after the last typed character of a table cell still saves that cell.
+// What the page does for a table cell being typed in, beyond Streamlit's table.
 //
-// Streamlit's table (the glide data grid) takes a cell's value from its editor as last drawn
-// when Enter or Tab leaves the cell. A key that follows the last character within a few
-// milliseconds, before the editor has been drawn with it, left the cell with nothing saved and
-// nothing said (about one cell in three typed at machine speed; never with 20 ms between the
-// keys). Such a key is held until the editor has had HOLD ms since its last input, then given to
-// the editor; any other key arriving meanwhile releases it first, so the order stays.
+// 1. Enter or Tab right after the last typed character still saves the cell. Streamlit's table
+//    (the glide data grid) takes a cell's value from its editor as last drawn when Enter or Tab
+//    leaves the cell. A key that follows the last character within a few milliseconds, before
+//    the editor has been drawn with it, left the cell with nothing saved and nothing said
+//    (about one cell in three typed at machine speed; never with 20 ms between the keys). Such
+//    a key is held until the editor has had HOLD ms since its last input, then given to the
+//    editor; any other key arriving meanwhile releases it first, so the order stays.
+// 2. Text typed into a cell whose table is built anew under it (someone added or deleted rows,
+//    or the person's own edit of another cell was taken) is not dropped with the old table: a
+//    table drawn with a token (the server's name for the table as drawn) reports the cell and
+//    its text as one "lost" event, and the server saves it or says why it cannot.
 
 const EDITOR = '[id^="gdg-overlay-"]';
+const GRID = '[data-testid="stDataFrame"]';
+const CELL = /^glide-cell-(\d+)-(\d+)$/;
 const HOLD = 50;
+const WATCH_MS = 200;
 
 if (!window.__planGridKeys) {
-  window.__planGridKeys = true;
+  const keys = { watchers: new Set(), lastGrid: null, pending: null, timer: null };
+  window.__planGridKeys = keys;
   let lastInput = -Infinity;
   let held = null;
   const inEditor = (target) => target instanceof Element && target.closest(EDITOR) !== null;
+  const leaves = (event) =>
+    event.key === "Tab" || event.key === "Escape" || (event.key === "Enter" && !event.shiftKey);
+
   const release = () => {
     if (held === null) return;
     const { target, init, timer } = held;
@@ -22,23 +34,90 @@ if (!window.__planGridKeys) {
     clearTimeout(timer);
     if (target.isConnected) target.dispatchEvent(new KeyboardEvent("keydown", init));
   };
+
+  const owner = (grid) => {
+    for (const self of keys.watchers) {
+      if (!self.root.isConnected) keys.watchers.delete(self);
+      else if (self.token !== null && self.grid() === grid) return self;
+    }
+    return null;
+  };
+
+  const watch = () => {
+    const pending = keys.pending;
+    if (pending === null) {
+      clearInterval(keys.timer);
+      keys.timer = null;
+      return;
+    }
+    if (pending.editor.isConnected) return;
+    keys.pending = null;
+    if (pending.grid.isConnected || pending.text === "") return; // closed by the grid itself
+    for (const self of keys.watchers) {
+      // the marker of that table on the page now (the old one may be gone with its table)
+      if (self.root.isConnected && self.name === pending.name) {
+        self.send("lost", { token: pending.token, row: pending.row, column: pending.column, text: pending.text });
+        return;
+      }
+    }
+  };
+
+  const touched = (event) => {
+    const grid = event.target instanceof Element ? event.target.closest(GRID) : null;
+    if (grid) keys.lastGrid = grid;
+  };
+  document.addEventListener("pointerdown", touched, true);
   document.addEventListener(
-    "input",
+    "pointerdown",
     (event) => {
-      if (inEditor(event.target)) lastInput = performance.now();
+      release();
+      if (!inEditor(event.target)) keys.pending = null; // a click elsewhere: the grid saves it
     },
     true,
   );
-  document.addEventListener("pointerdown", release, true);
+  document.addEventListener(
+    "input",
+    (event) => {
+      if (!inEditor(event.target)) return;
+      lastInput = performance.now();
+      const grid = keys.lastGrid;
+      const self = grid && grid.isConnected ? owner(grid) : null;
+      const cell = self ? grid.querySelector('[aria-selected="true"][data-testid^="glide-cell-"]') : null;
+      const found = cell ? CELL.exec(cell.getAttribute("data-testid")) : null;
+      if (found === null) {
+        keys.pending = null;
+        return;
+      }
+      const was = keys.pending;
+      keys.pending = {
+        editor: event.target,
+        grid,
+        name: self.name,
+        // the table the typing began on, kept while the same editor stays open
+        token: was && was.editor === event.target ? was.token : self.token,
+        column: Number(found[1]),
+        row: Number(found[2]),
+        text: event.target.value,
+      };
+      if (keys.timer === null) keys.timer = setInterval(watch, WATCH_MS);
+    },
+    true,
+  );
   document.addEventListener(
     "keydown",
     (event) => {
-      if (!event.isTrusted) return; // the held key, given back
+      touched(event);
+      if (!event.isTrusted) {
+        if (inEditor(event.target) && leaves(event)) keys.pending = null; // the held key, given back
+        return;
+      }
       release();
-      const leaves = event.key === "Tab" || (event.key === "Enter" && !event.shiftKey);
-      if (!leaves || event.isComposing || !inEditor(event.target)) return;
+      if (!leaves(event) || event.isComposing || !inEditor(event.target)) return;
       const since = performance.now() - lastInput;
-      if (since >= HOLD) return;
+      if (event.key === "Escape" || since >= HOLD) {
+        keys.pending = null; // the cell is left: the grid saves or drops it as asked
+        return;
+      }
       event.stopImmediatePropagation();
       event.preventDefault();
       const init = {
@@ -58,4 +137,31 @@ if (!window.__planGridKeys) {
   );
 }
 
-export default function () {}
+function build(parentElement) {
+  const root = document.createElement("span");
+  root.className = "plan-grid-keys";
+  parentElement.appendChild(root);
+  const self = { root, name: null, token: null, send: null };
+  self.grid = () => {
+    // the table drawn before this marker
+    let node = root;
+    for (let depth = 0; node && depth < 8; depth += 1, node = node.parentElement) {
+      for (let before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        const grid = before.matches(GRID) ? before : before.querySelector(GRID);
+        if (grid) return grid;
+      }
+    }
+    return null;
+  };
+  root.__planGridKeys = self;
+  window.__planGridKeys.watchers.add(self);
+  return self;
+}
+
+export default function ({ parentElement, data, setTriggerValue }) {
+  const found = parentElement.querySelector(".plan-grid-keys");
+  const self = found ? found.__planGridKeys : build(parentElement);
+  self.send = setTriggerValue;
+  self.name = data && typeof data.name === "string" ? data.name : null;
+  self.token = data && typeof data.token === "string" ? data.token : null;
+}
