@@ -46,3 +46,18 @@ def test_a_closed_tabs_forms_are_drawn_once_opened_and_never_written(workspace: 
     assert _keys(app, "add:resources:") == []
     app.run()  # an idle run (as a remote change's) writes nothing
     assert len(workspace.log(plan_id)) == 1  # the plan as created, nothing added
+
+
+def test_a_form_opened_and_left_for_another_tab_in_one_run_is_still_drawn(
+    workspace: Store,
+) -> None:
+    """The browser's next run carries both the form's expander opened and another tab chosen
+    (the person was quicker than the run the opening asked for): the form is drawn all the
+    same, in its closed tab."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state[collab.NAME] = "Vera"
+    app.switch_page("planner/ui/pages/assumptions.py").run()
+    app.session_state["open:remove:investments"] = True
+    open_tab(app, "revenue.deal_size")  # one run: the expander open, the revenue tab chosen
+    assert [m for m in app.multiselect if (m.key or "").startswith("remove:investments@")]
+    assert _keys(app, "add:investments:0:")  # its add-row form too, in its place

@@ -509,7 +509,7 @@ def table(
     with st.container():  # one element whether the table is drawn or not: the forms stay put
         if shown:
             _grid(path, plan, frame, held, locked)
-    if not locked and (shown or path in st.session_state.get(FORMS_OPENED, ())):
+    if not locked and (shown or _forms_opened(path)):
         add_form(path, plan)
         remove_form(path, plan, frame, held)
 
@@ -517,6 +517,15 @@ def table(
 FORMS_OPENED = "tables.forms_opened"
 """List paths whose add-row or delete form this session opened (``set[str]``): their forms
 are drawn in a closed tab too, where text typed into them and not sent yet lives on."""
+
+
+def _forms_opened(path: str) -> bool:
+    """Whether this person opened a form of ``path``: noted by a run that drew it open, or open
+    in the browser's state of this very run (opened, then another tab chosen, before a run
+    drew the form open)."""
+    if path in st.session_state.get(FORMS_OPENED, ()):
+        return True
+    return any(bool(st.session_state.get(f"open:{kind}:{path}")) for kind in ("add", "remove"))
 
 
 def _form_expander(label_text: str, path: str, kind: str) -> Any:
