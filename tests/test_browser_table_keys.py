@@ -47,16 +47,18 @@ def page(chromium_browser: Any, app_server: dict[str, Any], plan_id: str) -> Ite
         context.close()
 
 
-def choose_cell(page: Any, row: int, column: int, language: str = "de") -> None:
-    """Select a cell of the investments table: its first cell by the grid's own click, then by
-    the arrow keys, checked through the grid's cells for screen readers."""
+def choose_cell(page: Any, row: int, column: int, language: str = "de", grid: Any = None) -> None:
+    """Select a cell of the investments table (or of the table ``grid``, a locator): its first
+    cell by the grid's own click, then by the arrow keys, checked through the grid's cells for
+    screen readers."""
     from playwright.sync_api import expect
 
     settle(page)  # the table as the last run drew it, not the one it replaced
-    page.get_by_role("tab", name=i18n.t("ui.assumptions.investments", language)).click()
-    grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
-        has_text=i18n.label("vendor_share", language)  # the investments' table
-    )
+    if grid is None:
+        page.get_by_role("tab", name=i18n.t("ui.assumptions.investments", language)).click()
+        grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
+            has_text=i18n.label("vendor_share", language)  # the investments' table
+        )
     first = grid.get_by_test_id("glide-cell-0-0")
     grid.click(position={"x": 40, "y": 35 + 17})  # the first data row, first column
     try:

@@ -199,12 +199,20 @@ def entry_section(here: Here) -> None:
     st.subheader(tr("onboarding.enter_title"))
     columns = here.value_columns
     present = [c for c in columns if any(c in row for row in here.plan.actuals)]
+    # one choice per UI language: the browser keeps a choice as the names it showed, which
+    # another language's run no longer knows (it emptied the choice, and the table with it,
+    # at the first run after a switch); the choice made in the other language is carried over
+    key = f"{COLUMNS}.{here.language}"
+    ss = st.session_state
+    before = [ss[k] for k in list(ss.keys()) if str(k).startswith(f"{COLUMNS}.") and k != key]
     chosen = st.multiselect(
         tr("onboarding.columns"),
         columns,
-        default=[c for c in columns if c in DEFAULT_COLUMNS or c in present],
+        default=[c for c in before[0] if c in columns]
+        if before and key not in ss
+        else [c for c in columns if c in DEFAULT_COLUMNS or c in present],
         format_func=label,
-        key=COLUMNS,
+        key=key,
         select_all=False,  # its label is Streamlit's English
         placeholder=tr("choose"),
     )

@@ -1,0 +1,133 @@
+"""The actuals table's numbers are written and typed the way the UI language writes them,
+whatever language the browser speaks (real chromium against ``streamlit run``, the browser's
+language set by its context's locale; the store's change log is the ground truth).
+
+A German session in an English browser types 1.234,5; an English session in a German browser
+1,234.5. A Save with a cell that is no number is refused in the UI language naming the column
+and the month, writes nothing and keeps every typed cell; corrected, the same Save writes
+exactly the typed numbers, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from planner import i18n
+from planner.model import month_dates
+from planner.store import Store
+from tests.test_browser_coediting import wait_until
+from tests.test_browser_collab import enter_name, open_settings, settle, shared_plan
+from tests.test_browser_table_keys import choose_cell, type_and_leave
+
+pytestmark = pytest.mark.browser
+
+REVENUE = 4
+"""The actuals table's revenue column (plan month, month, new deals, customers, revenue, ...)."""
+
+
+@pytest.fixture
+def plan_id(store: Store) -> str:
+    """A fresh plan per test without actuals, the newest, so the workspace opens it."""
+    return store.create_plan(shared_plan(), author="Vera", side="vendor")
+
+
+@pytest.fixture(params=[("en-US", "de"), ("de-DE", "en")], ids=["de-in-en-US", "en-in-de-DE"])
+def session(
+    request: pytest.FixtureRequest,
+    chromium_browser: Any,
+    app_server: dict[str, Any],
+    plan_id: str,
+) -> Iterator[tuple[Any, str]]:
+    """The onboarding page in the UI language ``language`` (German, the plan's, or switched to
+    English in the sidebar) in a browser speaking the other language; Vera's name entered.
+    Yields the page and the UI language."""
+    browser, language = request.param
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000}, locale=browser)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{app_server['url']}/onboarding")
+        settle(page)
+        enter_name(page, "Vera")
+        if language == "en":
+            open_settings(page)
+            page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
+            page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
+            page.get_by_text(i18n.t("ui.onboarding.enter_title", "en")).wait_for()
+        settle(page)
+        assert page.evaluate("navigator.language") == browser
+        yield page, language
+    finally:
+        context.close()
+
+
+def _shows(page: Any, text: str) -> None:
+    """Wait until a cell of the table reads ``text``: the grid has taken the typed text (a
+    click elsewhere within milliseconds of the leaving key would come before it)."""
+    page.wait_for_function(
+        "t => Array.from(document.querySelectorAll('[data-testid=\"stDataFrame\"] td'))"
+        ".some(c => c.textContent === t)",
+        arg=text,
+        timeout=15_000,
+    )
+
+
+def _errors(page: Any) -> str:
+    found: list[str] = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    return "\n".join(found).replace("\\", "")
+
+
+def test_actuals_are_typed_in_the_ui_language_and_a_refused_save_keeps_them(
+    session: tuple[Any, str], store: Store, plan_id: str
+) -> None:
+    page, language = session
+    german = language == "de"
+    grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
+        has_text=i18n.label("revenue", language)
+    )
+    save = page.get_by_role("button", name=i18n.t("ui.onboarding.save", language))
+    first = "1.234,5" if german else "1,234.5"
+    choose_cell(page, 0, REVENUE, language, grid)
+    type_and_leave(page, first, "Enter")
+    _shows(page, first)
+    choose_cell(page, 2, REVENUE, language, grid)
+    type_and_leave(page, "12.5.0", "Enter")
+    _shows(page, "12.5.0")
+    settle(page)
+    save.click()
+    settle(page)
+    plan = store.plan_at(plan_id)
+    third = i18n.month_label(month_dates(plan.start, plan.months)[2], language)
+    revenue = i18n.label("revenue", language)
+    said = {  # the wording of ui.field.not_number
+        "de": f"{revenue}, {third}: „12.5.0“ ist keine Zahl",
+        "en": f"{revenue}, {third}: “12.5.0” is not a number",
+    }[language]
+    page.wait_for_function(
+        "t => Array.from(document.querySelectorAll('[data-testid=\"stAlertContentError\"]'))"
+        ".some(e => e.innerText.replace(/\\\\/g, '').includes(t))",
+        arg=said,
+    )
+    settle(page)
+    assert len(store.log(plan_id)) == 1, _errors(page)  # the plan's creation only
+    cells = grid.locator("td").all_text_contents()
+    assert first in cells, cells  # kept: nobody types them again
+    assert "12.5.0" in cells, cells
+    # corrected, the same Save writes both months, exactly as typed
+    choose_cell(page, 2, REVENUE, language, grid)
+    type_and_leave(page, "8.500" if german else "8,500", "Enter")
+    _shows(page, "8.500" if german else "8,500")
+    settle(page)
+    save.click()
+    assert wait_until(lambda: len(store.log(plan_id)) == 2), _errors(page)
+    settle(page)
+    assert store.plan_at(plan_id).actuals == [
+        {"month": 1, "revenue": 1234.5},
+        {"month": 3, "revenue": 8500.0},
+    ]
+    assert len(store.log(plan_id)) == 2
+    _shows(page, "8.500" if german else "8,500")  # the stored actuals, written as before
+    _shows(page, first)
