@@ -3,7 +3,7 @@
 Drawn below every editable table, this small browser component (``assets/grid_keys.js``):
 
 - holds Enter or Tab pressed right after a cell's last character until the grid's editor has
-  that character (50 ms at most): Streamlit's table took the value as last drawn and left the
+  that character (150 ms at most): Streamlit's table took the value as last drawn and left the
   cell unsaved, without a word;
 - below a live table (:func:`keep_typing`), reports the text of a cell editor whose table was
   built anew under it (someone added or deleted rows, or the person's own edit of another

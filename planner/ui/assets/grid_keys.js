@@ -4,9 +4,10 @@
 //    (the glide data grid) takes a cell's value from its editor as last drawn when Enter or Tab
 //    leaves the cell. A key that follows the last character within a few milliseconds, before
 //    the editor has been drawn with it, left the cell with nothing saved and nothing said
-//    (about one cell in three typed at machine speed; never with 20 ms between the keys). Such
-//    a key is held until the editor has had HOLD ms since its last input, then given to the
-//    editor; any other key arriving meanwhile releases it first, so the order stays.
+//    (about one cell in three typed at machine speed; never with 20 ms between the keys on a
+//    quiet machine, more on a busy one). Such a key is held until the editor has had HOLD ms
+//    since its last input, then given to the editor; any other key arriving meanwhile releases
+//    it first, so the order stays.
 // 2. Text typed into a cell whose table is built anew under it (someone added or deleted rows,
 //    or the person's own edit of another cell was taken) is not dropped with the old table: a
 //    table drawn with a token (the server's name for the table as drawn) reports the cell and
@@ -15,7 +16,7 @@
 const EDITOR = '[id^="gdg-overlay-"]';
 const GRID = '[data-testid="stDataFrame"]';
 const CELL = /^glide-cell-(\d+)-(\d+)$/;
-const HOLD = 50;
+const HOLD = 150;
 const WATCH_MS = 200;
 
 if (!window.__planGridKeys) {
