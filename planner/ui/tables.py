@@ -127,6 +127,8 @@ def _cell(column: Column, value: Any) -> Any:
     column and the accepted form or range when it is not a value of the column."""
     if isinstance(value, str) and column.kind in NUMBER_KINDS:
         return _row_value(column, value, state.plan_in_force()) if value.strip() else None
+    if isinstance(value, str):  # text, blanks too: the plan's check names row and column
+        return stored(column.kind, value)
     if empty_cell(value):
         return None
     if column.kind in ("month", "integer") and isinstance(value, float) and value.is_integer():
