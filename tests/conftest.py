@@ -151,23 +151,47 @@ def start_app_server(
         yield start
 
 
-@pytest.fixture(scope="session")
-def chromium_browser() -> Iterator[Any]:
-    """Debian's chromium driven by Playwright, one for the run (each test opens its own
-    contexts: its own cookies and Streamlit sessions); skipped (with the reason) when it is
-    missing."""
+@pytest.fixture
+def chromium_browser() -> Any:
+    """Debian's chromium driven by Playwright, one for the browser tests of a process (each
+    test opens its own contexts: its own cookies and Streamlit sessions), started by the first
+    of them and closed after the last (:func:`pytest_runtest_teardown`); skipped (with the
+    reason) when it is missing."""
     if not CHROMIUM.exists():
         pytest.skip(
             f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
         )
-    from playwright.sync_api import sync_playwright
+    if "browser" not in _CHROMIUM:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        driver = sync_playwright()
+        playwright = driver.start()
+        _CHROMIUM["driver"] = driver
+        _CHROMIUM["browser"] = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+    return _CHROMIUM["browser"]
+
+
+_CHROMIUM: dict[str, Any] = {}
+"""The running chromium and its Playwright driver, while browser tests run in this process."""
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After the last browser test of a run of them (the test's own fixtures are closed by
+    now), chromium and Playwright stop: Playwright's driver holds an event loop open in this
+    thread, and a later test in the same process that runs one of its own (pyHanko's
+    timestamping calls ``asyncio.run``) failed with "cannot be called from a running event
+    loop"."""
+    if nextitem is not None and nextitem.get_closest_marker("browser"):
+        return
+    browser = _CHROMIUM.pop("browser", None)
+    driver = _CHROMIUM.pop("driver", None)
+    if browser is not None:
+        browser.close()
+    if driver is not None:
+        driver.__exit__(None, None, None)
 
 
 @pytest.fixture
