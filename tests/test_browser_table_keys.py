@@ -153,3 +153,26 @@ def test_a_cell_typed_while_the_other_side_changes_the_rows_is_not_lost(
     page.get_by_text("„7777“").first.wait_for()  # the notice of it
     settle(page)
     assert len(store.log(plan_id)) == 3  # once
+
+
+def test_an_open_cell_editor_stays_over_its_cell_when_the_figures_change(
+    page: Any, store: Store, plan_id: str
+) -> None:
+    """Vera has a cell open when Anna's change arrives and the key figures above the tables
+    show what it changed (a line more under most of them). The page below them does not move,
+    so the cell's editor, which is drawn over the page, stays over its cell (it stood one row
+    too high: the table moved down 21 px at 1280 px)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    choose_cell(page, 1, AMOUNT)
+    page.keyboard.type("77", delay=60)
+    top = (
+        "() => document.querySelector('[data-testid=\"stDataFrame\"]').getBoundingClientRect().top"
+    )
+    before = page.evaluate(top)
+    plan = store.plan_at(plan_id)
+    edit = {"investments.1.amount": (plan.investments[1].amount + 1000, store.version(plan_id))}
+    assert store.apply_edits(plan_id, edit, author="Anna", side="partner").status == "accepted"
+    page.locator('.st-key-figure_strip [data-testid="stMetricDelta"]').first.wait_for()
+    settle(page)
+    assert page.evaluate(top) == before
+    assert page.evaluate("document.activeElement.value") == "77"  # still open, with its text

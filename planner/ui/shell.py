@@ -54,7 +54,9 @@ BASE_CSS = """
   overflow-wrap: normal; word-break: normal; hyphens: manual; }
 [data-testid="stLayoutWrapper"]:has(> .st-key-figure_strip) { position: sticky; top: 3.2rem;
   z-index: 990; background: var(--st-background-color, #ffffff); }
-.st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.1rem; }
+/* the strip keeps its height when changes appear under its figures: the page below it does not
+   move, and a table cell's editor (drawn over the page, not in it) stays over its cell */
+.st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.1rem; min-height: 6.4rem; }
 </style>
 """
 PRESENTER_CSS = """
