@@ -47,10 +47,13 @@ def page(chromium_browser: Any, app_server: dict[str, Any], plan_id: str) -> Ite
         context.close()
 
 
-def choose_cell(page: Any, row: int, column: int, language: str = "de", grid: Any = None) -> None:
+def choose_cell(
+    page: Any, row: int, column: int, language: str = "de", grid: Any = None, marker: int = 0
+) -> None:
     """Select a cell of the investments table (or of the table ``grid``, a locator): its first
     cell by the grid's own click, then by the arrow keys, checked through the grid's cells for
-    screen readers."""
+    screen readers. ``marker``: 1 for a table with a row marker column (rows may be added),
+    which the grid counts as its column 0; ``column`` counts it too."""
     from playwright.sync_api import expect
 
     settle(page)  # the table as the last run drew it, not the one it replaced
@@ -59,14 +62,15 @@ def choose_cell(page: Any, row: int, column: int, language: str = "de", grid: An
         grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
             has_text=i18n.label("vendor_share", language)  # the investments' table
         )
-    first = grid.get_by_test_id("glide-cell-0-0")
-    grid.click(position={"x": 40, "y": 35 + 17})  # the first data row, first column
+    first = grid.get_by_test_id(f"glide-cell-{marker}-0")
+    where = {"x": 40 + 40 * marker, "y": 35 + 17}  # the first data row, first column
+    grid.click(position=where)
     try:
         expect(first).to_have_attribute("aria-selected", "true", timeout=3_000)
     except AssertionError:  # a grid drawn a moment ago took the click as focus only
-        grid.click(position={"x": 40, "y": 35 + 17})
+        grid.click(position=where)
         expect(first).to_have_attribute("aria-selected", "true")
-    for _ in range(column):
+    for _ in range(column - marker):
         page.keyboard.press("ArrowRight")
     for _ in range(row):
         page.keyboard.press("ArrowDown")
