@@ -13,6 +13,7 @@ from planner import i18n
 from planner.plan.files import load
 from planner.store import Store
 from tests.factories import EXAMPLE
+from tests.test_browser_actuals_language import edited, shows
 from tests.test_browser_coediting import wait_until
 from tests.test_browser_collab import enter_name, settle
 from tests.test_browser_table_keys import choose_cell, type_and_leave
@@ -44,8 +45,10 @@ def test_ranges_are_typed_in_the_ui_language_not_the_browsers(
         )
         choose_cell(page, 2, LOW, "de", grid, marker=1)
         type_and_leave(page, "0,5", "Enter")
+        shows(page, "0,5")
         choose_cell(page, 1, HIGH, "de", grid, marker=1)
         type_and_leave(page, "50.000", "Enter")
+        edited(page, "50.000")  # the grid has it before the button is clicked
         settle(page)
         page.get_by_role("button", name=i18n.t("ui.analyses.save_ranges", "de")).click()
         assert wait_until(lambda: len(store.log(plan_id)) == 2)
