@@ -9,7 +9,8 @@ was. The page holds such a key until the editor has caught up (``planner.ui.grid
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from planner import i18n
 from planner.store import Store
 from tests.test_browser_coediting import wait_until
-from tests.test_browser_collab import enter_name, settle, shared_plan
+from tests.test_browser_collab import enter_name, open_settings, settle, shared_plan
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +44,45 @@ def page(chromium_browser: Any, app_server: dict[str, Any], plan_id: str) -> Ite
         enter_name(opened, "Vera")
         settle(opened)
         yield opened
+    finally:
+        context.close()
+
+
+LANGUAGE_PAIRS = [("en-US", "de"), ("de-DE", "en")]
+"""(browser's language, UI language): a German session in an English browser and the reverse."""
+LANGUAGE_IDS = ["de-in-en-US", "en-in-de-DE"]
+
+
+@contextmanager
+def page_in_language(
+    chromium_browser: Any,
+    url: str,
+    browser: str,
+    language: str,
+    ready: Callable[[Any], None],
+    width: int = 1280,
+) -> Iterator[Any]:
+    """A page at ``url`` in the UI language ``language`` (German, the plan's, or switched to
+    English in the sidebar) in a browser speaking ``browser`` (its locale); Vera's name
+    entered; ``ready(page)`` waits for the page in English after the switch; ``width``: the
+    window's, in pixels."""
+    context = chromium_browser.new_context(
+        viewport={"width": width, "height": 1000}, locale=browser
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(url)
+        settle(page)
+        enter_name(page, "Vera")
+        if language == "en":
+            open_settings(page)
+            page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
+            page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
+            ready(page)
+        settle(page)
+        assert page.evaluate("navigator.language") == browser
+        yield page
     finally:
         context.close()
 

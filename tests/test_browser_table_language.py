@@ -19,8 +19,14 @@ import pytest
 from planner import i18n
 from planner.store import Store
 from tests.test_browser_coediting import wait_until
-from tests.test_browser_collab import enter_name, open_settings, settle, shared_plan
-from tests.test_browser_table_keys import choose_cell, type_and_leave
+from tests.test_browser_collab import settle, shared_plan
+from tests.test_browser_table_keys import (
+    LANGUAGE_IDS,
+    LANGUAGE_PAIRS,
+    choose_cell,
+    page_in_language,
+    type_and_leave,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -37,35 +43,27 @@ def plan_id(store: Store) -> str:
     return store.create_plan(shared_plan(), author="Vera", side="vendor")
 
 
-@pytest.fixture(params=[("en-US", "de"), ("de-DE", "en")], ids=["de-in-en-US", "en-in-de-DE"])
+@pytest.fixture(params=LANGUAGE_PAIRS, ids=LANGUAGE_IDS)
 def session(
     request: pytest.FixtureRequest,
     chromium_browser: Any,
     app_server: dict[str, Any],
     plan_id: str,
 ) -> Iterator[tuple[Any, str]]:
-    """A page of the assumptions in the UI language ``language`` (German, the plan's, or
-    switched to English in the sidebar) in a browser speaking the other language, on the plan
-    ``plan_id`` (made first: the workspace opens the newest plan); Vera's name entered.
+    """The assumptions page in the UI language ``language`` in a browser speaking the other
+    language, on the plan ``plan_id`` (made first: the workspace opens the newest plan).
     Yields the page and the UI language."""
     browser, language = request.param
-    context = chromium_browser.new_context(viewport={"width": 1440, "height": 1000}, locale=browser)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        page.goto(f"{app_server['url']}/assumptions")
-        settle(page)
-        enter_name(page, "Vera")
-        if language == "en":
-            open_settings(page)
-            page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
-            page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
-            page.get_by_role("tab", name=i18n.t("ui.assumptions.team", "en")).wait_for()
-        settle(page)
-        assert page.evaluate("navigator.language") == browser
+    url = f"{app_server['url']}/assumptions"
+    with page_in_language(
+        chromium_browser,
+        url,
+        browser,
+        language,
+        lambda page: page.get_by_role("tab", name=i18n.t("ui.assumptions.team", "en")).wait_for(),
+        width=1440,
+    ) as page:
         yield page, language
-    finally:
-        context.close()
 
 
 def _cells(page: Any) -> list[str]:
