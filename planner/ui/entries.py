@@ -10,8 +10,11 @@ language writes them (``48.000,50`` in German) and parsed strictly
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+import pandas as pd
 
 from planner import catalogue, i18n, values
 from planner.plan.schema import MAX_MONEY, Plan
@@ -298,6 +301,17 @@ def cell_text(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
     return i18n.editable_number(float(value), state.language())
+
+
+def number_columns_as_text(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """A grid's table with its number ``columns`` as text in the UI language (``1.234,5`` /
+    ``1,234.5``), whatever the language of the person's browser, which a number column would
+    follow instead; text even without rows (an empty list alone would make a number column)."""
+    shown = frame.copy()
+    for column in columns:
+        texts = [cell_text(v) for v in frame[column].tolist()]
+        shown[column] = pd.Series(texts, index=frame.index, dtype=object)
+    return shown
 
 
 def cell_number(

@@ -27,10 +27,10 @@ from planner.ui.entries import (
     NUMBER_KINDS,
     EntryError,
     Kind,
-    cell_text,
     choice_label,
     display_bound,
     empty_cell,
+    number_columns_as_text,
     number_entry,
     shown,
     stored,
@@ -112,13 +112,8 @@ def display_frame(frame: pd.DataFrame, path: str) -> pd.DataFrame:
     """The table ``frame`` of list ``path`` as its cells read: numbers as text in the UI
     language (``1.234,5`` / ``1,234.5``), whatever the language of the person's browser, which
     a number column of the table would follow instead."""
-    shown = frame.copy()
-    for column in TABLES[path]:
-        if column.kind in NUMBER_KINDS:
-            texts = [cell_text(v) for v in frame[column.name].tolist()]
-            # text even without rows (an empty list alone would make a number column)
-            shown[column.name] = pd.Series(texts, index=frame.index, dtype=object)
-    return shown
+    numbers = [column.name for column in TABLES[path] if column.kind in NUMBER_KINDS]
+    return number_columns_as_text(frame, numbers)
 
 
 def _cell(column: Column, value: Any) -> Any:

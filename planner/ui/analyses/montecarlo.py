@@ -67,11 +67,7 @@ BOUNDS = ("low", "likely", "high")
 def ranges_shown(frame: pd.DataFrame) -> pd.DataFrame:
     """The ranges as the table's cells read: numbers as text in the UI language (``2,5`` in
     German), whatever the language of the person's browser."""
-    shown = frame.copy()
-    for bound in BOUNDS:
-        texts = [entries.cell_text(v) for v in frame[bound].tolist()]
-        shown[bound] = pd.Series(texts, index=frame.index, dtype=object)
-    return shown
+    return entries.number_columns_as_text(frame, BOUNDS)
 
 
 def ranges_from(

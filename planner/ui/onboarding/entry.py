@@ -45,11 +45,7 @@ def entry_frame(here: Here, columns: list[str]) -> pd.DataFrame:
 def shown_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The actuals table as its cells read: numbers as text in the UI language (``1.234,5``
     in German), whatever the language of the person's browser."""
-    shown = frame.copy()
-    for column in columns:
-        texts = [entries.cell_text(v) for v in frame[column].tolist()]
-        shown[column] = pd.Series(texts, index=frame.index, dtype=object)
-    return shown
+    return entries.number_columns_as_text(frame, columns)
 
 
 def rows_from(
