@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-ASSETS = Path(__file__).parent / "assets"
+from planner.ui.table_seen import script
+
 LOST = "lost"
 """The event a cell's text whose table was built anew under it arrives as."""
 
@@ -29,7 +29,7 @@ LOST = "lost"
 def _component() -> Any:
     return st.components.v2.component(
         "plan_grid_keys",
-        js=(ASSETS / "grid_keys.js").read_text(encoding="utf-8"),
+        js=script("table_before.js", "grid_keys.js"),
         isolate_styles=False,
     )
 

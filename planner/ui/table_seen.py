@@ -20,6 +20,14 @@ from typing import Any
 import streamlit as st
 
 ASSETS = Path(__file__).parent / "assets"
+
+
+def script(*names: str) -> str:
+    """The browser script of a page component: the files ``names`` of :data:`ASSETS`, in this
+    order (a shared helper first, e.g. ``table_before.js``)."""
+    return "".join((ASSETS / name).read_text(encoding="utf-8") for name in names)
+
+
 SEEN = "seen"
 """The event a cell editor opening on a newer table arrives as."""
 
@@ -28,7 +36,7 @@ SEEN = "seen"
 def _component() -> Any:
     return st.components.v2.component(
         "plan_table_seen",
-        js=(ASSETS / "table_seen.js").read_text(encoding="utf-8"),
+        js=script("table_before.js", "table_seen.js"),
         isolate_styles=False,
     )
 

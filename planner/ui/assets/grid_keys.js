@@ -143,17 +143,7 @@ function build(parentElement) {
   root.className = "plan-grid-keys";
   parentElement.appendChild(root);
   const self = { root, name: null, token: null, send: null };
-  self.grid = () => {
-    // the table drawn before this marker
-    let node = root;
-    for (let depth = 0; node && depth < 8; depth += 1, node = node.parentElement) {
-      for (let before = node.previousElementSibling; before; before = before.previousElementSibling) {
-        const grid = before.matches(GRID) ? before : before.querySelector(GRID);
-        if (grid) return grid;
-      }
-    }
-    return null;
-  };
+  self.grid = () => tableBefore(root);
   root.__planGridKeys = self;
   window.__planGridKeys.watchers.add(self);
   return self;

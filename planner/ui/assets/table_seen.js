@@ -39,17 +39,7 @@ function build(parentElement) {
   root.className = "plan-table-seen";
   parentElement.appendChild(root);
   const self = { root, token: null, base: null, sent: null, send: null };
-  self.grid = () => {
-    // the table drawn right before this marker
-    let node = root;
-    for (let depth = 0; node && depth < 8; depth += 1, node = node.parentElement) {
-      for (let before = node.previousElementSibling; before; before = before.previousElementSibling) {
-        const grid = before.matches(GRID) ? before : before.querySelector(GRID);
-        if (grid) return grid;
-      }
-    }
-    return null;
-  };
+  self.grid = () => tableBefore(root);
   self.began = () => {
     if (self.token === null || self.token === self.base || self.sent === self.token) return;
     self.sent = self.token;
