@@ -442,11 +442,12 @@ def _roots_beyond(cf: Array, rate: Array, above: NDArray[np.bool_]) -> NDArray[n
     A partial sum within rounding of 0 makes the bound unsure.
     """
     n = cf.shape[1]
+    # a rate near -1 overflows d to +-inf; its partial sums turn nan and the bound unsure
     with np.errstate(all="ignore"):
         d = cf * np.exp(-np.outer(np.log1p(rate), np.arange(1, n + 1)))
-    d = np.where(above[:, None], d, d[:, ::-1])
-    sums = np.cumsum(d, axis=1)
-    rounding = 8 * n * np.finfo(np.float64).eps * np.cumsum(np.abs(d), axis=1)
+        d = np.where(above[:, None], d, d[:, ::-1])
+        sums = np.cumsum(d, axis=1)
+        rounding = 8 * n * np.finfo(np.float64).eps * np.cumsum(np.abs(d), axis=1)
     sure = (np.abs(sums) > rounding).all(axis=1) & (rate > -1)
     return np.where(sure, _sign_changes(np.where(sure[:, None], sums, 1.0)), -1)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import numpy_financial as npf
 import pytest
@@ -121,6 +123,16 @@ def test_batches_of_mixed_rows_agree_row_by_row(rows):
             assert np.isnan(value)
         else:
             assert value == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_rate_near_minus_one_makes_the_root_bound_unsure_without_a_warning():
+    # 1 / (1 - 0.99999999) ** 60 = 1e480 overflows: the discounted flows are +-inf by turns,
+    # their partial sums inf - inf; the bound must say "unsure" (-1), quietly
+    flows = np.array([[-100.0] + [3.0, -3.0] * 29 + [3.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bound = finance._roots_beyond(flows, np.array([-0.99999999]), np.array([True]))
+    assert bound.tolist() == [-1]
 
 
 def test_the_window_around_zero_holds_the_grid_intervals_nearest_zero():
