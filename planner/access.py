@@ -47,6 +47,8 @@ TOKEN_BYTES = 32
 """Random bytes per invite token (256 bits)."""
 PRESENCE_SECONDS = 30
 """Someone whose last heartbeat is older than this is no longer listed as present."""
+UNNAMED = "?"
+"""The presence name of a session that has not given its name yet."""
 
 
 def new_token() -> str:
@@ -381,7 +383,7 @@ class Presence:
 
 def heartbeat(store: Store, plan_id: str, session_id: str, name: str, access: Access) -> None:
     """Record that a browser session (with its display name) is in the plan now."""
-    name = name.strip()[:MAX_NAME] or "?"
+    name = name.strip()[:MAX_NAME] or UNNAMED
     values = {"name": name, "side": access.side, "role": access.role, "last_seen": store.now()}
     key = (presence.c.plan_id == plan_id) & (presence.c.session_id == session_id)
     for _ in range(3):

@@ -329,3 +329,14 @@ def test_the_export_page_builds_a_document_on_click(app: AppTest, kind: str) -> 
     app.button(key=f"export.build.{kind}").click().run()
     assert not app.exception, [e.message for e in app.exception]
     assert len(app.get("download_button")) == 1
+
+
+def test_the_presence_list_says_who_has_not_given_a_name_yet(data_dir: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()  # the workspace, no name given
+    listed = [unescape(m.value) for m in at.sidebar.markdown]
+    assert "- (noch ohne Namen) · Hersteller" in listed, listed  # it read "- ? · Hersteller"
+    at.session_state[collab.NAME] = "Vera"
+    at.run()
+    listed = [unescape(m.value) for m in at.sidebar.markdown]
+    assert "- Vera · Hersteller" in listed, listed

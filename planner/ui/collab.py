@@ -427,7 +427,7 @@ def heartbeat(granted: Access) -> None:
     now = time.monotonic()
     if last is not None and last[0] == who and now - last[1] < HEARTBEAT_SECONDS:
         return
-    access.heartbeat(store(), granted.plan_id, session_id(), display_name() or "?", granted)
+    access.heartbeat(store(), granted.plan_id, session_id(), display_name(), granted)
     ss[HEARTBEAT] = (who, now)
 
 
@@ -485,7 +485,8 @@ def presence_panel(granted: Access) -> None:
     people = list(dict.fromkeys((p.name, p.side) for p in access.present(store(), granted.plan_id)))
     st.caption(tx("present", count=len(people)))
     for name, side in people:
-        st.markdown(f"- {_plain(name)} · {tx('side.' + side)}")
+        shown = tx("unnamed") if name == access.UNNAMED else _plain(name)
+        st.markdown(f"- {shown} · {tx('side.' + side)}")
 
 
 def name_prompt() -> bool:
