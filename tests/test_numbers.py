@@ -220,3 +220,27 @@ def test_every_singular_text_has_both_languages_and_a_plural_beside_it() -> None
     for key in singular:
         assert set(texts[key]) == {"de", "en"}, key
         assert key.removesuffix(".one") in texts, key
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "one_de", "two_en"),
+    [
+        ("collab.chain_ok", {"entries": 1}, "(1 Eintrag geprüft)", "(2 entries checked)"),
+        ("ui.fault.entries", {"count": 1}, "1 Eintrag", "2 entries"),
+        ("ui.analyses.from_edits_caption", {"count": 1}, "1 Änderung seit", "2 edits since"),
+        (
+            "ui.analyses.ranges_saved",
+            {"count": 1},
+            "1 Unsicherheitsbereich gespeichert",
+            "2 uncertainty ranges saved",
+        ),
+    ],
+)
+def test_texts_that_count_say_one_in_the_singular_and_more_in_the_plural(
+    key: str, values: dict[str, int], one_de: str, two_en: str
+) -> None:
+    # a fresh plan's history has one entry: "1 Einträge geprüft" was shown
+    assert one_de in i18n.t(key, "de", **values, plural=1)
+    two = dict.fromkeys(values, 2)
+    assert two_en in i18n.t(key, "en", **two, plural=2)
+    assert "(e" not in i18n.t(key, "de", **two, plural=2)  # no "Änderung(en)" any more

@@ -32,9 +32,9 @@ def remedy(fault: Fault) -> str:
 
 def _value(path: str, value: Any) -> str:
     if isinstance(value, list):
-        return tr("fault.entries", count=len(value))
+        return tr("fault.entries", count=len(value), plural=len(value))
     if isinstance(value, dict):
-        return tr("fault.entries", count=len(value))
+        return tr("fault.entries", count=len(value), plural=len(value))
     try:
         return plain(collab.value_text(path, value, state.plan_in_force()))
     except Exception:  # no plan in the session yet: the value as stored

@@ -95,7 +95,7 @@ def render(granted: Access, *, heading: bool = True) -> None:
         st.subheader(collab.tx("history"))
     check = store.verify_chain(granted.plan_id)
     if check.ok:
-        st.caption(collab.tx("chain_ok", entries=check.entries))
+        st.caption(collab.tx("chain_ok", entries=check.entries, plural=check.entries))
     else:
         st.error(collab.tx("chain_broken") + "\n\n" + "\n".join(check.problems))
 

@@ -207,7 +207,7 @@ def manage_scenarios() -> None:
     with from_edits, st.form("analyses.form.from_edits", border=True):
         st.markdown(f"**{tr('analyses.from_edits_title')}**")
         if edits:
-            st.caption(tr("analyses.from_edits_caption", count=len(edits)))
+            st.caption(tr("analyses.from_edits_caption", count=len(edits), plural=len(edits)))
             st.markdown(problem_list([driver_label_safe(path) for path in edits]))
         else:
             st.caption(tr("analyses.from_edits_none"))

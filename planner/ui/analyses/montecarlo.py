@@ -178,7 +178,7 @@ def ranges_editor() -> None:
                 )
                 saved_or_overtaken(RANGES_FORM, "uncertainty", written)
                 if written:
-                    session.notify("analyses.ranges_saved", count=len(items))
+                    session.notify("analyses.ranges_saved", count=len(items), plural=len(items))
                 st.rerun()
     grid_keys.keep_last_key("grid-keys:uncertainty")
     fields.problems(RANGE_ERRORS)
