@@ -224,3 +224,35 @@ def test_the_strips_labels_keep_clear_of_their_help_icons_at_1280_px(
         for text, end, icon in labels:
             assert icon is not None, text
             assert end + 2 <= icon, (language, text, end, icon)
+
+
+GRID_ROOM = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+  .filter(grid => grid.offsetParent !== null)
+  .map(grid => grid.querySelector('.dvn-scroller'))
+  .map(scroller => [scroller.scrollWidth, scroller.clientWidth])"""
+"""Each visible grid's width of its columns and of its window (px)."""
+
+
+def test_every_column_of_the_assumptions_tables_is_in_view_at_1280_px(
+    app_page: Any, app_server: dict
+) -> None:
+    """At 1280 px with the sidebar open, the investments' vendor share stood beyond the grid's
+    right edge (76 px of columns to scroll to): a person had to find it. Every assumptions
+    table now shows all its columns, in German and in English."""
+    app_page.set_viewport_size({"width": 1280, "height": 900})
+    open_app(app_page, app_server["url"], "assumptions")
+    for language, heading in (("de", None), ("en", "Assumptions")):
+        if heading:
+            open_settings(app_page)
+            app_page.locator('[data-testid="stPopoverBody"] [data-testid="stSelectbox"]').click()
+            app_page.get_by_role("option", name="English").click()
+            app_page.get_by_role("heading", name=heading).wait_for()
+            app_page.keyboard.press("Escape")
+        for tab in ("investments", "team", "vendor"):
+            app_page.get_by_role("tab", name=i18n.t(f"ui.assumptions.{tab}", language)).click()
+            shown = '[role="tabpanel"]:not([hidden]) [data-testid="stDataFrame"] .dvn-scroller'
+            app_page.locator(shown).first.wait_for()  # the tab runs when opened
+            settle(app_page)
+            room = app_page.evaluate(GRID_ROOM)
+            assert len(room) == 1, (tab, room)  # investments, team, rebate tiers
+            assert room[0][0] <= room[0][1], (language, tab, room)

@@ -51,9 +51,13 @@ class Column:
     step: float = 1.0
     choices: tuple[str, ...] = ()
     default: Any = None
+    width: int | None = None
+    """Pixels, where the grid's own sizing (by header and text) does not fit 1280 px windows."""
 
 
-def _column(items: str, name: str, step: float = 1.0, default: Any = None) -> Column:
+def _column(
+    items: str, name: str, step: float = 1.0, default: Any = None, width: int | None = None
+) -> Column:
     """The column ``name`` of list ``items``: kind, range and choices from the catalogue."""
     entry = catalogue.field(f"{items}.0.{name}")
     return Column(
@@ -64,13 +68,14 @@ def _column(items: str, name: str, step: float = 1.0, default: Any = None) -> Co
         step,
         entry.choices,
         default,
+        width,
     )
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "investments": (
-        _column("investments", "name"),
-        _column("investments", "category", default="other"),
+        _column("investments", "name", width=190),
+        _column("investments", "category", default="other", width=125),
         _column("investments", "amount", 1000, 0.0),
         _column("investments", "month", default=1),
         _column("investments", "every_months", default=0),
@@ -464,6 +469,7 @@ def _column_config(path: str, column: Column, plan: Plan) -> Any:
             title,
             max_chars=40,
             alignment="right",
+            width=column.width,
             help=tr(f"column.{column.kind}", currency=plan.currency, months=plan.months),
         )
     if column.kind == "choice":
@@ -473,8 +479,9 @@ def _column_config(path: str, column: Column, plan: Plan) -> Any:
             options=list(column.choices),
             format_func=lambda o: choice_label(where, str(o)),
             required=True,
+            width=column.width,
         )
-    return cc.TextColumn(title, required=True, max_chars=200)
+    return cc.TextColumn(title, required=True, max_chars=200, width=column.width)
 
 
 def table(
