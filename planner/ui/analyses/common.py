@@ -100,6 +100,28 @@ RANGE_ERRORS = "analyses.uncertainty"
 ZONE_X = "analyses.zone.x"
 ZONE_Y = "analyses.zone.y"
 ZONE_ERRORS = "analyses.zone"
+CHOICES = (COPY_FROM, GOAL_DRIVER, GOAL_FIGURE, TORNADO_FIGURE, ZONE_X, ZONE_Y)
+# The page's choice boxes whose options read in the UI language (:func:`choices_in_language`).
+CHOICES_LANGUAGE = "analyses.choices_language"
+
+
+def choices_in_language() -> None:
+    """After a switch of the UI language, the page's choice boxes (:data:`CHOICES`) show
+    their choice in the new language, and keep it.
+
+    A choice box holds its choice as the label it showed ("Basisplan"): Streamlit sends its
+    options in the new language but leaves the box with the old label, which the next run
+    finds among no option and answers with the box's first option, the choice lost. Given
+    its choice again before it is drawn (read with the old labels), the box is sent the new
+    label of it. Called before the page draws a choice box."""
+    language = here().language
+    drawn = st.session_state.get(CHOICES_LANGUAGE)
+    st.session_state[CHOICES_LANGUAGE] = language
+    if drawn is None or drawn == language:
+        return
+    for key in CHOICES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 # --- labels and formats ----------------------------------------------------------------------

@@ -195,6 +195,85 @@ def _copy(name: str, source: str, values: dict[str, Any], shown: Sequence[Scenar
     return scenarios.add_scenario(here().plan, name, base_set)
 
 
+COPY_DRIVER_WIDTH = 300
+"""Pixels of the copy table's driver column: its longest labels whole ("Abschlüsse je
+Vertriebs-FTE und Monat"), beside a value column, in the page's width at 1024 px."""
+VALUE_WIDTH = 160
+"""Pixels of a column of typed numbers: "New value" / "Neuer Wert" and its help mark whole,
+room for 1.234.567,89."""
+
+
+def copy_form() -> None:
+    """A new scenario: a base plan or scenario to start from, new values per driver on top.
+
+    The choice of where to start is no part of the form: a form's choice reaches the server
+    only when the form is sent, and a switch of the UI language would show it as the server
+    knew it (:func:`~planner.ui.analyses.common.choices_in_language`)."""
+    with st.container(border=True):
+        st.markdown(f"**{tr('analyses.copy_title')}**")
+        base = form_base(COPY_FORM, "scenarios", lambda: list(here().plan.scenarios))
+        source = st.columns(2)[0].selectbox(
+            tr("analyses.copy_from"),
+            ["", *(s.name for s in base.data)],
+            format_func=lambda n: n or tr("analyses.base"),
+            key=COPY_FROM,
+        )
+        with st.form(COPY_FORM, border=False):
+            copy_name = st.columns(2)[0].text_input(
+                tr("analyses.scenario_name"), max_chars=200, key=COPY_NAME
+            )
+            paths = driver_paths()
+            rows = st.data_editor(
+                pd.DataFrame(
+                    {
+                        "driver": pd.Series([], dtype="object"),
+                        "value": pd.Series([], dtype="object"),
+                    }
+                ),
+                key=f"{state.EDITOR_PREFIX}analyses.copy@{base.version}:"
+                + str(st.session_state[state.RESETS]),
+                num_rows="dynamic",
+                hide_index=True,
+                width="content",
+                column_config={
+                    "driver": st.column_config.SelectboxColumn(
+                        tr("analyses.driver"),
+                        options=paths,
+                        format_func=lambda p: driver_label_safe(str(p)),
+                        width=COPY_DRIVER_WIDTH,
+                    ),
+                    # text in the UI language, read on the server when saved (a number column
+                    # writes and reads numbers as the browser's language does)
+                    "value": st.column_config.TextColumn(
+                        tr("analyses.new_value"),
+                        max_chars=40,
+                        alignment="right",
+                        help=tr("analyses.value_help"),
+                        width=VALUE_WIDTH,
+                    ),
+                },
+            )
+            if st.form_submit_button(tr("analyses.create"), key="analyses.copy.create"):
+                try:
+                    values, refused = copy_values(rows)
+                except AnalysisError as error:
+                    values, refused = {}, [str(error)]
+                if refused:  # nothing written; the typed cells stay in the table
+                    state.errors()[SCENARIO_ERRORS] = refused
+                else:
+                    written = edit(
+                        lambda: _copy(copy_name.strip(), source, values, base.data),
+                        SCENARIO_ERRORS,
+                        "analyses.created",
+                        bases={"scenarios": base.version},
+                        name=copy_name.strip(),
+                    )
+                    saved_or_overtaken(COPY_FORM, "scenarios", written)
+                    if written:
+                        st.rerun()
+        grid_keys.keep_last_key("grid-keys:copy")
+
+
 def manage_scenarios() -> None:
     """Create, rename, delete and promote scenarios; each change is one undoable edit."""
     past: list[Plan] = st.session_state[state.PAST]
@@ -203,7 +282,8 @@ def manage_scenarios() -> None:
     # what the form listed when its person clicked: the list of the run before the click's
     shown = st.session_state.get(SHOWN_EDITS, edits)
     st.session_state[SHOWN_EDITS] = edits
-    from_edits, copy, manage = st.columns(3, gap="large")
+    # the two short forms side by side, the copy with its table below them at full width
+    from_edits, manage = st.columns(2, gap="large")
     with from_edits, st.form("analyses.form.from_edits", border=True):
         st.markdown(f"**{tr('analyses.from_edits_title')}**")
         if edits:
@@ -228,63 +308,6 @@ def manage_scenarios() -> None:
             )
         ):
             st.rerun()
-    with copy:
-        base = form_base(COPY_FORM, "scenarios", lambda: list(here().plan.scenarios))
-    with copy, st.form(COPY_FORM, border=True):
-        st.markdown(f"**{tr('analyses.copy_title')}**")
-        copy_name = st.text_input(tr("analyses.scenario_name"), max_chars=200, key=COPY_NAME)
-        source = st.selectbox(
-            tr("analyses.copy_from"),
-            ["", *(s.name for s in base.data)],
-            format_func=lambda n: n or tr("analyses.base"),
-            key=COPY_FROM,
-        )
-        paths = driver_paths()
-        rows = st.data_editor(
-            pd.DataFrame(
-                {"driver": pd.Series([], dtype="object"), "value": pd.Series([], dtype="object")}
-            ),
-            key=f"{state.EDITOR_PREFIX}analyses.copy@{base.version}:"
-            + str(st.session_state[state.RESETS]),
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "driver": st.column_config.SelectboxColumn(
-                    tr("analyses.driver"),
-                    options=paths,
-                    format_func=lambda p: driver_label_safe(str(p)),
-                ),
-                # text in the UI language, read on the server when saved (a number column
-                # writes and reads numbers as the browser's language does)
-                "value": st.column_config.TextColumn(
-                    tr("analyses.new_value"),
-                    max_chars=40,
-                    alignment="right",
-                    help=tr("analyses.value_help"),
-                ),
-            },
-        )
-        if st.form_submit_button(tr("analyses.create"), key="analyses.copy.create"):
-            try:
-                values, refused = copy_values(rows)
-            except AnalysisError as error:
-                values, refused = {}, [str(error)]
-            if refused:  # nothing written; the typed cells stay in the table
-                state.errors()[SCENARIO_ERRORS] = refused
-            else:
-                written = edit(
-                    lambda: _copy(copy_name.strip(), source, values, base.data),
-                    SCENARIO_ERRORS,
-                    "analyses.created",
-                    bases={"scenarios": base.version},
-                    name=copy_name.strip(),
-                )
-                saved_or_overtaken(COPY_FORM, "scenarios", written)
-                if written:
-                    st.rerun()
-    with copy:
-        grid_keys.keep_last_key("grid-keys:copy")
     with manage:
         # the scenarios as the person saw them: a pick keeps meaning the scenario picked, and a
         # rename, deletion or promotion of them meets someone else's change as a conflict
@@ -355,4 +378,5 @@ def manage_scenarios() -> None:
                         name=chosen,
                     )
                 )
+    copy_form()
     fields.problems(SCENARIO_ERRORS)

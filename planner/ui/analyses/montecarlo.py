@@ -62,6 +62,11 @@ def ranges_frame() -> pd.DataFrame:
 
 
 BOUNDS = ("low", "likely", "high")
+RANGE_WIDTHS = {"path": 280, "distribution": 120, "low": 100, "likely": 135, "high": 100}
+"""Pixels of the ranges table's columns: the longest driver labels whole ("Abschlüsse je
+Vertriebs-FTE und Monat"), every title whole in both languages ("Wahrscheinlich",
+"Distribution"), all of them (766 with the row marker) within the 784 the page gives the
+table in a window 1280 px wide (a narrower window scrolls the table sideways)."""
 
 
 def ranges_shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -141,7 +146,7 @@ def ranges_editor() -> None:
                     options=paths,
                     format_func=lambda p: driver_label_safe(str(p)),
                     required=True,
-                    width="large",
+                    width=RANGE_WIDTHS["path"],
                 ),
                 "distribution": st.column_config.SelectboxColumn(
                     tr("analyses.distribution"),
@@ -149,6 +154,7 @@ def ranges_editor() -> None:
                     format_func=lambda d: tr(f"analyses.distribution_{d}"),
                     required=True,
                     default="triangular",
+                    width=RANGE_WIDTHS["distribution"],
                 ),
                 # text in the UI language, read on the server when saved (a number column
                 # writes and reads numbers as the browser's language does)
@@ -160,6 +166,7 @@ def ranges_editor() -> None:
                         help=tr(
                             "analyses.likely_help" if bound == "likely" else "analyses.range_help"
                         ),
+                        width=RANGE_WIDTHS[bound],
                     )
                     for bound in BOUNDS
                 },

@@ -12,13 +12,14 @@ import streamlit as st
 
 from planner.ui import widgets
 from planner.ui.analyses import compare, goal, montecarlo, tornado, zone
-from planner.ui.analyses.common import here
+from planner.ui.analyses.common import choices_in_language, here
 from planner.ui.text import tr
 
 # --- the page --------------------------------------------------------------------------------
 
 st.title(tr("analyses.title"))
 widgets.parties(here().plan)
+choices_in_language()
 compare_tab, zone_tab, tornado_tab, goal_tab, mc_tab = st.tabs(
     [
         tr("analyses.tab_compare"),
