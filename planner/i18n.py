@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -107,6 +108,17 @@ def editable_number(value: float, language: str) -> str:
     """A number as an input shows it for editing: grouped, as many decimals as it has (up to
     eight), no unit: ``editable_number(48000.5, 'de') == '48.000,5'``."""
     return format_decimal(round(value, 8), format="#,##0.########", locale=_locale(language))
+
+
+def exact_number(value: float, language: str) -> str:
+    """A number with every decimal it has (the shortest that reads back as the same float),
+    grouped, no unit: ``exact_number(0.123456789, 'de') == '0,123456789'``."""
+    return format_decimal(
+        Decimal(repr(value)),
+        format="#,##0.###",
+        locale=_locale(language),
+        decimal_quantization=False,
+    )
 
 
 def percent(value: float | None, language: str, digits: int = 1) -> str:

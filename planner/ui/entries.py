@@ -225,11 +225,18 @@ def parse_entry(spec: Field, raw: Any) -> Any:
 
 
 def number_entry(
-    name: str, text: str, kind: str, low: float, high: float, currency: str | None = None
+    name: str,
+    text: str,
+    kind: str,
+    low: float,
+    high: float,
+    currency: str | None = None,
+    bounds: str = "",
 ) -> Any:
     """Typed ``text`` as the plan holds a number of ``kind`` (shares as fractions, whole
     numbers as ``int``); raises :class:`EntryError` naming the field ``name``, the accepted
-    form and the range ``low`` to ``high`` (display units). The unit is part of the number:
+    form and the range ``low`` to ``high`` (display units; ``bounds``: that range in words,
+    where its digits would not read, as ``-10^15 to 10^15``). The unit is part of the number:
     an amount takes only the plan's ``currency`` (the plan in force's by default), a share
     only ``%``, anything else no unit."""
     language = state.language()
@@ -248,6 +255,8 @@ def number_entry(
     whole = kind in ("integer", "month")
     if whole and not number.is_integer():
         raise EntryError(tr("field.not_whole", field=name, text=text))
+    if not low <= number <= high and bounds:
+        raise EntryError(tr("field.outside", field=name, text=text, bounds=bounds))
     if not low <= number <= high:
         raise EntryError(
             tr(
@@ -315,13 +324,20 @@ def number_columns_as_text(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Da
 
 
 def cell_number(
-    typed: Any, was: Any, name: str, kind: str, low: float, high: float, currency: str
+    typed: Any,
+    was: Any,
+    name: str,
+    kind: str,
+    low: float,
+    high: float,
+    currency: str,
+    bounds: str = "",
 ) -> Any:
     """What a person left in a number cell of a grid that showed ``was`` (display units), as
     the plan holds it: ``None`` when empty, ``was`` itself (as stored) while the cell still
     reads as it did (its text has at most eight decimals, the number may have more), else the
-    typed text read as :func:`number_entry` reads it; raises :class:`EntryError` naming
-    ``name`` (the column, and the row where a grid has several)."""
+    typed text read as :func:`number_entry` reads it (``bounds`` as there); raises
+    :class:`EntryError` naming ``name`` (the column, and the row where a grid has several)."""
     if empty_cell(typed):
         return None
     if isinstance(typed, (int, float)) and not isinstance(typed, bool):
@@ -331,7 +347,7 @@ def cell_number(
         number = float(was)
         whole = kind in ("integer", "month") and number.is_integer()
         return int(number) if whole else stored(kind, number)
-    return number_entry(name, text, kind, low, high, currency)
+    return number_entry(name, text, kind, low, high, currency, bounds)
 
 
 def choice_label(path: str, option: str) -> str:
@@ -351,3 +367,51 @@ def kind_of(path: str) -> Kind:
 def title_of(spec: Field, plan: Plan) -> str:
     unit = {"percent": " (%)", "money": f" ({plan.currency})"}.get(spec.kind, "")
     return label(spec.path) + unit
+
+
+Cell = tuple[int, str]
+"""A grid cell: its row's position in the table as drawn (from 0) and its column's name."""
+
+
+def typed_cells(edits: Any) -> dict[Cell, Any]:
+    """The cells a person changed in an editable grid (its widget state, ``edited_rows``), by
+    row position and column; ``None`` for a cell emptied. Never raises: the state comes from
+    the browser, and what is not as expected is left out."""
+    rows = edits.get("edited_rows") if isinstance(edits, dict) else None
+    if not isinstance(rows, dict):
+        return {}
+    found: dict[Cell, Any] = {}
+    for row, cells in rows.items():
+        if isinstance(row, str) and row.isdigit():
+            row = int(row)
+        if isinstance(row, int) and row >= 0 and isinstance(cells, dict):
+            found.update({(row, str(column)): text for column, text in cells.items()})
+    return found
+
+
+def retyped(typed: Any, kind: str, was: str, language: str, currency: str) -> Any:
+    """A number cell's text typed while the UI spoke ``was``, as the grid shows it in
+    ``language`` after a switch: a number of ``kind`` as ``language`` writes it, every
+    decimal kept (``1.234,5`` -> ``1,234.5``); empty as empty; anything else (no number, a unit
+    the column does not take) as typed, for the Save to refuse naming the cell."""
+    if empty_cell(typed):
+        return None
+    text = str(typed)
+    unit: i18n.Unit = "money" if kind == "money" else "percent" if kind == "percent" else ""
+    try:
+        number = i18n.parse_number(text, was, unit=unit, currency=currency)
+    except i18n.NumberTextError:  # a UnitError too
+        return text
+    return i18n.exact_number(number, language)
+
+
+def with_typed(shown: pd.DataFrame, cells: dict[Cell, Any]) -> pd.DataFrame:
+    """A grid's table as drawn (``shown``, its number columns as text) with the ``cells`` a
+    person typed that a rebuilt table carries over in place of what it would show."""
+    if not cells:
+        return shown
+    drawn = shown.copy()
+    for (row, column), text in cells.items():
+        if column in drawn.columns and 0 <= row < len(drawn):
+            drawn.at[drawn.index[row], column] = text
+    return drawn

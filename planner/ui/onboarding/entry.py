@@ -20,7 +20,7 @@ from planner.ui.onboarding.common import (
     TABLE_ERRORS,
     Here,
 )
-from planner.ui.text import label, tr
+from planner.ui.text import label, problem_list, tr
 
 EDITOR_ROWS = 12  # rows of the actuals table visible at once (one plan year)
 
@@ -57,16 +57,24 @@ def rows_from(
     known = here.plan.actuals_by_month()
     before = frame.to_dict(orient="records")
     rows, refused = [], []
+    bounds = tr("onboarding.actual_bounds")
     for index, record in enumerate(edited.to_dict(orient="records")):
         month = int(record["month"])
         row = {k: v for k, v in known.get(month, {}).items() if k not in columns}
         for column in columns:
-            kind = "count" if column in COUNT_COLUMNS else "money"
+            kind = _kind(column)
             name = f"{label(column)}, {record['date']}"
             was = before[index].get(column) if index < len(before) else None
             try:
                 value = entries.cell_number(
-                    record.get(column), was, name, kind, -MAX_ACTUAL, MAX_ACTUAL, here.plan.currency
+                    record.get(column),
+                    was,
+                    name,
+                    kind,
+                    -MAX_ACTUAL,
+                    MAX_ACTUAL,
+                    here.plan.currency,
+                    bounds,
                 )
             except entries.EntryError as refusal:
                 refused.append(str(refusal))
@@ -78,38 +86,80 @@ def rows_from(
     return rows, refused
 
 
-def _pending(edits: Any) -> bool:
-    """Whether an editable table's state holds edits the person made."""
-    return isinstance(edits, dict) and any(
-        edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")
-    )
+def _kind(column: str) -> str:
+    return "count" if column in COUNT_COLUMNS else "money"
 
 
 def seen_table(here: Here, columns: list[str]) -> dict[str, Any]:
     """The actuals table as this person's input shows it: the stored actuals at the version
-    they were loaded, kept while the person has edits in it (a change by someone else then
-    makes their save a conflict instead of emptying what they typed), else the stored ones.
-    Its key names a generation, not the plan's revision: a change of another field keeps it."""
+    they were loaded, kept while the person has typed cells in it (a change by someone else
+    then makes their save a conflict instead of emptying what they typed), else the stored
+    ones. Its key names a generation, not the plan's revision: a change of another field keeps
+    it. A table built anew for another UI language or other columns carries the typed cells
+    over (``typed``: numbers written the new language's way, other text as typed) and stays
+    based on the version they were typed against; a typed cell it cannot show (its column was
+    taken away, another plan was opened, the plan can no longer be edited) is listed in
+    ``dropped``, which the page shows."""
     ss = st.session_state
     version = session.field_version("actuals")
     seen: dict[str, Any] | None = ss.get(ACTUALS_SEEN)
+    typed: dict[entries.Cell, Any] = {}
     if seen is not None:
+        typed = {**seen["typed"], **entries.typed_cells(ss.get(seen["key"]))}
         same_shape = seen["columns"] == tuple(columns) and seen["language"] == here.language
         moved = seen["version"] != version
         renew = seen["version"] < 0  # saved or overtaken: the stored actuals again
-        if same_shape and not renew and not (moved and not _pending(ss.get(seen["key"]))):
+        same_plan = seen["plan"] == session.plan_id()
+        frozen = typed and not here.who.can_edit  # typed, then the plan was closed to edits
+        if same_plan and same_shape and not renew and not frozen and (not moved or typed):
             return seen
+        if renew:
+            typed = {}
+    carried: dict[entries.Cell, Any] = {}
+    dropped: list[str] = []
+    if seen is not None and typed:
+        kept = seen["plan"] == session.plan_id() and here.who.can_edit
+        for (row, column), text in sorted(typed.items()):
+            if kept and column in columns:
+                carried[(row, column)] = entries.retyped(
+                    text, _kind(column), seen["language"], here.language, here.plan.currency
+                )
+            elif not entries.empty_cell(text) and row < len(seen["frame"]):
+                month = seen["frame"].at[row, "date"]
+                dropped.append(f"{label(column)}, {month}: {text}")
     generation = seen["generation"] + 1 if seen is not None else 0
     fresh = {
-        "version": version,
+        # typed cells carried over keep the version they were typed against
+        "version": seen["version"] if carried and seen is not None else version,
         "generation": generation,
+        "plan": session.plan_id(),
         "columns": tuple(columns),
         "language": here.language,
         "frame": entry_frame(here, columns),
+        "typed": carried,
+        "dropped": dropped,
         "key": f"{state.EDITOR_PREFIX}actuals@{generation}",
+        "before": seen["key"] if seen is not None else "",
     }
     ss[ACTUALS_SEEN] = fresh
     return fresh
+
+
+KEYS = "grid-keys:actuals"
+"""The key of the component below the actuals table (:mod:`planner.ui.grid_keys`)."""
+
+
+def _on_lost() -> None:
+    """Text typed into a cell of the actuals table while it was built anew (someone else's
+    change of the actuals came in): carried into the new table as typed, for the Save."""
+    found = grid_keys.lost_text(KEYS)
+    seen: dict[str, Any] | None = st.session_state.get(ACTUALS_SEEN)
+    if found is None or seen is None or found.token not in (seen["key"], seen["before"]):
+        return
+    index = found.column - 2  # plan month and month come first
+    if 0 <= index < len(seen["columns"]) and found.row < len(seen["frame"]):
+        cell = (found.row, seen["columns"][index])
+        st.session_state[ACTUALS_SEEN] = {**seen, "typed": {**seen["typed"], cell: found.text}}
 
 
 def _renew_table() -> None:
@@ -132,7 +182,7 @@ def entry_table(here: Here, columns: list[str]) -> None:
     plan, who = here.plan, here.who
     seen = seen_table(here, columns)
     edited = st.data_editor(
-        shown_frame(seen["frame"], columns),
+        entries.with_typed(shown_frame(seen["frame"], columns), seen["typed"]),
         key=seen["key"],
         num_rows="fixed",
         hide_index=True,
@@ -162,7 +212,12 @@ def entry_table(here: Here, columns: list[str]) -> None:
         },
     )
     if who.can_edit:
-        grid_keys.keep_last_key("grid-keys:actuals")
+        grid_keys.keep_typing(KEYS, seen["key"], _on_lost)
+    if seen["dropped"]:
+        st.warning(
+            tr("onboarding.typed_dropped") + "\n\n" + problem_list(seen["dropped"]),
+            icon=":material/warning:",
+        )
     save, clear = st.columns([1, 1])
     saved = save.button(
         tr("onboarding.save"),

@@ -1,0 +1,195 @@
+"""The actuals table keeps what a person typed (AppTest): a switch of the UI language or of
+the columns builds the table anew, and the typed cells come along (numbers written the new
+language's way, other text as typed) or are listed as not kept; an actual beyond its range is
+refused naming a range a person reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+from streamlit.testing.v1 import AppTest
+
+from planner import i18n
+from planner.store import Store
+from planner.ui import entries, session, state
+from planner.ui.onboarding.common import COLUMNS, TABLE_ERRORS
+from tests.app_support import edit_table, named, table_editor
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+SPOKEN = ["de"]
+"""The UI language of the test's session."""
+
+
+@pytest.fixture(autouse=True)
+def _spoken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The UI language as the session speaks it, also where AppTest formats a choice's
+    options outside a run (which would read German there, and send the choice of a
+    multiselect or a selectbox in German to an English run, which then knows none of it)."""
+    SPOKEN[0] = "de"
+    real = state.language
+    monkeypatch.setattr(state, "language", lambda: real() if get_script_run_ctx() else SPOKEN[0])
+
+
+def _page() -> AppTest:
+    """Vera's workspace session on the onboarding page, in German (the plan's language)."""
+    app = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "Vera")
+    app.switch_page("planner/ui/pages/onboarding.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def _cells(app: AppTest, column: str) -> list[Any]:
+    """The actuals table's ``column`` as drawn (text cells; None where empty)."""
+    frame = table_editor(app, "actuals").value
+    return [None if entries.empty_cell(v) else v for v in frame[column].tolist()]
+
+
+def _save(app: AppTest) -> AppTest:
+    return app.button(key="onboarding.save").click().run()
+
+
+def _switch(app: AppTest, language: str) -> AppTest:
+    """The person switches the UI language (one run)."""
+    app.selectbox(key=state.LANGUAGE).set_value(language).run()
+    SPOKEN[0] = language  # the page's choices as the new language names them
+    return app
+
+
+def _refusals(app: AppTest) -> list[str]:
+    return list(app.session_state[state.ERRORS].get(TABLE_ERRORS, []))
+
+
+def test_typed_cells_come_along_into_the_other_language_and_save_exactly(
+    workspace: Store,
+) -> None:
+    app = _page()
+    plan_id = app.session_state[session.PLAN_ID]
+    typed = {0: {"revenue": "1.234,5"}, 1: {"staff_cost": "2.600"}}
+    edit_table(app, "actuals", {"edited_rows": typed})
+    # the browser sends the table's edits so far with each one
+    edit_table(app, "actuals", {"edited_rows": {**typed, 2: {"revenue": "12.5.0"}}})
+    _switch(app, "en")
+    assert not app.exception, [e.message for e in app.exception]
+    revenue = _cells(app, "revenue")
+    assert revenue[:3] == ["1,234.5", None, "12.5.0"]  # the number rewritten, the rest as typed
+    assert _cells(app, "staff_cost")[:2] == [None, "2,600"]  # German 2.600 is 2600
+    _save(app)
+    # refused naming the month and the column, in English now; nothing written
+    assert any("Revenue" in r and "“12.5.0” is not a number" in r for r in _refusals(app))
+    assert len(workspace.log(plan_id)) == 1
+    assert _cells(app, "revenue")[:3] == ["1,234.5", None, "12.5.0"]  # still there
+    edit_table(app, "actuals", {"edited_rows": {2: {"revenue": "8,500"}}})
+    _save(app)
+    assert not _refusals(app)
+    assert workspace.plan_at(plan_id).actuals == [
+        {"month": 1, "revenue": 1234.5},
+        {"month": 2, "staff_cost": 2600.0},
+        {"month": 3, "revenue": 8500.0},
+    ]
+
+
+def test_an_emptied_cell_comes_along_emptied(workspace: Store) -> None:
+    app = _page()
+    plan_id = app.session_state[session.PLAN_ID]
+    edit_table(app, "actuals", {"edited_rows": {0: {"revenue": "5.000"}}})
+    _save(app)
+    assert workspace.plan_at(plan_id).actuals == [{"month": 1, "revenue": 5000.0}]
+    edit_table(app, "actuals", {"edited_rows": {0: {"revenue": None}, 1: {"revenue": "7,5"}}})
+    _switch(app, "en")
+    assert _cells(app, "revenue")[:2] == [None, "7.5"]
+    _save(app)
+    assert workspace.plan_at(plan_id).actuals == [{"month": 2, "revenue": 7.5}]
+
+
+def test_typed_cells_of_a_column_taken_away_are_listed_as_not_kept(workspace: Store) -> None:
+    app = _page()
+    edit_table(app, "actuals", {"edited_rows": {0: {"revenue": "1.234,5", "new_deals": "3"}}})
+    key = f"{COLUMNS}.de"
+    chosen = [c for c in app.session_state[key] if c != "revenue"]
+    app.session_state[key] = chosen
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert _cells(app, "new_deals")[0] == "3"  # the column still shown keeps its cell
+    warned = [w.value for w in app.warning]
+    assert any("Umsatz" in w and "1.234,5" in w.replace("\\", "") for w in warned), warned
+
+
+def test_typed_cells_moved_to_another_language_keep_the_version_they_were_typed_on(
+    workspace: Store,
+) -> None:
+    """Someone else's change of the actuals between the typing and the switch: the Save is a
+    conflict to decide, not an overwrite."""
+    app = _page()
+    plan_id = app.session_state[session.PLAN_ID]
+    edit_table(app, "actuals", {"edited_rows": {0: {"revenue": "1.000"}}})
+    base = workspace.version(plan_id)
+    workspace.apply_edit(plan_id, "actuals", [{"month": 1, "revenue": 9.0}], base, "Max", "vendor")
+    _switch(app, "en")
+    assert _cells(app, "revenue")[0] == "1,000"
+    _save(app)
+    assert workspace.plan_at(plan_id).actuals == [{"month": 1, "revenue": 9.0}]  # theirs stays
+
+
+def test_an_actual_beyond_its_range_is_refused_naming_a_range_people_read(
+    workspace: Store,
+) -> None:
+    app = _page()
+    edit_table(app, "actuals", {"edited_rows": {0: {"revenue": "2.000.000.000.000.000"}}})
+    _save(app)
+    # ui.field.outside with ui.onboarding.actual_bounds
+    assert any(
+        "2.000.000.000.000.000 liegt außerhalb des erlaubten Bereichs "
+        "-10^15 bis 10^15 (plus/minus eine Billiarde)" in r
+        for r in _refusals(app)
+    ), _refusals(app)
+    _switch(app, "en")
+    _save(app)
+    assert any(
+        "2,000,000,000,000,000 is outside the allowed range "
+        "-10^15 to 10^15 (plus or minus a million billion)" in r
+        for r in _refusals(app)
+    ), _refusals(app)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "was", "language", "shown"),
+    [
+        ("1.234,5", "money", "de", "en", "1,234.5"),
+        ("1,234.5", "money", "en", "de", "1.234,5"),
+        ("45.000 €", "money", "de", "en", "45,000"),  # the plan's currency sign dropped
+        ("0,123456789", "count", "de", "en", "0.123456789"),  # every decimal
+        ("-2.600", "money", "de", "en", "-2,600"),
+        ("12.5.0", "money", "de", "en", "12.5.0"),  # no number: as typed
+        ("5 %", "money", "de", "en", "5 %"),  # a unit the column does not take: as typed
+        ("48,000", "money", "de", "en", "48,000"),  # ambiguous in German: as typed
+        ("  ", "money", "de", "en", None),
+        (None, "money", "de", "en", None),
+    ],
+)
+def test_a_typed_cell_in_the_other_language(
+    typed: Any, kind: str, was: str, language: str, shown: Any
+) -> None:
+    assert entries.retyped(typed, kind, was, language, "EUR") == shown
+
+
+@given(hst.decimals(min_value=-(10**15), max_value=10**15, places=6, allow_nan=False))
+def test_a_number_typed_in_one_language_reads_the_same_in_the_other(number: Any) -> None:
+    value = float(number)
+    typed = i18n.exact_number(value, "de")
+    shown = entries.retyped(typed, "money", "de", "en", "EUR")
+    assert i18n.parse_number(shown, "en") == value
+    assert entries.retyped(shown, "money", "en", "de", "EUR") == typed
+
+
+def test_typed_cells_of_a_grid_state() -> None:
+    state_ = {"edited_rows": {0: {"revenue": "1"}, "2": {"opex": None}, -1: {"x": "y"}}}
+    assert entries.typed_cells(state_) == {(0, "revenue"): "1", (2, "opex"): None}
+    assert entries.typed_cells(None) == {}
+    assert entries.typed_cells({"edited_rows": [1]}) == {}
