@@ -12,18 +12,31 @@
 //    or the person's own edit of another cell was taken) is not dropped with the old table: a
 //    table drawn with a token (the server's name for the table as drawn) reports the cell and
 //    its text as one "lost" event, and the server saves it or says why it cannot.
+// 3. A button clicked right after a cell's edit goes with that edit. Streamlit's table tells
+//    the page of its edits 150 ms after the last one (unless the edit ended with a click
+//    outside the table); a button clicked meanwhile (Save, at once after Enter) sent its click
+//    with the table as it was before, and the server saved or refused that older table (2 Saves
+//    in 8 at machine speed). Such a click is held until SYNC ms after the table's last edit,
+//    then given to the button, which has the table's new state by then.
 
 const EDITOR = '[id^="gdg-overlay-"]';
 const GRID = '[data-testid="stDataFrame"]';
 const CELL = /^glide-cell-(\d+)-(\d+)$/;
 const HOLD = 150;
 const WATCH_MS = 200;
+const SYNC = 300; // Streamlit's table sends its edits 150 ms after the last one
+const KEYED = /(?:^|\s)(st-key-\S+)/;
 
 if (!window.__planGridKeys) {
   const keys = { watchers: new Set(), lastGrid: null, pending: null, timer: null };
   window.__planGridKeys = keys;
   let lastInput = -Infinity;
   let held = null;
+  let lastEdit = -Infinity; // when a table's cell may last have been edited
+  const edited = () => {
+    lastEdit = performance.now();
+  };
+  const inGrid = (target) => target instanceof Element && target.closest(GRID) !== null;
   const inEditor = (target) => target instanceof Element && target.closest(EDITOR) !== null;
   const leaves = (event) =>
     event.key === "Tab" || event.key === "Escape" || (event.key === "Enter" && !event.shiftKey);
@@ -72,6 +85,8 @@ if (!window.__planGridKeys) {
     "pointerdown",
     (event) => {
       release();
+      // a click that closes a cell's editor or lands in a table may edit a cell
+      if (document.querySelector(EDITOR) !== null || inGrid(event.target)) edited();
       if (!inEditor(event.target)) keys.pending = null; // a click elsewhere: the grid saves it
     },
     true,
@@ -108,6 +123,7 @@ if (!window.__planGridKeys) {
     "keydown",
     (event) => {
       touched(event);
+      if (inEditor(event.target) || inGrid(event.target)) edited(); // typed, deleted or pasted
       if (!event.isTrusted) {
         if (inEditor(event.target) && leaves(event)) keys.pending = null; // the held key, given back
         return;
@@ -133,6 +149,32 @@ if (!window.__planGridKeys) {
         composed: true,
       };
       held = { target: event.target, init, timer: setTimeout(release, HOLD - since) };
+    },
+    true,
+  );
+
+  // the button again, found by its key where the run drew it anew meanwhile
+  const again = (button, keyed) => {
+    if (button.isConnected || keyed === null) return button;
+    return document.querySelector(`.${CSS.escape(keyed)} button`);
+  };
+  document.addEventListener(
+    "click",
+    (event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      const button = target ? target.closest("button") : null;
+      if (!event.isTrusted || button === null || inGrid(button) || inEditor(button)) return;
+      const since = performance.now() - lastEdit;
+      if (since >= SYNC) return;
+      event.stopImmediatePropagation();
+      event.preventDefault();
+      const owner = button.closest('[class*="st-key-"]');
+      const found = owner ? KEYED.exec(owner.className) : null;
+      const keyed = found ? found[1] : null;
+      setTimeout(() => {
+        const now = again(button, keyed);
+        if (now !== null && now.isConnected) now.click();
+      }, SYNC - since);
     },
     true,
   );

@@ -1,0 +1,107 @@
+"""What a person types into the actuals table is what Save writes (real chromium against
+``streamlit run``; the store's change log is the ground truth): a Save clicked at once after
+a cell's Enter goes with that cell, and cells typed but not saved come along through a switch
+of the UI language, written the new language's way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from planner import i18n
+from planner.model import month_dates
+from planner.store import Store
+from tests.test_browser_actuals_language import REVENUE, _errors, edited, shows
+from tests.test_browser_coediting import wait_until
+from tests.test_browser_collab import open_settings, settle, shared_plan
+from tests.test_browser_table_keys import choose_cell, page_in_language, type_and_leave
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def plan_id(store: Store) -> str:
+    """A fresh plan per test without actuals, the newest, so the workspace opens it."""
+    return store.create_plan(shared_plan(), author="Vera", side="vendor")
+
+
+@pytest.fixture
+def page(chromium_browser: Any, app_server: dict[str, Any], plan_id: str) -> Iterator[Any]:
+    """The onboarding page in German in a German browser, Vera's name entered."""
+    with page_in_language(
+        chromium_browser, f"{app_server['url']}/onboarding", "de-DE", "de", lambda page: None
+    ) as opened:
+        opened.get_by_text(i18n.t("ui.onboarding.enter_title", "de")).wait_for()
+        yield opened
+
+
+def _grid(page: Any) -> Any:
+    """The actuals table (the only one with a plan month column)."""
+    plan_month = i18n.t("ui.onboarding.plan_month", "de")
+    return page.locator('[data-testid="stDataFrame"]:visible').filter(has_text=plan_month)
+
+
+def test_a_save_clicked_at_once_after_a_cells_enter_saves_that_cell(
+    page: Any, store: Store, plan_id: str
+) -> None:
+    """Streamlit's table tells the server of an edit 150 ms after it: a Save clicked in
+    between went with the table as it was (every time, 8 of 8, in this test's rhythm: the
+    cell's editor closed by Enter, then the click at once, as fast as a mouse can)."""
+    save = page.get_by_role("button", name=i18n.t("ui.onboarding.save", "de"))
+    for round_, amount in enumerate((100, 101, 102)):
+        box = save.bounding_box()
+        choose_cell(page, 0, REVENUE, "de", _grid(page))
+        type_and_leave(page, str(amount), "Enter")
+        page.wait_for_selector('[id^="gdg-overlay-"]', state="detached")
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert wait_until(lambda r=round_: len(store.log(plan_id)) == r + 2), _errors(page)
+        assert store.plan_at(plan_id).actuals == [{"month": 1, "revenue": float(amount)}]
+        settle(page)
+
+
+def test_cells_typed_before_a_switch_to_english_are_saved_as_typed(
+    page: Any, store: Store, plan_id: str
+) -> None:
+    grid = _grid(page)
+    choose_cell(page, 0, REVENUE, "de", grid)
+    type_and_leave(page, "1.234,5", "Enter")
+    shows(page, "1.234,5")
+    choose_cell(page, 2, REVENUE, "de", grid)
+    type_and_leave(page, "12.5.0", "Enter")
+    edited(page, "12.5.0")
+    open_settings(page)
+    page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
+    page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
+    page.get_by_text(i18n.t("ui.onboarding.enter_title", "en")).wait_for()
+    settle(page)
+    page.keyboard.press("Escape")  # the settings closed
+    shows(page, "1,234.5")  # the number written the English way
+    shows(page, "12.5.0")  # no number: as typed
+    save = page.get_by_role("button", name=i18n.t("ui.onboarding.save", "en"))
+    save.click()
+    plan = store.plan_at(plan_id)
+    third = i18n.month_label(month_dates(plan.start, plan.months)[2], "en")
+    said = f"{i18n.label('revenue', 'en')}, {third}: “12.5.0” is not a number"
+    page.wait_for_function(
+        "t => Array.from(document.querySelectorAll('[data-testid=\"stAlertContentError\"]'))"
+        ".some(e => e.innerText.replace(/\\\\/g, '').includes(t))",
+        arg=said,
+    )
+    settle(page)
+    assert len(store.log(plan_id)) == 1, _errors(page)  # nothing written
+    choose_cell(page, 2, REVENUE, "en", _grid_en(page))
+    type_and_leave(page, "8,500", "Enter")
+    edited(page, "8,500")
+    save.click()
+    assert wait_until(lambda: len(store.log(plan_id)) == 2), _errors(page)
+    assert store.plan_at(plan_id).actuals == [
+        {"month": 1, "revenue": 1234.5},
+        {"month": 3, "revenue": 8500.0},
+    ]
+
+
+def _grid_en(page: Any) -> Any:
+    plan_month = i18n.t("ui.onboarding.plan_month", "en")
+    return page.locator('[data-testid="stDataFrame"]:visible').filter(has_text=plan_month)
