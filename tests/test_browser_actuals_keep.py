@@ -105,3 +105,28 @@ def test_cells_typed_before_a_switch_to_english_are_saved_as_typed(
 def _grid_en(page: Any) -> Any:
     plan_month = i18n.t("ui.onboarding.plan_month", "en")
     return page.locator('[data-testid="stDataFrame"]:visible').filter(has_text=plan_month)
+
+
+def test_a_cell_typed_while_the_other_side_saves_actuals_is_kept_for_the_save(
+    page: Any, store: Store, plan_id: str
+) -> None:
+    """Vera types 7777 into the first month's revenue and has not left the cell when Anna's
+    actuals arrive, which builds the table anew under the open cell: the text stays in its
+    cell, and Vera's Save writes it beside Anna's."""
+    choose_cell(page, 0, REVENUE, "de", _grid(page))
+    page.keyboard.type("7777", delay=60)  # a person typing, the cell still open
+    done = store.apply_edits(
+        plan_id,
+        {"actuals": ([{"month": 2, "revenue": 5.0}], store.version(plan_id))},
+        author="Anna",
+        side="partner",
+    )
+    assert done.status == "accepted"
+    shows(page, "7777")  # in the table built anew
+    settle(page)
+    page.get_by_role("button", name=i18n.t("ui.onboarding.save", "de")).click()
+    assert wait_until(lambda: len(store.log(plan_id)) == 3), _errors(page)
+    assert store.plan_at(plan_id).actuals == [
+        {"month": 1, "revenue": 7777.0},
+        {"month": 2, "revenue": 5.0},
+    ]
