@@ -98,7 +98,7 @@ def seen_table(here: Here, columns: list[str]) -> dict[str, Any]:
     it. A table built anew for another UI language or other columns carries the typed cells
     over (``typed``: numbers written the new language's way, other text as typed) and stays
     based on the version they were typed against; a typed cell it cannot show (its column was
-    taken away, another plan was opened, the plan can no longer be edited) is listed in
+    taken away, another plan was opened, the link may no longer edit) is listed in
     ``dropped``, which the page shows."""
     ss = st.session_state
     version = session.field_version("actuals")
@@ -110,8 +110,8 @@ def seen_table(here: Here, columns: list[str]) -> dict[str, Any]:
         moved = seen["version"] != version
         renew = seen["version"] < 0  # saved or overtaken: the stored actuals again
         same_plan = seen["plan"] == session.plan_id()
-        frozen = typed and not here.who.can_edit  # typed, then the plan was closed to edits
-        if same_plan and same_shape and not renew and not frozen and (not moved or typed):
+        closed = typed and not here.who.can_edit  # typed, then the link lost its right to edit
+        if same_plan and same_shape and not renew and not closed and (not moved or typed):
             return seen
         if renew:
             typed = {}
