@@ -226,6 +226,54 @@ def test_the_strips_labels_keep_clear_of_their_help_icons_at_1280_px(
             assert end + 2 <= icon, (language, text, end, icon)
 
 
+FIGURE_ROOM = """(area) => [...area.querySelectorAll('[data-testid="stMetric"]')].map((metric) => {
+  const column = metric.closest('[data-testid="stColumn"]').getBoundingClientRect();
+  const text = (element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element.querySelector('p'));
+    return range.getBoundingClientRect();
+  };
+  const label = metric.querySelector('[data-testid="stMetricLabel"]');
+  const icon = label.querySelector('[data-testid="stTooltipHoverTarget"]').getBoundingClientRect();
+  const value = text(metric.querySelector('[data-testid="stMetricValue"]'));
+  return [label.innerText, text(label).right, icon.left, value.right, column.right];
+})"""
+"""Each figure of an area: its label, where the label's text ends and its help icon begins,
+where its value's text ends and where its column ends (px)."""
+
+
+@pytest.mark.parametrize(
+    ("width", "presenter", "page", "area"),
+    [
+        (1024, False, "assumptions", ".st-key-figure_strip"),
+        (1024, False, "", ".st-key-side_figures"),
+        (1920, True, "assumptions", ".st-key-figure_strip"),
+    ],
+)
+def test_every_figure_keeps_to_its_own_room_on_a_narrow_page_and_for_a_room(
+    app_page: Any, app_server: dict, width: int, presenter: bool, page: str, area: str
+) -> None:
+    """At 1024 px with the sidebar open, the strip's seven figures had 77 px each: labels ran
+    over their help icons and "1.383.207 €" over the next figure; the dashboard's cards the
+    same. In presenter type even 1920 px did not hold the strip in one row. Each side's
+    figures now go one side under the other where they do not fit."""
+    app_page.set_viewport_size({"width": width, "height": 900})
+    open_app(app_page, app_server["url"], page)
+    if presenter:
+        open_settings(app_page)
+        app_page.get_by_role("switch", name=i18n.t("ui.sidebar.presenter", "de")).click(force=True)
+        app_page.wait_for_function(
+            "() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize) > 60"
+        )
+        app_page.keyboard.press("Escape")
+    settle(app_page)
+    figures = app_page.locator(area).evaluate(FIGURE_ROOM)
+    assert len(figures) >= 7, figures
+    for label_text, label_end, icon, value_end, column_end in figures:
+        assert label_end + 2 <= icon, (label_text, label_end, icon)
+        assert value_end <= column_end + 0.5, (label_text, value_end, column_end)
+
+
 GRID_ROOM = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
   .filter(grid => grid.offsetParent !== null)
   .map(grid => grid.querySelector('.dvn-scroller'))

@@ -57,6 +57,16 @@ BASE_CSS = """
 /* the strip keeps its height when changes appear under its figures: the page below it does not
    move, and a table cell's editor (drawn over the page, not in it) stays over its cell */
 .st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.1rem; min-height: 6.4rem; }
+/* a narrow page (1024 px with the sidebar open): one side's figures under the other's, each
+   across the whole width, instead of labels squeezed over their help icons */
+.st-key-figure_strip, .st-key-side_figures { container-type: inline-size; }
+@container (max-width: 760px) {
+  :is(.st-key-figure_strip, .st-key-side_figures) > [data-testid="stLayoutWrapper"]
+    > [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  :is(.st-key-figure_strip, .st-key-side_figures) > [data-testid="stLayoutWrapper"]
+    > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
+    flex: 1 1 100% !important; width: 100% !important; }
+}
 </style>
 """
 PRESENTER_CSS = """
@@ -72,6 +82,11 @@ h1 { font-size: 3.4rem !important; }
 h2 { font-size: 2.6rem !important; }
 h3 { font-size: 2.1rem !important; }
 [data-testid="stDataFrame"] { font-size: 1.15rem; }
+/* figures in type for a room: the strip's sides one under the other at any width */
+.st-key-figure_strip > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] {
+  flex-wrap: wrap; }
+.st-key-figure_strip > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
+  > [data-testid="stColumn"] { flex: 1 1 100% !important; width: 100% !important; }
 </style>
 """
 """Constant style sheets: no user text ever goes into HTML."""

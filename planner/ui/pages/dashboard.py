@@ -30,7 +30,7 @@ figures_tab, charts_tab, pnl_tab = st.tabs(
 )
 both = viewer.current().sees_vendor_economics(plan)
 if figures_tab.open:
-    with figures_tab:
+    with figures_tab, st.container(key="side_figures"):
         partner, vendor = st.columns(2, gap="medium")
         with partner:
             st.subheader(tr("side.partner", name=plain(plan.partner.name)))
