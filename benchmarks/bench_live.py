@@ -23,6 +23,7 @@ where the partner's server spends it (stored -> the watcher's wake, the runs it 
 CPU time and the messages they send, the run's last message handed to the partner's websocket
 -> the value seen in the browser); with ``--idle``, the runs of the idle pages.
 
+``--keep FILE`` (with ``--trace``): the servers' record is kept in FILE (JSON lines).
 ``--each`` (with ``--trace``): one line per edit, its page runs and the other sessions' runs
 that overlapped them (where the slow edits lost their time). ``--profile FILE``: the partner's
 browser's CPU profile over the edits (Chromium's sampling profiler, a ``.cpuprofile`` for
@@ -485,11 +486,14 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true", help="record the servers' runs")
     parser.add_argument("--each", action="store_true", help="with --trace: a line per edit")
     parser.add_argument(
+        "--keep", type=Path, metavar="FILE", help="with --trace: keep the servers' record in FILE"
+    )
+    parser.add_argument(
         "--profile", type=Path, metavar="FILE", help="the other browser's CPU profile to FILE"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        trace = Path(folder) / "runs.jsonl" if args.trace else None
+        trace = (args.keep or Path(folder) / "runs.jsonl") if args.trace else None
         if args.idle:
             idle(args.count or 60.0, args.postgres, args.poll, trace)
         else:

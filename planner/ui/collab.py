@@ -484,9 +484,12 @@ def presence_panel(granted: Access) -> None:
     reload, is listed once)."""
     people = list(dict.fromkeys((p.name, p.side) for p in access.present(store(), granted.plan_id)))
     st.caption(tx("present", count=len(people)))
+    lines = []
     for name, side in people:
         shown = tx("unnamed") if name == access.UNNAMED else _plain(name)
-        st.markdown(f"- {shown} · {tx('side.' + side)}")
+        lines.append(f"- {shown} · {tx('side.' + side)}")
+    if lines:  # one list, one element (each element drawn costs every remote change)
+        st.markdown("\n".join(lines))
 
 
 def name_prompt() -> bool:

@@ -287,7 +287,8 @@ def frame() -> None:
                     side=collab.tx(f"side.{viewer.current().side}"),
                 )
             )
-        left, right = st.columns(2)
+        # one row of two buttons: a horizontal container is one element, columns three
+        left = right = st.container(horizontal=True)
         left.button(
             "",
             key="undo",

@@ -518,6 +518,16 @@ def table(
         remove_form(path, plan, frame, held)
 
 
+def drawn(path: str, view: PlanView | None, locked: bool, *, shown: bool) -> bool:
+    """Whether :func:`table` draws anything for ``path``: the table in an open tab, else its
+    forms once this person opened one (a closed tab whose forms nobody opened can be left
+    empty: nothing typed lives in it)."""
+    if shown:
+        return True
+    hidden = view is not None and view.is_hidden(path)
+    return not hidden and not locked and _forms_opened(path)
+
+
 FORMS_OPENED = "tables.forms_opened"
 """List paths whose add-row or delete form this session opened (``set[str]``): their forms
 are drawn in a closed tab too, where text typed into them and not sent yet lives on."""
