@@ -184,13 +184,25 @@ def copy_values(rows: pd.DataFrame) -> tuple[dict[str, Any], list[str]]:
     return values, refused
 
 
+def _set_of(source: str, shown: Sequence[Scenario]) -> dict[str, Any]:
+    """What scenario ``source`` of the scenarios ``shown`` sets (nothing for the base)."""
+    found = [s for s in shown if s.name == source]
+    return dict(found[0].set) if found else {}
+
+
+def left_out(source: str, shown: Sequence[Scenario]) -> list[str]:
+    """The paths scenario ``source`` sets that are private to the other side: a copy by this
+    side leaves them out (the store refuses a side's write of the other side's private
+    value), so the copy can be made, and says so by their names."""
+    return [path for path in _set_of(source, shown) if here().view.is_hidden(path)]
+
+
 def _copy(name: str, source: str, values: dict[str, Any], shown: Sequence[Scenario]) -> Plan:
     """The plan with a new scenario ``name``: scenario ``source`` as the form showed it
-    (``shown``; the base when empty) with ``values`` on top."""
-    base_set: dict[str, Any] = {}
-    found = [s for s in shown if s.name == source]
-    if found:
-        base_set = dict(found[0].set)
+    (``shown``; the base when empty) with ``values`` on top; without the values of the
+    source private to the other side, which this side may not write (:func:`left_out`)."""
+    hidden = left_out(source, shown)
+    base_set = {p: v for p, v in _set_of(source, shown).items() if p not in hidden}
     base_set.update(values)
     return scenarios.add_scenario(here().plan, name, base_set)
 
@@ -218,6 +230,10 @@ def copy_form() -> None:
             format_func=lambda n: n or tr("analyses.base"),
             key=COPY_FROM,
         )
+        hidden = left_out(source, base.data)
+        if hidden:
+            names = ", ".join(driver_label_safe(path) for path in hidden)
+            st.caption(tr("analyses.copy_leaves_out", names=names))
         with st.form(COPY_FORM, border=False):
             copy_name = st.columns(2)[0].text_input(
                 tr("analyses.scenario_name"), max_chars=200, key=COPY_NAME
