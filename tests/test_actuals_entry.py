@@ -15,10 +15,14 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from streamlit.testing.v1 import AppTest
 
 from planner import i18n
+from planner.analysis import AnalysisError
+from planner.analysis.actuals import read_actuals_data
+from planner.plan.files import load
 from planner.store import Store
 from planner.ui import entries, session, state
 from planner.ui.onboarding.common import COLUMNS, TABLE_ERRORS
 from tests.app_support import edit_table, named, table_editor
+from tests.factories import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -193,3 +197,19 @@ def test_typed_cells_of_a_grid_state() -> None:
     assert entries.typed_cells(state_) == {(0, "revenue"): "1", (2, "opex"): None}
     assert entries.typed_cells(None) == {}
     assert entries.typed_cells({"edited_rows": [1]}) == {}
+
+
+def test_a_german_csv_refuses_points_that_group_no_thousands() -> None:
+    """A semicolon CSV writes 1.234,5; its points were dropped whatever they stood for, so a
+    typo 12.5.0 read as 1250 and an English 1.5 as 15."""
+    plan = load(EXAMPLE)
+    good = "Monat;Umsatz;Neue Abschlüsse\n1;1.234,5;2\n2;-2.600;0,5\n3;1.234.567,89;1\n"
+    assert read_actuals_data(plan, good.encode(), "ist.csv") == [
+        {"month": 1, "revenue": 1234.5, "new_deals": 2.0},
+        {"month": 2, "revenue": -2600.0, "new_deals": 0.5},
+        {"month": 3, "revenue": 1234567.89, "new_deals": 1.0},
+    ]
+    for typed in ("12.5.0", "1.5", "1.2.3,4", "12.34,5", "1.2345"):
+        with pytest.raises(AnalysisError) as refused:
+            read_actuals_data(plan, f"Monat;Umsatz\n1;{typed}\n".encode(), "ist.csv")
+        assert f"{typed!r} is not a number" in str(refused.value)

@@ -70,6 +70,10 @@ def _month_of_date(value: Any, plan: Plan, where: str, at: dict[str, Any]) -> in
     return (year - first_year) * 12 + (month - first_month) + 1
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?")
+"""A number with points grouping its thousands, as German spreadsheets write it (1.234,5)."""
+
+
 def _number(
     value: Any, where: str, at: dict[str, Any], decimal_comma: bool = False
 ) -> float | None:
@@ -85,6 +89,12 @@ def _number(
         number = float(value)
     else:
         text = str(value).strip()
+        if decimal_comma and "." in text and not _GROUPED.fullmatch(text):
+            # a point that groups no thousands ("1.5", "12.5.0"), dropped as one, would make
+            # another number (15, 1250)
+            raise AnalysisError(
+                f"{where}: {value!r} is not a number", "not_a_number", value=repr(value), **at
+            )
         if decimal_comma:  # German spreadsheets: 1.234,5
             text = text.replace(".", "").replace(",", ".")
         try:
