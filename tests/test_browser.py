@@ -274,6 +274,27 @@ def test_every_figure_keeps_to_its_own_room_on_a_narrow_page_and_for_a_room(
         assert value_end <= column_end + 0.5, (label_text, value_end, column_end)
 
 
+def test_the_start_pages_headings_keep_their_words_whole_on_a_narrow_page(
+    app_page: Any, app_server: dict
+) -> None:
+    """At 1024 px with the sidebar open the start page's three areas stood side by side, 170 px
+    each, and "Gespeicherte Pläne" broke inside its first word; they now go one under another."""
+    app_page.set_viewport_size({"width": 1024, "height": 900})
+    open_app(app_page, app_server["url"], "start")
+    headings = app_page.locator(".st-key-start_areas h3")
+    headings.first.wait_for()
+    lines = headings.evaluate_all(
+        """(all) => all.map((h) => {
+            const text = document.createTreeWalker(h, NodeFilter.SHOW_TEXT).nextNode();
+            const range = document.createRange();
+            range.selectNodeContents(text);
+            return [text.data, new Set([...range.getClientRects()].map((r) => r.top)).size];
+        })"""
+    )
+    assert len(lines) == 3, lines
+    assert all(count == 1 for _, count in lines), lines
+
+
 GRID_ROOM = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
   .filter(grid => grid.offsetParent !== null)
   .map(grid => grid.querySelector('.dvn-scroller'))

@@ -42,6 +42,23 @@ OWNER_KEY_INPUT = "workspace.owner_key"
 OWNER_KEY_WRONG = "workspace.owner_key_wrong"
 """The verdict on the last key this session gave (``access.KeyVerdict``)."""
 
+NARROW_STACKS = ("figure_strip", "side_figures", "start_areas")
+"""Keyed containers whose columns go one under the other on a narrow page (1024 px with the
+sidebar open): side by side they squeeze labels over their help icons and cut words."""
+
+
+def _stacked(containers: str) -> str:
+    """Style rules putting the columns of ``containers`` (a CSS selector list) one under the
+    other, each across the whole width."""
+    row = f':is({containers}) > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
+    column = f'{row} > [data-testid="stColumn"]'
+    return (
+        f"{row} {{ flex-wrap: wrap; }}\n"
+        f"{column} {{ flex: 1 1 100% !important; width: 100% !important; }}\n"
+    )
+
+
+NARROW = ", ".join(f".st-key-{key}" for key in NARROW_STACKS)
 BASE_CSS = """
 <style>
 [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; font-size: 1.2rem; }
@@ -57,18 +74,12 @@ BASE_CSS = """
 /* the strip keeps its height when changes appear under its figures: the page below it does not
    move, and a table cell's editor (drawn over the page, not in it) stays over its cell */
 .st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.1rem; min-height: 6.4rem; }
-/* a narrow page (1024 px with the sidebar open): one side's figures under the other's, each
-   across the whole width, instead of labels squeezed over their help icons */
-.st-key-figure_strip, .st-key-side_figures { container-type: inline-size; }
-@container (max-width: 760px) {
-  :is(.st-key-figure_strip, .st-key-side_figures) > [data-testid="stLayoutWrapper"]
-    > [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
-  :is(.st-key-figure_strip, .st-key-side_figures) > [data-testid="stLayoutWrapper"]
-    > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
-    flex: 1 1 100% !important; width: 100% !important; }
-}
-</style>
-"""
+{stacking}</style>
+""".replace(
+    "{stacking}",
+    f"{NARROW} {{ container-type: inline-size; }}\n"
+    f"@container (max-width: 760px) {{\n{_stacked(NARROW)}}}\n",
+)
 PRESENTER_CSS = """
 <style>
 html, body, [class*="st-"], .stMarkdown p { font-size: 1.2rem; }
@@ -83,12 +94,8 @@ h2 { font-size: 2.6rem !important; }
 h3 { font-size: 2.1rem !important; }
 [data-testid="stDataFrame"] { font-size: 1.15rem; }
 /* figures in type for a room: the strip's sides one under the other at any width */
-.st-key-figure_strip > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] {
-  flex-wrap: wrap; }
-.st-key-figure_strip > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
-  > [data-testid="stColumn"] { flex: 1 1 100% !important; width: 100% !important; }
-</style>
-"""
+{stacking}</style>
+""".replace("{stacking}", _stacked(".st-key-figure_strip"))
 """Constant style sheets: no user text ever goes into HTML."""
 
 

@@ -18,7 +18,8 @@ st.title(tr("start.title"))
 st.caption(tr("start.caption"))
 if shell.local_tool():
     st.info(tr("workspace.local_tool"), icon=":material/computer:")
-new, saved, upload = st.columns(3, gap="large")
+with st.container(key="start_areas"):
+    new, saved, upload = st.columns(3, gap="large")
 
 with new:
     st.subheader(tr("start.new"))
