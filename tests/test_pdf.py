@@ -469,3 +469,13 @@ def test_a_payback_one_month_before_the_end_leaves_one_month_in_the_singular(
     )
     assert evaluate(plan).kpis["partner"]["payback_month"] == 11
     assert said in " ".join(pages_of(build_pdf(plan)))
+
+
+def test_the_investment_plans_repeat_column_is_headed_repeats(german_pages):
+    # its cells say "einmalig" or "alle 12 Monate": under the field's label "Alle … Monate"
+    # (the assumptions table's header, where a number is typed) that read twice
+    page = next(p for p in german_pages if "Investitionsplan des Partners" in p)
+    assert "Wiederholung" in page
+    assert "Alle … Monate" not in page
+    assert "einmalig" in page  # the example's investments: three once, one every 12 months
+    assert "alle 12 Monate" in page

@@ -134,7 +134,7 @@ class Assumptions(Base):
                 self.label("category"),
                 self.label("amount"),
                 self.t("pdf.invest.month"),
-                self.label("every_months"),
+                self.t("pdf.invest.repeats"),
                 self.label("vendor_share"),
             ]
             flowables.append(
