@@ -157,3 +157,29 @@ def test_choice_boxes_show_their_choice_in_the_new_language_after_a_switch(
         assert _shown(page).items() >= _expected("en", "").items(), _shown(page)
         _switch(page, "en", "de")
         assert _shown(page).items() >= _expected("de", "").items(), _shown(page)
+
+
+def test_a_click_on_a_title_of_the_ranges_table_leaves_its_rows_in_plan_order(
+    chromium_browser: Any, app_server: dict[str, Any], plan_id: str
+) -> None:
+    """The bounds are text in the UI language, which a sort would order as text ("9.600"
+    after "35.700"). Streamlit sorts no table that rows may be added to (``num_rows=
+    "dynamic"``): a click on a title, twice (ascending, descending), leaves the rows as the
+    plan lists them."""
+    url = f"{app_server['url']}/analyses"
+    with page_in_language(chromium_browser, url, "de-DE", "de", _ready) as page:
+        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "de")).click()
+        page.get_by_text(i18n.t("ui.analyses.ranges_title", "de", count=4)).click()
+        settle(page)
+        grid = _ranges_grid(page, "de")
+        cells = "g => Array.from(g.querySelectorAll('td')).map(e => e.textContent)"
+        before = grid.evaluate(cells)
+        assert before[:4] == ["revenue.deals_per_sales_fte_month", "triangular", "0,48", "0,8"]
+        box = grid.bounding_box()
+        # the titles of the driver, the low and the high bound (row marker 31 px, then the
+        # widths of montecarlo.RANGE_WIDTHS)
+        for x in (31 + 140, 31 + 280 + 120 + 50, 31 + 280 + 120 + 100 + 135 + 50):
+            for _ in range(2):
+                page.mouse.click(box["x"] + x, box["y"] + 17)
+                settle(page)
+                assert grid.evaluate(cells) == before, x
