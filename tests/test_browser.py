@@ -227,7 +227,8 @@ def test_the_strips_labels_keep_clear_of_their_help_icons_at_1280_px(
 
 
 FIGURE_ROOM = """(area) => [...area.querySelectorAll('[data-testid="stMetric"]')].map((metric) => {
-  const column = metric.closest('[data-testid="stColumn"]').getBoundingClientRect();
+  // the figure's own room: its column, or its share of the strip's row of figures
+  const column = metric.closest('[data-testid="stElementContainer"]').getBoundingClientRect();
   const text = (element) => {
     const range = document.createRange();
     range.selectNodeContents(element.querySelector('p'));
@@ -239,7 +240,7 @@ FIGURE_ROOM = """(area) => [...area.querySelectorAll('[data-testid="stMetric"]')
   return [label.innerText, text(label).right, icon.left, value.right, column.right];
 })"""
 """Each figure of an area: its label, where the label's text ends and its help icon begins,
-where its value's text ends and where its column ends (px)."""
+where its value's text ends and where its room (its column, or its share of a row) ends (px)."""
 
 
 @pytest.mark.parametrize(

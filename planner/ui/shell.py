@@ -74,6 +74,9 @@ BASE_CSS = """
 /* the strip keeps its height when changes appear under its figures: the page below it does not
    move, and a table cell's editor (drawn over the page, not in it) stays over its cell */
 .st-key-figure_strip [data-testid="stMetric"] { padding: 0.1rem 0.1rem; min-height: 6.4rem; }
+/* a side's figures share its row equally, as columns of equal width would */
+.st-key-strip_partner, .st-key-strip_vendor { overflow: visible; }
+.st-key-strip_partner > div, .st-key-strip_vendor > div { flex: 1 1 0; min-width: 0; }
 {stacking}</style>
 """.replace(
     "{stacking}",

@@ -202,10 +202,13 @@ def figure_strip(result: Outcome, before: Outcome | None) -> None:
             area.caption(tr(f"side.{side}", name=plain(party)))
             # the narrowest gap: at 1280 px a German label ("Amortisation") and its help icon
             # need the room the default gap takes
-            columns = area.columns(len(shown[side]), gap="xsmall")
-            for column, name in zip(columns, shown[side], strict=True):
+            # one horizontal container, not a column per figure: the figures share its width
+            # equally (shell.BASE_CSS) as columns would, in one element instead of 1 + n (each
+            # element sent costs the other browser its redraw on every remote change)
+            row = area.container(horizontal=True, gap="xsmall", wrap=False, key=f"strip_{side}")
+            for name in shown[side]:
                 value = result.kpis[side][name]
-                column.metric(
+                row.metric(
                     tr(f"short.{name}"),
                     figure(name, value, plan),
                     delta=figure_delta(name, value, previous.get(name), plan),
