@@ -119,6 +119,39 @@ def test_the_stores_refusals_are_said_in_german(workspace: Store) -> None:
     ]
 
 
+def test_a_private_value_of_a_scenario_is_named_by_the_scenario_in_the_ui_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Scenario "Low" sets the vendor's private gross margin; the partner renames it from its
+    # view (where the margin is None): the store refuses, naming the value's place by the
+    # scenario's name, "scenarios[Low].set.vendor_programme.gross_margin ...". The page said
+    # that English line in a German session.
+    from planner import privacy
+    from planner.policy import RULES
+    from planner.ui import refusals, state
+    from tests.store_support import example_plan
+
+    plan = example_plan()
+    store = Store("sqlite+pysqlite:///:memory:", policy=RULES)
+    plan_id = store.create_plan(plan, author="Vera", side="vendor")
+    sent = [dict(s) for s in privacy.view(plan, "partner").data["scenarios"]]
+    sent[0]["name"] = "Vorsichtig"
+    result = store.apply_edit(plan_id, "scenarios", sent, 1, "Anna", "partner")
+    assert result.status == "refused"
+    assert result.message.startswith("scenarios[Low].set.vendor_programme.gross_margin is")
+    said = {}
+    for language in ("de", "en"):
+        monkeypatch.setattr(state, "language", lambda language=language: language)
+        said[language] = refusals.store_refusal(result.message, plan)
+    margin = {language: i18n.label("vendor_programme.gross_margin", language) for language in said}
+    assert said == {
+        "de": f"Szenario „Low“ · {margin['de']} ist privat für die andere Seite und kann hier "
+        "nicht geändert werden",
+        "en": f'Scenario "Low" · {margin["en"]} is private to the other side and cannot be '
+        "changed here",
+    }
+
+
 def test_a_refused_cell_names_its_row_and_column_in_german(workspace: Store) -> None:
     from tests.app_support import edit_table
 

@@ -89,7 +89,8 @@ def problem_line(problem: Problem, plan: Plan, changes: Mapping[str, Any] | None
 
 
 STORE_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(?P<field>[\w.]+) is private to the other side"), "private_path"),
+    # the field may be a hidden value's place by name: scenarios[Name].set.path, names any text
+    (re.compile(r"^(?P<field>.+?) is private to the other side"), "private_path"),
     (re.compile(r".*conflicts with a value the other side keeps private"), "hidden_conflict"),
     (re.compile(r"^only the vendor decides which vendor values are private$"), "vendor_privacy"),
     (re.compile(r"^only the partner decides which partner values are private$"), "partner_privacy"),

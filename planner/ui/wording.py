@@ -8,6 +8,7 @@ imports none of them.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from planner import i18n, privacy, values
@@ -51,8 +52,23 @@ def value_text(path: str, value: Any, plan: Plan, masked: bool = False) -> str:
     return values.value_text(path, value, state.language(), plan.currency)
 
 
+PLACES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^scenarios\[(?P<name>.*)\]\.set\.(?P<field>[\w.]+)$", re.DOTALL), "scenario"),
+    (re.compile(r"^uncertainty\[(?P<field>[\w.]+)\]$"), "uncertainty"),
+    (re.compile(r"^actuals\[(?P<month>\d+)\]\.(?P<field>\w+)$"), "actuals"),
+)
+"""A hidden value's place by name (:func:`planner.privacy._identity`, as the store's refusals
+name it) and the text that says it (``ui.place.<key>``)."""
+
+
 def path_text(path: str, plan: Plan, items: Any = None) -> str:
-    """A plan path in words: "Team: Account Manager (Zeile 2) · FTE"."""
+    """A plan path in words: "Team: Account Manager (Zeile 2) · FTE"; a place by name too:
+    "Szenario „Low“ · Hersteller-Rohmarge"."""
+    for pattern, key in PLACES:
+        found = pattern.match(path)
+        if found:
+            values = found.groupdict()
+            return tr(f"place.{key}", **dict(values, field=path_text(values["field"], plan)))
     try:
         return field_label(path) if "." not in path else i18n.label(path, state.language())
     except KeyError:
