@@ -6,6 +6,7 @@ directly in the test; every change to the plan is checked on the plan in force.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -724,3 +725,16 @@ def test_one_month_of_actuals_saved_is_said_in_the_singular(onboarding: AppTest)
     seed_editor(at, "actuals", edited_rows={1: {"revenue": "9.000"}})
     at.button(key="onboarding.save").click().run()
     assert [t.value for t in at.toast] == ["Ist-Zahlen gespeichert (2 Monate)"]
+
+
+def test_the_comparisons_figure_names_stay_in_view_while_its_columns_scroll(
+    analyses: AppTest,
+) -> None:
+    # Two scenarios make the comparison 892 px wide, 818 px in view at 1280 px: scrolled to
+    # its differences, the rows lost their names. The names' column is pinned.
+    table = next(frame for frame in analyses.dataframe if t("analyses.base") in frame.value.columns)
+    config = json.loads(table.proto.columns)
+    first = str(table.value.columns[0])
+    assert first == t("analyses.figure")
+    assert config[first]["pinned"] is True
+    assert not any(c.get("pinned") for name, c in config.items() if name != first)

@@ -22,7 +22,7 @@ from planner.onboarding import review as reviews
 from planner.onboarding.bridge import STEPS
 from planner.onboarding.quarters import Quarter
 from planner.plan.schema import MAX_COUNT, Plan
-from planner.ui import collab, entries, fields, session, state, viewer
+from planner.ui import collab, entries, fields, session, state, viewer, widgets
 from planner.ui.analyses.common import FormBase, form_base, saved_or_overtaken
 from planner.ui.text import plain, tr
 
@@ -63,14 +63,6 @@ def _signed(plan: Plan) -> tuple[Plan, int | None]:
     if record is None:
         return plan, None
     return records.signed_plan(session.store(), record), record.version
-
-
-def _table(frame: pd.DataFrame, key: str, left: int = 1) -> None:
-    config = {
-        column: st.column_config.TextColumn(column, alignment="left" if i < left else "right")
-        for i, column in enumerate(frame.columns)
-    }
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)
 
 
 def _records(plan: Plan, block: str) -> list[dict[str, Any]]:
@@ -386,7 +378,7 @@ def _objective_table(plan: Plan) -> None:
                 i18n.editable_number(targets[quarter], language) if quarter in targets else ""
             )
         rows.append(row)
-    _table(pd.DataFrame(rows), "review.objective_table", left=3)
+    widgets.text_table(pd.DataFrame(rows), "review.objective_table", left=3)
 
 
 def _objective_forms(plan: Plan, side: str) -> None:
@@ -581,7 +573,7 @@ def section() -> None:
                 "status": t("qbr.scorecard.status"),
             }
         )
-        _table(frame, "review.scorecard", left=5)
+        widgets.text_table(frame, "review.scorecard", left=5)
     with tabs[1]:
         if who.can_edit:
             _record_forms(plan, who.side)
@@ -608,7 +600,7 @@ def section() -> None:
             for key in ("planned", "projected", *STAGES, "awaiting_proof")
         ]
         lines.append((t("qbr.mdf.expiring").format(date=mdf.year_to), money(mdf.expiring)))
-        _table(
+        widgets.text_table(
             pd.DataFrame(lines, columns=[tr("review.figure"), tr("review.value")]), "review.ledgers"
         )
     with tabs[3]:
@@ -621,7 +613,7 @@ def section() -> None:
             steps = [(t("qbr.bridge.signed"), money(bridge.signed_npv))]
             steps += [(t(f"qbr.bridge.step.{s}"), money(bridge.parts[s])) for s in STEPS]
             steps.append((t("qbr.bridge.now"), money(bridge.npv)))
-            _table(
+            widgets.text_table(
                 pd.DataFrame(steps, columns=[t("qbr.bridge.step"), t("qbr.bridge.part")]),
                 f"review.bridge.{side}",
             )
@@ -636,7 +628,7 @@ def section() -> None:
             if "npv" in figures["vendor"]:
                 line[t("qbr.scenarios.vendor_npv")] = money(figures["vendor"]["npv"])
             scenario_rows.append(line)
-        _table(pd.DataFrame(scenario_rows), "review.scenarios")
+        widgets.text_table(pd.DataFrame(scenario_rows), "review.scenarios")
     with tabs[5]:
         st.caption(tr("review.pack_caption"))
         from planner.export.qbr_pdf import build_qbr_pdf

@@ -320,6 +320,25 @@ def money_frame(
     return pd.DataFrame(body, index=[label(line) for line in lines])
 
 
+def full_height(rows: int) -> int:
+    """Pixels a table of ``rows`` rows and its header takes without an inner scrollbar."""
+    return ROW_HEIGHT * (rows + 1) + 3
+
+
+def text_table(frame: pd.DataFrame, key: str, left: int = 1, height: int | None = None) -> None:
+    """A table of formatted texts: its first ``left`` columns left-aligned, the first (what a
+    row is) pinned, so it stays in view while a wide table's numbers scroll beside it; the
+    numbers right-aligned; ``height`` in pixels (Streamlit's own without)."""
+    config = {
+        column: st.column_config.TextColumn(
+            column, alignment="left" if i < left else "right", pinned=i == 0 or None
+        )
+        for i, column in enumerate(frame.columns)
+    }
+    sized: dict[str, Any] = {} if height is None else {"height": height}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key, **sized)
+
+
 def show_money_frame(table: pd.DataFrame, key: str) -> None:
     """A formatted table, amounts right-aligned, every line visible."""
     st.dataframe(

@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from planner import i18n
@@ -18,7 +17,7 @@ from planner.analysis.figures import ANALYSIS_FIGURES
 from planner.model import MONTH_FIGURES
 from planner.plan.schema import Plan, PlanError
 from planner.privacy import PlanView, hidden_figures
-from planner.ui import collab, entries, session, state, viewer, widgets
+from planner.ui import collab, entries, session, state, viewer
 from planner.ui.text import figure, label, months_delta, plain, tr
 
 
@@ -193,22 +192,6 @@ def signed(name: str, difference: float | None) -> str:
         points = sign + i18n.number(difference * 100, here().language, 1)
         return tr("figure.points_delta", points=points)
     return sign + i18n.money(difference, here().plan.currency, here().language)
-
-
-def text_table(frame: pd.DataFrame, key: str, left: tuple[str, ...] = ()) -> None:
-    """A table of formatted texts, numbers right-aligned, every row visible."""
-    config = {
-        column: st.column_config.TextColumn(column, alignment="left" if column in left else "right")
-        for column in frame.columns
-    }
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        height=widgets.ROW_HEIGHT * (len(frame) + 1) + 3,
-        column_config=config,
-        key=key,
-    )
 
 
 def edit(

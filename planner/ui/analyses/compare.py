@@ -37,7 +37,6 @@ from planner.ui.analyses.common import (
     here,
     saved_or_overtaken,
     signed,
-    text_table,
 )
 from planner.ui.text import label, plain, problem_list, tr
 
@@ -124,7 +123,7 @@ def scenario_section() -> None:
         st.info(tr("analyses.no_scenarios"), icon=":material/info:")
     else:
         table = session.memo("analyses:compare", comparison_table)
-        text_table(table, "analyses.compare_table", left=(tr("analyses.figure"),))
+        widgets.text_table(table, "analyses.compare_table", height=widgets.full_height(len(table)))
         side = st.segmented_control(
             tr("analyses.curve_side"),
             ("partner", "vendor")

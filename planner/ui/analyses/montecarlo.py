@@ -28,7 +28,6 @@ from planner.ui.analyses.common import (
     form_base,
     here,
     saved_or_overtaken,
-    text_table,
 )
 from planner.ui.text import tr
 
@@ -281,7 +280,10 @@ def monte_carlo_section() -> None:
             help=tr("analyses.p_mutual_help"),
             border=True,
         )
-    text_table(percentile_table(result), "analyses.mc_table", left=(tr("analyses.figure"),))
+    percentiles = percentile_table(result)
+    widgets.text_table(
+        percentiles, "analyses.mc_table", height=widgets.full_height(len(percentiles))
+    )
     chart = histogram_chart(result)
     if chart is not None:
         st.markdown(f"**{tr('analyses.histogram_title')}**")

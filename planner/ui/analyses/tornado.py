@@ -20,7 +20,6 @@ from planner.ui.analyses.common import (
     figure_text,
     here,
     plain_figure,
-    text_table,
 )
 from planner.ui.text import tr
 
@@ -99,4 +98,4 @@ def tornado_section() -> None:
         st.info(tr("analyses.tornado_flat"), icon=":material/info:")
         return
     widgets.chart(chart, key="analyses.tornado_chart")
-    text_table(table, "analyses.tornado_table", left=(tr("analyses.driver"),))
+    widgets.text_table(table, "analyses.tornado_table", height=widgets.full_height(len(table)))

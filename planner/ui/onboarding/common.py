@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import streamlit as st
 
 from planner import i18n
 from planner.plan.schema import VALUE_COLUMNS as ALL_COLUMNS
@@ -67,17 +66,6 @@ UPLOAD_ERRORS = "onboarding.upload"
 ACTUALS_SEEN = "onboarding.actuals_seen"  # the actuals table as shown: see entry.seen_table
 
 
-def text_table(frame: pd.DataFrame, key: str, left: int = 1) -> None:
-    """A table of formatted texts: the first ``left`` columns left-aligned, numbers right."""
-    config = {
-        column: st.column_config.TextColumn(column, alignment="left" if i < left else "right")
-        for i, column in enumerate(frame.columns)
-    }
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        height=min(widgets.ROW_HEIGHT * (len(frame) + 1) + 3, 480),
-        column_config=config,
-        key=key,
-    )
+def text_table(frame: pd.DataFrame, key: str) -> None:
+    """A table of formatted texts, at most 480 px high (:func:`widgets.text_table`)."""
+    widgets.text_table(frame, key, height=min(widgets.full_height(len(frame)), 480))
