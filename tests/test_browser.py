@@ -268,6 +268,8 @@ def test_every_figure_keeps_to_its_own_room_on_a_narrow_page_and_for_a_room(
         )
         app_page.keyboard.press("Escape")
     settle(app_page)
+    # the run is over before the browser has drawn its figures (their script loads on first use)
+    app_page.locator(f'{area} [data-testid="stMetric"]').nth(6).wait_for()
     figures = app_page.locator(area).evaluate(FIGURE_ROOM)
     assert len(figures) >= 7, figures
     for label_text, label_end, icon, value_end, column_end in figures:
