@@ -63,6 +63,14 @@ def open_app(page: Any, url: str, path: str = "") -> None:
     settle(page)
 
 
+def switch_to_english(page: Any, heading: str) -> None:
+    """Choose English in the sidebar's settings and wait for the page's ``heading`` in it."""
+    open_settings(page)
+    page.locator('[data-testid="stPopoverBody"] [data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="English").click()
+    page.get_by_role("heading", name=heading).wait_for()
+
+
 def test_the_dashboard_loads_with_the_models_figures(
     app_page: Any, app_server: dict, tmp_path: Path
 ) -> None:
@@ -110,10 +118,7 @@ def test_switching_to_english_keeps_the_plan(app_page: Any, app_server: dict) ->
     plan = newest_plan(app_server["data_dir"])
     open_app(app_page, app_server["url"])
     app_page.get_by_text(i18n.t("ui.dashboard.title", "de"), exact=True).first.wait_for()
-    open_settings(app_page)
-    app_page.locator('[data-testid="stPopoverBody"] [data-testid="stSelectbox"]').click()
-    app_page.get_by_role("option", name="English").click()
-    app_page.get_by_role("heading", name="Dashboard").wait_for()
+    switch_to_english(app_page, "Dashboard")
     settle(app_page)
     expected = npv_text(plan, "en")
     app_page.locator('[data-testid="stMetricValue"]', has_text=expected).first.wait_for()
@@ -130,10 +135,7 @@ def test_switching_the_language_keeps_the_dashboards_open_tab(
     app_page.get_by_role("tab", name=i18n.t("ui.dashboard.tab_charts", "de")).click()
     app_page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
     settle(app_page)
-    open_settings(app_page)
-    app_page.locator('[data-testid="stPopoverBody"] [data-testid="stSelectbox"]').click()
-    app_page.get_by_role("option", name="English").click()
-    app_page.get_by_role("heading", name="Dashboard").wait_for()
+    switch_to_english(app_page, "Dashboard")
     settle(app_page)
     charts = app_page.get_by_role("tab", name=i18n.t("ui.dashboard.tab_charts", "en"))
     expect(charts).to_have_attribute("aria-selected", "true")
@@ -211,10 +213,7 @@ def test_the_strips_labels_keep_clear_of_their_help_icons_at_1280_px(
     open_app(app_page, app_server["url"], "assumptions")
     for language, heading in (("de", None), ("en", "Assumptions")):
         if heading:
-            open_settings(app_page)
-            app_page.locator('[data-testid="stPopoverBody"] [data-testid="stSelectbox"]').click()
-            app_page.get_by_role("option", name="English").click()
-            app_page.get_by_role("heading", name=heading).wait_for()
+            switch_to_english(app_page, heading)
             app_page.keyboard.press("Escape")
         strip = app_page.locator(".st-key-figure_strip")
         strip.get_by_text(i18n.t("ui.short.payback_month", language), exact=True).wait_for()
@@ -315,10 +314,7 @@ def test_every_column_of_the_assumptions_tables_is_in_view_at_1280_px(
     open_app(app_page, app_server["url"], "assumptions")
     for language, heading in (("de", None), ("en", "Assumptions")):
         if heading:
-            open_settings(app_page)
-            app_page.locator('[data-testid="stPopoverBody"] [data-testid="stSelectbox"]').click()
-            app_page.get_by_role("option", name="English").click()
-            app_page.get_by_role("heading", name=heading).wait_for()
+            switch_to_english(app_page, heading)
             app_page.keyboard.press("Escape")
         for tab in ("investments", "team", "vendor"):
             app_page.get_by_role("tab", name=i18n.t(f"ui.assumptions.{tab}", language)).click()
