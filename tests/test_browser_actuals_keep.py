@@ -12,13 +12,19 @@ import pytest
 
 from planner import i18n
 from planner.model import month_dates
+from planner.plan.files import load
 from planner.store import Store
+from tests.factories import EXAMPLE
 from tests.test_browser_actuals_language import REVENUE, _errors, edited, shows
 from tests.test_browser_coediting import wait_until
 from tests.test_browser_collab import open_settings, settle, shared_plan
+from tests.test_browser_scenario_copy import _driver, _value
 from tests.test_browser_table_keys import choose_cell, page_in_language, type_and_leave
 
 pytestmark = pytest.mark.browser
+
+HIGH = 5
+"""The ranges table's high bound (row marker, driver, distribution, low, likely, high)."""
 
 
 @pytest.fixture
@@ -130,3 +136,67 @@ def test_a_cell_typed_while_the_other_side_saves_actuals_is_kept_for_the_save(
         {"month": 1, "revenue": 7777.0},
         {"month": 2, "revenue": 5.0},
     ]
+
+
+def test_bounds_typed_before_a_switch_to_english_are_saved_as_typed(
+    chromium_browser: Any, app_server: dict[str, Any], store: Store
+) -> None:
+    """The uncertainty ranges are a form: what is typed reaches the server with its button
+    only, and the table drawn in the new language had lost it without a word. 77.777 typed as
+    the first driver's high bound in German shows as 77,777 in English and is saved as 77777."""
+    plan_id = store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
+    before = store.plan_at(plan_id).uncertainty
+    with page_in_language(
+        chromium_browser, f"{app_server['url']}/analyses", "de-DE", "de", lambda page: None
+    ) as page:
+        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "de")).click()
+        page.get_by_text(i18n.t("ui.analyses.ranges_title", "de", count=4)).click()
+        settle(page)
+        grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
+            has_text=i18n.t("ui.analyses.likely", "de")
+        )
+        choose_cell(page, 0, HIGH, "de", grid, marker=1)
+        type_and_leave(page, "77.777", "Enter")
+        shows(page, "77.777")
+        settle(page)
+        open_settings(page)
+        page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
+        page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
+        settle(page)
+        page.keyboard.press("Escape")  # the settings closed
+        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "en")).click()
+        page.get_by_text(i18n.t("ui.analyses.ranges_title", "en", count=4)).click()
+        shows(page, "77,777")
+        settle(page)
+        page.get_by_role("button", name=i18n.t("ui.analyses.save_ranges", "en")).click()
+        assert wait_until(lambda: len(store.log(plan_id)) == 2), _errors(page)
+    after = store.plan_at(plan_id).uncertainty
+    assert after[0].high == 77_777.0
+    assert [(r.path, r.low, r.likely) for r in after] == [(r.path, r.low, r.likely) for r in before]
+    assert [r.high for r in after][1:] == [r.high for r in before][1:]
+
+
+def test_a_value_typed_into_the_copy_form_before_a_switch_is_named_as_not_kept(
+    chromium_browser: Any, app_server: dict[str, Any], store: Store
+) -> None:
+    """The copy form's rows are added ones, whose driver the page cannot carry into the table
+    drawn in the new language: the value typed is named under it instead of vanishing."""
+    store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
+    with page_in_language(
+        chromium_browser, f"{app_server['url']}/analyses", "de-DE", "de", lambda page: None
+    ) as page:
+        page.get_by_text(
+            i18n.t("ui.analyses.copy_title", "de"), exact=True
+        ).scroll_into_view_if_needed()
+        grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
+            has_text=i18n.t("ui.analyses.new_value", "de")
+        )
+        _driver(page, grid, 0, "Listenpreis je Abschluss", "revenue.deal_size")
+        _value(page, grid, 0, "45.000")
+        settle(page)
+        open_settings(page)
+        page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
+        page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
+        settle(page)
+        said = f"{i18n.t('ui.analyses.new_value', 'en')}, 1: 45.000"
+        page.locator('[data-testid="stAlertContentWarning"]').filter(has_text=said).wait_for()

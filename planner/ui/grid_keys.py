@@ -24,6 +24,9 @@ import streamlit as st
 
 from planner.ui.table_seen import script
 
+KEPT = "kept"
+"""The event the cells typed into a form's table arrive as when the table was drawn anew before
+the form was sent."""
 LOST = "lost"
 """The event a cell's text whose table was built anew under it arrives as."""
 
@@ -74,3 +77,29 @@ def lost_text(key: str) -> LostText | None:
     if not (isinstance(row, int) and isinstance(column, int) and row >= 0 and column >= 0):
         return None
     return LostText(token[:300], row, column, text[:200])
+
+
+def keep_form_cells(key: str, token: str, on_kept: Callable[[], None]) -> None:
+    """Below a form's table, drawn as ``token``: as :func:`keep_last_key`, and the cells typed
+    into it come back to the server (``on_kept``, before the run; :func:`kept_cells` reads
+    them) when the table is drawn under another token before the form was sent."""
+    _component()(key=key, data={"name": key, "token": token, "form": True}, on_kept_change=on_kept)
+
+
+def kept_cells(key: str) -> tuple[str, list[tuple[int, int, str]]] | None:
+    """The token of the table the cells were typed into and the cells (row and column as the
+    table showed them, from 0, and the text) this run carries from the component keyed
+    ``key``; None when none (never raises: the payload comes from the browser)."""
+    found = st.session_state.get(key)
+    payload = found.get(KEPT) if isinstance(found, dict) else None
+    if not isinstance(payload, dict) or not isinstance(payload.get("token"), str):
+        return None
+    cells = payload.get("cells")
+    kept: list[tuple[int, int, str]] = []
+    for cell in cells[:500] if isinstance(cells, list) else []:
+        if isinstance(cell, list) and len(cell) == 3:
+            row, column, text = cell
+            ok = isinstance(row, int) and isinstance(column, int) and isinstance(text, str)
+            if ok and row >= 0 and column >= 0:
+                kept.append((row, column, text[:200]))
+    return payload["token"][:300], kept

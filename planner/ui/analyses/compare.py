@@ -157,6 +157,27 @@ def _from_edits(origin: Plan, name: str) -> Plan:
 SHOWN_EDITS = "analyses.from_edits.shown"
 """The edits the scenario-from-edits form listed in the last run (``dict`` path -> value)."""
 COPY_FORM = "analyses.form.copy"
+COPY_KEYS = "grid-keys:copy"
+"""The key of the component below the copy form's table (:mod:`planner.ui.grid_keys`)."""
+COPY_DROPPED = "analyses.form.copy.dropped"
+"""Values typed into the copy form's table that its new drawing lost (its rows are added ones,
+whose driver the page does not know): listed under it until the form is sent."""
+
+
+def _copy_kept() -> None:
+    """Values typed into the copy form's table drawn anew before the form was sent (a switch
+    of the UI language): listed as not kept, by row."""
+    found = grid_keys.kept_cells(COPY_KEYS)
+    if found is None:
+        return
+    value = tr("analyses.new_value")
+    st.session_state[COPY_DROPPED] = [
+        f"{value}, {row + 1}: {text}"
+        for row, column, text in found[1]
+        if column == 2 and not entries.empty_cell(text)  # row marker, driver, value
+    ]
+
+
 MANAGE_FORM = "analyses.form.manage"
 
 
@@ -238,6 +259,9 @@ def copy_form() -> None:
                 tr("analyses.scenario_name"), max_chars=200, key=COPY_NAME
             )
             paths = driver_paths()
+            key = f"{state.EDITOR_PREFIX}analyses.copy@{base.version}:" + str(
+                st.session_state[state.RESETS]
+            )
             rows = st.data_editor(
                 pd.DataFrame(
                     {
@@ -245,8 +269,7 @@ def copy_form() -> None:
                         "value": pd.Series([], dtype="object"),
                     }
                 ),
-                key=f"{state.EDITOR_PREFIX}analyses.copy@{base.version}:"
-                + str(st.session_state[state.RESETS]),
+                key=key,
                 num_rows="dynamic",
                 hide_index=True,
                 width="content",
@@ -269,6 +292,7 @@ def copy_form() -> None:
                 },
             )
             if st.form_submit_button(tr("analyses.create"), key="analyses.copy.create"):
+                st.session_state.pop(COPY_DROPPED, None)
                 try:
                     values, refused = copy_values(rows)
                 except AnalysisError as error:
@@ -286,7 +310,13 @@ def copy_form() -> None:
                     saved_or_overtaken(COPY_FORM, "scenarios", written)
                     if written:
                         st.rerun()
-        grid_keys.keep_last_key("grid-keys:copy")
+        grid_keys.keep_form_cells(COPY_KEYS, f"{key}|{here().language}", _copy_kept)
+        dropped = st.session_state.get(COPY_DROPPED)
+        if dropped:
+            st.warning(
+                tr("analyses.typed_dropped") + "\n\n" + problem_list(dropped),
+                icon=":material/warning:",
+            )
 
 
 def manage_scenarios() -> None:

@@ -14,6 +14,7 @@ from planner.plan.schema import MAX_MONEY
 from planner.ui import charts, entries, fields, grid_keys, session, state, widgets
 from planner.ui.analyses.common import (
     DEFAULT_SEED,
+    FORM_BASES,
     MC_DRAWS,
     MC_ERRORS,
     MC_RESULT,
@@ -29,7 +30,7 @@ from planner.ui.analyses.common import (
     here,
     saved_or_overtaken,
 )
-from planner.ui.text import tr
+from planner.ui.text import problem_list, tr
 
 # --- Monte Carlo -----------------------------------------------------------------------------
 
@@ -124,16 +125,86 @@ def ranges_from(
 
 
 RANGES_FORM = "analyses.form.ranges"
+RANGES_KEYS = "grid-keys:uncertainty"
+"""The key of the component below the ranges table (:mod:`planner.ui.grid_keys`)."""
+RANGES_TYPED = "analyses.form.ranges.typed"
+"""Bounds typed into the ranges table that its new drawing carries (after a switch of the UI
+language): the table's key, their language and ``{(row, bound): text}``; and those it could
+not carry, listed under it."""
+
+
+def _kind_of_row(data: pd.DataFrame, row: int) -> str:
+    kind = driver_kind(str(data.at[data.index[row], "path"]))
+    return kind if kind in ("money", "percent") else "count"
+
+
+def _on_kept() -> None:
+    """Bounds typed into the ranges table drawn anew before its form was sent: carried into the
+    new table (written the UI language's way), or listed as not kept."""
+    found = grid_keys.kept_cells(RANGES_KEYS)
+    base = st.session_state.get(FORM_BASES, {}).get(RANGES_FORM)
+    if found is None or base is None:
+        return
+    token, cells = found
+    typed_key, _, was = token.rpartition("|")
+    if was not in i18n.LANGUAGES:
+        return
+    same = typed_key == _ranges_key(base.version)
+    data: pd.DataFrame = base.data
+    carried: dict[entries.Cell, Any] = {}
+    dropped: list[str] = []
+    for row, column, text in cells:
+        name = RANGE_COLUMNS[column - 1] if 1 <= column <= len(RANGE_COLUMNS) else ""
+        if name not in BOUNDS or entries.empty_cell(text):
+            continue  # a driver or distribution is chosen, not typed
+        if same and row < len(data):
+            carried[(row, name)] = entries.retyped(
+                text, _kind_of_row(data, row), was, here().language, here().plan.currency
+            )
+        else:
+            dropped.append(f"{tr(f'analyses.{name}')}, {row + 1}: {text}")
+    st.session_state[RANGES_TYPED] = {
+        "key": _ranges_key(base.version),
+        "language": here().language,
+        "cells": carried,
+        "dropped": dropped,
+    }
+
+
+def _ranges_key(version: int) -> str:
+    return f"{state.EDITOR_PREFIX}uncertainty@{version}:{st.session_state[state.RESETS]}"
+
+
+def _carried(key: str, data: pd.DataFrame) -> dict[str, Any]:
+    """The bounds the ranges table drawn as ``key`` carries, in the UI language."""
+    typed: dict[str, Any] | None = st.session_state.get(RANGES_TYPED)
+    if typed is None or typed["key"] != key:
+        return {"cells": {}, "dropped": []}
+    if typed["language"] != here().language:  # switched again
+        cells = {
+            (row, bound): entries.retyped(
+                text,
+                _kind_of_row(data, row),
+                typed["language"],
+                here().language,
+                here().plan.currency,
+            )
+            for (row, bound), text in typed["cells"].items()
+        }
+        typed = {**typed, "language": here().language, "cells": cells}
+        st.session_state[RANGES_TYPED] = typed
+    return typed
 
 
 def ranges_editor() -> None:
     """Edit the plan's uncertainty ranges; saved through the validated edit path."""
     paths = driver_paths()
     base = form_base(RANGES_FORM, "uncertainty", ranges_frame)
-    key = f"{state.EDITOR_PREFIX}uncertainty@{base.version}:{st.session_state[state.RESETS]}"
+    key = _ranges_key(base.version)
+    carried = _carried(key, base.data)
     with st.form("analyses.form.ranges", border=False):
         edited = st.data_editor(
-            ranges_shown(base.data),
+            entries.with_typed(ranges_shown(base.data), carried["cells"]),
             key=key,
             num_rows="dynamic",
             hide_index=True,
@@ -184,9 +255,15 @@ def ranges_editor() -> None:
                 )
                 saved_or_overtaken(RANGES_FORM, "uncertainty", written)
                 if written:
+                    st.session_state.pop(RANGES_TYPED, None)
                     session.notify("analyses.ranges_saved", count=len(items), plural=len(items))
                 st.rerun()
-    grid_keys.keep_last_key("grid-keys:uncertainty")
+    grid_keys.keep_form_cells(RANGES_KEYS, f"{key}|{here().language}", _on_kept)
+    if carried["dropped"]:
+        st.warning(
+            tr("analyses.typed_dropped") + "\n\n" + problem_list(carried["dropped"]),
+            icon=":material/warning:",
+        )
     fields.problems(RANGE_ERRORS)
 
 

@@ -18,6 +18,10 @@
 //    with the table as it was before, and the server saved or refused that older table (2 Saves
 //    in 8 at machine speed). Such a click is held until SYNC ms after the table's last edit,
 //    then given to the button, which has the table's new state by then.
+// 4. Below a form's table (its edits reach the server only with the form's button), the cells
+//    typed since the table was drawn are kept in the page; when the server draws the table
+//    anew under another token (the UI language was switched) before the form was sent, they
+//    come back as one "kept" event, and the server shows them in the new table.
 
 const EDITOR = '[id^="gdg-overlay-"]';
 const GRID = '[data-testid="stDataFrame"]';
@@ -49,6 +53,13 @@ if (!window.__planGridKeys) {
     if (target.isConnected) target.dispatchEvent(new KeyboardEvent("keydown", init));
   };
 
+  // a cell's edit given up with Escape: no longer typed
+  const forget = (pending) => {
+    for (const self of keys.watchers) {
+      if (self.form && self.name === pending.name) self.typed.delete(`${pending.row}:${pending.column}`);
+    }
+  };
+
   const owner = (grid) => {
     for (const self of keys.watchers) {
       if (!self.root.isConnected) keys.watchers.delete(self);
@@ -69,7 +80,7 @@ if (!window.__planGridKeys) {
     if (pending.grid.isConnected || pending.text === "") return; // closed by the grid itself
     for (const self of keys.watchers) {
       // the marker of that table on the page now (the old one may be gone with its table)
-      if (self.root.isConnected && self.name === pending.name) {
+      if (self.root.isConnected && self.name === pending.name && !self.form) {
         self.send("lost", { token: pending.token, row: pending.row, column: pending.column, text: pending.text });
         return;
       }
@@ -115,6 +126,7 @@ if (!window.__planGridKeys) {
         row: Number(found[2]),
         text: event.target.value,
       };
+      if (self.form) self.typed.set(`${found[2]}:${found[1]}`, [Number(found[2]), Number(found[1]), event.target.value]);
       if (keys.timer === null) keys.timer = setInterval(watch, WATCH_MS);
     },
     true,
@@ -131,6 +143,7 @@ if (!window.__planGridKeys) {
       release();
       if (!leaves(event) || event.isComposing || !inEditor(event.target)) return;
       const since = performance.now() - lastInput;
+      if (event.key === "Escape" && keys.pending !== null) forget(keys.pending);
       if (event.key === "Escape" || since >= HOLD) {
         keys.pending = null; // the cell is left: the grid saves or drops it as asked
         return;
@@ -163,6 +176,11 @@ if (!window.__planGridKeys) {
     (event) => {
       const target = event.target instanceof Element ? event.target : null;
       const button = target ? target.closest("button") : null;
+      const form = button ? button.closest('[data-testid="stForm"]') : null;
+      for (const self of keys.watchers) {
+        const grid = self.form ? self.grid() : null;
+        if (form !== null && grid !== null && form.contains(grid)) self.typed.clear(); // sent
+      }
       if (!event.isTrusted || button === null || inGrid(button) || inEditor(button)) return;
       const since = performance.now() - lastEdit;
       if (since >= SYNC) return;
@@ -184,7 +202,7 @@ function build(parentElement) {
   const root = document.createElement("span");
   root.className = "plan-grid-keys";
   parentElement.appendChild(root);
-  const self = { root, name: null, token: null, send: null };
+  const self = { root, name: null, token: null, send: null, form: false, typed: new Map() };
   self.grid = () => tableBefore(root);
   root.__planGridKeys = self;
   window.__planGridKeys.watchers.add(self);
@@ -196,5 +214,12 @@ export default function ({ parentElement, data, setTriggerValue }) {
   const self = found ? found.__planGridKeys : build(parentElement);
   self.send = setTriggerValue;
   self.name = data && typeof data.name === "string" ? data.name : null;
-  self.token = data && typeof data.token === "string" ? data.token : null;
+  const token = data && typeof data.token === "string" ? data.token : null;
+  self.form = Boolean(data && data.form);
+  if (self.form && self.token !== null && token !== self.token && self.typed.size > 0) {
+    // the table drawn anew before its form was sent: its typed cells go back to the server
+    setTriggerValue("kept", { token: self.token, cells: Array.from(self.typed.values()) });
+  }
+  if (token !== self.token) self.typed = new Map();
+  self.token = token;
 }
