@@ -448,6 +448,22 @@ def test_a_bad_range_is_refused_with_the_field_named(analyses: AppTest) -> None:
     assert said in lines
 
 
+def test_a_bound_beyond_any_amount_is_refused_with_a_range_people_read(analyses: AppTest) -> None:
+    # 2 * 10^12 (German digits): beyond the largest amount a plan holds (10^12); the refusal read
+    # "-1.000.000.000.000 bis 1.000.000.000.000", a row of zeros to count
+    before = plan_of(analyses)
+    high = "2.000.000.000.000"
+    far = {"path": "revenue.deal_size", "distribution": "uniform", "low": "1", "high": high}
+    seed_editor(analyses, "uncertainty", deleted_rows=[0, 1, 2, 3], added_rows=[far])
+    analyses.button(key="analyses.ranges.save").click().run()
+    assert plan_of(analyses) is before
+    said = unescape("\n".join(e.value for e in analyses.error))
+    where = f"{i18n.label('revenue.deal_size', DE)}, {t('analyses.high')}"
+    bounds = "-10^12 bis 10^12 (plus/minus eine Billion)"
+    assert f"{where}: {high} liegt außerhalb des erlaubten Bereichs {bounds}." in said, said
+    assert "1.000.000.000.000" not in said
+
+
 def test_ranges_are_typed_as_the_ui_language_writes_numbers(analyses: AppTest) -> None:
     """A German session types "1.234,5" for 1234.5 and "2,5" in a share's row for 2.5 % (stored
     0.025); a bound that is no number is refused naming the driver and the column, and a

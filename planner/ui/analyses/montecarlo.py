@@ -114,6 +114,7 @@ def ranges_from(
                     -MAX_MONEY,
                     MAX_MONEY,
                     here().plan.currency,
+                    tr("analyses.range_bounds"),
                 )
             except entries.EntryError as refusal:
                 refused.append(str(refusal))
