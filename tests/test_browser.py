@@ -142,24 +142,6 @@ def test_switching_the_language_keeps_the_dashboards_open_tab(
     expect(app_page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
 
 
-def test_switching_the_language_keeps_the_analyses_open_tab(
-    app_page: Any, app_server: dict
-) -> None:
-    """The analyses' tabs were drawn anew under their English titles and the first one,
-    the comparison, was open again instead of the tornado the person was looking at."""
-    from playwright.sync_api import expect
-
-    open_app(app_page, app_server["url"], "analyses")
-    app_page.get_by_role("tab", name=i18n.t("ui.analyses.tab_tornado", "de")).click()
-    settle(app_page)
-    switch_to_english(app_page, i18n.t("ui.analyses.title", "en"))
-    settle(app_page)
-    tornado = app_page.get_by_role("tab", name=i18n.t("ui.analyses.tab_tornado", "en"))
-    expect(tornado).to_have_attribute("aria-selected", "true")
-    compare = app_page.get_by_role("tab", name=i18n.t("ui.analyses.tab_compare", "en"))
-    expect(compare).to_have_attribute("aria-selected", "false")
-
-
 def test_uploading_a_plan_file_opens_it(app_page: Any, app_server: dict, tmp_path: Path) -> None:
     base = newest_plan(app_server["data_dir"])
     upload = with_values(

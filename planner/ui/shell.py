@@ -124,15 +124,14 @@ def local_tool() -> bool:
 
 
 def _keep_open_tabs() -> None:
-    """The dashboard's, the assumptions' and the analyses' tabs know their open tab by its
-    title: after a language switch, the same tab under its title in the new language (the
-    charts stay open, not the figures; the revenue tab, not the investments)."""
+    """The dashboard's and the assumptions page's tabs know their open tab by its title: after
+    a language switch, the same tab under its title in the new language (the charts stay open,
+    not the figures; the revenue tab, not the investments)."""
     from planner import i18n
 
     for widget, keys in (
         (state.DASHBOARD_VIEW, [f"ui.dashboard.tab_{view}" for view in state.DASHBOARD_VIEWS]),
         (state.ASSUMPTIONS_VIEW, [f"ui.assumptions.{view}" for view in state.ASSUMPTIONS_VIEWS]),
-        (state.ANALYSES_VIEW, [f"ui.analyses.tab_{view}" for view in state.ANALYSES_VIEWS]),
     ):
         shown = st.session_state.get(widget)
         for key in keys:

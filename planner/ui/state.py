@@ -46,11 +46,6 @@ DASHBOARD_VIEW = "dashboard.view"
 """The dashboard's open tab, by its title (widget key of the tabs): only the open tab runs."""
 DASHBOARD_VIEWS = ("figures", "charts", "pnl")
 """The dashboard's tabs (``ui.dashboard.tab_<view>``), the key figures first."""
-ANALYSES_VIEW = "analyses.view"
-"""The analyses page's open tab, by its title (widget key of the tabs). Every tab runs: their
-forms hold what was typed and not sent yet, which a form not drawn would lose."""
-ANALYSES_VIEWS = ("compare", "zone", "tornado", "goal", "mc")
-"""The analyses page's tabs (``ui.analyses.tab_<view>``), the comparison first."""
 ASSUMPTIONS_VIEW = "assumptions.view"
 """The assumptions page's open tab, by its title (widget key of the tabs): only the open tab's
 tables and fields run; the tables' add-row and delete forms run in every tab (text typed

@@ -10,7 +10,7 @@ undoable.
 
 import streamlit as st
 
-from planner.ui import state, widgets
+from planner.ui import widgets
 from planner.ui.analyses import compare, goal, montecarlo, tornado, zone
 from planner.ui.analyses.common import choices_in_language, here
 from planner.ui.text import tr
@@ -20,11 +20,14 @@ from planner.ui.text import tr
 st.title(tr("analyses.title"))
 widgets.parties(here().plan)
 choices_in_language()
-# keyed, so the open tab stays open when the page is drawn anew (a language switch, a change)
 compare_tab, zone_tab, tornado_tab, goal_tab, mc_tab = st.tabs(
-    [tr(f"analyses.tab_{view}") for view in state.ANALYSES_VIEWS],
-    key=state.ANALYSES_VIEW,
-    on_change="rerun",
+    [
+        tr("analyses.tab_compare"),
+        tr("analyses.tab_zone"),
+        tr("analyses.tab_tornado"),
+        tr("analyses.tab_goal"),
+        tr("analyses.tab_mc"),
+    ]
 )
 with compare_tab:
     compare.scenario_section()
