@@ -137,7 +137,8 @@ def _create(page: Any, language: str) -> None:
     settle(page)
 
 
-def _retype(page: Any, language: str, row: int, text: str) -> None:
+def _correct(page: Any, language: str, row: int, text: str) -> None:
+    """Type the corrected text of a refused value into row ``row`` of the copy form."""
     grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
         has_text=_t("new_value", language)
     )
@@ -207,7 +208,7 @@ def test_the_vendor_copies_a_scenario_with_values_typed_in_the_ui_language(
     )
     settle(page)
     assert len(store.log(plan_id)) == 1, _errors(page)  # nothing written
-    _retype(page, language, 1, "1,5" if german else "1.5")
+    _correct(page, language, 1, "1,5" if german else "1.5")
     _create(page, language)
     _check_saved(page, store, plan_id, name, "vendor")
     listed = _listed(page, language, name)
@@ -257,7 +258,7 @@ def test_the_partner_copies_a_scenario_and_sees_none_of_the_vendors_private_valu
         )
         settle(page)
         assert len(store.log(plan_id)) == 1, _errors(page)
-        _retype(page, "en", 1, "1.5")
+        _correct(page, "en", 1, "1.5")
         _create(page, "en")
         _check_saved(page, store, plan_id, "Anna's copy", "partner")
         assert store.log(plan_id)[-1].author == "Anna"
