@@ -5,6 +5,7 @@ Waits are on the app's state (texts appearing, the script run state), never on t
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -283,16 +284,19 @@ def test_the_start_pages_headings_keep_their_words_whole_on_a_narrow_page(
     each, and "Gespeicherte Pläne" broke inside its first word; they now go one under another."""
     app_page.set_viewport_size({"width": 1024, "height": 900})
     open_app(app_page, app_server["url"], "start")
-    headings = app_page.locator(".st-key-start_areas h3")
-    headings.first.wait_for()
-    lines = headings.evaluate_all(
-        """(all) => all.map((h) => {
-            const text = document.createTreeWalker(h, NodeFilter.SHOW_TEXT).nextNode();
-            const range = document.createRange();
-            range.selectNodeContents(text);
-            return [text.data, new Set([...range.getClientRects()].map((r) => r.top)).size];
-        })"""
+    lines_of = """() => [...document.querySelectorAll('.st-key-start_areas h3')].map((h) => {
+        const text = document.createTreeWalker(h, NodeFilter.SHOW_TEXT).nextNode();
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        return [text.data, new Set([...range.getClientRects()].map((r) => r.top)).size];
+    })"""
+    # the page's style arrives with its run, its headings may be drawn a frame before it holds
+    whole = (
+        f"() => {{ const l = ({lines_of})(); return l.length === 3 && l.every(x => x[1] === 1); }}"
     )
+    with contextlib.suppress(Exception):
+        app_page.wait_for_function(whole, timeout=10_000)
+    lines = app_page.evaluate(lines_of)
     assert len(lines) == 3, lines
     assert all(count == 1 for _, count in lines), lines
 
