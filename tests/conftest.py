@@ -9,7 +9,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -237,11 +236,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``--dist loadfile`` (``scripts/test`` runs the suite on two processes) hands out whole
     modules, so a module's shared set-up (a LibreOffice run, a signed file) is made once, not
-    once per process; and the browser modules as two units, one to each process first (an app
-    server and a chromium each): as one unit in one process they had grown to the suite's
-    whole length (14 of its 15 minutes) while the other process ran everything else.
-    pytest-xdist's ``loadgroup`` would say it with marks, but it ignores them with this pytest
-    (it renames node ids, which pytest no longer lets it)."""
+    once per process; and all browser modules as one, so they run one after the other in one
+    process (one app server and one chromium, no second browser test loading the machine
+    beside them). pytest-xdist's ``loadgroup`` would say it with marks, but it ignores them
+    with this pytest (it renames node ids, which pytest no longer lets it)."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
@@ -249,9 +247,6 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     class ModuleScheduling(LoadFileScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            name = Path(module).name
-            if BROWSER_MODULE not in name:
-                return module
-            return f"{BROWSER_MODULE}-{zlib.crc32(name.encode()) % 2}"  # the same split each run
+            return BROWSER_MODULE if BROWSER_MODULE in Path(module).name else module
 
     return ModuleScheduling(config, log)
