@@ -185,6 +185,10 @@ def test_a_copied_address_asks_for_a_name_and_a_reload_keeps_it(
     try:
         join(own, url, plan_id, token, "Anna")
         assert "Anna" not in own.url  # the address names no one
+        # the browser holds her name once the page's script has stored it (a run or two later)
+        assert wait_for(
+            lambda: any(c["name"].startswith("planner_name_") for c in own_context.cookies())
+        )
         own.reload()
         settle(own)
         own.get_by_text("Anna (Partner)").wait_for()  # this browser keeps her name for this link

@@ -204,3 +204,18 @@ def test_the_amendment_of_a_signed_plan_shows_the_partner_no_private_value(
     rows = table.to_dict("records")
     assert len(rows) == 2
     assert [r for r in rows if "privat" in str(r.values())], rows
+
+
+def test_a_name_entered_is_handed_to_the_browser_once_and_never_put_in_the_address(
+    shared: tuple[Store, str],
+) -> None:
+    store, plan_id = shared
+    token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
+    app = by_link(plan_id, token, "Anna <b>", "de")
+    scripts = [str(e.proto) for e in app.get("html") if "document.cookie" in str(e.proto)]
+    assert len(scripts) == 1
+    assert "Anna \\\\u003cb\\\\u003e" in scripts[0]  # the name as data: no markup character left
+    assert collab.REMEMBER not in app.session_state
+    assert "Anna" not in str(dict(app.query_params))
+    app.run()  # the next run hands it over no more
+    assert not [e for e in app.get("html") if "document.cookie" in str(e.proto)]

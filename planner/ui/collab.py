@@ -164,7 +164,7 @@ def display_name() -> str:
 def remember_name() -> None:
     """Put a name just entered into this browser's cookie for the access (a tiny script; the
     name is data inside it, encoded as a JSON string with no markup character left)."""
-    name = st.session_state.pop(REMEMBER, None)
+    name = st.session_state.get(REMEMBER)
     if not name:
         return
     literal = json.dumps(str(name))  # ASCII only: every other character escaped
@@ -175,6 +175,9 @@ def remember_name() -> None:
         f"encodeURIComponent({literal}) + '; path=/; SameSite=Strict';</script>"
     )
     st.html(script, unsafe_allow_javascript=True)
+    # forgotten only once the script is on its way: a run stopped by the next one stops at an
+    # element, and the next run then sends it again
+    st.session_state.pop(REMEMBER, None)
 
 
 def keep_in_address() -> None:
