@@ -257,17 +257,24 @@ def _open_card(granted: Access, plan: Plan, proposal: Proposal) -> None:
             st.warning(tr("proposals.no_longer_valid"), icon=":material/warning:")
         if not granted.can_edit:
             return
+        # every decision is the button's callback: it runs before the page, so the click
+        # cannot be lost to a run that another person's change starts while this one draws
         if proposal.side == granted.side:
-            if st.button(tr("proposals.withdraw"), key=f"proposal_withdraw_{proposal.id}"):
-                _step(proposals.withdraw, granted, proposal.id)
+            st.button(
+                tr("proposals.withdraw"),
+                key=f"proposal_withdraw_{proposal.id}",
+                on_click=_step,
+                args=(proposals.withdraw, granted, proposal.id),
+            )
             return
         accept, counter, reject = st.columns(3)
-        if accept.button(
-            tr("proposals.accept"), key=f"proposal_accept_{proposal.id}", type="primary"
-        ):
-            _accept(granted, proposal)
-        # a callback: it runs before the page, so the click cannot be lost to a rerun that
-        # another person's change starts while this page is being drawn
+        accept.button(
+            tr("proposals.accept"),
+            key=f"proposal_accept_{proposal.id}",
+            type="primary",
+            on_click=_accept,
+            args=(granted, proposal),
+        )
         counter.button(
             tr("proposals.counter"),
             key=f"proposal_counter_{proposal.id}",
@@ -275,11 +282,14 @@ def _open_card(granted: Access, plan: Plan, proposal: Proposal) -> None:
             args=(proposal,),
         )
         with reject:
-            reason = st.text_input(
-                tr("proposals.reject_reason"), key=f"{REJECT_REASON}{proposal.id}", max_chars=1000
+            reason_key = f"{REJECT_REASON}{proposal.id}"
+            st.text_input(tr("proposals.reject_reason"), key=reason_key, max_chars=1000)
+            st.button(
+                tr("proposals.reject"),
+                key=f"proposal_reject_{proposal.id}",
+                on_click=_step,
+                args=(proposals.reject, granted, proposal.id, reason_key),
             )
-            if st.button(tr("proposals.reject"), key=f"proposal_reject_{proposal.id}"):
-                _step(proposals.reject, granted, proposal.id, reason=reason)
 
 
 def _refused(granted: Access) -> bool:
@@ -291,9 +301,12 @@ def _refused(granted: Access) -> bool:
     return found is not None
 
 
-def _step(action: Any, granted: Access, proposal_id: int, **values: Any) -> None:
+def _step(action: Any, granted: Access, proposal_id: int, reason_key: str = "") -> None:
+    """Withdraw or reject a proposal (a button's callback); with ``reason_key``, the reason
+    typed into that input goes with it."""
     if _refused(granted):
-        st.rerun()
+        return
+    values = {"reason": str(st.session_state.get(reason_key, ""))} if reason_key else {}
     try:
         action(
             collab.store(),
@@ -306,12 +319,13 @@ def _step(action: Any, granted: Access, proposal_id: int, **values: Any) -> None
         )
     except ProposalError as error:
         st.session_state[MESSAGE] = refusal_text(error)
-    st.rerun()
 
 
 def _accept(granted: Access, proposal: Proposal) -> None:
+    """Accept a proposal (a button's callback): its changes are written as one edit; those a
+    later change overtook are named."""
     if _refused(granted):
-        st.rerun()
+        return
     try:
         done = proposals.accept(
             collab.store(),
@@ -323,12 +337,11 @@ def _accept(granted: Access, proposal: Proposal) -> None:
         )
     except ProposalError as error:
         st.session_state[MESSAGE] = refusal_text(error)
-        st.rerun()
+        return
     if done.conflicts:
         plan = collab.snapshot(granted).plan
         names = ", ".join(history.path_text(c.path, plan) for c in done.conflicts)
         st.session_state[MESSAGE] = tr("proposals.conflict", fields=names)
-    st.rerun(scope="app")
 
 
 # --- a new proposal (or a counter) ---------------------------------------------------------
