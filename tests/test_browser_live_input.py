@@ -30,6 +30,7 @@ from tests.test_browser_collab import (
     enter_name,
     join,
     open_settings,
+    point_and_click,
     settle,
     shared_plan,
 )
@@ -155,11 +156,11 @@ def _team_cell(page: Any, row: int, column: int) -> None:
         has_text=i18n.label("fte", "de")  # the team's table, not another tab's
     )
     first = grid.get_by_test_id("glide-cell-0-0")
-    grid.click(position={"x": 40, "y": 35 + 17})  # the first data row, first column
+    point_and_click(page, grid, 40, 35 + 17)  # the first data row, first column
     try:
         expect(first).to_have_attribute("aria-selected", "true", timeout=3_000)
     except AssertionError:  # a grid drawn a moment ago took the click as focus only
-        grid.click(position={"x": 40, "y": 35 + 17})  # as a person clicks again
+        point_and_click(page, grid, 40, 35 + 17)  # as a person clicks again
         expect(first).to_have_attribute("aria-selected", "true")
     for _ in range(column):
         page.keyboard.press("ArrowRight")

@@ -18,7 +18,13 @@ import pytest
 from planner import i18n
 from planner.store import Store
 from tests.test_browser_coediting import wait_until
-from tests.test_browser_collab import enter_name, open_settings, settle, shared_plan
+from tests.test_browser_collab import (
+    enter_name,
+    open_settings,
+    point_and_click,
+    settle,
+    shared_plan,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -103,12 +109,11 @@ def choose_cell(
             has_text=i18n.label("vendor_share", language)  # the investments' table
         )
     first = grid.get_by_test_id(f"glide-cell-{marker}-0")
-    where = {"x": 40 + 40 * marker, "y": 35 + 17}  # the first data row, first column
-    grid.click(position=where)
+    point_and_click(page, grid, 40 + 40 * marker, 35 + 17)  # the first data row and column
     try:
         expect(first).to_have_attribute("aria-selected", "true", timeout=3_000)
     except AssertionError:  # a grid drawn a moment ago took the click as focus only
-        grid.click(position=where)
+        point_and_click(page, grid, 40 + 40 * marker, 35 + 17)
         expect(first).to_have_attribute("aria-selected", "true")
     for _ in range(column - marker):
         page.keyboard.press("ArrowRight")
