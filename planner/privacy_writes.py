@@ -55,10 +55,47 @@ def carry_hidden(before: Plan, data: Mapping[str, Any], side: str) -> dict[str, 
         out["uncertainty"] = _carried_ranges(
             old.get("uncertainty") or [], out["uncertainty"], private
         )
+    renamed = _renamed_scenarios(old, out)
     for place in hidden:
         if _is_uncertainty_entry(place):
             continue
-        _carry(out, old, place)
+        _carry(out, old, place, renamed)
+    return out
+
+
+def _renamed_scenarios(stored: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, str]:
+    """The scenarios ``sent`` renames, ``{new name: old name}``: a scenario at the same place
+    of a list as long as the stored one, whose name is new and whose old name is gone. Read
+    from the names alone, which every side sees: a renamed scenario keeps the values hidden
+    in it, whatever they are."""
+    old_list, new_list = stored.get("scenarios"), sent.get("scenarios")
+    if not isinstance(old_list, list) or not isinstance(new_list, list):
+        return {}
+    if len(old_list) != len(new_list):
+        return {}
+    names = [
+        [s.get("name") if isinstance(s, Mapping) else None for s in rows]
+        for rows in (old_list, new_list)
+    ]
+    return {
+        str(new): str(old)
+        for old, new in zip(*names, strict=True)
+        if isinstance(old, str)
+        and isinstance(new, str)
+        and old != new
+        and new not in names[0]
+        and old not in names[1]
+    }
+
+
+def _with_old_names(sent: Mapping[str, Any], renamed: Mapping[str, str]) -> dict[str, Any]:
+    """``sent`` with the scenarios it renames under their stored names again (to compare the
+    values hidden in them)."""
+    out = dict(sent)
+    out["scenarios"] = [
+        {**s, "name": renamed.get(s.get("name"), s.get("name"))} if isinstance(s, Mapping) else s
+        for s in sent.get("scenarios") or []
+    ]
     return out
 
 
@@ -85,9 +122,12 @@ def _carried_ranges(
     return out
 
 
-def _carry(out: dict[str, Any], old: Mapping[str, Any], place: str) -> None:
+def _carry(
+    out: dict[str, Any], old: Mapping[str, Any], place: str, renamed: Mapping[str, str]
+) -> None:
     """Set the hidden value at ``place`` of ``old`` at its place in ``out`` (see
-    :func:`carry_hidden`), when that place's container is in ``out``."""
+    :func:`carry_hidden`), when that place's container is in ``out`` (a scenario under its
+    name, or the one ``renamed`` gives it)."""
     parts = place.split(".")
     if parts[0] == "notes" and len(parts) > 1:
         # a note is keyed by its plan path, dots and all: not a place lookup finds
@@ -101,7 +141,9 @@ def _carry(out: dict[str, Any], old: Mapping[str, Any], place: str) -> None:
     if key is not None:
         name = lookup(old, f"scenarios.{parts[1]}.name")
         for scenario in out.get("scenarios") or []:
-            if isinstance(scenario, dict) and scenario.get("name") == name:
+            if not isinstance(scenario, dict):
+                continue
+            if renamed.get(scenario.get("name"), scenario.get("name")) == name:
                 entries = scenario.get("set")
                 if isinstance(entries, dict):
                     entries[key] = value
@@ -129,6 +171,9 @@ def hidden_refusal(before: Plan, after: Plan | Mapping[str, Any], side: str) -> 
         return None
     stored = before.to_data()
     sent = after.to_data() if isinstance(after, Plan) else after
+    renamed = _renamed_scenarios(stored, sent)
+    if renamed:
+        sent = _with_old_names(sent, renamed)
     old = hidden_values(before, stored, side)
     moved = _moved_hidden(stored, sent, list(old))
     if moved:

@@ -330,6 +330,36 @@ def test_the_partner_cannot_delete_a_scenario_entry_it_cannot_see(
     assert (removed.status, "private to the other side" in removed.message) == ("refused", True)
 
 
+def test_the_partner_renames_a_scenario_and_the_vendors_hidden_entry_goes_with_it(
+    store: Store, secret: str
+) -> None:
+    """A scenario renamed at its place keeps the vendor's entry hidden in it, whatever the
+    partner sent for it (told the same each time); the vendor sees it under the new name.
+    Names decide what is a rename: in a list of another length there is none."""
+    scenarios = store.plan_at(secret).to_data()["scenarios"]
+    hidden = scenarios[0]["set"]["vendor_programme.gross_margin"]
+    visible = {k: v for k, v in scenarios[0]["set"].items() if k != "vendor_programme.gross_margin"}
+    told = []
+    for number, guess in enumerate(({}, {"vendor_programme.gross_margin": 0.5})):
+        name = f"Gesprächsstand {number}"
+        sent = [{**scenarios[0], "name": name, "set": {**visible, **guess}}, *scenarios[1:]]
+        result = store.apply_edit(secret, "scenarios", sent, 1 + number, "Anna", "partner")
+        told.append((result.status, result.message))
+        (renamed, *others) = store.plan_at(secret).to_data()["scenarios"]
+        assert renamed == {**scenarios[0], "name": name}
+        assert renamed["set"]["vendor_programme.gross_margin"] == hidden  # not the guess
+        assert others == scenarios[1:]
+    assert told == [("accepted", "")] * 2
+    # deleting it, or renaming it while adding another (a list of another length): refused
+    extra = {"name": "Neu", "set": {"revenue.deal_size": 50000}}
+    for sent in ([], [{**scenarios[0], "name": "Anders", "set": visible}, extra]):
+        result = store.apply_edit(secret, "scenarios", sent, 3, "Anna", "partner")
+        assert (result.status, "private to the other side" in result.message) == (
+            "refused",
+            True,
+        )
+
+
 def test_a_block_sent_with_any_hidden_values_keeps_the_stored_ones(
     store: Store, secret: str
 ) -> None:
@@ -1320,3 +1350,37 @@ def test_every_field_a_side_may_edit_is_told_the_same_whatever_the_hidden_values
             assert told[0] == told[1], (path, value)
             tried += 1
     assert tried == 3 * len(paths)
+
+
+def test_the_partners_page_renames_a_scenario_holding_the_vendors_private_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the analyses page, the partner renames the scenario in which the vendor keeps its
+    gross margin: saved, the margin stays in it; deleting it is refused in the UI language."""
+    from streamlit.testing.v1 import AppTest
+
+    from planner import access
+    from planner.ui import collab
+    from tests.app_support import local_app
+
+    with local_app(tmp_path, monkeypatch):
+        store = Store(policy=RULES)
+        plan_id = store.create_plan(secret_plan(), author="Vera", side="vendor")
+        (before,) = store.plan_at(plan_id).scenarios
+        token = access.create_invite(store, access.owner_access(plan_id), "partner_editor").token
+        app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
+        app.query_params["plan"] = plan_id
+        app.query_params["key"] = token
+        app.session_state[collab.NAME] = "Anna"
+        app.switch_page("planner/ui/pages/analyses.py").run()
+        app.selectbox(key="analyses.scenario.choice").set_value(before.name)
+        app.text_input(key="analyses.scenario.rename_to").input("Gesprächsstand")
+        app.button(key="analyses.rename").click().run()
+        assert not app.exception, [e.message for e in app.exception]
+        assert not app.error, [e.value for e in app.error]
+        (after,) = store.plan_at(plan_id).scenarios
+        assert after == before.model_copy(update={"name": "Gesprächsstand"})
+        app.button(key="analyses.delete").click().run()
+        assert store.plan_at(plan_id).scenarios == [after]
+        assert any("privat" in e.value for e in app.error), [e.value for e in app.error]
+        store.close()
