@@ -122,20 +122,21 @@ def exact_number(value: float, language: str) -> str:
 
 
 def percent(value: float | None, language: str, digits: int = 1) -> str:
-    """A fraction as a percentage: ``percent(0.25, 'de') == '25,0 %'``."""
+    """A fraction as a percentage: ``percent(0.25, 'de') == '25,0\u00a0%'`` (a German sign
+    follows a no-break space: a narrow column never puts it on a line of its own)."""
     if not _defined(value):
         return MISSING
     assert value is not None
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "\u00a0%"
     if language == "en":
-        pattern = pattern.replace(" %", "%")
+        pattern = pattern.replace("\u00a0%", "%")
     if abs(value) > PERCENT_SHOWN:
         # an IRR of a tiny investment reaches 10^26 %: beyond any meaning, and beyond what
         # decimal formatting holds; say how large instead
         sign = ">" if value > 0 else "<"
         bound = PERCENT_SHOWN if value > 0 else -PERCENT_SHOWN
-        whole = "#,##0 %" if language != "en" else "#,##0%"
-        return f"{sign} {format_percent(bound, format=whole, locale=_locale(language))}"
+        whole = "#,##0\u00a0%" if language != "en" else "#,##0%"
+        return f"{sign}\u00a0{format_percent(bound, format=whole, locale=_locale(language))}"
     return format_percent(value, format=pattern, locale=_locale(language))
 
 
