@@ -13,7 +13,7 @@ after its link was revoked has nothing left to send.
 import streamlit as st
 
 from planner.store.faults import FAULTS
-from planner.ui import faults, session, shell, state, warm
+from planner.ui import clicks, faults, session, shell, state, warm
 from planner.ui.text import tr
 
 
@@ -39,5 +39,6 @@ warm.once()  # the first run in this process: the pages' modules loaded, then ke
 st.set_page_config(page_title=tr("app.title"), page_icon=":material/handshake:", layout="wide")
 try:
     main()
+    clicks.forget_unanswered()  # the run came to its end: a click it did not answer is old
 except FAULTS as error:  # the database failed: say what and how to fix it, keep the edit
     faults.page(error)

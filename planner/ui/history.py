@@ -17,7 +17,7 @@ from planner.access import Access
 from planner.model import evaluate
 from planner.plan.schema import Plan
 from planner.store import Change
-from planner.ui import collab, refusals, state, wording
+from planner.ui import clicks, collab, refusals, state, wording
 from planner.ui.text import plain
 
 SHOWN = 200
@@ -129,7 +129,9 @@ def render(granted: Access, *, heading: bool = True) -> None:
         if revertible:
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             seq = left.selectbox(collab.tx("revert_which"), revertible[::-1], key="history.revert")
-            if right.button(collab.tx("revert"), key="history.revert_go", icon=":material/undo:"):
+            if clicks.button(
+                right, collab.tx("revert"), "history.revert_go", icon=":material/undo:"
+            ):
                 refusal = collab.write_refusal(granted)
                 if refusal is not None:
                     st.error(refusal)
@@ -210,7 +212,9 @@ def notes(granted: Access, plan: Plan) -> None:
     # is not there to be stored a second time
     stored = int(st.session_state.get(NOTES_STORED, 0))
     body = st.text_area(collab.tx("note_text"), key=f"history.note_body.{stored}", max_chars=1000)
-    if st.button(collab.tx("add_note"), key="history.add_note", icon=":material/sticky_note_2:"):
+    if clicks.button(
+        st, collab.tx("add_note"), "history.add_note", icon=":material/sticky_note_2:"
+    ):
         refusal = collab.write_refusal(granted)
         if refusal is not None:
             st.error(refusal)

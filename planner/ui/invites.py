@@ -7,7 +7,7 @@ import streamlit as st
 
 from planner import access
 from planner.access import Access
-from planner.ui import collab
+from planner.ui import clicks, collab
 from planner.ui.text import plain
 
 
@@ -36,7 +36,9 @@ def invites_panel(granted: Access, base_url: str = "") -> None:
         format_func={r: collab.tx(f"role.{r}") for r in access.INVITE_ROLES}.__getitem__,
     )
     label = st.text_input(collab.tx("invite_label"), key="collab.invite_label", max_chars=200)
-    if st.button(collab.tx("create_invite"), key="collab.create_invite", icon=":material/link:"):
+    if clicks.button(
+        st, collab.tx("create_invite"), "collab.create_invite", icon=":material/link:"
+    ):
         invite = access.create_invite(collab.store(), granted, role, label)
         st.success(collab.tx("invite_created"))
         st.code(base_url + invite.query, language=None)

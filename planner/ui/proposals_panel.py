@@ -21,7 +21,7 @@ from planner.plan.paths import get_value
 from planner.plan.schema import Plan, PlanError
 from planner.plan.validation import with_values
 from planner.proposals import Proposal, ProposalError
-from planner.ui import collab, entries, history, state, viewer
+from planner.ui import clicks, collab, entries, history, state, viewer
 from planner.ui.text import figure, label, plain, tr
 
 CHOSEN = "proposals.paths"
@@ -405,7 +405,7 @@ def _new_form(granted: Access, plan: Plan, everything: list[Proposal]) -> None:
                 ),
             )
         st.text_area(tr("proposals.reason"), key=REASON, max_chars=1000)
-        sent = st.form_submit_button(tr("proposals.send"), type="primary")
+        sent = clicks.submit(tr("proposals.send"), "proposals.send", type="primary")
     if sent:
         _send(granted, plan, chosen, countering)
 

@@ -22,7 +22,7 @@ from planner.onboarding import review as reviews
 from planner.onboarding.bridge import STEPS
 from planner.onboarding.quarters import Quarter
 from planner.plan.schema import MAX_COUNT, Plan
-from planner.ui import collab, entries, fields, session, state, viewer, widgets
+from planner.ui import clicks, collab, entries, fields, session, state, viewer, widgets
 from planner.ui.analyses.common import FormBase, form_base, saved_or_overtaken
 from planner.ui.text import plain, tr
 
@@ -181,7 +181,7 @@ def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
         )
         owner = st.text_input(tr("review.action_owner"), max_chars=200, key=_key(ACTION, "owner"))
         due = st.date_input(tr("review.action_due"), value=None, key=_key(ACTION, "due"))
-        if st.form_submit_button(tr("review.save"), key=_key(ACTION, "save")):
+        if clicks.submit(tr("review.save"), _key(ACTION, "save")):
             entry: dict[str, Any] = {"text": text.strip(), "side": owed, "raised": quarter.key}
             if owner.strip():
                 entry["owner"] = owner.strip()
@@ -199,7 +199,7 @@ def _action_forms(plan: Plan, side: str, quarter: Quarter) -> None:
                 format_func=lambda i: actions[i]["text"],
                 key=_key(CLOSE, "which"),
             )
-            if st.form_submit_button(tr("review.action_done"), key=_key(CLOSE, "save")):
+            if clicks.submit(tr("review.action_done"), _key(CLOSE, "save")):
                 rows = [dict(a) for a in actions]
                 rows[which]["closed"] = quarter.key
                 _commit(CLOSE, raised, rows, "actions", ERRORS, ACTIONS)
@@ -228,7 +228,7 @@ def _record_forms(plan: Plan, side: str) -> None:
                 fte_text = _number_text(HIRE, "fte", tr("review.fte"), 1.0)
                 month = st.selectbox(tr("review.month"), months, key=_key(HIRE, "month"))
                 dropped = st.checkbox(tr("review.dropped"), key=_key(HIRE, "dropped"))
-                if st.form_submit_button(tr("review.save"), key=_key(HIRE, "save")):
+                if clicks.submit(tr("review.save"), _key(HIRE, "save")):
 
                     def hires() -> Rows:
                         fte = _number(fte_text, tr("review.fte"), "count", 1000.0, currency)
@@ -254,7 +254,7 @@ def _record_forms(plan: Plan, side: str) -> None:
                 amount_label = tr("review.amount", currency=currency)
                 amount_text = _number_text(INVESTMENT, "amount", amount_label)
                 dropped = st.checkbox(tr("review.dropped"), key=_key(INVESTMENT, "dropped"))
-                if st.form_submit_button(tr("review.save"), key=_key(INVESTMENT, "save")):
+                if clicks.submit(tr("review.save"), _key(INVESTMENT, "save")):
 
                     def investments() -> Rows:
                         amount = _number(amount_text, amount_label, "money", 1e12, currency, True)
@@ -296,7 +296,7 @@ def _record_forms(plan: Plan, side: str) -> None:
                 format_func=lambda p: i18n.t(f"qbr.mdf.proof.{p}", language),
                 key=_key(MDF, "proof"),
             )
-            if st.form_submit_button(tr("review.save"), key=_key(MDF, "save")):
+            if clicks.submit(tr("review.save"), _key(MDF, "save")):
 
                 def stages() -> Rows:
                     amount = _number(mdf_text, mdf_label, "money", 1e12, currency)
@@ -325,7 +325,7 @@ def _record_forms(plan: Plan, side: str) -> None:
                     key=_key(OBJECTIVE, "quarter"),
                 )
                 count_text = _number_text(OBJECTIVE, "count", tr("review.count"))
-                if st.form_submit_button(tr("review.save"), key=_key(OBJECTIVE, "save")):
+                if clicks.submit(tr("review.save"), _key(OBJECTIVE, "save")):
 
                     def reached() -> Rows:
                         count = _number(count_text, tr("review.count"), "count", 1e6, currency)
@@ -348,7 +348,7 @@ def _record_forms(plan: Plan, side: str) -> None:
                     key=_key(SUPPORT, "quarter"),
                 )
                 fte_text = _number_text(SUPPORT, "fte", tr("review.fte"))
-                if st.form_submit_button(tr("review.save"), key=_key(SUPPORT, "save")):
+                if clicks.submit(tr("review.save"), _key(SUPPORT, "save")):
 
                     def support() -> Rows:
                         fte = _number(fte_text, tr("review.fte"), "count", 1000.0, currency)
@@ -413,7 +413,7 @@ def _objective_forms(plan: Plan, side: str) -> None:
             tr("review.quarter"), quarters, format_func=_quarter_text, key=_key(NEW_GOAL, "quarter")
         )
         count_text = _number_text(NEW_GOAL, "count", count_label)
-        if st.form_submit_button(tr("review.add_objective"), key=_key(NEW_GOAL, "save")):
+        if clicks.submit(tr("review.add_objective"), _key(NEW_GOAL, "save")):
 
             def added() -> Rows:
                 if not name.strip():
@@ -446,7 +446,7 @@ def _objective_forms(plan: Plan, side: str) -> None:
             tr("review.quarter"), quarters, format_func=_quarter_text, key=_key(TARGET, "quarter")
         )
         count_text = _number_text(TARGET, "count", count_label)
-        if st.form_submit_button(tr("review.set"), key=_key(TARGET, "save")):
+        if clicks.submit(tr("review.set"), _key(TARGET, "save")):
 
             def targeted() -> Rows:
                 count = _number(count_text, count_label, "count", MAX_COUNT, currency, True)
@@ -469,7 +469,7 @@ def _objective_forms(plan: Plan, side: str) -> None:
             format_func=lambda i: objectives[i]["name"],
             key=_key(DROP_GOAL, "which"),
         )
-        if st.form_submit_button(tr("review.remove"), key=_key(DROP_GOAL, "save")):
+        if clicks.submit(tr("review.remove"), _key(DROP_GOAL, "save")):
             rows = [o for i, o in enumerate(objectives) if i != gone]
             _commit(DROP_GOAL, goals, rows, "objectives", GOALS, GOAL_FORMS)
 

@@ -21,7 +21,7 @@ from planner.signoff import archive, editions
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff
 from planner.signoff.records import SignOff, SignOffError
-from planner.ui import collab, history, session, state
+from planner.ui import clicks, collab, history, session, state
 from planner.ui.refusals import refusal_text
 from planner.ui.text import plain, problem_list
 
@@ -368,7 +368,7 @@ def _exports(granted: Access, record: SignOff) -> None:
         st.session_state.setdefault(EXPORTS, {})
     )
     if key not in cache:
-        if st.button(tx("prepare_exports"), key=PREPARE, icon=":material/verified:"):
+        if clicks.button(st, tx("prepare_exports"), PREPARE, icon=":material/verified:"):
             plan = signoff.signed_plan(collab.store(), record)
             side = granted.side
             with st.spinner(tx("preparing")):

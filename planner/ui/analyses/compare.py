@@ -15,7 +15,7 @@ from planner.model import evaluate_many
 from planner.plan.paths import get_value
 from planner.plan.schema import MAX_MONEY, Plan, Scenario
 from planner.plan.validation import with_scenario, with_values
-from planner.ui import charts, collab, entries, fields, grid_keys, session, state, widgets
+from planner.ui import charts, clicks, collab, entries, fields, grid_keys, session, state, widgets
 from planner.ui.analyses.common import (
     COPY_FROM,
     COPY_NAME,
@@ -291,7 +291,7 @@ def copy_form() -> None:
                     ),
                 },
             )
-            if st.form_submit_button(tr("analyses.create"), key="analyses.copy.create"):
+            if clicks.submit(tr("analyses.create"), "analyses.copy.create"):
                 st.session_state.pop(COPY_DROPPED, None)
                 try:
                     values, refused = copy_values(rows)
@@ -337,8 +337,8 @@ def manage_scenarios() -> None:
         else:
             st.caption(tr("analyses.from_edits_none"))
         name = st.text_input(tr("analyses.scenario_name"), max_chars=200, key=NEW_NAME)
-        created = st.form_submit_button(
-            tr("analyses.create"), disabled=not edits, key="analyses.from_edits.create"
+        created = clicks.submit(
+            tr("analyses.create"), "analyses.from_edits.create", disabled=not edits
         )
         if created and shown != edits:  # a change arrived after the list was drawn
             st.warning(tr("analyses.from_edits_moved"), icon=":material/sync:")
@@ -380,7 +380,9 @@ def manage_scenarios() -> None:
             chosen = st.selectbox(tr("analyses.scenario"), names, key=MANAGE_CHOICE)
             new_name = st.text_input(tr("analyses.rename_to"), max_chars=200, key=RENAME_TO)
             rename, delete = st.columns(2)
-            renamed = rename.button(tr("analyses.rename"), key="analyses.rename", width="stretch")
+            renamed = clicks.button(
+                rename, tr("analyses.rename"), "analyses.rename", width="stretch"
+            )
             if renamed:
                 done(
                     edit(
@@ -391,7 +393,9 @@ def manage_scenarios() -> None:
                         name=new_name.strip(),
                     )
                 )
-            deleted = delete.button(tr("analyses.delete"), key="analyses.delete", width="stretch")
+            deleted = clicks.button(
+                delete, tr("analyses.delete"), "analyses.delete", width="stretch"
+            )
             if deleted:
                 done(
                     edit(
@@ -408,8 +412,8 @@ def manage_scenarios() -> None:
                 key=KEEP_BASE,
                 help=tr("analyses.keep_base_help"),
             )
-            promoted = st.button(
-                tr("analyses.promote"), key="analyses.promote", type="primary", width="stretch"
+            promoted = clicks.button(
+                st, tr("analyses.promote"), "analyses.promote", type="primary", width="stretch"
             )
             if promoted:
                 done(

@@ -8,7 +8,7 @@ from planner import i18n
 from planner.analysis import AnalysisError, goalseek
 from planner.analysis.figures import is_month_figure
 from planner.model import MONTH_FIGURES
-from planner.ui import entries, fields, session, state
+from planner.ui import clicks, entries, fields, session, state
 from planner.ui.analyses.common import (
     GOAL_DRIVER,
     GOAL_ERRORS,
@@ -80,7 +80,7 @@ def goal_answer(result: goalseek.GoalSeek) -> None:
         ),
         icon=":material/flag:",
     )
-    applied = st.button(tr("analyses.apply"), key="analyses.goal.apply", type="primary")
+    applied = clicks.button(st, tr("analyses.apply"), "analyses.goal.apply", type="primary")
     if applied and session.change({result.path: result.value}, GOAL_ERRORS):
         st.session_state.pop(GOAL_RESULT, None)  # applied: no answer left to offer
         session.notify("analyses.applied", driver=plain(title))
@@ -117,7 +117,7 @@ def goal_section() -> None:
         tr("analyses.target"), value=0.0, step=1.0, key=GOAL_TARGET, help=target_unit(name)
     )
     st.caption(target_unit(name))
-    if st.button(tr("analyses.seek"), key="analyses.goal.run", type="primary"):
+    if clicks.button(st, tr("analyses.seek"), "analyses.goal.run", type="primary"):
         short = name.partition(".")[2]
         wanted = entries.stored("percent", target) if short in PERCENT_FIGURES else target
         try:

@@ -11,7 +11,7 @@ from planner import i18n
 from planner.analysis import AnalysisError, montecarlo
 from planner.analysis.drivers import driver
 from planner.plan.schema import MAX_MONEY
-from planner.ui import charts, entries, fields, grid_keys, session, state, widgets
+from planner.ui import charts, clicks, entries, fields, grid_keys, session, state, widgets
 from planner.ui.analyses.common import (
     DEFAULT_SEED,
     FORM_BASES,
@@ -243,7 +243,7 @@ def ranges_editor() -> None:
                 },
             },
         )
-        if st.form_submit_button(tr("analyses.save_ranges"), key="analyses.ranges.save"):
+        if clicks.submit(tr("analyses.save_ranges"), "analyses.ranges.save"):
             try:
                 items, refused = ranges_from(edited, base.data)
             except AnalysisError as error:
@@ -323,7 +323,7 @@ def monte_carlo_section() -> None:
         key=MC_SEED,
         help=tr("analyses.seed_help"),
     )
-    if right.button(tr("analyses.run"), key="analyses.mc.run", type="primary"):
+    if clicks.button(right, tr("analyses.run"), "analyses.mc.run", type="primary"):
         try:
             with st.spinner(tr("analyses.running")):
                 found = montecarlo.run(here().plan, int(draws), int(seed), audience=here().who.side)

@@ -11,7 +11,7 @@ import streamlit as st
 from planner import i18n
 from planner.model import month_dates
 from planner.plan.validation import MAX_ACTUAL
-from planner.ui import collab, entries, fields, grid_keys, session, state, widgets
+from planner.ui import clicks, collab, entries, fields, grid_keys, session, state, widgets
 from planner.ui.onboarding.common import (
     ACTUALS_SEEN,
     COLUMNS,
@@ -219,18 +219,20 @@ def entry_table(here: Here, columns: list[str]) -> None:
             icon=":material/warning:",
         )
     save, clear = st.columns([1, 1])
-    saved = save.button(
+    saved = clicks.button(
+        save,
         tr("onboarding.save"),
+        "onboarding.save",
         type="primary",
         width="stretch",
-        key="onboarding.save",
         disabled=not who.can_edit,
     )
-    cleared = clear.button(
+    cleared = clicks.button(
+        clear,
         tr("onboarding.clear"),
+        "onboarding.clear",
         disabled=not plan.actuals or not who.can_edit,
         width="stretch",
-        key="onboarding.clear",
     )
     if saved:
         rows, refused = rows_from(here, edited, columns, seen["frame"])

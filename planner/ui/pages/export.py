@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from planner import proposals
-from planner.ui import collab, state, viewer, widgets
+from planner.ui import clicks, collab, state, viewer, widgets
 from planner.ui.text import tr
 
 plan = state.plan_in_force()
@@ -55,7 +55,7 @@ for column, kind, build, suffix, mime in (
         st.subheader(tr(f"export.{kind}"))
         st.caption(tr(f"export.{kind}_caption"))
         wanted = (ss[state.REVISION], scenario, language, who.side)
-        if st.button(tr("export.build"), key=f"export.build.{kind}", type="primary"):
+        if clicks.button(st, tr("export.build"), f"export.build.{kind}", type="primary"):
             extra: dict[str, Any] = {}
             granted = collab.current_access()
             if kind == "pdf" and granted is not None:  # the record of the negotiation so far

@@ -7,7 +7,7 @@ import streamlit as st
 
 from planner.plan.files import to_yaml
 from planner.plan.schema import PlanError
-from planner.ui import collab, library, session, shell, state
+from planner.ui import clicks, collab, library, session, shell, state
 from planner.ui.refusals import problem_text
 from planner.ui.text import plain, problem_list, term, tr
 
@@ -35,7 +35,7 @@ with new:
         title = st.text_input(
             tr("start.plan_title"), max_chars=200, key="new.title", help=tr("start.title_help")
         )
-        created = st.form_submit_button(tr("start.create"), type="primary")
+        created = clicks.submit(tr("start.create"), "start.create", type="primary")
     if created:
         partner_name = partner.strip() or tr("start.partner_placeholder")
         vendor_name = vendor.strip() or tr("start.vendor_placeholder")
@@ -68,7 +68,7 @@ with saved:
         key="open.name",
         help=tr("workspace.saved_help"),
     )
-    if st.button(tr("start.open"), key="open.button", disabled=not ids) and choice:
+    if clicks.button(st, tr("start.open"), "open.button", disabled=not ids) and choice:
         session.open_stored(choice)
         session.notify("start.opened", title=state.plan_in_force().title)
         st.switch_page(shell.page_path("dashboard"))
