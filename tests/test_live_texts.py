@@ -122,7 +122,7 @@ def test_the_stores_refusals_are_said_in_german(workspace: Store) -> None:
 def test_a_private_value_of_a_scenario_is_named_by_the_scenario_in_the_ui_language(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Scenario "Low" sets the vendor's private gross margin; the partner renames it from its
+    # Scenario "Low" sets the vendor's private gross margin; the partner deletes it from its
     # view (where the margin is None): the store refuses, naming the value's place by the
     # scenario's name, "scenarios[Low].set.vendor_programme.gross_margin ...". The page said
     # that English line in a German session.
@@ -135,8 +135,8 @@ def test_a_private_value_of_a_scenario_is_named_by_the_scenario_in_the_ui_langua
     store = Store("sqlite+pysqlite:///:memory:", policy=RULES)
     plan_id = store.create_plan(plan, author="Vera", side="vendor")
     sent = [dict(s) for s in privacy.view(plan, "partner").data["scenarios"]]
-    sent[0]["name"] = "Vorsichtig"
-    result = store.apply_edit(plan_id, "scenarios", sent, 1, "Anna", "partner")
+    assert [s["name"] for s in sent] == ["Low"]
+    result = store.apply_edit(plan_id, "scenarios", sent[1:], 1, "Anna", "partner")
     assert result.status == "refused"
     assert result.message.startswith("scenarios[Low].set.vendor_programme.gross_margin is")
     said = {}
