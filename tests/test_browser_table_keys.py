@@ -109,12 +109,14 @@ def choose_cell(
             has_text=i18n.label("vendor_share", language)  # the investments' table
         )
     first = grid.get_by_test_id(f"glide-cell-{marker}-0")
-    point_and_click(page, grid, 40 + 40 * marker, 35 + 17)  # the first data row and column
-    try:
-        expect(first).to_have_attribute("aria-selected", "true", timeout=3_000)
-    except AssertionError:  # a grid drawn a moment ago took the click as focus only
-        point_and_click(page, grid, 40 + 40 * marker, 35 + 17)
-        expect(first).to_have_attribute("aria-selected", "true")
+    # chosen a moment ago (Enter in a new row's list), a click on it would open its list
+    if first.get_attribute("aria-selected") != "true":
+        point_and_click(page, grid, 40 + 40 * marker, 35 + 17)  # the first data row and column
+        try:
+            expect(first).to_have_attribute("aria-selected", "true", timeout=3_000)
+        except AssertionError:  # a grid drawn a moment ago took the click as focus only
+            point_and_click(page, grid, 40 + 40 * marker, 35 + 17)
+            expect(first).to_have_attribute("aria-selected", "true")
     for _ in range(column - marker):
         page.keyboard.press("ArrowRight")
     for _ in range(row):
