@@ -88,12 +88,17 @@ def _renamed_scenarios(stored: Mapping[str, Any], sent: Mapping[str, Any]) -> di
     }
 
 
+def _stored_name(name: Any, renamed: Mapping[str, str]) -> Any:
+    """A scenario's name as stored: the old one of a scenario ``renamed``."""
+    return renamed.get(name, name) if isinstance(name, str) else name
+
+
 def _with_old_names(sent: Mapping[str, Any], renamed: Mapping[str, str]) -> dict[str, Any]:
     """``sent`` with the scenarios it renames under their stored names again (to compare the
     values hidden in them)."""
     out = dict(sent)
     out["scenarios"] = [
-        {**s, "name": renamed.get(s.get("name"), s.get("name"))} if isinstance(s, Mapping) else s
+        {**s, "name": _stored_name(s.get("name"), renamed)} if isinstance(s, Mapping) else s
         for s in sent.get("scenarios") or []
     ]
     return out
@@ -143,7 +148,7 @@ def _carry(
         for scenario in out.get("scenarios") or []:
             if not isinstance(scenario, dict):
                 continue
-            if renamed.get(scenario.get("name"), scenario.get("name")) == name:
+            if _stored_name(scenario.get("name"), renamed) == name:
                 entries = scenario.get("set")
                 if isinstance(entries, dict):
                     entries[key] = value
