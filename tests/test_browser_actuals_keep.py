@@ -23,8 +23,9 @@ from tests.test_browser_table_keys import choose_cell, page_in_language, type_an
 
 pytestmark = pytest.mark.browser
 
-HIGH = 5
-"""The ranges table's high bound (row marker, driver, distribution, low, likely, high)."""
+DISTRIBUTION, LIKELY, HIGH = 2, 4, 5
+"""The ranges table's distribution and high bound (row marker, driver, distribution, low,
+likely, high)."""
 
 
 @pytest.fixture
@@ -176,12 +177,24 @@ def test_bounds_typed_before_a_switch_to_english_are_saved_as_typed(
     assert [r.high for r in after][1:] == [r.high for r in before][1:]
 
 
-def test_a_value_typed_into_the_copy_form_before_a_switch_is_named_as_not_kept(
+def _to_english(page: Any) -> None:
+    open_settings(page)
+    page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
+    page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
+    settle(page)
+    page.keyboard.press("Escape")  # the settings closed
+
+
+CELLS = "g => Array.from(g.querySelectorAll('td')).map(e => e.textContent)"
+"""A table's cells as its grid gives them to screen readers (a choice's stored value)."""
+
+
+def test_a_row_added_to_the_copy_form_before_a_switch_comes_along_and_is_created(
     chromium_browser: Any, app_server: dict[str, Any], store: Store
 ) -> None:
-    """The copy form's rows are added ones, whose driver the page cannot carry into the table
-    drawn in the new language: the value typed is named under it instead of vanishing."""
-    store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
+    """The copy form's row (a driver chosen, 45.000 typed in German) is in the table drawn in
+    English, its value written 45,000, and the scenario created from it sets 45000."""
+    plan_id = store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
     with page_in_language(
         chromium_browser, f"{app_server['url']}/analyses", "de-DE", "de", lambda page: None
     ) as page:
@@ -194,9 +207,67 @@ def test_a_value_typed_into_the_copy_form_before_a_switch_is_named_as_not_kept(
         _driver(page, grid, 0, "Listenpreis je Abschluss", "revenue.deal_size")
         _value(page, grid, 0, "45.000")
         settle(page)
-        open_settings(page)
-        page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
-        page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
+        _to_english(page)
+        shows(page, "45,000")
+        form = page.locator('[data-testid="stForm"]').filter(
+            has_text=i18n.t("ui.analyses.new_value", "en")
+        )
+        cells = form.locator('[data-testid="stDataFrame"]').evaluate(CELLS)
+        assert cells[:2] == ["revenue.deal_size", "45,000"]
+        assert not page.locator('[data-testid="stAlertContentWarning"]').count()
+        form.get_by_role("textbox", name=i18n.t("ui.analyses.scenario_name", "en")).fill("Kopie")
+        form.get_by_role("button", name=i18n.t("ui.analyses.create", "en")).click()
+        assert wait_until(lambda: len(store.log(plan_id)) == 2), _errors(page)
+    (made,) = [s for s in store.plan_at(plan_id).scenarios if s.name == "Kopie"]
+    assert made.set == {"revenue.deal_size": 45_000.0}
+
+
+def test_a_distribution_chosen_before_a_switch_comes_along_and_is_saved(
+    chromium_browser: Any, app_server: dict[str, Any], store: Store
+) -> None:
+    """A choice in the ranges table is no typed text: the table drawn in English had lost it
+    (and the bound typed with it would have been kept alone). The services' uniform range
+    made triangular with a likely value of 12.000: both come along, written 12,000, and are
+    saved."""
+    plan_id = store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
+    before = store.plan_at(plan_id).uncertainty
+    assert (before[3].path, before[3].distribution) == ("revenue.services_per_deal", "uniform")
+    with page_in_language(
+        chromium_browser, f"{app_server['url']}/analyses", "de-DE", "de", lambda page: None
+    ) as page:
+        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "de")).click()
+        page.get_by_text(i18n.t("ui.analyses.ranges_title", "de", count=4)).click()
         settle(page)
-        said = f"{i18n.t('ui.analyses.new_value', 'en')}, 1: 45.000"
-        page.locator('[data-testid="stAlertContentWarning"]').filter(has_text=said).wait_for()
+        grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
+            has_text=i18n.t("ui.analyses.likely", "de")
+        )
+        choose_cell(page, 3, DISTRIBUTION, "de", grid, marker=1)
+        page.keyboard.press("Enter")  # the cell's list
+        page.get_by_role("option", name="Dreieck", exact=True).click()
+        page.wait_for_function(
+            f"g => ({CELLS})(g)[3 * 5 + 1] === 'triangular'", arg=grid.element_handle()
+        )
+        choose_cell(page, 3, LIKELY, "de", grid, marker=1)
+        type_and_leave(page, "12.000", "Enter")
+        shows(page, "12.000")
+        _to_english(page)
+        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "en")).click()
+        page.get_by_text(i18n.t("ui.analyses.ranges_title", "en", count=4)).click()
+        shows(page, "12,000")
+        grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
+            has_text=i18n.t("ui.analyses.likely", "en")
+        )
+        assert grid.evaluate(CELLS)[3 * 5 : 4 * 5] == [
+            "revenue.services_per_deal",
+            "triangular",
+            "9,600",
+            "12,000",
+            "14,400",
+        ]
+        settle(page)
+        page.get_by_role("button", name=i18n.t("ui.analyses.save_ranges", "en")).click()
+        assert wait_until(lambda: len(store.log(plan_id)) == 2), _errors(page)
+    after = store.plan_at(plan_id).uncertainty
+    assert (after[3].distribution, after[3].likely) == ("triangular", 12_000.0)
+    assert after[:3] == before[:3]
+    assert (after[3].low, after[3].high) == (before[3].low, before[3].high)

@@ -103,3 +103,20 @@ def kept_cells(key: str) -> tuple[str, list[tuple[int, int, str]]] | None:
             if ok and row >= 0 and column >= 0:
                 kept.append((row, column, text[:200]))
     return payload["token"][:300], kept
+
+
+def kept_rows(key: str, width: int) -> list[list[str]] | None:
+    """The whole table the cells were typed into, as the page last showed it (each row's
+    ``width`` cells as text, the stored values: a choice's option, not its label) when the
+    person changed more than typed cells (a choice, rows added or deleted); None when not
+    sent (never raises: the payload comes from the browser)."""
+    found = st.session_state.get(key)
+    payload = found.get(KEPT) if isinstance(found, dict) else None
+    rows = payload.get("rows") if isinstance(payload, dict) else None
+    if not isinstance(rows, list):
+        return None
+    kept: list[list[str]] = []
+    for row in rows[:500]:
+        if isinstance(row, list) and len(row) == width and all(isinstance(c, str) for c in row):
+            kept.append([cell[:200] for cell in row])
+    return kept

@@ -19,6 +19,7 @@ from planner.ui import charts, clicks, collab, entries, fields, grid_keys, sessi
 from planner.ui.analyses.common import (
     COPY_FROM,
     COPY_NAME,
+    FORM_BASES,
     KEEP_BASE,
     MANAGE_CHOICE,
     NEW_NAME,
@@ -164,11 +165,23 @@ COPY_DROPPED = "analyses.form.copy.dropped"
 whose driver the page does not know): listed under it until the form is sent."""
 
 
+COPY_ROWS = "analyses.form.copy.rows"
+"""The copy form's table as last shown before it was drawn anew (a switch of the UI language),
+carried into the new one: its key, the language of its values and its rows (driver, value)."""
+
+
 def _copy_kept() -> None:
-    """Values typed into the copy form's table drawn anew before the form was sent (a switch
-    of the UI language): listed as not kept, by row."""
+    """The copy form's table drawn anew before the form was sent (a switch of the UI
+    language): its rows as last shown are carried into the new table (values written the UI
+    language's way); typed values of a table drawn for another version are listed as not kept,
+    by row."""
     found = grid_keys.kept_cells(COPY_KEYS)
     if found is None:
+        return
+    typed_key, _, was = found[0].rpartition("|")
+    rows = grid_keys.kept_rows(COPY_KEYS, 2)
+    if rows is not None and was in i18n.LANGUAGES and typed_key == _copy_key():
+        st.session_state[COPY_ROWS] = {"key": typed_key, "language": was, "rows": rows}
         return
     value = tr("analyses.new_value")
     st.session_state[COPY_DROPPED] = [
@@ -176,6 +189,38 @@ def _copy_kept() -> None:
         for row, column, text in found[1]
         if column == 2 and not entries.empty_cell(text)  # row marker, driver, value
     ]
+
+
+def _copy_key() -> str:
+    """The copy form table's widget key: new for each version of the scenarios it is based on
+    (and after a reset)."""
+    base = st.session_state.get(FORM_BASES, {}).get(COPY_FORM)
+    version = base.version if base is not None else 0
+    return f"{state.EDITOR_PREFIX}analyses.copy@{version}:{st.session_state[state.RESETS]}"
+
+
+def _copy_rows(key: str) -> pd.DataFrame:
+    """What the copy form's table (keyed ``key``) starts with: no rows, or those carried from
+    its drawing in the other language, values written the UI language's way."""
+    carried: dict[str, Any] = st.session_state.get(COPY_ROWS) or {}
+    rows: list[list[str]] = carried["rows"] if carried.get("key") == key else []
+    shown = [
+        {
+            "driver": path or None,
+            "value": None
+            if entries.empty_cell(text)
+            else entries.retyped(
+                text, _value_kind(path), carried["language"], here().language, here().plan.currency
+            ),
+        }
+        for path, text in rows
+    ]
+    return pd.DataFrame(shown, columns=["driver", "value"], dtype="object")
+
+
+def _value_kind(path: str) -> str:
+    kind = driver_kind(path) if path else ""
+    return kind if kind in ("money", "percent") else "count"
 
 
 MANAGE_FORM = "analyses.form.manage"
@@ -259,16 +304,9 @@ def copy_form() -> None:
                 tr("analyses.scenario_name"), max_chars=200, key=COPY_NAME
             )
             paths = driver_paths()
-            key = f"{state.EDITOR_PREFIX}analyses.copy@{base.version}:" + str(
-                st.session_state[state.RESETS]
-            )
+            key = _copy_key()
             rows = st.data_editor(
-                pd.DataFrame(
-                    {
-                        "driver": pd.Series([], dtype="object"),
-                        "value": pd.Series([], dtype="object"),
-                    }
-                ),
+                _copy_rows(key),
                 key=key,
                 num_rows="dynamic",
                 hide_index=True,
@@ -293,6 +331,7 @@ def copy_form() -> None:
             )
             if clicks.submit(tr("analyses.create"), "analyses.copy.create"):
                 st.session_state.pop(COPY_DROPPED, None)
+                st.session_state.pop(COPY_ROWS, None)  # the table has them now
                 try:
                     values, refused = copy_values(rows)
                 except AnalysisError as error:

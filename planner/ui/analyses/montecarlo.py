@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -130,13 +131,37 @@ RANGES_KEYS = "grid-keys:uncertainty"
 """The key of the component below the ranges table (:mod:`planner.ui.grid_keys`)."""
 RANGES_TYPED = "analyses.form.ranges.typed"
 """Bounds typed into the ranges table that its new drawing carries (after a switch of the UI
-language): the table's key, their language and ``{(row, bound): text}``; and those it could
-not carry, listed under it."""
+language): the table's key, their language and ``{(row, bound): text}``, or the whole table as
+last shown (``rows``, when a choice or the rows changed too); and those it could not carry,
+listed under it."""
 
 
 def _kind_of_row(data: pd.DataFrame, row: int) -> str:
-    kind = driver_kind(str(data.at[data.index[row], "path"]))
+    return _bound_kind(str(data.at[data.index[row], "path"]))
+
+
+def _bound_kind(path: str) -> str:
+    """How a bound of the driver ``path`` is typed: an amount, a share or a number."""
+    kind = driver_kind(path) if path else ""
     return kind if kind in ("money", "percent") else "count"
+
+
+def _retyped_row(row: Sequence[str], was: str) -> dict[str, Any]:
+    """A row of the ranges table as the page showed it in the language ``was`` (its cells as
+    text), written the UI language's way."""
+    path, distribution, *bounds = row
+    return {
+        "path": path or None,
+        "distribution": distribution or None,
+        **{
+            bound: None
+            if entries.empty_cell(text)
+            else entries.retyped(
+                text, _bound_kind(path), was, here().language, here().plan.currency
+            )
+            for bound, text in zip(BOUNDS, bounds, strict=True)
+        },
+    }
 
 
 def _on_kept() -> None:
@@ -151,6 +176,16 @@ def _on_kept() -> None:
     if was not in i18n.LANGUAGES:
         return
     same = typed_key == _ranges_key(base.version)
+    rows = grid_keys.kept_rows(RANGES_KEYS, len(RANGE_COLUMNS))
+    if same and rows is not None:  # a choice changed, rows added or deleted: the whole table
+        st.session_state[RANGES_TYPED] = {
+            "key": _ranges_key(base.version),
+            "language": here().language,
+            "cells": {},
+            "rows": [_retyped_row(row, was) for row in rows],
+            "dropped": [],
+        }
+        return
     data: pd.DataFrame = base.data
     carried: dict[entries.Cell, Any] = {}
     dropped: list[str] = []
@@ -180,7 +215,7 @@ def _carried(key: str, data: pd.DataFrame) -> dict[str, Any]:
     """The bounds the ranges table drawn as ``key`` carries, in the UI language."""
     typed: dict[str, Any] | None = st.session_state.get(RANGES_TYPED)
     if typed is None or typed["key"] != key:
-        return {"cells": {}, "dropped": []}
+        return {"cells": {}, "rows": None, "dropped": []}
     if typed["language"] != here().language:  # switched again
         cells = {
             (row, bound): entries.retyped(
@@ -192,7 +227,11 @@ def _carried(key: str, data: pd.DataFrame) -> dict[str, Any]:
             )
             for (row, bound), text in typed["cells"].items()
         }
-        typed = {**typed, "language": here().language, "cells": cells}
+        rows = typed.get("rows")
+        if rows is not None:
+            shown_in = typed["language"]
+            rows = [_retyped_row([str(r[c] or "") for c in RANGE_COLUMNS], shown_in) for r in rows]
+        typed = {**typed, "language": here().language, "cells": cells, "rows": rows}
         st.session_state[RANGES_TYPED] = typed
     return typed
 
@@ -204,8 +243,14 @@ def ranges_editor() -> None:
     key = _ranges_key(base.version)
     carried = _carried(key, base.data)
     with st.form("analyses.form.ranges", border=False):
+        carried_rows = carried.get("rows")
+        shown = (
+            pd.DataFrame(carried_rows, columns=list(RANGE_COLUMNS), dtype="object")
+            if carried_rows is not None
+            else entries.with_typed(ranges_shown(base.data), carried["cells"])
+        )
         edited = st.data_editor(
-            entries.with_typed(ranges_shown(base.data), carried["cells"]),
+            shown,
             key=key,
             num_rows="dynamic",
             hide_index=True,

@@ -21,7 +21,10 @@
 // 4. Below a form's table (its edits reach the server only with the form's button), the cells
 //    typed since the table was drawn are kept in the page; when the server draws the table
 //    anew under another token (the UI language was switched) before the form was sent, they
-//    come back as one "kept" event, and the server shows them in the new table.
+//    come back as one "kept" event, and the server shows them in the new table. With them
+//    comes the whole table as the page last showed it (each row's cells as its grid gives
+//    them to screen readers: the stored values, a choice's too), read at each input of the
+//    person in it and a moment later: a choice changed and rows added or deleted come along.
 
 const EDITOR = '[id^="gdg-overlay-"]';
 const GRID = '[data-testid="stDataFrame"]';
@@ -30,6 +33,18 @@ const HOLD = 150;
 const WATCH_MS = 200;
 const SYNC = 300; // Streamlit's table sends its edits 150 ms after the last one
 const KEYED = /(?:^|\s)(st-key-\S+)/;
+const SNAPSHOTS_MS = [150, 500]; // after a person's input in a table, when it shows its effect
+
+// a table's rows as its grid gives them to screen readers, rows without any text left out
+function rowsOf(grid) {
+  if (grid === null || !grid.isConnected) return null;
+  const rows = [];
+  for (const row of grid.querySelectorAll("tr")) {
+    const cells = Array.from(row.querySelectorAll("td"), (cell) => cell.textContent || "");
+    if (cells.some((text) => text !== "")) rows.push(cells);
+  }
+  return rows;
+}
 
 if (!window.__planGridKeys) {
   const keys = { watchers: new Set(), lastGrid: null, pending: null, timer: null };
@@ -40,6 +55,28 @@ if (!window.__planGridKeys) {
   const edited = () => {
     lastEdit = performance.now();
   };
+  // a form's table as the page shows it: taken at a person's input (before it, the first time
+  // under a token: the table as drawn) and a moment after it; never on a timer, which would
+  // also take the table of a closed expander or one drawn anew
+  const snapshot = () => {
+    for (const self of keys.watchers) {
+      if (!self.form || !self.root.isConnected) continue;
+      const rows = rowsOf(self.grid());
+      if (rows === null) continue;
+      if (self.drawn === null) self.drawn = JSON.stringify(rows);
+      self.seen = rows;
+    }
+  };
+  const snapshotSoon = (event) => {
+    // in a table, or anywhere while a cell's editor is open (a choice's list may lie outside)
+    const open = document.querySelector(EDITOR) !== null;
+    if (!(open || inGrid(event.target) || inEditor(event.target))) return;
+    snapshot();
+    for (const ms of SNAPSHOTS_MS) setTimeout(snapshot, ms);
+  };
+  for (const type of ["pointerdown", "keydown", "input"]) {
+    document.addEventListener(type, snapshotSoon, true);
+  }
   const inGrid = (target) => target instanceof Element && target.closest(GRID) !== null;
   const inEditor = (target) => target instanceof Element && target.closest(EDITOR) !== null;
   const leaves = (event) =>
@@ -179,7 +216,11 @@ if (!window.__planGridKeys) {
       const form = button ? button.closest('[data-testid="stForm"]') : null;
       for (const self of keys.watchers) {
         const grid = self.form ? self.grid() : null;
-        if (form !== null && grid !== null && form.contains(grid)) self.typed.clear(); // sent
+        if (form !== null && grid !== null && form.contains(grid)) {
+          self.typed.clear(); // sent
+          self.drawn = null;
+          self.seen = null;
+        }
       }
       if (!event.isTrusted || button === null || inGrid(button) || inEditor(button)) return;
       const since = performance.now() - lastEdit;
@@ -204,6 +245,8 @@ function build(parentElement) {
   parentElement.appendChild(root);
   const self = { root, name: null, token: null, send: null, form: false, typed: new Map() };
   self.grid = () => tableBefore(root);
+  self.drawn = null; // a form's table as drawn under its token, and as last seen
+  self.seen = null;
   root.__planGridKeys = self;
   window.__planGridKeys.watchers.add(self);
   return self;
@@ -216,10 +259,17 @@ export default function ({ parentElement, data, setTriggerValue }) {
   self.name = data && typeof data.name === "string" ? data.name : null;
   const token = data && typeof data.token === "string" ? data.token : null;
   self.form = Boolean(data && data.form);
-  if (self.form && self.token !== null && token !== self.token && self.typed.size > 0) {
-    // the table drawn anew before its form was sent: its typed cells go back to the server
-    setTriggerValue("kept", { token: self.token, cells: Array.from(self.typed.values()) });
+  const changed = self.seen !== null && JSON.stringify(self.seen) !== self.drawn;
+  if (self.form && self.token !== null && token !== self.token && (self.typed.size > 0 || changed)) {
+    // the table drawn anew before its form was sent: its typed cells and the table as last
+    // seen go back to the server
+    const rows = changed ? self.seen : null;
+    setTriggerValue("kept", { token: self.token, cells: Array.from(self.typed.values()), rows });
   }
-  if (token !== self.token) self.typed = new Map();
+  if (token !== self.token) {
+    self.typed = new Map();
+    self.drawn = null;
+    self.seen = null;
+  }
   self.token = token;
 }
