@@ -271,3 +271,51 @@ def test_a_distribution_chosen_before_a_switch_comes_along_and_is_saved(
     assert (after[3].distribution, after[3].likely) == ("triangular", 12_000.0)
     assert after[:3] == before[:3]
     assert (after[3].low, after[3].high) == (before[3].low, before[3].high)
+
+
+def test_what_was_done_in_the_ranges_form_survives_leaving_the_page_and_a_reload(
+    chromium_browser: Any, app_server: dict[str, Any], store: Store
+) -> None:
+    """A bound typed into the ranges form, not saved: the person looks at the dashboard and
+    comes back, then reloads the page; the bound is still in the table each time, and Save
+    writes it (the form's table had been drawn anew empty of it, without a word)."""
+    plan_id = store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
+    before = store.plan_at(plan_id).uncertainty
+    with page_in_language(
+        chromium_browser, f"{app_server['url']}/analyses", "de-DE", "de", lambda page: None
+    ) as page:
+
+        def ranges() -> Any:
+            page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "de")).click()
+            page.get_by_text(i18n.t("ui.analyses.ranges_title", "de", count=4)).click()
+            settle(page)
+            return page.locator('[data-testid="stDataFrame"]:visible').filter(
+                has_text=i18n.t("ui.analyses.likely", "de")
+            )
+
+        grid = ranges()
+        choose_cell(page, 0, HIGH, "de", grid, marker=1)
+        type_and_leave(page, "77.777", "Enter")
+        shows(page, "77.777")
+        page.wait_for_timeout(600)  # the page keeps the table a moment after the input
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(
+            i18n.t("ui.nav.dashboard", "de"), exact=True
+        ).click()
+        page.get_by_role("heading", name=i18n.t("ui.dashboard.title", "de")).wait_for()
+        settle(page)
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(
+            i18n.t("ui.nav.analyses", "de"), exact=True
+        ).click()
+        settle(page)
+        ranges()
+        shows(page, "77.777")
+        page.reload()
+        settle(page)
+        ranges()
+        shows(page, "77.777")
+        settle(page)
+        page.get_by_role("button", name=i18n.t("ui.analyses.save_ranges", "de")).click()
+        assert wait_until(lambda: len(store.log(plan_id)) == 2), _errors(page)
+    after = store.plan_at(plan_id).uncertainty
+    assert after[0].high == 77_777.0
+    assert [(r.path, r.low, r.likely) for r in after] == [(r.path, r.low, r.likely) for r in before]

@@ -79,11 +79,14 @@ def lost_text(key: str) -> LostText | None:
     return LostText(token[:300], row, column, text[:200])
 
 
-def keep_form_cells(key: str, token: str, on_kept: Callable[[], None]) -> None:
-    """Below a form's table, drawn as ``token``: as :func:`keep_last_key`, and the cells typed
-    into it come back to the server (``on_kept``, before the run; :func:`kept_cells` reads
-    them) when the table is drawn under another token before the form was sent."""
-    _component()(key=key, data={"name": key, "token": token, "form": True}, on_kept_change=on_kept)
+def keep_form_cells(key: str, token: str, scope: str, on_kept: Callable[[], None]) -> None:
+    """Below a form's table, drawn as ``token``: as :func:`keep_last_key`, and what was done in
+    it comes back to the server (``on_kept``, before the run; :func:`kept_cells` and
+    :func:`kept_rows` read it) when the table is drawn under another token before the form
+    was sent, or drawn again after the page was left or reloaded (kept in the tab for the plan
+    ``scope`` until the form is sent)."""
+    data = {"name": key, "token": token, "form": True, "scope": scope}
+    _component()(key=key, data=data, on_kept_change=on_kept)
 
 
 def kept_cells(key: str) -> tuple[str, list[tuple[int, int, str]]] | None:

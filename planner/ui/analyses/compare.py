@@ -349,7 +349,9 @@ def copy_form() -> None:
                     saved_or_overtaken(COPY_FORM, "scenarios", written)
                     if written:
                         st.rerun()
-        grid_keys.keep_form_cells(COPY_KEYS, f"{key}|{here().language}", _copy_kept)
+        grid_keys.keep_form_cells(
+            COPY_KEYS, f"{key}|{here().language}", session.plan_id() or "", _copy_kept
+        )
         dropped = st.session_state.get(COPY_DROPPED)
         if dropped:
             st.warning(

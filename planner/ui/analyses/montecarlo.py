@@ -304,7 +304,9 @@ def ranges_editor() -> None:
                     st.session_state.pop(RANGES_TYPED, None)
                     session.notify("analyses.ranges_saved", count=len(items), plural=len(items))
                 st.rerun()
-    grid_keys.keep_form_cells(RANGES_KEYS, f"{key}|{here().language}", _on_kept)
+    grid_keys.keep_form_cells(
+        RANGES_KEYS, f"{key}|{here().language}", session.plan_id() or "", _on_kept
+    )
     if carried["dropped"]:
         st.warning(
             tr("analyses.typed_dropped") + "\n\n" + problem_list(carried["dropped"]),

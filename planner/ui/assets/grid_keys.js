@@ -25,6 +25,8 @@
 //    comes the whole table as the page last showed it (each row's cells as its grid gives
 //    them to screen readers: the stored values, a choice's too), read at each input of the
 //    person in it and a moment later: a choice changed and rows added or deleted come along.
+//    The same is kept in the tab's session storage until the form is sent, and sent back when
+//    the table is drawn again for the same version after the page was left or reloaded.
 
 const EDITOR = '[id^="gdg-overlay-"]';
 const GRID = '[data-testid="stDataFrame"]';
@@ -34,6 +36,37 @@ const WATCH_MS = 200;
 const SYNC = 300; // Streamlit's table sends its edits 150 ms after the last one
 const KEYED = /(?:^|\s)(st-key-\S+)/;
 const SNAPSHOTS_MS = [150, 500]; // after a person's input in a table, when it shows its effect
+const STORED = "plan-form-table:"; // + the component's name: a form's table not sent yet
+
+// a form table's state kept for the tab (the page left or reloaded before the form was sent)
+function keep(self) {
+  const changed = self.seen !== null && JSON.stringify(self.seen) !== self.drawn;
+  try {
+    if (changed || self.typed.size > 0) {
+      const cells = Array.from(self.typed.values());
+      const kept = { token: self.token, cells, rows: changed ? self.seen : null };
+      sessionStorage.setItem(stored(self), JSON.stringify(kept));
+    } else {
+      sessionStorage.removeItem(stored(self));
+    }
+  } catch (error) {
+    // storage full or refused: the table is kept for a language switch only
+  }
+}
+
+function kept(self) {
+  try {
+    return JSON.parse(sessionStorage.getItem(stored(self)) || "null");
+  } catch (error) {
+    return null;
+  }
+}
+
+// where a form's table is kept: by the component's name and the plan (``scope``)
+const stored = (self) => `${STORED}${self.name}@${self.scope}`;
+
+// the table a token names: the token without its language (``key|language``)
+const tableOf = (token) => (typeof token === "string" ? token.slice(0, token.lastIndexOf("|")) : null);
 
 // a table's rows as its grid gives them to screen readers, rows without any text left out
 function rowsOf(grid) {
@@ -65,6 +98,7 @@ if (!window.__planGridKeys) {
       if (rows === null) continue;
       if (self.drawn === null) self.drawn = JSON.stringify(rows);
       self.seen = rows;
+      if (self.name !== null && self.token !== null) keep(self);
     }
   };
   const snapshotSoon = (event) => {
@@ -218,6 +252,7 @@ if (!window.__planGridKeys) {
         const grid = self.form ? self.grid() : null;
         if (form !== null && grid !== null && form.contains(grid)) {
           self.typed.clear(); // sent
+          if (self.name !== null) sessionStorage.removeItem(stored(self));
           self.drawn = null;
           self.seen = null;
         }
@@ -243,7 +278,7 @@ function build(parentElement) {
   const root = document.createElement("span");
   root.className = "plan-grid-keys";
   parentElement.appendChild(root);
-  const self = { root, name: null, token: null, send: null, form: false, typed: new Map() };
+  const self = { root, name: null, scope: "", token: null, send: null, form: false, typed: new Map() };
   self.grid = () => tableBefore(root);
   self.drawn = null; // a form's table as drawn under its token, and as last seen
   self.seen = null;
@@ -259,6 +294,15 @@ export default function ({ parentElement, data, setTriggerValue }) {
   self.name = data && typeof data.name === "string" ? data.name : null;
   const token = data && typeof data.token === "string" ? data.token : null;
   self.form = Boolean(data && data.form);
+  self.scope = data && typeof data.scope === "string" ? data.scope : "";
+  const before = self.form && self.token === null && self.name !== null ? kept(self) : null;
+  if (before !== null) {
+    // the page was left or reloaded before the form was sent: what was done in its table
+    // goes back to the server, which shows it in the table, or names what it cannot show (the
+    // part was saved meanwhile: the table is another one now)
+    setTriggerValue("kept", { token: before.token, cells: before.cells || [], rows: before.rows || null });
+    if (tableOf(before.token) !== tableOf(token)) sessionStorage.removeItem(stored(self));
+  }
   const changed = self.seen !== null && JSON.stringify(self.seen) !== self.drawn;
   if (self.form && self.token !== null && token !== self.token && (self.typed.size > 0 || changed)) {
     // the table drawn anew before its form was sent: its typed cells and the table as last
