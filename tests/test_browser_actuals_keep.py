@@ -18,6 +18,7 @@ from tests.factories import EXAMPLE
 from tests.test_browser_actuals_language import REVENUE, _errors, edited, shows
 from tests.test_browser_coediting import wait_until
 from tests.test_browser_collab import open_settings, settle, shared_plan
+from tests.test_browser_ranges_language import open_ranges
 from tests.test_browser_scenario_copy import _driver, _value
 from tests.test_browser_table_keys import choose_cell, page_in_language, type_and_leave
 
@@ -139,44 +140,6 @@ def test_a_cell_typed_while_the_other_side_saves_actuals_is_kept_for_the_save(
     ]
 
 
-def test_bounds_typed_before_a_switch_to_english_are_saved_as_typed(
-    chromium_browser: Any, app_server: dict[str, Any], store: Store
-) -> None:
-    """The uncertainty ranges are a form: what is typed reaches the server with its button
-    only, and the table drawn in the new language had lost it without a word. 77.777 typed as
-    the first driver's high bound in German shows as 77,777 in English and is saved as 77777."""
-    plan_id = store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
-    before = store.plan_at(plan_id).uncertainty
-    with page_in_language(
-        chromium_browser, f"{app_server['url']}/analyses", "de-DE", "de", lambda page: None
-    ) as page:
-        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "de")).click()
-        page.get_by_text(i18n.t("ui.analyses.ranges_title", "de", count=4)).click()
-        settle(page)
-        grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
-            has_text=i18n.t("ui.analyses.likely", "de")
-        )
-        choose_cell(page, 0, HIGH, "de", grid, marker=1)
-        type_and_leave(page, "77.777", "Enter")
-        shows(page, "77.777")
-        settle(page)
-        open_settings(page)
-        page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
-        page.get_by_role("option", name=i18n.t("ui.language.en", "de")).click()
-        settle(page)
-        page.keyboard.press("Escape")  # the settings closed
-        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "en")).click()
-        page.get_by_text(i18n.t("ui.analyses.ranges_title", "en", count=4)).click()
-        shows(page, "77,777")
-        settle(page)
-        page.get_by_role("button", name=i18n.t("ui.analyses.save_ranges", "en")).click()
-        assert wait_until(lambda: len(store.log(plan_id)) == 2), _errors(page)
-    after = store.plan_at(plan_id).uncertainty
-    assert after[0].high == 77_777.0
-    assert [(r.path, r.low, r.likely) for r in after] == [(r.path, r.low, r.likely) for r in before]
-    assert [r.high for r in after][1:] == [r.high for r in before][1:]
-
-
 def _to_english(page: Any) -> None:
     open_settings(page)
     page.get_by_role("combobox", name=i18n.t("ui.sidebar.language", "de")).click()
@@ -235,12 +198,7 @@ def test_a_distribution_chosen_before_a_switch_comes_along_and_is_saved(
     with page_in_language(
         chromium_browser, f"{app_server['url']}/analyses", "de-DE", "de", lambda page: None
     ) as page:
-        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "de")).click()
-        page.get_by_text(i18n.t("ui.analyses.ranges_title", "de", count=4)).click()
-        settle(page)
-        grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
-            has_text=i18n.t("ui.analyses.likely", "de")
-        )
+        grid = open_ranges(page)
         choose_cell(page, 3, DISTRIBUTION, "de", grid, marker=1)
         page.keyboard.press("Enter")  # the cell's list
         page.get_by_role("option", name="Dreieck", exact=True).click()
@@ -251,12 +209,8 @@ def test_a_distribution_chosen_before_a_switch_comes_along_and_is_saved(
         type_and_leave(page, "12.000", "Enter")
         shows(page, "12.000")
         _to_english(page)
-        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "en")).click()
-        page.get_by_text(i18n.t("ui.analyses.ranges_title", "en", count=4)).click()
+        grid = open_ranges(page, "en")
         shows(page, "12,000")
-        grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
-            has_text=i18n.t("ui.analyses.likely", "en")
-        )
         assert grid.evaluate(CELLS)[3 * 5 : 4 * 5] == [
             "revenue.services_per_deal",
             "triangular",
@@ -273,49 +227,56 @@ def test_a_distribution_chosen_before_a_switch_comes_along_and_is_saved(
     assert (after[3].low, after[3].high) == (before[3].low, before[3].high)
 
 
-def test_what_was_done_in_the_ranges_form_survives_leaving_the_page_and_a_reload(
-    chromium_browser: Any, app_server: dict[str, Any], store: Store
+def _switched_to_english(page: Any) -> str:
+    _to_english(page)
+    open_ranges(page, "en")
+    return "en"
+
+
+def _left_and_reloaded(page: Any) -> str:
+    """The person looks at the dashboard and comes back, then reloads the page."""
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_text(i18n.t("ui.nav.dashboard", "de"), exact=True).click()
+    page.get_by_role("heading", name=i18n.t("ui.dashboard.title", "de")).wait_for()
+    settle(page)
+    nav.get_by_text(i18n.t("ui.nav.analyses", "de"), exact=True).click()
+    settle(page)
+    open_ranges(page)
+    shows(page, "77.777")
+    page.reload()
+    settle(page)
+    open_ranges(page)
+    return "de"
+
+
+@pytest.mark.parametrize(
+    "drawn_anew",
+    [_switched_to_english, _left_and_reloaded],
+    ids=["language-switched", "page-left-and-reloaded"],
+)
+def test_a_bound_typed_but_not_saved_comes_along_when_the_table_is_drawn_anew(
+    chromium_browser: Any, app_server: dict[str, Any], store: Store, drawn_anew: Any
 ) -> None:
-    """A bound typed into the ranges form, not saved: the person looks at the dashboard and
-    comes back, then reloads the page; the bound is still in the table each time, and Save
-    writes it (the form's table had been drawn anew empty of it, without a word)."""
+    """The uncertainty ranges are a form: what is typed reaches the server with its button
+    only, and the table drawn anew (in the new language; after the page was left, or
+    reloaded) had lost it without a word. 77.777 typed as the first driver's high bound in
+    German shows as 77,777 in English (as 77.777 in German again) and is saved as 77777."""
     plan_id = store.create_plan(load(EXAMPLE), author="Vera", side="vendor")
     before = store.plan_at(plan_id).uncertainty
     with page_in_language(
         chromium_browser, f"{app_server['url']}/analyses", "de-DE", "de", lambda page: None
     ) as page:
-
-        def ranges() -> Any:
-            page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "de")).click()
-            page.get_by_text(i18n.t("ui.analyses.ranges_title", "de", count=4)).click()
-            settle(page)
-            return page.locator('[data-testid="stDataFrame"]:visible').filter(
-                has_text=i18n.t("ui.analyses.likely", "de")
-            )
-
-        grid = ranges()
+        grid = open_ranges(page)
         choose_cell(page, 0, HIGH, "de", grid, marker=1)
         type_and_leave(page, "77.777", "Enter")
         shows(page, "77.777")
         page.wait_for_timeout(600)  # the page keeps the table a moment after the input
-        page.locator('[data-testid="stSidebarNav"]').get_by_text(
-            i18n.t("ui.nav.dashboard", "de"), exact=True
-        ).click()
-        page.get_by_role("heading", name=i18n.t("ui.dashboard.title", "de")).wait_for()
+        language = drawn_anew(page)
+        shows(page, {"de": "77.777", "en": "77,777"}[language])
         settle(page)
-        page.locator('[data-testid="stSidebarNav"]').get_by_text(
-            i18n.t("ui.nav.analyses", "de"), exact=True
-        ).click()
-        settle(page)
-        ranges()
-        shows(page, "77.777")
-        page.reload()
-        settle(page)
-        ranges()
-        shows(page, "77.777")
-        settle(page)
-        page.get_by_role("button", name=i18n.t("ui.analyses.save_ranges", "de")).click()
+        page.get_by_role("button", name=i18n.t("ui.analyses.save_ranges", language)).click()
         assert wait_until(lambda: len(store.log(plan_id)) == 2), _errors(page)
     after = store.plan_at(plan_id).uncertainty
     assert after[0].high == 77_777.0
     assert [(r.path, r.low, r.likely) for r in after] == [(r.path, r.low, r.likely) for r in before]
+    assert [r.high for r in after][1:] == [r.high for r in before][1:]

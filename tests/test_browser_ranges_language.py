@@ -20,6 +20,17 @@ from tests.test_browser_table_keys import choose_cell, type_and_leave
 
 pytestmark = pytest.mark.browser
 
+
+def open_ranges(page: Any, language: str = "de") -> Any:
+    """Open the analyses' Monte Carlo tab and its four uncertainty ranges: their table."""
+    page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", language)).click()
+    page.get_by_text(i18n.t("ui.analyses.ranges_title", language, count=4)).click()
+    settle(page)
+    return page.locator('[data-testid="stDataFrame"]:visible').filter(
+        has_text=i18n.t("ui.analyses.likely", language)
+    )
+
+
 LOW, HIGH = 3, 5
 """The ranges' low and high columns (row marker, driver, distribution, low, likely, high)."""
 
@@ -37,12 +48,7 @@ def test_ranges_are_typed_in_the_ui_language_not_the_browsers(
         page.goto(f"{app_server['url']}/analyses")
         settle(page)
         enter_name(page, "Vera")
-        page.get_by_role("tab", name=i18n.t("ui.analyses.tab_mc", "de")).click()
-        page.get_by_text(i18n.t("ui.analyses.ranges_title", "de", count=4)).click()
-        settle(page)
-        grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
-            has_text=i18n.t("ui.analyses.likely", "de")
-        )
+        grid = open_ranges(page)
         choose_cell(page, 2, LOW, "de", grid, marker=1)
         type_and_leave(page, "0,5", "Enter")
         shows(page, "0,5")
