@@ -180,16 +180,16 @@ def test_an_actual_beyond_its_range_is_refused_naming_a_range_people_read(
 def test_a_typed_cell_in_the_other_language(
     typed: Any, kind: str, was: str, language: str, shown: Any
 ) -> None:
-    assert entries.retyped(typed, kind, was, language, "EUR") == shown
+    assert entries.rewritten(typed, kind, was, language, "EUR") == shown
 
 
 @given(hst.decimals(min_value=-(10**15), max_value=10**15, places=6, allow_nan=False))
 def test_a_number_typed_in_one_language_reads_the_same_in_the_other(number: Any) -> None:
     value = float(number)
     typed = i18n.exact_number(value, "de")
-    shown = entries.retyped(typed, "money", "de", "en", "EUR")
+    shown = entries.rewritten(typed, "money", "de", "en", "EUR")
     assert i18n.parse_number(shown, "en") == value
-    assert entries.retyped(shown, "money", "en", "de", "EUR") == typed
+    assert entries.rewritten(shown, "money", "en", "de", "EUR") == typed
 
 
 def test_typed_cells_of_a_grid_state() -> None:

@@ -389,7 +389,7 @@ def typed_cells(edits: Any) -> dict[Cell, Any]:
     return found
 
 
-def retyped(typed: Any, kind: str, was: str, language: str, currency: str) -> Any:
+def rewritten(typed: Any, kind: str, was: str, language: str, currency: str) -> Any:
     """A number cell's text typed while the UI spoke ``was``, as the grid shows it in
     ``language`` after a switch: a number of ``kind`` as ``language`` writes it, every
     decimal kept (``1.234,5`` -> ``1,234.5``); empty as empty; anything else (no number, a unit

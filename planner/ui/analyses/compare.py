@@ -209,7 +209,7 @@ def _copy_rows(key: str) -> pd.DataFrame:
             "driver": path or None,
             "value": None
             if entries.empty_cell(text)
-            else entries.retyped(
+            else entries.rewritten(
                 text, _value_kind(path), carried["language"], here().language, here().plan.currency
             ),
         }

@@ -146,7 +146,7 @@ def _bound_kind(path: str) -> str:
     return kind if kind in ("money", "percent") else "count"
 
 
-def _retyped_row(row: Sequence[str], was: str) -> dict[str, Any]:
+def _rewritten_row(row: Sequence[str], was: str) -> dict[str, Any]:
     """A row of the ranges table as the page showed it in the language ``was`` (its cells as
     text), written the UI language's way."""
     path, distribution, *bounds = row
@@ -156,7 +156,7 @@ def _retyped_row(row: Sequence[str], was: str) -> dict[str, Any]:
         **{
             bound: None
             if entries.empty_cell(text)
-            else entries.retyped(
+            else entries.rewritten(
                 text, _bound_kind(path), was, here().language, here().plan.currency
             )
             for bound, text in zip(BOUNDS, bounds, strict=True)
@@ -182,7 +182,7 @@ def _on_kept() -> None:
             "key": _ranges_key(base.version),
             "language": here().language,
             "cells": {},
-            "rows": [_retyped_row(row, was) for row in rows],
+            "rows": [_rewritten_row(row, was) for row in rows],
             "dropped": [],
         }
         return
@@ -194,7 +194,7 @@ def _on_kept() -> None:
         if name not in BOUNDS or entries.empty_cell(text):
             continue  # a driver or distribution is chosen, not typed
         if same and row < len(data):
-            carried[(row, name)] = entries.retyped(
+            carried[(row, name)] = entries.rewritten(
                 text, _kind_of_row(data, row), was, here().language, here().plan.currency
             )
         else:
@@ -218,7 +218,7 @@ def _carried(key: str, data: pd.DataFrame) -> dict[str, Any]:
         return {"cells": {}, "rows": None, "dropped": []}
     if typed["language"] != here().language:  # switched again
         cells = {
-            (row, bound): entries.retyped(
+            (row, bound): entries.rewritten(
                 text,
                 _kind_of_row(data, row),
                 typed["language"],
@@ -230,7 +230,9 @@ def _carried(key: str, data: pd.DataFrame) -> dict[str, Any]:
         rows = typed.get("rows")
         if rows is not None:
             shown_in = typed["language"]
-            rows = [_retyped_row([str(r[c] or "") for c in RANGE_COLUMNS], shown_in) for r in rows]
+            rows = [
+                _rewritten_row([str(r[c] or "") for c in RANGE_COLUMNS], shown_in) for r in rows
+            ]
         typed = {**typed, "language": here().language, "cells": cells, "rows": rows}
         st.session_state[RANGES_TYPED] = typed
     return typed

@@ -121,7 +121,7 @@ def seen_table(here: Here, columns: list[str]) -> dict[str, Any]:
         kept = seen["plan"] == session.plan_id() and here.who.can_edit
         for (row, column), text in sorted(typed.items()):
             if kept and column in columns:
-                carried[(row, column)] = entries.retyped(
+                carried[(row, column)] = entries.rewritten(
                     text, _kind(column), seen["language"], here.language, here.plan.currency
                 )
             elif not entries.empty_cell(text) and row < len(seen["frame"]):
