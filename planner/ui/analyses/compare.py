@@ -207,20 +207,17 @@ def _copy_rows(key: str) -> pd.DataFrame:
     shown = [
         {
             "driver": path or None,
-            "value": None
-            if entries.empty_cell(text)
-            else entries.rewritten(
-                text, _value_kind(path), carried["language"], here().language, here().plan.currency
+            "value": entries.rewritten(
+                text,
+                driver_kind(path) if path else "",
+                carried["language"],
+                here().language,
+                here().plan.currency,
             ),
         }
         for path, text in rows
     ]
     return pd.DataFrame(shown, columns=["driver", "value"], dtype="object")
-
-
-def _value_kind(path: str) -> str:
-    kind = driver_kind(path) if path else ""
-    return kind if kind in ("money", "percent") else "count"
 
 
 MANAGE_FORM = "analyses.form.manage"

@@ -137,13 +137,12 @@ listed under it."""
 
 
 def _kind_of_row(data: pd.DataFrame, row: int) -> str:
-    return _bound_kind(str(data.at[data.index[row], "path"]))
+    return _kind(str(data.at[data.index[row], "path"]))
 
 
-def _bound_kind(path: str) -> str:
-    """How a bound of the driver ``path`` is typed: an amount, a share or a number."""
-    kind = driver_kind(path) if path else ""
-    return kind if kind in ("money", "percent") else "count"
+def _kind(path: str) -> str:
+    """How a bound of the driver ``path`` is typed (none for a row without a driver yet)."""
+    return driver_kind(path) if path else ""
 
 
 def _rewritten_row(row: Sequence[str], was: str) -> dict[str, Any]:
@@ -154,11 +153,7 @@ def _rewritten_row(row: Sequence[str], was: str) -> dict[str, Any]:
         "path": path or None,
         "distribution": distribution or None,
         **{
-            bound: None
-            if entries.empty_cell(text)
-            else entries.rewritten(
-                text, _bound_kind(path), was, here().language, here().plan.currency
-            )
+            bound: entries.rewritten(text, _kind(path), was, here().language, here().plan.currency)
             for bound, text in zip(BOUNDS, bounds, strict=True)
         },
     }
