@@ -70,8 +70,14 @@ def point_and_click(page: Any, element: Any, x: float, y: float) -> None:
     """Click ``element`` at ``x``, ``y`` (pixels from its top left) as a hand does: the pointer
     moves there first (the grid took a click at a point the pointer jumped to as focus only,
     7 times in 8 right after its table was drawn anew)."""
-    element.scroll_into_view_if_needed()
-    box = element.bounding_box()
+    for attempt in range(3):  # a grid the page replaced meanwhile is found again
+        try:
+            element.scroll_into_view_if_needed()
+            box = element.bounding_box()
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
     page.mouse.down()
     page.mouse.up()
