@@ -12,18 +12,30 @@ numbers with up to two decimals. An input at rest reads its amount or share the 
 '3.82%'
 >>> value_text("resources.1.annual_cost", 84000, "en", "EUR")
 '€84,000'
+>>> value_text("actuals.0.revenue", 12345.5, "en", "EUR")
+'€12,345.50'
+>>> value_text("actuals.0.customers", 3, "de", "EUR")
+'3'
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from planner import i18n
 from planner.catalogue import find
+from planner.plan.schema import COUNT_COLUMNS, VALUE_COLUMNS
+
+ACTUAL = re.compile(r"^actuals\.\d+\.(\w+)$")
+"""A cell of the actuals (``actuals.<row>.<column>``): an amount, or a count."""
 
 
 def kind_of(path: str) -> str:
     """The kind of the field at ``path`` (``share``), ``""`` for a path that names no field."""
+    actual = ACTUAL.match(path)
+    if actual is not None and actual[1] in VALUE_COLUMNS:
+        return "count" if actual[1] in COUNT_COLUMNS else "money"
     entry = find(path)
     return entry.kind if entry is not None else ""
 

@@ -75,3 +75,22 @@ def test_the_history_story_writes_a_share_as_the_field_does(language: str):
     change = Change("p", 1, 2, at, "Vera", "vendor", "edit", path, 0.05, 0.0382, None, "")
     [(_, before, after)] = history.story(change, PLAN)
     assert (before, after) == ({"de": "5 %", "en": "5%"}[language], SHARE[language])
+
+
+def test_a_change_of_the_actuals_reads_by_month_and_column(language: str):
+    """Anna put 5 € into January's revenue where Vera had saved February (the example
+    starts in January 2027): one line for the one cell changed, named by month and column,
+    the amount with its currency; February, which moved to the second row, is no change."""
+    old = [{"month": 2, "revenue": 12345.5}]
+    new = [{"month": 1, "revenue": 5.0, "new_deals": 2.0}, {"month": 2, "revenue": 12345.5}]
+    lines = collab.described("actuals", old, new, PLAN)
+    title = {"de": "Ist-Zahlen: Jan. 2027", "en": "Actuals: Jan 2027"}[language]
+    revenue, deals = {"de": ("Umsatz", "Neue Abschlüsse"), "en": ("Revenue", "New deals")}[
+        language
+    ]
+    assert sorted(lines) == sorted(
+        [
+            (f"{title} · {deals}", "2", False),
+            (f"{title} · {revenue}", {"de": "5\u00a0€", "en": "€5"}[language], False),
+        ]
+    )

@@ -63,6 +63,9 @@ MONTHLY_COLUMNS: tuple[str, ...] = (
 """docs/model.md section 3, in order."""
 VALUE_COLUMNS: tuple[str, ...] = MONTHLY_COLUMNS[2:]
 """The numeric monthly columns (those an actuals row may carry)."""
+COUNT_COLUMNS = frozenset({"headcount", "new_deals", "customers", "sales_fte", "delivery_fte"})
+"""Monthly columns that count people (FTE), deals or customers; every other numeric column
+is an amount of the plan's currency."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Any
 
 from planner import i18n, privacy, values
 from planner.catalogue import lookup
-from planner.plan.schema import Plan
+from planner.model import month_dates
+from planner.plan.schema import VALUE_COLUMNS, Plan
 from planner.store import Change
 from planner.ui import state
 from planner.ui.text import tr
@@ -134,7 +135,9 @@ def list_story(
     path: str, old: list[Any], new: list[Any], plan: Plan, masked: bool
 ) -> list[tuple[str, str, str]]:
     """A list's change row by row: (what, before, after) of each cell changed, row added
-    (before empty) or removed (after empty)."""
+    (before empty) or removed (after empty). The actuals, cell by cell of each plan month."""
+    if path == "actuals":
+        return actuals_story(old, new, plan, masked)
     lines: list[tuple[str, str, str]] = []
     title = field_label(path)
     for row in range(max(len(old), len(new))):
@@ -158,6 +161,36 @@ def list_story(
                     )
         elif before != after:
             lines.append((f"{title}: {item}", str(before), str(after)))
+    return lines
+
+
+def actuals_story(
+    old: list[Any], new: list[Any], plan: Plan, masked: bool
+) -> list[tuple[str, str, str]]:
+    """A change of the actuals as (what, before, after) of each cell changed, by month and
+    column: ``Ist-Zahlen: Jan. 2027 · Umsatz``, ``–``, ``5 €``."""
+    title = field_label("actuals")
+    before = {row.get("month"): row for row in old if isinstance(row, dict)}
+    after = {row.get("month"): row for row in new if isinstance(row, dict)}
+    dates = month_dates(plan.start, plan.months)
+    lines: list[tuple[str, str, str]] = []
+    for month in sorted(m for m in before.keys() | after.keys() if isinstance(m, int)):
+        was, now = before.get(month, {}), after.get(month, {})
+        when = (
+            i18n.month_label(dates[month - 1], state.language())
+            if 1 <= month <= len(dates)
+            else f"{i18n.label('month', state.language())} {month}"
+        )
+        for key in VALUE_COLUMNS:
+            if was.get(key) != now.get(key):
+                where = f"actuals.{month - 1}.{key}"
+                lines.append(
+                    (
+                        f"{title}: {when} · {field_label(key)}",
+                        value_text(where, was.get(key), plan, masked),
+                        value_text(where, now.get(key), plan, masked),
+                    )
+                )
     return lines
 
 

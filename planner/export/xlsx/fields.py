@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner import catalogue, i18n, model
-from planner.plan.schema import MAX_MONEY
+from planner.plan.schema import COUNT_COLUMNS, MAX_MONEY
 
 
 @dataclass(frozen=True)
@@ -220,11 +220,8 @@ def as_date(path: str, value: Any) -> date | None:
     return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
 
 
-_COUNT_COLUMNS = frozenset({"headcount", "new_deals", "customers", "sales_fte", "delivery_fte"})
-
-
 def column_format(key: str, fmt: Formats) -> str | None:
-    if key in _COUNT_COLUMNS:
+    if key in COUNT_COLUMNS:
         return fmt.count
     if key in ("month", "plan_year", "year_months"):
         return fmt.whole

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from planner import i18n
+from planner.plan.schema import COUNT_COLUMNS, Plan
 from planner.plan.schema import VALUE_COLUMNS as ALL_COLUMNS
-from planner.plan.schema import Plan
 from planner.privacy import visible_columns
 from planner.ui import state, viewer, widgets
 
@@ -54,7 +54,6 @@ def here() -> Here:
 
 
 DEFAULT_COLUMNS = ("revenue", "new_deals", "customers", "staff_cost", "cash_flow")
-COUNT_COLUMNS = frozenset({"headcount", "new_deals", "customers"})  # counts, not money
 
 # Widget and error keys of this page.
 COLUMNS = "onboarding.columns"

@@ -13,8 +13,9 @@ from planner import i18n
 from planner.analysis import actuals
 from planner.analysis.scenarios import Comparison
 from planner.model import MONTH_FIGURES
+from planner.plan.schema import COUNT_COLUMNS
 from planner.ui import charts, session, widgets
-from planner.ui.onboarding.common import CHART_COLUMN, COUNT_COLUMNS, Here, text_table
+from planner.ui.onboarding.common import CHART_COLUMN, Here, text_table
 from planner.ui.text import figure, label, month_of, months_delta, tr
 
 FORECAST_FIGURES = (
