@@ -19,7 +19,7 @@ from planner.analysis import AnalysisError
 from planner.analysis.actuals import read_actuals_data
 from planner.plan.files import load
 from planner.store import Store
-from planner.ui import entries, session, state
+from planner.ui import collab, entries, session, state
 from planner.ui.onboarding.common import COLUMNS, TABLE_ERRORS
 from tests.app_support import edit_table, named, table_editor
 from tests.factories import EXAMPLE
@@ -139,6 +139,48 @@ def test_typed_cells_moved_to_another_language_keep_the_version_they_were_typed_
     assert _cells(app, "revenue")[0] == "1,000"
     _save(app)
     assert workspace.plan_at(plan_id).actuals == [{"month": 1, "revenue": 9.0}]  # theirs stays
+
+
+def test_a_save_writes_beside_another_persons_change_of_other_cells(workspace: Store) -> None:
+    """Max saved the second month while Vera typed the first: her Save writes her cell and
+    keeps his, without a conflict (it touches no cell he changed)."""
+    app = _page()
+    plan_id = app.session_state[session.PLAN_ID]
+    edit_table(app, "actuals", {"edited_rows": {0: {"revenue": "1.000"}}})
+    base = workspace.version(plan_id)
+    workspace.apply_edit(plan_id, "actuals", [{"month": 2, "revenue": 9.0}], base, "Max", "vendor")
+    app.run()
+    _save(app)
+    assert not app.session_state[collab.CONFLICTS]
+    assert workspace.plan_at(plan_id).actuals == [
+        {"month": 1, "revenue": 1000.0},
+        {"month": 2, "revenue": 9.0},
+    ]
+    assert [r.author for r in workspace.log(plan_id)][1:] == ["Max", "Vera"]
+
+
+def test_keep_mine_of_an_actuals_conflict_writes_only_the_persons_cells(
+    workspace: Store,
+) -> None:
+    """Max changed the same cell and another one while Vera typed: her Save is a conflict;
+    keep mine writes her cell over his and leaves his other cell as he saved it (it had put
+    the months she saw back, or failed on a month listed twice)."""
+    app = _page()
+    plan_id = app.session_state[session.PLAN_ID]
+    edit_table(app, "actuals", {"edited_rows": {0: {"revenue": "1.000"}}})
+    base = workspace.version(plan_id)
+    theirs = [{"month": 1, "revenue": 9.0, "new_deals": 2.0}, {"month": 2, "revenue": 4.0}]
+    workspace.apply_edit(plan_id, "actuals", theirs, base, "Max", "vendor")
+    app.run()
+    _save(app)
+    (conflict,) = app.session_state[collab.CONFLICTS]
+    assert workspace.plan_at(plan_id).actuals == theirs  # nothing written yet
+    app.button(key=collab.decision_key(conflict, True)).click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert workspace.plan_at(plan_id).actuals == [
+        {"month": 1, "revenue": 1000.0, "new_deals": 2.0},
+        {"month": 2, "revenue": 4.0},
+    ]
 
 
 def test_an_actual_beyond_its_range_is_refused_naming_a_range_people_read(

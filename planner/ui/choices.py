@@ -21,8 +21,8 @@ from planner.ui.text import plain, problem_list, tr
 def _resolve(path: str, version: int, keep_mine: bool) -> None:
     """A person decides a conflict: keep mine writes their value, based on the version that
     overtook it (a further change by someone else is a new conflict); take theirs writes
-    nothing. Keep mine of a list re-applies only the rows the person added or deleted. A
-    conflict already decided is left alone."""
+    nothing. Keep mine of a list re-applies only the rows the person added or deleted, of the
+    actuals only the cells they changed. A conflict already decided is left alone."""
     pending: list[Conflict] = st.session_state.get(collab.CONFLICTS, [])
     found = [c for c in pending if (c.path, c.version) == (path, version)]
     if not found:
@@ -34,7 +34,10 @@ def _resolve(path: str, version: int, keep_mine: bool) -> None:
         return
     value = conflict.yours
     left: list[str] = []
-    if isinstance(start, list) and isinstance(value, list) and isinstance(conflict.theirs, list):
+    rows = isinstance(start, list) and isinstance(value, list)
+    if rows and path == "actuals" and isinstance(conflict.theirs, list):
+        value = collab.rebase_months(start, value, conflict.theirs)  # cells, by plan month
+    elif rows and isinstance(conflict.theirs, list):
         value = collab.rebase_rows(start, value, conflict.theirs)
         deleted, _ = collab.row_changes(start, conflict.yours)
         left = [
@@ -53,8 +56,26 @@ def _resolve(path: str, version: int, keep_mine: bool) -> None:
         ]
 
 
+DRAWN = "collab.conflicts_drawn"
+"""The conflicts the panel drew in this run (``(path, version)`` of each)."""
+
+
+def _drawn(conflicts: list[Conflict]) -> list[tuple[str, int]]:
+    return [(c.path, c.version) for c in conflicts]
+
+
+def show_late_conflicts() -> None:
+    """At the end of a run: a conflict that arose after the panel was drawn (a button's
+    action in the page below it, such as the actuals' Save) is shown by a run at once, not
+    at the next change someone makes."""
+    drawn = st.session_state.pop(DRAWN, None)
+    if drawn is not None and drawn != _drawn(st.session_state.get(collab.CONFLICTS, [])):
+        st.rerun()
+
+
 def conflicts_panel(plan: Plan) -> None:
     """Every edit that someone else overtook, with "keep mine" and "take theirs"."""
+    st.session_state[DRAWN] = _drawn(st.session_state.get(collab.CONFLICTS, []))
     for conflict in st.session_state.get(collab.CONFLICTS, []):
         with st.container(border=True):
             st.warning(plain(collab.conflict_text(conflict, plan)), icon=":material/sync_problem:")

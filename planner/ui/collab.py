@@ -378,6 +378,36 @@ def rebase_rows(start: list[Any], mine: list[Any], theirs: list[Any]) -> list[An
     return result + added
 
 
+def rebase_months(
+    start: list[dict[str, Any]], mine: list[dict[str, Any]], theirs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``theirs`` (rows of values per plan ``month``, as the actuals) with the cells one
+    person changed from ``start`` (making ``mine``) changed again: every other cell as the
+    other side left it, a month without values left out.
+
+    >>> rebase_months([{"month": 1, "a": 1.0}], [{"month": 1, "a": 2.0}],
+    ...               [{"month": 1, "a": 1.0, "b": 5.0}, {"month": 2, "a": 3.0}])
+    [{'month': 1, 'a': 2.0, 'b': 5.0}, {'month': 2, 'a': 3.0}]
+    """
+    before, after = _by_month(start), _by_month(mine)
+    result = {month: dict(row) for month, row in _by_month(theirs).items()}
+    for month in sorted(before.keys() | after.keys()):
+        was, now = before.get(month, {}), after.get(month, {})
+        for column in sorted((was.keys() | now.keys()) - {"month"}):
+            if was.get(column) == now.get(column):
+                continue
+            row = result.setdefault(month, {"month": month})
+            if column in now:
+                row[column] = now[column]
+            else:
+                row.pop(column, None)
+    return [result[month] for month in sorted(result) if len(result[month]) > 1]
+
+
+def _by_month(rows: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
+    return {row["month"]: row for row in rows}
+
+
 def row_changes(start: list[Any], mine: list[Any]) -> tuple[list[Any], list[Any]]:
     """The rows one person deleted from ``start`` and added to it, making ``mine``.
 

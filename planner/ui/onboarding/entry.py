@@ -10,12 +10,12 @@ import streamlit as st
 
 from planner import i18n
 from planner.model import month_dates
+from planner.plan.schema import COUNT_COLUMNS
 from planner.plan.validation import MAX_ACTUAL
 from planner.ui import clicks, collab, entries, fields, grid_keys, session, state, widgets
 from planner.ui.onboarding.common import (
     ACTUALS_SEEN,
     COLUMNS,
-    COUNT_COLUMNS,
     DEFAULT_COLUMNS,
     TABLE_ERRORS,
     Here,
@@ -48,21 +48,24 @@ def shown_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return entries.number_columns_as_text(frame, columns)
 
 
-def rows_from(
+Typed = dict[tuple[int, str], float | None]
+"""The cells a person changed in the actuals table: ``(plan month, column)`` -> the number
+typed, None where emptied."""
+
+
+def typed_values(
     here: Here, edited: pd.DataFrame, columns: list[str], frame: pd.DataFrame
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """The plan's actuals after the edit of the table that showed ``frame``: shown columns
-    replaced, others kept; and the refusals of cells that are no number of their column, each
+) -> tuple[Typed, list[str]]:
+    """The cells of the table that showed ``frame`` which read other than they did after the
+    edit, as numbers; and the refusals of cells that are no number of their column, each
     naming the column and the month (``Umsatz, März 2027: „12.5.0“ ist keine Zahl``)."""
-    known = here.plan.actuals_by_month()
     before = frame.to_dict(orient="records")
-    rows, refused = [], []
+    typed: Typed = {}
+    refused = []
     bounds = tr("onboarding.actual_bounds")
     for index, record in enumerate(edited.to_dict(orient="records")):
         month = int(record["month"])
-        row = {k: v for k, v in known.get(month, {}).items() if k not in columns}
         for column in columns:
-            kind = _kind(column)
             name = f"{label(column)}, {record['date']}"
             was = before[index].get(column) if index < len(before) else None
             try:
@@ -70,7 +73,7 @@ def rows_from(
                     record.get(column),
                     was,
                     name,
-                    kind,
+                    _kind(column),
                     -MAX_ACTUAL,
                     MAX_ACTUAL,
                     here.plan.currency,
@@ -79,11 +82,38 @@ def rows_from(
             except entries.EntryError as refusal:
                 refused.append(str(refusal))
                 continue
-            if value is not None:
-                row[column] = float(value)
-        if row:
-            rows.append({"month": month, **row})
-    return rows, refused
+            if value != (None if entries.empty_cell(was) else was):
+                typed[(month, column)] = None if value is None else float(value)
+    return typed, refused
+
+
+def rows_with(known: dict[int, dict[str, float]], typed: Typed) -> list[dict[str, Any]]:
+    """The actuals ``known`` (``{month: {column: value}}``) with the ``typed`` cells put in:
+    every other cell as it was, a month left without values left out."""
+    months = {month: dict(values) for month, values in known.items()}
+    for (month, column), value in typed.items():
+        row = months.setdefault(month, {})
+        if value is None:
+            row.pop(column, None)
+        else:
+            row[column] = value
+    return [{"month": month, **months[month]} for month in sorted(months) if months[month]]
+
+
+def based_on(seen_version: int, typed: Typed) -> tuple[int, dict[int, dict[str, float]]]:
+    """The version a Save of the ``typed`` cells is based on, and the actuals it puts them
+    into: the ones stored now when nobody changed any of those cells since the table showed
+    ``seen_version`` (the Save writes beside the other's change of other cells), else the
+    ones the table showed (the Save is a conflict for the person to decide)."""
+    current = session.field_version("actuals")
+    now = state.plan_in_force().actuals_by_month()
+    plan_id = session.plan_id()
+    if seen_version >= current or plan_id is None:
+        return current, now
+    then = session.store().plan_at(plan_id, seen_version).actuals_by_month()
+    if any(then.get(m, {}).get(c) != now.get(m, {}).get(c) for m, c in typed):
+        return seen_version, then
+    return current, now
 
 
 def _kind(column: str) -> str:
@@ -235,10 +265,12 @@ def entry_table(here: Here, columns: list[str]) -> None:
         width="stretch",
     )
     if saved:
-        rows, refused = rows_from(here, edited, columns, seen["frame"])
+        typed, refused = typed_values(here, edited, columns, seen["frame"])
+        version, known = based_on(seen["version"], typed)
+        rows = rows_with(known, typed)
         if refused:  # nothing written; the typed cells stay in the table
             state.errors()[TABLE_ERRORS] = refused
-        elif save_actuals(rows, seen["version"]):
+        elif save_actuals(rows, version):
             session.notify("onboarding.saved", count=len(rows), plural=len(rows))
             st.rerun()
     if cleared and save_actuals([], seen["version"]):
