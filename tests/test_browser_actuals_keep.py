@@ -110,6 +110,85 @@ def test_cells_typed_before_a_switch_to_english_are_saved_as_typed(
     ]
 
 
+def _dashboard_and_back(page: Any) -> None:
+    """The person looks at the dashboard and comes back by the sidebar."""
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_text(i18n.t("ui.nav.dashboard", "de"), exact=True).click()
+    page.get_by_role("heading", name=i18n.t("ui.dashboard.title", "de")).wait_for()
+    settle(page)
+    nav.get_by_text(i18n.t("ui.nav.onboarding", "de"), exact=True).click()
+    page.get_by_text(i18n.t("ui.onboarding.enter_title", "de")).wait_for()
+    settle(page)
+
+
+def _reloaded(page: Any) -> None:
+    page.reload()
+    page.get_by_text(i18n.t("ui.onboarding.enter_title", "de")).wait_for()
+    settle(page)
+
+
+UNSAVED = "() => Object.keys(sessionStorage).filter(k => k.includes('grid-keys:actuals'))"
+"""The tab's kept unsaved cells of the actuals table."""
+
+
+@pytest.mark.parametrize(
+    "left", [_dashboard_and_back, _reloaded], ids=["page-left-and-back", "reloaded"]
+)
+def test_cells_typed_but_not_saved_come_back_after_the_page_was_left_and_are_saved(
+    page: Any, store: Store, plan_id: str, left: Any
+) -> None:
+    """Actuals typed and not saved were gone, without a word, once the person looked at
+    another page or reloaded: the tab keeps them for the plan, the table shows them again
+    and Save writes them. Once saved, the tab forgets them."""
+    choose_cell(page, 0, REVENUE, "de", _grid(page))
+    type_and_leave(page, "12.345", "Enter")
+    edited(page, "12.345")
+    choose_cell(page, 2, REVENUE, "de", _grid(page))
+    type_and_leave(page, "4.567,5", "Enter")
+    edited(page, "4.567,5")
+    left(page)
+    shows(page, "12.345")
+    shows(page, "4.567,5")
+    assert len(store.log(plan_id)) == 1  # nothing written by coming back
+    page.get_by_role("button", name=i18n.t("ui.onboarding.save", "de")).click()
+    assert wait_until(lambda: len(store.log(plan_id)) == 2), _errors(page)
+    assert store.plan_at(plan_id).actuals == [
+        {"month": 1, "revenue": 12345.0},
+        {"month": 3, "revenue": 4567.5},
+    ]
+    settle(page)
+    assert page.evaluate(UNSAVED) == []
+    _reloaded(page)
+    assert len(store.log(plan_id)) == 2
+
+
+def test_cells_kept_through_a_reload_stay_based_on_the_version_they_were_typed_against(
+    page: Any, store: Store, plan_id: str
+) -> None:
+    """Vera typed 9.999 and had not saved when Anna's actuals arrived; after a reload her
+    Save is a conflict for her to decide, never a silent overwrite of Anna's."""
+    choose_cell(page, 0, REVENUE, "de", _grid(page))
+    type_and_leave(page, "9.999", "Enter")
+    edited(page, "9.999")
+    done = store.apply_edits(
+        plan_id,
+        {"actuals": ([{"month": 1, "revenue": 5.0}], store.version(plan_id))},
+        author="Anna",
+        side="partner",
+    )
+    assert done.status == "accepted"
+    settle(page)
+    _reloaded(page)
+    shows(page, "9.999")
+    page.get_by_role("button", name=i18n.t("ui.onboarding.save", "de")).click()
+    keep = page.get_by_role("button", name=i18n.t("collab.keep_mine", "de"))
+    keep.wait_for()
+    assert [r.author for r in store.log(plan_id)] == ["Vera", "Anna"]  # nothing overwritten
+    keep.click()
+    assert wait_until(lambda: len(store.log(plan_id)) == 3), _errors(page)
+    assert store.plan_at(plan_id).actuals == [{"month": 1, "revenue": 9999.0}]
+
+
 def _grid_en(page: Any) -> Any:
     plan_month = i18n.t("ui.onboarding.plan_month", "en")
     return page.locator('[data-testid="stDataFrame"]:visible').filter(has_text=plan_month)

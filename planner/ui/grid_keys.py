@@ -10,7 +10,9 @@ Drawn below every editable table, this small browser component (``assets/grid_ke
   table as it was);
 - below a live table (:func:`keep_typing`), reports the text of a cell editor whose table was
   built anew under it (someone added or deleted rows, or the person's own edit of another
-  cell was taken), which went with the old table: the server saves it or says why not.
+  cell was taken), which went with the old table: the server saves it or says why not; and
+  keeps the cells typed but not saved in the tab, for the table drawn again after the page
+  was left or reloaded.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ KEPT = "kept"
 the form was sent."""
 LOST = "lost"
 """The event a cell's text whose table was built anew under it arrives as."""
+UNSAVED = "unsaved"
+"""The event the cells typed into a live table but not saved arrive as when the table is drawn
+again after the page was left or reloaded."""
 
 
 @cache
@@ -46,11 +51,69 @@ def keep_last_key(key: str) -> None:
     _component()(key=key, data={})
 
 
-def keep_typing(key: str, token: str, on_lost: Callable[[], None]) -> None:
+def keep_typing(
+    key: str,
+    token: str,
+    on_lost: Callable[[], None],
+    unsaved: Unsaved | None = None,
+    on_unsaved: Callable[[], None] | None = None,
+) -> None:
     """Below a live table, drawn as ``token`` (its widget key): as :func:`keep_last_key`, and
     text typed into one of its cells when the table is built anew under it comes back to the
-    server (``on_lost``, before the run; :func:`lost_text` reads it)."""
-    _component()(key=key, data={"name": key, "token": token}, on_lost_change=on_lost)
+    server (``on_lost``, before the run; :func:`lost_text` reads it).
+
+    With ``unsaved`` (the cells typed and not saved, as this run knows them; none once saved)
+    the tab keeps them for the plan ``unsaved.plan``, and a table drawn again after the page
+    was left or reloaded, which knows none, gets them back (``on_unsaved``, before the run;
+    :func:`unsaved_cells` reads them)."""
+    data: dict[str, Any] = {"name": key, "token": token}
+    if unsaved is not None:
+        data["scope"] = unsaved.plan
+        data["unsaved"] = {
+            "plan": unsaved.plan,
+            "version": unsaved.version,
+            "language": unsaved.language,
+            "cells": [list(cell) for cell in unsaved.cells],
+        }
+    _component()(key=key, data=data, on_lost_change=on_lost, on_unsaved_change=on_unsaved)
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """Cells typed into a live table and not saved: the plan and the version of the table
+    they were typed into, the UI language they were typed in, and each cell's row (a stable
+    number, such as the plan month), column name and text (None: emptied)."""
+
+    plan: str
+    version: int
+    language: str
+    cells: tuple[tuple[int, str, str | None], ...]
+
+
+def unsaved_cells(key: str) -> Unsaved | None:
+    """The unsaved cells this run carries from the component keyed ``key``; None when none
+    (never raises: the payload comes from the browser, and what is not as expected is left
+    out)."""
+    found = st.session_state.get(key)
+    payload = found.get(UNSAVED) if isinstance(found, dict) else None
+    if not isinstance(payload, dict):
+        return None
+    plan, version, language, cells = (
+        payload.get(k) for k in ("plan", "version", "language", "cells")
+    )
+    if not (isinstance(plan, str) and isinstance(language, str) and isinstance(cells, list)):
+        return None
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        return None
+    kept: list[tuple[int, str, str | None]] = []
+    for cell in cells[:5000]:
+        if not (isinstance(cell, list) and len(cell) == 3):
+            continue
+        row, column, text = cell
+        whole = isinstance(row, int) and not isinstance(row, bool)
+        if whole and isinstance(column, str) and (text is None or isinstance(text, str)):
+            kept.append((row, column[:100], None if text is None else text[:200]))
+    return Unsaved(plan[:300], version, language[:10], tuple(kept))
 
 
 @dataclass(frozen=True)

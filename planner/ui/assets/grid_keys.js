@@ -27,6 +27,12 @@
 //    person in it and a moment later: a choice changed and rows added or deleted come along.
 //    The same is kept in the tab's session storage until the form is sent, and sent back when
 //    the table is drawn again for the same version after the page was left or reloaded.
+// 5. Below a live table whose server names the cells typed and not saved ("unsaved": the
+//    actuals), those are kept in the tab's session storage as the server last named them; a
+//    table drawn anew after the page was left or reloaded sends them back as one "unsaved"
+//    event (the server knows none of them after a reload, and none typed since it last drew
+//    the table after the page was left). Once the server names none for a table it drew
+//    before (saved), the tab forgets them.
 
 const EDITOR = '[id^="gdg-overlay-"]';
 const GRID = '[data-testid="stDataFrame"]';
@@ -36,7 +42,7 @@ const WATCH_MS = 200;
 const SYNC = 300; // Streamlit's table sends its edits 150 ms after the last one
 const KEYED = /(?:^|\s)(st-key-\S+)/;
 const SNAPSHOTS_MS = [150, 500]; // after a person's input in a table, when it shows its effect
-const STORED = "plan-form-table:"; // + the component's name: a form's table not sent yet
+const STORED = "plan-form-table:"; // + the component's name: a table's cells not sent or saved yet
 
 // a form table's state kept for the tab (the page left or reloaded before the form was sent)
 function keep(self) {
@@ -80,7 +86,7 @@ function rowsOf(grid) {
 }
 
 if (!window.__planGridKeys) {
-  const keys = { watchers: new Set(), lastGrid: null, pending: null, timer: null };
+  const keys = { watchers: new Set(), lastGrid: null, pending: null, timer: null, sent: new Set() };
   window.__planGridKeys = keys;
   let lastInput = -Infinity;
   let held = null;
@@ -274,6 +280,30 @@ if (!window.__planGridKeys) {
   );
 }
 
+// a live table's cells typed and not saved, as the server names them (see 5. above)
+function unsaved(self, named, setTriggerValue) {
+  const cells = Array.isArray(named.cells) ? named.cells : [];
+  try {
+    const before = self.token === null ? kept(self) : null; // drawn anew: left or reloaded
+    const sent = window.__planGridKeys.sent;
+    const once = before !== null ? `${stored(self)}=${JSON.stringify(before)}` : "";
+    if (before !== null && Array.isArray(before.cells) && before.cells.length > 0 && !sent.has(once)) {
+      // what the server knew when the page was left (it may know some of it still): it takes
+      // them back and names them all again in its next run; sent once per page load
+      sent.add(once);
+      setTriggerValue("unsaved", before);
+    } else if (cells.length > 0) {
+      sessionStorage.setItem(stored(self), JSON.stringify(named));
+    } else if (self.token !== null || sent.has(once)) {
+      // saved, or none typed any more (also when the table was drawn anew after the server
+      // had them back)
+      sessionStorage.removeItem(stored(self));
+    }
+  } catch (error) {
+    // storage refused: the cells are kept while the page stays open only
+  }
+}
+
 function build(parentElement) {
   const root = document.createElement("span");
   root.className = "plan-grid-keys";
@@ -295,6 +325,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
   const token = data && typeof data.token === "string" ? data.token : null;
   self.form = Boolean(data && data.form);
   self.scope = data && typeof data.scope === "string" ? data.scope : "";
+  if (!self.form && self.name !== null && data && data.unsaved) unsaved(self, data.unsaved, setTriggerValue);
   const before = self.form && self.token === null && self.name !== null ? kept(self) : null;
   if (before !== null) {
     // the page was left or reloaded before the form was sent: what was done in its table

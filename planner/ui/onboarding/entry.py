@@ -19,6 +19,7 @@ from planner.ui.onboarding.common import (
     DEFAULT_COLUMNS,
     TABLE_ERRORS,
     Here,
+    here,
 )
 from planner.ui.text import label, problem_list, tr
 
@@ -192,6 +193,72 @@ def _on_lost() -> None:
         st.session_state[ACTUALS_SEEN] = {**seen, "typed": {**seen["typed"], cell: found.text}}
 
 
+def _unsaved(here: Here, seen: dict[str, Any]) -> grid_keys.Unsaved | None:
+    """The cells typed into the table shown and not saved, by plan month and column, for the
+    tab to keep (a reload or a page left forgets the session's); none without a stored plan."""
+    plan = session.plan_id()
+    if plan is None or seen["plan"] != plan:
+        return None
+    typed = {**seen["typed"], **entries.typed_cells(st.session_state.get(seen["key"]))}
+    frame = seen["frame"]
+    cells = tuple(
+        (int(frame.at[row, "month"]), column, None if entries.empty_cell(text) else str(text))
+        for (row, column), text in sorted(typed.items())
+        if row < len(frame) and column in seen["columns"]
+    )
+    return grid_keys.Unsaved(plan, seen["version"], seen["language"], cells)
+
+
+def _on_unsaved() -> None:
+    """Cells typed into the actuals table and not saved when the page was left or reloaded
+    (:func:`planner.ui.grid_keys.unsaved_cells`): shown in the table again, written the UI
+    language's way, and based on the version they were typed against (a change by someone
+    else since makes the Save a conflict). A column they are in is chosen again. A cell that
+    reads as what is stored now (saved meanwhile) is not carried."""
+    found = grid_keys.unsaved_cells(KEYS)
+    ss = st.session_state
+    seen: dict[str, Any] | None = ss.get(ACTUALS_SEEN)
+    now = here()
+    if found is None or seen is None or found.plan != seen["plan"] or not now.who.can_edit:
+        return
+    version = session.field_version("actuals")
+    known = now.plan.actuals_by_month()
+    carried: dict[entries.Cell, Any] = {}
+    wanted: list[str] = []
+    for month, column, text in found.cells:
+        if column not in now.value_columns or not 1 <= month <= now.plan.months:
+            continue
+        kind = _kind(column)
+        shown = entries.rewritten(text, kind, found.language, now.language, now.plan.currency)
+        if _reads_as(shown, known.get(month, {}).get(column), column, now.plan.currency):
+            continue  # saved meanwhile, or never changed
+        carried[(month - 1, column)] = shown
+        if column not in seen["columns"] and column not in wanted:
+            wanted.append(column)
+    if not carried:
+        return
+    ss[ACTUALS_SEEN] = {
+        **seen,
+        "typed": {**seen["typed"], **carried},
+        # never later than what is stored: a version sent from the browser only makes a conflict
+        "version": min(found.version, seen["version"], version),
+    }
+    if wanted:  # the table shows them in the column chosen again
+        key = f"{COLUMNS}.{now.language}"
+        ss[key] = [*ss.get(key, seen["columns"]), *wanted]
+
+
+def _reads_as(text: Any, stored: float | None, column: str, currency: str) -> bool:
+    """Whether a cell's ``text`` (in the UI language) reads as the ``stored`` actual."""
+    try:
+        value = entries.cell_number(
+            text, stored, column, _kind(column), -MAX_ACTUAL, MAX_ACTUAL, currency
+        )
+    except entries.EntryError:
+        return False  # no number: carried, for the Save to refuse naming the cell
+    return bool(value == stored)
+
+
 def _renew_table() -> None:
     """Show the stored actuals in a new table (after a save, or when it was overtaken)."""
     seen: dict[str, Any] | None = st.session_state.get(ACTUALS_SEEN)
@@ -242,7 +309,7 @@ def entry_table(here: Here, columns: list[str]) -> None:
         },
     )
     if who.can_edit:
-        grid_keys.keep_typing(KEYS, seen["key"], _on_lost)
+        grid_keys.keep_typing(KEYS, seen["key"], _on_lost, _unsaved(here, seen), _on_unsaved)
     if seen["dropped"]:
         st.warning(
             tr("onboarding.typed_dropped") + "\n\n" + problem_list(seen["dropped"]),
