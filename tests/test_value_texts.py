@@ -85,9 +85,7 @@ def test_a_change_of_the_actuals_reads_by_month_and_column(language: str):
     new = [{"month": 1, "revenue": 5.0, "new_deals": 2.0}, {"month": 2, "revenue": 12345.5}]
     lines = collab.described("actuals", old, new, PLAN)
     title = {"de": "Ist-Zahlen: Jan. 2027", "en": "Actuals: Jan 2027"}[language]
-    revenue, deals = {"de": ("Umsatz", "Neue Abschlüsse"), "en": ("Revenue", "New deals")}[
-        language
-    ]
+    revenue, deals = {"de": ("Umsatz", "Neue Abschlüsse"), "en": ("Revenue", "New deals")}[language]
     assert sorted(lines) == sorted(
         [
             (f"{title} · {deals}", "2", False),
