@@ -265,8 +265,26 @@ def decide_conflicts(page: Any, rng: random.Random) -> None:
         button = page.locator(f'[class*="st-key-collab-{choice}-"]').first
         key = next(c for c in button.get_attribute("class").split() if c.startswith("st-key-"))
         button.get_by_role("button").click()
-        expect(page.locator(f".{key}")).to_have_count(0, timeout=VISIBLE_MS)
+        try:
+            expect(page.locator(f".{key}")).to_have_count(0, timeout=VISIBLE_MS)
+        except AssertionError as error:
+            raise AssertionError(f"{key} still shown after its click: {_cards(page)}") from error
         settle(page)
+
+
+CARDS = """() => Array.from(document.querySelectorAll('[class*="st-key-collab-keep-"]'))
+    .map(e => [e.className.match(/st-key-\\S+/)[0],
+               e.closest('[data-stale]')?.getAttribute('data-stale') ?? 'none',
+               e.closest('[data-testid="stVerticalBlockBorderWrapper"]')?.innerText])"""
+"""Each conflict card's key, whether it is stale and its text."""
+
+
+def _cards(page: Any) -> str:
+    """The conflict cards on the page and whether each is stale (drawn by an earlier run than
+    the one under way): what tells a click the server never answered from a run that never
+    ended."""
+    running = page.locator('[data-testid="stStatusWidgetRunningIcon"]').count()
+    return f"{page.evaluate(CARDS)} running={running}"
 
 
 def conflict_shown(page: Any) -> bool:
