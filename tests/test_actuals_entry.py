@@ -255,3 +255,33 @@ def test_a_german_csv_refuses_points_that_group_no_thousands() -> None:
         with pytest.raises(AnalysisError) as refused:
             read_actuals_data(plan, f"Monat;Umsatz\n1;{typed}\n".encode(), "ist.csv")
         assert f"{typed!r} is not a number" in str(refused.value)
+
+
+def test_an_uploaded_file_reads_numbers_as_a_person_types_them() -> None:
+    """A file's numbers follow the rules of a typed number (i18n.parse_number): the plan's
+    currency sign and space-grouped thousands are taken, a share or another currency in an
+    amount and any unit in a count are refused naming the cell; scientific notation, which
+    programs write, is read. Hand-written values: 45.000 € is 45000 in German; "1,234.5" is
+    1234.5 in an English (comma) file; 1,5E+03 is 1500."""
+    plan = load(EXAMPLE)  # in euros
+    german = "Monat;Umsatz;Neue Abschlüsse\n1;45.000 €;2\n2;50 000;1\n3;1,5E+03;0\n"
+    assert read_actuals_data(plan, german.encode(), "ist.csv") == [
+        {"month": 1, "revenue": 45000.0, "new_deals": 2.0},
+        {"month": 2, "revenue": 50000.0, "new_deals": 1.0},
+        {"month": 3, "revenue": 1500.0, "new_deals": 0.0},
+    ]
+    english = 'month,revenue\n1,"1,234.5"\n2,EUR 7\n3,2.5e2\n'
+    assert read_actuals_data(plan, english.encode(), "actuals.csv") == [
+        {"month": 1, "revenue": 1234.5},
+        {"month": 2, "revenue": 7.0},
+        {"month": 3, "revenue": 250.0},
+    ]
+    for column, typed, sign in (
+        ("Umsatz", "5 %", "%"),
+        ("Umsatz", "54.000 $", "$"),
+        ("Neue Abschlüsse", "2 €", "€"),
+    ):
+        with pytest.raises(AnalysisError) as refused:
+            read_actuals_data(plan, f"Monat;{column}\n1;{typed}\n".encode(), "ist.csv")
+        assert refused.value.key == "unit_refused"
+        assert f"{typed!r} carries {sign!r}" in str(refused.value)

@@ -30,7 +30,7 @@ import pandas as pd
 
 from planner import i18n, limits, model
 from planner.analysis import AnalysisError
-from planner.plan.schema import VALUE_COLUMNS, Plan, PlanError, fmt_value
+from planner.plan.schema import COUNT_COLUMNS, VALUE_COLUMNS, Plan, PlanError, fmt_value
 from planner.plan.validation import ACTUAL_RANGE, actual_refusal, validate
 
 _MONTH_HEADERS = {"month", "monat"}
@@ -70,15 +70,18 @@ def _month_of_date(value: Any, plan: Plan, where: str, at: dict[str, Any]) -> in
     return (year - first_year) * 12 + (month - first_month) + 1
 
 
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?")
-"""A number with points grouping its thousands, as German spreadsheets write it (1.234,5)."""
+_SCIENTIFIC = {mark: re.compile(rf"[+-]?\d+(?:{re.escape(mark)}\d+)?[eE][+-]?\d+") for mark in ".,"}
+"""A number in scientific notation, as programs write very large or small ones (``1.5E+06``;
+German ``1,5E+06``)."""
 
 
 def _number(
-    value: Any, where: str, at: dict[str, Any], decimal_comma: bool = False
+    value: Any, where: str, at: dict[str, Any], language: str = "en", money: str = ""
 ) -> float | None:
-    """The number of a cell (None when empty); ``at`` names the file, row and column for the
-    refusal's key."""
+    """The number of a cell (None when empty): a number as it is, text as people of
+    ``language`` write it (:func:`planner.i18n.parse_number`: ``1.234,5`` in German); an
+    amount in the plan's currency ``money`` may carry its sign, anything else no unit. ``at``
+    names the file, row and column for the refusal's key."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -88,20 +91,23 @@ def _number(
     if isinstance(value, int | float):
         number = float(value)
     else:
+        unit: i18n.Unit = "money" if money else ""
         text = str(value).strip()
-        if decimal_comma and "." in text and not _GROUPED.fullmatch(text):
-            # a point that groups no thousands ("1.5", "12.5.0"), dropped as one, would make
-            # another number (15, 1250)
-            raise AnalysisError(
-                f"{where}: {value!r} is not a number", "not_a_number", value=repr(value), **at
-            )
-        if decimal_comma:  # German spreadsheets: 1.234,5
-            text = text.replace(".", "").replace(",", ".")
+        mark = "," if language == "de" else "."
         try:
-            number = float(text) if "_" not in text else math.nan
-            if math.isnan(number) and "nan" not in text.lower():
-                raise ValueError(text)
-        except ValueError:
+            if _SCIENTIFIC[mark].fullmatch(text):
+                number = float(text.replace(mark, "."))
+            else:
+                number = i18n.parse_number(text, language, unit=unit, currency=money)
+        except i18n.UnitError as wrong:
+            raise AnalysisError(
+                f"{where}: {value!r} carries {wrong.sign!r}, which is no unit of this column",
+                "unit_refused",
+                value=repr(value),
+                sign=wrong.sign,
+                **at,
+            ) from None
+        except i18n.NumberTextError:
             raise AnalysisError(
                 f"{where}: {value!r} is not a number", "not_a_number", value=repr(value), **at
             ) from None
@@ -117,9 +123,10 @@ def rows_from_table(
     header: Sequence[Any],
     records: Iterable[Sequence[Any]],
     name: str,
-    decimal_comma: bool = False,
+    language: str = "en",
 ) -> list[dict[str, Any]]:
-    """Actuals rows from a header and records (first record = file row 2); checked fully.
+    """Actuals rows from a header and records (first record = file row 2), numbers written as
+    text the way people of ``language`` write them; checked fully.
 
     Errors name the file, row and column: ``actuals.csv row 4, revenue: 'abc' is not a number``.
     """
@@ -173,7 +180,7 @@ def rows_from_table(
         where = f"{name} row {number}"
         at: dict[str, Any] = {"name": name, "row": number}
         month_cell = cells[month_at] if month_at is not None else None
-        month_value = _number(month_cell, f"{where}, month", {**at, "column": "month"})
+        month_value = _number(month_cell, f"{where}, month", {**at, "column": "month"}, language)
         if month_value is not None:
             if not month_value.is_integer():
                 raise AnalysisError(
@@ -201,7 +208,10 @@ def rows_from_table(
             )
         row: dict[str, Any] = {"month": month}
         for i, column in columns.items():
-            value = _number(cells[i], f"{where}, {column}", {**at, "column": column}, decimal_comma)
+            money = "" if column in COUNT_COLUMNS else plan.currency
+            value = _number(
+                cells[i], f"{where}, {column}", {**at, "column": column}, language, money
+            )
             if value is not None:
                 refusal = actual_refusal(value)
                 if refusal:
@@ -299,9 +309,9 @@ def read_actuals_data(
         header = next(records, None)
         if header is None:
             raise AnalysisError(f"{name}: is empty", "empty", name=name)
-        # A semicolon-separated file is what German spreadsheets write: decimal commas.
-        decimal_comma = getattr(dialect, "delimiter", ",") == ";"
-        return rows_from_table(plan, header, records, name, decimal_comma)
+        # A semicolon-separated file is what German spreadsheets write: 1.234,5
+        language = "de" if getattr(dialect, "delimiter", ",") == ";" else "en"
+        return rows_from_table(plan, header, records, name, language)
     except csv.Error as error:
         raise AnalysisError(
             f"{name}: is not a readable CSV file ({error})", "bad_csv", name=name, reason=str(error)
@@ -346,7 +356,8 @@ def _read_xlsx(plan: Plan, data: bytes, name: str, sheet: str | None) -> list[di
         records = table.iter_rows(
             min_row=2, max_row=limits.MAX_ROWS + 2, max_col=len(header), values_only=True
         )
-        return rows_from_table(plan, header, records, name)
+        # numbers are numbers; a number typed as text is read in the plan's language
+        return rows_from_table(plan, header, records, name, plan.language)
     except AnalysisError:
         raise
     except Exception as error:  # a malformed sheet surfaces while rows are read
