@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from planner.plan.files import load
 from planner.policy import RULES
@@ -23,6 +24,11 @@ from tests.app_support import local_app
 from tests.factories import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Hypothesis fails an example that takes over 200 ms: on a shared machine running the browser
+# tests beside, a pure test of row rebasing failed so once. Speed is measured in benchmarks/.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 # --- the Streamlit app: a real server and Debian's chromium ------------------------------------
 

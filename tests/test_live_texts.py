@@ -83,6 +83,27 @@ def test_a_persons_own_earlier_change_is_said_to_be_theirs(workspace: Store) -> 
     assert not second.session_state[collab.CONFLICTS]
 
 
+def test_an_actuals_conflict_names_the_month_and_column_of_each_side(workspace: Store) -> None:
+    """Max saved 5 € as January's revenue while Vera typed 9.999 there (the example starts in
+    January 2027): the card names the table once and each side's cell by month and column,
+    with its amount as the table shows it, not "Ist-Zahlen: Monat 1 (Zeile 1): hinzugefügt"."""
+    from tests.app_support import edit_table
+
+    vera = named(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "Vera")
+    vera.switch_page("planner/ui/pages/onboarding.py").run()
+    plan_id = vera.session_state[session.PLAN_ID]
+    edit_table(vera, "actuals", {"edited_rows": {0: {"revenue": "9.999"}}})
+    base = workspace.version(plan_id)
+    workspace.apply_edit(plan_id, "actuals", [{"month": 1, "revenue": 5.0}], base, "Max", "vendor")
+    vera.run()
+    vera.button(key="onboarding.save").click().run()
+    assert not vera.exception, [e.message for e in vera.exception]
+    table = i18n.label("actuals", "de")
+    cell = f"Jan. 2027 · {i18n.label('revenue', 'de')}"
+    assert _card(vera) == plain(f"Max (Hersteller) hat {table} geändert: {cell}: 5\xa0€")
+    assert plain(f"Ihr Wert: {cell}: 9.999\xa0€") in [c.value for c in vera.caption]
+
+
 # --- refusals in the UI language ---------------------------------------------------------------
 
 

@@ -269,10 +269,11 @@ def conflict_text(conflict: Conflict, plan: Plan) -> str:
     else's."""
     start = st.session_state.get(STARTS, {}).get((conflict.path, conflict.version))
     value = _changes_text(conflict.path, start, conflict.theirs, plan)
+    rows = "_rows" if _as_rows(start, conflict.theirs) else ""  # "changed the team: …"
     if own(conflict):
-        return tx("conflict_own", field=_what(conflict.path, plan), value=value)
+        return tx("conflict_own" + rows, field=_what(conflict.path, plan), value=value)
     return tx(
-        "conflict",
+        "conflict" + rows,
         author=conflict.author,
         side=tx(f"side.{conflict.side}"),
         field=_what(conflict.path, plan),
@@ -291,9 +292,15 @@ def _what(path: str, plan: Plan) -> str:
     return wording.path_text(path, plan)
 
 
+def _as_rows(start: Any, value: Any) -> bool:
+    """Whether a value is told as its rows' changes (a table's, since ``start``)."""
+    return isinstance(value, list) and isinstance(start, list)
+
+
 def _changes_text(path: str, start: Any, value: Any, plan: Plan) -> str:
-    """A value as the fields show it; a list as its changes since ``start`` (when known)."""
-    if isinstance(value, list) and isinstance(start, list):
+    """A value as the fields show it; a list as its changes since ``start`` (when known), each
+    by its row and column without the table's name, which the sentence names."""
+    if _as_rows(start, value):
         granted = current_access()
         side = granted.side if granted is not None else "vendor"
         _, hidden = privacy.mask_value(plan, side, path, value)
@@ -301,7 +308,9 @@ def _changes_text(path: str, start: Any, value: Any, plan: Plan) -> str:
         if hidden or hidden_start:
             return tx("private")
         lines = described(path, start, value, plan)
-        return "; ".join(f"{what}: {text}" for what, text, _ in lines) or tx("several_values")
+        table = wording.field_label(path) + ": "
+        said = "; ".join(f"{what.removeprefix(table)}: {text}" for what, text, _ in lines)
+        return said or tx("several_values")
     return shown_text(path, value, plan)
 
 
