@@ -251,10 +251,14 @@ def test_a_row_added_to_the_copy_form_before_a_switch_comes_along_and_is_created
         settle(page)
         _to_english(page)
         shows(page, "45,000")
+        settle(page)  # the run drawing the page in English over: the German page's tables gone
         form = page.locator('[data-testid="stForm"]').filter(
             has_text=i18n.t("ui.analyses.new_value", "en")
         )
-        cells = form.locator('[data-testid="stDataFrame"]').evaluate(CELLS)
+        table = page.locator('[data-testid="stDataFrame"]:visible').filter(
+            has_text=i18n.t("ui.analyses.new_value", "en")
+        )
+        cells = table.evaluate(CELLS)
         assert cells[:2] == ["revenue.deal_size", "45,000"]
         assert not page.locator('[data-testid="stAlertContentWarning"]').count()
         form.get_by_role("textbox", name=i18n.t("ui.analyses.scenario_name", "en")).fill("Kopie")
