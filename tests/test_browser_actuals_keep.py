@@ -110,14 +110,14 @@ def test_cells_typed_before_a_switch_to_english_are_saved_as_typed(
     ]
 
 
-def _dashboard_and_back(page: Any) -> None:
-    """The person looks at the dashboard and comes back by the sidebar."""
+def _dashboard_and_back(page: Any, back: str = "onboarding") -> None:
+    """The person looks at the dashboard and comes back by the sidebar (to the page ``back``,
+    ``ui.nav.<back>``)."""
     nav = page.locator('[data-testid="stSidebarNav"]')
     nav.get_by_text(i18n.t("ui.nav.dashboard", "de"), exact=True).click()
     page.get_by_role("heading", name=i18n.t("ui.dashboard.title", "de")).wait_for()
     settle(page)
-    nav.get_by_text(i18n.t("ui.nav.onboarding", "de"), exact=True).click()
-    page.get_by_text(i18n.t("ui.onboarding.enter_title", "de")).wait_for()
+    nav.get_by_text(i18n.t(f"ui.nav.{back}", "de"), exact=True).click()
     settle(page)
 
 
@@ -318,12 +318,7 @@ def _switched_to_english(page: Any) -> str:
 
 def _left_and_reloaded(page: Any) -> str:
     """The person looks at the dashboard and comes back, then reloads the page."""
-    nav = page.locator('[data-testid="stSidebarNav"]')
-    nav.get_by_text(i18n.t("ui.nav.dashboard", "de"), exact=True).click()
-    page.get_by_role("heading", name=i18n.t("ui.dashboard.title", "de")).wait_for()
-    settle(page)
-    nav.get_by_text(i18n.t("ui.nav.analyses", "de"), exact=True).click()
-    settle(page)
+    _dashboard_and_back(page, "analyses")
     open_ranges(page)
     shows(page, "77.777")
     page.reload()

@@ -151,14 +151,9 @@ def list_story(
         elif isinstance(before, dict) and isinstance(after, dict):
             for key in [*before, *(k for k in after if k not in before)]:
                 if before.get(key) != after.get(key):
+                    what = f"{title}: {item} · {field_label(key)}"
                     where = f"{path}.{row}.{key}"
-                    lines.append(
-                        (
-                            f"{title}: {item} · {field_label(key)}",
-                            value_text(where, before.get(key), plan, masked),
-                            value_text(where, after.get(key), plan, masked),
-                        )
-                    )
+                    lines.append(_cell_line(what, where, before, after, key, plan, masked))
         elif before != after:
             lines.append((f"{title}: {item}", str(before), str(after)))
     return lines
@@ -183,15 +178,27 @@ def actuals_story(
         )
         for key in VALUE_COLUMNS:
             if was.get(key) != now.get(key):
+                what = f"{title}: {when} · {field_label(key)}"
                 where = f"actuals.{month - 1}.{key}"
-                lines.append(
-                    (
-                        f"{title}: {when} · {field_label(key)}",
-                        value_text(where, was.get(key), plan, masked),
-                        value_text(where, now.get(key), plan, masked),
-                    )
-                )
+                lines.append(_cell_line(what, where, was, now, key, plan, masked))
     return lines
+
+
+def _cell_line(
+    what: str,
+    where: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    key: str,
+    plan: Plan,
+    masked: bool,
+) -> tuple[str, str, str]:
+    """One cell's change: what it is, and its value ``key`` in the row before and after."""
+    return (
+        what,
+        value_text(where, before.get(key), plan, masked),
+        value_text(where, after.get(key), plan, masked),
+    )
 
 
 def described(
