@@ -21,7 +21,7 @@ from planner.signoff import archive, editions
 from planner.signoff import keys as signing
 from planner.signoff import records as signoff
 from planner.signoff.records import SignOff, SignOffError
-from planner.ui import clicks, collab, history, session, state
+from planner.ui import clicks, collab, history, session, state, widgets
 from planner.ui.refusals import refusal_text
 from planner.ui.text import plain, problem_list
 
@@ -499,7 +499,7 @@ def verify_upload() -> None:
     from planner.signoff.verify import UnreadableError, verify_bytes
 
     st.markdown(f"**{tx('verify')}**")
-    upload = st.file_uploader(tx("verify_help"), type=["pdf", "xlsx"], key=UPLOAD)
+    upload = widgets.file_uploader(tx("verify_help"), ["pdf", "xlsx"], UPLOAD)
     if upload is None:
         return
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -370,3 +371,31 @@ def coming(feature: str) -> None:
 def kpi_row(values: dict[str, Any], plan: Plan, names: Sequence[str]) -> list[str]:
     """Key figures formatted for a table row."""
     return [figure(name, values[name], plan) for name in names]
+
+
+def file_uploader(label: str, types: Sequence[str], key: str, **options: Any) -> Any:
+    """``st.file_uploader`` whose button and note read in the UI language: Streamlit writes
+    them in English ("Upload", "10MB per file • CSV, XLSX"); the note names the size limit
+    (``server.maxUploadSize``, MB) and the file ``types``."""
+    note = tr(
+        "upload.note",
+        size=st.get_option("server.maxUploadSize"),
+        types=", ".join(t.upper() for t in types),
+    )
+    zone = f".st-key-{re.sub(r'[^A-Za-z0-9_-]', '-', key)} [data-testid='stFileUploaderDropzone']"
+    # Streamlit's English text left out of the page (and of what a screen reader reads), ours
+    # written after it by the element around it
+    button = f"{zone} button [data-testid='stMarkdownContainer']"
+    instructions = f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] > div"
+    rules = [f"{button} p, {instructions} span {{ display: none; }}"] + [
+        f"{where}::after {{ content: {_css_text(text)}; }}"
+        for where, text in ((button, tr("upload.button")), (instructions, note))
+    ]
+    st.html("<style>" + "\n".join(rules) + "</style>")
+    return st.file_uploader(label, type=list(types), key=key, **options)
+
+
+def _css_text(text: str) -> str:
+    """``text`` as a CSS string: quotes, backslashes, line ends and ``<`` escaped."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<\n' else c for c in text)
+    return f'"{escaped}"'

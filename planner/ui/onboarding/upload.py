@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from planner.analysis import AnalysisError, actuals
-from planner.ui import session, state
+from planner.ui import session, state, widgets
 from planner.ui.onboarding.common import UPLOAD, UPLOAD_ERRORS, UPLOADED, Here
 from planner.ui.refusals import refusal_text
 from planner.ui.text import plain, tr
@@ -36,10 +36,10 @@ def upload_section(here: Here) -> None:
         st.caption(tr("onboarding.read_only"))
         return
     st.caption(tr("onboarding.upload_caption"))
-    uploaded = st.file_uploader(
+    uploaded = widgets.file_uploader(
         tr("onboarding.upload_label"),
-        type=["csv", "xlsx"],
-        key=UPLOAD,
+        ["csv", "xlsx"],
+        UPLOAD,
         help=tr("onboarding.upload_help"),
     )
     if uploaded is not None and st.session_state.get(UPLOADED) != uploaded.file_id:

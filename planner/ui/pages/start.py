@@ -7,7 +7,7 @@ import streamlit as st
 
 from planner.plan.files import to_yaml
 from planner.plan.schema import PlanError
-from planner.ui import clicks, collab, library, session, shell, state
+from planner.ui import clicks, collab, library, session, shell, state, widgets
 from planner.ui.refusals import problem_text
 from planner.ui.text import plain, problem_list, term, tr
 
@@ -83,10 +83,10 @@ with saved:
 
 with upload:
     st.subheader(tr("start.upload"))
-    uploaded = st.file_uploader(
+    uploaded = widgets.file_uploader(
         tr("start.upload_label"),
-        type=["yaml", "yml", "json"],
-        key="upload.plan",
+        ["yaml", "yml", "json"],
+        "upload.plan",
         help=tr("start.upload_help"),
     )
     if uploaded is not None and ss.get(state.UPLOADED) != uploaded.file_id:
