@@ -285,3 +285,7 @@ def test_an_uploaded_file_reads_numbers_as_a_person_types_them() -> None:
             read_actuals_data(plan, f"Monat;{column}\n1;{typed}\n".encode(), "ist.csv")
         assert refused.value.key == "unit_refused"
         assert f"{typed!r} carries {sign!r}" in str(refused.value)
+    for written in ("inf", "-Infinity", "NaN"):  # what programs write for no number
+        with pytest.raises(AnalysisError) as refused:
+            read_actuals_data(plan, f"month,revenue\n1,{written}\n".encode(), "actuals.csv")
+        assert refused.value.key == "not_finite"

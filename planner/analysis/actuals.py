@@ -75,6 +75,10 @@ _SCIENTIFIC = {mark: re.compile(rf"[+-]?\d+(?:{re.escape(mark)}\d+)?[eE][+-]?\d+
 German ``1,5E+06``)."""
 
 
+_NOT_FINITE = frozenset({"inf", "infinity", "nan"})
+"""Text that programs write for a number that is none (``inf``, ``NaN``): refused as not finite."""
+
+
 def _number(
     value: Any, where: str, at: dict[str, Any], language: str = "en", money: str = ""
 ) -> float | None:
@@ -108,9 +112,12 @@ def _number(
                 **at,
             ) from None
         except i18n.NumberTextError:
-            raise AnalysisError(
-                f"{where}: {value!r} is not a number", "not_a_number", value=repr(value), **at
-            ) from None
+            if text.lstrip("+-").casefold() in _NOT_FINITE:
+                number = math.inf  # said below as what it is
+            else:
+                raise AnalysisError(
+                    f"{where}: {value!r} is not a number", "not_a_number", value=repr(value), **at
+                ) from None
     if not math.isfinite(number):
         raise AnalysisError(
             f"{where}: {value!r} is not a finite number", "not_finite", value=repr(value), **at
