@@ -91,10 +91,27 @@ def _errors(page: Any) -> str:
     return "\n".join(found).replace("\\", "")
 
 
+def upload_reads_in(page: Any, language: str) -> None:
+    """Streamlit writes its uploader's button and note in English ("Upload", "10MB per
+    file • CSV, XLSX"): the page shows and names them in the UI ``language``, the limit the
+    server's (10 MB, .streamlit/config.toml) and the types the page takes."""
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    button = i18n.t("ui.upload.button", language)
+    note = i18n.t("ui.upload.note", language, size=10, types="CSV, XLSX")
+    # as a screen reader reads it (and a person sees it): ours alone
+    zone.get_by_role("button", name=button, exact=True).wait_for()
+    read = zone.aria_snapshot()
+    assert f'button "{button}"' in read, read
+    assert f"text: {note}" in read, read
+    assert "Upload" not in read, read
+    assert "per file •" not in read, read
+
+
 def test_actuals_are_typed_in_the_ui_language_and_a_refused_save_keeps_them(
     session: tuple[Any, str], store: Store, plan_id: str
 ) -> None:
     page, language = session
+    upload_reads_in(page, language)  # the page's other words in the UI language too
     german = language == "de"
     grid = page.locator('[data-testid="stDataFrame"]:visible').filter(
         has_text=i18n.label("revenue", language)
@@ -142,22 +159,3 @@ def test_actuals_are_typed_in_the_ui_language_and_a_refused_save_keeps_them(
     assert len(store.log(plan_id)) == 2
     shows(page, "8.500" if german else "8,500")  # the stored actuals, written as before
     shows(page, first)
-
-
-def test_the_upload_reads_in_the_ui_language_whatever_the_browser_speaks(
-    session: tuple[Any, str],
-) -> None:
-    """Streamlit writes its uploader's button and note in English ("Upload", "10MB per
-    file • CSV, XLSX"): the page shows and names them in the UI language, the limit the
-    server's (10 MB, .streamlit/config.toml) and the types the page takes."""
-    page, language = session
-    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
-    button = i18n.t("ui.upload.button", language)
-    note = i18n.t("ui.upload.note", language, size=10, types="CSV, XLSX")
-    # as a screen reader reads it (and a person sees it): ours alone
-    zone.get_by_role("button", name=button, exact=True).wait_for()
-    read = zone.aria_snapshot()
-    assert f'button "{button}"' in read, read
-    assert f"text: {note}" in read, read
-    assert "Upload" not in read, read
-    assert "per file •" not in read, read
