@@ -157,7 +157,7 @@ def test_cells_typed_but_not_saved_come_back_after_the_page_was_left_and_are_sav
         {"month": 3, "revenue": 4567.5},
     ]
     settle(page)
-    assert page.evaluate(UNSAVED) == []
+    page.wait_for_function(f"() => ({UNSAVED})().length === 0", timeout=15_000)
     _reloaded(page)
     assert len(store.log(plan_id)) == 2
 

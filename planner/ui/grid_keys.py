@@ -74,6 +74,7 @@ def keep_typing(
             "version": unsaved.version,
             "language": unsaved.language,
             "cells": [list(cell) for cell in unsaved.cells],
+            "saved": unsaved.saved,
         }
     _component()(key=key, data=data, on_lost_change=on_lost, on_unsaved_change=on_unsaved)
 
@@ -88,6 +89,8 @@ class Unsaved:
     version: int
     language: str
     cells: tuple[tuple[int, str, str | None], ...]
+    saved: bool = False
+    """Whether the table was saved and nothing typed since: the tab forgets what it kept."""
 
 
 def unsaved_cells(key: str) -> Unsaved | None:

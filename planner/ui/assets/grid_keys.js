@@ -31,8 +31,8 @@
 //    actuals), those are kept in the tab's session storage as the server last named them; a
 //    table drawn anew after the page was left or reloaded sends them back as one "unsaved"
 //    event (the server knows none of them after a reload, and none typed since it last drew
-//    the table after the page was left). Once the server names none for a table it drew
-//    before (saved), the tab forgets them.
+//    the table after the page was left). Once the server says the table was saved and names
+//    none, or names none for a table it drew before, the tab forgets them.
 
 const EDITOR = '[id^="gdg-overlay-"]';
 const GRID = '[data-testid="stDataFrame"]';
@@ -284,6 +284,10 @@ if (!window.__planGridKeys) {
 function unsaved(self, named, setTriggerValue) {
   const cells = Array.isArray(named.cells) ? named.cells : [];
   try {
+    if (named.saved === true && cells.length === 0) {
+      sessionStorage.removeItem(stored(self)); // saved, and nothing typed since
+      return;
+    }
     const before = self.token === null ? kept(self) : null; // drawn anew: left or reloaded
     const sent = window.__planGridKeys.sent;
     const once = before !== null ? `${stored(self)}=${JSON.stringify(before)}` : "";

@@ -169,6 +169,7 @@ def seen_table(here: Here, columns: list[str]) -> dict[str, Any]:
         "frame": entry_frame(here, columns),
         "typed": carried,
         "dropped": dropped,
+        "saved": bool(seen is not None and seen["version"] < 0 and seen.get("saved")),
         "key": f"{state.EDITOR_PREFIX}actuals@{generation}",
         "before": seen["key"] if seen is not None else "",
     }
@@ -206,7 +207,10 @@ def _unsaved(here: Here, seen: dict[str, Any]) -> grid_keys.Unsaved | None:
         for (row, column), text in sorted(typed.items())
         if row < len(frame) and column in seen["columns"]
     )
-    return grid_keys.Unsaved(plan, seen["version"], seen["language"], cells)
+    if cells:
+        seen["saved"] = False  # typed since the last Save: the tab keeps these
+    saved = bool(seen.get("saved"))
+    return grid_keys.Unsaved(plan, seen["version"], seen["language"], cells, saved)
 
 
 def _on_unsaved() -> None:
@@ -259,11 +263,12 @@ def _reads_as(text: Any, stored: float | None, column: str, currency: str) -> bo
     return bool(value == stored)
 
 
-def _renew_table() -> None:
-    """Show the stored actuals in a new table (after a save, or when it was overtaken)."""
+def _renew_table(saved: bool) -> None:
+    """Show the stored actuals in a new table (after a save, or when it was overtaken); once
+    ``saved``, the tab forgets the cells it kept."""
     seen: dict[str, Any] | None = st.session_state.get(ACTUALS_SEEN)
     if seen is not None:
-        st.session_state[ACTUALS_SEEN] = {**seen, "version": -1}
+        st.session_state[ACTUALS_SEEN] = {**seen, "version": -1, "saved": saved}
 
 
 def save_actuals(rows: list[dict[str, Any]], version: int) -> bool:
@@ -271,7 +276,7 @@ def save_actuals(rows: list[dict[str, Any]], version: int) -> bool:
     comes back as a conflict with both (nothing overwritten)."""
     saved = session.change({"actuals": rows}, TABLE_ERRORS, bases={"actuals": version})
     if saved or "actuals" in collab.pending_paths():
-        _renew_table()
+        _renew_table(saved)
     return saved
 
 
