@@ -241,11 +241,12 @@ def _on_unsaved() -> None:
             wanted.append(column)
     if not carried:
         return
+    drawn_at = seen["version"] if seen["version"] >= 0 else version  # -1: about to be renewed
     ss[ACTUALS_SEEN] = {
         **seen,
         "typed": {**seen["typed"], **carried},
         # never later than what is stored: a version sent from the browser only makes a conflict
-        "version": min(found.version, seen["version"], version),
+        "version": min(found.version, drawn_at, version),
     }
     if wanted:  # the table shows them in the column chosen again
         key = f"{COLUMNS}.{now.language}"
