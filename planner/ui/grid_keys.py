@@ -5,9 +5,9 @@ Drawn below every editable table, this small browser component (``assets/grid_ke
 - holds Enter or Tab pressed right after a cell's last character until the grid's editor has
   that character (150 ms at most): Streamlit's table took the value as last drawn and left the
   cell unsaved, without a word;
-- holds a click on a button within 300 ms of a table cell's edit until the table has sent that
-  edit (Streamlit's table sends it 150 ms late: a Save clicked at once after Enter went with the
-  table as it was);
+- holds a click on a button right after a table cell's edit until the table has sent that
+  edit (Streamlit's table sends it 150 ms late, later on a busy machine: a Save clicked at once
+  after Enter went with the table as it was), 0.8 s at most;
 - below a live table (:func:`keep_typing`), reports the text of a cell editor whose table was
   built anew under it (someone added or deleted rows, or the person's own edit of another
   cell was taken), which went with the old table: the server saves it or says why not; and

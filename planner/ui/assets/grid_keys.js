@@ -13,11 +13,13 @@
 //    table drawn with a token (the server's name for the table as drawn) reports the cell and
 //    its text as one "lost" event, and the server saves it or says why it cannot.
 // 3. A button clicked right after a cell's edit goes with that edit. Streamlit's table tells
-//    the page of its edits 150 ms after the last one (unless the edit ended with a click
+//    the server of its edits 150 ms after the last one (unless the edit ended with a click
 //    outside the table); a button clicked meanwhile (Save, at once after Enter) sent its click
 //    with the table as it was before, and the server saved or refused that older table (2 Saves
-//    in 8 at machine speed). Such a click is held until SYNC ms after the table's last edit,
-//    then given to the button, which has the table's new state by then.
+//    in 8 at machine speed). Such a click is held until the page has sent something to the
+//    server at least EDIT_SENT ms after the table's last edit (the table's edit: on a busy
+//    machine its timer fires late, and a fixed wait was outrun), or SYNC_MAX ms after the edit
+//    when nothing was sent (an edit that changed nothing), then given to the button.
 // 4. Below a form's table (its edits reach the server only with the form's button), the cells
 //    typed since the table was drawn are kept in the page; when the server draws the table
 //    anew under another token (the UI language was switched) before the form was sent, they
@@ -39,7 +41,9 @@ const GRID = '[data-testid="stDataFrame"]';
 const CELL = /^glide-cell-(\d+)-(\d+)$/;
 const HOLD = 150;
 const WATCH_MS = 200;
-const SYNC = 300; // Streamlit's table sends its edits 150 ms after the last one
+const EDIT_SENT = 150; // Streamlit's table sends its edits 150 ms after the last one
+const SYNC_MAX = 800;
+const SYNC_POLL = 20;
 const KEYED = /(?:^|\s)(st-key-\S+)/;
 const SNAPSHOTS_MS = [150, 500]; // after a person's input in a table, when it shows its effect
 const STORED = "plan-form-table:"; // + the component's name: a table's cells not sent or saved yet
@@ -94,6 +98,15 @@ if (!window.__planGridKeys) {
   const edited = () => {
     lastEdit = performance.now();
   };
+  // when the page last sent something to the server (Streamlit's one websocket)
+  let lastSent = -Infinity;
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    lastSent = performance.now();
+    return send.call(this, data);
+  };
+  // whether a table's last edit has reached the server (or never will: it changed nothing)
+  const synced = () => lastSent >= lastEdit + EDIT_SENT || performance.now() - lastEdit >= SYNC_MAX;
   // a form's table as the page shows it: taken at a person's input (before it, the first time
   // under a token: the table as drawn) and a moment after it; never on a timer, which would
   // also take the table of a closed expander or one drawn anew
@@ -264,17 +277,21 @@ if (!window.__planGridKeys) {
         }
       }
       if (!event.isTrusted || button === null || inGrid(button) || inEditor(button)) return;
-      const since = performance.now() - lastEdit;
-      if (since >= SYNC) return;
+      if (synced()) return;
       event.stopImmediatePropagation();
       event.preventDefault();
       const owner = button.closest('[class*="st-key-"]');
       const found = owner ? KEYED.exec(owner.className) : null;
       const keyed = found ? found[1] : null;
-      setTimeout(() => {
+      const give = () => {
+        if (!synced()) {
+          setTimeout(give, SYNC_POLL);
+          return;
+        }
         const now = again(button, keyed);
         if (now !== null && now.isConnected) now.click();
-      }, SYNC - since);
+      };
+      setTimeout(give, SYNC_POLL);
     },
     true,
   );

@@ -322,22 +322,16 @@ def entry_table(here: Here, columns: list[str]) -> None:
             icon=":material/warning:",
         )
     save, clear = st.columns([1, 1])
-    saved = clicks.button(
+    # each click answered before the next element: a run stopped at an element drawn between
+    # a click's button and its answer (a rerun asked for meanwhile) would lose the click
+    if clicks.button(
         save,
         tr("onboarding.save"),
         "onboarding.save",
         type="primary",
         width="stretch",
         disabled=not who.can_edit,
-    )
-    cleared = clicks.button(
-        clear,
-        tr("onboarding.clear"),
-        "onboarding.clear",
-        disabled=not plan.actuals or not who.can_edit,
-        width="stretch",
-    )
-    if saved:
+    ):
         typed, refused = typed_values(here, edited, columns, seen["frame"])
         version, known = based_on(seen["version"], typed)
         rows = rows_with(known, typed)
@@ -346,6 +340,13 @@ def entry_table(here: Here, columns: list[str]) -> None:
         elif save_actuals(rows, version):
             session.notify("onboarding.saved", count=len(rows), plural=len(rows))
             st.rerun()
+    cleared = clicks.button(
+        clear,
+        tr("onboarding.clear"),
+        "onboarding.clear",
+        disabled=not plan.actuals or not who.can_edit,
+        width="stretch",
+    )
     if cleared and save_actuals([], seen["version"]):
         session.notify("onboarding.cleared")
         st.rerun()
