@@ -66,6 +66,9 @@ VALUE_COLUMNS: tuple[str, ...] = MONTHLY_COLUMNS[2:]
 COUNT_COLUMNS = frozenset({"headcount", "new_deals", "customers", "sales_fte", "delivery_fte"})
 """Monthly columns that count people (FTE), deals or customers; every other numeric column
 is an amount of the plan's currency."""
+MONTH_KEYED = frozenset({"actuals"})
+"""Plan lists whose rows are keyed by their plan ``month`` (each month once), not by their
+place: a change to one is read, and re-applied over someone else's, cell by cell of a month."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from planner import privacy
 from planner.access import Access
-from planner.plan.schema import Plan
+from planner.plan.schema import MONTH_KEYED, Plan
 from planner.store import Conflict
 from planner.ui import collab, session, state, wording
 from planner.ui.live_input import ON, Commit, live_switch
@@ -35,7 +35,7 @@ def _resolve(path: str, version: int, keep_mine: bool) -> None:
     value = conflict.yours
     left: list[str] = []
     rows = isinstance(start, list) and isinstance(value, list)
-    if rows and path == "actuals" and isinstance(conflict.theirs, list):
+    if rows and path in MONTH_KEYED and isinstance(conflict.theirs, list):
         value = collab.rebase_months(start, value, conflict.theirs)  # cells, by plan month
     elif rows and isinstance(conflict.theirs, list):
         value = collab.rebase_rows(start, value, conflict.theirs)

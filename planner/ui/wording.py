@@ -14,7 +14,7 @@ from typing import Any
 from planner import i18n, privacy, values
 from planner.catalogue import lookup
 from planner.model import month_dates
-from planner.plan.schema import VALUE_COLUMNS, Plan
+from planner.plan.schema import MONTH_KEYED, VALUE_COLUMNS, Plan
 from planner.store import Change
 from planner.ui import state
 from planner.ui.text import tr
@@ -109,7 +109,7 @@ def item_text(list_path: str, item: Any, row: int) -> str:
     name = item.get(name_key) if isinstance(item, dict) else None
     if list_path == "uncertainty" and isinstance(name, str):
         name = field_label(name)
-    if list_path == "actuals" and isinstance(item, dict):
+    if list_path in MONTH_KEYED and isinstance(item, dict):
         name = f"{i18n.label('month', state.language())} {item.get('month')}"
     return tx("row", item=name or "–", row=row + 1)
 
@@ -136,8 +136,8 @@ def list_story(
 ) -> list[tuple[str, str, str]]:
     """A list's change row by row: (what, before, after) of each cell changed, row added
     (before empty) or removed (after empty). The actuals, cell by cell of each plan month."""
-    if path == "actuals":
-        return actuals_story(old, new, plan, masked)
+    if path in MONTH_KEYED:
+        return month_story(path, old, new, plan, masked)
     lines: list[tuple[str, str, str]] = []
     title = field_label(path)
     for row in range(max(len(old), len(new))):
@@ -159,12 +159,12 @@ def list_story(
     return lines
 
 
-def actuals_story(
-    old: list[Any], new: list[Any], plan: Plan, masked: bool
+def month_story(
+    path: str, old: list[Any], new: list[Any], plan: Plan, masked: bool
 ) -> list[tuple[str, str, str]]:
-    """A change of the actuals as (what, before, after) of each cell changed, by month and
-    column: ``Ist-Zahlen: Jan. 2027 · Umsatz``, ``–``, ``5 €``."""
-    title = field_label("actuals")
+    """A change of a list keyed by plan month (the actuals) as (what, before, after) of each
+    cell changed, by month and column: ``Ist-Zahlen: Jan. 2027 · Umsatz``, ``–``, ``5 €``."""
+    title = field_label(path)
     before = {row.get("month"): row for row in old if isinstance(row, dict)}
     after = {row.get("month"): row for row in new if isinstance(row, dict)}
     dates = month_dates(plan.start, plan.months)
@@ -179,7 +179,7 @@ def actuals_story(
         for key in VALUE_COLUMNS:
             if was.get(key) != now.get(key):
                 what = f"{title}: {when} · {field_label(key)}"
-                where = f"actuals.{month - 1}.{key}"
+                where = f"{path}.{month - 1}.{key}"
                 lines.append(_cell_line(what, where, was, now, key, plan, masked))
     return lines
 
