@@ -200,6 +200,33 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         driver.__exit__(None, None, None)
 
 
+PAGE_STATE = """() => ({
+  tabs: Array.from(document.querySelectorAll('[role=tab][aria-selected=true]'), t => t.innerText),
+  running: document.querySelector('[data-testid="stStatusWidgetRunningIcon"]') !== null,
+  alerts: Array.from(document.querySelectorAll('[data-testid="stAlert"]'), a => a.innerText),
+  text: (document.querySelector('[data-testid="stMain"]') || document.body).innerText.slice(0, 1500),
+})"""
+"""What a failed browser test reports of each page still open: a wait that timed out says
+only what it waited for, not what the page showed instead."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    browser = _CHROMIUM.get("browser")
+    if call.when != "call" or not report.failed or browser is None:
+        return
+    lines = []
+    for context in browser.contexts:
+        for page in context.pages:
+            try:
+                lines.append(f"{page.url}\n{page.evaluate(PAGE_STATE)}")
+            except Exception as error:  # a page closed or hung: say so, keep the report
+                lines.append(f"{page.url}\n(not read: {error})")
+    report.sections.append(("open pages", "\n\n".join(lines)))
+
+
 @pytest.fixture
 def app_page(chromium_browser: Any, app_server: dict[str, Any]) -> Iterator[Any]:
     """A fresh browser session (its own Streamlit session) on the app, wide enough for a desk."""
