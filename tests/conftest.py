@@ -204,7 +204,8 @@ PAGE_STATE = """() => ({
   tabs: Array.from(document.querySelectorAll('[role=tab][aria-selected=true]'), t => t.innerText),
   running: document.querySelector('[data-testid="stStatusWidgetRunningIcon"]') !== null,
   alerts: Array.from(document.querySelectorAll('[data-testid="stAlert"]'), a => a.innerText),
-  text: (document.querySelector('[data-testid="stMain"]') || document.body).innerText.slice(0, 1500),
+  text: (document.querySelector('[data-testid="stMain"]') || document.body)
+    .innerText.slice(0, 1500),
 })"""
 """What a failed browser test reports of each page still open: a wait that timed out says
 only what it waited for, not what the page showed instead."""
@@ -269,17 +270,47 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``--dist loadfile`` (``scripts/test`` runs the suite on two processes) hands out whole
     modules, so a module's shared set-up (a LibreOffice run, a signed file) is made once, not
-    once per process; and all browser modules as one, so they run one after the other in one
-    process (one app server and one chromium, no second browser test loading the machine
-    beside them). pytest-xdist's ``loadgroup`` would say it with marks, but it ignores them
+    once per process; and the browser modules as one group per process, the groups about
+    equal in tests (each process one app server and one chromium; its browser tests come
+    first, so both processes run one browser test at a time beside each other). One group for
+    all made its process the whole suite's time (17-20 of its minutes, the other process done
+    long before). pytest-xdist's ``loadgroup`` would say it with marks, but it ignores them
     with this pytest (it renames node ids, which pytest no longer lets it)."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
     class ModuleScheduling(LoadFileScheduling):  # type: ignore[misc]
+        groups: dict[str, str] | None = None
+
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return BROWSER_MODULE if BROWSER_MODULE in Path(module).name else module
+            if BROWSER_MODULE not in Path(module).name:
+                return module
+            if self.groups is None:
+                self.groups = browser_groups(self.collection or [], len(self.nodes))
+            return self.groups[module]
 
     return ModuleScheduling(config, log)
+
+
+def browser_groups(nodeids: list[str], processes: int) -> dict[str, str]:
+    """Each browser module's group (``browser-1`` ... one per process at most): the modules
+    with the most tests first, each to the group with the fewest tests so far.
+
+    >>> ids = ["a_browser.py::x", "a_browser.py::y", "b_browser.py::z", "c_browser.py::w"]
+    >>> browser_groups(ids, 2)
+    {'a_browser.py': 'browser-1', 'b_browser.py': 'browser-2', 'c_browser.py': 'browser-2'}
+    """
+    counts: dict[str, int] = {}
+    for nodeid in nodeids:
+        module = nodeid.split("::", 1)[0]
+        if BROWSER_MODULE in Path(module).name:
+            counts[module] = counts.get(module, 0) + 1
+    sizes = [0] * max(1, processes)
+    groups: dict[str, str] = {}
+    for module in sorted(counts, key=lambda m: (-counts[m], m)):
+        smallest = sizes.index(min(sizes))
+        sizes[smallest] += counts[module]
+        groups[module] = f"{BROWSER_MODULE}-{smallest + 1}"
+    return dict(sorted(groups.items()))
