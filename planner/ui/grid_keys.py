@@ -5,6 +5,8 @@ Drawn below every editable table, this small browser component (``assets/grid_ke
 - holds Enter or Tab pressed right after a cell's last character until the grid's editor has
   that character (150 ms at most): Streamlit's table took the value as last drawn and left the
   cell unsaved, without a word;
+- gives the keys typed while a cell's editor opens (the first character opens it) to the
+  editor once it has the focus: the table dropped them ("7" left of "7777" typed fast);
 - holds a click on a button right after a table cell's edit until the table has sent that
   edit (Streamlit's table sends it 150 ms late, later on a busy machine: a Save clicked at once
   after Enter went with the table as it was), 0.8 s at most;

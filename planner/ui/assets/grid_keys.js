@@ -35,11 +35,18 @@
 //    event (the server knows none of them after a reload, and none typed since it last drew
 //    the table after the page was left). Once the server says the table was saved and names
 //    none, or names none for a table it drew before, the tab forgets them.
+// 6. Keys typed while a cell's editor opens go into it. A character typed on a chosen cell opens
+//    the cell's editor with that character; the keys that followed before the editor had the
+//    focus went to the table, which dropped them (7777 typed 60 ms apart on a busy machine
+//    left "7" in the cell, 2 times in 10). From such a character until the editor has the
+//    focus (OPENING_MS at most), the characters typed (and a key leaving the cell) are held,
+//    then given to the editor in their order.
 
 const EDITOR = '[id^="gdg-overlay-"]';
 const GRID = '[data-testid="stDataFrame"]';
 const CELL = /^glide-cell-(\d+)-(\d+)$/;
 const HOLD = 150;
+const OPENING_MS = 1000;
 const WATCH_MS = 200;
 const EDIT_SENT = 150; // Streamlit's table sends its edits 150 ms after the last one
 const SYNC_MAX = 800;
@@ -135,6 +142,48 @@ if (!window.__planGridKeys) {
   const leaves = (event) =>
     event.key === "Tab" || event.key === "Escape" || (event.key === "Enter" && !event.shiftKey);
 
+  // the keys typed while a cell's editor opens (see 6. above)
+  let opening = null; // { until, keys: [keydown inits] }
+  const character = (event) =>
+    event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey && !event.isComposing;
+  const typedWhileOpening = (event) => {
+    if (!event.isTrusted || inEditor(event.target) || !inGrid(event.target)) return false;
+    const now = performance.now();
+    if (opening === null || now > opening.until) {
+      opening = character(event) && document.querySelector(EDITOR) === null ? { until: now + OPENING_MS, keys: [] } : null;
+      return false; // the first: the table opens the cell's editor with it
+    }
+    if (event.key === "Escape") {
+      opening = null; // the edit given up, and what was typed with it
+      return false;
+    }
+    const open = document.querySelector(EDITOR) !== null;
+    if (!character(event) && !(leaves(event) && open)) return false; // Tab on a read-only table moves on
+    const last = opening.keys[opening.keys.length - 1];
+    if (last && leaves(last)) return false; // after a key leaving the cell: for the table
+    opening.keys.push({ key: event.key, code: event.code, shiftKey: event.shiftKey, bubbles: true, cancelable: true, composed: true });
+    event.stopImmediatePropagation();
+    event.preventDefault();
+    return true;
+  };
+  const opened = (event) => {
+    const input = event.target;
+    if (opening === null || !inEditor(input) || !("value" in input)) return;
+    const keys = opening.keys;
+    opening = null;
+    const text = keys.filter((init) => init.key.length === 1).map((init) => init.key).join("");
+    if (text !== "") {
+      // as the browser types: the value set past React's own setter, then an input event
+      const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(input), "value").set;
+      setter.call(input, input.value + text);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    const leaving = keys.find((init) => init.key.length !== 1);
+    // given once the editor was drawn with the text (as 1. holds an Enter typed at once)
+    if (leaving) setTimeout(() => input.isConnected && input.dispatchEvent(new KeyboardEvent("keydown", leaving)), HOLD);
+  };
+  document.addEventListener("focusin", opened, true);
+
   const release = () => {
     if (held === null) return;
     const { target, init, timer } = held;
@@ -224,6 +273,7 @@ if (!window.__planGridKeys) {
   document.addEventListener(
     "keydown",
     (event) => {
+      if (typedWhileOpening(event)) return;
       touched(event);
       if (inEditor(event.target) || inGrid(event.target)) edited(); // typed, deleted or pasted
       if (!event.isTrusted) {
