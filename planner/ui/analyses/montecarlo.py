@@ -371,11 +371,12 @@ def monte_carlo_section() -> None:
         try:
             with st.spinner(tr("analyses.running")):
                 found = montecarlo.run(here().plan, int(draws), int(seed), audience=here().who.side)
+                # kept before the spinner goes: a run can stop there (someone's change arrived
+                # meanwhile), and the draws would be lost with the click answered
+                state.errors().pop(MC_ERRORS, None)
+                st.session_state[MC_RESULT] = (here().revision, found)
         except AnalysisError as error:
             state.errors()[MC_ERRORS] = [str(error)]
-        else:
-            state.errors().pop(MC_ERRORS, None)
-            st.session_state[MC_RESULT] = (here().revision, found)
     fields.problems(MC_ERRORS)
     stored = st.session_state.get(MC_RESULT)
     if stored is None or stored[0] != here().revision:
