@@ -20,6 +20,11 @@ def base_url() -> str:
     return url.split("?", 1)[0].split("#", 1)[0]
 
 
+CREATED = "collab.invite_created"
+"""The link created last in this session: ``(plan id, invite id, address)``, shown while it
+holds."""
+
+
 def _revoke(granted: Access, invite_id: int) -> None:
     access.revoke(collab.store(), granted, invite_id)
 
@@ -40,9 +45,17 @@ def invites_panel(granted: Access, base_url: str = "") -> None:
         st, collab.tx("create_invite"), "collab.create_invite", icon=":material/link:"
     ):
         invite = access.create_invite(collab.store(), granted, role, label)
+        # kept before it is drawn: a run stops at an element when the person's next input
+        # arrives, and the link, shown only here, would be lost with the click answered
+        st.session_state[CREATED] = (granted.plan_id, invite.id, base_url + invite.query)
+    invites = access.list_invites(collab.store(), granted.plan_id)
+    created = st.session_state.get(CREATED)
+    if created is not None and any(
+        (granted.plan_id, i.id) == created[:2] and i.active for i in invites
+    ):
         st.success(collab.tx("invite_created"))
-        st.code(base_url + invite.query, language=None)
-    for invite in access.list_invites(collab.store(), granted.plan_id):
+        st.code(created[2], language=None)
+    for invite in invites:
         left, right = st.columns([4, 1])
         state_text = collab.tx("active") if invite.active else collab.tx("revoked")
         role_text = collab.tx("role." + invite.role)
