@@ -74,6 +74,8 @@ def point_and_click(page: Any, element: Any, x: float, y: float) -> None:
         try:
             element.scroll_into_view_if_needed()
             box = element.bounding_box()
+            if box is None:  # drawn anew at that moment, not laid out yet
+                raise LookupError(f"{element} has no box")
             break
         except Exception:
             if attempt == 2:

@@ -39,8 +39,8 @@
 //    the cell's editor with that character; the keys that followed before the editor had the
 //    focus went to the table, which dropped them (7777 typed 60 ms apart on a busy machine
 //    left "7" in the cell, 2 times in 10). From such a character until the editor has the
-//    focus (OPENING_MS at most), the characters typed (and a key leaving the cell) are held,
-//    then given to the editor in their order.
+//    focus (OPENING_MS after the last of them at most), the characters typed (and a key
+//    leaving the cell) are held, then given to the editor in their order.
 
 const EDITOR = '[id^="gdg-overlay-"]';
 const GRID = '[data-testid="stDataFrame"]';
@@ -157,11 +157,15 @@ if (!window.__planGridKeys) {
       opening = null; // the edit given up, and what was typed with it
       return false;
     }
-    const open = document.querySelector(EDITOR) !== null;
-    if (!character(event) && !(leaves(event) && open)) return false; // Tab on a read-only table moves on
+    // a key leaving the cell is held too once characters are (before the editor is drawn: it
+    // would have left the cell with the first character alone); else, as Tab on a read-only
+    // table, it goes to the table
+    const holding = opening.keys.length > 0 || document.querySelector(EDITOR) !== null;
+    if (!character(event) && !(leaves(event) && holding)) return false;
     const last = opening.keys[opening.keys.length - 1];
     if (last && leaves(last)) return false; // after a key leaving the cell: for the table
     opening.keys.push({ key: event.key, code: event.code, shiftKey: event.shiftKey, bubbles: true, cancelable: true, composed: true });
+    opening.until = now + OPENING_MS; // a busy machine may take its time to draw the editor
     event.stopImmediatePropagation();
     event.preventDefault();
     return true;
