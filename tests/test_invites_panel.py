@@ -11,10 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner import access
-from planner.policy import RULES
 from planner.store import Store
 from planner.ui import collab
-from tests.app_support import local_app
+from tests.app_support import shared_plan
 from tests.store_support import example_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,10 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def workspace_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
-    with local_app(tmp_path, monkeypatch):
-        store = Store(policy=RULES)
-        yield store, store.create_plan(example_plan(), author="Vera", side="vendor")
-        store.close()
+    with shared_plan(tmp_path, monkeypatch, example_plan()) as found:
+        yield found
 
 
 def _share_page() -> AppTest:
