@@ -99,12 +99,14 @@ def _driver(page: Any, grid: Any, row: int, typed: str, path: str) -> None:
     # the click selects the cell, or adds the row with the cell's list open (as it does for a
     # person: the pointer moves there first)
     chosen = f'[data-testid="glide-cell-{DRIVER}-{row}"][aria-selected="true"], {EDITOR}'
+    # attached, not visible: the grid's cells for screen readers are hidden (a selected cell
+    # without its list open was waited for in vain)
     point_and_click(page, grid, *where)
     try:
-        page.locator(chosen).first.wait_for(timeout=3_000)
+        page.locator(chosen).first.wait_for(state="attached", timeout=3_000)
     except Exception:  # a grid drawn a moment ago took the click as focus only
         point_and_click(page, grid, *where)
-        page.locator(chosen).first.wait_for()
+        page.locator(chosen).first.wait_for(state="attached")
     page.keyboard.type(typed)
     page.get_by_role("option", name=typed, exact=True).wait_for()
     page.keyboard.press("Enter")
