@@ -12,12 +12,29 @@ from planner.ui.text import plain
 
 
 def base_url() -> str:
-    """The app's address as the browser sees it (without query), for full invite links."""
+    """The app's address as the browser sees it, for full invite links (:func:`app_address`)."""
     try:
         url = str(st.context.url or "")
     except (AttributeError, RuntimeError):  # no browser behind the session (tests)
         return ""
-    return url.split("?", 1)[0].split("#", 1)[0]
+    return app_address(url)
+
+
+def app_address(url: str) -> str:
+    """``url`` without its query and its page: a link opens on the dashboard, whatever page it
+    was created on (it named this page, which a partner's or viewer's link may not open, and
+    the invited person was met by Streamlit's English "Page not found").
+
+    >>> app_address("https://plans.example/app/share?open=1")
+    'https://plans.example/app/'
+    >>> app_address("http://127.0.0.1:8501/")
+    'http://127.0.0.1:8501/'
+    """
+    from planner.ui.shell import PAGES
+
+    address = url.split("?", 1)[0].split("#", 1)[0]
+    head, _, last = address.rstrip("/").rpartition("/")
+    return f"{head}/" if last in {name for name, _ in PAGES} else address
 
 
 CREATED = "collab.invite_created"
