@@ -25,6 +25,7 @@ fallback (presence and a missed wake-up).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
@@ -206,12 +207,26 @@ def rerun_fragment(session_id: str, fragment_id: str) -> bool:
         runner = session._scriptrunner
         if runner is not None and runner.request_rerun(request):
             return  # queued after the run under way, or folded into the one asked for
+        if runner is not None and tries[0] < SETTLE_TRIES:
+            # The run just ended, and its last events (the end of the page, its finish) wait
+            # on this loop: a runner made now would have them ignored as an old runner's, and
+            # the page kept the part drawn before (a decided conflict's card stayed, the plan
+            # one version behind). Once they are handled the session has no runner.
+            tries[0] += 1
+            asyncio.get_running_loop().call_later(SETTLE_SECONDS, on_event_loop)
+            return
         session._create_scriptrunner(request)
 
+    tries = [0]
     # AppSession is bound to the server's event loop: request the run there.
     session._call_soon_on_event_loop(on_event_loop)
     return True
 
+
+SETTLE_SECONDS = 0.01
+SETTLE_TRIES = 200
+"""How often, and how long at most (2 s), a wake-up waits for a run that just ended to be
+wound up by its session before it starts a run of its own."""
 
 _watcher: Watcher | None = None
 _watcher_lock = threading.Lock()
