@@ -13,7 +13,7 @@ after its link was revoked has nothing left to send.
 import streamlit as st
 
 from planner.store.faults import FAULTS
-from planner.ui import choices, clicks, faults, session, shell, state, warm
+from planner.ui import choices, clicks, collab, faults, session, shell, state, warm
 from planner.ui.text import tr
 
 
@@ -40,6 +40,7 @@ st.set_page_config(page_title=tr("app.title"), page_icon=":material/handshake:",
 try:
     main()
     clicks.forget_unanswered()  # the run came to its end: a click it did not answer is old
+    collab.name_remembered()
     choices.show_late_conflicts()
 except FAULTS as error:  # the database failed: say what and how to fix it, keep the edit
     faults.page(error)

@@ -175,8 +175,12 @@ def remember_name() -> None:
         f"encodeURIComponent({literal}) + '; path=/; SameSite=Strict';</script>"
     )
     st.html(script, unsafe_allow_javascript=True)
-    # forgotten only once the script is on its way: a run stopped by the next one stops at an
-    # element, and the next run then sends it again
+
+
+def name_remembered() -> None:
+    """At the end of a run that came to its end: the browser has drawn the cookie's script.
+    Forgotten earlier (once sent), a run stopped right after it (the person's next click) had
+    its script replaced before the browser drew it, and a reload asked for the name again."""
     st.session_state.pop(REMEMBER, None)
 
 
