@@ -4,21 +4,27 @@ A page shows a stored plan's version, its open and decided proposals and, for a 
 the link still holds. :func:`stamps` reads all of that for many plans in one short read-only
 transaction (one query of indexed counts, whatever the number of plans), so one watcher per app
 server can compare the stamps of every plan open on it several times a second
-(:mod:`planner.ui.push`). On SQLite a :class:`Signal` (the database's data version, a counter
-SQLite keeps in memory) says whether anything was committed since the last look, so that read
-is skipped while nothing changes. It never writes.
+(:mod:`planner.ui.push`). A :class:`Signal` (SQLite's data version, a counter SQLite keeps in
+memory, or PostgreSQL's current snapshot) says whether anything was committed since the last
+look, so that read is skipped while nothing changes. On PostgreSQL a :class:`Listener` also
+hears every commit as it happens (``LISTEN``), so a watcher compares at once instead of at its
+next tick, whichever app server wrote the change. None of them writes.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Collection
+import threading
+from collections.abc import Callable, Collection
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 
 from planner.store import Store
-from planner.store.db import CONNECT_TIMEOUT_SECONDS, invites, plans, proposals
+from planner.store.db import CHANGES_CHANNEL, CONNECT_TIMEOUT_SECONDS, invites, plans, proposals
+
+log = logging.getLogger("planner.watch")
 
 
 class Stamp(NamedTuple):
@@ -56,6 +62,14 @@ def stamps(store: Store, plan_ids: Collection[str]) -> dict[str, Stamp]:
     return {plan_id: found.get(plan_id, Stamp(0, 0, 0, 0)) for plan_id in wanted}
 
 
+def postgres_url(store: Store) -> str | None:
+    """The store's PostgreSQL address for a plain psycopg connection (None on SQLite)."""
+    url = store.engine.url
+    if store.engine.dialect.name != "postgresql":
+        return None
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 class Signal:
     """Whether anything was committed to a store's database since the last look.
 
@@ -75,13 +89,8 @@ class Signal:
 
     def __init__(self, store: Store) -> None:
         url = store.engine.url
-        self._dialect = store.engine.dialect.name
-        self._path = url.database if self._dialect == "sqlite" else None
-        self._url = (
-            url.set(drivername="postgresql").render_as_string(hide_password=False)
-            if self._dialect == "postgresql"
-            else None
-        )
+        self._path = url.database if store.engine.dialect.name == "sqlite" else None
+        self._url = postgres_url(store)
         self._conn: Any = None
         self._seen: object = None
 
@@ -129,3 +138,56 @@ class Signal:
                 self._conn.close()
             finally:
                 self._conn = None
+
+
+class Listener:
+    """PostgreSQL: calls ``on_commit`` whenever a write transaction on the store's database
+    commits (each notifies :data:`planner.store.db.CHANGES_CHANNEL`), from any app server or
+    the command line.
+
+    A thread of its own on a connection of its own, which only listens. Each time it starts
+    listening (first, and again after a lost connection, retried every ``retry`` seconds) it
+    calls ``on_commit`` once, for what was committed while it was not listening.
+    """
+
+    def __init__(self, url: str, on_commit: Callable[[], None], retry: float = 1.0) -> None:
+        self._url = url
+        self._on_commit = on_commit
+        self._retry = retry
+        self._stop = threading.Event()
+        self.listening = threading.Event()
+        """Set while the connection listens (for tests and the benchmark)."""
+        self._thread = threading.Thread(target=self._run, name="planner-listen", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(
+                    self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+                ) as conn:
+                    conn.execute(f"LISTEN {CHANGES_CHANNEL}")
+                    self.listening.set()
+                    self._on_commit()
+                    while not self._stop.is_set():
+                        # wakes at least every retry seconds to see whether it was closed
+                        for _ in conn.notifies(timeout=self._retry):
+                            self._on_commit()
+            except Exception as error:  # the database went away: listen again later
+                log.warning("listening for commits failed: %s", error)
+            finally:
+                self.listening.clear()
+            self._stop.wait(self._retry)
+
+    def close(self) -> None:
+        """Stop listening (the thread ends within ``retry`` seconds)."""
+        self._stop.set()
+
+
+def listen(store: Store, on_commit: Callable[[], None]) -> Listener | None:
+    """A :class:`Listener` for the store's database, or None where there is nothing to listen
+    to (SQLite: its watcher reads the data version at every tick)."""
+    url = postgres_url(store)
+    return Listener(url, on_commit) if url is not None else None

@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from planner import access, proposals
 from planner.policy import RULES
@@ -17,8 +18,16 @@ from planner.store import Store
 from planner.store.db import changes, plan_versions
 from planner.ui import push
 from planner.ui.push import Watch, Watcher
-from planner.watch import Signal, Stamp, stamps
-from tests.store_support import FakeClock, clock, database_url, example_plan, store
+from planner.watch import Signal, Stamp, listen, stamps
+from tests.store_support import (
+    BACKENDS,
+    FakeClock,
+    clock,
+    database_for,
+    database_url,
+    example_plan,
+    store,
+)
 
 __all__ = ["FakeClock", "clock", "database_url", "store"]  # fixtures used below
 
@@ -399,3 +408,100 @@ def test_the_server_does_not_collect_all_garbage_after_every_run() -> None:
 
     config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+@pytest.fixture(params=BACKENDS[1:])
+def postgres_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh PostgreSQL database (PostgreSQL alone has commits to listen to)."""
+    yield from database_for(request.param, tmp_path)
+
+
+def test_on_sqlite_there_is_nothing_to_listen_to(tmp_path: Path) -> None:
+    opened = Store(f"sqlite+pysqlite:///{tmp_path / 'planner.db'}")
+    try:
+        assert listen(opened, lambda: None) is None  # its watcher reads the data version
+    finally:
+        opened.close()
+
+
+def test_the_listener_hears_a_commit_of_another_server_and_listens_again_when_cut_off(
+    postgres_url: str,
+) -> None:
+    """Two stores on one database are two app servers. The listener calls once as it starts
+    listening (for what it missed), once per commit, and again after a lost connection."""
+    here, there = Store(postgres_url, policy=RULES), Store(postgres_url, policy=RULES)
+    heard: list[int] = []
+    calls = threading.Condition()
+
+    def on_commit() -> None:
+        with calls:
+            heard.append(1)
+            calls.notify_all()
+
+    def heard_at_least(n: int) -> bool:
+        with calls:
+            return calls.wait_for(lambda: len(heard) >= n, timeout=30)
+
+    listener = listen(here, on_commit)
+    assert listener is not None
+    try:
+        plan_id = here.create_plan(example_plan(), author="Vera", side="vendor")
+        assert heard_at_least(1)
+        assert listener.listening.wait(30)
+        with calls:
+            seen = len(heard)
+        there.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Anna", "partner")
+        assert heard_at_least(seen + 1)
+        with there.writing() as conn:  # cut the listener's connection, as a restart would
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE query LIKE 'LISTEN %' AND datname = current_database()"
+                )
+            )
+        assert _cleared(listener.listening)
+        assert listener.listening.wait(30)  # listening again
+        with calls:
+            seen = len(heard)
+        there.apply_edit(plan_id, "revenue.deal_size", 46000, 2, "Anna", "partner")
+        assert heard_at_least(seen + 1)
+        assert there.version(plan_id) == 3
+    finally:
+        listener.close()
+        here.close()
+        there.close()
+
+
+def _cleared(event: threading.Event) -> bool:
+    """Wait (30 s at most) until ``event`` is cleared."""
+    for _ in range(3000):
+        if not event.is_set():
+            return True
+        threading.Event().wait(0.01)
+    return False
+
+
+def test_a_commit_on_another_server_wakes_a_page_without_waiting_for_a_tick(
+    postgres_url: str,
+) -> None:
+    """The watcher's tick is an hour away and nothing on its server pokes it: the commit of
+    the other server (another store on the same database) wakes the page, heard by the
+    watcher's listener (or, were it made before the listener listened, read at the
+    listener's start)."""
+    here, there = Store(postgres_url, policy=RULES), Store(postgres_url, policy=RULES)
+    plan_id = here.create_plan(example_plan(), author="Vera", side="vendor")
+    woken = threading.Event()
+
+    def wake(session_id: str, fragment_id: str) -> bool:
+        woken.set()
+        return True
+
+    watcher = Watcher(wake, interval=3600)
+    try:
+        watcher.watch("anna", Watch(here, plan_id, stamps(here, [plan_id])[plan_id], "live"))
+        there.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Anna", "partner")
+        assert woken.wait(30)
+    finally:
+        watcher.stop()
+        here.close()
+        there.close()

@@ -85,12 +85,15 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """A read-then-write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
+        """A read-then-write transaction (``BEGIN IMMEDIATE`` on SQLite; on PostgreSQL it
+        notifies :data:`db.CHANGES_CHANNEL`, delivered at commit and dropped by a rollback)."""
         with (
             self.engine.connect().execution_options(**db.write_options()) as conn,
             conn.begin(),
         ):
             yield conn
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"NOTIFY {db.CHANGES_CHANNEL}")
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

@@ -9,7 +9,8 @@ database is upgraded step by step and never broken.
 SQLite runs in WAL mode with a busy timeout; a transaction opened with
 :func:`write_options` starts as ``BEGIN IMMEDIATE`` so that a read-then-write cannot be
 overtaken by another writer between its read and its write. On PostgreSQL the same code takes
-row locks (``SELECT ... FOR UPDATE``) instead.
+row locks (``SELECT ... FOR UPDATE``) instead, and every write transaction sends a
+notification on :data:`CHANGES_CHANNEL` that the server delivers when it commits.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another writer's transaction (milliseconds)."""
 CONNECT_TIMEOUT_SECONDS = 5
 """How long to wait for PostgreSQL to accept a connection before reporting it unreachable."""
+CHANGES_CHANNEL = "planner_changes"
+"""PostgreSQL: the channel every write transaction notifies as it commits (``NOTIFY``), so
+that each app server's watcher (:mod:`planner.watch`) learns of a change at once."""
 IMMEDIATE = "planner_immediate"
 """Execution option: start the SQLite transaction as ``BEGIN IMMEDIATE``."""
 

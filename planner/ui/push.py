@@ -6,7 +6,8 @@ watcher thread per app server keeps, for every open page of a shared plan, the s
 plan that page shows (:class:`planner.watch.Stamp`: version, proposals, revoked links). Every
 ``PLANNER_WATCH_SECONDS`` (default 0.05) while a page is open on this server, and not at all
 while none is, it reads the stamps of all plans open on it in one read-only query (at once
-after a change written through this server; only when the database changed,
+after a change written through this server, or on PostgreSQL as soon as any server commits one,
+:class:`planner.watch.Listener`; at a tick only when the database changed,
 :class:`planner.watch.Signal`). A page whose plan moved is woken by running its live fragment
 (:func:`planner.ui.collab.live`) on the server, as the fragment's own timer would; the fragment
 compares again and reruns the page. Edits made on another app server on the same database, or
@@ -33,15 +34,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from planner.store import Store
-from planner.watch import Signal, Stamp, stamps
+from planner.watch import Listener, Signal, Stamp, listen, stamps
 
 log = logging.getLogger("planner.ui")
 
 WATCH_SECONDS = 0.05
 """How often the watcher compares the stamps of the plans open on this server while a page is
-open on it (seconds): for an edit made on another server or from the command line, half of it
-on average; a tick that finds nothing committed reads one counter (SQLite's data version or
-PostgreSQL's current snapshot)."""
+open on it (seconds): for an edit made on another server or from the command line on SQLite,
+half of it on average (PostgreSQL tells the watcher at once); a tick that finds nothing
+committed reads one counter (SQLite's data version or PostgreSQL's current snapshot)."""
 
 
 def watch_seconds() -> float:
@@ -83,6 +84,7 @@ class Watcher:
         self._open = threading.Event()
         """Set while a page is watched."""
         self._signals: dict[int, Signal] = {}
+        self._listeners: dict[int, Listener | None] = {}
         self._known: dict[tuple[int, str], Stamp] = {}
 
     def watch(self, session_id: str, page: Watch) -> None:
@@ -90,6 +92,8 @@ class Watcher:
         with self._lock:
             self._pages[session_id] = page
             self._open.set()
+            if id(page.store) not in self._listeners and not self._stop.is_set():
+                self._listeners[id(page.store)] = listen(page.store, self.poke)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._loop, name="planner-watch", daemon=True
@@ -112,6 +116,10 @@ class Watcher:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._lock:
+            for listener in self._listeners.values():
+                if listener is not None:
+                    listener.close()
         self._open.set()
         self._poked.set()
 
@@ -139,6 +147,11 @@ class Watcher:
             now.update(self._stamps(key, store, plan_ids))
         for key in [key for key in self._signals if key not in by_store]:
             self._signals.pop(key).close()  # no page of that store left
+        with self._lock:
+            for key in [key for key in self._listeners if key not in by_store]:
+                listener = self._listeners.pop(key)
+                if listener is not None:
+                    listener.close()
         self._known = now
         woken = 0
         for session_id, page in pages.items():
