@@ -106,19 +106,31 @@ def number(value: float | None, language: str, digits: int = 0) -> str:
 
 def editable_number(value: float, language: str) -> str:
     """A number as an input shows it for editing: grouped, as many decimals as it has (up to
-    eight), no unit: ``editable_number(48000.5, 'de') == '48.000,5'``."""
-    return format_decimal(round(value, 8), format="#,##0.########", locale=_locale(language))
+    eight), no unit: ``editable_number(48000.5, 'de') == '48.000,5'``; readable back
+    (:func:`_unambiguous`)."""
+    text = format_decimal(round(value, 8), format="#,##0.########", locale=_locale(language))
+    return _unambiguous(text, language)
 
 
 def exact_number(value: float, language: str) -> str:
     """A number with every decimal it has (the shortest that reads back as the same float),
-    grouped, no unit: ``exact_number(0.123456789, 'de') == '0,123456789'``."""
-    return format_decimal(
+    grouped, no unit: ``exact_number(0.123456789, 'de') == '0,123456789'``; readable back
+    (:func:`_unambiguous`)."""
+    text = format_decimal(
         Decimal(repr(value)),
         format="#,##0.###",
         locale=_locale(language),
         decimal_quantization=False,
     )
+    return _unambiguous(text, language)
+
+
+def _unambiguous(text: str, language: str) -> str:
+    """``text`` with a fourth decimal, a zero, where it has three after one to three digits
+    (German ``6,139`` -> ``6,1390``): :func:`parse_number` refuses that shape as perhaps a
+    thousands group typed the other language's way, and what the app writes must read back."""
+    ambiguous = _AMBIGUOUS.get(language)
+    return text + "0" if ambiguous is not None and ambiguous.match(text) else text
 
 
 def percent(value: float | None, language: str, digits: int = 1) -> str:

@@ -129,6 +129,36 @@ def test_what_an_input_shows_reads_back_as_itself(value: float, language: str) -
 
 
 @given(
+    value=hst.decimals(min_value=-(10**6), max_value=10**6, places=3).map(float),
+    language=LANGUAGE,
+)
+def test_three_decimals_as_shown_read_back_though_they_look_like_a_thousands_group(
+    value: float, language: str
+) -> None:
+    """German ``6,139`` is refused as perhaps an English thousands group: the app writes
+    ``6,1390`` (and English ``6.1390``), which reads back in the same language."""
+    for shown in (i18n.editable_number(value, language), i18n.exact_number(value, language)):
+        assert i18n.parse_number(shown, language) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "shown"),
+    [
+        (6.139, "de", "6,1390"),  # 6,139 would read as a thousands group
+        (-6.139, "en", "-6.1390"),
+        (0.125, "de", "0,125"),  # a leading zero groups nothing: as it is
+        (1234.567, "de", "1.234,567"),  # grouped already: as it is
+        (6139.0, "de", "6.139"),
+    ],
+)
+def test_a_number_that_looks_like_a_thousands_group_gets_a_fourth_decimal(
+    value: float, language: str, shown: str
+) -> None:
+    assert i18n.editable_number(value, language) == shown
+    assert i18n.exact_number(value, language) == shown
+
+
+@given(
     value=VALUES,
     language=LANGUAGE,
     currency=hst.sampled_from(["EUR", "USD", "GBP", "CHF", "JPY", "SEK"]),
