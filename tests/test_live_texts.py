@@ -205,3 +205,29 @@ def test_a_stored_note_empties_its_box_so_a_second_click_stores_nothing(
     assert [a.value for a in app.text_area] == [""]
     app.button(key="history.add_note").click().run()
     assert [n.body for n in workspace.notes(plan_id)] == ["Two pilots closed at this size"]
+
+
+def test_a_refused_clicks_answer_outlasts_the_other_sides_edit_until_the_next_click(
+    workspace: Store,
+) -> None:
+    """Vera's empty note is refused under its button. Anna's edit arriving a moment later
+    reruns Vera's page (as the watcher's wake does): the refusal is still there to be read.
+    Vera's next click (a note with text, stored) takes it away."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state[collab.NAME] = "Vera"
+    app.switch_page("planner/ui/pages/history.py").run()
+    plan_id = app.session_state[session.PLAN_ID]
+    app.selectbox(key="history.note_path").set_value("revenue.deal_size")
+    app.button(key="history.add_note").click().run()  # the box is empty
+    shown = "\n".join(e.value for e in app.error)
+    assert "darf nicht leer sein" in shown, shown
+    version = workspace.version(plan_id)
+    workspace.apply_edit(plan_id, "revenue.deal_size", 47000, version, "Anna", "partner")
+    app.run()  # the other side's edit: a run with no click
+    assert workspace.version(plan_id) == version + 1
+    assert "\n".join(e.value for e in app.error) == shown  # still said
+    (box,) = app.text_area
+    box.input("Two pilots closed at this size")
+    app.button(key="history.add_note").click().run()
+    assert [n.body for n in workspace.notes(plan_id)] == ["Two pilots closed at this size"]
+    assert not [e.value for e in app.error if "leer" in e.value]

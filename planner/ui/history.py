@@ -130,27 +130,10 @@ def render(granted: Access, *, heading: bool = True) -> None:
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             seq = left.selectbox(collab.tx("revert_which"), revertible[::-1], key="history.revert")
             if clicks.button(
-                right, collab.tx("revert"), "history.revert_go", icon=":material/undo:"
-            ):
-                refusal = collab.write_refusal(granted)
-                if refusal is not None:
-                    st.error(refusal)
-                    return
-                result = editing.revert(
-                    store,
-                    collab.current_access(),
-                    granted.plan_id,
-                    int(seq),
-                    author=collab.display_name(),
-                )
-                if result.status == "conflict":
-                    st.warning(collab._plain(collab.conflict_text(result.conflicts[0], plan)))
-                elif not result.ok:
-                    lines = [refusals.problem_line(p, plan) for p in result.problems]
-                    said = refusals.store_refusal(result.message, plan) or "; ".join(lines)
-                    st.error(plain(said))
-                else:
-                    st.rerun()
+                right, collab.tx("revert"), REVERT, icon=":material/undo:"
+            ) and _revert(granted, plan, int(seq)):
+                st.rerun()
+            clicks.show_answer(st, REVERT)
 
     compare(granted, plan, held.version)
     notes(granted, plan)
@@ -183,6 +166,8 @@ def compare(granted: Access, plan: Plan, latest: int) -> None:
 
 NOTES_STORED = "history.notes_stored"
 """How many notes this session stored (part of the note box's key)."""
+REVERT = "history.revert_go"
+ADD_NOTE = "history.add_note"
 
 
 def notes(granted: Access, plan: Plan) -> None:
@@ -213,28 +198,58 @@ def notes(granted: Access, plan: Plan) -> None:
     stored = int(st.session_state.get(NOTES_STORED, 0))
     body = st.text_area(collab.tx("note_text"), key=f"history.note_body.{stored}", max_chars=1000)
     if clicks.button(
-        st, collab.tx("add_note"), "history.add_note", icon=":material/sticky_note_2:"
-    ):
-        refusal = collab.write_refusal(granted)
-        if refusal is not None:
-            st.error(refusal)
-            return
-        try:
-            editing.add_note(
-                store,
-                collab.current_access(),
-                granted.plan_id,
-                path,
-                body,
-                author=collab.display_name(),
-            )
-        except editing.AccessRefusedError as refused:
-            st.error(collab.tx(refused.key))
-        except (ValueError, PermissionError) as error:
-            st.error(plain(refusals.store_refusal(str(error), plan)))
-        else:
-            st.session_state[NOTES_STORED] = stored + 1
-            st.rerun()
+        st, collab.tx("add_note"), ADD_NOTE, icon=":material/sticky_note_2:"
+    ) and _add_note(granted, plan, path, body):
+        st.session_state[NOTES_STORED] = stored + 1
+        st.rerun()
+    clicks.show_answer(st, ADD_NOTE)
+
+
+def _revert(granted: Access, plan: Plan, seq: int) -> bool:
+    """Revert change ``seq``; a refusal or conflict answers the click. True when stored."""
+    refusal = collab.write_refusal(granted)
+    if refusal is not None:
+        clicks.answer(REVERT, "error", refusal)
+        return False
+    result = editing.revert(
+        collab.store(),
+        collab.current_access(),
+        granted.plan_id,
+        seq,
+        author=collab.display_name(),
+    )
+    if result.status == "conflict":
+        conflict = collab.conflict_text(result.conflicts[0], plan)
+        clicks.answer(REVERT, "warning", collab._plain(conflict))
+    elif not result.ok:
+        lines = [refusals.problem_line(p, plan) for p in result.problems]
+        said = refusals.store_refusal(result.message, plan) or "; ".join(lines)
+        clicks.answer(REVERT, "error", plain(said))
+    return result.ok
+
+
+def _add_note(granted: Access, plan: Plan, path: str, body: str) -> bool:
+    """Store a note on ``path``; a refusal answers the click. True when stored."""
+    refusal = collab.write_refusal(granted)
+    if refusal is not None:
+        clicks.answer(ADD_NOTE, "error", refusal)
+        return False
+    try:
+        editing.add_note(
+            collab.store(),
+            collab.current_access(),
+            granted.plan_id,
+            path,
+            body,
+            author=collab.display_name(),
+        )
+    except editing.AccessRefusedError as refused:
+        clicks.answer(ADD_NOTE, "error", collab.tx(refused.key))
+    except (ValueError, PermissionError) as error:
+        clicks.answer(ADD_NOTE, "error", plain(refusals.store_refusal(str(error), plan)))
+    else:
+        return True
+    return False
 
 
 NOTE_PATHS: tuple[str, ...] = (

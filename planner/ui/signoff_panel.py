@@ -391,10 +391,11 @@ def _exports(granted: Access, record: SignOff) -> None:
                         pdf=pdf,
                     )
                 except signing.TimestampError:
-                    st.error(tx("timestamp_failed"))
-                    return
-                cache[key] = (pdf, workbook, bundle)
-        else:
+                    clicks.answer(PREPARE, "error", tx("timestamp_failed"))
+                else:
+                    cache[key] = (pdf, workbook, bundle)
+        if key not in cache:
+            clicks.show_answer(st, PREPARE)
             return
     pdf, xlsx, bundle = cache[key]
     left, right, third = st.columns(3)
