@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.store import Store
 from planner.ui import collab, session
+from planner.ui.text import plain
 from tests.app_support import type_into
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,3 +37,31 @@ def test_a_table_edit_reads_as_the_rows_it_changed(workspace: Store) -> None:
     text = table.to_string()
     for raw in ("resources", "{", "'role'", "0.25", "0.3"):
         assert raw not in text, raw
+
+
+def test_the_plans_creation_has_no_effect_and_a_conflicting_revert_says_it_did_not_revert(
+    workspace: Store,
+) -> None:
+    """Vera's deal size change is overtaken by Anna's; Vera's revert of it is refused and
+    says so (not only what Anna did). The creation's row shows no NPV effect: empty cells,
+    never "None"."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state[collab.NAME] = "Vera"
+    app.switch_page("planner/ui/pages/assumptions.py").run()
+    plan_id = app.session_state[session.PLAN_ID]
+    type_into(app, "revenue.deal_size", "45000")
+    mine = workspace.log(plan_id)[-1].seq
+    version = workspace.version(plan_id)
+    assert workspace.apply_edit(plan_id, "revenue.deal_size", 47000, version, "Anna", "partner").ok
+    app.switch_page("planner/ui/pages/history.py").run()
+    table = next(d.value for d in app.dataframe if "Vorher" in d.value.columns)
+    effects = [c for c in table.columns if c.startswith("Wirkung")]
+    assert effects  # the vendor sees both sides' effects
+    created = table[table["#"] == 1]
+    assert list(created[effects].iloc[0]) == [""] * len(effects)
+    assert "None" not in table.to_string()
+    app.selectbox(key="history.revert").set_value(mine).run()
+    app.button(key="history.revert_go").click().run()
+    assert workspace.version(plan_id) == version + 1  # nothing reverted
+    said = "\n".join(w.value for w in app.warning)
+    assert plain(f"Änderung {mine} nicht rückgängig gemacht: Anna (Partner) hat") in said, said

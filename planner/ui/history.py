@@ -53,16 +53,18 @@ list_story = wording.list_story
 def history_table(granted: Access, plan: Plan, log: list[Change]) -> pd.DataFrame:
     """The story of the plan: one row per thing changed (a table edit gives a row per cell
     changed, row added or removed), with time, person, side, before, after and NPV effect."""
-    economics = privacy.sees_vendor_economics(plan, granted.side)
+    effects = [collab.tx("col.partner_npv")]  # NPV effects: the partner's, the vendor's
+    if privacy.sees_vendor_economics(plan, granted.side):
+        effects.append(collab.tx("col.vendor_npv"))
     rows = []
     for change in log:
-        effect: dict[str, str] = {}
+        # the plan's creation has nothing before it: empty cells (a missing key read "None")
+        effect = dict.fromkeys(effects, "")
         if change.version > 1:
             after = _npv(change.plan_id, change.version)
             before = _npv(change.plan_id, change.version - 1)
-            effect[collab.tx("col.partner_npv")] = _delta(after[0], before[0], plan)
-            if economics:
-                effect[collab.tx("col.vendor_npv")] = _delta(after[1], before[1], plan)
+            for column, npv_after, npv_before in zip(effects, after, before, strict=False):
+                effect[column] = _delta(npv_after, npv_before, plan)
         for what, old, new in story(change, plan) or [(collab.field_label(change.path), "", "")]:
             rows.append(
                 {
@@ -220,7 +222,8 @@ def _revert(granted: Access, plan: Plan, seq: int) -> bool:
     )
     if result.status == "conflict":
         conflict = collab.conflict_text(result.conflicts[0], plan)
-        clicks.answer(REVERT, "warning", collab._plain(conflict))
+        said = collab.tx("not_reverted", seq=seq, conflict=conflict)
+        clicks.answer(REVERT, "warning", collab._plain(said))
     elif not result.ok:
         lines = [refusals.problem_line(p, plan) for p in result.problems]
         said = refusals.store_refusal(result.message, plan) or "; ".join(lines)
