@@ -145,39 +145,36 @@ def test_a_hundred_notifications_write_nothing(store: Store) -> None:
     assert store.verify_chain(plan_id).ok
 
 
-def test_the_watcher_thread_wakes_a_page_by_itself(store: Store) -> None:
-    plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
+def woken_after_an_edit(watched: Store, writer: Store, interval: float, poke: bool) -> bool:
+    """Whether a watcher thread ticking every ``interval`` seconds, watching a page of a new
+    plan in ``watched``, wakes it after ``writer`` commits an edit to the plan (then, with
+    ``poke``, the watcher is poked, as a write through its own server does). Waits on an
+    event, not a clock: the thread runs on its own."""
+    plan_id = watched.create_plan(example_plan(), author="Vera", side="vendor")
     woken = threading.Event()
 
     def wake(session_id: str, fragment_id: str) -> bool:
         woken.set()
         return True
 
-    watcher = Watcher(wake, interval=0.01)
+    watcher = Watcher(wake, interval=interval)
     try:
-        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
-        store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
-        assert woken.wait(30)  # an event, not a clock: the thread runs on its own
+        watcher.watch("anna", Watch(watched, plan_id, stamps(watched, [plan_id])[plan_id], "live"))
+        writer.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Anna", "partner")
+        if poke:
+            watcher.poke()
+        return woken.wait(30)
     finally:
         watcher.stop()
+
+
+def test_the_watcher_thread_wakes_a_page_by_itself(store: Store) -> None:
+    assert woken_after_an_edit(store, store, interval=0.01, poke=False)
 
 
 def test_a_poke_compares_at_once_instead_of_at_the_next_tick(store: Store) -> None:
-    plan_id = store.create_plan(example_plan(), author="Vera", side="vendor")
-    woken = threading.Event()
-
-    def wake(session_id: str, fragment_id: str) -> bool:
-        woken.set()
-        return True
-
-    watcher = Watcher(wake, interval=3600)  # its next tick is an hour away
-    try:
-        watcher.watch("anna", Watch(store, plan_id, stamps(store, [plan_id])[plan_id], "live"))
-        store.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Vera", "vendor")
-        watcher.poke()  # what a write through this server does
-        assert woken.wait(30)
-    finally:
-        watcher.stop()
+    # its next tick is an hour away (on PostgreSQL its listener would wake it too)
+    assert woken_after_an_edit(store, store, interval=3600, poke=True)
 
 
 def test_the_signal_moves_with_a_commit_of_another_connection_only(tmp_path: Path) -> None:
@@ -489,19 +486,8 @@ def test_a_commit_on_another_server_wakes_a_page_without_waiting_for_a_tick(
     watcher's listener (or, were it made before the listener listened, read at the
     listener's start)."""
     here, there = Store(postgres_url, policy=RULES), Store(postgres_url, policy=RULES)
-    plan_id = here.create_plan(example_plan(), author="Vera", side="vendor")
-    woken = threading.Event()
-
-    def wake(session_id: str, fragment_id: str) -> bool:
-        woken.set()
-        return True
-
-    watcher = Watcher(wake, interval=3600)
     try:
-        watcher.watch("anna", Watch(here, plan_id, stamps(here, [plan_id])[plan_id], "live"))
-        there.apply_edit(plan_id, "revenue.deal_size", 45000, 1, "Anna", "partner")
-        assert woken.wait(30)
+        assert woken_after_an_edit(here, there, interval=3600, poke=False)
     finally:
-        watcher.stop()
         here.close()
         there.close()
