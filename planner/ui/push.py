@@ -203,7 +203,10 @@ def rerun_fragment(session_id: str, fragment_id: str) -> bool:
     if session is None:
         return False
 
+    tries = 0
+
     def on_event_loop() -> None:
+        nonlocal tries
         if session._state == AppSessionState.SHUTDOWN_REQUESTED:
             return  # closing: no run (Streamlit's own request does the same)
         # The session's last client state names its page and address (private, as are the
@@ -220,17 +223,16 @@ def rerun_fragment(session_id: str, fragment_id: str) -> bool:
         runner = session._scriptrunner
         if runner is not None and runner.request_rerun(request):
             return  # queued after the run under way, or folded into the one asked for
-        if runner is not None and tries[0] < SETTLE_TRIES:
+        if runner is not None and tries < SETTLE_TRIES:
             # The run just ended, and its last events (the end of the page, its finish) wait
             # on this loop: a runner made now would have them ignored as an old runner's, and
             # the page kept the part drawn before (a decided conflict's card stayed, the plan
             # one version behind). Once they are handled the session has no runner.
-            tries[0] += 1
+            tries += 1
             asyncio.get_running_loop().call_later(SETTLE_SECONDS, on_event_loop)
             return
         session._create_scriptrunner(request)
 
-    tries = [0]
     # AppSession is bound to the server's event loop: request the run there.
     session._call_soon_on_event_loop(on_event_loop)
     return True
