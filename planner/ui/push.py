@@ -147,8 +147,9 @@ class Watcher:
             now.update(self._stamps(key, store, plan_ids))
         for key in [key for key in self._signals if key not in by_store]:
             self._signals.pop(key).close()  # no page of that store left
-        with self._lock:
-            for key in [key for key in self._listeners if key not in by_store]:
+        with self._lock:  # the pages now: one may have been registered since they were read
+            open_stores = {id(page.store) for page in self._pages.values()}
+            for key in [key for key in self._listeners if key not in open_stores]:
                 listener = self._listeners.pop(key)
                 if listener is not None:
                     listener.close()
