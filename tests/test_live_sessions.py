@@ -198,6 +198,10 @@ def _act(app: AppTest, action: str, rng: random.Random) -> tuple[str, str, Any]:
     ],
     seed=3172220841,
 )
+# Max deletes the first row; Vera, whose page still shows it, edits the last one: her edit
+# lands on that row where it is now (it was said to be removed, and nothing written)
+@example(steps=[("Vera", "cell"), ("Max", "delete"), ("Vera", "cell")], seed=7853)
+@example(steps=[("Max", "delete"), ("Max", "type"), ("Vera", "cell")], seed=173)
 def test_two_sessions_write_each_deliberate_commit_once_and_lose_none(
     workspace: Store, steps: list[tuple[str, str]], seed: int
 ) -> None:
@@ -218,6 +222,8 @@ def test_two_sessions_write_each_deliberate_commit_once_and_lose_none(
             assert workspace.version(plan_id) == store_version == before
             continue
         _decide_all(app, rng, workspace, plan_id)
+        if action in INPUT_OF:  # its tab first (as _act does): the list shown is the one edited
+            open_tab(app, INPUT_OF[action])
         commits = len(workspace.log(plan_id))
         before = workspace.version(plan_id)
         shown = [dict(item) for item in get_value(app.session_state["plan"], TEAM)]
@@ -228,8 +234,16 @@ def test_two_sessions_write_each_deliberate_commit_once_and_lose_none(
         rows = workspace.log(plan_id)[commits:]
         if moved:  # one version, all its rows this person's, the value as committed
             assert {(r.author, r.version) for r in rows} == {(who, before + 1)}
-            if action in ("type", "switch", "choose", "cell"):
+            if action in ("type", "switch", "choose"):
                 assert [(r.path, r.new) for r in rows] == [(path, value)]
+            elif action == "cell":  # the row edited where it is now (a row above it removed)
+                ((written, new),) = [(r.path, r.new) for r in rows]
+                assert new == value
+                row, place = int(path.split(".")[1]), int(written.split(".")[1])
+                stored = [dict(item) for item in get_value(workspace.plan_at(plan_id), TEAM)]
+                assert written == f"{TEAM}.{place}.fte"
+                assert {**stored[place], "fte": None} == {**shown[row], "fte": None}
+                assert place == row or len(stored) != len(shown)
             else:
                 (change,) = (r for r in rows if r.path == TEAM)
                 if action == "add":

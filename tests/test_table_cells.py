@@ -97,9 +97,31 @@ def test_keep_mine_of_an_added_row_keeps_the_other_sides_edit_of_another_row(
     ]
 
 
-def test_a_cell_whose_rows_moved_meanwhile_offers_no_keep_mine(workspace: Store) -> None:
+def test_a_cell_whose_row_moved_meanwhile_is_saved_on_that_row(workspace: Store) -> None:
+    """Vera removes the first hire; Max, his page still showing it, changes the second one's
+    FTE (the Presales Engineer, now the first row): it is saved on that row where it is now,
+    no conflict (it was a conflict whose "keep mine" could not be offered)."""
     vera, max_ = _page("Vera"), _page("Max")
     plan_id = vera.session_state[session.PLAN_ID]
+    edit_table(vera, TEAM, {"deleted_rows": [0]})  # row 2 is now the first row
+    edit_table(max_, TEAM, {"edited_rows": {1: {"fte": 4.0}}})  # meant the Presales Engineer
+    assert max_.session_state[collab.CONFLICTS] == []
+    stored = workspace.plan_at(plan_id).resources
+    assert (stored[0].role, stored[0].fte) == ("Presales Engineer", 4.0)
+    assert [(c.author, c.path, c.new) for c in workspace.log(plan_id)[2:]] == [
+        ("Max", "resources.0.fte", 4.0)
+    ]
+
+
+def test_a_cell_whose_row_moved_and_changed_meanwhile_offers_no_keep_mine(
+    workspace: Store,
+) -> None:
+    """Vera changes the second hire's cost and then removes the first hire; Max, his page
+    showing neither, changes the second hire's FTE: the row he meant is not there as he saw
+    it, so it is a conflict, and "keep mine" (at the row number he saw) is not offered."""
+    vera, max_ = _page("Vera"), _page("Max")
+    plan_id = vera.session_state[session.PLAN_ID]
+    edit_table(vera, TEAM, {"edited_rows": {1: {"annual_cost": "99.000"}}})
     edit_table(vera, TEAM, {"deleted_rows": [0]})  # row 2 is now the first row
     edit_table(max_, TEAM, {"edited_rows": {1: {"fte": 4.0}}})  # meant the Presales Engineer
     (conflict,) = max_.session_state[collab.CONFLICTS]
@@ -107,7 +129,7 @@ def test_a_cell_whose_rows_moved_meanwhile_offers_no_keep_mine(workspace: Store)
     assert keep.disabled
     assert i18n.t("collab.rows_moved", "de") in [c.value for c in max_.caption]
     assert workspace.plan_at(plan_id).resources[0].role == "Presales Engineer"
-    assert len(workspace.log(plan_id)) == 2  # creation and Vera's deletion: nothing else
+    assert len(workspace.log(plan_id)) == 3  # creation and Vera's two edits: nothing else
 
 
 def test_a_cell_typed_into_a_row_removed_meanwhile_says_so_by_the_rows_name(

@@ -235,29 +235,62 @@ def _on_table(path: str, key: str, current: pd.DataFrame) -> None:
         _took(path, key, record)
         _rewrite_rows(path, frame, held, delta)
         return
-    cells, refused = cell_edits(path, frame, delta, current)
-    refused += _rows_gone(path, frame, cells)
+    typed, refused = cell_edits(path, frame, delta, current)
+    cells, bases, gone = _rows_now(
+        path, frame, {cell: (v, version(cell)) for cell, v in typed.items()}
+    )
+    refused += gone
     if refused:
         state.errors()[error_key] = refused
         return
     _took(path, key, record)
     if cells:
-        session.change(cells, error_key, bases={cell: version(cell) for cell in cells})
+        session.change(cells, error_key, bases=bases)
 
 
-def _rows_gone(path: str, frame: pd.DataFrame, cells: Mapping[str, Any]) -> list[str]:
-    """Why cells typed into rows of list ``path`` (as the table showed it, ``frame``) that
-    someone else has removed since are not written: one line per row, by its name."""
+def _rows_now(
+    path: str, frame: pd.DataFrame, typed: Mapping[str, tuple[Any, int]]
+) -> tuple[dict[str, Any], dict[str, int], list[str]]:
+    """Cells typed into rows of list ``path`` as the table showed it (``frame``; ``typed``:
+    cell path -> value and the version it is based on), put where those rows are stored now.
+
+    When someone else has added or removed rows since, a row is found by its content (the
+    nearest one if it is there twice): edited at its place now, based on the stored version in
+    which it was found as the person saw it (a row above it removed is not a conflict and does
+    not move the edit to another row). A row not found where the list is shorter has been
+    removed: nothing is written, and why is said, one line per row, by its name. Returns the
+    cells to write, their bases and those lines."""
+    cells = {cell: value for cell, (value, _) in typed.items()}
+    bases = {cell: base for cell, (_, base) in typed.items()}
     plan_id = session.plan_id()
-    if plan_id is None or not cells:  # a plan without a store has no one else removing rows
-        return []
+    if plan_id is None or not typed:  # a plan without a store has no one else moving rows
+        return cells, bases, []
     try:  # the stored list: this callback runs before the run that loads others' changes
-        rows = len(get_value(collab.store().plan_at(plan_id), path))
+        stored = collab.store().snapshot(plan_id)
     except FAULTS:  # no database now: the write that follows keeps the edit and says so
-        return []
-    gone = sorted({int(cell[len(path) + 1 :].split(".")[0]) for cell in cells} - set(range(rows)))
-    shown = frame.to_dict(orient="records")
-    return [tr("table.row_gone", row=wording.item_text(path, shown[row], row)) for row in gone]
+        return cells, bases, []
+    items = get_value(stored.plan, path)
+    shown = edited_items(frame, TABLES[path], {})
+    placed: dict[str, Any] = {}
+    based: dict[str, int] = {}
+    gone: set[int] = set()
+    for cell, value in cells.items():
+        row_text, _, column = cell[len(path) + 1 :].partition(".")
+        row = place = int(row_text)
+        base = bases[cell]
+        if len(items) != len(shown) and row < len(shown):
+            found = [i for i, item in enumerate(items) if item == shown[row]]
+            if found:
+                place = min(found, key=lambda i: abs(i - row))
+                base = stored.version  # the row as the person saw it, in this version
+        if place >= len(items):
+            gone.add(row)
+            continue
+        placed[f"{path}.{place}.{column}"] = value
+        based[f"{path}.{place}.{column}"] = base
+    records = frame.to_dict(orient="records")
+    said = [tr("table.row_gone", row=wording.item_text(path, records[r], r)) for r in sorted(gone)]
+    return placed, based, said
 
 
 def _rewrite_rows(path: str, frame: pd.DataFrame, held: Any, delta: Mapping[str, Any]) -> None:
