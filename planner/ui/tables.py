@@ -8,7 +8,7 @@ the one beside it, each as one change of the list against the list's version.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,9 +236,7 @@ def _on_table(path: str, key: str, current: pd.DataFrame) -> None:
         _rewrite_rows(path, frame, held, delta)
         return
     typed, refused = cell_edits(path, frame, delta, current)
-    cells, bases, gone = _rows_now(
-        path, frame, {cell: (v, version(cell)) for cell, v in typed.items()}
-    )
+    cells, bases, gone = _rows_now(path, frame, typed, version)
     refused += gone
     if refused:
         state.errors()[error_key] = refused
@@ -249,10 +247,11 @@ def _on_table(path: str, key: str, current: pd.DataFrame) -> None:
 
 
 def _rows_now(
-    path: str, frame: pd.DataFrame, typed: Mapping[str, tuple[Any, int]]
+    path: str, frame: pd.DataFrame, typed: Mapping[str, Any], version: Callable[[str], int]
 ) -> tuple[dict[str, Any], dict[str, int], list[str]]:
     """Cells typed into rows of list ``path`` as the table showed it (``frame``; ``typed``:
-    cell path -> value and the version it is based on), put where those rows are stored now.
+    cell path -> value; ``version``: the version a cell's edit is based on, as the table
+    showed it), put where those rows are stored now.
 
     When someone else has added or removed rows since, a row is found by its content (the
     nearest one if it is there twice): edited at its place now, based on the stored version in
@@ -260,21 +259,20 @@ def _rows_now(
     not move the edit to another row). A row not found where the list is shorter has been
     removed: nothing is written, and why is said, one line per row, by its name. Returns the
     cells to write, their bases and those lines."""
-    cells = {cell: value for cell, (value, _) in typed.items()}
-    bases = {cell: base for cell, (_, base) in typed.items()}
+    bases = {cell: version(cell) for cell in typed}
     plan_id = session.plan_id()
     if plan_id is None or not typed:  # a plan without a store has no one else moving rows
-        return cells, bases, []
+        return dict(typed), bases, []
     try:  # the stored list: this callback runs before the run that loads others' changes
         stored = collab.store().snapshot(plan_id)
     except FAULTS:  # no database now: the write that follows keeps the edit and says so
-        return cells, bases, []
+        return dict(typed), bases, []
     items = get_value(stored.plan, path)
     shown = edited_items(frame, TABLES[path], {})
     placed: dict[str, Any] = {}
     based: dict[str, int] = {}
     gone: set[int] = set()
-    for cell, value in cells.items():
+    for cell, value in typed.items():
         row_text, _, column = cell[len(path) + 1 :].partition(".")
         row = place = int(row_text)
         base = bases[cell]
